@@ -1,0 +1,248 @@
+//! `ovop criteria list | show | validate | import`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use ovop_core::catalog::{Catalog, CatalogEntry, Origin};
+use ovop_core::criteria::{KnockoutEffect, KnockoutTrigger};
+use ovop_core::validate::{validate, Severity};
+use ovop_core::{content_hash, Rubric};
+
+use crate::spreadsheet::{read_criteria_file, read_text};
+use crate::{CliError, CliResult};
+
+#[derive(Subcommand)]
+pub enum CriteriaCommand {
+    /// The criteria sets this installation knows (shipped and imported).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One set's whole sheet: parts, sections, criteria and every level.
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+        /// Language of the texts (id, en, vi); the set's own language fills the gaps.
+        #[arg(long, default_value = "id")]
+        lang: String,
+        /// Print the set itself as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a criteria file (.json, .xlsx, .csv) and list every finding.
+    Validate {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a criteria file (.json, .xlsx, .csv) and install it for the app and the CLI.
+    Import {
+        file: PathBuf,
+        /// Write the converted JSON here instead of installing it.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
+    match cmd {
+        CriteriaCommand::List { json } => list(data_dir, json),
+        CriteriaCommand::Show { id, version, lang, json } => show(data_dir, &id, version.as_deref(), &lang, json),
+        CriteriaCommand::Validate { file, json } => validate_file(&file, json),
+        CriteriaCommand::Import { file, output } => import(&file, output.as_deref(), data_dir),
+    }
+}
+
+/// Shipped sets plus the ones imported into `<data dir>/criteria/`.
+pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
+    let mut catalog = Catalog::shipped();
+    let Some(dir) = data_dir.map(|d| d.join("criteria")) else { return catalog };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match read_text(&path) {
+            Ok(text) => {
+                catalog.add(Origin::Imported(name), &text);
+            }
+            Err(err) => catalog.reject(Origin::Imported(name), &err.code, err.message),
+        }
+    }
+    catalog
+}
+
+fn list(data_dir: Option<&Path>, json: bool) -> CliResult {
+    let catalog = load_catalog(data_dir);
+    if json {
+        let out = serde_json::json!({ "sets": catalog.summaries(), "rejected": catalog.rejected() });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return Ok(());
+    }
+    println!("{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  NAME", "ID", "VERSION", "PROGRAMME", "STATUS", "CRITERIA", "MAX");
+    for s in catalog.summaries() {
+        let programme = serde_json::to_value(s.programme).ok().and_then(|v| v.as_str().map(str::to_uppercase)).unwrap_or_default();
+        let status = serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let name = s.name.get(&s.language, &s.language);
+        println!("{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  {}", s.id, s.version, programme, status, s.criteria_count, s.max_total, name);
+    }
+    for r in catalog.rejected() {
+        eprintln!("warning[{}]: {:?} was not loaded: {}", r.code, r.origin, r.message);
+    }
+    Ok(())
+}
+
+fn find<'a>(catalog: &'a Catalog, id: &str, version: Option<&str>) -> Result<&'a CatalogEntry, CliError> {
+    catalog.get(id, version).ok_or_else(|| {
+        let known: Vec<String> = catalog.summaries().iter().map(|s| s.id.clone()).collect();
+        CliError::new(
+            "criteria.not_found",
+            format!("no criteria set {id}{}; `ovop criteria list` shows the {} known sets", version.map(|v| format!(" version {v}")).unwrap_or_default(), known.len()),
+        )
+    })
+}
+
+fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, json: bool) -> CliResult {
+    let catalog = load_catalog(data_dir);
+    let entry = find(&catalog, id, version)?;
+    let set = entry.rubric.set();
+    if json {
+        println!("{}", serde_json::to_string_pretty(set).unwrap_or_default());
+        return Ok(());
+    }
+    let fb = set.language.as_str();
+    println!("{}", set.name.get(lang, fb));
+    println!("{} {} · {} · {}", set.id, set.version, entry.summary.criteria_count, entry.rubric.hash());
+    for basis in &set.legal_basis {
+        println!("  {basis}");
+    }
+    for gate in &set.gates {
+        println!("\n[{}] {}", gate.code, gate.text.get(lang, fb));
+    }
+    for part in &set.parts {
+        let sum: u32 = part.criteria().map(|c| c.max_points()).sum();
+        println!("\n{} {} ({sum})", part.code, part.name.get(lang, fb));
+        for section in &part.sections {
+            println!("  {} {}", section.code, section.name.get(lang, fb));
+            for criterion in &section.criteria {
+                if let Some(group) = criterion.group.as_ref().and_then(|g| section.groups.iter().find(|x| &x.code == g)) {
+                    println!("    [{}] {}", group.code, group.text.get(lang, fb));
+                }
+                println!("    {} {}", criterion.code, criterion.text.get(lang, fb));
+                for (i, level) in criterion.levels.iter().enumerate() {
+                    let scale = level.scale.as_deref().map(|s| format!("[{s}] ")).unwrap_or_default();
+                    println!("      {}. {scale}{} pt  {}", i + 1, level.points, level.text.get(lang, fb));
+                }
+                if let Some(cond) = &criterion.applies_if {
+                    println!("      only if {} ≥ {}: {}", cond.criterion, cond.min_points, cond.reason.get(lang, fb));
+                }
+                if let Some(k) = &criterion.knockout {
+                    let when = match k.trigger {
+                        KnockoutTrigger::Observed => "if observed".to_string(),
+                        KnockoutTrigger::PointsAtMost { points } => format!("at {points} points or less"),
+                    };
+                    let effect = match k.effect {
+                        KnockoutEffect::Disqualify => "disqualifies",
+                        KnockoutEffect::Stop => "stops the assessment",
+                    };
+                    println!("      knock-out {when}, {effect}: {}", k.text.get(lang, fb));
+                }
+            }
+        }
+    }
+    let bands: Vec<String> = set.stars.bands.iter().map(|b| format!("{}★ ≥ {}", b.star, b.min)).collect();
+    println!("\nstars: {}", bands.join(", "));
+    Ok(())
+}
+
+fn validate_file(file: &Path, json: bool) -> CliResult {
+    let set = read_criteria_file(file)?;
+    let findings = validate(&set);
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    if json {
+        let out = serde_json::json!({
+            "id": set.id, "version": set.version, "hash": content_hash(&set),
+            "criteria": set.criterion_count(), "max_total": set.computed_max(),
+            "errors": errors, "findings": findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        println!("{} {}: {} criteria, maximum {}, {}", set.id, set.version, set.criterion_count(), set.computed_max(), content_hash(&set));
+        for f in &findings {
+            let severity = if f.is_error() { "error" } else { "warning" };
+            let declared = if f.declared { " (declared in known_defects)" } else { "" };
+            println!("{severity}[{}] {}: {}{declared}", f.code, f.path, f.message);
+        }
+        if findings.is_empty() {
+            println!("no findings");
+        }
+    }
+    if errors > 0 {
+        return Err(CliError::new("criteria.invalid", format!("{} has {errors} error(s)", file.display())));
+    }
+    Ok(())
+}
+
+fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliResult {
+    let set = read_criteria_file(file)?;
+    let rubric = Rubric::new(set).map_err(|findings| {
+        let lines: Vec<String> = findings.iter().filter(|f| f.is_error()).map(|f| format!("{}: {}", f.path, f.message)).collect();
+        CliError::new("criteria.invalid", format!("{} cannot be imported:\n{}", file.display(), lines.join("\n")))
+    })?;
+    let set = rubric.set();
+    let json = serde_json::to_string_pretty(set).map_err(|e| CliError::new("criteria.encode", e.to_string()))? + "\n";
+
+    let target = match output {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let catalog = load_catalog(data_dir);
+            if let Some(existing) = catalog.get(&set.id, Some(&set.version)) {
+                if existing.rubric.hash() == rubric.hash() {
+                    println!("{} {} is already installed ({})", set.id, set.version, rubric.hash());
+                    return Ok(());
+                }
+                return Err(CliError::new(
+                    "criteria.version_clash",
+                    format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
+                ));
+            }
+            let dir = data_dir
+                .map(|d| d.join("criteria"))
+                .ok_or_else(|| CliError::new("data.no_dir", "no data folder: pass --data-dir or set OVOP_DATA_DIR"))?;
+            std::fs::create_dir_all(&dir).map_err(|e| CliError::new("data.unwritable", format!("cannot create {}: {e}", dir.display())))?;
+            dir.join(format!("{}-{}.json", set.id, sanitize(&set.version)))
+        }
+    };
+    write_atomically(&target, json.as_bytes())?;
+    println!("{} {} ({} criteria, maximum {}) -> {}", set.id, set.version, set.criterion_count(), rubric.max_total(), target.display());
+    println!("{}", rubric.hash());
+    Ok(())
+}
+
+fn sanitize(version: &str) -> String {
+    version.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+}
+
+/// Writes beside the target and renames over it, so a crash or a full disk never leaves a
+/// half-written criteria file where the app would read it.
+fn write_atomically(target: &Path, bytes: &[u8]) -> CliResult {
+    let tmp = target.with_extension("json.partial");
+    let fail = |e: std::io::Error| CliError::new("data.unwritable", format!("cannot write {}: {e}", target.display()));
+    let result = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}

@@ -1,0 +1,149 @@
+//! `ovop score --criteria ID --answers FILE [--answers FILE ...] [--json]`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use ovop_core::council::CouncilResult;
+use ovop_core::rubric::{Outcome, Reason};
+use ovop_core::{parse_answers, Answers, Rubric, ScoreResult};
+
+use crate::criteria_cmd::load_catalog;
+use crate::spreadsheet::read_text;
+use crate::{CliError, CliResult};
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// The criteria set's id.
+    #[arg(long)]
+    criteria: String,
+    /// The set's version (default: the newest installed).
+    #[arg(long)]
+    version: Option<String>,
+    /// An answers file; give several for a council (one per member).
+    #[arg(long, required = true)]
+    answers: Vec<PathBuf>,
+    /// Print the engine's whole result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Language of texts in the report (id, en, vi).
+    #[arg(long, default_value = "id")]
+    lang: String,
+}
+
+pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
+    let catalog = load_catalog(data_dir);
+    let entry = catalog.get(&args.criteria, args.version.as_deref()).ok_or_else(|| {
+        CliError::new("criteria.not_found", format!("no criteria set {}; `ovop criteria list` shows the known sets", args.criteria))
+    })?;
+    let rubric = &entry.rubric;
+    let mut sheets = Vec::new();
+    for path in &args.answers {
+        let text = read_text(path)?;
+        let answers = parse_answers(&text).map_err(|e| CliError::new("answers.schema", format!("{}: {e}", path.display())))?;
+        sheets.push(answers);
+    }
+
+    if sheets.len() == 1 {
+        let result = rubric.score(&sheets[0]).map_err(|errors| answer_errors(&args.answers[0], &errors))?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+        } else {
+            print_result(rubric, &result, &args.lang);
+        }
+    } else {
+        let named: Vec<Answers> = sheets
+            .into_iter()
+            .zip(&args.answers)
+            .map(|(mut a, path)| {
+                if a.assessor.is_none() {
+                    a.assessor = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+                }
+                a
+            })
+            .collect();
+        let result = rubric.score_council(&named).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.member, e.error.message)).collect();
+            CliError::new(errors.first().map(|e| e.error.code.as_str()).unwrap_or("answers.invalid"), lines.join("\n"))
+        })?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+        } else {
+            print_council(rubric, &result, &args.lang);
+        }
+    }
+    Ok(())
+}
+
+fn answer_errors(path: &Path, errors: &[ovop_core::AnswerError]) -> CliError {
+    let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", path.display(), e.message)).collect();
+    CliError::new(errors.first().map(|e| e.code.as_str()).unwrap_or("answers.invalid"), lines.join("\n"))
+}
+
+fn star_text(star: Option<u8>) -> String {
+    match star {
+        Some(s) => format!("{s} ({})", "★".repeat(s as usize)),
+        None => "not classified".into(),
+    }
+}
+
+fn print_reasons(rubric: &Rubric, reasons: &[Reason], lang: &str) {
+    let fb = rubric.set().language.as_str();
+    for reason in reasons {
+        match reason {
+            Reason::Knockout { criterion, text } => println!("  knock-out at {criterion}: {}", text.get(lang, fb)),
+            Reason::MinimumNotMet { star, text } => println!("  minimum for {star} stars not met: {}", text.get(lang, fb)),
+        }
+    }
+}
+
+fn print_result(rubric: &Rubric, r: &ScoreResult, lang: &str) {
+    let fb = rubric.set().language.as_str();
+    println!("{} {} ({})", r.set.id, r.set.version, r.set.hash);
+    for p in &r.parts {
+        println!("  part {:<4} {:>3} / {}", p.code, p.points, p.max);
+    }
+    println!("  total      {:>3} / {}", r.total, r.max_total);
+    println!("star by score: {}", star_text(Some(r.star_by_score)));
+    println!("star: {}", star_text(r.star));
+    print_reasons(rubric, &r.reasons, lang);
+    for na in &r.not_applicable {
+        println!("not applicable: {} ({})", na.criterion, na.reason.get(lang, fb));
+    }
+    let stopped: Vec<&str> = r.criteria.iter().filter(|c| matches!(c.outcome, Outcome::KnockedOut { .. })).map(|c| c.code.as_str()).collect();
+    if !stopped.is_empty() {
+        println!("not assessed after the knock-out: {}", stopped.join(", "));
+    }
+    if !r.unanswered.is_empty() || !r.unanswered_gates.is_empty() {
+        let all: Vec<&str> = r.unanswered_gates.iter().chain(&r.unanswered).map(String::as_str).collect();
+        println!("unanswered ({}): {}", all.len(), all.join(", "));
+    }
+    if let Some(next) = &r.next_star {
+        println!("next: {} stars needs {} more point(s)", next.star, next.points_needed);
+    }
+}
+
+fn print_council(rubric: &Rubric, r: &CouncilResult, lang: &str) {
+    println!("{} {} ({})", r.set.id, r.set.version, r.set.hash);
+    for m in &r.members {
+        println!("  {:<24} {:>3} / {}", m.member, m.result.total, m.result.max_total);
+    }
+    println!("average: {} / {}", r.average, r.max_total);
+    println!("star by score: {}", star_text(Some(r.star_by_score)));
+    println!("star: {}", star_text(r.star));
+    print_reasons(rubric, &r.reasons, lang);
+    let d = &r.divergence;
+    match d.max_allowed {
+        Some(max) if d.exceeded => {
+            println!("divergence: {} points, more than the allowed {max}: the council must discuss and score again", d.spread);
+            for p in &d.pairs {
+                println!("  {} vs {}: {} points apart", p.high, p.low, p.difference);
+            }
+        }
+        Some(max) => println!("divergence: {} points, within the allowed {max}", d.spread),
+        None => println!("divergence: {} points", d.spread),
+    }
+    for c in d.criteria.iter().take(10) {
+        let points: Vec<String> = c.points.iter().map(|p| p.map(|v| v.to_string()).unwrap_or_else(|| "-".into())).collect();
+        println!("  {:<8} spread {}: {}", c.code, c.spread, points.join(" / "));
+    }
+}

@@ -1,0 +1,22 @@
+//! ovop-core: the domain of OVOP Field — criteria sets (rubrics) as data, their validation,
+//! and the rubric engine that turns answers into totals and star classes.
+//!
+//! Pure: no files, no network, no clock, no async. Callers pass bytes and time in. Every other
+//! crate (the store, the sheets, the server, the app) depends on this one, never the reverse.
+
+pub mod answers;
+pub mod catalog;
+pub mod council;
+pub mod criteria;
+pub mod load;
+pub mod rubric;
+pub mod tabular;
+pub mod validate;
+
+pub use answers::{parse_answers, Answer, Answers};
+pub use catalog::{Catalog, CatalogEntry, SetSummary};
+pub use council::CouncilResult;
+pub use criteria::CriteriaSet;
+pub use load::{content_hash, parse_set, LoadError};
+pub use rubric::{AnswerError, Rubric, ScoreResult};
+pub use validate::{validate, Finding, Severity};

@@ -1,0 +1,35 @@
+//! The OVOP Field desktop shell: window, state and one-line commands over the crates.
+//! Nothing else lives here: criteria, scoring and validation are `ovop-core`'s.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::{Builder, Manager, Runtime};
+
+/// Registers the commands. Generic over the runtime so tests can drive the real IPC with
+/// `tauri::test::mock_builder()`.
+pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::criteria_list,
+        commands::criteria_get,
+        commands::criteria_score,
+    ])
+}
+
+pub fn run() {
+    let app = configure(Builder::default())
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir().ok();
+            app.manage(state::AppState::load(data_dir.as_deref()));
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(err) => {
+            eprintln!("OVOP Field could not start: {err}");
+            std::process::exit(1);
+        }
+    }
+}
