@@ -1,6 +1,8 @@
 //! The OVOP Field desktop shell: window, state and one-line commands over the crates.
 //! Nothing else lives here: criteria, scoring and validation are `ovop-core`'s.
 
+#[cfg(test)]
+mod bindings;
 pub mod commands;
 pub mod error;
 pub mod state;

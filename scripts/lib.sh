@@ -1,0 +1,59 @@
+# Shared by run-app.sh and test-all.sh: installs what is missing, says what it does, and
+# skips what is already there. Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Debian/Ubuntu packages: WebKitGTK and the Tauri build chain; Xvfb, the WebKit WebDriver and
+# poppler for the tests.
+APT_APP=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev fonts-noto-core)
+APT_TEST=(xvfb xauth webkit2gtk-driver poppler-utils qpdf zbar-tools)
+
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get: install them with your package manager"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "missing packages (${missing[*]}): run as root or install sudo"
+    sudo=(sudo)
+    say "installing system packages with sudo (you may be asked for your password): ${missing[*]}"
+  else
+    say "installing system packages: ${missing[*]}"
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_toolchains() {
+  command -v cargo >/dev/null || die "Rust is not installed: install it with rustup (https://rustup.rs), then run this again"
+  command -v npm >/dev/null || die "Node.js 20 or newer with npm is not installed: install it, then run this again"
+  local node_major
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: the UI build needs Node.js 20 or newer"
+}
+
+ensure_ui() {
+  if [ ! -d "$ROOT/ui/node_modules" ] || [ "$ROOT/ui/package.json" -nt "$ROOT/ui/node_modules" ]; then
+    say "installing the UI's node modules"
+    # npm ci would refuse the lock file: the registry mirror lacks other platforms' optional packages.
+    npm --prefix "$ROOT/ui" install --no-audit --no-fund --loglevel=error
+    touch "$ROOT/ui/node_modules"
+  fi
+  say "building the UI (ui/dist)"
+  npm --prefix "$ROOT/ui" run --silent build >/dev/null
+}
+
+ensure_tauri_driver() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v tauri-driver >/dev/null; then
+    say "installing tauri-driver 2.1.0 (about a minute)"
+    cargo install tauri-driver --version 2.1.0 --locked --quiet
+  fi
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: the UI's checks and component tests, then the whole Rust workspace with the
+# end-to-end tests in the real app window under Xvfb. Installs what is missing first.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_toolchains
+ensure_apt "${APT_APP[@]}" "${APT_TEST[@]}"
+ensure_tauri_driver
+ensure_ui
+
+cd "$ROOT"
+say "UI: type check"
+npm --prefix ui run --silent check
+say "UI: component tests"
+npm --prefix ui run --silent test
+
+# A tauri-driver left over from an interrupted run keeps the WebDriver ports: end it.
+pkill -TERM -x tauri-driver 2>/dev/null || true
+pkill -TERM -x WebKitWebDriver 2>/dev/null || true
+
+say "Rust: build"
+cargo build --workspace --all-targets --quiet
+say "Rust: every test, the window tests under Xvfb"
+runner=(cargo test --workspace --no-fail-fast)
+if cargo nextest --version >/dev/null 2>&1; then
+  runner=(cargo nextest run --workspace --no-fail-fast)
+fi
+xvfb-run -a -s "-screen 0 1366x768x24" "${runner[@]}"

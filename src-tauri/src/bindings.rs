@@ -1,0 +1,60 @@
+//! The TypeScript types of everything that crosses the IPC boundary, generated from the Rust
+//! types into `ui/src/lib/bindings.ts`. The test fails when the committed file drifts;
+//! `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings` rewrites it.
+
+use ovop_core::catalog::{Origin, Rejected, SetSummary};
+use ovop_core::council::*;
+use ovop_core::criteria::*;
+use ovop_core::rubric::*;
+use ovop_core::validate::{Finding, Severity};
+use ovop_core::{Answer, Answers};
+use ts_rs::TS;
+
+use crate::commands::{CriteriaList, CriteriaSetView};
+use crate::error::{AppError, ErrorDetail};
+
+macro_rules! declarations {
+    ($($ty:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$ty as TS>::decl())),*]
+    };
+}
+
+pub fn render() -> String {
+    let decls: Vec<String> = declarations![
+        // criteria sets
+        Text, Programme, SetStatus, CriteriaSet, Effective, ProductSet, KnownDefect, Gate, Part, Section, Group,
+        Criterion, Scale, Level, Applicability, Knockout, KnockoutTrigger, KnockoutEffect, StarRule, Rounding,
+        StarBand, MinimumRequirement, Requirement, CouncilRule,
+        // catalogue and validation
+        Severity, Finding, Origin, SetSummary, Rejected,
+        // scoring
+        Answers, Answer, SetRef, ScoreResult, PartResult, CriterionResult, Outcome, NotApplicable, KnockoutHit,
+        Reason, NextStar, AnswerError, CouncilResult, MemberResult, PartAverage, MemberKnockout, Divergence,
+        DivergentPair, CriterionSpread, MemberError,
+        // commands
+        AppError, ErrorDetail, CriteriaList, CriteriaSetView,
+    ];
+    let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
+    for decl in decls {
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn bindings_are_in_step_with_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
+    let fresh = render();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).expect("write bindings");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/bindings.ts is out of step with the Rust types; run `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings` and commit it"
+    );
+}
