@@ -4,8 +4,6 @@
 #[cfg(test)]
 mod bindings;
 pub mod commands;
-#[cfg(test)]
-mod ipc_tests;
 pub mod error;
 pub mod state;
 

@@ -6,10 +6,10 @@ use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INV
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
-use crate::state::AppState;
+use ovop_field::state::AppState;
 
 fn invoke(cmd: &str, body: Value, data_dir: Option<&std::path::Path>) -> Result<Value, Value> {
-    let app = crate::configure(mock_builder()).build(mock_context(noop_assets())).expect("mock app");
+    let app = ovop_field::configure(mock_builder()).build(mock_context(noop_assets())).expect("mock app");
     app.manage(AppState::load(data_dir));
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("mock window");
     let request = InvokeRequest {
