@@ -15,8 +15,9 @@ The output is deterministic: the same sources give byte-identical files
 encoded (knock-outs, applicability, alternative scales, group headings, renamed codes,
 evidence hints taken from notes), the notes it could not classify, and one summary line per set.
 It stops with an error when a source holds something the rules below do not foresee (a level
-restart it cannot label, a note condition it cannot translate, a foreign-matter example it has
-no word for, a reference that does not resolve), so a changed source cannot slip through.
+restart it cannot label, a foreign-matter example it has no word for, a reference that does not
+resolve, a second knock-out on one criterion), so a changed source cannot slip through; a note,
+or a certificate condition, that no rule recognises is listed under NOTES NOT CLASSIFIED.
 
 What it does, and every judgement it makes
 ==========================================
