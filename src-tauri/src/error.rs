@@ -10,7 +10,6 @@ pub struct AppError {
     pub code: String,
     pub message: String,
     /// Per-item details (one answer error per criterion, say).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
 }
 

@@ -1,0 +1,380 @@
+// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.
+// Do not edit by hand.
+
+export type Text = Record<string, string>;
+
+export type Programme = "ocop" | "ovop" | "otop" | "other";
+
+export type SetStatus = "official" | "transcription" | "template" | "draft";
+
+export type CriteriaSet = { 
+/**
+ * Format version of this file (currently 1).
+ */
+format: number, 
+/**
+ * Stable identifier, lowercase letters, digits and `-` (e.g. `ocop-1048-02`).
+ */
+id: string, 
+/**
+ * Version of the set; an assessment freezes the id, version and content hash it used.
+ */
+version: string, programme: Programme, status: SetStatus, name: Text, 
+/**
+ * The language the set was written in; used when a text lacks the reader's language.
+ */
+language: string, 
+/**
+ * Laws and decisions the sheet comes from.
+ */
+legal_basis?: Array<string>, effective: Effective, 
+/**
+ * Product sets (product groups) the sheet applies to.
+ */
+product_sets?: Array<ProductSet>, 
+/**
+ * Where the text was taken from.
+ */
+source?: string | null, 
+/**
+ * Remarks for the reader: how to adapt a template, what is uncertain.
+ */
+remarks?: Array<Text>, 
+/**
+ * Defects of the source that were kept as found (see `validate`).
+ */
+known_defects?: Array<KnownDefect>, 
+/**
+ * Conditions checked before any scoring (legality, permits). Failing one stops the sheet.
+ */
+gates?: Array<Gate>, parts: Array<Part>, 
+/**
+ * The maximum total the sheet claims (100 for OCOP); compared with the levels' sum.
+ */
+max_total?: number | null, stars: StarRule, 
+/**
+ * Requirements a product must meet to hold a star, whatever its score.
+ */
+minimum_requirements?: Array<MinimumRequirement>, council: CouncilRule, };
+
+export type Effective = { 
+/**
+ * First day the sheet applies (`YYYY-MM-DD`).
+ */
+from?: string | null, 
+/**
+ * First day it no longer applies (`YYYY-MM-DD`), when it was replaced.
+ */
+until?: string | null, };
+
+export type ProductSet = { code: string, name: Text, };
+
+export type KnownDefect = { 
+/**
+ * The validation code that reports it (e.g. `duplicate_level_points`).
+ */
+code: string, 
+/**
+ * Where: the printed code of the criterion or part (`6.2`, `C`), or a top-level field
+ * (`max_total`).
+ */
+path: string, description: string, };
+
+export type Gate = { 
+/**
+ * Code as printed (e.g. `G1`).
+ */
+code: string, text: Text, evidence?: Text | null, };
+
+export type Part = { 
+/**
+ * Code as printed (`A`, `B`, `C`).
+ */
+code: string, name: Text, 
+/**
+ * The maximum the sheet claims for this part; compared with the levels' sum.
+ */
+max?: number | null, sections: Array<Section>, };
+
+export type Section = { 
+/**
+ * Code as printed (`1`, `7`).
+ */
+code: string, name: Text, 
+/**
+ * Headings that group criteria inside the section (`6.1 Ngoại hình` over `6.1.1`..).
+ */
+groups?: Array<Group>, criteria: Array<Criterion>, };
+
+export type Group = { code: string, text: Text, };
+
+export type Criterion = { 
+/**
+ * The sheet's own numbering (`1.1`, `5.2`; a section that is one criterion keeps the
+ * section's number, `7`). Unique within the set; answers name criteria by it.
+ */
+code: string, 
+/**
+ * The criterion's title. May be blank when the section is the criterion.
+ */
+text: Text, 
+/**
+ * The code of the group heading this criterion sits under.
+ */
+group?: string | null, 
+/**
+ * The sheet's note, kept as printed.
+ */
+note?: Text | null, 
+/**
+ * What the assessor should look at (contracts, certificates, test reports...).
+ */
+evidence?: Text | null, 
+/**
+ * Alternative scales: the assessor uses exactly one. Empty when there is one scale.
+ */
+scales?: Array<Scale>, 
+/**
+ * The fixed levels in the order the sheet prints them. An answer names a level by its
+ * 1-based position in this list.
+ */
+levels: Array<Level>, 
+/**
+ * When set, the criterion is assessed only if the condition holds; otherwise it scores 0.
+ */
+applies_if?: Applicability | null, knockout?: Knockout | null, };
+
+export type Scale = { id: string, label: Text, };
+
+export type Level = { points: number, text: Text, 
+/**
+ * The alternative scale this level belongs to (one of the criterion's `scales`).
+ */
+scale?: string | null, };
+
+export type Applicability = { criterion: string, min_points: number, 
+/**
+ * The reason shown when the criterion does not apply.
+ */
+reason: Text, };
+
+export type Knockout = { trigger: KnockoutTrigger, effect: KnockoutEffect, 
+/**
+ * The condition as the sheet states it.
+ */
+text: Text, };
+
+export type KnockoutTrigger = { "when": "observed" } | { "when": "points_at_most", points: number, };
+
+export type KnockoutEffect = "disqualify" | "stop";
+
+export type StarRule = { 
+/**
+ * How a fractional total (a council's average) is rounded before it meets the bands.
+ */
+rounding: Rounding, 
+/**
+ * Each band: the lowest total (inclusive) that earns `star`. One band starts at 0.
+ */
+bands: Array<StarBand>, };
+
+export type Rounding = "none" | "floor" | "half_up";
+
+export type StarBand = { star: number, min: number, };
+
+export type MinimumRequirement = { star: number, rule: Requirement, text: Text, };
+
+export type Requirement = { "kind": "criterion_at_least", criterion: string, points: number, } | { "kind": "part_at_least", part: string, points: number, };
+
+export type CouncilRule = { 
+/**
+ * The largest allowed difference between members' totals (10 for OCOP).
+ */
+max_divergence?: number | null, };
+
+export type Severity = "error" | "warning";
+
+export type Finding = { severity: Severity, 
+/**
+ * Stable code (`duplicate_level_points`, `part_max_mismatch`, ...).
+ */
+code: string, 
+/**
+ * Where, as a JSON path with the printed code (`parts[2].sections[0].criteria[1] (6.2)`).
+ */
+path: string, message: string, 
+/**
+ * Whether the set's `known_defects` declares this finding.
+ */
+declared: boolean, };
+
+export type Origin = { "kind": "shipped", "name": string } | { "kind": "imported", "name": string };
+
+export type SetSummary = { id: string, version: string, hash: string, name: Text, programme: Programme, status: SetStatus, language: string, product_sets: Array<ProductSet>, legal_basis: Array<string>, effective_from: string | null, effective_until: string | null, criteria_count: number, part_count: number, 
+/**
+ * The sum of the best levels (what the sheet can really give).
+ */
+max_total: number, 
+/**
+ * What the sheet claims, when it differs from `max_total` it is a defect.
+ */
+declared_max_total: number | null, warnings: number, known_defects: number, origin: Origin, };
+
+export type Rejected = { origin: Origin, code: string, message: string, };
+
+export type Answers = { 
+/**
+ * The criteria set's id.
+ */
+criteria: string, 
+/**
+ * The set's version, when the answers must match one exactly.
+ */
+version?: string | null, 
+/**
+ * Who filled the sheet (a council member's name).
+ */
+assessor?: string | null, 
+/**
+ * Criterion code -> 1-based position of the chosen level as printed, or "na".
+ */
+answers: { [key in string]?: Answer }, 
+/**
+ * Criteria whose knock-out condition the assessor observed.
+ */
+knockouts?: Array<string>, 
+/**
+ * Gate code -> whether the condition is met.
+ */
+gates?: { [key in string]?: boolean }, 
+/**
+ * Criterion code -> the assessor's note.
+ */
+notes?: { [key in string]?: string }, };
+
+export type Answer = number | "na";
+
+export type SetRef = { id: string, version: string, hash: string, };
+
+export type ScoreResult = { set: SetRef, parts: Array<PartResult>, total: number, max_total: number, 
+/**
+ * The star the total earns by the bands alone.
+ */
+star_by_score: number, 
+/**
+ * The star after knock-outs, gates and minimum requirements; none when disqualified.
+ */
+star: number | null, 
+/**
+ * Why `star` differs from `star_by_score`.
+ */
+reasons: Array<Reason>, next_star: NextStar | null, not_applicable: Array<NotApplicable>, knockouts: Array<KnockoutHit>, unanswered: Array<string>, unanswered_gates: Array<string>, 
+/**
+ * Every criterion and gate has an answer (or does not apply, or was knocked out).
+ */
+complete: boolean, 
+/**
+ * Every criterion in sheet order.
+ */
+criteria: Array<CriterionResult>, };
+
+export type PartResult = { code: string, points: number, max: number, };
+
+export type CriterionResult = { code: string, max: number, outcome: Outcome, };
+
+export type Outcome = { "status": "scored", position: number, points: number, scale: string | null, } | { "status": "not_applicable", because: string, } | { "status": "knocked_out", by: string, } | { "status": "unanswered" };
+
+export type NotApplicable = { criterion: string, because: string, reason: Text, };
+
+export type KnockoutHit = { 
+/**
+ * The criterion (or gate) whose knock-out was triggered.
+ */
+criterion: string, effect: KnockoutEffect, text: Text, 
+/**
+ * A gate rather than a criterion.
+ */
+gate: boolean, };
+
+export type Reason = { "kind": "knockout", criterion: string, text: Text, } | { "kind": "minimum_not_met", star: number, text: Text, };
+
+export type NextStar = { star: number, min_total: number, points_needed: number, 
+/**
+ * Minimum requirements that would still hold the product below that star.
+ */
+unmet_requirements: Array<Text>, };
+
+export type AnswerError = { 
+/**
+ * Stable code: `answers.unknown_criterion`, `answers.no_such_level`, `answers.not_applicable`,
+ * `answers.after_knockout`, `answers.applies`, `answers.not_optional`, ...
+ */
+code: string, criterion: string | null, message: string, };
+
+export type CouncilResult = { set: SetRef, members: Array<MemberResult>, 
+/**
+ * The members' average total, exactly (e.g. 89.5).
+ */
+average: number, max_total: number, 
+/**
+ * Each part's average.
+ */
+parts: Array<PartAverage>, star_by_score: number, star: number | null, reasons: Array<Reason>, next_star: NextStar | null, 
+/**
+ * Knock-outs any member recorded.
+ */
+knockouts: Array<MemberKnockout>, divergence: Divergence, 
+/**
+ * Every member's sheet is complete.
+ */
+complete: boolean, };
+
+export type MemberResult = { member: string, result: ScoreResult, };
+
+export type PartAverage = { code: string, average: number, max: number, };
+
+export type MemberKnockout = { member: string, knockout: KnockoutHit, };
+
+export type Divergence = { 
+/**
+ * The largest allowed difference between two members' totals; none when the set sets none.
+ */
+max_allowed: number | null, 
+/**
+ * Highest total minus lowest total.
+ */
+spread: number, 
+/**
+ * The spread is above the allowed maximum: the council must discuss and score again.
+ */
+exceeded: boolean, 
+/**
+ * Pairs of members whose totals differ by more than allowed, largest difference first.
+ */
+pairs: Array<DivergentPair>, 
+/**
+ * Criteria the members scored differently, largest spread first.
+ */
+criteria: Array<CriterionSpread>, };
+
+export type DivergentPair = { high: string, low: string, difference: number, };
+
+export type CriterionSpread = { code: string, spread: number, 
+/**
+ * Points by member, in the members' order (none when a member did not score it).
+ */
+points: Array<number | null>, };
+
+export type MemberError = { member: string, error: AnswerError, };
+
+export type AppError = { code: string, message: string, 
+/**
+ * Per-item details (one answer error per criterion, say).
+ */
+details: Array<ErrorDetail>, };
+
+export type ErrorDetail = { code: string, subject: string | null, message: string, };
+
+export type CriteriaList = { sets: Array<SetSummary>, rejected: Array<Rejected>, };
+
+export type CriteriaSetView = { set: CriteriaSet, summary: SetSummary, findings: Array<Finding>, };

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { errorMessageKey, toAppError } from "./errors";
+
+describe("toAppError", () => {
+  it("keeps an AppError from the Rust side as it is", () => {
+    expect(toAppError({ code: "criteria.not_found", message: "criteria set x 1 is not installed" })).toEqual({
+      code: "criteria.not_found",
+      message: "criteria set x 1 is not installed",
+      details: [],
+    });
+  });
+
+  it("turns anything else into `unexpected`, never a stack trace on screen", () => {
+    expect(toAppError(new Error("boom")).code).toBe("unexpected");
+    expect(toAppError("command criteria_list not found").code).toBe("unexpected");
+  });
+});
+
+describe("errorMessageKey", () => {
+  it("knows criteria.not_found and nothing it has no words for", () => {
+    expect(errorMessageKey("criteria.not_found")).toBe("error.criteria.not_found");
+    expect(errorMessageKey("store.locked")).toBeUndefined();
+  });
+});

@@ -1,0 +1,29 @@
+import type { AppError } from "$lib/bindings";
+import type { MessageKey } from "$lib/i18n/index.svelte";
+
+/** Error codes the UI has its own words for; every other code gets the generic message. */
+const MESSAGES: Record<string, MessageKey> = {
+  "criteria.not_found": "error.criteria.not_found",
+  "criteria.json_syntax": "error.criteria.json_syntax",
+  "criteria.schema": "error.criteria.schema",
+  "criteria.newer_format": "error.criteria.newer_format",
+  "criteria.invalid": "error.criteria.invalid",
+  "criteria.version_clash": "error.criteria.version_clash",
+  "criteria.unreadable": "error.criteria.unreadable",
+};
+
+export function errorMessageKey(code: string): MessageKey | undefined {
+  return MESSAGES[code];
+}
+
+/**
+ * Whatever a rejected `invoke` carried, as an AppError. The Rust side always sends
+ * `{code, message}`; anything else (a bug, a missing command) becomes `unexpected`.
+ */
+export function toAppError(error: unknown): AppError {
+  if (typeof error === "object" && error !== null && typeof (error as AppError).code === "string") {
+    const e = error as AppError;
+    return { code: e.code, message: typeof e.message === "string" ? e.message : "", details: e.details ?? [] };
+  }
+  return { code: "unexpected", message: error instanceof Error ? error.message : String(error), details: [] };
+}
