@@ -174,5 +174,13 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
     assert!(!placeholder.is_empty() && !placeholder.contains("Cari"), "the search box speaks English: {placeholder:?}");
     save_screenshot(&client, "criteria-ovop-en.png").await;
 
+    // Vietnamese UI on a Vietnamese sheet: the set's own language, no fallback.
+    wait_for_css(&client, "[data-testid=lang-switch]").await.select_by_value("vi").await.expect("switch to Vietnamese");
+    wait_for_css(&client, "[data-testid=criteria-row][data-id='ocop-1048-06']").await.click().await.expect("click");
+    wait_for_css(&client, "[data-testid=sheet][data-id='ocop-1048-06']").await;
+    let title = text_of(&client, "[data-testid=sheet-title]").await;
+    assert!(title.contains("Cà phê"), "the Vietnamese name of the coffee sheet: {title}");
+    save_screenshot(&client, "criteria-ocop-vi.png").await;
+
     client.close().await.expect("close the session");
 }

@@ -144,7 +144,7 @@ fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, js
                 }
                 if let Some(k) = &criterion.knockout {
                     let when = match k.trigger {
-                        KnockoutTrigger::Observed => "if observed".to_string(),
+                        KnockoutTrigger::Observed {} => "if observed".to_string(),
                         KnockoutTrigger::PointsAtMost { points } => format!("at {points} points or less"),
                     };
                     let effect = match k.effect {

@@ -272,7 +272,8 @@ pub struct Knockout {
 #[serde(tag = "when", rename_all = "snake_case", deny_unknown_fields)]
 pub enum KnockoutTrigger {
     /// The assessor records that the condition holds (a checkbox beside the criterion).
-    Observed,
+    /// A struct variant, not a unit one, so that a stray field beside `when` is refused.
+    Observed {},
     /// The chosen level is worth at most `points`.
     PointsAtMost { points: u32 },
 }

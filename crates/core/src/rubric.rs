@@ -230,7 +230,7 @@ impl Rubric {
 
             if let Some(knockout) = &criterion.knockout {
                 let hit = match knockout.trigger {
-                    KnockoutTrigger::Observed => observed.contains(&code.as_str()),
+                    KnockoutTrigger::Observed {} => observed.contains(&code.as_str()),
                     KnockoutTrigger::PointsAtMost { points: limit } => points.is_some_and(|p| p <= limit),
                 };
                 if hit {

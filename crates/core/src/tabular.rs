@@ -289,7 +289,7 @@ fn parse_knockout(reader: &Reader, columns: &Columns, row: &[String], r: usize) 
     let bad = || reader.err(r, label.clone(), format!("write \"observed stop\", \"observed disqualify\" or \"points <= 0 stop\", found {raw:?}"));
     let compact: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let (trigger, effect) = if let Some(effect) = compact.strip_prefix("observed") {
-        (KnockoutTrigger::Observed, effect.trim())
+        (KnockoutTrigger::Observed {}, effect.trim())
     } else if let Some(rest) = compact.strip_prefix("points") {
         let rest = rest.trim().strip_prefix("<=").ok_or_else(bad)?.trim();
         let (n, effect) = rest.split_once(' ').unwrap_or((rest, ""));

@@ -83,7 +83,7 @@ fn ocop_rules_are_encoded_as_rules_not_notes() {
     assert_eq!(management.scales.len(), 2);
     assert_eq!(management.levels.iter().filter(|l| l.scale.as_deref() == Some("b")).count(), 2);
     // Knock-outs: raw material (disqualifies), foreign matter and the food-safety certificate (stop).
-    assert!(matches!(criterion("1.1").knockout.as_ref().map(|k| &k.trigger), Some(KnockoutTrigger::Observed)));
+    assert!(matches!(criterion("1.1").knockout.as_ref().map(|k| &k.trigger), Some(KnockoutTrigger::Observed {})));
     assert!(criterion("6.1").knockout.is_some());
     assert!(criterion("9").knockout.is_some());
     // A section that is one criterion keeps the section's number.
@@ -172,6 +172,7 @@ fn a_schema_violation_names_the_json_path() {
         (fixture().replacen("\"effect\": \"disqualify\"", "\"effect\": \"maybe\"", 1), "parts[0].sections[0].criteria[0].knockout.effect"),
         (fixture().replacen("\"levels\": [{\"points\": 0, \"text\": {\"en\": \"No story\"}}", "\"leveles\": [{\"points\": 0, \"text\": {\"en\": \"No story\"}}", 1), "parts[0].sections[0].criteria[2]"),
         (fixture().replacen("\"trigger\": {\"when\": \"observed\"}", "\"trigger\": {\"when\": \"sometimes\"}", 1), "parts[0].sections[0].criteria[0].knockout.trigger"),
+        (fixture().replacen("\"trigger\": {\"when\": \"observed\"}", "\"trigger\": {\"when\": \"observed\", \"points\": 1}", 1), "parts[0].sections[0].criteria[0].knockout.trigger"),
     ];
     for (json, path) in cases {
         match parse_set(&json) {

@@ -164,7 +164,7 @@ export type Knockout = { trigger: KnockoutTrigger, effect: KnockoutEffect,
  */
 text: Text, };
 
-export type KnockoutTrigger = { "when": "observed" } | { "when": "points_at_most", points: number, };
+export type KnockoutTrigger = { "when": "observed", } | { "when": "points_at_most", points: number, };
 
 export type KnockoutEffect = "disqualify" | "stop";
 
