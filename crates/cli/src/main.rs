@@ -4,8 +4,10 @@
 //! 2 a usage error.
 
 mod criteria_cmd;
+mod export;
 mod score_cmd;
 mod spreadsheet;
+mod store_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +20,9 @@ struct Cli {
     /// The data folder (default: the app's, e.g. ~/.local/share/org.ovopfield.app).
     #[arg(long, global = true, env = "OVOP_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// The database (default: ovop.sqlite in the data folder).
+    #[arg(long, global = true, env = "OVOP_DB")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,6 +34,23 @@ enum Command {
     Criteria(criteria_cmd::CriteriaCommand),
     /// Score one answers file, or several (a council), against a criteria set.
     Score(score_cmd::ScoreArgs),
+    /// Create, check, back up and restore the local database.
+    #[command(subcommand)]
+    Db(store_cmd::DbCommand),
+    /// Search and browse the regions of Indonesia.
+    #[command(subcommand)]
+    Regions(store_cmd::RegionsCommand),
+    /// Register and list producers.
+    #[command(subcommand)]
+    Producer(store_cmd::ProducerCommand),
+    /// Register, list and search products.
+    #[command(subcommand)]
+    Product(store_cmd::ProductCommand),
+    /// Record an assessment: new, answer, finalize, correct, show, list.
+    #[command(subcommand)]
+    Assessment(store_cmd::AssessmentCommand),
+    /// Export assessments to CSV or XLSX.
+    Export(export::ExportArgs),
 }
 
 /// An error for the user: a stable code and a message that says what to do.
@@ -56,9 +78,16 @@ pub fn data_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = data_dir(cli.data_dir);
+    let db = || store_cmd::db_path(data_dir.as_deref(), cli.db.as_deref());
     let result = match cli.command {
         Command::Criteria(cmd) => criteria_cmd::run(cmd, data_dir.as_deref()),
         Command::Score(args) => score_cmd::run(args, data_dir.as_deref()),
+        Command::Db(cmd) => db().and_then(|p| store_cmd::db(cmd, &p)),
+        Command::Regions(cmd) => db().and_then(|p| store_cmd::regions(cmd, &p)),
+        Command::Producer(cmd) => db().and_then(|p| store_cmd::producer(cmd, &p)),
+        Command::Product(cmd) => db().and_then(|p| store_cmd::product(cmd, &p)),
+        Command::Assessment(cmd) => db().and_then(|p| store_cmd::assessment(cmd, &p, data_dir.as_deref())),
+        Command::Export(args) => db().and_then(|p| export::run(args, &p)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

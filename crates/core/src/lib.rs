@@ -17,6 +17,6 @@ pub use answers::{parse_answers, Answer, Answers};
 pub use catalog::{Catalog, CatalogEntry, SetSummary};
 pub use council::CouncilResult;
 pub use criteria::CriteriaSet;
-pub use load::{content_hash, parse_set, LoadError};
+pub use load::{canonical_hash, content_hash, parse_set, LoadError};
 pub use rubric::{AnswerError, Rubric, ScoreResult};
 pub use validate::{validate, Finding, Severity};

@@ -79,9 +79,14 @@ fn strip_position(message: &str) -> String {
 /// whitespace, as `sha256:<hex>`. Formatting and key order of the file do not change it;
 /// any change of content does.
 pub fn content_hash(set: &CriteriaSet) -> String {
-    let value = serde_json::to_value(set).unwrap_or(Value::Null);
-    let mut canonical = String::with_capacity(64 * 1024);
-    write_canonical(&value, &mut canonical);
+    canonical_hash(&serde_json::to_value(set).unwrap_or(Value::Null))
+}
+
+/// SHA-256 of a JSON value's canonical form (sorted keys, no whitespace), as `sha256:<hex>`.
+/// The one hash of content used for criteria sets and assessment records alike.
+pub fn canonical_hash(value: &Value) -> String {
+    let mut canonical = String::with_capacity(16 * 1024);
+    write_canonical(value, &mut canonical);
     let digest = Sha256::digest(canonical.as_bytes());
     let mut hex = String::with_capacity(7 + 64);
     hex.push_str("sha256:");

@@ -1,0 +1,415 @@
+//! `ovop db | regions | producer | product | assessment | export`: the local store from the
+//! command line, enough to record a whole assessment from a script.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use ovop_core::Answer;
+use ovop_store::assessments::{Assessor, Visit};
+use ovop_store::records::{Producer, Product};
+use ovop_store::{Store, StoreError};
+
+use crate::criteria_cmd::load_catalog;
+use crate::spreadsheet::read_text;
+use crate::{CliError, CliResult};
+
+impl From<StoreError> for CliError {
+    fn from(err: StoreError) -> Self {
+        CliError::new(err.code(), err.to_string())
+    }
+}
+
+/// The current time as RFC 3339 UTC; `OVOP_NOW` fixes it (scripts, tests).
+pub fn now() -> String {
+    if let Ok(fixed) = std::env::var("OVOP_NOW") {
+        return fixed;
+    }
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+pub fn db_path(data_dir: Option<&Path>, explicit: Option<&Path>) -> Result<PathBuf, CliError> {
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| data_dir.map(|d| d.join("ovop.sqlite")))
+        .ok_or_else(|| CliError::new("data.no_dir", "no data folder: pass --data-dir or set OVOP_DATA_DIR"))
+}
+
+/// Opens the store, creating the data folder and importing the regions on first use.
+pub fn open(path: &Path) -> Result<Store, CliError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::new("data.unwritable", format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut store = Store::open(path)?;
+    store.ensure_regions()?;
+    Ok(store)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Create the database (with every region of Indonesia) or bring it up to date.
+    Init,
+    /// Check the database's integrity.
+    Check,
+    /// Write a consistent copy of the database.
+    Backup { file: Option<PathBuf> },
+    /// Replace the database with a backup (default: the latest); the old file is kept beside it.
+    Restore { file: Option<PathBuf> },
+}
+
+pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
+    match cmd {
+        DbCommand::Init => {
+            let store = open(path)?;
+            println!(
+                "{}: schema {}, {} provinces, {} regencies, {} districts, {} villages",
+                path.display(),
+                store.schema_version()?,
+                store.region_count("province")?,
+                store.region_count("regency")?,
+                store.region_count("district")?,
+                store.region_count("village")?
+            );
+        }
+        DbCommand::Check => {
+            let store = Store::open(path)?;
+            let problems = store.check()?;
+            if !problems.is_empty() {
+                return Err(CliError::new("store.corrupt", format!("{} is damaged:\n{}", path.display(), problems.join("\n"))));
+            }
+            println!("{}: ok", path.display());
+        }
+        DbCommand::Backup { file } => {
+            let store = Store::open(path)?;
+            let target = file.unwrap_or_else(|| store.backup_path(&now().replace(':', "")));
+            store.backup_to(&target)?;
+            println!("{}", target.display());
+        }
+        DbCommand::Restore { file } => {
+            let from = file
+                .or_else(|| ovop_store::latest_backup(path))
+                .ok_or_else(|| CliError::new("store.no_backup", format!("no backup of {} was found", path.display())))?;
+            let kept = ovop_store::restore(path, &from)?;
+            println!("restored {} from {}; the previous file is kept as {}", path.display(), from.display(), kept.display());
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum RegionsCommand {
+    /// Find regions by name, with or without diacritics ("da nang", "tapin").
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The regions directly under CODE (the provinces without CODE).
+    Children {
+        code: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
+    let store = open(path)?;
+    let (list, json) = match cmd {
+        RegionsCommand::Search { query, limit, json } => (store.search_regions(&query, limit)?, json),
+        RegionsCommand::Children { code, json } => (store.region_children(code.as_deref())?, json),
+    };
+    if json {
+        print_json(&list);
+    } else {
+        for r in list {
+            println!("{:<16} {:<9} {}  ({})", r.code, r.level, r.name, r.path);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum ProducerCommand {
+    /// Register a producer; prints its id.
+    Add(ProducerArgs),
+    /// Producers, optionally in a region subtree.
+    List {
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct ProducerArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    village: Option<String>,
+    #[arg(long)]
+    legal_form: Option<String>,
+    /// NIB or business registration number.
+    #[arg(long)]
+    registration: Option<String>,
+    #[arg(long)]
+    representative: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    workforce: Option<i64>,
+    #[arg(long)]
+    local_labour_pct: Option<f64>,
+    #[arg(long)]
+    women: Option<i64>,
+    #[arg(long)]
+    sentra_ikm: Option<String>,
+    #[arg(long)]
+    penghela: bool,
+}
+
+pub fn producer(cmd: ProducerCommand, path: &Path) -> CliResult {
+    let mut store = open(path)?;
+    match cmd {
+        ProducerCommand::Add(a) => {
+            let producer = Producer {
+                name: a.name,
+                village_code: a.village,
+                legal_form: a.legal_form,
+                registration_no: a.registration,
+                representative: a.representative,
+                phone: a.phone,
+                workforce: a.workforce,
+                local_labour_pct: a.local_labour_pct,
+                women: a.women,
+                sentra_ikm: a.sentra_ikm,
+                penghela: a.penghela,
+                ..Producer::default()
+            };
+            println!("{}", store.add_producer(&producer, &now())?);
+        }
+        ProducerCommand::List { region, json } => {
+            let list = store.producers_in(region.as_deref(), 1000)?;
+            if json {
+                print_json(&list);
+            } else {
+                for p in list {
+                    println!("{}  {}  {}", p.id, p.name, p.village_code.unwrap_or_default());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum ProductCommand {
+    /// Register a product of a producer; prints its id.
+    Add {
+        #[arg(long)]
+        producer: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        brand: Option<String>,
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long)]
+        product_set: Option<String>,
+        #[arg(long = "sku")]
+        skus: Vec<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// A producer's products.
+    List {
+        #[arg(long)]
+        producer: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find products by name, brand, SKU or producer, optionally in a region subtree.
+    Search {
+        query: String,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn product(cmd: ProductCommand, path: &Path) -> CliResult {
+    let mut store = open(path)?;
+    match cmd {
+        ProductCommand::Add { producer, name, brand, programme, product_set, skus, description } => {
+            let product = Product { producer_id: producer, name, brand, programme, product_set, skus, description, ..Product::default() };
+            println!("{}", store.add_product(&product, &now())?);
+        }
+        ProductCommand::List { producer, json } => {
+            let list = store.products_of(&producer)?;
+            if json {
+                print_json(&list);
+            } else {
+                for p in list {
+                    println!("{}  {}", p.id, p.name);
+                }
+            }
+        }
+        ProductCommand::Search { query, region, limit, json } => {
+            let hits = store.search_products(&query, region.as_deref(), limit)?;
+            if json {
+                print_json(&hits);
+            } else {
+                for h in hits {
+                    println!("{}  {}  ({})", h.product.id, h.product.name, h.producer_name);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum AssessmentCommand {
+    /// Start a draft assessment; prints its id.
+    New {
+        #[arg(long)]
+        product: String,
+        #[arg(long)]
+        criteria: String,
+        #[arg(long)]
+        version: Option<String>,
+        /// The day of the visit (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Where the assessment took place (a region code).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long = "assessor")]
+        assessors: Vec<String>,
+    },
+    /// Answer one criterion (a level position, "na", or "clear"), or load an answers file.
+    Answer {
+        id: String,
+        code: Option<String>,
+        value: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Lock the sheet and queue it for sync.
+    Finalize { id: String },
+    /// Start a correction of a final assessment (a new revision).
+    Correct {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) -> CliResult {
+    let mut store = open(path)?;
+    match cmd {
+        AssessmentCommand::New { product, criteria, version, date, region, assessors } => {
+            let catalog = load_catalog(data_dir);
+            let entry = catalog
+                .get(&criteria, version.as_deref())
+                .ok_or_else(|| CliError::new("criteria.not_found", format!("no criteria set {criteria}")))?;
+            let visit = Visit {
+                assessed_on: date,
+                region_code: region,
+                assessors: assessors.into_iter().map(|name| Assessor { name, ..Assessor::default() }).collect(),
+                ..Visit::default()
+            };
+            println!("{}", store.new_assessment(&product, &entry.rubric, &visit, &now())?);
+        }
+        AssessmentCommand::Answer { id, code, value, file } => {
+            let result = match (code, value, file) {
+                (None, None, Some(file)) => {
+                    let mut answers = ovop_core::parse_answers(&read_text(&file)?)
+                        .map_err(|e| CliError::new("answers.schema", format!("{}: {e}", file.display())))?;
+                    let current = store.assessment(&id)?;
+                    answers.version = current.answers.version.clone();
+                    let rubric = store.rubric_of(&current)?;
+                    let result = rubric.score(&answers).map_err(|errors| {
+                        CliError::new(&errors[0].code, errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n"))
+                    })?;
+                    store.save_answers(&id, &answers, &now())?;
+                    result
+                }
+                (Some(code), Some(value), None) => {
+                    let answer = match value.as_str() {
+                        "clear" => None,
+                        "na" => Some(Answer::NotApplicable),
+                        n => Some(Answer::Level(n.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                            CliError::new("answers.schema", format!("a level position is 1, 2, ... or \"na\" or \"clear\", not {n:?}"))
+                        })?)),
+                    };
+                    store.answer(&id, &code, answer, &now())?
+                }
+                _ => return Err(CliError::new("usage", "give CODE and VALUE, or --file ANSWERS")),
+            };
+            println!("total {} / {}, {} unanswered", result.total, result.max_total, result.unanswered.len());
+        }
+        AssessmentCommand::Finalize { id } => {
+            let done = store.finalize(&id, &now())?;
+            let result = done.result.as_ref();
+            println!(
+                "{} revision {} final: total {}, star {}; {}",
+                done.id,
+                done.revision,
+                result.map(|r| r.total).unwrap_or(0),
+                result.and_then(|r| r.star).map(|s| s.to_string()).unwrap_or_else(|| "none".into()),
+                done.content_hash.unwrap_or_default()
+            );
+        }
+        AssessmentCommand::Correct { id, reason } => {
+            println!("{id} revision {} (draft)", store.correct(&id, &reason, &now())?);
+        }
+        AssessmentCommand::Show { id, json } => {
+            let a = store.assessment(&id)?;
+            if json {
+                print_json(&a);
+            } else {
+                println!("{} revision {} [{}] product {}", a.id, a.revision, a.status, a.product_id);
+                if let Some(r) = &a.result {
+                    println!("total {} / {}, star {:?}", r.total, r.max_total, r.star);
+                }
+                for (code, answer) in &a.answers.answers {
+                    println!("  {code}: {}", match answer { Answer::Level(p) => p.to_string(), Answer::NotApplicable => "na".into() });
+                }
+            }
+        }
+        AssessmentCommand::List { status, json } => {
+            let list = store.assessments(status.as_deref(), None)?;
+            if json {
+                print_json(&list);
+            } else {
+                for a in list {
+                    let total = a.result.as_ref().map(|r| r.total.to_string()).unwrap_or_else(|| "-".into());
+                    println!("{}  r{}  {:<6} {:>4}  {}", a.id, a.revision, a.status, total, a.product_id);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! Assessments: a draft autosaved on every change, finalised (result, content hash, outbox row)
+//! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
+
+use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::{new_id, Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Assessor {
+    pub name: String,
+    pub title: Option<String>,
+    pub unit: Option<String>,
+    pub role: Option<String>,
+}
+
+/// Where, when and by whom: set when the assessment is started, editable while a draft.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Visit {
+    pub assessed_on: Option<String>,
+    pub region_code: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub assessors: Vec<Assessor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub id: String,
+    pub revision: i64,
+    pub supersedes: Option<i64>,
+    pub reason: Option<String>,
+    pub product_id: String,
+    pub criteria_hash: String,
+    pub status: String,
+    pub visit: Visit,
+    pub answers: Answers,
+    pub result: Option<ScoreResult>,
+    pub content_hash: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub finalized_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub kind: String,
+    pub record_id: String,
+    pub revision: i64,
+    pub state: String,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
+  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at";
+
+fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
+    let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let bad = |i: usize, e: serde_json::Error| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e));
+    let result: Option<String> = r.get(13)?;
+    Ok(Assessment {
+        id: r.get(0)?,
+        revision: r.get(1)?,
+        supersedes: r.get(2)?,
+        reason: r.get(3)?,
+        product_id: r.get(4)?,
+        criteria_hash: r.get(5)?,
+        status: r.get(6)?,
+        visit: Visit {
+            assessed_on: r.get(7)?,
+            region_code: r.get(8)?,
+            latitude: r.get(9)?,
+            longitude: r.get(10)?,
+            assessors: serde_json::from_str(&json(11)?).map_err(|e| bad(11, e))?,
+        },
+        answers: serde_json::from_str(&json(12)?).map_err(|e| bad(12, e))?,
+        result: result.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| bad(13, e))?,
+        content_hash: r.get(14)?,
+        created_at: r.get(15)?,
+        updated_at: r.get(16)?,
+        finalized_at: r.get(17)?,
+    })
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
+    tx.query_row(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"), [id], row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "assessment", id: id.into() })
+}
+
+impl Store {
+    /// Freezes the set (by content hash) unless it is already stored.
+    fn freeze_set(tx: &Transaction, rubric: &Rubric) -> Result<()> {
+        let set = rubric.set();
+        let existing: Option<String> =
+            tx.query_row("SELECT hash FROM criteria_set WHERE id = ?1 AND version = ?2", params![set.id, set.version], |r| r.get(0)).optional()?;
+        match existing {
+            Some(hash) if hash == rubric.hash() => Ok(()),
+            Some(_) => Err(StoreError::Invalid(format!(
+                "criteria set {} {} is stored with other content; the changed set needs a new version",
+                set.id, set.version
+            ))),
+            None => {
+                tx.execute(
+                    "INSERT INTO criteria_set (hash, id, version, json) VALUES (?1, ?2, ?3, ?4)",
+                    params![rubric.hash(), set.id, set.version, encode(set)?],
+                )?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Starts a draft assessment of a product with a criteria set. Returns its id.
+    pub fn new_assessment(&mut self, product_id: &str, rubric: &Rubric, visit: &Visit, now: &str) -> Result<String> {
+        self.product(product_id)?;
+        let id = new_id();
+        let answers = Answers { criteria: rubric.set().id.clone(), version: Some(rubric.set().version.clone()), ..Answers::default() };
+        let tx = self.conn().transaction()?;
+        Self::freeze_set(&tx, rubric)?;
+        tx.execute(
+            "INSERT INTO assessment (id, revision, product_id, criteria_hash, status, assessed_on, region_code, latitude, longitude,
+               assessors, answers, created_at, updated_at)
+             VALUES (?1, 1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+            params![
+                id, product_id, rubric.hash(), visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
+                encode(&visit.assessors)?, encode(&answers)?, now
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The frozen criteria set an assessment uses.
+    pub fn frozen_set(&self, hash: &str) -> Result<CriteriaSet> {
+        let json: String = self
+            .read()
+            .query_row("SELECT json FROM criteria_set WHERE hash = ?1", [hash], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "criteria set", id: hash.into() })?;
+        parse_set(&json).map_err(|e| StoreError::Corrupt(format!("frozen criteria set {hash}: {e}")))
+    }
+
+    pub fn rubric_of(&self, assessment: &Assessment) -> Result<Rubric> {
+        let set = self.frozen_set(&assessment.criteria_hash)?;
+        Rubric::new(set).map_err(|_| StoreError::Corrupt(format!("frozen criteria set {} no longer validates", assessment.criteria_hash)))
+    }
+
+    /// Autosave: replaces the draft's answers (one statement, one transaction). Refused once final.
+    pub fn save_answers(&mut self, id: &str, answers: &Answers, now: &str) -> Result<()> {
+        let changed = self.conn().execute(
+            "UPDATE assessment SET answers = ?2, updated_at = ?3
+             WHERE id = ?1 AND status = 'draft' AND revision = (SELECT max(revision) FROM assessment WHERE id = ?1)",
+            params![id, encode(answers)?, now],
+        )?;
+        if changed == 0 {
+            let tx = self.conn().transaction()?;
+            latest(&tx, id)?;
+            return Err(StoreError::Locked(id.into()));
+        }
+        Ok(())
+    }
+
+    /// Sets or clears one answer, checking the sheet with the engine first (an answer the
+    /// engine would refuse is not stored).
+    pub fn answer(&mut self, id: &str, code: &str, answer: Option<Answer>, now: &str) -> Result<ScoreResult> {
+        let current = self.assessment(id)?;
+        if current.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        let rubric = self.rubric_of(&current)?;
+        let mut answers = current.answers;
+        match answer {
+            Some(a) => answers.answers.insert(code.to_string(), a),
+            None => answers.answers.remove(code),
+        };
+        let result = rubric.score(&answers).map_err(|errors| {
+            StoreError::Invalid(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))
+        })?;
+        self.save_answers(id, &answers, now)?;
+        Ok(result)
+    }
+
+    /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
+    /// record's content hash, and queues it in the outbox, all in one transaction. An incomplete
+    /// sheet is refused with what is missing.
+    pub fn finalize(&mut self, id: &str, now: &str) -> Result<Assessment> {
+        let tx = self.conn().transaction()?;
+        let draft = latest(&tx, id)?;
+        if draft.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        let json: String = tx.query_row("SELECT json FROM criteria_set WHERE hash = ?1", [&draft.criteria_hash], |r| r.get(0))?;
+        let set = parse_set(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let rubric = Rubric::new(set).map_err(|_| StoreError::Corrupt("frozen criteria set".into()))?;
+        let result = rubric
+            .score(&draft.answers)
+            .map_err(|errors| StoreError::Invalid(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")))?;
+        if !result.complete {
+            let missing: Vec<&str> = result.unanswered_gates.iter().chain(&result.unanswered).map(String::as_str).collect();
+            return Err(StoreError::Invalid(format!("the sheet is not complete; unanswered: {}", missing.join(", "))));
+        }
+        let record = serde_json::json!({
+            "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
+            "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
+            "answers": draft.answers,
+        });
+        let hash = canonical_hash(&record);
+        tx.execute(
+            "UPDATE assessment SET status = 'final', result = ?3, total = ?4, star = ?5, content_hash = ?6, finalized_at = ?7, updated_at = ?7
+             WHERE id = ?1 AND revision = ?2",
+            params![id, draft.revision, encode(&result)?, result.total, result.star, hash, now],
+        )?;
+        tx.execute(
+            "INSERT INTO outbox (kind, record_id, revision, created_at) VALUES ('assessment', ?1, ?2, ?3)",
+            params![id, draft.revision, now],
+        )?;
+        let done = latest(&tx, id)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// A correction after final: a new draft revision that names the one it supersedes, with
+    /// the same answers to start from. The final revision stays as it was.
+    pub fn correct(&mut self, id: &str, reason: &str, now: &str) -> Result<i64> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid("a correction needs a reason".into()));
+        }
+        let tx = self.conn().transaction()?;
+        let last = latest(&tx, id)?;
+        if last.status == "draft" {
+            return Err(StoreError::Invalid(format!("revision {} of {id} is still a draft; edit it instead", last.revision)));
+        }
+        let revision = last.revision + 1;
+        tx.execute(
+            "INSERT INTO assessment (id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
+               latitude, longitude, assessors, answers, created_at, updated_at)
+             SELECT id, ?2, revision, ?3, product_id, criteria_hash, 'draft', assessed_on, region_code, latitude, longitude,
+               assessors, answers, ?4, ?4
+             FROM assessment WHERE id = ?1 AND revision = ?5",
+            params![id, revision, reason.trim(), now, last.revision],
+        )?;
+        tx.commit()?;
+        Ok(revision)
+    }
+
+    /// The latest revision.
+    pub fn assessment(&self, id: &str) -> Result<Assessment> {
+        self.read()
+            .query_row(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"), [id], row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "assessment", id: id.into() })
+    }
+
+    pub fn revisions(&self, id: &str) -> Result<Vec<Assessment>> {
+        let mut stmt = self.read().prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision"))?;
+        let rows = stmt.query_map([id], row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The latest revision of every assessment, optionally of one status or product, newest first.
+    pub fn assessments(&self, status: Option<&str>, product_id: Option<&str>) -> Result<Vec<Assessment>> {
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM assessment a
+             WHERE revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id)
+               AND (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR product_id = ?2)
+             ORDER BY updated_at DESC, id"
+        ))?;
+        let rows = stmt.query_map(params![status, product_id], row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The latest final (or synced, reviewed) revision of every assessment: what an office
+    /// exports. A correction still in draft does not hide the revision it corrects.
+    pub fn final_assessments(&self) -> Result<Vec<Assessment>> {
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM assessment a
+             WHERE status <> 'draft'
+               AND revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id AND b.status <> 'draft')
+             ORDER BY finalized_at, id"
+        ))?;
+        let rows = stmt.query_map([], row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self.read().prepare_cached("SELECT seq, kind, record_id, revision, state, created_at FROM outbox ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutboxEntry { seq: r.get(0)?, kind: r.get(1)?, record_id: r.get(2)?, revision: r.get(3)?, state: r.get(4)?, created_at: r.get(5)? })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Counts for the home screen: drafts, final, waiting to sync.
+    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.read().query_row(
+            "SELECT (SELECT count(DISTINCT id) FROM assessment WHERE status = 'draft'),
+                    (SELECT count(*) FROM assessment WHERE status = 'final'),
+                    (SELECT count(*) FROM outbox WHERE state IN ('waiting', 'sending'))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+}

@@ -1,0 +1,223 @@
+//! ovop-store: the officer's laptop database (SQLite through rusqlite): regions, producers,
+//! products, assessments with their revisions, and the outbox the sync engine pushes.
+//!
+//! Rules: WAL mode, foreign keys on, every multi-step write in one transaction, migrations
+//! embedded and append-only, a backup before every migration, and a newer database is never
+//! opened by an older app. Depends on ovop-core for the criteria sets and the rubric engine;
+//! nothing here knows about the network or the window.
+
+pub mod assessments;
+mod error;
+pub mod fold;
+pub mod records;
+pub mod regions;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::{Result, StoreError};
+
+/// Append-only: never edit an applied migration; add the next one.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up to date, after a
+    /// backup beside it. A file that is not SQLite, or is newer than this app, is refused and
+    /// left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        if path.exists() {
+            check_header(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        // Durability first: a committed assessment survives a power cut, not only a crash.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.migrate(MIGRATIONS)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self, migrations: &[&str]) -> Result<()> {
+        let latest = migrations.len() as i64;
+        let found = self.schema_version()?;
+        if found > latest {
+            return Err(StoreError::NewerSchema { found, supported: latest });
+        }
+        if found == latest {
+            return Ok(());
+        }
+        if found > 0 {
+            self.backup_to(&self.backup_path(&format!("before-schema-{}", found + 1)))?;
+        }
+        let tx = self.conn.transaction()?;
+        for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// `<db>.backups/<name>.sqlite` beside the database.
+    pub fn backup_path(&self, name: &str) -> PathBuf {
+        let mut dir = self.path.clone().into_os_string();
+        dir.push(".backups");
+        PathBuf::from(dir).join(format!("{name}.sqlite"))
+    }
+
+    /// A consistent copy of the whole database, written to a temporary file and renamed, so
+    /// a backup is either complete or absent.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let partial = target.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        let result = self.conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
+        if let Err(err) = result {
+            let _ = std::fs::remove_file(&partial);
+            return Err(err.into());
+        }
+        std::fs::rename(&partial, target).map_err(|e| StoreError::Io(format!("cannot write {}: {e}", target.display())))?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` and the foreign keys: an empty list means healthy.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in stmt.query_map([], |r| Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn read(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Refuses a file that is not SQLite before SQLite is allowed to touch it.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen(format!("{}: {e}", path.display())))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len == 0 {
+        return Ok(());
+    }
+    if file.read_exact(&mut header).is_err() || &header != SQLITE_HEADER {
+        return Err(StoreError::NotADatabase(path.display().to_string()));
+    }
+    Ok(())
+}
+
+/// Replaces the database at `path` with the backup `from`, keeping the replaced file beside it
+/// (`<db>.before-restore-<n>`) rather than deleting it. The backup is checked first.
+pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
+    {
+        check_header(from)?;
+        let backup = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let ok: String = backup.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(StoreError::Corrupt(format!("the backup {} is damaged too: {ok}", from.display())));
+        }
+    }
+    let mut kept = path.to_path_buf();
+    if path.exists() {
+        let mut n = 1;
+        loop {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(format!(".before-restore-{n}"));
+            kept = PathBuf::from(name);
+            if !kept.exists() {
+                break;
+            }
+            n += 1;
+        }
+        std::fs::rename(path, &kept).map_err(|e| StoreError::Io(format!("cannot move {} aside: {e}", path.display())))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_os_string();
+            side.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(side));
+        }
+    }
+    std::fs::copy(from, path).map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
+    Ok(kept)
+}
+
+/// The newest backup beside the database, if any.
+pub fn latest_backup(path: &Path) -> Option<PathBuf> {
+    let mut dir = path.as_os_str().to_os_string();
+    dir.push(".backups");
+    let mut backups: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(PathBuf::from(dir))
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    backups.sort();
+    backups.pop().map(|(_, p)| p)
+}
+
+/// A new offline id (UUIDv7: sortable by creation time, unique without a server).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_is_preceded_by_a_backup_of_the_schema_before_it() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("ovop.sqlite");
+        let mut store = Store::open(&path).expect("open");
+        store.conn.execute_batch("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('sebelum');").expect("seed");
+        let next = [MIGRATIONS[0], "ALTER TABLE note ADD COLUMN author TEXT;"];
+        store.migrate(&next).expect("migrate");
+        assert_eq!(store.schema_version().expect("version"), 2);
+        let backup = latest_backup(&path).expect("a backup was made");
+        assert!(backup.ends_with("before-schema-2.sqlite"), "{}", backup.display());
+        let old = Connection::open(&backup).expect("backup opens");
+        let version: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        let note: String = old.query_row("SELECT text FROM note", [], |r| r.get(0)).expect("note");
+        assert_eq!((version, note.as_str()), (1, "sebelum"));
+    }
+}

