@@ -3,6 +3,7 @@
 //! interface: 0 success, 1 the input was refused (with `error[code]: message` on stderr),
 //! 2 a usage error.
 
+mod bench_cmd;
 mod criteria_cmd;
 mod export;
 mod score_cmd;
@@ -51,6 +52,9 @@ enum Command {
     Assessment(store_cmd::AssessmentCommand),
     /// Export assessments to CSV or XLSX.
     Export(export::ExportArgs),
+    /// Benchmarks that print numbers (and the writer the crash test kills).
+    #[command(subcommand)]
+    Bench(bench_cmd::BenchCommand),
 }
 
 /// An error for the user: a stable code and a message that says what to do.
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         Command::Product(cmd) => db().and_then(|p| store_cmd::product(cmd, &p)),
         Command::Assessment(cmd) => db().and_then(|p| store_cmd::assessment(cmd, &p, data_dir.as_deref())),
         Command::Export(args) => db().and_then(|p| export::run(args, &p)),
+        Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,18 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::fold::{fold, fts_query};
+
+/// Search tokens for a region code and its ancestors: `63.05.01.1001` gives `rg63 rg63x05
+/// rg63x05x01 rg63x05x01x1001`, so narrowing a search to a subtree is one more FTS term.
+fn region_tokens(code: Option<&str>) -> String {
+    let Some(code) = code else { return String::new() };
+    let parts: Vec<&str> = code.split('.').collect();
+    (1..=parts.len()).map(|n| format!("rg{}", parts[..n].join("x"))).collect::<Vec<_>>().join(" ")
+}
+
+fn region_term(code: &str) -> String {
+    format!("\"rg{}\"", fold(code).replace('.', "x").replace(|c: char| !c.is_ascii_alphanumeric() && c != 'x', ""))
+}
 use crate::{new_id, Result, Store, StoreError};
 
 /// A producer as the officer registers it. `id` is made offline on first save.
@@ -111,7 +123,9 @@ impl Store {
         }
         let producer = self.producer(&product.producer_id)?;
         let id = if blank(&product.id) { new_id() } else { product.id.clone() };
-        let search = fold(&[product.name.as_str(), product.brand.as_deref().unwrap_or(""), &producer.name, &product.skus.join(" ")].join(" "));
+        let search = fold(&[product.name.as_str(), product.brand.as_deref().unwrap_or(""), &producer.name, &product.skus.join(" ")].join(" "))
+            + " "
+            + &region_tokens(producer.village_code.as_deref());
         let skus = serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
         self.conn().execute(
@@ -139,14 +153,21 @@ impl Store {
     /// Products whose name, brand, SKU or producer starts with the query's words, diacritics
     /// ignored, best match first; optionally only in a region subtree.
     pub fn search_products(&self, query: &str, region: Option<&str>, limit: usize) -> Result<Vec<ProductHit>> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        let Some(mut fts) = fts_query(query) else { return Ok(Vec::new()) };
+        if let Some(region) = region {
+            fts = format!("{fts} {}", region_term(region));
+        }
+        // A window of the newest candidates, ranked within: a one-letter prefix over 100,000
+        // products costs no more than a precise name.
         let mut stmt = self.read().prepare_cached(&format!(
-            "SELECT {PRODUCT_COLUMNS}, pr.name FROM product_fts f JOIN product p ON p.rowid_ = f.rowid
+            "SELECT {PRODUCT_COLUMNS}, pr.name
+             FROM (SELECT rowid, rank FROM product_fts WHERE product_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
+             JOIN product p ON p.rowid_ = f.rowid
              JOIN producer pr ON pr.id = p.producer_id
-             WHERE product_fts MATCH ?1 AND (?2 IS NULL OR p.village_code = ?2 OR p.village_code LIKE ?2 || '.%')
-             ORDER BY f.rank LIMIT ?3"
+             ORDER BY f.rank LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(params![fts, region, limit as i64], |r| Ok(ProductHit { product: product_row(r)?, producer_name: r.get(10)? }))?;
+        let window = (limit * 10).max(500) as i64;
+        let rows = stmt.query_map(params![fts, limit as i64, window], |r| Ok(ProductHit { product: product_row(r)?, producer_name: r.get(10)? }))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 }

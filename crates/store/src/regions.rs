@@ -58,7 +58,12 @@ impl Store {
             };
             rows.push((code, parent, level, name));
         }
-        // Rows come sorted by code, so a parent's path is known before its children's.
+        // Broad regions first: they get the lowest row ids, so a search can take its window of
+        // candidates in row-id order and still see every province and regency that matches.
+        // Parents also come before children, so a parent's path is known when a child needs it.
+        let level_order = |level: &str| ["province", "regency", "district", "village"].iter().position(|l| *l == level).unwrap_or(4);
+        let mut ordered: Vec<&(&str, &str, &str, &str)> = rows.iter().collect();
+        ordered.sort_by_key(|r| (level_order(r.2), r.0));
         let mut paths: HashMap<&str, String> = HashMap::with_capacity(rows.len());
         let tx = self.conn().transaction()?;
         {
@@ -71,7 +76,7 @@ impl Store {
                  ON CONFLICT(code) DO UPDATE SET parent = excluded.parent, level = excluded.level, name = excluded.name,
                    path = excluded.path, search = excluded.search",
             )?;
-            for (code, parent, level, name) in &rows {
+            for (code, parent, level, name) in ordered {
                 let path = match paths.get(parent) {
                     Some(up) if up.is_empty() => parent_name(&rows, parent),
                     Some(up) => format!("{up} › {}", parent_name(&rows, parent)),
@@ -90,12 +95,16 @@ impl Store {
     /// first, then by relevance.
     pub fn search_regions(&self, query: &str, limit: usize) -> Result<Vec<Region>> {
         let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        // A window of candidates in row-id order (broad regions first), ranked within: a short
+        // prefix matching ten thousand villages costs the same as a precise name.
         let sql = format!(
-            "SELECT r.code, r.parent, r.level, r.name, r.country, r.path FROM region_fts f JOIN region r ON r.id = f.rowid
-             WHERE region_fts MATCH ?1 ORDER BY {LEVEL_ORDER}, f.rank, r.code LIMIT ?2"
+            "SELECT r.code, r.parent, r.level, r.name, r.country, r.path
+             FROM (SELECT rowid, rank FROM region_fts WHERE region_fts MATCH ?1 ORDER BY rowid LIMIT ?3) f
+             JOIN region r ON r.id = f.rowid
+             ORDER BY {LEVEL_ORDER}, f.rank, r.code LIMIT ?2"
         );
         let mut stmt = self.read().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![fts, limit as i64], region_row)?;
+        let rows = stmt.query_map(params![fts, limit as i64, (limit * 10).max(200) as i64], region_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
