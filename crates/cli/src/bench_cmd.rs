@@ -65,6 +65,9 @@ fn write_loop(db: &Path, product: &str, criteria: &str) -> CliResult {
     let mut store = Store::open(db)?;
     let rubric = rubric(criteria)?;
     let stdout = std::io::stdout();
+    // Tells the crash test that the writes begin now, so its kills land among them.
+    println!("ready");
+    std::io::stdout().flush().map_err(|e| CliError::new("io", e.to_string()))?;
     for i in 0u64.. {
         let id = store.new_assessment(product, &rubric, &Visit::default(), &now())?;
         store.save_answers(&id, &complete(&rubric, 1 + (i % 3) as u32), &now())?;
