@@ -20,7 +20,10 @@ struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {
@@ -33,7 +36,9 @@ impl Drop for Driver {
 }
 
 fn tauri_driver() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let local = home.join(".cargo/bin/tauri-driver");
     if local.exists() {
         local
@@ -59,7 +64,10 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the end-to-end tests under xvfb-run (the README's test command does)"
     );
-    assert!(!port_open(DRIVER_PORT), "port {DRIVER_PORT} is taken: a tauri-driver from an earlier run is still alive");
+    assert!(
+        !port_open(DRIVER_PORT),
+        "port {DRIVER_PORT} is taken: a tauri-driver from an earlier run is still alive"
+    );
     let child = Command::new(tauri_driver())
         .env("XDG_DATA_HOME", data_home)
         .stdout(Stdio::null())
@@ -69,11 +77,15 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
     let driver = Driver(child);
     let deadline = Instant::now() + Duration::from_secs(20);
     while !port_open(DRIVER_PORT) {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on {DRIVER_PORT} within 20 s");
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {DRIVER_PORT} within 20 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // OVOP_E2E_APP measures another build (a release binary) with the same test.
-    let app = std::env::var("OVOP_E2E_APP").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ovop-field").to_string());
+    let app = std::env::var("OVOP_E2E_APP")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_ovop-field").to_string());
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("wry"));
     caps.insert("tauri:options".into(), json!({ "application": app }));
@@ -82,40 +94,60 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
     builder.capabilities(caps);
     // Without a display the session request hangs forever; the assert above and this timeout
     // keep a broken environment from hanging CI.
-    let client = tokio::time::timeout(Duration::from_secs(60), builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}")))
-        .await
-        .expect("WebDriver session timed out")
-        .expect("WebDriver session could not start");
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+    )
+    .await
+    .expect("WebDriver session timed out")
+    .expect("WebDriver session could not start");
     (driver, client, launched)
 }
 
 async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
-    tokio::time::timeout(Duration::from_secs(30), client.wait().for_element(Locator::Css(css)))
-        .await
-        .unwrap_or_else(|_| panic!("{css} did not appear within 30 s"))
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        client.wait().for_element(Locator::Css(css)),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{css} did not appear within 30 s"))
+    .unwrap_or_else(|e| panic!("{css}: {e}"))
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
-    wait_for_css(client, css).await.text().await.expect("element text")
+    wait_for_css(client, css)
+        .await
+        .text()
+        .await
+        .expect("element text")
 }
 
 async fn save_screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
-    assert!(png.len() > 10_000, "the screenshot {name} is suspiciously small ({} bytes): a blank window?", png.len());
+    assert!(
+        png.len() > 10_000,
+        "the screenshot {name} is suspiciously small ({} bytes): a blank window?",
+        png.len()
+    );
     std::fs::write(artifacts().join(name), png).expect("write screenshot");
 }
 
 /// An office's imported set: the template under another id, installed where `ovop criteria
 /// import` puts it.
 fn install_imported_set(data_home: &Path) {
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/criteria/sets/ovop-id-template.json");
-    let mut set: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(shipped).expect("template")).expect("json");
+    let shipped =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/criteria/sets/ovop-id-template.json");
+    let mut set: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shipped).expect("template")).expect("json");
     set["id"] = json!("ovop-tapin-2026");
     set["name"] = json!({ "id": "Lembar Penilaian OVOP Kabupaten Tapin" });
     let dir = data_home.join("org.ovopfield.app/criteria");
     std::fs::create_dir_all(&dir).expect("criteria folder");
-    std::fs::write(dir.join("ovop-tapin-2026.json"), serde_json::to_string(&set).expect("encode")).expect("write");
+    std::fs::write(
+        dir.join("ovop-tapin-2026.json"),
+        serde_json::to_string(&set).expect("encode"),
+    )
+    .expect("write");
     std::fs::write(dir.join("broken.json"), "{ \"format\": 1, ").expect("write");
 }
 
@@ -127,17 +159,47 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
 
     // The list: 25 OCOP sheets, the OVOP template and the imported set; the broken file is not
     // listed and did not stop the app.
-    wait_for_css(&client, "[data-testid=criteria-row][data-id='ovop-id-template']").await;
+    wait_for_css(
+        &client,
+        "[data-testid=criteria-row][data-id='ovop-id-template']",
+    )
+    .await;
     wait_for_css(&client, "[data-testid=sheet] [data-testid=criterion]").await;
-    eprintln!("window usable (list and first sheet on screen) {} ms after launch", launched.elapsed().as_millis());
-    let rows = client.find_all(Locator::Css("[data-testid=criteria-row]")).await.expect("rows");
-    assert_eq!(rows.len(), 27, "25 OCOP sets, the OVOP template and the imported set");
-    let ocop = client.find_all(Locator::Css("[data-testid=criteria-row][data-id^='ocop-1048-']")).await.expect("rows");
+    eprintln!(
+        "window usable (list and first sheet on screen) {} ms after launch",
+        launched.elapsed().as_millis()
+    );
+    let rows = client
+        .find_all(Locator::Css("[data-testid=criteria-row]"))
+        .await
+        .expect("rows");
+    assert_eq!(
+        rows.len(),
+        27,
+        "25 OCOP sets, the OVOP template and the imported set"
+    );
+    let ocop = client
+        .find_all(Locator::Css(
+            "[data-testid=criteria-row][data-id^='ocop-1048-']",
+        ))
+        .await
+        .expect("rows");
     assert_eq!(ocop.len(), 25);
-    wait_for_css(&client, "[data-testid=criteria-row][data-id='ovop-tapin-2026']").await;
+    wait_for_css(
+        &client,
+        "[data-testid=criteria-row][data-id='ovop-tapin-2026']",
+    )
+    .await;
 
     // A Vietnamese sheet, diacritics intact.
-    wait_for_css(&client, "[data-testid=criteria-row][data-id='ocop-1048-02']").await.click().await.expect("click");
+    wait_for_css(
+        &client,
+        "[data-testid=criteria-row][data-id='ocop-1048-02']",
+    )
+    .await
+    .click()
+    .await
+    .expect("click");
     wait_for_css(&client, "[data-testid=sheet][data-id='ocop-1048-02']").await;
     let sheet = text_of(&client, "[data-testid=sheet]").await;
     for expected in [
@@ -147,39 +209,89 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
         "Sự tham gia của cộng đồng trong quản lý, điều hành",
         "Có câu chuyện riêng, thể hiện trí tuệ/bản sắc địa phương",
     ] {
-        assert!(sheet.contains(expected), "the OCOP sheet lacks {expected:?}");
+        assert!(
+            sheet.contains(expected),
+            "the OCOP sheet lacks {expected:?}"
+        );
     }
-    let criteria = client.find_all(Locator::Css("[data-testid=sheet] [data-testid=criterion]")).await.expect("criteria");
+    let criteria = client
+        .find_all(Locator::Css("[data-testid=sheet] [data-testid=criterion]"))
+        .await
+        .expect("criteria");
     assert_eq!(criteria.len(), 31, "the cereal sheet has 31 criteria");
     let story = text_of(&client, "[data-testid=criterion][data-code='5.2']").await;
-    assert!(story.contains("5.1"), "5.2 says it applies only when 5.1 scored: {story}");
+    assert!(
+        story.contains("5.1"),
+        "5.2 says it applies only when 5.1 scored: {story}"
+    );
     save_screenshot(&client, "criteria-ocop-id.png").await;
 
     // The Indonesian template.
-    wait_for_css(&client, "[data-testid=criteria-row][data-id='ovop-id-template']").await.click().await.expect("click");
+    wait_for_css(
+        &client,
+        "[data-testid=criteria-row][data-id='ovop-id-template']",
+    )
+    .await
+    .click()
+    .await
+    .expect("click");
     wait_for_css(&client, "[data-testid=sheet][data-id='ovop-id-template']").await;
     let title = text_of(&client, "[data-testid=sheet-title]").await;
     assert!(title.contains("OVOP"), "template title: {title}");
     let sheet = text_of(&client, "[data-testid=sheet]").await;
-    assert!(sheet.contains("Produksi"), "the template's Indonesian text is shown");
-    let levels = client.find_all(Locator::Css("[data-testid=sheet] [data-testid=level]")).await.expect("levels");
-    assert!(levels.len() >= 30, "every level of the template is on screen, found {}", levels.len());
+    assert!(
+        sheet.contains("Produksi"),
+        "the template's Indonesian text is shown"
+    );
+    let levels = client
+        .find_all(Locator::Css("[data-testid=sheet] [data-testid=level]"))
+        .await
+        .expect("levels");
+    assert!(
+        levels.len() >= 30,
+        "every level of the template is on screen, found {}",
+        levels.len()
+    );
     save_screenshot(&client, "criteria-ovop-id.png").await;
 
     // English UI, same sheet.
     let switch = wait_for_css(&client, "[data-testid=lang-switch]").await;
-    switch.select_by_value("en").await.expect("switch to English");
+    switch
+        .select_by_value("en")
+        .await
+        .expect("switch to English");
     let search = wait_for_css(&client, "[data-testid=search]").await;
-    let placeholder = search.attr("placeholder").await.expect("placeholder").unwrap_or_default();
-    assert!(!placeholder.is_empty() && !placeholder.contains("Cari"), "the search box speaks English: {placeholder:?}");
+    let placeholder = search
+        .attr("placeholder")
+        .await
+        .expect("placeholder")
+        .unwrap_or_default();
+    assert!(
+        !placeholder.is_empty() && !placeholder.contains("Cari"),
+        "the search box speaks English: {placeholder:?}"
+    );
     save_screenshot(&client, "criteria-ovop-en.png").await;
 
     // Vietnamese UI on a Vietnamese sheet: the set's own language, no fallback.
-    wait_for_css(&client, "[data-testid=lang-switch]").await.select_by_value("vi").await.expect("switch to Vietnamese");
-    wait_for_css(&client, "[data-testid=criteria-row][data-id='ocop-1048-06']").await.click().await.expect("click");
+    wait_for_css(&client, "[data-testid=lang-switch]")
+        .await
+        .select_by_value("vi")
+        .await
+        .expect("switch to Vietnamese");
+    wait_for_css(
+        &client,
+        "[data-testid=criteria-row][data-id='ocop-1048-06']",
+    )
+    .await
+    .click()
+    .await
+    .expect("click");
     wait_for_css(&client, "[data-testid=sheet][data-id='ocop-1048-06']").await;
     let title = text_of(&client, "[data-testid=sheet-title]").await;
-    assert!(title.contains("Cà phê"), "the Vietnamese name of the coffee sheet: {title}");
+    assert!(
+        title.contains("Cà phê"),
+        "the Vietnamese name of the coffee sheet: {title}"
+    );
     save_screenshot(&client, "criteria-ocop-vi.png").await;
 
     client.close().await.expect("close the session");

@@ -9,9 +9,13 @@ use tauri::{Manager, WebviewWindowBuilder};
 use ovop_field::state::AppState;
 
 fn invoke(cmd: &str, body: Value, data_dir: Option<&std::path::Path>) -> Result<Value, Value> {
-    let app = ovop_field::configure(mock_builder()).build(mock_context(noop_assets())).expect("mock app");
+    let app = ovop_field::configure(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
     app.manage(AppState::load(data_dir));
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("mock window");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
@@ -38,23 +42,158 @@ fn criteria_list_returns_every_shipped_set_and_the_imported_ones() {
 
 #[test]
 fn criteria_get_returns_the_sheet_or_a_coded_error() {
-    let view = invoke("criteria_get", json!({"id": "ocop-1048-02", "version": "781-2020"}), None).expect("set");
+    let view = invoke(
+        "criteria_get",
+        json!({"id": "ocop-1048-02", "version": "781-2020"}),
+        None,
+    )
+    .expect("set");
     assert_eq!(view["set"]["parts"].as_array().map(Vec::len), Some(3));
     assert_eq!(view["summary"]["criteria_count"], 31);
-    assert!(view["findings"].as_array().is_some_and(|f| f.iter().all(|f| f["declared"] == true)));
-    let err = invoke("criteria_get", json!({"id": "nope", "version": "1"}), None).expect_err("unknown set");
+    assert!(view["findings"]
+        .as_array()
+        .is_some_and(|f| f.iter().all(|f| f["declared"] == true)));
+    let err = invoke("criteria_get", json!({"id": "nope", "version": "1"}), None)
+        .expect_err("unknown set");
     assert_eq!(err["code"], "criteria.not_found");
 }
 
 #[test]
 fn criteria_score_scores_through_the_engine_and_reports_answer_errors() {
     let answers = json!({"criteria": "ovop-id-template", "answers": {"1.1": 3}});
-    let result = invoke("criteria_score", json!({"version": "2026.1", "answers": answers}), None).expect("score");
+    let result = invoke(
+        "criteria_score",
+        json!({"version": "2026.1", "answers": answers}),
+        None,
+    )
+    .expect("score");
     assert_eq!(result["total"], 3);
     assert_eq!(result["complete"], false);
     let bad = json!({"criteria": "ovop-id-template", "answers": {"1.1": 7, "99": 1}});
-    let err = invoke("criteria_score", json!({"version": "2026.1", "answers": bad}), None).expect_err("refused");
+    let err = invoke(
+        "criteria_score",
+        json!({"version": "2026.1", "answers": bad}),
+        None,
+    )
+    .expect_err("refused");
     assert_eq!(err["code"], "answers.invalid");
-    let codes: Vec<&str> = err["details"].as_array().expect("details").iter().filter_map(|d| d["code"].as_str()).collect();
-    assert_eq!(codes, ["answers.unknown_criterion", "answers.no_such_level"]);
+    let codes: Vec<&str> = err["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["answers.unknown_criterion", "answers.no_such_level"]
+    );
+}
+
+fn invoke_on(state_dir: &std::path::Path, calls: &[(&str, Value)]) -> Vec<Result<Value, Value>> {
+    let app = ovop_field::configure(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    app.manage(AppState::load(Some(state_dir)));
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    calls
+        .iter()
+        .map(|(cmd, body)| {
+            let request = InvokeRequest {
+                cmd: cmd.to_string(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Json(body.clone()),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            };
+            get_ipc_response(&webview, request)
+                .map(|b| b.deserialize::<Value>().expect("json body"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_fresh_install_has_every_region_and_keeps_producers_and_products() {
+    let data = tempfile::tempdir().expect("temp");
+    let results = invoke_on(
+        data.path(),
+        &[
+            ("home_counts", json!({})),
+            ("regions_search", json!({"query": "tapin", "limit": 5})),
+            ("regions_children", json!({"code": "63.05.01"})),
+        ],
+    );
+    assert_eq!(
+        results[0].as_ref().expect("counts"),
+        &json!({"drafts": 0, "finals": 0, "waiting": 0})
+    );
+    assert_eq!(
+        results[1].as_ref().expect("search")[0]["name"],
+        "Kabupaten Tapin"
+    );
+    let village = results[2].as_ref().expect("children")[0]["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+
+    let producer = json!({"producer": {"id": "", "name": "KUB Purun Hijau", "village_code": village, "penghela": true}});
+    let results = invoke_on(data.path(), &[("producer_save", producer)]);
+    let producer_id = results[0]
+        .as_ref()
+        .expect("saved")
+        .as_str()
+        .expect("id")
+        .to_string();
+    let product = json!({"product": {"id": "", "producer_id": producer_id, "name": "Tikar purun", "skus": ["TK-1"]}});
+    let results = invoke_on(
+        data.path(),
+        &[
+            ("product_save", product),
+            ("producers_list", json!({"region": "63.05"})),
+            ("products_search", json!({"query": "tikar", "region": "63"})),
+            (
+                "producer_save",
+                json!({"producer": {"id": "", "name": "  "}}),
+            ),
+        ],
+    );
+    assert!(results[0].is_ok());
+    assert_eq!(
+        results[1].as_ref().expect("list")[0]["name"],
+        "KUB Purun Hijau"
+    );
+    assert_eq!(
+        results[2].as_ref().expect("search")[0]["producer_name"],
+        "KUB Purun Hijau"
+    );
+    assert_eq!(
+        results[3].as_ref().expect_err("a nameless producer")["code"],
+        "store.invalid"
+    );
+}
+
+#[test]
+fn a_newer_database_is_reported_by_code_and_the_app_still_answers() {
+    let data = tempfile::tempdir().expect("temp");
+    let db = data.path().join("ovop.sqlite");
+    drop(ovop_store::Store::open(&db).expect("create"));
+    rusqlite_set_version(&db, 999);
+    let results = invoke_on(
+        data.path(),
+        &[("home_counts", json!({})), ("criteria_list", json!({}))],
+    );
+    assert_eq!(
+        results[0].as_ref().expect_err("refused")["code"],
+        "store.newer_schema"
+    );
+    assert!(results[1].is_ok(), "the criteria still work");
+}
+
+fn rusqlite_set_version(path: &std::path::Path, version: i64) {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.pragma_update(None, "user_version", version)
+        .expect("set");
 }

@@ -10,6 +10,11 @@ use ovop_core::validate::{Finding, Severity};
 use ovop_core::{Answer, Answers};
 use ts_rs::TS;
 
+use ovop_store::assessments::HomeCounts;
+use ovop_store::photos::Photo;
+use ovop_store::records::{Producer, Product, ProductHit};
+use ovop_store::regions::Region;
+
 use crate::commands::{CriteriaList, CriteriaSetView};
 use crate::error::{AppError, ErrorDetail};
 
@@ -22,17 +27,69 @@ macro_rules! declarations {
 pub fn render() -> String {
     let decls: Vec<String> = declarations![
         // criteria sets
-        Text, Programme, SetStatus, CriteriaSet, Effective, ProductSet, KnownDefect, Gate, Part, Section, Group,
-        Criterion, Scale, Level, Applicability, Knockout, KnockoutTrigger, KnockoutEffect, StarRule, Rounding,
-        StarBand, MinimumRequirement, Requirement, CouncilRule,
+        Text,
+        Programme,
+        SetStatus,
+        CriteriaSet,
+        Effective,
+        ProductSet,
+        KnownDefect,
+        Gate,
+        Part,
+        Section,
+        Group,
+        Criterion,
+        Scale,
+        Level,
+        Applicability,
+        Knockout,
+        KnockoutTrigger,
+        KnockoutEffect,
+        StarRule,
+        Rounding,
+        StarBand,
+        MinimumRequirement,
+        Requirement,
+        CouncilRule,
         // catalogue and validation
-        Severity, Finding, Origin, SetSummary, Rejected,
+        Severity,
+        Finding,
+        Origin,
+        SetSummary,
+        Rejected,
         // scoring
-        Answers, Answer, SetRef, ScoreResult, PartResult, CriterionResult, Outcome, NotApplicable, KnockoutHit,
-        Reason, NextStar, AnswerError, CouncilResult, MemberResult, PartAverage, MemberKnockout, Divergence,
-        DivergentPair, CriterionSpread, MemberError,
+        Answers,
+        Answer,
+        SetRef,
+        ScoreResult,
+        PartResult,
+        CriterionResult,
+        Outcome,
+        NotApplicable,
+        KnockoutHit,
+        Reason,
+        NextStar,
+        AnswerError,
+        CouncilResult,
+        MemberResult,
+        PartAverage,
+        MemberKnockout,
+        Divergence,
+        DivergentPair,
+        CriterionSpread,
+        MemberError,
+        // the local store
+        Region,
+        Producer,
+        Product,
+        ProductHit,
+        Photo,
+        HomeCounts,
         // commands
-        AppError, ErrorDetail, CriteriaList, CriteriaSetView,
+        AppError,
+        ErrorDetail,
+        CriteriaList,
+        CriteriaSetView,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

@@ -23,6 +23,22 @@ pub struct ErrorDetail {
 
 impl AppError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        AppError { code: code.into(), message: message.into(), details: Vec::new() }
+        AppError {
+            code: code.into(),
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+impl From<ovop_store::StoreError> for AppError {
+    fn from(err: ovop_store::StoreError) -> Self {
+        AppError::new(err.code(), err.to_string())
+    }
+}
+
+impl From<ovop_store::photos::PhotoError> for AppError {
+    fn from(err: ovop_store::photos::PhotoError) -> Self {
+        AppError::new(err.code(), err.to_string())
     }
 }

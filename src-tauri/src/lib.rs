@@ -16,6 +16,18 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::criteria_list,
         commands::criteria_get,
         commands::criteria_score,
+        commands::home_counts,
+        commands::regions_search,
+        commands::regions_children,
+        commands::region_get,
+        commands::producers_list,
+        commands::producer_get,
+        commands::producer_save,
+        commands::products_list,
+        commands::product_save,
+        commands::products_search,
+        commands::photos_list,
+        commands::photo_add,
     ])
 }
 

@@ -1,37 +1,140 @@
-//! What the app holds while it runs.
+//! What the app holds while it runs: the criteria catalogue and the local store.
 
 use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use ovop_core::catalog::{Catalog, Origin};
+use ovop_store::Store;
+
+use crate::error::AppError;
 
 pub struct AppState {
     pub catalog: Catalog,
+    /// The store, or why it could not be opened (a newer or damaged database): the app still
+    /// starts and says so instead of showing a blank window.
+    store: Arc<Mutex<Result<Store, AppError>>>,
+    /// Set once the first-run region import is over; commands that need the store wait for it.
+    ready: Arc<(Mutex<bool>, Condvar)>,
 }
 
 impl AppState {
-    /// The shipped criteria sets, and those imported into `<data dir>/criteria/` with
-    /// `ovop criteria import`. A file that cannot be read is listed as rejected, not fatal.
+    /// The shipped criteria sets and those imported into `<data dir>/criteria/` with
+    /// `ovop criteria import` (a file that cannot be read is listed as rejected, not fatal), and
+    /// the store at `<data dir>/ovop.sqlite`. On a fresh install the regions are imported in
+    /// the background; commands that need the store wait for it.
     pub fn load(data_dir: Option<&Path>) -> AppState {
         let mut catalog = Catalog::shipped();
-        if let Some(dir) = data_dir.map(|d| d.join("criteria")) {
-            let mut files: Vec<_> = std::fs::read_dir(&dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .collect();
-            files.sort();
-            for path in files {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => {
-                        catalog.add(Origin::Imported(name), &text);
+        let store = match data_dir {
+            Some(dir) => {
+                let mut files: Vec<_> = std::fs::read_dir(dir.join("criteria"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                    .collect();
+                files.sort();
+                for path in files {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => {
+                            catalog.add(Origin::Imported(name), &text);
+                        }
+                        Err(err) => catalog.reject(
+                            Origin::Imported(name),
+                            "criteria.unreadable",
+                            err.to_string(),
+                        ),
                     }
-                    Err(err) => catalog.reject(Origin::Imported(name), "criteria.unreadable", err.to_string()),
+                }
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| {
+                        AppError::new(
+                            "store.cannot_open",
+                            format!("cannot create {}: {e}", dir.display()),
+                        )
+                    })
+                    .and_then(|()| Store::open(&dir.join("ovop.sqlite")).map_err(AppError::from))
+            }
+            None => Err(AppError::new(
+                "store.cannot_open",
+                "the app has no data folder",
+            )),
+        };
+        let store = Arc::new(Mutex::new(store));
+        let ready = Arc::new((Mutex::new(false), Condvar::new()));
+        let (background, signal) = (Arc::clone(&store), Arc::clone(&ready));
+        std::thread::spawn(move || {
+            if let Ok(mut guard) = background.lock() {
+                if let Ok(store) = guard.as_mut() {
+                    if let Err(err) = store.ensure_regions() {
+                        eprintln!("the regions could not be imported: {err}");
+                    }
                 }
             }
+            let (flag, condvar) = &*signal;
+            if let Ok(mut done) = flag.lock() {
+                *done = true;
+                condvar.notify_all();
+            }
+        });
+        AppState {
+            catalog,
+            store,
+            ready,
         }
-        AppState { catalog }
+    }
+
+    /// The store, once the first-run import is over.
+    pub fn store(&self) -> Result<StoreGuard<'_>, AppError> {
+        let unavailable = || {
+            AppError::new(
+                "store.unavailable",
+                "the store stopped after an error; restart the app",
+            )
+        };
+        let (flag, condvar) = &*self.ready;
+        let done = flag.lock().map_err(|_| unavailable())?;
+        let (done, _) = condvar
+            .wait_timeout_while(done, Duration::from_secs(120), |done| !*done)
+            .map_err(|_| unavailable())?;
+        if !*done {
+            return Err(AppError::new(
+                "store.starting",
+                "the region data is still being prepared; try again in a moment",
+            ));
+        }
+        drop(done);
+        let guard = self.store.lock().map_err(|_| unavailable())?;
+        if let Err(err) = guard.as_ref() {
+            return Err(err.clone());
+        }
+        Ok(StoreGuard(guard))
+    }
+}
+
+pub struct StoreGuard<'a>(MutexGuard<'a, Result<Store, AppError>>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        // `store()` hands out a guard only for an opened store.
+        match self.0.as_ref() {
+            Ok(store) => store,
+            Err(_) => unreachable!("StoreGuard holds an open store"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        match self.0.as_mut() {
+            Ok(store) => store,
+            Err(_) => unreachable!("StoreGuard holds an open store"),
+        }
     }
 }

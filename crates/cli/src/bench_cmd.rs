@@ -49,7 +49,15 @@ fn complete(rubric: &Rubric, level: u32) -> Answers {
         criteria: set.id.clone(),
         version: Some(set.version.clone()),
         gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-        answers: set.criteria().map(|c| (c.code.clone(), Answer::Level(level.min(c.levels.len() as u32)))).collect(),
+        answers: set
+            .criteria()
+            .map(|c| {
+                (
+                    c.code.clone(),
+                    Answer::Level(level.min(c.levels.len() as u32)),
+                )
+            })
+            .collect(),
         ..Answers::default()
     }
 }
@@ -67,15 +75,19 @@ fn write_loop(db: &Path, product: &str, criteria: &str) -> CliResult {
     let stdout = std::io::stdout();
     // Tells the crash test that the writes begin now, so its kills land among them.
     println!("ready");
-    std::io::stdout().flush().map_err(|e| CliError::new("io", e.to_string()))?;
+    std::io::stdout()
+        .flush()
+        .map_err(|e| CliError::new("io", e.to_string()))?;
     for i in 0u64.. {
         let id = store.new_assessment(product, &rubric, &Visit::default(), &now())?;
         store.save_answers(&id, &complete(&rubric, 1 + (i % 3) as u32), &now())?;
         let done = store.finalize(&id, &now())?;
         // Printed only after the commit returned: the parent may rely on every printed line.
         let mut out = stdout.lock();
-        writeln!(out, "{} {}", done.id, done.content_hash.unwrap_or_default()).map_err(|e| CliError::new("io", e.to_string()))?;
-        out.flush().map_err(|e| CliError::new("io", e.to_string()))?;
+        writeln!(out, "{} {}", done.id, done.content_hash.unwrap_or_default())
+            .map_err(|e| CliError::new("io", e.to_string()))?;
+        out.flush()
+            .map_err(|e| CliError::new("io", e.to_string()))?;
     }
     Ok(())
 }
@@ -91,7 +103,13 @@ impl Timings {
 }
 
 fn row(name: &str, t: &Timings, target: &str) {
-    println!("{name:<44} {:>5} {:>9.3} {:>9.3} {:>9.3}   {target}", t.0.len(), t.pct(0.5), t.pct(0.95), t.pct(1.0));
+    println!(
+        "{name:<44} {:>5} {:>9.3} {:>9.3} {:>9.3}   {target}",
+        t.0.len(),
+        t.pct(0.5),
+        t.pct(0.95),
+        t.pct(1.0)
+    );
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -117,9 +135,31 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
     let imported = imported?;
 
     // Producers spread over the villages, ten products each.
-    let villages: Vec<String> = store.search_regions("a", 5000)?.into_iter().filter(|r| r.level == "village").map(|r| r.code).collect();
-    let villages = if villages.is_empty() { vec![String::new()] } else { villages };
-    let words = ["Keripik", "Kopi", "Tenun", "Anyaman", "Gula Aren", "Madu", "Batik", "Gerabah", "Dodol", "Sambal", "Teh", "Minyak"];
+    let villages: Vec<String> = store
+        .search_regions("a", 5000)?
+        .into_iter()
+        .filter(|r| r.level == "village")
+        .map(|r| r.code)
+        .collect();
+    let villages = if villages.is_empty() {
+        vec![String::new()]
+    } else {
+        villages
+    };
+    let words = [
+        "Keripik",
+        "Kopi",
+        "Tenun",
+        "Anyaman",
+        "Gula Aren",
+        "Madu",
+        "Batik",
+        "Gerabah",
+        "Dodol",
+        "Sambal",
+        "Teh",
+        "Minyak",
+    ];
     let (filled, fill_time) = time(|| -> CliResult {
         store.bulk(|store| -> CliResult {
             let mut product_no = 0;
@@ -135,7 +175,12 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
                 for k in 0..10.min(products - product_no) {
                     let product = Product {
                         producer_id: producer_id.clone(),
-                        name: format!("{} {} {}", words[(p + k) % words.len()], words[(p * 7 + k) % words.len()], product_no),
+                        name: format!(
+                            "{} {} {}",
+                            words[(p + k) % words.len()],
+                            words[(p * 7 + k) % words.len()],
+                            product_no
+                        ),
                         skus: vec![format!("SKU-{product_no}")],
                         ..Product::default()
                     };
@@ -153,7 +198,18 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
 
     let (store, open_time) = time(|| Store::open(&path));
     let mut store = store?;
-    let queries = ["tapin", "da", "kab ba", "sungai", "kota", "binuang", "jakarta selatan", "desa", "hulu", "ma"];
+    let queries = [
+        "tapin",
+        "da",
+        "kab ba",
+        "sungai",
+        "kota",
+        "binuang",
+        "jakarta selatan",
+        "desa",
+        "hulu",
+        "ma",
+    ];
     let mut region = Timings(Vec::new());
     let mut product = Timings(Vec::new());
     for round in 0..20 {
@@ -175,12 +231,21 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
     }
 
     let rubric = rubric("ocop-1048-06")?;
-    let some_product = store.search_products("kopi", None, 1)?.into_iter().next().map(|h| h.product.id).unwrap_or_default();
+    let some_product = store
+        .search_products("kopi", None, 1)?
+        .into_iter()
+        .next()
+        .map(|h| h.product.id)
+        .unwrap_or_default();
     let mut autosave = Timings(Vec::new());
     let mut finalize = Timings(Vec::new());
     for _ in 0..50 {
         let id = store.new_assessment(&some_product, &rubric, &Visit::default(), &now())?;
-        let mut answers = Answers { criteria: rubric.set().id.clone(), version: Some(rubric.set().version.clone()), ..Answers::default() };
+        let mut answers = Answers {
+            criteria: rubric.set().id.clone(),
+            version: Some(rubric.set().version.clone()),
+            ..Answers::default()
+        };
         for c in rubric.set().criteria() {
             answers.answers.insert(c.code.clone(), Answer::Level(1));
             let (r, d) = time(|| store.save_answers(&id, &answers, &now()));
@@ -194,15 +259,42 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
         finalize.0.push(d);
     }
 
-    println!("OVOP Field store benchmark: {} regions, {products} products, {}", imported, path.display());
-    println!("{:<44} {:>5} {:>9} {:>9} {:>9}   target", "", "n", "p50 ms", "p95 ms", "max ms");
-    row("import every Indonesian region", &Timings(vec![import_time]), "< 5000 ms");
-    row(&format!("fill {products} products (one transaction)"), &Timings(vec![fill_time]), "");
+    println!(
+        "OVOP Field store benchmark: {} regions, {products} products, {}",
+        imported,
+        path.display()
+    );
+    println!(
+        "{:<44} {:>5} {:>9} {:>9} {:>9}   target",
+        "", "n", "p50 ms", "p95 ms", "max ms"
+    );
+    row(
+        "import every Indonesian region",
+        &Timings(vec![import_time]),
+        "< 5000 ms",
+    );
+    row(
+        &format!("fill {products} products (one transaction)"),
+        &Timings(vec![fill_time]),
+        "",
+    );
     row("open the store", &Timings(vec![open_time]), "< 100 ms");
     row("region search (83,762 villages)", &region, "p95 < 10 ms");
-    row(&format!("product search ({products} products)"), &product, "p95 < 10 ms");
-    row("product search in a province subtree", &in_region, "p95 < 10 ms");
-    row("autosave of a draft (33-criterion sheet)", &autosave, "p95 < 5 ms");
+    row(
+        &format!("product search ({products} products)"),
+        &product,
+        "p95 < 10 ms",
+    );
+    row(
+        "product search in a province subtree",
+        &in_region,
+        "p95 < 10 ms",
+    );
+    row(
+        "autosave of a draft (33-criterion sheet)",
+        &autosave,
+        "p95 < 5 ms",
+    );
     row("finalise (result, hash, outbox)", &finalize, "p95 < 20 ms");
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);

@@ -48,7 +48,12 @@ pub enum CriteriaCommand {
 pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
     match cmd {
         CriteriaCommand::List { json } => list(data_dir, json),
-        CriteriaCommand::Show { id, version, lang, json } => show(data_dir, &id, version.as_deref(), &lang, json),
+        CriteriaCommand::Show {
+            id,
+            version,
+            lang,
+            json,
+        } => show(data_dir, &id, version.as_deref(), &lang, json),
         CriteriaCommand::Validate { file, json } => validate_file(&file, json),
         CriteriaCommand::Import { file, output } => import(&file, output.as_deref(), data_dir),
     }
@@ -57,7 +62,9 @@ pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
 /// Shipped sets plus the ones imported into `<data dir>/criteria/`.
 pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
     let mut catalog = Catalog::shipped();
-    let Some(dir) = data_dir.map(|d| d.join("criteria")) else { return catalog };
+    let Some(dir) = data_dir.map(|d| d.join("criteria")) else {
+        return catalog;
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -67,7 +74,10 @@ pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
         .collect();
     files.sort();
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match read_text(&path) {
             Ok(text) => {
                 catalog.add(Origin::Imported(name), &text);
@@ -81,34 +91,64 @@ pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
 fn list(data_dir: Option<&Path>, json: bool) -> CliResult {
     let catalog = load_catalog(data_dir);
     if json {
-        let out = serde_json::json!({ "sets": catalog.summaries(), "rejected": catalog.rejected() });
+        let out =
+            serde_json::json!({ "sets": catalog.summaries(), "rejected": catalog.rejected() });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return Ok(());
     }
-    println!("{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  NAME", "ID", "VERSION", "PROGRAMME", "STATUS", "CRITERIA", "MAX");
+    println!(
+        "{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  NAME",
+        "ID", "VERSION", "PROGRAMME", "STATUS", "CRITERIA", "MAX"
+    );
     for s in catalog.summaries() {
-        let programme = serde_json::to_value(s.programme).ok().and_then(|v| v.as_str().map(str::to_uppercase)).unwrap_or_default();
-        let status = serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let programme = serde_json::to_value(s.programme)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_uppercase))
+            .unwrap_or_default();
+        let status = serde_json::to_value(s.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let name = s.name.get(&s.language, &s.language);
-        println!("{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  {}", s.id, s.version, programme, status, s.criteria_count, s.max_total, name);
+        println!(
+            "{:<20} {:<9} {:<9} {:<13} {:>8} {:>4}  {}",
+            s.id, s.version, programme, status, s.criteria_count, s.max_total, name
+        );
     }
     for r in catalog.rejected() {
-        eprintln!("warning[{}]: {:?} was not loaded: {}", r.code, r.origin, r.message);
+        eprintln!(
+            "warning[{}]: {:?} was not loaded: {}",
+            r.code, r.origin, r.message
+        );
     }
     Ok(())
 }
 
-fn find<'a>(catalog: &'a Catalog, id: &str, version: Option<&str>) -> Result<&'a CatalogEntry, CliError> {
+fn find<'a>(
+    catalog: &'a Catalog,
+    id: &str,
+    version: Option<&str>,
+) -> Result<&'a CatalogEntry, CliError> {
     catalog.get(id, version).ok_or_else(|| {
         let known: Vec<String> = catalog.summaries().iter().map(|s| s.id.clone()).collect();
         CliError::new(
             "criteria.not_found",
-            format!("no criteria set {id}{}; `ovop criteria list` shows the {} known sets", version.map(|v| format!(" version {v}")).unwrap_or_default(), known.len()),
+            format!(
+                "no criteria set {id}{}; `ovop criteria list` shows the {} known sets",
+                version.map(|v| format!(" version {v}")).unwrap_or_default(),
+                known.len()
+            ),
         )
     })
 }
 
-fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, json: bool) -> CliResult {
+fn show(
+    data_dir: Option<&Path>,
+    id: &str,
+    version: Option<&str>,
+    lang: &str,
+    json: bool,
+) -> CliResult {
     let catalog = load_catalog(data_dir);
     let entry = find(&catalog, id, version)?;
     let set = entry.rubric.set();
@@ -118,7 +158,13 @@ fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, js
     }
     let fb = set.language.as_str();
     println!("{}", set.name.get(lang, fb));
-    println!("{} {} · {} · {}", set.id, set.version, entry.summary.criteria_count, entry.rubric.hash());
+    println!(
+        "{} {} · {} · {}",
+        set.id,
+        set.version,
+        entry.summary.criteria_count,
+        entry.rubric.hash()
+    );
     for basis in &set.legal_basis {
         println!("  {basis}");
     }
@@ -131,21 +177,41 @@ fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, js
         for section in &part.sections {
             println!("  {} {}", section.code, section.name.get(lang, fb));
             for criterion in &section.criteria {
-                if let Some(group) = criterion.group.as_ref().and_then(|g| section.groups.iter().find(|x| &x.code == g)) {
+                if let Some(group) = criterion
+                    .group
+                    .as_ref()
+                    .and_then(|g| section.groups.iter().find(|x| &x.code == g))
+                {
                     println!("    [{}] {}", group.code, group.text.get(lang, fb));
                 }
                 println!("    {} {}", criterion.code, criterion.text.get(lang, fb));
                 for (i, level) in criterion.levels.iter().enumerate() {
-                    let scale = level.scale.as_deref().map(|s| format!("[{s}] ")).unwrap_or_default();
-                    println!("      {}. {scale}{} pt  {}", i + 1, level.points, level.text.get(lang, fb));
+                    let scale = level
+                        .scale
+                        .as_deref()
+                        .map(|s| format!("[{s}] "))
+                        .unwrap_or_default();
+                    println!(
+                        "      {}. {scale}{} pt  {}",
+                        i + 1,
+                        level.points,
+                        level.text.get(lang, fb)
+                    );
                 }
                 if let Some(cond) = &criterion.applies_if {
-                    println!("      only if {} ≥ {}: {}", cond.criterion, cond.min_points, cond.reason.get(lang, fb));
+                    println!(
+                        "      only if {} ≥ {}: {}",
+                        cond.criterion,
+                        cond.min_points,
+                        cond.reason.get(lang, fb)
+                    );
                 }
                 if let Some(k) = &criterion.knockout {
                     let when = match k.trigger {
                         KnockoutTrigger::Observed {} => "if observed".to_string(),
-                        KnockoutTrigger::PointsAtMost { points } => format!("at {points} points or less"),
+                        KnockoutTrigger::PointsAtMost { points } => {
+                            format!("at {points} points or less")
+                        }
                     };
                     let effect = match k.effect {
                         KnockoutEffect::Disqualify => "disqualifies",
@@ -156,7 +222,12 @@ fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, js
             }
         }
     }
-    let bands: Vec<String> = set.stars.bands.iter().map(|b| format!("{}★ ≥ {}", b.star, b.min)).collect();
+    let bands: Vec<String> = set
+        .stars
+        .bands
+        .iter()
+        .map(|b| format!("{}★ ≥ {}", b.star, b.min))
+        .collect();
     println!("\nstars: {}", bands.join(", "));
     Ok(())
 }
@@ -164,7 +235,10 @@ fn show(data_dir: Option<&Path>, id: &str, version: Option<&str>, lang: &str, js
 fn validate_file(file: &Path, json: bool) -> CliResult {
     let set = read_criteria_file(file)?;
     let findings = validate(&set);
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     if json {
         let out = serde_json::json!({
             "id": set.id, "version": set.version, "hash": content_hash(&set),
@@ -173,10 +247,21 @@ fn validate_file(file: &Path, json: bool) -> CliResult {
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        println!("{} {}: {} criteria, maximum {}, {}", set.id, set.version, set.criterion_count(), set.computed_max(), content_hash(&set));
+        println!(
+            "{} {}: {} criteria, maximum {}, {}",
+            set.id,
+            set.version,
+            set.criterion_count(),
+            set.computed_max(),
+            content_hash(&set)
+        );
         for f in &findings {
             let severity = if f.is_error() { "error" } else { "warning" };
-            let declared = if f.declared { " (declared in known_defects)" } else { "" };
+            let declared = if f.declared {
+                " (declared in known_defects)"
+            } else {
+                ""
+            };
             println!("{severity}[{}] {}: {}{declared}", f.code, f.path, f.message);
         }
         if findings.is_empty() {
@@ -184,7 +269,10 @@ fn validate_file(file: &Path, json: bool) -> CliResult {
         }
     }
     if errors > 0 {
-        return Err(CliError::new("criteria.invalid", format!("{} has {errors} error(s)", file.display())));
+        return Err(CliError::new(
+            "criteria.invalid",
+            format!("{} has {errors} error(s)", file.display()),
+        ));
     }
     Ok(())
 }
@@ -192,11 +280,24 @@ fn validate_file(file: &Path, json: bool) -> CliResult {
 fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliResult {
     let set = read_criteria_file(file)?;
     let rubric = Rubric::new(set).map_err(|findings| {
-        let lines: Vec<String> = findings.iter().filter(|f| f.is_error()).map(|f| format!("{}: {}", f.path, f.message)).collect();
-        CliError::new("criteria.invalid", format!("{} cannot be imported:\n{}", file.display(), lines.join("\n")))
+        let lines: Vec<String> = findings
+            .iter()
+            .filter(|f| f.is_error())
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .collect();
+        CliError::new(
+            "criteria.invalid",
+            format!(
+                "{} cannot be imported:\n{}",
+                file.display(),
+                lines.join("\n")
+            ),
+        )
     })?;
     let set = rubric.set();
-    let json = serde_json::to_string_pretty(set).map_err(|e| CliError::new("criteria.encode", e.to_string()))? + "\n";
+    let json = serde_json::to_string_pretty(set)
+        .map_err(|e| CliError::new("criteria.encode", e.to_string()))?
+        + "\n";
 
     let target = match output {
         Some(path) => path.to_path_buf(),
@@ -204,7 +305,12 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
             let catalog = load_catalog(data_dir);
             if let Some(existing) = catalog.get(&set.id, Some(&set.version)) {
                 if existing.rubric.hash() == rubric.hash() {
-                    println!("{} {} is already installed ({})", set.id, set.version, rubric.hash());
+                    println!(
+                        "{} {} is already installed ({})",
+                        set.id,
+                        set.version,
+                        rubric.hash()
+                    );
                     return Ok(());
                 }
                 return Err(CliError::new(
@@ -212,28 +318,57 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
                     format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
                 ));
             }
-            let dir = data_dir
-                .map(|d| d.join("criteria"))
-                .ok_or_else(|| CliError::new("data.no_dir", "no data folder: pass --data-dir or set OVOP_DATA_DIR"))?;
-            std::fs::create_dir_all(&dir).map_err(|e| CliError::new("data.unwritable", format!("cannot create {}: {e}", dir.display())))?;
+            let dir = data_dir.map(|d| d.join("criteria")).ok_or_else(|| {
+                CliError::new(
+                    "data.no_dir",
+                    "no data folder: pass --data-dir or set OVOP_DATA_DIR",
+                )
+            })?;
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                CliError::new(
+                    "data.unwritable",
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })?;
             dir.join(format!("{}-{}.json", set.id, sanitize(&set.version)))
         }
     };
     write_atomically(&target, json.as_bytes())?;
-    println!("{} {} ({} criteria, maximum {}) -> {}", set.id, set.version, set.criterion_count(), rubric.max_total(), target.display());
+    println!(
+        "{} {} ({} criteria, maximum {}) -> {}",
+        set.id,
+        set.version,
+        set.criterion_count(),
+        rubric.max_total(),
+        target.display()
+    );
     println!("{}", rubric.hash());
     Ok(())
 }
 
 fn sanitize(version: &str) -> String {
-    version.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+    version
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Writes beside the target and renames over it, so a crash or a full disk never leaves a
 /// half-written criteria file where the app would read it.
 fn write_atomically(target: &Path, bytes: &[u8]) -> CliResult {
     let tmp = target.with_extension("json.partial");
-    let fail = |e: std::io::Error| CliError::new("data.unwritable", format!("cannot write {}: {e}", target.display()));
+    let fail = |e: std::io::Error| {
+        CliError::new(
+            "data.unwritable",
+            format!("cannot write {}: {e}", target.display()),
+        )
+    };
     let result = (|| {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp)?;

@@ -26,13 +26,37 @@ pub struct ExportArgs {
 pub fn run(args: ExportArgs, db: &Path) -> CliResult {
     let store = open(db)?;
     let list = store.final_assessments()?;
-    let parts: BTreeSet<String> = list.iter().filter_map(|a| a.result.as_ref()).flat_map(|r| r.parts.iter().map(|p| p.code.clone())).collect();
-    let mut header: Vec<String> = ["assessment", "revision", "status", "product", "producer", "village", "criteria", "version", "assessed_on"]
+    let parts: BTreeSet<String> = list
         .iter()
-        .map(|s| s.to_string())
+        .filter_map(|a| a.result.as_ref())
+        .flat_map(|r| r.parts.iter().map(|p| p.code.clone()))
         .collect();
+    let mut header: Vec<String> = [
+        "assessment",
+        "revision",
+        "status",
+        "product",
+        "producer",
+        "village",
+        "criteria",
+        "version",
+        "assessed_on",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     header.extend(parts.iter().map(|p| format!("part_{p}")));
-    header.extend(["total", "max_total", "star_by_score", "star", "content_hash"].iter().map(|s| s.to_string()));
+    header.extend(
+        [
+            "total",
+            "max_total",
+            "star_by_score",
+            "star",
+            "content_hash",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
 
     let mut rows = vec![header];
     for a in &list {
@@ -51,17 +75,36 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
         ];
         let result = a.result.as_ref();
         for p in &parts {
-            row.push(result.and_then(|r| r.parts.iter().find(|x| &x.code == p)).map(|x| x.points.to_string()).unwrap_or_default());
+            row.push(
+                result
+                    .and_then(|r| r.parts.iter().find(|x| &x.code == p))
+                    .map(|x| x.points.to_string())
+                    .unwrap_or_default(),
+            );
         }
         row.push(result.map(|r| r.total.to_string()).unwrap_or_default());
         row.push(result.map(|r| r.max_total.to_string()).unwrap_or_default());
-        row.push(result.map(|r| r.star_by_score.to_string()).unwrap_or_default());
-        row.push(result.and_then(|r| r.star).map(|s| s.to_string()).unwrap_or_default());
+        row.push(
+            result
+                .map(|r| r.star_by_score.to_string())
+                .unwrap_or_default(),
+        );
+        row.push(
+            result
+                .and_then(|r| r.star)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        );
         row.push(a.content_hash.clone().unwrap_or_default());
         rows.push(row);
     }
 
-    let fail = |e: String| CliError::new("export.write", format!("cannot write {}: {e}", args.output.display()));
+    let fail = |e: String| {
+        CliError::new(
+            "export.write",
+            format!("cannot write {}: {e}", args.output.display()),
+        )
+    };
     match args.format {
         Format::Csv => {
             let mut bytes = "\u{feff}".as_bytes().to_vec();
@@ -77,12 +120,19 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
         Format::Xlsx => {
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet();
-            sheet.set_name("Assessments").map_err(|e| fail(e.to_string()))?;
+            sheet
+                .set_name("Assessments")
+                .map_err(|e| fail(e.to_string()))?;
             for (r, row) in rows.iter().enumerate() {
                 for (c, cell) in row.iter().enumerate() {
-                    let numeric = r > 0 && !cell.is_empty() && cell.chars().all(|ch| ch.is_ascii_digit()) && cell.len() < 10;
+                    let numeric = r > 0
+                        && !cell.is_empty()
+                        && cell.chars().all(|ch| ch.is_ascii_digit())
+                        && cell.len() < 10;
                     let written = if numeric {
-                        sheet.write_number(r as u32, c as u16, cell.parse::<f64>().unwrap_or(0.0)).map(|_| ())
+                        sheet
+                            .write_number(r as u32, c as u16, cell.parse::<f64>().unwrap_or(0.0))
+                            .map(|_| ())
                     } else {
                         sheet.write_string(r as u32, c as u16, cell).map(|_| ())
                     };
@@ -92,6 +142,10 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
             book.save(&args.output).map_err(|e| fail(e.to_string()))?;
         }
     }
-    println!("{} assessment(s) -> {}", rows.len() - 1, args.output.display());
+    println!(
+        "{} assessment(s) -> {}",
+        rows.len() - 1,
+        args.output.display()
+    );
     Ok(())
 }

@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "ovop", version, about = "OVOP Field: criteria sets and scoring from the command line")]
+#[command(
+    name = "ovop",
+    version,
+    about = "OVOP Field: criteria sets and scoring from the command line"
+)]
 struct Cli {
     /// The data folder (default: the app's, e.g. ~/.local/share/org.ovopfield.app).
     #[arg(long, global = true, env = "OVOP_DATA_DIR")]
@@ -66,7 +70,10 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        CliError { code: code.into(), message: message.into() }
+        CliError {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -90,7 +97,9 @@ fn main() -> ExitCode {
         Command::Regions(cmd) => db().and_then(|p| store_cmd::regions(cmd, &p)),
         Command::Producer(cmd) => db().and_then(|p| store_cmd::producer(cmd, &p)),
         Command::Product(cmd) => db().and_then(|p| store_cmd::product(cmd, &p)),
-        Command::Assessment(cmd) => db().and_then(|p| store_cmd::assessment(cmd, &p, data_dir.as_deref())),
+        Command::Assessment(cmd) => {
+            db().and_then(|p| store_cmd::assessment(cmd, &p, data_dir.as_deref()))
+        }
         Command::Export(args) => db().and_then(|p| export::run(args, &p)),
         Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };

@@ -32,21 +32,35 @@ pub struct ScoreArgs {
 
 pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
     let catalog = load_catalog(data_dir);
-    let entry = catalog.get(&args.criteria, args.version.as_deref()).ok_or_else(|| {
-        CliError::new("criteria.not_found", format!("no criteria set {}; `ovop criteria list` shows the known sets", args.criteria))
-    })?;
+    let entry = catalog
+        .get(&args.criteria, args.version.as_deref())
+        .ok_or_else(|| {
+            CliError::new(
+                "criteria.not_found",
+                format!(
+                    "no criteria set {}; `ovop criteria list` shows the known sets",
+                    args.criteria
+                ),
+            )
+        })?;
     let rubric = &entry.rubric;
     let mut sheets = Vec::new();
     for path in &args.answers {
         let text = read_text(path)?;
-        let answers = parse_answers(&text).map_err(|e| CliError::new("answers.schema", format!("{}: {e}", path.display())))?;
+        let answers = parse_answers(&text)
+            .map_err(|e| CliError::new("answers.schema", format!("{}: {e}", path.display())))?;
         sheets.push(answers);
     }
 
     if sheets.len() == 1 {
-        let result = rubric.score(&sheets[0]).map_err(|errors| answer_errors(&args.answers[0], &errors))?;
+        let result = rubric
+            .score(&sheets[0])
+            .map_err(|errors| answer_errors(&args.answers[0], &errors))?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&result).unwrap_or_default()
+            );
         } else {
             print_result(rubric, &result, &args.lang);
         }
@@ -62,11 +76,23 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
             })
             .collect();
         let result = rubric.score_council(&named).map_err(|errors| {
-            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.member, e.error.message)).collect();
-            CliError::new(errors.first().map(|e| e.error.code.as_str()).unwrap_or("answers.invalid"), lines.join("\n"))
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.member, e.error.message))
+                .collect();
+            CliError::new(
+                errors
+                    .first()
+                    .map(|e| e.error.code.as_str())
+                    .unwrap_or("answers.invalid"),
+                lines.join("\n"),
+            )
         })?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&result).unwrap_or_default()
+            );
         } else {
             print_council(rubric, &result, &args.lang);
         }
@@ -75,8 +101,17 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
 }
 
 fn answer_errors(path: &Path, errors: &[ovop_core::AnswerError]) -> CliError {
-    let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", path.display(), e.message)).collect();
-    CliError::new(errors.first().map(|e| e.code.as_str()).unwrap_or("answers.invalid"), lines.join("\n"))
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", path.display(), e.message))
+        .collect();
+    CliError::new(
+        errors
+            .first()
+            .map(|e| e.code.as_str())
+            .unwrap_or("answers.invalid"),
+        lines.join("\n"),
+    )
 }
 
 fn star_text(star: Option<u8>) -> String {
@@ -90,8 +125,12 @@ fn print_reasons(rubric: &Rubric, reasons: &[Reason], lang: &str) {
     let fb = rubric.set().language.as_str();
     for reason in reasons {
         match reason {
-            Reason::Knockout { criterion, text } => println!("  knock-out at {criterion}: {}", text.get(lang, fb)),
-            Reason::MinimumNotMet { star, text } => println!("  minimum for {star} stars not met: {}", text.get(lang, fb)),
+            Reason::Knockout { criterion, text } => {
+                println!("  knock-out at {criterion}: {}", text.get(lang, fb))
+            }
+            Reason::MinimumNotMet { star, text } => {
+                println!("  minimum for {star} stars not met: {}", text.get(lang, fb))
+            }
         }
     }
 }
@@ -107,25 +146,45 @@ fn print_result(rubric: &Rubric, r: &ScoreResult, lang: &str) {
     println!("star: {}", star_text(r.star));
     print_reasons(rubric, &r.reasons, lang);
     for na in &r.not_applicable {
-        println!("not applicable: {} ({})", na.criterion, na.reason.get(lang, fb));
+        println!(
+            "not applicable: {} ({})",
+            na.criterion,
+            na.reason.get(lang, fb)
+        );
     }
-    let stopped: Vec<&str> = r.criteria.iter().filter(|c| matches!(c.outcome, Outcome::KnockedOut { .. })).map(|c| c.code.as_str()).collect();
+    let stopped: Vec<&str> = r
+        .criteria
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::KnockedOut { .. }))
+        .map(|c| c.code.as_str())
+        .collect();
     if !stopped.is_empty() {
         println!("not assessed after the knock-out: {}", stopped.join(", "));
     }
     if !r.unanswered.is_empty() || !r.unanswered_gates.is_empty() {
-        let all: Vec<&str> = r.unanswered_gates.iter().chain(&r.unanswered).map(String::as_str).collect();
+        let all: Vec<&str> = r
+            .unanswered_gates
+            .iter()
+            .chain(&r.unanswered)
+            .map(String::as_str)
+            .collect();
         println!("unanswered ({}): {}", all.len(), all.join(", "));
     }
     if let Some(next) = &r.next_star {
-        println!("next: {} stars needs {} more point(s)", next.star, next.points_needed);
+        println!(
+            "next: {} stars needs {} more point(s)",
+            next.star, next.points_needed
+        );
     }
 }
 
 fn print_council(rubric: &Rubric, r: &CouncilResult, lang: &str) {
     println!("{} {} ({})", r.set.id, r.set.version, r.set.hash);
     for m in &r.members {
-        println!("  {:<24} {:>3} / {}", m.member, m.result.total, m.result.max_total);
+        println!(
+            "  {:<24} {:>3} / {}",
+            m.member, m.result.total, m.result.max_total
+        );
     }
     println!("average: {} / {}", r.average, r.max_total);
     println!("star by score: {}", star_text(Some(r.star_by_score)));
@@ -143,7 +202,16 @@ fn print_council(rubric: &Rubric, r: &CouncilResult, lang: &str) {
         None => println!("divergence: {} points", d.spread),
     }
     for c in d.criteria.iter().take(10) {
-        let points: Vec<String> = c.points.iter().map(|p| p.map(|v| v.to_string()).unwrap_or_else(|| "-".into())).collect();
-        println!("  {:<8} spread {}: {}", c.code, c.spread, points.join(" / "));
+        let points: Vec<String> = c
+            .points
+            .iter()
+            .map(|p| p.map(|v| v.to_string()).unwrap_or_else(|| "-".into()))
+            .collect();
+        println!(
+            "  {:<8} spread {}: {}",
+            c.code,
+            c.spread,
+            points.join(" / ")
+        );
     }
 }

@@ -5,14 +5,17 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use ovop_core::criteria::CriteriaSet;
-use ovop_core::tabular::{read_table, Table};
 use ovop_core::parse_set;
+use ovop_core::tabular::{read_table, Table};
 
 use crate::CliError;
 
 /// Reads a criteria set from a `.json`, `.xlsx` or `.csv` file.
 pub fn read_criteria_file(path: &Path) -> Result<CriteriaSet, CliError> {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let shown = path.display();
     match ext.as_str() {
         "json" => {
@@ -29,30 +32,57 @@ pub fn read_criteria_file(path: &Path) -> Result<CriteriaSet, CliError> {
         }
         _ => Err(CliError::new(
             "criteria.file_type",
-            format!("{shown}: a criteria file is .json, .xlsx or .csv (found {:?})", ext),
+            format!(
+                "{shown}: a criteria file is .json, .xlsx or .csv (found {:?})",
+                ext
+            ),
         )),
     }
 }
 
 pub fn read_text(path: &Path) -> Result<String, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::new("file.unreadable", format!("cannot read {}: {e}", path.display())))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| CliError::new("file.not_utf8", format!("{} is not UTF-8 text (byte {})", path.display(), e.utf8_error().valid_up_to())))?;
-    Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::new(
+            "file.unreadable",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        CliError::new(
+            "file.not_utf8",
+            format!(
+                "{} is not UTF-8 text (byte {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
 }
 
 /// The first sheet of a workbook, every cell as text (whole numbers without ".0").
 fn read_workbook(path: &Path) -> Result<Table, CliError> {
-    let mut workbook = open_workbook_auto(path)
-        .map_err(|e| CliError::new("criteria.spreadsheet", format!("{}: not a readable spreadsheet ({e})", path.display())))?;
-    let sheet = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| CliError::new("criteria.spreadsheet", format!("{}: the workbook has no sheets", path.display())))?;
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| CliError::new("criteria.spreadsheet", format!("{}: sheet {sheet:?} cannot be read ({e})", path.display())))?;
+    let mut workbook = open_workbook_auto(path).map_err(|e| {
+        CliError::new(
+            "criteria.spreadsheet",
+            format!("{}: not a readable spreadsheet ({e})", path.display()),
+        )
+    })?;
+    let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| {
+        CliError::new(
+            "criteria.spreadsheet",
+            format!("{}: the workbook has no sheets", path.display()),
+        )
+    })?;
+    let range = workbook.worksheet_range(&sheet).map_err(|e| {
+        CliError::new(
+            "criteria.spreadsheet",
+            format!("{}: sheet {sheet:?} cannot be read ({e})", path.display()),
+        )
+    })?;
     // Keep absolute row numbers: a range that starts below row 1 is padded so errors name the
     // row the office sees.
     let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
@@ -87,18 +117,37 @@ fn cell_text(cell: &Data) -> String {
 /// with semicolons), with or without a byte-order mark.
 fn read_csv(path: &Path) -> Result<Table, CliError> {
     let text = read_text(path)?;
-    let header = text.lines().find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let header = text
+        .lines()
+        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .unwrap_or("");
+    let delimiter = if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| CliError::new("criteria.spreadsheet", format!("{}: {e}", path.display())))?;
+        let record = record.map_err(|e| {
+            CliError::new("criteria.spreadsheet", format!("{}: {e}", path.display()))
+        })?;
         // Place each record on its own line number: the reader skips blank lines, and an error
         // must name the row the office sees.
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(rows.len() + 1);
+        let line = record
+            .position()
+            .map(|p| p.line() as usize)
+            .unwrap_or(rows.len() + 1);
         rows.resize(line.saturating_sub(1).max(rows.len()), Vec::new());
         rows.push(record.iter().map(str::to_string).collect());
     }
-    let sheet = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let sheet = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(Table { sheet, rows })
 }

@@ -19,27 +19,29 @@ impl From<StoreError> for CliError {
     }
 }
 
-/// The current time as RFC 3339 UTC; `OVOP_NOW` fixes it (scripts, tests).
-pub fn now() -> String {
-    if let Ok(fixed) = std::env::var("OVOP_NOW") {
-        return fixed;
-    }
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
+pub use ovop_store::now_utc as now;
 
 pub fn db_path(data_dir: Option<&Path>, explicit: Option<&Path>) -> Result<PathBuf, CliError> {
     explicit
         .map(Path::to_path_buf)
         .or_else(|| data_dir.map(|d| d.join("ovop.sqlite")))
-        .ok_or_else(|| CliError::new("data.no_dir", "no data folder: pass --data-dir or set OVOP_DATA_DIR"))
+        .ok_or_else(|| {
+            CliError::new(
+                "data.no_dir",
+                "no data folder: pass --data-dir or set OVOP_DATA_DIR",
+            )
+        })
 }
 
 /// Opens the store, creating the data folder and importing the regions on first use.
 pub fn open(path: &Path) -> Result<Store, CliError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::new("data.unwritable", format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::new(
+                "data.unwritable",
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
     }
     let mut store = Store::open(path)?;
     store.ensure_regions()?;
@@ -47,7 +49,10 @@ pub fn open(path: &Path) -> Result<Store, CliError> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 #[derive(Subcommand)]
@@ -80,7 +85,10 @@ pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
             let store = Store::open(path)?;
             let problems = store.check()?;
             if !problems.is_empty() {
-                return Err(CliError::new("store.corrupt", format!("{} is damaged:\n{}", path.display(), problems.join("\n"))));
+                return Err(CliError::new(
+                    "store.corrupt",
+                    format!("{} is damaged:\n{}", path.display(), problems.join("\n")),
+                ));
             }
             println!("{}: ok", path.display());
         }
@@ -93,9 +101,19 @@ pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
         DbCommand::Restore { file } => {
             let from = file
                 .or_else(|| ovop_store::latest_backup(path))
-                .ok_or_else(|| CliError::new("store.no_backup", format!("no backup of {} was found", path.display())))?;
+                .ok_or_else(|| {
+                    CliError::new(
+                        "store.no_backup",
+                        format!("no backup of {} was found", path.display()),
+                    )
+                })?;
             let kept = ovop_store::restore(path, &from)?;
-            println!("restored {} from {}; the previous file is kept as {}", path.display(), from.display(), kept.display());
+            println!(
+                "restored {} from {}; the previous file is kept as {}",
+                path.display(),
+                from.display(),
+                kept.display()
+            );
         }
     }
     Ok(())
@@ -122,7 +140,9 @@ pub enum RegionsCommand {
 pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
     let store = open(path)?;
     let (list, json) = match cmd {
-        RegionsCommand::Search { query, limit, json } => (store.search_regions(&query, limit)?, json),
+        RegionsCommand::Search { query, limit, json } => {
+            (store.search_regions(&query, limit)?, json)
+        }
         RegionsCommand::Children { code, json } => (store.region_children(code.as_deref())?, json),
     };
     if json {
@@ -201,7 +221,12 @@ pub fn producer(cmd: ProducerCommand, path: &Path) -> CliResult {
                 print_json(&list);
             } else {
                 for p in list {
-                    println!("{}  {}  {}", p.id, p.name, p.village_code.unwrap_or_default());
+                    println!(
+                        "{}  {}  {}",
+                        p.id,
+                        p.name,
+                        p.village_code.unwrap_or_default()
+                    );
                 }
             }
         }
@@ -250,8 +275,25 @@ pub enum ProductCommand {
 pub fn product(cmd: ProductCommand, path: &Path) -> CliResult {
     let mut store = open(path)?;
     match cmd {
-        ProductCommand::Add { producer, name, brand, programme, product_set, skus, description } => {
-            let product = Product { producer_id: producer, name, brand, programme, product_set, skus, description, ..Product::default() };
+        ProductCommand::Add {
+            producer,
+            name,
+            brand,
+            programme,
+            product_set,
+            skus,
+            description,
+        } => {
+            let product = Product {
+                producer_id: producer,
+                name,
+                brand,
+                programme,
+                product_set,
+                skus,
+                description,
+                ..Product::default()
+            };
             println!("{}", store.add_product(&product, &now())?);
         }
         ProductCommand::List { producer, json } => {
@@ -264,13 +306,21 @@ pub fn product(cmd: ProductCommand, path: &Path) -> CliResult {
                 }
             }
         }
-        ProductCommand::Search { query, region, limit, json } => {
+        ProductCommand::Search {
+            query,
+            region,
+            limit,
+            json,
+        } => {
             let hits = store.search_products(&query, region.as_deref(), limit)?;
             if json {
                 print_json(&hits);
             } else {
                 for h in hits {
-                    println!("{}  {}  ({})", h.product.id, h.product.name, h.producer_name);
+                    println!(
+                        "{}  {}  ({})",
+                        h.product.id, h.product.name, h.producer_name
+                    );
                 }
             }
         }
@@ -329,29 +379,59 @@ pub enum AssessmentCommand {
 pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) -> CliResult {
     let mut store = open(path)?;
     match cmd {
-        AssessmentCommand::New { product, criteria, version, date, region, assessors } => {
+        AssessmentCommand::New {
+            product,
+            criteria,
+            version,
+            date,
+            region,
+            assessors,
+        } => {
             let catalog = load_catalog(data_dir);
-            let entry = catalog
-                .get(&criteria, version.as_deref())
-                .ok_or_else(|| CliError::new("criteria.not_found", format!("no criteria set {criteria}")))?;
+            let entry = catalog.get(&criteria, version.as_deref()).ok_or_else(|| {
+                CliError::new("criteria.not_found", format!("no criteria set {criteria}"))
+            })?;
             let visit = Visit {
                 assessed_on: date,
                 region_code: region,
-                assessors: assessors.into_iter().map(|name| Assessor { name, ..Assessor::default() }).collect(),
+                assessors: assessors
+                    .into_iter()
+                    .map(|name| Assessor {
+                        name,
+                        ..Assessor::default()
+                    })
+                    .collect(),
                 ..Visit::default()
             };
-            println!("{}", store.new_assessment(&product, &entry.rubric, &visit, &now())?);
+            println!(
+                "{}",
+                store.new_assessment(&product, &entry.rubric, &visit, &now())?
+            );
         }
-        AssessmentCommand::Answer { id, code, value, file } => {
+        AssessmentCommand::Answer {
+            id,
+            code,
+            value,
+            file,
+        } => {
             let result = match (code, value, file) {
                 (None, None, Some(file)) => {
-                    let mut answers = ovop_core::parse_answers(&read_text(&file)?)
-                        .map_err(|e| CliError::new("answers.schema", format!("{}: {e}", file.display())))?;
+                    let mut answers =
+                        ovop_core::parse_answers(&read_text(&file)?).map_err(|e| {
+                            CliError::new("answers.schema", format!("{}: {e}", file.display()))
+                        })?;
                     let current = store.assessment(&id)?;
                     answers.version = current.answers.version.clone();
                     let rubric = store.rubric_of(&current)?;
                     let result = rubric.score(&answers).map_err(|errors| {
-                        CliError::new(&errors[0].code, errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n"))
+                        CliError::new(
+                            &errors[0].code,
+                            errors
+                                .iter()
+                                .map(|e| e.message.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        )
                     })?;
                     store.save_answers(&id, &answers, &now())?;
                     result
@@ -366,9 +446,19 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                     };
                     store.answer(&id, &code, answer, &now())?
                 }
-                _ => return Err(CliError::new("usage", "give CODE and VALUE, or --file ANSWERS")),
+                _ => {
+                    return Err(CliError::new(
+                        "usage",
+                        "give CODE and VALUE, or --file ANSWERS",
+                    ))
+                }
             };
-            println!("total {} / {}, {} unanswered", result.total, result.max_total, result.unanswered.len());
+            println!(
+                "total {} / {}, {} unanswered",
+                result.total,
+                result.max_total,
+                result.unanswered.len()
+            );
         }
         AssessmentCommand::Finalize { id } => {
             let done = store.finalize(&id, &now())?;
@@ -378,24 +468,39 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                 done.id,
                 done.revision,
                 result.map(|r| r.total).unwrap_or(0),
-                result.and_then(|r| r.star).map(|s| s.to_string()).unwrap_or_else(|| "none".into()),
+                result
+                    .and_then(|r| r.star)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "none".into()),
                 done.content_hash.unwrap_or_default()
             );
         }
         AssessmentCommand::Correct { id, reason } => {
-            println!("{id} revision {} (draft)", store.correct(&id, &reason, &now())?);
+            println!(
+                "{id} revision {} (draft)",
+                store.correct(&id, &reason, &now())?
+            );
         }
         AssessmentCommand::Show { id, json } => {
             let a = store.assessment(&id)?;
             if json {
                 print_json(&a);
             } else {
-                println!("{} revision {} [{}] product {}", a.id, a.revision, a.status, a.product_id);
+                println!(
+                    "{} revision {} [{}] product {}",
+                    a.id, a.revision, a.status, a.product_id
+                );
                 if let Some(r) = &a.result {
                     println!("total {} / {}, star {:?}", r.total, r.max_total, r.star);
                 }
                 for (code, answer) in &a.answers.answers {
-                    println!("  {code}: {}", match answer { Answer::Level(p) => p.to_string(), Answer::NotApplicable => "na".into() });
+                    println!(
+                        "  {code}: {}",
+                        match answer {
+                            Answer::Level(p) => p.to_string(),
+                            Answer::NotApplicable => "na".into(),
+                        }
+                    );
                 }
             }
         }
@@ -405,8 +510,15 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                 print_json(&list);
             } else {
                 for a in list {
-                    let total = a.result.as_ref().map(|r| r.total.to_string()).unwrap_or_else(|| "-".into());
-                    println!("{}  r{}  {:<6} {:>4}  {}", a.id, a.revision, a.status, total, a.product_id);
+                    let total = a
+                        .result
+                        .as_ref()
+                        .map(|r| r.total.to_string())
+                        .unwrap_or_else(|| "-".into());
+                    println!(
+                        "{}  r{}  {:<6} {:>4}  {}",
+                        a.id, a.revision, a.status, total, a.product_id
+                    );
                 }
             }
         }

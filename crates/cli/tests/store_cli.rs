@@ -15,8 +15,17 @@ fn bin() -> &'static str {
 }
 
 fn ovop(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(bin()).args(args).env("OVOP_DATA_DIR", data).env("OVOP_NOW", "2026-11-20T09:00:00Z").output().expect("run ovop");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).trim().to_string(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(bin())
+        .args(args)
+        .env("OVOP_DATA_DIR", data)
+        .env("OVOP_NOW", "2026-11-20T09:00:00Z")
+        .output()
+        .expect("run ovop");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn ok(data: &Path, args: &[&str]) -> String {
@@ -31,24 +40,68 @@ fn data_folder() -> tempfile::TempDir {
     let seed = SEED.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let out = ok(dir.path(), &["db", "init"]);
-        assert!(out.contains("38 provinces, 514 regencies, 7285 districts, 83762 villages"), "{out}");
+        assert!(
+            out.contains("38 provinces, 514 regencies, 7285 districts, 83762 villages"),
+            "{out}"
+        );
         dir
     });
     let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(seed.path().join("ovop.sqlite"), copy.path().join("ovop.sqlite")).unwrap();
+    std::fs::copy(
+        seed.path().join("ovop.sqlite"),
+        copy.path().join("ovop.sqlite"),
+    )
+    .unwrap();
     copy
 }
 
 fn producer_and_product(data: &Path) -> (String, String) {
-    let village = ok(data, &["regions", "children", "63.05.01"]).lines().next().unwrap().split_whitespace().next().unwrap().to_string();
-    let producer = ok(data, &["producer", "add", "--name", "KUB Anyaman Purun", "--village", &village, "--registration", "9120001234567"]);
-    let product = ok(data, &["product", "add", "--producer", &producer, "--name", "Tas purun", "--brand", "Purun Tapin", "--sku", "TP-01"]);
+    let village = ok(data, &["regions", "children", "63.05.01"])
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let producer = ok(
+        data,
+        &[
+            "producer",
+            "add",
+            "--name",
+            "KUB Anyaman Purun",
+            "--village",
+            &village,
+            "--registration",
+            "9120001234567",
+        ],
+    );
+    let product = ok(
+        data,
+        &[
+            "product",
+            "add",
+            "--producer",
+            &producer,
+            "--name",
+            "Tas purun",
+            "--brand",
+            "Purun Tapin",
+            "--sku",
+            "TP-01",
+        ],
+    );
     (producer, product)
 }
 
 fn template_answers(level: u32) -> Value {
     let set: Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/criteria/sets/ovop-id-template.json")).unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../assets/criteria/sets/ovop-id-template.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let mut answers = serde_json::Map::new();
@@ -66,42 +119,101 @@ fn template_answers(level: u32) -> Value {
 fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
     let data = data_folder();
     let d = data.path();
-    let regions: Value = serde_json::from_str(&ok(d, &["regions", "search", "tapin", "--json"])).unwrap();
+    let regions: Value =
+        serde_json::from_str(&ok(d, &["regions", "search", "tapin", "--json"])).unwrap();
     assert_eq!(regions[0]["code"], "63.05");
     let (_, product) = producer_and_product(d);
     assert!(ok(d, &["product", "search", "purun", "--region", "63.05"]).contains(&product));
 
-    let id = ok(d, &["assessment", "new", "--product", &product, "--criteria", "ovop-id-template", "--date", "2026-11-20", "--assessor", "Siti Rahmah"]);
+    let id = ok(
+        d,
+        &[
+            "assessment",
+            "new",
+            "--product",
+            &product,
+            "--criteria",
+            "ovop-id-template",
+            "--date",
+            "2026-11-20",
+            "--assessor",
+            "Siti Rahmah",
+        ],
+    );
     assert!(ok(d, &["assessment", "answer", &id, "1.1", "3"]).contains("total 3 / 66"));
     let (code, _, err) = ovop(d, &["assessment", "answer", &id, "1.1", "7"]);
-    assert!(code == 1 && err.contains("store.invalid") && err.contains("levels 1 to 3"), "{err}");
+    assert!(
+        code == 1 && err.contains("store.invalid") && err.contains("levels 1 to 3"),
+        "{err}"
+    );
     let (code, _, err) = ovop(d, &["assessment", "finalize", &id]);
     assert!(code == 1 && err.contains("not complete"), "{err}");
 
     let answers = d.join("answers.json");
     std::fs::write(&answers, template_answers(2).to_string()).unwrap();
-    ok(d, &["assessment", "answer", &id, "--file", answers.to_str().unwrap()]);
+    ok(
+        d,
+        &[
+            "assessment",
+            "answer",
+            &id,
+            "--file",
+            answers.to_str().unwrap(),
+        ],
+    );
     let out = ok(d, &["assessment", "finalize", &id]);
     assert!(out.contains("revision 1 final: total 44, star 3"), "{out}");
     let (code, _, err) = ovop(d, &["assessment", "answer", &id, "1.1", "1"]);
     assert!(code == 1 && err.contains("store.locked"), "{err}");
-    assert!(ok(d, &["assessment", "correct", &id, "--reason", "salah ketik"]).contains("revision 2"));
+    assert!(ok(
+        d,
+        &["assessment", "correct", &id, "--reason", "salah ketik"]
+    )
+    .contains("revision 2"));
 
-    let shown: Value = serde_json::from_str(&ok(d, &["assessment", "show", &id, "--json"])).unwrap();
-    assert_eq!((shown["revision"].as_i64(), shown["status"].as_str(), shown["supersedes"].as_i64()), (Some(2), Some("draft"), Some(1)));
+    let shown: Value =
+        serde_json::from_str(&ok(d, &["assessment", "show", &id, "--json"])).unwrap();
+    assert_eq!(
+        (
+            shown["revision"].as_i64(),
+            shown["status"].as_str(),
+            shown["supersedes"].as_i64()
+        ),
+        (Some(2), Some("draft"), Some(1))
+    );
 
     // Exports carry the final revision, not the draft correction.
     let csv = d.join("export.csv");
-    ok(d, &["export", "--format", "csv", "-o", csv.to_str().unwrap()]);
+    ok(
+        d,
+        &["export", "--format", "csv", "-o", csv.to_str().unwrap()],
+    );
     let bytes = std::fs::read(&csv).unwrap();
-    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 with a byte-order mark for Excel");
+    assert_eq!(
+        &bytes[..3],
+        b"\xEF\xBB\xBF",
+        "UTF-8 with a byte-order mark for Excel"
+    );
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines[0].starts_with("assessment,revision,status,product,producer") && lines[0].contains("part_A") && lines[0].contains("star"));
-    assert!(lines[1].contains(&id) && lines[1].contains(",1,final,Tas purun,KUB Anyaman Purun,") && lines[1].contains(",44,66,3,3,sha256:"), "{}", lines[1]);
+    assert!(
+        lines[0].starts_with("assessment,revision,status,product,producer")
+            && lines[0].contains("part_A")
+            && lines[0].contains("star")
+    );
+    assert!(
+        lines[1].contains(&id)
+            && lines[1].contains(",1,final,Tas purun,KUB Anyaman Purun,")
+            && lines[1].contains(",44,66,3,3,sha256:"),
+        "{}",
+        lines[1]
+    );
     let xlsx = d.join("export.xlsx");
-    ok(d, &["export", "--format", "xlsx", "-o", xlsx.to_str().unwrap()]);
+    ok(
+        d,
+        &["export", "--format", "xlsx", "-o", xlsx.to_str().unwrap()],
+    );
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 
     assert!(ok(d, &["db", "check"]).ends_with(": ok"));
@@ -128,14 +240,20 @@ fn a_damaged_database_is_reported_and_restored_from_the_latest_backup() {
     std::fs::write(&db, b"not a database at all, and never to be overwritten").unwrap();
     let (code, _, err) = ovop(d, &["producer", "list"]);
     assert!(code == 1 && err.contains("store.not_a_database"), "{err}");
-    assert_eq!(std::fs::read(&db).unwrap(), b"not a database at all, and never to be overwritten");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"not a database at all, and never to be overwritten"
+    );
 }
 
 /// A small deterministic generator: the seed is printed so a failure can be replayed.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -146,9 +264,15 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
     let d = data.path();
     let (_, product) = producer_and_product(d);
     let db = d.join("ovop.sqlite");
-    let seed = std::env::var("OVOP_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|t| t.as_nanos() as u64).unwrap_or(7)
-    });
+    let seed = std::env::var("OVOP_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|t| t.as_nanos() as u64)
+                .unwrap_or(7)
+        });
     eprintln!("crash test seed {seed} (OVOP_CRASH_SEED={seed} replays it)");
     let mut rng = Lcg(seed);
     let kills = 300;
@@ -156,7 +280,14 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
     let started = Instant::now();
     for _ in 0..kills {
         let mut child = Command::new(bin())
-            .args(["--db", db.to_str().unwrap(), "bench", "write-loop", "--product", &product])
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "bench",
+                "write-loop",
+                "--product",
+                &product,
+            ])
             .env("OVOP_DATA_DIR", d)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -175,7 +306,9 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
             }
             lines
         });
-        ready_rx.recv_timeout(Duration::from_secs(30)).expect("the writer started");
+        ready_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the writer started");
         // Anywhere in the next 0-40 ms: inside a transaction, between two, or during a commit.
         std::thread::sleep(Duration::from_micros(rng.next() % 40_000));
         child.kill().expect("SIGKILL the writer");
@@ -185,15 +318,30 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
             committed.insert(id.into(), hash.into());
         }
     }
-    eprintln!("{kills} kills in {:?}, {} assessments committed", started.elapsed(), committed.len());
-    assert!(committed.len() > kills / 2, "the writer committed too little to prove anything: {}", committed.len());
+    eprintln!(
+        "{kills} kills in {:?}, {} assessments committed",
+        started.elapsed(),
+        committed.len()
+    );
+    assert!(
+        committed.len() > kills / 2,
+        "the writer committed too little to prove anything: {}",
+        committed.len()
+    );
 
-    assert!(ok(d, &["db", "check"]).ends_with(": ok"), "integrity_check after {kills} kills");
+    assert!(
+        ok(d, &["db", "check"]).ends_with(": ok"),
+        "integrity_check after {kills} kills"
+    );
     let conn = rusqlite::Connection::open(&db).unwrap();
     // Every assessment whose commit returned is present, final and intact.
     for (id, hash) in &committed {
         let (status, stored): (String, String) = conn
-            .query_row("SELECT status, content_hash FROM assessment WHERE id = ?1 AND revision = 1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT status, content_hash FROM assessment WHERE id = ?1 AND revision = 1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .unwrap_or_else(|e| panic!("committed assessment {id} is missing: {e}"));
         assert_eq!((status.as_str(), stored.as_str()), ("final", hash.as_str()));
     }
@@ -231,16 +379,37 @@ fn a_full_disk_gives_a_clear_error_and_stores_nothing_half_way() {
         m = mount.display(),
         bin = bin()
     );
-    let unshare = if is_root() { vec!["--mount"] } else { vec!["--user", "--map-root-user", "--mount"] };
-    let out = Command::new("unshare").args(&unshare).args(["sh", "-c", &script]).output().expect("unshare (util-linux)");
+    let unshare = if is_root() {
+        vec!["--mount"]
+    } else {
+        vec!["--user", "--map-root-user", "--mount"]
+    };
+    let out = Command::new("unshare")
+        .args(&unshare)
+        .args(["sh", "-c", &script])
+        .output()
+        .expect("unshare (util-linux)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the namespace could not be made: {stderr}");
-    assert!(stderr.contains("error[store.disk_full]") && stderr.contains("disk is full"), "{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "the namespace could not be made: {stderr}"
+    );
+    assert!(
+        stderr.contains("error[store.disk_full]") && stderr.contains("disk is full"),
+        "{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("init exit 1"), "{stdout}");
-    assert!(stdout.contains("check exit 0") && stdout.contains(": ok"), "the database is whole after the failed import: {stdout}\n{stderr}");
+    assert!(
+        stdout.contains("check exit 0") && stdout.contains(": ok"),
+        "the database is whole after the failed import: {stdout}\n{stderr}"
+    );
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }

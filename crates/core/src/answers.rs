@@ -66,21 +66,29 @@ impl<'de> Deserialize<'de> for Answer {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Answer, E> {
                 match u32::try_from(v) {
                     Ok(p) if p >= 1 => Ok(Answer::Level(p)),
-                    _ => Err(E::custom(format!("level positions start at 1; {v} is not one"))),
+                    _ => Err(E::custom(format!(
+                        "level positions start at 1; {v} is not one"
+                    ))),
                 }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Answer, E> {
-                Err(E::custom(format!("level positions start at 1; {v} is not one")))
+                Err(E::custom(format!(
+                    "level positions start at 1; {v} is not one"
+                )))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Answer, E> {
-                Err(E::custom(format!("a level position is a whole number; {v} is not")))
+                Err(E::custom(format!(
+                    "a level position is a whole number; {v} is not"
+                )))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Answer, E> {
                 match v.trim().to_ascii_lowercase().as_str() {
                     "na" | "n/a" => Ok(Answer::NotApplicable),
                     other => match other.parse::<u64>() {
                         Ok(n) => self.visit_u64(n),
-                        Err(_) => Err(E::custom(format!("expected a level position or \"na\", found {v:?}"))),
+                        Err(_) => Err(E::custom(format!(
+                            "expected a level position or \"na\", found {v:?}"
+                        ))),
                     },
                 }
             }

@@ -4,7 +4,7 @@
 use include_dir::{include_dir, Dir};
 use serde::Serialize;
 
-use crate::criteria::{CriteriaSet, Programme, ProductSet, SetStatus, Text};
+use crate::criteria::{CriteriaSet, ProductSet, Programme, SetStatus, Text};
 use crate::load::parse_set;
 use crate::rubric::Rubric;
 use crate::validate::{validate, Finding, Severity};
@@ -75,7 +75,10 @@ impl Catalog {
     /// test makes sure there is none; at run time it is reported like any rejected file.
     pub fn shipped() -> Catalog {
         let mut catalog = Catalog::default();
-        let mut files: Vec<_> = SHIPPED.files().filter(|f| f.path().extension().is_some_and(|e| e == "json")).collect();
+        let mut files: Vec<_> = SHIPPED
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
+            .collect();
         files.sort_by_key(|f| f.path());
         for file in files {
             let name = file.path().display().to_string();
@@ -91,7 +94,11 @@ impl Catalog {
         let set = match parse_set(json) {
             Ok(set) => set,
             Err(err) => {
-                self.rejected.push(Rejected { origin, code: err.code().into(), message: err.to_string() });
+                self.rejected.push(Rejected {
+                    origin,
+                    code: err.code().into(),
+                    message: err.to_string(),
+                });
                 return None;
             }
         };
@@ -103,8 +110,16 @@ impl Catalog {
         let rubric = match Rubric::new(set) {
             Ok(rubric) => rubric,
             Err(findings) => {
-                let first = findings.iter().find(|f| f.is_error()).map(|f| format!("{}: {}", f.path, f.message)).unwrap_or_default();
-                self.rejected.push(Rejected { origin, code: "criteria.invalid".into(), message: first });
+                let first = findings
+                    .iter()
+                    .find(|f| f.is_error())
+                    .map(|f| format!("{}: {}", f.path, f.message))
+                    .unwrap_or_default();
+                self.rejected.push(Rejected {
+                    origin,
+                    code: "criteria.invalid".into(),
+                    message: first,
+                });
                 return None;
             }
         };
@@ -124,13 +139,21 @@ impl Catalog {
             return None;
         }
         let summary = summarize(&rubric, &findings, origin);
-        self.entries.push(CatalogEntry { rubric, summary, findings });
+        self.entries.push(CatalogEntry {
+            rubric,
+            summary,
+            findings,
+        });
         self.entries.last()
     }
 
     /// Records a file that could not even be read.
     pub fn reject(&mut self, origin: Origin, code: &str, message: String) {
-        self.rejected.push(Rejected { origin, code: code.into(), message });
+        self.rejected.push(Rejected {
+            origin,
+            code: code.into(),
+            message,
+        });
     }
 
     pub fn entries(&self) -> &[CatalogEntry] {
@@ -151,7 +174,12 @@ impl Catalog {
         match version {
             Some(v) => matching.into_iter().find(|e| e.rubric.set().version == v),
             None => matching.max_by(|a, b| {
-                let key = |e: &CatalogEntry| (e.rubric.set().effective.from.clone(), e.rubric.set().version.clone());
+                let key = |e: &CatalogEntry| {
+                    (
+                        e.rubric.set().effective.from.clone(),
+                        e.rubric.set().version.clone(),
+                    )
+                };
                 key(a).cmp(&key(b))
             }),
         }
@@ -176,7 +204,10 @@ fn summarize(rubric: &Rubric, findings: &[Finding], origin: Origin) -> SetSummar
         part_count: set.parts.len() as u32,
         max_total: rubric.max_total(),
         declared_max_total: set.max_total,
-        warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count() as u32,
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count() as u32,
         known_defects: set.known_defects.len() as u32,
         origin,
     }

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::Answers;
 use crate::criteria::Requirement;
-use crate::rubric::{AnswerError, KnockoutHit, NextStar, Outcome, Reason, Rubric, ScoreResult, SetRef};
+use crate::rubric::{
+    AnswerError, KnockoutHit, NextStar, Outcome, Reason, Rubric, ScoreResult, SetRef,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -98,16 +100,26 @@ impl Rubric {
         let mut members = Vec::with_capacity(sheets.len());
         let mut errors = Vec::new();
         for (i, sheet) in sheets.iter().enumerate() {
-            let member = sheet.assessor.clone().unwrap_or_else(|| format!("member {}", i + 1));
+            let member = sheet
+                .assessor
+                .clone()
+                .unwrap_or_else(|| format!("member {}", i + 1));
             match self.score(sheet) {
                 Ok(result) => members.push(MemberResult { member, result }),
-                Err(list) => errors.extend(list.into_iter().map(|error| MemberError { member: member.clone(), error })),
+                Err(list) => errors.extend(list.into_iter().map(|error| MemberError {
+                    member: member.clone(),
+                    error,
+                })),
             }
         }
         if sheets.is_empty() {
             errors.push(MemberError {
                 member: String::new(),
-                error: AnswerError::new("answers.no_members", None, "a council needs at least one score sheet".into()),
+                error: AnswerError::new(
+                    "answers.no_members",
+                    None,
+                    "a council needs at least one score sheet".into(),
+                ),
             });
         }
         if !errors.is_empty() {
@@ -128,7 +140,11 @@ impl Rubric {
             .enumerate()
             .map(|(p, part)| PartAverage {
                 code: part.code.clone(),
-                average: members.iter().map(|m| f64::from(m.result.parts[p].points)).sum::<f64>() / n as f64,
+                average: members
+                    .iter()
+                    .map(|m| f64::from(m.result.parts[p].points))
+                    .sum::<f64>()
+                    / n as f64,
                 max: members[0].result.parts[p].max,
             })
             .collect::<Vec<_>>();
@@ -144,16 +160,27 @@ impl Rubric {
                 .sum()
         };
         let part_sum = |code: &str| -> u64 {
-            members.iter().filter_map(|m| m.result.parts.iter().find(|p| p.code == code)).map(|p| u64::from(p.points)).sum()
+            members
+                .iter()
+                .filter_map(|m| m.result.parts.iter().find(|p| p.code == code))
+                .map(|p| u64::from(p.points))
+                .sum()
         };
         let holds = |rule: &Requirement| match rule {
-            Requirement::CriterionAtLeast { criterion, points } => criterion_sum(criterion) >= u64::from(*points) * n,
+            Requirement::CriterionAtLeast { criterion, points } => {
+                criterion_sum(criterion) >= u64::from(*points) * n
+            }
             Requirement::PartAtLeast { part, points } => part_sum(part) >= u64::from(*points) * n,
         };
 
         let knockouts: Vec<MemberKnockout> = members
             .iter()
-            .flat_map(|m| m.result.knockouts.iter().map(|k| MemberKnockout { member: m.member.clone(), knockout: k.clone() }))
+            .flat_map(|m| {
+                m.result.knockouts.iter().map(|k| MemberKnockout {
+                    member: m.member.clone(),
+                    knockout: k.clone(),
+                })
+            })
             .collect();
         let mut distinct: Vec<KnockoutHit> = Vec::new();
         for k in &knockouts {
@@ -184,17 +211,26 @@ impl Rubric {
 
 fn divergence(members: &[MemberResult], max_allowed: Option<u32>) -> Divergence {
     let totals: Vec<u32> = members.iter().map(|m| m.result.total).collect();
-    let spread = totals.iter().max().copied().unwrap_or(0) - totals.iter().min().copied().unwrap_or(0);
+    let spread =
+        totals.iter().max().copied().unwrap_or(0) - totals.iter().min().copied().unwrap_or(0);
     let exceeded = max_allowed.is_some_and(|max| spread > max);
 
     let mut pairs = Vec::new();
     if let Some(max) = max_allowed {
         for (i, a) in members.iter().enumerate() {
             for b in &members[i + 1..] {
-                let (high, low) = if a.result.total >= b.result.total { (a, b) } else { (b, a) };
+                let (high, low) = if a.result.total >= b.result.total {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 let difference = high.result.total - low.result.total;
                 if difference > max {
-                    pairs.push(DivergentPair { high: high.member.clone(), low: low.member.clone(), difference });
+                    pairs.push(DivergentPair {
+                        high: high.member.clone(),
+                        low: low.member.clone(),
+                        difference,
+                    });
                 }
             }
         }
@@ -212,12 +248,23 @@ fn divergence(members: &[MemberResult], max_allowed: Option<u32>) -> Divergence 
                 })
                 .collect();
             let scored: Vec<u32> = points.iter().map(|p| p.unwrap_or(0)).collect();
-            let spread = scored.iter().max().copied().unwrap_or(0) - scored.iter().min().copied().unwrap_or(0);
+            let spread = scored.iter().max().copied().unwrap_or(0)
+                - scored.iter().min().copied().unwrap_or(0);
             if spread > 0 {
-                criteria.push(CriterionSpread { code: criterion.code.clone(), spread, points });
+                criteria.push(CriterionSpread {
+                    code: criterion.code.clone(),
+                    spread,
+                    points,
+                });
             }
         }
     }
     criteria.sort_by(|a, b| b.spread.cmp(&a.spread));
-    Divergence { max_allowed, spread, exceeded, pairs, criteria }
+    Divergence {
+        max_allowed,
+        spread,
+        exceeded,
+        pairs,
+        criteria,
+    }
 }

@@ -11,7 +11,11 @@ use crate::criteria::{CriteriaSet, FORMAT_VERSION};
 pub enum LoadError {
     /// Not JSON at all (a truncated file, a stray comma).
     #[error("not valid JSON at line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// JSON, but not a criteria set: `path` names the offending value (`parts[0].sections`).
     #[error("at {path}: {message}")]
     Schema { path: String, message: String },
@@ -34,13 +38,20 @@ impl LoadError {
 /// Parses a criteria set, naming the JSON path of the first value that does not fit.
 pub fn parse_set(json: &str) -> Result<CriteriaSet, LoadError> {
     match parse_json::<CriteriaSet>(json) {
-        Ok(set) if set.format > FORMAT_VERSION => Err(LoadError::NewerFormat { found: set.format, supported: FORMAT_VERSION }),
-        Ok(set) => Ok(set),
-        // A newer format may add fields this build refuses: say so rather than blame a field.
-        Err(LoadError::Schema { .. }) if declared_format(json).is_some_and(|f| f > FORMAT_VERSION) => Err(LoadError::NewerFormat {
-            found: declared_format(json).unwrap_or_default(),
+        Ok(set) if set.format > FORMAT_VERSION => Err(LoadError::NewerFormat {
+            found: set.format,
             supported: FORMAT_VERSION,
         }),
+        Ok(set) => Ok(set),
+        // A newer format may add fields this build refuses: say so rather than blame a field.
+        Err(LoadError::Schema { .. })
+            if declared_format(json).is_some_and(|f| f > FORMAT_VERSION) =>
+        {
+            Err(LoadError::NewerFormat {
+                found: declared_format(json).unwrap_or_default(),
+                supported: FORMAT_VERSION,
+            })
+        }
         Err(err) => Err(err),
     }
 }
@@ -52,10 +63,18 @@ pub(crate) fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, LoadError
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            LoadError::Syntax { line: inner.line(), column: inner.column(), message: strip_position(&inner.to_string()) }
+            LoadError::Syntax {
+                line: inner.line(),
+                column: inner.column(),
+                message: strip_position(&inner.to_string()),
+            }
         } else {
             LoadError::Schema {
-                path: if path == "." { "(top level)".into() } else { path },
+                path: if path == "." {
+                    "(top level)".into()
+                } else {
+                    path
+                },
                 message: strip_position(&inner.to_string()),
             }
         }
@@ -64,7 +83,10 @@ pub(crate) fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, LoadError
 
 fn declared_format(json: &str) -> Option<u32> {
     let value: Value = serde_json::from_str(json).ok()?;
-    value.get("format")?.as_u64().and_then(|f| u32::try_from(f).ok())
+    value
+        .get("format")?
+        .as_u64()
+        .and_then(|f| u32::try_from(f).ok())
 }
 
 /// serde_json appends " at line L column C"; the path already says where.

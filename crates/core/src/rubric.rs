@@ -50,10 +50,18 @@ impl Rubric {
                 part_of.push(p);
             }
         }
-        let mut bands_desc: Vec<(u32, u8)> = set.stars.bands.iter().map(|b| (b.min, b.star)).collect();
+        let mut bands_desc: Vec<(u32, u8)> =
+            set.stars.bands.iter().map(|b| (b.min, b.star)).collect();
         bands_desc.sort_by(|a, b| b.0.cmp(&a.0));
         let max_total = set.computed_max();
-        Ok(Rubric { set, hash, index, part_of, bands_desc, max_total })
+        Ok(Rubric {
+            set,
+            hash,
+            index,
+            part_of,
+            bands_desc,
+            max_total,
+        })
     }
 
     pub fn set(&self) -> &CriteriaSet {
@@ -65,7 +73,11 @@ impl Rubric {
     }
 
     pub fn set_ref(&self) -> SetRef {
-        SetRef { id: self.set.id.clone(), version: self.set.version.clone(), hash: self.hash.clone() }
+        SetRef {
+            id: self.set.id.clone(),
+            version: self.set.version.clone(),
+            hash: self.hash.clone(),
+        }
     }
 
     pub fn max_total(&self) -> u32 {
@@ -94,7 +106,10 @@ impl Rubric {
             errors.push(AnswerError::new(
                 "answers.wrong_set",
                 None,
-                format!("the answers are for criteria set {:?}, not {:?}", answers.criteria, self.set.id),
+                format!(
+                    "the answers are for criteria set {:?}, not {:?}",
+                    answers.criteria, self.set.id
+                ),
             ));
             return Err(errors);
         }
@@ -103,7 +118,10 @@ impl Rubric {
                 errors.push(AnswerError::new(
                     "answers.wrong_version",
                     None,
-                    format!("the answers are for version {version:?} of {}, not {:?}", self.set.id, self.set.version),
+                    format!(
+                        "the answers are for version {version:?} of {}, not {:?}",
+                        self.set.id, self.set.version
+                    ),
                 ));
             }
         }
@@ -112,13 +130,20 @@ impl Rubric {
                 errors.push(AnswerError::new(
                     "answers.unknown_criterion",
                     Some(code),
-                    format!("criterion {code} is not in {} {}", self.set.id, self.set.version),
+                    format!(
+                        "criterion {code} is not in {} {}",
+                        self.set.id, self.set.version
+                    ),
                 ));
             }
         }
         for code in answers.gates.keys() {
             if !self.set.gates.iter().any(|g| &g.code == code) {
-                errors.push(AnswerError::new("answers.unknown_gate", Some(code), format!("gate {code} is not in {}", self.set.id)));
+                errors.push(AnswerError::new(
+                    "answers.unknown_gate",
+                    Some(code),
+                    format!("gate {code} is not in {}", self.set.id),
+                ));
             }
         }
         let observed: Vec<&str> = answers.knockouts.iter().map(String::as_str).collect();
@@ -161,7 +186,11 @@ impl Rubric {
                     ));
                 }
                 points_by_index.push(None);
-                criteria.push(CriterionResult { code: code.clone(), max, outcome: Outcome::KnockedOut { by: by.clone() } });
+                criteria.push(CriterionResult {
+                    code: code.clone(),
+                    max,
+                    outcome: Outcome::KnockedOut { by: by.clone() },
+                });
                 continue;
             }
 
@@ -175,7 +204,10 @@ impl Rubric {
                     errors.push(AnswerError::new(
                         "answers.not_optional",
                         Some(code),
-                        format!("criterion {code} always applies; choose one of its {} levels", criterion.levels.len()),
+                        format!(
+                            "criterion {code} always applies; choose one of its {} levels",
+                            criterion.levels.len()
+                        ),
                     ));
                     Outcome::Unanswered
                 }
@@ -201,21 +233,35 @@ impl Rubric {
                             ),
                         ));
                     }
-                    not_applicable.push(NotApplicable { criterion: code.clone(), because: cond.criterion.clone(), reason: cond.reason.clone() });
-                    Outcome::NotApplicable { because: cond.criterion.clone() }
+                    not_applicable.push(NotApplicable {
+                        criterion: code.clone(),
+                        because: cond.criterion.clone(),
+                        reason: cond.reason.clone(),
+                    });
+                    Outcome::NotApplicable {
+                        because: cond.criterion.clone(),
+                    }
                 }
-                (Some(Answer::NotApplicable), Some((None, _))) => Outcome::NotApplicable { because: String::new() },
-                (Some(Answer::Level(position)), _) => match criterion.levels.get((*position as usize).wrapping_sub(1)) {
-                    Some(level) => Outcome::Scored { position: *position, points: level.points, scale: level.scale.clone() },
-                    None => {
-                        errors.push(AnswerError::new(
+                (Some(Answer::NotApplicable), Some((None, _))) => Outcome::NotApplicable {
+                    because: String::new(),
+                },
+                (Some(Answer::Level(position)), _) => {
+                    match criterion.levels.get((*position as usize).wrapping_sub(1)) {
+                        Some(level) => Outcome::Scored {
+                            position: *position,
+                            points: level.points,
+                            scale: level.scale.clone(),
+                        },
+                        None => {
+                            errors.push(AnswerError::new(
                             "answers.no_such_level",
                             Some(code),
                             format!("criterion {code} has levels 1 to {}; {position} is not one of them", criterion.levels.len()),
                         ));
-                        Outcome::Unanswered
+                            Outcome::Unanswered
+                        }
                     }
-                },
+                }
                 (None, _) => Outcome::Unanswered,
             };
 
@@ -231,10 +277,17 @@ impl Rubric {
             if let Some(knockout) = &criterion.knockout {
                 let hit = match knockout.trigger {
                     KnockoutTrigger::Observed {} => observed.contains(&code.as_str()),
-                    KnockoutTrigger::PointsAtMost { points: limit } => points.is_some_and(|p| p <= limit),
+                    KnockoutTrigger::PointsAtMost { points: limit } => {
+                        points.is_some_and(|p| p <= limit)
+                    }
                 };
                 if hit {
-                    knockouts.push(KnockoutHit { criterion: code.clone(), effect: knockout.effect, text: knockout.text.clone(), gate: false });
+                    knockouts.push(KnockoutHit {
+                        criterion: code.clone(),
+                        effect: knockout.effect,
+                        text: knockout.text.clone(),
+                        gate: false,
+                    });
                     if knockout.effect == KnockoutEffect::Stop {
                         stopped_by = Some(code.clone());
                     }
@@ -246,7 +299,11 @@ impl Rubric {
                     format!("criterion {code} has no knock-out condition to record"),
                 ));
             }
-            criteria.push(CriterionResult { code: code.clone(), max, outcome });
+            criteria.push(CriterionResult {
+                code: code.clone(),
+                max,
+                outcome,
+            });
         }
 
         if !errors.is_empty() {
@@ -257,16 +314,33 @@ impl Rubric {
             .set
             .parts
             .iter()
-            .map(|p| PartResult { code: p.code.clone(), points: 0, max: p.criteria().map(|c| c.max_points()).sum() })
+            .map(|p| PartResult {
+                code: p.code.clone(),
+                points: 0,
+                max: p.criteria().map(|c| c.max_points()).sum(),
+            })
             .collect();
         for (i, points) in points_by_index.iter().enumerate() {
             parts[self.part_of[i]].points += points.unwrap_or(0);
         }
         let total: u32 = parts.iter().map(|p| p.points).sum();
-        let criterion_points = |code: &str| self.index.get(code).and_then(|i| points_by_index[*i]).unwrap_or(0);
-        let part_points = |code: &str| parts.iter().find(|p| p.code == code).map(|p| p.points).unwrap_or(0);
+        let criterion_points = |code: &str| {
+            self.index
+                .get(code)
+                .and_then(|i| points_by_index[*i])
+                .unwrap_or(0)
+        };
+        let part_points = |code: &str| {
+            parts
+                .iter()
+                .find(|p| p.code == code)
+                .map(|p| p.points)
+                .unwrap_or(0)
+        };
         let holds = |rule: &Requirement| match rule {
-            Requirement::CriterionAtLeast { criterion, points } => criterion_points(criterion) >= *points,
+            Requirement::CriterionAtLeast { criterion, points } => {
+                criterion_points(criterion) >= *points
+            }
             Requirement::PartAtLeast { part, points } => part_points(part) >= *points,
         };
         let complete = unanswered.is_empty() && unanswered_gates.is_empty();
@@ -290,17 +364,35 @@ impl Rubric {
     }
 
     /// Bands, knock-outs and minimum requirements: shared by one sheet and a council.
-    pub(crate) fn classify(&self, hundredths: u64, knockouts: &[KnockoutHit], holds: impl Fn(&Requirement) -> bool) -> Classification {
+    pub(crate) fn classify(
+        &self,
+        hundredths: u64,
+        knockouts: &[KnockoutHit],
+        holds: impl Fn(&Requirement) -> bool,
+    ) -> Classification {
         let star_by_score = self.star_for_hundredths(hundredths);
         let mut reasons = Vec::new();
         for hit in knockouts {
-            reasons.push(Reason::Knockout { criterion: hit.criterion.clone(), text: hit.text.clone() });
+            reasons.push(Reason::Knockout {
+                criterion: hit.criterion.clone(),
+                text: hit.text.clone(),
+            });
         }
-        let unmet: Vec<_> = self.set.minimum_requirements.iter().filter(|r| !holds(&r.rule)).collect();
+        let unmet: Vec<_> = self
+            .set
+            .minimum_requirements
+            .iter()
+            .filter(|r| !holds(&r.rule))
+            .collect();
         let star = if knockouts.is_empty() {
             // The highest star up to the score's whose requirements (and those below it) hold.
             let mut star = Some(star_by_score);
-            let mut candidates: Vec<u8> = self.bands_desc.iter().map(|b| b.1).filter(|s| *s <= star_by_score).collect();
+            let mut candidates: Vec<u8> = self
+                .bands_desc
+                .iter()
+                .map(|b| b.1)
+                .filter(|s| *s <= star_by_score)
+                .collect();
             candidates.sort_unstable_by(|a, b| b.cmp(a));
             for candidate in candidates.iter().copied().chain(std::iter::once(0)) {
                 star = Some(candidate);
@@ -314,7 +406,10 @@ impl Rubric {
         };
         if knockouts.is_empty() {
             for req in unmet.iter().filter(|r| r.star <= star_by_score) {
-                reasons.push(Reason::MinimumNotMet { star: req.star, text: req.text.clone() });
+                reasons.push(Reason::MinimumNotMet {
+                    star: req.star,
+                    text: req.text.clone(),
+                });
             }
         }
         let next_star = self
@@ -328,10 +423,19 @@ impl Rubric {
                     star: *s,
                     min_total: *min,
                     points_needed: needed as f64 / 100.0,
-                    unmet_requirements: unmet.iter().filter(|r| r.star <= *s).map(|r| r.text.clone()).collect(),
+                    unmet_requirements: unmet
+                        .iter()
+                        .filter(|r| r.star <= *s)
+                        .map(|r| r.text.clone())
+                        .collect(),
                 }
             });
-        Classification { star_by_score, star, reasons, next_star }
+        Classification {
+            star_by_score,
+            star,
+            reasons,
+            next_star,
+        }
     }
 }
 
@@ -355,7 +459,11 @@ pub struct AnswerError {
 
 impl AnswerError {
     pub(crate) fn new(code: &str, criterion: Option<&String>, message: String) -> Self {
-        AnswerError { code: code.into(), criterion: criterion.cloned(), message }
+        AnswerError {
+            code: code.into(),
+            criterion: criterion.cloned(),
+            message,
+        }
     }
 }
 
@@ -409,12 +517,20 @@ pub struct CriterionResult {
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
-    Scored { position: u32, points: u32, scale: Option<String> },
+    Scored {
+        position: u32,
+        points: u32,
+        scale: Option<String>,
+    },
     /// Its condition does not hold (`because` names the criterion), or the assessor said so
     /// before the condition's criterion was answered (`because` empty).
-    NotApplicable { because: String },
+    NotApplicable {
+        because: String,
+    },
     /// Not assessed: a knock-out or failed gate at `by` stopped the sheet before it.
-    KnockedOut { by: String },
+    KnockedOut {
+        by: String,
+    },
     Unanswered,
 }
 

@@ -16,9 +16,9 @@
 use std::collections::BTreeMap;
 
 use crate::criteria::{
-    Applicability, CouncilRule, CriteriaSet, Criterion, Effective, Gate, Knockout, KnockoutEffect, KnockoutTrigger, Level,
-    MinimumRequirement, Part, Programme, ProductSet, Requirement, Rounding, Scale, Section, SetStatus, StarBand, StarRule,
-    Text, FORMAT_VERSION,
+    Applicability, CouncilRule, CriteriaSet, Criterion, Effective, Gate, Knockout, KnockoutEffect,
+    KnockoutTrigger, Level, MinimumRequirement, Part, ProductSet, Programme, Requirement, Rounding,
+    Scale, Section, SetStatus, StarBand, StarRule, Text, FORMAT_VERSION,
 };
 
 /// One sheet of a workbook (or a whole CSV file) as text cells.
@@ -58,8 +58,24 @@ pub fn column_letter(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-const TEXT_COLUMNS: [&str; 8] = ["part_name", "section_name", "criterion", "level", "evidence", "note", "knockout_text", "scale"];
-const KNOWN_COLUMNS: [&str; 6] = ["part", "section", "code", "points", "applies_if", "knockout"];
+const TEXT_COLUMNS: [&str; 8] = [
+    "part_name",
+    "section_name",
+    "criterion",
+    "level",
+    "evidence",
+    "note",
+    "knockout_text",
+    "scale",
+];
+const KNOWN_COLUMNS: [&str; 6] = [
+    "part",
+    "section",
+    "code",
+    "points",
+    "applies_if",
+    "knockout",
+];
 
 struct Columns {
     /// Column name (with language suffix, lowercased) -> index.
@@ -72,7 +88,11 @@ impl Columns {
         self.by_name.get(name).copied()
     }
     fn label(&self, index: usize) -> String {
-        format!("{} ({})", column_letter(index), self.headers.get(index).map(String::as_str).unwrap_or(""))
+        format!(
+            "{} ({})",
+            column_letter(index),
+            self.headers.get(index).map(String::as_str).unwrap_or("")
+        )
     }
 }
 
@@ -83,39 +103,63 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn err(&self, row: usize, column: Option<String>, message: impl Into<String>) -> TableError {
-        TableError { sheet: self.table.sheet.clone(), row: row + 1, column, message: message.into() }
+        TableError {
+            sheet: self.table.sheet.clone(),
+            row: row + 1,
+            column,
+            message: message.into(),
+        }
     }
 }
 
 fn cell(row: &[String], index: Option<usize>) -> &str {
-    index.and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("")
+    index
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
 }
 
 /// Reads a criteria set from a table laid out as the module documentation says.
 pub fn read_table(table: &Table) -> Result<CriteriaSet, TableError> {
-    let mut reader = Reader { table, language: "id".into() };
+    let mut reader = Reader {
+        table,
+        language: "id".into(),
+    };
     let mut settings: Vec<(usize, String, Vec<String>)> = Vec::new();
     let mut header_row = None;
     for (r, row) in table.rows.iter().enumerate() {
         let first = row.first().map(|s| s.trim()).unwrap_or("");
         if let Some(key) = first.strip_prefix('#') {
-            let values = row[1..].iter().map(|v| v.trim().to_string()).collect::<Vec<_>>();
+            let values = row[1..]
+                .iter()
+                .map(|v| v.trim().to_string())
+                .collect::<Vec<_>>();
             settings.push((r, key.trim().to_lowercase(), values));
         } else if row.iter().any(|c| !c.trim().is_empty()) {
             header_row = Some(r);
             break;
         }
     }
-    let header_row = header_row.ok_or_else(|| reader.err(table.rows.len().saturating_sub(1), None, "no header row with column names was found"))?;
+    let header_row = header_row.ok_or_else(|| {
+        reader.err(
+            table.rows.len().saturating_sub(1),
+            None,
+            "no header row with column names was found",
+        )
+    })?;
 
-    let headers: Vec<String> = table.rows[header_row].iter().map(|h| h.trim().to_lowercase()).collect();
+    let headers: Vec<String> = table.rows[header_row]
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     let mut by_name = BTreeMap::new();
     for (i, header) in headers.iter().enumerate() {
         if header.is_empty() {
             continue;
         }
         let base = header.split('.').next().unwrap_or(header);
-        let known = TEXT_COLUMNS.contains(&base) || (KNOWN_COLUMNS.contains(&base) && !header.contains('.'));
+        let known = TEXT_COLUMNS.contains(&base)
+            || (KNOWN_COLUMNS.contains(&base) && !header.contains('.'));
         if !known {
             return Err(reader.err(
                 header_row,
@@ -124,13 +168,26 @@ pub fn read_table(table: &Table) -> Result<CriteriaSet, TableError> {
             ));
         }
         if by_name.insert(header.clone(), i).is_some() {
-            return Err(reader.err(header_row, Some(format!("{} ({header})", column_letter(i))), format!("column {header:?} appears twice")));
+            return Err(reader.err(
+                header_row,
+                Some(format!("{} ({header})", column_letter(i))),
+                format!("column {header:?} appears twice"),
+            ));
         }
     }
-    let columns = Columns { by_name, headers: table.rows[header_row].clone() };
+    let columns = Columns {
+        by_name,
+        headers: table.rows[header_row].clone(),
+    };
     for required in ["part", "section", "code", "points", "level"] {
-        if columns.index(required).is_none() && !(required == "level" && columns.by_name.keys().any(|k| k.starts_with("level."))) {
-            return Err(reader.err(header_row, None, format!("the header row has no {required:?} column")));
+        if columns.index(required).is_none()
+            && !(required == "level" && columns.by_name.keys().any(|k| k.starts_with("level.")))
+        {
+            return Err(reader.err(
+                header_row,
+                None,
+                format!("the header row has no {required:?} column"),
+            ));
         }
     }
 
@@ -150,7 +207,10 @@ fn localized(reader: &Reader, columns: &Columns, row: &[String], base: &str) -> 
     for (name, index) in &columns.by_name {
         let lang = if name == base {
             reader.language.as_str()
-        } else if let Some(lang) = name.strip_prefix(base).and_then(|rest| rest.strip_prefix('.')) {
+        } else if let Some(lang) = name
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('.'))
+        {
             lang
         } else {
             continue;
@@ -163,7 +223,12 @@ fn localized(reader: &Reader, columns: &Columns, row: &[String], base: &str) -> 
     text
 }
 
-fn read_rows(reader: &Reader, columns: &Columns, header_row: usize, meta: &Meta) -> Result<Vec<Part>, TableError> {
+fn read_rows(
+    reader: &Reader,
+    columns: &Columns,
+    header_row: usize,
+    meta: &Meta,
+) -> Result<Vec<Part>, TableError> {
     let mut parts: Vec<Part> = Vec::new();
     let mut scale_ids: BTreeMap<String, String> = BTreeMap::new();
     for (r, row) in reader.table.rows.iter().enumerate().skip(header_row + 1) {
@@ -178,31 +243,62 @@ fn read_rows(reader: &Reader, columns: &Columns, header_row: usize, meta: &Meta)
         if new_part {
             let name = localized(reader, columns, row, "part_name");
             let max = meta.part_max.get(part_code).copied();
-            parts.push(Part { code: part_code.to_string(), name, max, sections: Vec::new() });
+            parts.push(Part {
+                code: part_code.to_string(),
+                name,
+                max,
+                sections: Vec::new(),
+            });
         }
-        let part = parts.last_mut().ok_or_else(|| reader.err(r, columns.index("part").map(|i| columns.label(i)), "the first level row must name its part"))?;
+        let part = parts.last_mut().ok_or_else(|| {
+            reader.err(
+                r,
+                columns.index("part").map(|i| columns.label(i)),
+                "the first level row must name its part",
+            )
+        })?;
 
-        let new_section = new_part || (!section_code.is_empty() && part.sections.last().is_none_or(|s| s.code != section_code));
+        let new_section = new_part
+            || (!section_code.is_empty()
+                && part.sections.last().is_none_or(|s| s.code != section_code));
         if new_section {
             if section_code.is_empty() {
-                return Err(reader.err(r, columns.index("section").map(|i| columns.label(i)), "a new part must name its first section"));
+                return Err(reader.err(
+                    r,
+                    columns.index("section").map(|i| columns.label(i)),
+                    "a new part must name its first section",
+                ));
             }
             let name = localized(reader, columns, row, "section_name");
-            part.sections.push(Section { code: section_code.to_string(), name, groups: Vec::new(), criteria: Vec::new() });
+            part.sections.push(Section {
+                code: section_code.to_string(),
+                name,
+                groups: Vec::new(),
+                criteria: Vec::new(),
+            });
         }
-        let section = part.sections.last_mut().ok_or_else(|| reader.err(r, None, "no section"))?;
+        let section = part
+            .sections
+            .last_mut()
+            .ok_or_else(|| reader.err(r, None, "no section"))?;
 
-        let new_criterion = new_section || (!code.is_empty() && section.criteria.last().is_none_or(|c| c.code != code));
+        let new_criterion = new_section
+            || (!code.is_empty() && section.criteria.last().is_none_or(|c| c.code != code));
         if new_criterion {
             if code.is_empty() {
-                return Err(reader.err(r, columns.index("code").map(|i| columns.label(i)), "a new section must name its first criterion's code"));
+                return Err(reader.err(
+                    r,
+                    columns.index("code").map(|i| columns.label(i)),
+                    "a new section must name its first criterion's code",
+                ));
             }
             let mut text = localized(reader, columns, row, "criterion");
             if text.is_blank() {
                 text = section.name.clone();
             }
             let note = Some(localized(reader, columns, row, "note")).filter(|t| !t.is_blank());
-            let evidence = Some(localized(reader, columns, row, "evidence")).filter(|t| !t.is_blank());
+            let evidence =
+                Some(localized(reader, columns, row, "evidence")).filter(|t| !t.is_blank());
             let applies_if = parse_applies_if(reader, columns, row, r)?;
             let knockout = parse_knockout(reader, columns, row, r)?;
             section.criteria.push(Criterion {
@@ -218,29 +314,52 @@ fn read_rows(reader: &Reader, columns: &Columns, header_row: usize, meta: &Meta)
             });
             scale_ids.clear();
         }
-        let criterion = section.criteria.last_mut().ok_or_else(|| reader.err(r, None, "no criterion"))?;
+        let criterion = section
+            .criteria
+            .last_mut()
+            .ok_or_else(|| reader.err(r, None, "no criterion"))?;
 
         let points_cell = cell(row, columns.index("points"));
         let points = parse_points(points_cell).ok_or_else(|| {
-            reader.err(r, columns.index("points").map(|i| columns.label(i)), format!("points must be a whole number of 0 or more, found {points_cell:?}"))
+            reader.err(
+                r,
+                columns.index("points").map(|i| columns.label(i)),
+                format!("points must be a whole number of 0 or more, found {points_cell:?}"),
+            )
         })?;
         let text = localized(reader, columns, row, "level");
         if text.is_blank() {
-            return Err(reader.err(r, columns.index("level").map(|i| columns.label(i)), "the level has no text"));
+            return Err(reader.err(
+                r,
+                columns.index("level").map(|i| columns.label(i)),
+                "the level has no text",
+            ));
         }
         let scale_label = localized(reader, columns, row, "scale");
         let scale = if scale_label.is_blank() {
             None
         } else {
-            let key = scale_label.get(&reader.language, &reader.language).to_string();
+            let key = scale_label
+                .get(&reader.language, &reader.language)
+                .to_string();
             let next_id = ((b'a' + scale_ids.len() as u8) as char).to_string();
-            let id = scale_ids.entry(key).or_insert_with(|| next_id.clone()).clone();
+            let id = scale_ids
+                .entry(key)
+                .or_insert_with(|| next_id.clone())
+                .clone();
             if id == next_id {
-                criterion.scales.push(Scale { id: id.clone(), label: scale_label });
+                criterion.scales.push(Scale {
+                    id: id.clone(),
+                    label: scale_label,
+                });
             }
             Some(id)
         };
-        criterion.levels.push(Level { points, text, scale });
+        criterion.levels.push(Level {
+            points,
+            text,
+            scale,
+        });
     }
     if parts.is_empty() {
         return Err(reader.err(header_row, None, "there are no level rows under the header"));
@@ -252,18 +371,31 @@ fn parse_points(s: &str) -> Option<u32> {
     // Spreadsheets store numbers as floats: accept "3" and "3.0", refuse "2.5" and "-1".
     match s.parse::<u32>() {
         Ok(n) => Some(n),
-        Err(_) => s.parse::<f64>().ok().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX)).map(|f| f as u32),
+        Err(_) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+            .map(|f| f as u32),
     }
 }
 
 /// `5.1 > 0` or `5.1 >= 2`.
-fn parse_applies_if(reader: &Reader, columns: &Columns, row: &[String], r: usize) -> Result<Option<Applicability>, TableError> {
+fn parse_applies_if(
+    reader: &Reader,
+    columns: &Columns,
+    row: &[String],
+    r: usize,
+) -> Result<Option<Applicability>, TableError> {
     let raw = cell(row, columns.index("applies_if"));
     if raw.is_empty() {
         return Ok(None);
     }
     let bad = || {
-        reader.err(r, columns.index("applies_if").map(|i| columns.label(i)), format!("write the condition as \"5.1 > 0\" or \"5.1 >= 2\", found {raw:?}"))
+        reader.err(
+            r,
+            columns.index("applies_if").map(|i| columns.label(i)),
+            format!("write the condition as \"5.1 > 0\" or \"5.1 >= 2\", found {raw:?}"),
+        )
     };
     let (criterion, min_points) = if let Some((c, n)) = raw.split_once(">=") {
         (c.trim(), n.trim().parse::<u32>().map_err(|_| bad())?)
@@ -276,24 +408,40 @@ fn parse_applies_if(reader: &Reader, columns: &Columns, row: &[String], r: usize
         return Err(bad());
     }
     let reason = Text::new(&reader.language, format!("{criterion} ≥ {min_points}"));
-    Ok(Some(Applicability { criterion: criterion.to_string(), min_points, reason }))
+    Ok(Some(Applicability {
+        criterion: criterion.to_string(),
+        min_points,
+        reason,
+    }))
 }
 
 /// `observed stop`, `observed disqualify`, `points <= 0 stop`.
-fn parse_knockout(reader: &Reader, columns: &Columns, row: &[String], r: usize) -> Result<Option<Knockout>, TableError> {
+fn parse_knockout(
+    reader: &Reader,
+    columns: &Columns,
+    row: &[String],
+    r: usize,
+) -> Result<Option<Knockout>, TableError> {
     let raw = cell(row, columns.index("knockout")).to_lowercase();
     if raw.is_empty() {
         return Ok(None);
     }
     let label = columns.index("knockout").map(|i| columns.label(i));
-    let bad = || reader.err(r, label.clone(), format!("write \"observed stop\", \"observed disqualify\" or \"points <= 0 stop\", found {raw:?}"));
+    let bad = || {
+        reader.err(r, label.clone(), format!("write \"observed stop\", \"observed disqualify\" or \"points <= 0 stop\", found {raw:?}"))
+    };
     let compact: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let (trigger, effect) = if let Some(effect) = compact.strip_prefix("observed") {
         (KnockoutTrigger::Observed {}, effect.trim())
     } else if let Some(rest) = compact.strip_prefix("points") {
         let rest = rest.trim().strip_prefix("<=").ok_or_else(bad)?.trim();
         let (n, effect) = rest.split_once(' ').unwrap_or((rest, ""));
-        (KnockoutTrigger::PointsAtMost { points: n.parse().map_err(|_| bad())? }, effect.trim())
+        (
+            KnockoutTrigger::PointsAtMost {
+                points: n.parse().map_err(|_| bad())?,
+            },
+            effect.trim(),
+        )
     } else {
         return Err(bad());
     };
@@ -306,7 +454,11 @@ fn parse_knockout(reader: &Reader, columns: &Columns, row: &[String], r: usize) 
     if text.is_blank() {
         text = Text::new(&reader.language, raw.clone());
     }
-    Ok(Some(Knockout { trigger, effect, text }))
+    Ok(Some(Knockout {
+        trigger,
+        effect,
+        text,
+    }))
 }
 
 #[derive(Default)]
@@ -333,7 +485,13 @@ struct Meta {
 }
 
 impl Meta {
-    fn apply(&mut self, reader: &Reader, r: usize, key: &str, values: &[String]) -> Result<(), TableError> {
+    fn apply(
+        &mut self,
+        reader: &Reader,
+        r: usize,
+        key: &str,
+        values: &[String],
+    ) -> Result<(), TableError> {
         let first = values.first().cloned().unwrap_or_default();
         let col = |i: usize| Some(column_letter(i + 1));
         let need = |what: &str| reader.err(r, col(0), format!("#{key} needs {what}"));
@@ -445,9 +603,23 @@ impl Meta {
     }
 
     fn into_set(self, reader: &Reader, parts: Vec<Part>) -> Result<CriteriaSet, TableError> {
-        let missing = |what: &str| reader.err(self.settings_row, Some("A".into()), format!("the #{what} setting is missing"));
-        let id = self.id.clone().filter(|s| !s.is_empty()).ok_or_else(|| missing("id"))?;
-        let version = self.version.clone().filter(|s| !s.is_empty()).ok_or_else(|| missing("version"))?;
+        let missing = |what: &str| {
+            reader.err(
+                self.settings_row,
+                Some("A".into()),
+                format!("the #{what} setting is missing"),
+            )
+        };
+        let id = self
+            .id
+            .clone()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| missing("id"))?;
+        let version = self
+            .version
+            .clone()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| missing("version"))?;
         if self.name.is_blank() {
             return Err(missing("name"));
         }
@@ -471,9 +643,14 @@ impl Meta {
             gates: self.gates,
             parts,
             max_total: self.max_total,
-            stars: StarRule { rounding: self.rounding.unwrap_or(Rounding::None), bands: self.bands },
+            stars: StarRule {
+                rounding: self.rounding.unwrap_or(Rounding::None),
+                bands: self.bands,
+            },
             minimum_requirements: self.requirements,
-            council: CouncilRule { max_divergence: self.max_divergence },
+            council: CouncilRule {
+                max_divergence: self.max_divergence,
+            },
         })
     }
 }

@@ -16,7 +16,10 @@ fn answers(pairs: &[(&str, u32)]) -> Answers {
     Answers {
         criteria: "mini".into(),
         gates: BTreeMap::from([("G1".into(), true)]),
-        answers: pairs.iter().map(|(c, p)| (c.to_string(), Answer::Level(*p))).collect(),
+        answers: pairs
+            .iter()
+            .map(|(c, p)| (c.to_string(), Answer::Level(*p)))
+            .collect(),
         ..Answers::default()
     }
 }
@@ -24,7 +27,15 @@ fn answers(pairs: &[(&str, u32)]) -> Answers {
 /// 1.1 >75% (3), 1.2 scale a >=50% (2), 1.3 documented story (2), 1.4 complete (3),
 /// 2.1 none (2), 2.2 valid (3), 3 very unique (5): 20 of 20.
 fn full_marks() -> Answers {
-    answers(&[("1.1", 3), ("1.2", 2), ("1.3", 3), ("1.4", 2), ("2.1", 2), ("2.2", 2), ("3", 3)])
+    answers(&[
+        ("1.1", 3),
+        ("1.2", 2),
+        ("1.3", 3),
+        ("1.4", 2),
+        ("2.1", 2),
+        ("2.2", 2),
+        ("3", 3),
+    ])
 }
 
 fn codes(errors: &[ovop_core::AnswerError]) -> Vec<&str> {
@@ -35,7 +46,13 @@ fn codes(errors: &[ovop_core::AnswerError]) -> Vec<&str> {
 fn full_marks_give_every_part_its_maximum_and_five_stars() {
     let r = rubric().score(&full_marks()).unwrap();
     assert_eq!((r.total, r.max_total), (20, 20));
-    assert_eq!(r.parts.iter().map(|p| (p.code.as_str(), p.points, p.max)).collect::<Vec<_>>(), [("A", 10, 10), ("B", 10, 10)]);
+    assert_eq!(
+        r.parts
+            .iter()
+            .map(|p| (p.code.as_str(), p.points, p.max))
+            .collect::<Vec<_>>(),
+        [("A", 10, 10), ("B", 10, 10)]
+    );
     assert_eq!((r.star_by_score, r.star), (5, Some(5)));
     assert!(r.complete && r.reasons.is_empty() && r.next_star.is_none());
 }
@@ -46,7 +63,14 @@ fn alternative_scale_levels_are_chosen_by_printed_position() {
     a.answers.insert("1.2".into(), Answer::Level(4)); // scale b, "local": 1 point
     let r = rubric().score(&a).unwrap();
     let outcome = &r.criteria.iter().find(|c| c.code == "1.2").unwrap().outcome;
-    assert_eq!(outcome, &Outcome::Scored { position: 4, points: 1, scale: Some("b".into()) });
+    assert_eq!(
+        outcome,
+        &Outcome::Scored {
+            position: 4,
+            points: 1,
+            scale: Some("b".into())
+        }
+    );
     assert_eq!(r.total, 19);
 }
 
@@ -60,7 +84,10 @@ fn a_criterion_without_its_condition_does_not_apply_and_scores_zero() {
     assert_eq!(r.not_applicable.len(), 1);
     assert_eq!(r.not_applicable[0].criterion, "1.4");
     assert_eq!(r.not_applicable[0].because, "1.3");
-    assert!(r.complete, "a criterion that does not apply needs no answer");
+    assert!(
+        r.complete,
+        "a criterion that does not apply needs no answer"
+    );
 
     // Leaving it out is the same as "na".
     a.answers.remove("1.4");
@@ -83,7 +110,10 @@ fn na_for_a_criterion_that_applies_is_refused() {
     assert_eq!(codes(&rubric().score(&a).unwrap_err()), ["answers.applies"]);
     a.answers.insert("1.4".into(), Answer::Level(1));
     a.answers.insert("1.1".into(), Answer::NotApplicable);
-    assert_eq!(codes(&rubric().score(&a).unwrap_err()), ["answers.not_optional"]);
+    assert_eq!(
+        codes(&rubric().score(&a).unwrap_err()),
+        ["answers.not_optional"]
+    );
 }
 
 #[test]
@@ -93,18 +123,35 @@ fn unknown_criteria_and_missing_levels_are_refused_together() {
     a.answers.insert("1.1".into(), Answer::Level(4));
     a.knockouts.push("1.2".into());
     let errors = rubric().score(&a).unwrap_err();
-    assert_eq!(codes(&errors), ["answers.unknown_criterion", "answers.no_such_level", "answers.no_knockout"]);
-    assert!(errors[1].message.contains("levels 1 to 3"), "{}", errors[1].message);
+    assert_eq!(
+        codes(&errors),
+        [
+            "answers.unknown_criterion",
+            "answers.no_such_level",
+            "answers.no_knockout"
+        ]
+    );
+    assert!(
+        errors[1].message.contains("levels 1 to 3"),
+        "{}",
+        errors[1].message
+    );
 }
 
 #[test]
 fn answers_for_another_set_are_refused() {
     let mut a = full_marks();
     a.criteria = "ocop-1048-02".into();
-    assert_eq!(codes(&rubric().score(&a).unwrap_err()), ["answers.wrong_set"]);
+    assert_eq!(
+        codes(&rubric().score(&a).unwrap_err()),
+        ["answers.wrong_set"]
+    );
     let mut a = full_marks();
     a.version = Some("2".into());
-    assert_eq!(codes(&rubric().score(&a).unwrap_err()), ["answers.wrong_version"]);
+    assert_eq!(
+        codes(&rubric().score(&a).unwrap_err()),
+        ["answers.wrong_version"]
+    );
 }
 
 #[test]
@@ -125,7 +172,12 @@ fn an_observed_stopping_knockout_ends_the_sheet_and_later_answers_are_refused() 
     let r = rubric().score(&a).unwrap();
     assert_eq!(r.total, 10);
     assert_eq!(r.star, None);
-    let stopped: Vec<_> = r.criteria.iter().filter(|c| matches!(&c.outcome, Outcome::KnockedOut { by } if by == "2.1")).map(|c| c.code.as_str()).collect();
+    let stopped: Vec<_> = r
+        .criteria
+        .iter()
+        .filter(|c| matches!(&c.outcome, Outcome::KnockedOut { by } if by == "2.1"))
+        .map(|c| c.code.as_str())
+        .collect();
     assert_eq!(stopped, ["2.2", "3"]);
     assert!(r.complete, "criteria after a knock-out need no answer");
 
@@ -137,10 +189,22 @@ fn an_observed_stopping_knockout_ends_the_sheet_and_later_answers_are_refused() 
 
 #[test]
 fn a_zero_on_a_gatekeeping_criterion_stops_the_sheet() {
-    let r = rubric().score(&answers(&[("1.1", 3), ("1.2", 2), ("1.3", 3), ("1.4", 2), ("2.1", 2), ("2.2", 1)])).unwrap();
+    let r = rubric()
+        .score(&answers(&[
+            ("1.1", 3),
+            ("1.2", 2),
+            ("1.3", 3),
+            ("1.4", 2),
+            ("2.1", 2),
+            ("2.2", 1),
+        ]))
+        .unwrap();
     assert_eq!(r.star, None);
     assert_eq!(r.knockouts[0].criterion, "2.2");
-    assert!(matches!(r.criteria.last().unwrap().outcome, Outcome::KnockedOut { .. }));
+    assert!(matches!(
+        r.criteria.last().unwrap().outcome,
+        Outcome::KnockedOut { .. }
+    ));
 }
 
 #[test]
@@ -175,34 +239,63 @@ fn minimum_requirements_hold_the_star_below_the_score() {
     let r = rubric().score(&a).unwrap();
     assert_eq!(r.total, 18);
     assert_eq!((r.star_by_score, r.star), (5, Some(4)));
-    assert!(matches!(&r.reasons[..], [Reason::MinimumNotMet { star: 5, .. }]));
+    assert!(matches!(
+        &r.reasons[..],
+        [Reason::MinimumNotMet { star: 5, .. }]
+    ));
 }
 
 #[test]
 fn next_star_says_how_many_points_are_missing() {
-    let r = rubric().score(&answers(&[("1.1", 3), ("1.2", 2), ("1.3", 1), ("2.1", 2), ("2.2", 2), ("3", 1)])).unwrap();
+    let r = rubric()
+        .score(&answers(&[
+            ("1.1", 3),
+            ("1.2", 2),
+            ("1.3", 1),
+            ("2.1", 2),
+            ("2.2", 2),
+            ("3", 1),
+        ]))
+        .unwrap();
     assert_eq!(r.total, 3 + 2 + 0 + 2 + 3);
     assert_eq!(r.star_by_score, 3);
     let next = r.next_star.unwrap();
-    assert_eq!((next.star, next.min_total, next.points_needed), (4, 14, 4.0));
+    assert_eq!(
+        (next.star, next.min_total, next.points_needed),
+        (4, 14, 4.0)
+    );
 }
 
 #[test]
 fn answers_files_accept_positions_and_na_and_name_the_path_of_a_bad_value() {
-    let a = parse_answers(r#"{"criteria": "mini", "answers": {"1.1": 2, "1.4": "na", "1.2": "3"}}"#).unwrap();
+    let a =
+        parse_answers(r#"{"criteria": "mini", "answers": {"1.1": 2, "1.4": "na", "1.2": "3"}}"#)
+            .unwrap();
     assert_eq!(a.answers["1.1"], Answer::Level(2));
     assert_eq!(a.answers["1.4"], Answer::NotApplicable);
     assert_eq!(a.answers["1.2"], Answer::Level(3));
     for (bad, path) in [
-        (r#"{"criteria": "mini", "answers": {"1.1": 0}}"#, "answers.1.1"),
-        (r#"{"criteria": "mini", "answers": {"1.1": "three"}}"#, "answers.1.1"),
-        (r#"{"criteria": "mini", "answers": {"1.1": 1.5}}"#, "answers.1.1"),
+        (
+            r#"{"criteria": "mini", "answers": {"1.1": 0}}"#,
+            "answers.1.1",
+        ),
+        (
+            r#"{"criteria": "mini", "answers": {"1.1": "three"}}"#,
+            "answers.1.1",
+        ),
+        (
+            r#"{"criteria": "mini", "answers": {"1.1": 1.5}}"#,
+            "answers.1.1",
+        ),
         (r#"{"criteria": "mini", "answer": {}}"#, "answer"),
     ] {
         let err = parse_answers(bad).unwrap_err().to_string();
         assert!(err.contains(path), "{bad}: {err}");
     }
-    assert!(parse_answers(r#"{"criteria": "mini", "answers": {"#).unwrap_err().to_string().contains("line 1"));
+    assert!(parse_answers(r#"{"criteria": "mini", "answers": {"#)
+        .unwrap_err()
+        .to_string()
+        .contains("line 1"));
 }
 
 #[test]

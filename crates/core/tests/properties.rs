@@ -18,14 +18,23 @@ fn shipped() -> &'static Catalog {
 /// order, "na" where a condition fails, nothing after a knock-out.
 fn valid_answers(rubric: &Rubric, picks: &[u32], skip: &[bool]) -> Answers {
     let set = rubric.set();
-    let mut answers = Answers { criteria: set.id.clone(), ..Answers::default() };
-    answers.gates = set.gates.iter().map(|g| (g.code.clone(), true)).collect::<BTreeMap<_, _>>();
+    let mut answers = Answers {
+        criteria: set.id.clone(),
+        ..Answers::default()
+    };
+    answers.gates = set
+        .gates
+        .iter()
+        .map(|g| (g.code.clone(), true))
+        .collect::<BTreeMap<_, _>>();
     for (i, criterion) in set.criteria().enumerate() {
         let pick = picks[i % picks.len()] as usize % criterion.levels.len();
         if skip[i % skip.len()] {
             continue;
         }
-        answers.answers.insert(criterion.code.clone(), Answer::Level(pick as u32 + 1));
+        answers
+            .answers
+            .insert(criterion.code.clone(), Answer::Level(pick as u32 + 1));
         // Drop what the engine refuses, one criterion at a time, so the sheet stays valid.
         if let Err(errors) = rubric.score(&answers) {
             for e in errors {
@@ -109,14 +118,35 @@ proptest! {
 }
 
 fn ocop_bands() -> Vec<StarBand> {
-    [(1, 0), (2, 30), (3, 50), (4, 70), (5, 90)].into_iter().map(|(star, min)| StarBand { star, min }).collect()
+    [(1, 0), (2, 30), (3, 50), (4, 70), (5, 90)]
+        .into_iter()
+        .map(|(star, min)| StarBand { star, min })
+        .collect()
 }
 
 #[test]
 fn ocop_band_boundaries_fall_where_the_decision_puts_them() {
-    let rubric = &shipped().get("ocop-1048-02", None).expect("cereal set").rubric;
-    for (total, star) in [(0, 1), (29, 1), (30, 2), (49, 2), (50, 3), (69, 3), (70, 4), (89, 4), (90, 5), (100, 5)] {
-        assert_eq!(rubric.star_for_hundredths(total * 100), star, "{total} points");
+    let rubric = &shipped()
+        .get("ocop-1048-02", None)
+        .expect("cereal set")
+        .rubric;
+    for (total, star) in [
+        (0, 1),
+        (29, 1),
+        (30, 2),
+        (49, 2),
+        (50, 3),
+        (69, 3),
+        (70, 4),
+        (89, 4),
+        (90, 5),
+        (100, 5),
+    ] {
+        assert_eq!(
+            rubric.star_for_hundredths(total * 100),
+            star,
+            "{total} points"
+        );
     }
     // A council's 89.5 stays four stars: the shipped OCOP sets do not round.
     assert_eq!(rubric.star_for_hundredths(8950), 4);
@@ -131,28 +161,65 @@ fn a_council_average_of_89_5_is_four_stars_without_rounding_and_five_with_half_u
     // Two members 89 and 90 -> 89.5.
     let sheet = |target: u32, name: &str| {
         let rubric = &entry.rubric;
-        let mut answers = Answers { criteria: set.id.clone(), assessor: Some(name.into()), ..Answers::default() };
+        let mut answers = Answers {
+            criteria: set.id.clone(),
+            assessor: Some(name.into()),
+            ..Answers::default()
+        };
         // Best level everywhere, then lower criteria until the total reaches the target.
         for c in set.criteria() {
-            let best = c.levels.iter().enumerate().filter(|(_, l)| l.scale == c.levels.iter().max_by_key(|l| l.points).unwrap().scale).max_by_key(|(_, l)| l.points).unwrap().0;
-            answers.answers.insert(c.code.clone(), Answer::Level(best as u32 + 1));
+            let best = c
+                .levels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.scale == c.levels.iter().max_by_key(|l| l.points).unwrap().scale)
+                .max_by_key(|(_, l)| l.points)
+                .unwrap()
+                .0;
+            answers
+                .answers
+                .insert(c.code.clone(), Answer::Level(best as u32 + 1));
         }
         let mut total = rubric.score(&answers).unwrap().total;
         for c in set.criteria() {
             if total <= target {
                 break;
             }
-            if c.knockout.is_some() || c.applies_if.is_some() || set.criteria().any(|d| d.applies_if.as_ref().is_some_and(|a| a.criterion == c.code)) {
+            if c.knockout.is_some()
+                || c.applies_if.is_some()
+                || set
+                    .criteria()
+                    .any(|d| d.applies_if.as_ref().is_some_and(|a| a.criterion == c.code))
+            {
                 continue;
             }
-            let current = match answers.answers[&c.code] { Answer::Level(p) => p as usize - 1, Answer::NotApplicable => continue };
+            let current = match answers.answers[&c.code] {
+                Answer::Level(p) => p as usize - 1,
+                Answer::NotApplicable => continue,
+            };
             let current_points = c.levels[current].points;
-            if let Some((i, l)) = c.levels.iter().enumerate().filter(|(_, l)| l.scale == c.levels[current].scale && l.points < current_points && current_points - l.points <= total - target).min_by_key(|(_, l)| l.points) {
+            if let Some((i, l)) = c
+                .levels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.scale == c.levels[current].scale
+                        && l.points < current_points
+                        && current_points - l.points <= total - target
+                })
+                .min_by_key(|(_, l)| l.points)
+            {
                 total -= current_points - l.points;
-                answers.answers.insert(c.code.clone(), Answer::Level(i as u32 + 1));
+                answers
+                    .answers
+                    .insert(c.code.clone(), Answer::Level(i as u32 + 1));
             }
         }
-        assert_eq!(rubric.score(&answers).unwrap().total, target, "could not build a sheet worth {target}");
+        assert_eq!(
+            rubric.score(&answers).unwrap().total,
+            target,
+            "could not build a sheet worth {target}"
+        );
         answers
     };
     let members = [sheet(89, "A"), sheet(90, "B")];

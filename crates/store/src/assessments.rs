@@ -45,6 +45,15 @@ pub struct Assessment {
     pub finalized_at: Option<String>,
 }
 
+/// What the home screen counts: drafts, final assessments, and those waiting to sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct HomeCounts {
+    pub drafts: u32,
+    pub finals: u32,
+    pub waiting: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboxEntry {
     pub seq: i64,
@@ -60,7 +69,9 @@ const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_ha
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-    let bad = |i: usize, e: serde_json::Error| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e));
+    let bad = |i: usize, e: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    };
     let result: Option<String> = r.get(13)?;
     Ok(Assessment {
         id: r.get(0)?,
@@ -78,7 +89,10 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
             assessors: serde_json::from_str(&json(11)?).map_err(|e| bad(11, e))?,
         },
         answers: serde_json::from_str(&json(12)?).map_err(|e| bad(12, e))?,
-        result: result.map(|s| serde_json::from_str(&s)).transpose().map_err(|e| bad(13, e))?,
+        result: result
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| bad(13, e))?,
         content_hash: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
@@ -91,17 +105,29 @@ fn encode<T: Serialize>(value: &T) -> Result<String> {
 }
 
 fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
-    tx.query_row(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"), [id], row)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound { what: "assessment", id: id.into() })
+    tx.query_row(
+        &format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"),
+        [id],
+        row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "assessment",
+        id: id.into(),
+    })
 }
 
 impl Store {
     /// Freezes the set (by content hash) unless it is already stored.
     fn freeze_set(tx: &Transaction, rubric: &Rubric) -> Result<()> {
         let set = rubric.set();
-        let existing: Option<String> =
-            tx.query_row("SELECT hash FROM criteria_set WHERE id = ?1 AND version = ?2", params![set.id, set.version], |r| r.get(0)).optional()?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT hash FROM criteria_set WHERE id = ?1 AND version = ?2",
+                params![set.id, set.version],
+                |r| r.get(0),
+            )
+            .optional()?;
         match existing {
             Some(hash) if hash == rubric.hash() => Ok(()),
             Some(_) => Err(StoreError::Invalid(format!(
@@ -119,10 +145,20 @@ impl Store {
     }
 
     /// Starts a draft assessment of a product with a criteria set. Returns its id.
-    pub fn new_assessment(&mut self, product_id: &str, rubric: &Rubric, visit: &Visit, now: &str) -> Result<String> {
+    pub fn new_assessment(
+        &mut self,
+        product_id: &str,
+        rubric: &Rubric,
+        visit: &Visit,
+        now: &str,
+    ) -> Result<String> {
         self.product(product_id)?;
         let id = new_id();
-        let answers = Answers { criteria: rubric.set().id.clone(), version: Some(rubric.set().version.clone()), ..Answers::default() };
+        let answers = Answers {
+            criteria: rubric.set().id.clone(),
+            version: Some(rubric.set().version.clone()),
+            ..Answers::default()
+        };
         let tx = self.conn().transaction()?;
         Self::freeze_set(&tx, rubric)?;
         tx.execute(
@@ -142,15 +178,28 @@ impl Store {
     pub fn frozen_set(&self, hash: &str) -> Result<CriteriaSet> {
         let json: String = self
             .read()
-            .query_row("SELECT json FROM criteria_set WHERE hash = ?1", [hash], |r| r.get(0))
+            .query_row(
+                "SELECT json FROM criteria_set WHERE hash = ?1",
+                [hash],
+                |r| r.get(0),
+            )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "criteria set", id: hash.into() })?;
-        parse_set(&json).map_err(|e| StoreError::Corrupt(format!("frozen criteria set {hash}: {e}")))
+            .ok_or_else(|| StoreError::NotFound {
+                what: "criteria set",
+                id: hash.into(),
+            })?;
+        parse_set(&json)
+            .map_err(|e| StoreError::Corrupt(format!("frozen criteria set {hash}: {e}")))
     }
 
     pub fn rubric_of(&self, assessment: &Assessment) -> Result<Rubric> {
         let set = self.frozen_set(&assessment.criteria_hash)?;
-        Rubric::new(set).map_err(|_| StoreError::Corrupt(format!("frozen criteria set {} no longer validates", assessment.criteria_hash)))
+        Rubric::new(set).map_err(|_| {
+            StoreError::Corrupt(format!(
+                "frozen criteria set {} no longer validates",
+                assessment.criteria_hash
+            ))
+        })
     }
 
     /// Autosave: replaces the draft's answers (one statement, one transaction). Refused once final.
@@ -170,7 +219,13 @@ impl Store {
 
     /// Sets or clears one answer, checking the sheet with the engine first (an answer the
     /// engine would refuse is not stored).
-    pub fn answer(&mut self, id: &str, code: &str, answer: Option<Answer>, now: &str) -> Result<ScoreResult> {
+    pub fn answer(
+        &mut self,
+        id: &str,
+        code: &str,
+        answer: Option<Answer>,
+        now: &str,
+    ) -> Result<ScoreResult> {
         let current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
@@ -182,7 +237,13 @@ impl Store {
             None => answers.answers.remove(code),
         };
         let result = rubric.score(&answers).map_err(|errors| {
-            StoreError::Invalid(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))
+            StoreError::Invalid(
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
         })?;
         self.save_answers(id, &answers, now)?;
         Ok(result)
@@ -197,15 +258,34 @@ impl Store {
         if draft.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
-        let json: String = tx.query_row("SELECT json FROM criteria_set WHERE hash = ?1", [&draft.criteria_hash], |r| r.get(0))?;
+        let json: String = tx.query_row(
+            "SELECT json FROM criteria_set WHERE hash = ?1",
+            [&draft.criteria_hash],
+            |r| r.get(0),
+        )?;
         let set = parse_set(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let rubric = Rubric::new(set).map_err(|_| StoreError::Corrupt("frozen criteria set".into()))?;
-        let result = rubric
-            .score(&draft.answers)
-            .map_err(|errors| StoreError::Invalid(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")))?;
+        let rubric =
+            Rubric::new(set).map_err(|_| StoreError::Corrupt("frozen criteria set".into()))?;
+        let result = rubric.score(&draft.answers).map_err(|errors| {
+            StoreError::Invalid(
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
         if !result.complete {
-            let missing: Vec<&str> = result.unanswered_gates.iter().chain(&result.unanswered).map(String::as_str).collect();
-            return Err(StoreError::Invalid(format!("the sheet is not complete; unanswered: {}", missing.join(", "))));
+            let missing: Vec<&str> = result
+                .unanswered_gates
+                .iter()
+                .chain(&result.unanswered)
+                .map(String::as_str)
+                .collect();
+            return Err(StoreError::Invalid(format!(
+                "the sheet is not complete; unanswered: {}",
+                missing.join(", ")
+            )));
         }
         let record = serde_json::json!({
             "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
@@ -236,7 +316,10 @@ impl Store {
         let tx = self.conn().transaction()?;
         let last = latest(&tx, id)?;
         if last.status == "draft" {
-            return Err(StoreError::Invalid(format!("revision {} of {id} is still a draft; edit it instead", last.revision)));
+            return Err(StoreError::Invalid(format!(
+                "revision {} of {id} is still a draft; edit it instead",
+                last.revision
+            )));
         }
         let revision = last.revision + 1;
         tx.execute(
@@ -254,19 +337,34 @@ impl Store {
     /// The latest revision.
     pub fn assessment(&self, id: &str) -> Result<Assessment> {
         self.read()
-            .query_row(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"), [id], row)
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"
+                ),
+                [id],
+                row,
+            )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "assessment", id: id.into() })
+            .ok_or_else(|| StoreError::NotFound {
+                what: "assessment",
+                id: id.into(),
+            })
     }
 
     pub fn revisions(&self, id: &str) -> Result<Vec<Assessment>> {
-        let mut stmt = self.read().prepare_cached(&format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision"))?;
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision"
+        ))?;
         let rows = stmt.query_map([id], row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// The latest revision of every assessment, optionally of one status or product, newest first.
-    pub fn assessments(&self, status: Option<&str>, product_id: Option<&str>) -> Result<Vec<Assessment>> {
+    pub fn assessments(
+        &self,
+        status: Option<&str>,
+        product_id: Option<&str>,
+    ) -> Result<Vec<Assessment>> {
         let mut stmt = self.read().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM assessment a
              WHERE revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id)
@@ -291,21 +389,36 @@ impl Store {
     }
 
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
-        let mut stmt = self.read().prepare_cached("SELECT seq, kind, record_id, revision, state, created_at FROM outbox ORDER BY seq")?;
+        let mut stmt = self.read().prepare_cached(
+            "SELECT seq, kind, record_id, revision, state, created_at FROM outbox ORDER BY seq",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok(OutboxEntry { seq: r.get(0)?, kind: r.get(1)?, record_id: r.get(2)?, revision: r.get(3)?, state: r.get(4)?, created_at: r.get(5)? })
+            Ok(OutboxEntry {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                record_id: r.get(2)?,
+                revision: r.get(3)?,
+                state: r.get(4)?,
+                created_at: r.get(5)?,
+            })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Counts for the home screen: drafts, final, waiting to sync.
-    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+    /// Counts for the home screen.
+    pub fn counts(&self) -> Result<HomeCounts> {
         Ok(self.read().query_row(
             "SELECT (SELECT count(DISTINCT id) FROM assessment WHERE status = 'draft'),
                     (SELECT count(*) FROM assessment WHERE status = 'final'),
                     (SELECT count(*) FROM outbox WHERE state IN ('waiting', 'sending'))",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| {
+                Ok(HomeCounts {
+                    drafts: r.get(0)?,
+                    finals: r.get(1)?,
+                    waiting: r.get(2)?,
+                })
+            },
         )?)
     }
 }

@@ -58,7 +58,9 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(err.to_string()),
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(err.to_string()),
             Some(ErrorCode::CannotOpen) => StoreError::CannotOpen(err.to_string()),
-            _ if err.to_string().contains("assessment is final") => StoreError::Locked(err.to_string()),
+            _ if err.to_string().contains("assessment is final") => {
+                StoreError::Locked(err.to_string())
+            }
             _ => StoreError::Sqlite(err),
         }
     }

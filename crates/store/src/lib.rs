@@ -9,6 +9,7 @@
 pub mod assessments;
 mod error;
 pub mod fold;
+pub mod photos;
 pub mod records;
 pub mod regions;
 
@@ -19,7 +20,10 @@ use rusqlite::{Connection, OpenFlags};
 pub use error::{Result, StoreError};
 
 /// Append-only: never edit an applied migration; add the next one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_photos.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -39,7 +43,9 @@ impl Store {
         if path.exists() {
             check_header(path)?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         // Durability first: a committed assessment survives a power cut, not only a crash.
         conn.execute_batch(
@@ -48,7 +54,10 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 5000;",
         )?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.migrate(MIGRATIONS)?;
         Ok(store)
     }
@@ -58,14 +67,19 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     fn migrate(&mut self, migrations: &[&str]) -> Result<()> {
         let latest = migrations.len() as i64;
         let found = self.schema_version()?;
         if found > latest {
-            return Err(StoreError::NewerSchema { found, supported: latest });
+            return Err(StoreError::NewerSchema {
+                found,
+                supported: latest,
+            });
         }
         if found == latest {
             return Ok(());
@@ -93,16 +107,20 @@ impl Store {
     /// a backup is either complete or absent.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
         if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
         let partial = target.with_extension("partial");
         let _ = std::fs::remove_file(&partial);
-        let result = self.conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
+        let result = self
+            .conn
+            .execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
         if let Err(err) = result {
             let _ = std::fs::remove_file(&partial);
             return Err(err.into());
         }
-        std::fs::rename(&partial, target).map_err(|e| StoreError::Io(format!("cannot write {}: {e}", target.display())))?;
+        std::fs::rename(&partial, target)
+            .map_err(|e| StoreError::Io(format!("cannot write {}: {e}", target.display())))?;
         Ok(())
     }
 
@@ -117,7 +135,13 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in stmt.query_map([], |r| Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in stmt.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?
+            ))
+        })? {
             problems.push(row?);
         }
         Ok(problems)
@@ -125,11 +149,18 @@ impl Store {
 
     /// Runs `f` in one transaction: everything it writes is committed together or not at all
     /// (imports, and filling a benchmark database quickly).
-    pub fn bulk<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&mut Store) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| E::from(e.into()))?;
+    pub fn bulk<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| E::from(e.into()))?;
         match f(self) {
             Ok(value) => {
-                self.conn.execute_batch("COMMIT").map_err(|e| E::from(e.into()))?;
+                self.conn
+                    .execute_batch("COMMIT")
+                    .map_err(|e| E::from(e.into()))?;
                 Ok(value)
             }
             Err(err) => {
@@ -152,7 +183,8 @@ impl Store {
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read;
     let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen(format!("{}: {e}", path.display())))?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| StoreError::CannotOpen(format!("{}: {e}", path.display())))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len == 0 {
         return Ok(());
@@ -171,7 +203,10 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
         let backup = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let ok: String = backup.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if ok != "ok" {
-            return Err(StoreError::Corrupt(format!("the backup {} is damaged too: {ok}", from.display())));
+            return Err(StoreError::Corrupt(format!(
+                "the backup {} is damaged too: {ok}",
+                from.display()
+            )));
         }
     }
     let mut kept = path.to_path_buf();
@@ -186,14 +221,16 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
             }
             n += 1;
         }
-        std::fs::rename(path, &kept).map_err(|e| StoreError::Io(format!("cannot move {} aside: {e}", path.display())))?;
+        std::fs::rename(path, &kept)
+            .map_err(|e| StoreError::Io(format!("cannot move {} aside: {e}", path.display())))?;
         for suffix in ["-wal", "-shm"] {
             let mut side = path.as_os_str().to_os_string();
             side.push(suffix);
             let _ = std::fs::remove_file(PathBuf::from(side));
         }
     }
-    std::fs::copy(from, path).map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
+    std::fs::copy(from, path)
+        .map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
     Ok(kept)
 }
 
@@ -211,6 +248,17 @@ pub fn latest_backup(path: &Path) -> Option<PathBuf> {
     backups.pop().map(|(_, p)| p)
 }
 
+/// The current time as RFC 3339 UTC, for callers to pass in (`OVOP_NOW` fixes it for scripts
+/// and tests). The store's functions never read the clock themselves.
+pub fn now_utc() -> String {
+    if let Ok(fixed) = std::env::var("OVOP_NOW") {
+        return fixed;
+    }
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
 /// A new offline id (UUIDv7: sortable by creation time, unique without a server).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -225,15 +273,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp");
         let path = dir.path().join("ovop.sqlite");
         let mut store = Store::open(&path).expect("open");
-        store.conn.execute_batch("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('sebelum');").expect("seed");
-        let next = [MIGRATIONS[0], "ALTER TABLE note ADD COLUMN author TEXT;"];
+        store
+            .conn
+            .execute_batch("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('sebelum');")
+            .expect("seed");
+        let mut next = MIGRATIONS.to_vec();
+        next.push("ALTER TABLE note ADD COLUMN author TEXT;");
         store.migrate(&next).expect("migrate");
-        assert_eq!(store.schema_version().expect("version"), 2);
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION + 1);
         let backup = latest_backup(&path).expect("a backup was made");
-        assert!(backup.ends_with("before-schema-2.sqlite"), "{}", backup.display());
+        assert!(
+            backup.ends_with(format!("before-schema-{}.sqlite", SCHEMA_VERSION + 1)),
+            "{}",
+            backup.display()
+        );
         let old = Connection::open(&backup).expect("backup opens");
-        let version: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
-        let note: String = old.query_row("SELECT text FROM note", [], |r| r.get(0)).expect("note");
-        assert_eq!((version, note.as_str()), (1, "sebelum"));
+        let version: i64 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        let note: String = old
+            .query_row("SELECT text FROM note", [], |r| r.get(0))
+            .expect("note");
+        assert_eq!((version, note.as_str()), (SCHEMA_VERSION, "sebelum"));
     }
 }

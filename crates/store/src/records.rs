@@ -8,18 +8,29 @@ use crate::fold::{fold, fts_query};
 /// Search tokens for a region code and its ancestors: `63.05.01.1001` gives `rg63 rg63x05
 /// rg63x05x01 rg63x05x01x1001`, so narrowing a search to a subtree is one more FTS term.
 fn region_tokens(code: Option<&str>) -> String {
-    let Some(code) = code else { return String::new() };
+    let Some(code) = code else {
+        return String::new();
+    };
     let parts: Vec<&str> = code.split('.').collect();
-    (1..=parts.len()).map(|n| format!("rg{}", parts[..n].join("x"))).collect::<Vec<_>>().join(" ")
+    (1..=parts.len())
+        .map(|n| format!("rg{}", parts[..n].join("x")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn region_term(code: &str) -> String {
-    format!("\"rg{}\"", fold(code).replace('.', "x").replace(|c: char| !c.is_ascii_alphanumeric() && c != 'x', ""))
+    format!(
+        "\"rg{}\"",
+        fold(code)
+            .replace('.', "x")
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != 'x', "")
+    )
 }
 use crate::{new_id, Result, Store, StoreError};
 
 /// A producer as the officer registers it. `id` is made offline on first save.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Producer {
     pub id: String,
@@ -32,11 +43,16 @@ pub struct Producer {
     pub phone: Option<String>,
     pub village_code: Option<String>,
     pub address: Option<String>,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub workforce: Option<i64>,
     pub local_labour_pct: Option<f64>,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub women: Option<i64>,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub minorities: Option<i64>,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub revenue_prev_year: Option<i64>,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub revenue_last_year: Option<i64>,
     pub accounting: Option<String>,
     pub sentra_ikm: Option<String>,
@@ -44,6 +60,7 @@ pub struct Producer {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Product {
     pub id: String,
@@ -59,9 +76,24 @@ pub struct Product {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ProductHit {
     pub product: Product,
     pub producer_name: String,
+}
+
+/// What a product is found by: name, brand, producer, SKUs, and its region's tokens.
+fn product_search(product: &Product, producer_name: &str, village: Option<&str>) -> String {
+    fold(
+        &[
+            product.name.as_str(),
+            product.brand.as_deref().unwrap_or(""),
+            producer_name,
+            &product.skus.join(" "),
+        ]
+        .join(" "),
+    ) + " "
+        + &region_tokens(village)
 }
 
 fn blank(s: &str) -> bool {
@@ -69,21 +101,79 @@ fn blank(s: &str) -> bool {
 }
 
 impl Store {
-    /// Adds a producer; gives it an id when it has none. Returns the id.
-    pub fn add_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
+    fn check_producer(&self, producer: &Producer) -> Result<String> {
         if blank(&producer.name) {
             return Err(StoreError::Invalid("a producer needs a name".into()));
         }
         if let Some(pct) = producer.local_labour_pct {
             if !(0.0..=100.0).contains(&pct) {
-                return Err(StoreError::Invalid(format!("the share of local labour is a percentage, not {pct}")));
+                return Err(StoreError::Invalid(format!(
+                    "the share of local labour is a percentage, not {pct}"
+                )));
             }
         }
         if let Some(code) = &producer.village_code {
             self.region(code)?;
         }
-        let id = if blank(&producer.id) { new_id() } else { producer.id.clone() };
-        let search = fold(&[producer.name.as_str(), producer.registration_no.as_deref().unwrap_or(""), producer.representative.as_deref().unwrap_or("")].join(" "));
+        Ok(fold(
+            &[
+                producer.name.as_str(),
+                producer.registration_no.as_deref().unwrap_or(""),
+                producer.representative.as_deref().unwrap_or(""),
+            ]
+            .join(" "),
+        ))
+    }
+
+    /// Creates the producer when its id is blank or unknown, updates it otherwise. Returns the id.
+    pub fn save_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
+        if blank(&producer.id) || self.producer(&producer.id).is_err() {
+            return self.add_producer(producer, now);
+        }
+        let search = self.check_producer(producer)?;
+        let p = producer;
+        let tx = self.conn().transaction()?;
+        tx.execute(
+            "UPDATE producer SET name = ?2, legal_form = ?3, registration_no = ?4, representative = ?5, phone = ?6, village_code = ?7,
+               address = ?8, workforce = ?9, local_labour_pct = ?10, women = ?11, minorities = ?12, revenue_prev_year = ?13,
+               revenue_last_year = ?14, accounting = ?15, sentra_ikm = ?16, penghela = ?17, updated_at = ?18, search = ?19
+             WHERE id = ?1",
+            params![
+                p.id, p.name.trim(), p.legal_form, p.registration_no, p.representative, p.phone, p.village_code, p.address, p.workforce,
+                p.local_labour_pct, p.women, p.minorities, p.revenue_prev_year, p.revenue_last_year, p.accounting, p.sentra_ikm,
+                p.penghela, now, search
+            ],
+        )?;
+        // The products follow their producer's village (a search narrowed to a region finds them).
+        let products: Vec<Product> = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1"
+            ))?;
+            let rows = stmt.query_map([&p.id], product_row)?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        for product in products {
+            tx.execute(
+                "UPDATE product SET village_code = ?2, search = ?3 WHERE id = ?1",
+                params![
+                    product.id,
+                    p.village_code,
+                    product_search(&product, &p.name, p.village_code.as_deref())
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(p.id.clone())
+    }
+
+    /// Adds a producer; gives it an id when it has none. Returns the id.
+    pub fn add_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
+        let search = self.check_producer(producer)?;
+        let id = if blank(&producer.id) {
+            new_id()
+        } else {
+            producer.id.clone()
+        };
         let p = producer;
         self.conn().execute(
             "INSERT INTO producer (id, name, legal_form, registration_no, representative, phone, village_code, address, workforce,
@@ -101,9 +191,16 @@ impl Store {
 
     pub fn producer(&self, id: &str) -> Result<Producer> {
         self.read()
-            .query_row(&format!("SELECT {PRODUCER_COLUMNS} FROM producer WHERE id = ?1"), [id], producer_row)
+            .query_row(
+                &format!("SELECT {PRODUCER_COLUMNS} FROM producer WHERE id = ?1"),
+                [id],
+                producer_row,
+            )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "producer", id: id.into() })
+            .ok_or_else(|| StoreError::NotFound {
+                what: "producer",
+                id: id.into(),
+            })
     }
 
     /// Producers in a region subtree (a province, regency, district or village code), by name.
@@ -117,16 +214,40 @@ impl Store {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// Creates the product when its id is blank or unknown, updates it otherwise. Returns the id.
+    pub fn save_product(&mut self, product: &Product, now: &str) -> Result<String> {
+        if blank(&product.id) || self.product(&product.id).is_err() {
+            return self.add_product(product, now);
+        }
+        if blank(&product.name) {
+            return Err(StoreError::Invalid("a product needs a name".into()));
+        }
+        let producer = self.producer(&product.producer_id)?;
+        let search = product_search(product, &producer.name, producer.village_code.as_deref());
+        let skus =
+            serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let p = product;
+        self.conn().execute(
+            "UPDATE product SET producer_id = ?2, name = ?3, brand = ?4, programme = ?5, product_set = ?6, skus = ?7, description = ?8,
+               village_code = ?9, updated_at = ?10, search = ?11 WHERE id = ?1",
+            params![p.id, p.producer_id, p.name.trim(), p.brand, p.programme, p.product_set, skus, p.description, producer.village_code, now, search],
+        )?;
+        Ok(p.id.clone())
+    }
+
     pub fn add_product(&mut self, product: &Product, now: &str) -> Result<String> {
         if blank(&product.name) {
             return Err(StoreError::Invalid("a product needs a name".into()));
         }
         let producer = self.producer(&product.producer_id)?;
-        let id = if blank(&product.id) { new_id() } else { product.id.clone() };
-        let search = fold(&[product.name.as_str(), product.brand.as_deref().unwrap_or(""), &producer.name, &product.skus.join(" ")].join(" "))
-            + " "
-            + &region_tokens(producer.village_code.as_deref());
-        let skus = serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let id = if blank(&product.id) {
+            new_id()
+        } else {
+            product.id.clone()
+        };
+        let search = product_search(product, &producer.name, producer.village_code.as_deref());
+        let skus =
+            serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
         self.conn().execute(
             "INSERT INTO product (id, producer_id, name, brand, programme, product_set, skus, description, village_code,
@@ -139,21 +260,37 @@ impl Store {
 
     pub fn product(&self, id: &str) -> Result<Product> {
         self.read()
-            .query_row(&format!("SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.id = ?1"), [id], product_row)
+            .query_row(
+                &format!("SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.id = ?1"),
+                [id],
+                product_row,
+            )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "product", id: id.into() })
+            .ok_or_else(|| StoreError::NotFound {
+                what: "product",
+                id: id.into(),
+            })
     }
 
     pub fn products_of(&self, producer_id: &str) -> Result<Vec<Product>> {
-        let mut stmt = self.read().prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1 ORDER BY p.name"))?;
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1 ORDER BY p.name"
+        ))?;
         let rows = stmt.query_map([producer_id], product_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// Products whose name, brand, SKU or producer starts with the query's words, diacritics
     /// ignored, best match first; optionally only in a region subtree.
-    pub fn search_products(&self, query: &str, region: Option<&str>, limit: usize) -> Result<Vec<ProductHit>> {
-        let Some(mut fts) = fts_query(query) else { return Ok(Vec::new()) };
+    pub fn search_products(
+        &self,
+        query: &str,
+        region: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ProductHit>> {
+        let Some(mut fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
         if let Some(region) = region {
             fts = format!("{fts} {}", region_term(region));
         }
@@ -167,7 +304,12 @@ impl Store {
              ORDER BY f.rank LIMIT ?2"
         ))?;
         let window = (limit * 10).max(500) as i64;
-        let rows = stmt.query_map(params![fts, limit as i64, window], |r| Ok(ProductHit { product: product_row(r)?, producer_name: r.get(10)? }))?;
+        let rows = stmt.query_map(params![fts, limit as i64, window], |r| {
+            Ok(ProductHit {
+                product: product_row(r)?,
+                producer_name: r.get(10)?,
+            })
+        })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 }

@@ -25,6 +25,7 @@ pub const INDONESIA: Dataset = Dataset {
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Region {
     pub code: String,
     pub parent: Option<String>,
@@ -48,20 +49,33 @@ impl Store {
             .map_err(|e| StoreError::RegionData(format!("{}: {e}", dataset.name)))?;
         let mut lines = text.lines();
         if lines.next() != Some("code\tparent\tlevel\tname") {
-            return Err(StoreError::RegionData(format!("{}: unexpected header", dataset.name)));
+            return Err(StoreError::RegionData(format!(
+                "{}: unexpected header",
+                dataset.name
+            )));
         }
         let mut rows = Vec::new();
         for (i, line) in lines.enumerate() {
             let cols: Vec<&str> = line.split('\t').collect();
             let [code, parent, level, name] = cols[..] else {
-                return Err(StoreError::RegionData(format!("{}: line {} has {} columns", dataset.name, i + 2, cols.len())));
+                return Err(StoreError::RegionData(format!(
+                    "{}: line {} has {} columns",
+                    dataset.name,
+                    i + 2,
+                    cols.len()
+                )));
             };
             rows.push((code, parent, level, name));
         }
         // Broad regions first: they get the lowest row ids, so a search can take its window of
         // candidates in row-id order and still see every province and regency that matches.
         // Parents also come before children, so a parent's path is known when a child needs it.
-        let level_order = |level: &str| ["province", "regency", "district", "village"].iter().position(|l| *l == level).unwrap_or(4);
+        let level_order = |level: &str| {
+            ["province", "regency", "district", "village"]
+                .iter()
+                .position(|l| *l == level)
+                .unwrap_or(4)
+        };
         let mut ordered: Vec<&(&str, &str, &str, &str)> = rows.iter().collect();
         ordered.sort_by_key(|r| (level_order(r.2), r.0));
         let mut paths: HashMap<&str, String> = HashMap::with_capacity(rows.len());
@@ -83,7 +97,15 @@ impl Store {
                     None => String::new(),
                 };
                 let parent = (!parent.is_empty()).then_some(*parent);
-                insert.execute(params![code, parent, level, name, dataset.country, path, fold(name)])?;
+                insert.execute(params![
+                    code,
+                    parent,
+                    level,
+                    name,
+                    dataset.country,
+                    path,
+                    fold(name)
+                ])?;
                 paths.insert(code, path);
             }
         }
@@ -94,7 +116,9 @@ impl Store {
     /// Regions whose name starts with the query's words, diacritics ignored; broader regions
     /// first, then by relevance.
     pub fn search_regions(&self, query: &str, limit: usize) -> Result<Vec<Region>> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
         // A window of candidates in row-id order (broad regions first), ranked within: a short
         // prefix matching ten thousand villages costs the same as a precise name.
         let sql = format!(
@@ -104,15 +128,25 @@ impl Store {
              ORDER BY {LEVEL_ORDER}, f.rank, r.code LIMIT ?2"
         );
         let mut stmt = self.read().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![fts, limit as i64, (limit * 10).max(200) as i64], region_row)?;
+        let rows = stmt.query_map(
+            params![fts, limit as i64, (limit * 10).max(200) as i64],
+            region_row,
+        )?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     pub fn region(&self, code: &str) -> Result<Region> {
         self.read()
-            .query_row("SELECT code, parent, level, name, country, path FROM region WHERE code = ?1", [code], region_row)
+            .query_row(
+                "SELECT code, parent, level, name, country, path FROM region WHERE code = ?1",
+                [code],
+                region_row,
+            )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound { what: "region", id: code.into() },
+                rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound {
+                    what: "region",
+                    id: code.into(),
+                },
                 e => e.into(),
             })
     }
@@ -129,7 +163,11 @@ impl Store {
     /// Imports Indonesia's regions when the store has none (a fresh install). Returns how many
     /// were imported (0 when they were there already).
     pub fn ensure_regions(&mut self) -> Result<usize> {
-        let have: i64 = self.read().query_row("SELECT count(*) FROM region WHERE country = 'ID'", [], |r| r.get(0))?;
+        let have: i64 = self.read().query_row(
+            "SELECT count(*) FROM region WHERE country = 'ID'",
+            [],
+            |r| r.get(0),
+        )?;
         if have > 0 {
             return Ok(0);
         }
@@ -137,14 +175,27 @@ impl Store {
     }
 
     pub fn region_count(&self, level: &str) -> Result<i64> {
-        Ok(self.read().query_row("SELECT count(*) FROM region WHERE level = ?1", [level], |r| r.get(0))?)
+        Ok(self.read().query_row(
+            "SELECT count(*) FROM region WHERE level = ?1",
+            [level],
+            |r| r.get(0),
+        )?)
     }
 }
 
 fn parent_name(rows: &[(&str, &str, &str, &str)], code: &str) -> String {
-    rows.binary_search_by(|r| r.0.cmp(code)).map(|i| rows[i].3.to_string()).unwrap_or_default()
+    rows.binary_search_by(|r| r.0.cmp(code))
+        .map(|i| rows[i].3.to_string())
+        .unwrap_or_default()
 }
 
 fn region_row(r: &rusqlite::Row) -> rusqlite::Result<Region> {
-    Ok(Region { code: r.get(0)?, parent: r.get(1)?, level: r.get(2)?, name: r.get(3)?, country: r.get(4)?, path: r.get(5)? })
+    Ok(Region {
+        code: r.get(0)?,
+        parent: r.get(1)?,
+        level: r.get(2)?,
+        name: r.get(3)?,
+        country: r.get(4)?,
+        path: r.get(5)?,
+    })
 }

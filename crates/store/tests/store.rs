@@ -32,23 +32,43 @@ fn fresh_store(dir: &Path) -> Store {
 }
 
 fn template() -> Rubric {
-    Catalog::shipped().get("ovop-id-template", None).unwrap().rubric.clone()
+    Catalog::shipped()
+        .get("ovop-id-template", None)
+        .unwrap()
+        .rubric
+        .clone()
 }
 
 fn village_in_tapin(store: &Store) -> String {
-    store.region_children(Some("63.05.01")).unwrap()[0].code.clone()
+    store.region_children(Some("63.05.01")).unwrap()[0]
+        .code
+        .clone()
 }
 
 fn producer_and_product(store: &mut Store) -> (String, String) {
     let village = village_in_tapin(store);
     let producer = store
         .add_producer(
-            &Producer { name: "KUB Anyaman Purun Đẹp".into(), village_code: Some(village), registration_no: Some("9120001234567".into()), ..Producer::default() },
+            &Producer {
+                name: "KUB Anyaman Purun Đẹp".into(),
+                village_code: Some(village),
+                registration_no: Some("9120001234567".into()),
+                ..Producer::default()
+            },
             NOW,
         )
         .unwrap();
     let product = store
-        .add_product(&Product { producer_id: producer.clone(), name: "Tas anyaman purun".into(), brand: Some("Purun Tapin".into()), skus: vec!["TP-01".into()], ..Product::default() }, NOW)
+        .add_product(
+            &Product {
+                producer_id: producer.clone(),
+                name: "Tas anyaman purun".into(),
+                brand: Some("Purun Tapin".into()),
+                skus: vec!["TP-01".into()],
+                ..Product::default()
+            },
+            NOW,
+        )
         .unwrap();
     (producer, product)
 }
@@ -59,7 +79,10 @@ fn complete_answers(rubric: &Rubric) -> Answers {
         criteria: set.id.clone(),
         version: Some(set.version.clone()),
         gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-        answers: set.criteria().map(|c| (c.code.clone(), Answer::Level(2))).collect(),
+        answers: set
+            .criteria()
+            .map(|c| (c.code.clone(), Answer::Level(2)))
+            .collect(),
         ..Answers::default()
     }
 }
@@ -73,28 +96,47 @@ fn every_region_of_indonesia_is_there_and_tapin_is_found_offline() {
         [38, 514, 7285, 83762]
     );
     let hits = store.search_regions("tapin", 10).unwrap();
-    assert_eq!((hits[0].code.as_str(), hits[0].name.as_str()), ("63.05", "Kabupaten Tapin"));
+    assert_eq!(
+        (hits[0].code.as_str(), hits[0].name.as_str()),
+        ("63.05", "Kabupaten Tapin")
+    );
     assert_eq!(hits[0].path, "Kalimantan Selatan");
     // Every village of Tapin, through the tree.
     let mut villages = 0;
     for district in store.region_children(Some("63.05")).unwrap() {
         let children = store.region_children(Some(&district.code)).unwrap();
-        assert!(children.iter().all(|v| v.level == "village" && v.code.starts_with(&district.code)));
+        assert!(children
+            .iter()
+            .all(|v| v.level == "village" && v.code.starts_with(&district.code)));
         villages += children.len();
     }
     assert!(villages > 100, "Tapin has {villages} villages");
     // Prefix, case and diacritics do not matter.
     assert_eq!(store.search_regions("KAB TAP", 1).unwrap()[0].code, "63.05");
     assert!(store.search_regions("", 10).unwrap().is_empty());
-    assert!(matches!(store.region("99.99"), Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.region("99.99"),
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 #[test]
 fn search_queries_with_fts_syntax_are_taken_as_words() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(dir.path());
-    for q in ["\"", "tapin\"", "tapin*", "NEAR(a b)", "a OR b", "-tapin", "tapin AND", "'; DROP TABLE region; --"] {
-        store.search_regions(q, 5).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    for q in [
+        "\"",
+        "tapin\"",
+        "tapin*",
+        "NEAR(a b)",
+        "a OR b",
+        "-tapin",
+        "tapin AND",
+        "'; DROP TABLE region; --",
+    ] {
+        store
+            .search_regions(q, 5)
+            .unwrap_or_else(|e| panic!("{q:?}: {e}"));
     }
     assert_eq!(store.region_count("village").unwrap(), 83762);
 }
@@ -109,23 +151,76 @@ fn products_are_found_by_name_brand_sku_or_producer_and_narrowed_to_a_region() {
         assert_eq!(hits.len(), 1, "{q}");
         assert_eq!(hits[0].product.id, product);
     }
-    assert_eq!(store.search_products("tas", Some("63.05"), 10).unwrap().len(), 1);
-    assert_eq!(store.search_products("tas", Some("63"), 10).unwrap().len(), 1);
-    assert!(store.search_products("tas", Some("63.06"), 10).unwrap().is_empty());
-    assert!(store.search_products("tas", Some("63.0"), 10).unwrap().is_empty(), "a code prefix is not a subtree");
+    assert_eq!(
+        store
+            .search_products("tas", Some("63.05"), 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.search_products("tas", Some("63"), 10).unwrap().len(),
+        1
+    );
+    assert!(store
+        .search_products("tas", Some("63.06"), 10)
+        .unwrap()
+        .is_empty());
+    assert!(
+        store
+            .search_products("tas", Some("63.0"), 10)
+            .unwrap()
+            .is_empty(),
+        "a code prefix is not a subtree"
+    );
 }
 
 #[test]
 fn records_that_do_not_fit_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = fresh_store(dir.path());
-    let err = store.add_producer(&Producer { name: " ".into(), ..Producer::default() }, NOW).unwrap_err();
+    let err = store
+        .add_producer(
+            &Producer {
+                name: " ".into(),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "store.invalid");
-    let err = store.add_producer(&Producer { name: "X".into(), village_code: Some("99.99.99.9999".into()), ..Producer::default() }, NOW).unwrap_err();
+    let err = store
+        .add_producer(
+            &Producer {
+                name: "X".into(),
+                village_code: Some("99.99.99.9999".into()),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "store.not_found");
-    let err = store.add_producer(&Producer { name: "X".into(), local_labour_pct: Some(140.0), ..Producer::default() }, NOW).unwrap_err();
+    let err = store
+        .add_producer(
+            &Producer {
+                name: "X".into(),
+                local_labour_pct: Some(140.0),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "store.invalid");
-    let err = store.add_product(&Product { producer_id: "nobody".into(), name: "Y".into(), ..Product::default() }, NOW).unwrap_err();
+    let err = store
+        .add_product(
+            &Product {
+                producer_id: "nobody".into(),
+                name: "Y".into(),
+                ..Product::default()
+            },
+            NOW,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "store.not_found");
 }
 
@@ -135,46 +230,116 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
     let mut store = fresh_store(dir.path());
     let (_, product) = producer_and_product(&mut store);
     let rubric = template();
-    let visit = Visit { assessed_on: Some("2026-11-20".into()), region_code: Some("63.05".into()), assessors: vec![Assessor { name: "Siti Rahmah".into(), ..Assessor::default() }], ..Visit::default() };
-    let id = store.new_assessment(&product, &rubric, &visit, NOW).unwrap();
-    assert_eq!(store.counts().unwrap(), (1, 0, 0));
+    let visit = Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some("63.05".into()),
+        assessors: vec![Assessor {
+            name: "Siti Rahmah".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, NOW)
+        .unwrap();
+    assert_eq!(
+        store.counts().unwrap(),
+        ovop_store::assessments::HomeCounts {
+            drafts: 1,
+            finals: 0,
+            waiting: 0
+        }
+    );
 
     // Autosave answer by answer; the engine refuses what does not fit.
-    let result = store.answer(&id, "1.1", Some(Answer::Level(3)), NOW).unwrap();
+    let result = store
+        .answer(&id, "1.1", Some(Answer::Level(3)), NOW)
+        .unwrap();
     assert_eq!(result.total, 3);
-    assert_eq!(store.answer(&id, "1.1", Some(Answer::Level(9)), NOW).unwrap_err().code(), "store.invalid");
-    assert_eq!(store.assessment(&id).unwrap().answers.answers["1.1"], Answer::Level(3), "a refused answer is not stored");
+    assert_eq!(
+        store
+            .answer(&id, "1.1", Some(Answer::Level(9)), NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
+    assert_eq!(
+        store.assessment(&id).unwrap().answers.answers["1.1"],
+        Answer::Level(3),
+        "a refused answer is not stored"
+    );
 
     // Incomplete: refused, with what is missing.
     let err = store.finalize(&id, NOW).unwrap_err();
     assert!(err.to_string().contains("G1"), "{err}");
     assert!(store.outbox().unwrap().is_empty());
 
-    store.save_answers(&id, &complete_answers(&rubric), NOW).unwrap();
+    store
+        .save_answers(&id, &complete_answers(&rubric), NOW)
+        .unwrap();
     let done = store.finalize(&id, "2026-11-20T10:00:00Z").unwrap();
     assert_eq!(done.status, "final");
     assert_eq!(done.result.as_ref().unwrap().total, 44);
     let hash = done.content_hash.clone().unwrap();
     assert!(hash.starts_with("sha256:"));
     let outbox = store.outbox().unwrap();
-    assert_eq!((outbox.len(), outbox[0].record_id.as_str(), outbox[0].revision, outbox[0].state.as_str()), (1, id.as_str(), 1, "waiting"));
-    assert_eq!(store.counts().unwrap(), (0, 1, 1));
+    assert_eq!(
+        (
+            outbox.len(),
+            outbox[0].record_id.as_str(),
+            outbox[0].revision,
+            outbox[0].state.as_str()
+        ),
+        (1, id.as_str(), 1, "waiting")
+    );
+    assert_eq!(
+        store.counts().unwrap(),
+        ovop_store::assessments::HomeCounts {
+            drafts: 0,
+            finals: 1,
+            waiting: 1
+        }
+    );
 
     // Final is locked.
-    assert_eq!(store.answer(&id, "1.1", Some(Answer::Level(1)), NOW).unwrap_err().code(), "store.locked");
-    assert_eq!(store.save_answers(&id, &Answers::default(), NOW).unwrap_err().code(), "store.locked");
+    assert_eq!(
+        store
+            .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    assert_eq!(
+        store
+            .save_answers(&id, &Answers::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
     assert_eq!(store.finalize(&id, NOW).unwrap_err().code(), "store.locked");
 
     // A correction is revision 2, naming revision 1, which stays as it was.
-    assert_eq!(store.correct(&id, " ", NOW).unwrap_err().code(), "store.invalid");
+    assert_eq!(
+        store.correct(&id, " ", NOW).unwrap_err().code(),
+        "store.invalid"
+    );
     assert_eq!(store.correct(&id, "skor 1.1 salah ketik", NOW).unwrap(), 2);
-    store.answer(&id, "1.1", Some(Answer::Level(1)), NOW).unwrap();
+    store
+        .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
+        .unwrap();
     let revisions = store.revisions(&id).unwrap();
     assert_eq!(revisions.len(), 2);
-    assert_eq!((revisions[1].supersedes, revisions[1].status.as_str()), (Some(1), "draft"));
+    assert_eq!(
+        (revisions[1].supersedes, revisions[1].status.as_str()),
+        (Some(1), "draft")
+    );
     assert_eq!(revisions[0].content_hash.as_deref(), Some(hash.as_str()));
     assert_eq!(revisions[0].answers.answers["1.1"], Answer::Level(2));
-    assert_eq!(store.final_assessments().unwrap()[0].revision, 1, "the draft correction does not hide the final");
+    assert_eq!(
+        store.final_assessments().unwrap()[0].revision,
+        1,
+        "the draft correction does not hide the final"
+    );
     let second = store.finalize(&id, NOW).unwrap();
     assert_eq!(second.revision, 2);
     assert_ne!(second.content_hash.unwrap(), hash);
@@ -187,15 +352,25 @@ fn the_frozen_set_renders_an_old_assessment_after_the_set_changes() {
     let mut store = fresh_store(dir.path());
     let (_, product) = producer_and_product(&mut store);
     let rubric = template();
-    let id = store.new_assessment(&product, &rubric, &Visit::default(), NOW).unwrap();
-    let frozen = store.frozen_set(&store.assessment(&id).unwrap().criteria_hash).unwrap();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let frozen = store
+        .frozen_set(&store.assessment(&id).unwrap().criteria_hash)
+        .unwrap();
     assert_eq!(&frozen, rubric.set());
 
     // The same id and version with other content is refused: an assessment names exactly one.
     let mut changed = rubric.set().clone();
     changed.parts[0].sections[0].criteria[0].levels[0].points = 0;
     let changed = Rubric::new(changed).unwrap();
-    assert_eq!(store.new_assessment(&product, &changed, &Visit::default(), NOW).unwrap_err().code(), "store.invalid");
+    assert_eq!(
+        store
+            .new_assessment(&product, &changed, &Visit::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
 }
 
 #[test]
@@ -205,8 +380,12 @@ fn a_final_assessment_cannot_be_changed_even_with_sql() {
         let mut store = fresh_store(dir.path());
         let (_, product) = producer_and_product(&mut store);
         let rubric = template();
-        let id = store.new_assessment(&product, &rubric, &Visit::default(), NOW).unwrap();
-        store.save_answers(&id, &complete_answers(&rubric), NOW).unwrap();
+        let id = store
+            .new_assessment(&product, &rubric, &Visit::default(), NOW)
+            .unwrap();
+        store
+            .save_answers(&id, &complete_answers(&rubric), NOW)
+            .unwrap();
         store.finalize(&id, NOW).unwrap();
         store.path().to_path_buf()
     };
@@ -225,7 +404,11 @@ fn a_newer_database_is_refused_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("newer.sqlite");
     drop(Store::open(&path).unwrap());
-    raw(&path, &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1)).unwrap();
+    raw(
+        &path,
+        &format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1),
+    )
+    .unwrap();
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().unwrap();
     assert_eq!(err.code(), "store.newer_schema");
@@ -270,14 +453,25 @@ fn a_truncated_database_is_reported_and_restored_from_the_latest_backup() {
         },
     };
     assert_eq!(problem, "store.corrupt");
-    assert_eq!(std::fs::read(&path).unwrap(), damaged, "the damaged file is not touched");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        damaged,
+        "the damaged file is not touched"
+    );
 
     assert_eq!(ovop_store::latest_backup(&path).unwrap(), backup);
     let kept = ovop_store::restore(&path, &backup).unwrap();
-    assert_eq!(std::fs::read(&kept).unwrap(), damaged, "the damaged file is kept beside");
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        damaged,
+        "the damaged file is kept beside"
+    );
     let store = Store::open(&path).unwrap();
     assert!(store.check().unwrap().is_empty());
-    assert_eq!(store.producer(&producer).unwrap().name, "KUB Anyaman Purun Đẹp");
+    assert_eq!(
+        store.producer(&producer).unwrap().name,
+        "KUB Anyaman Purun Đẹp"
+    );
 }
 
 #[test]
@@ -298,8 +492,18 @@ fn a_failed_migration_changes_nothing() {
     // exist, inside its transaction, and the schema stays as it was.
     raw(&path, "PRAGMA user_version = 0").unwrap();
     assert!(Store::open(&path).is_err());
-    let version: i64 = rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 0);
-    let tables: i64 = rusqlite::Connection::open(&path).unwrap().query_row("SELECT count(*) FROM sqlite_master WHERE name = 'assessment'", [], |r| r.get(0)).unwrap();
+    let tables: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'assessment'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(tables, 1);
 }

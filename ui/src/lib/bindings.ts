@@ -367,6 +367,38 @@ points: Array<number | null>, };
 
 export type MemberError = { member: string, error: AnswerError, };
 
+export type Region = { code: string, parent: string | null, level: string, name: string, country: string, 
+/**
+ * The ancestors' names, broadest first.
+ */
+path: string, };
+
+export type Producer = { id: string, name: string, 
+/**
+ * e.g. "UD", "CV", "PT", "Koperasi", "KUB", "hộ kinh doanh", "HTX".
+ */
+legal_form: string | null, 
+/**
+ * NIB in Indonesia, business registration number in Vietnam.
+ */
+registration_no: string | null, representative: string | null, phone: string | null, village_code: string | null, address: string | null, workforce: number | null, local_labour_pct: number | null, women: number | null, minorities: number | null, revenue_prev_year: number | null, revenue_last_year: number | null, accounting: string | null, sentra_ikm: string | null, penghela: boolean, };
+
+export type Product = { id: string, producer_id: string, name: string, brand: string | null, programme: string | null, product_set: string | null, skus: Array<string>, description: string | null, 
+/**
+ * The producer's village, copied so a search can be narrowed to a region quickly.
+ */
+village_code: string | null, };
+
+export type ProductHit = { product: Product, producer_name: string, };
+
+export type Photo = { sha256: string, size: number, mime: string, width: number, height: number, name: string, 
+/**
+ * A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
+ */
+thumbnail: string, };
+
+export type HomeCounts = { drafts: number, finals: number, waiting: number, };
+
 export type AppError = { code: string, message: string, 
 /**
  * Per-item details (one answer error per criterion, say).

@@ -1,0 +1,22 @@
+-- Photos and scans, content-addressed: the bytes live in `<db>.files/` under their SHA-256,
+-- the database keeps what they are. One photo may belong to several records.
+CREATE TABLE photo (
+  sha256     TEXT PRIMARY KEY,
+  size       INTEGER NOT NULL,
+  mime       TEXT NOT NULL,
+  width      INTEGER NOT NULL,
+  height     INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE photo_link (
+  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('producer', 'product', 'assessment')),
+  owner_id   TEXT NOT NULL,
+  sha256     TEXT NOT NULL REFERENCES photo(sha256),
+  name       TEXT NOT NULL,
+  -- for an assessment: the criterion the photo is evidence for
+  criterion  TEXT NOT NULL DEFAULT '',
+  added_at   TEXT NOT NULL,
+  PRIMARY KEY (owner_kind, owner_id, sha256, criterion)
+);
+CREATE INDEX photo_link_sha ON photo_link(sha256);

@@ -1,0 +1,241 @@
+//! Photos and scans, content-addressed by SHA-256 in a folder beside the database
+//! (`<db>.files/ab/abcdef...`), with a small JPEG thumbnail beside each. A file that does not
+//! decode as an image is refused with a clear message; the same photo added twice is stored once.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use base64::Engine;
+use image::{ImageFormat, ImageReader};
+use rusqlite::params;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Result, Store, StoreError};
+
+/// The largest photo accepted (a phone's full-size JPEG is 3-8 MB).
+pub const MAX_PHOTO_BYTES: usize = 25 * 1024 * 1024;
+const THUMBNAIL_EDGE: u32 = 320;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Photo {
+    pub sha256: String,
+    pub size: u32,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub name: String,
+    /// A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
+    pub thumbnail: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("{name}: this file type is not accepted; use a JPEG or PNG photo")]
+    Unsupported { name: String },
+    #[error("{name}: the file cannot be read as a picture ({reason}); it may be damaged")]
+    Unreadable { name: String, reason: String },
+    #[error("{name}: the photo is larger than {} MB", MAX_PHOTO_BYTES / 1024 / 1024)]
+    TooLarge { name: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PhotoError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PhotoError::Unsupported { .. } => "photo.unsupported",
+            PhotoError::Unreadable { .. } => "photo.unreadable",
+            PhotoError::TooLarge { .. } => "photo.too_large",
+            PhotoError::Store(e) => e.code(),
+        }
+    }
+}
+
+fn io(e: std::io::Error) -> StoreError {
+    if e.raw_os_error() == Some(28) {
+        StoreError::DiskFull
+    } else {
+        StoreError::Io(e.to_string())
+    }
+}
+
+impl Store {
+    /// The folder of photo files beside the database.
+    pub fn files_dir(&self) -> PathBuf {
+        let mut dir = self.path().as_os_str().to_os_string();
+        dir.push(".files");
+        PathBuf::from(dir)
+    }
+
+    fn photo_path(&self, sha256: &str, suffix: &str) -> PathBuf {
+        self.files_dir()
+            .join(&sha256[..2])
+            .join(format!("{sha256}{suffix}"))
+    }
+
+    /// Adds a photo to a producer, product or assessment (with the criterion it is evidence for,
+    /// or "" for none). The file is written (atomically) before the row that names it, so a
+    /// crash leaves at worst an unreferenced file, never a row without its bytes.
+    pub fn add_photo(
+        &mut self,
+        owner_kind: &str,
+        owner_id: &str,
+        criterion: &str,
+        name: &str,
+        bytes: &[u8],
+        now: &str,
+    ) -> std::result::Result<Photo, PhotoError> {
+        let name = name.trim();
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(PhotoError::TooLarge { name: name.into() });
+        }
+        let format = image::guess_format(bytes)
+            .map_err(|_| PhotoError::Unsupported { name: name.into() })?;
+        let mime = match format {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Png => "image/png",
+            _ => return Err(PhotoError::Unsupported { name: name.into() }),
+        };
+        // The JPEG decoder fills a cut-off file with grey rather than fail: a photo copied
+        // half-way from a memory card would pass. A whole JPEG ends with its EOI marker.
+        if format == ImageFormat::Jpeg
+            && !bytes[bytes.len().saturating_sub(64)..]
+                .windows(2)
+                .any(|w| w == [0xff, 0xd9])
+        {
+            return Err(PhotoError::Unreadable {
+                name: name.into(),
+                reason: "the file is cut short".into(),
+            });
+        }
+        let decoded = ImageReader::with_format(Cursor::new(bytes), format)
+            .decode()
+            .map_err(|e| PhotoError::Unreadable {
+                name: name.into(),
+                reason: e.to_string(),
+            })?;
+        match owner_kind {
+            "producer" => drop(self.producer(owner_id)?),
+            "product" => drop(self.product(owner_id)?),
+            "assessment" => drop(self.assessment(owner_id)?),
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "photos belong to a producer, product or assessment, not {other:?}"
+                ))
+                .into())
+            }
+        }
+
+        let sha256 = hex(&Sha256::digest(bytes));
+        let original = self.photo_path(&sha256, "");
+        if !original.exists() {
+            let mut thumb = Vec::new();
+            decoded
+                .thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE)
+                .to_rgb8()
+                .write_to(&mut Cursor::new(&mut thumb), ImageFormat::Jpeg)
+                .map_err(|e| PhotoError::Unreadable {
+                    name: name.into(),
+                    reason: e.to_string(),
+                })?;
+            write_atomically(&self.photo_path(&sha256, ".thumb.jpg"), &thumb)?;
+            write_atomically(&original, bytes)?;
+        }
+        let tx = self.conn().transaction().map_err(StoreError::from)?;
+        tx.execute(
+            "INSERT INTO photo (sha256, size, mime, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![sha256, bytes.len() as u32, mime, decoded.width(), decoded.height(), now],
+        )
+        .map_err(StoreError::from)?;
+        tx.execute(
+            "INSERT INTO photo_link (owner_kind, owner_id, sha256, name, criterion, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![owner_kind, owner_id, sha256, name, criterion, now],
+        )
+        .map_err(StoreError::from)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(self
+            .photos(owner_kind, owner_id)?
+            .into_iter()
+            .find(|p| p.sha256 == sha256)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "photo",
+                id: sha256,
+            })?)
+    }
+
+    /// A record's photos, oldest first, with their thumbnails.
+    pub fn photos(&self, owner_kind: &str, owner_id: &str) -> Result<Vec<Photo>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT p.sha256, p.size, p.mime, p.width, p.height, l.name FROM photo_link l JOIN photo p ON p.sha256 = l.sha256
+             WHERE l.owner_kind = ?1 AND l.owner_id = ?2 ORDER BY l.added_at, l.name",
+        )?;
+        let rows = stmt.query_map(params![owner_kind, owner_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        let mut photos = Vec::new();
+        for row in rows {
+            let (sha256, size, mime, width, height, name) = row?;
+            let thumb = std::fs::read(self.photo_path(&sha256, ".thumb.jpg")).unwrap_or_default();
+            let thumbnail = format!(
+                "data:image/jpeg;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(thumb)
+            );
+            photos.push(Photo {
+                sha256,
+                size,
+                mime,
+                width,
+                height,
+                name,
+                thumbnail,
+            });
+        }
+        Ok(photos)
+    }
+
+    /// The original bytes of a photo, checked against its hash.
+    pub fn photo_bytes(&self, sha256: &str) -> Result<Vec<u8>> {
+        let bytes =
+            std::fs::read(self.photo_path(sha256, "")).map_err(|_| StoreError::NotFound {
+                what: "photo",
+                id: sha256.into(),
+            })?;
+        if hex(&Sha256::digest(&bytes)) != sha256 {
+            return Err(StoreError::Corrupt(format!(
+                "photo {sha256} does not match its hash"
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let partial = path.with_extension("partial");
+    let result = (|| {
+        let mut f = std::fs::File::create(&partial)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result.map_err(io)
+}

@@ -1,0 +1,152 @@
+//! Photos: content-addressed files beside the database, thumbnails, and files that are not
+//! photos.
+
+use std::io::Cursor;
+
+use ovop_store::photos::MAX_PHOTO_BYTES;
+use ovop_store::records::{Producer, Product};
+use ovop_store::Store;
+
+const NOW: &str = "2026-11-20T09:00:00Z";
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([200, (x % 200) as u8, (y % 200) as u8])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
+    out
+}
+
+fn store_with_product(dir: &std::path::Path) -> (Store, String) {
+    let mut store = Store::open(&dir.join("ovop.sqlite")).unwrap();
+    let producer = store
+        .add_producer(
+            &Producer {
+                name: "Kopi Loksado".into(),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let product = store
+        .add_product(
+            &Product {
+                producer_id: producer,
+                name: "Kopi bubuk".into(),
+                ..Product::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    (store, product)
+}
+
+#[test]
+fn a_photo_is_stored_once_by_its_hash_with_a_thumbnail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, product) = store_with_product(dir.path());
+    let bytes = jpeg(1600, 1200);
+    let photo = store
+        .add_photo("product", &product, "", "kemasan depan.jpg", &bytes, NOW)
+        .unwrap();
+    assert_eq!(
+        (
+            photo.width,
+            photo.height,
+            photo.mime.as_str(),
+            photo.size as usize
+        ),
+        (1600, 1200, "image/jpeg", bytes.len())
+    );
+    assert_eq!(photo.name, "kemasan depan.jpg");
+    assert!(photo.thumbnail.starts_with("data:image/jpeg;base64,") && photo.thumbnail.len() > 500);
+    assert_eq!(store.photo_bytes(&photo.sha256).unwrap(), bytes);
+
+    // The same bytes again, under another name: one file, one row.
+    store
+        .add_photo("product", &product, "", "copy.jpg", &bytes, NOW)
+        .unwrap();
+    let files: Vec<_> = walk(&store.files_dir())
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with(".thumb.jpg"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(store.photos("product", &product).unwrap().len(), 1);
+
+    store
+        .add_photo("product", &product, "", "label.png", &png(300, 200), NOW)
+        .unwrap();
+    let photos = store.photos("product", &product).unwrap();
+    assert_eq!(
+        photos.iter().map(|p| p.mime.as_str()).collect::<Vec<_>>(),
+        ["image/jpeg", "image/png"]
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn files_that_are_not_usable_photos_are_refused_with_their_own_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, product) = store_with_product(dir.path());
+    let mut truncated = jpeg(800, 600);
+    truncated.truncate(truncated.len() / 3);
+    let mut garbage_png = png(50, 50);
+    for b in garbage_png.iter_mut().skip(40) {
+        *b = 0x5a;
+    }
+    let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;".to_vec();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("truncated.jpg", truncated, "photo.unreadable"),
+        ("damaged.png", garbage_png, "photo.unreadable"),
+        ("notes.txt", b"bukan foto".to_vec(), "photo.unsupported"),
+        ("animation.gif", gif, "photo.unsupported"),
+        ("empty.jpg", Vec::new(), "photo.unsupported"),
+        (
+            "huge.jpg",
+            vec![0xff; MAX_PHOTO_BYTES + 1],
+            "photo.too_large",
+        ),
+    ];
+    for (name, bytes, code) in cases {
+        let err = store
+            .add_photo("product", &product, "", name, &bytes, NOW)
+            .unwrap_err();
+        assert_eq!(err.code(), code, "{name}: {err}");
+        assert!(
+            err.to_string().contains(name),
+            "the message names the file: {err}"
+        );
+    }
+    assert!(
+        store.photos("product", &product).unwrap().is_empty(),
+        "nothing half-stored"
+    );
+    assert!(!store.files_dir().exists() || walk(&store.files_dir()).is_empty());
+    let err = store
+        .add_photo("product", "no-such-product", "", "a.png", &png(10, 10), NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "store.not_found");
+}
