@@ -45,6 +45,23 @@ pub struct Assessment {
     pub finalized_at: Option<String>,
 }
 
+/// One document of the producer's dossier, as the officer checked it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct EvidenceDocument {
+    /// What it is: `food_safety_certificate`, `quality_declaration`, `test_report`, `nib`, ...
+    pub kind: String,
+    /// The criterion it is evidence for ("" for the dossier as a whole).
+    pub criterion: String,
+    pub present: bool,
+    pub number: Option<String>,
+    pub issued_on: Option<String>,
+    pub issuer: Option<String>,
+    pub expires_on: Option<String>,
+    pub note: Option<String>,
+}
+
 /// What the home screen counts: drafts, final assessments, and those waiting to sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -102,6 +119,26 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
 
 fn encode<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn evidence_rows(conn: &rusqlite::Connection, id: &str, revision: i64) -> Result<Vec<EvidenceDocument>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, criterion, present, number, issued_on, issuer, expires_on, note FROM evidence_document
+         WHERE assessment_id = ?1 AND revision = ?2 ORDER BY criterion, kind",
+    )?;
+    let rows = stmt.query_map(params![id, revision], |r| {
+        Ok(EvidenceDocument {
+            kind: r.get(0)?,
+            criterion: r.get(1)?,
+            present: r.get(2)?,
+            number: r.get(3)?,
+            issued_on: r.get(4)?,
+            issuer: r.get(5)?,
+            expires_on: r.get(6)?,
+            note: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
 fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
@@ -291,6 +328,7 @@ impl Store {
             "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
             "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
             "answers": draft.answers,
+            "evidence": evidence_rows(&tx, &draft.id, draft.revision)?,
         });
         let hash = canonical_hash(&record);
         tx.execute(
@@ -330,8 +368,40 @@ impl Store {
              FROM assessment WHERE id = ?1 AND revision = ?5",
             params![id, revision, reason.trim(), now, last.revision],
         )?;
+        tx.execute(
+            "INSERT INTO evidence_document (assessment_id, revision, kind, criterion, present, number, issued_on, issuer, expires_on, note)
+             SELECT assessment_id, ?2, kind, criterion, present, number, issued_on, issuer, expires_on, note
+             FROM evidence_document WHERE assessment_id = ?1 AND revision = ?3",
+            params![id, revision, last.revision],
+        )?;
         tx.commit()?;
         Ok(revision)
+    }
+
+    /// Records a dossier document on the draft (replacing the same kind for the same criterion).
+    pub fn set_evidence(&mut self, id: &str, doc: &EvidenceDocument) -> Result<()> {
+        if doc.kind.trim().is_empty() {
+            return Err(StoreError::Invalid("a document needs a kind".into()));
+        }
+        let tx = self.conn().transaction()?;
+        let draft = latest(&tx, id)?;
+        if draft.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        tx.execute(
+            "INSERT INTO evidence_document (assessment_id, revision, kind, criterion, present, number, issued_on, issuer, expires_on, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (assessment_id, revision, kind, criterion) DO UPDATE SET present = excluded.present, number = excluded.number,
+               issued_on = excluded.issued_on, issuer = excluded.issuer, expires_on = excluded.expires_on, note = excluded.note",
+            params![id, draft.revision, doc.kind.trim(), doc.criterion, doc.present, doc.number, doc.issued_on, doc.issuer, doc.expires_on, doc.note],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The dossier of an assessment revision.
+    pub fn evidence(&self, id: &str, revision: i64) -> Result<Vec<EvidenceDocument>> {
+        evidence_rows(self.read(), id, revision)
     }
 
     /// The latest revision.

@@ -22,7 +22,7 @@ pub use error::{Result, StoreError};
 /// Append-only: never edit an applied migration; add the next one.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_photos.sql"),
+    include_str!("../migrations/0002_photos_and_dossier.sql"),
 ];
 
 /// The schema version this build writes.

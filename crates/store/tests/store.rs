@@ -269,6 +269,20 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         "a refused answer is not stored"
     );
 
+    // The producer's dossier, checked off on the draft.
+    let certificate = ovop_store::assessments::EvidenceDocument {
+        kind: "pirt".into(),
+        present: true,
+        number: Some("P-IRT 2066305010123-27".into()),
+        issued_on: Some("2022-03-01".into()),
+        issuer: Some("Dinas Kesehatan Kabupaten Tapin".into()),
+        expires_on: Some("2027-03-01".into()),
+        ..Default::default()
+    };
+    store.set_evidence(&id, &certificate).unwrap();
+    store.set_evidence(&id, &ovop_store::assessments::EvidenceDocument { kind: "halal".into(), present: false, ..Default::default() }).unwrap();
+    assert_eq!(store.evidence(&id, 1).unwrap().len(), 2);
+
     // Incomplete: refused, with what is missing.
     let err = store.finalize(&id, NOW).unwrap_err();
     assert!(err.to_string().contains("G1"), "{err}");
@@ -323,7 +337,9 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         store.correct(&id, " ", NOW).unwrap_err().code(),
         "store.invalid"
     );
+    assert_eq!(store.set_evidence(&id, &certificate).unwrap_err().code(), "store.locked");
     assert_eq!(store.correct(&id, "skor 1.1 salah ketik", NOW).unwrap(), 2);
+    assert_eq!(store.evidence(&id, 2).unwrap(), store.evidence(&id, 1).unwrap(), "the correction starts from the same dossier");
     store
         .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
         .unwrap();

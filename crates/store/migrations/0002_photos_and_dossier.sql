@@ -20,3 +20,21 @@ CREATE TABLE photo_link (
   PRIMARY KEY (owner_kind, owner_id, sha256, criterion)
 );
 CREATE INDEX photo_link_sha ON photo_link(sha256);
+
+-- The producer's dossier as the officer checks it: per assessment revision, each document
+-- (food-safety certificate, quality declaration, test report, NIB, halal...) present or not,
+-- with its number, dates and issuer; `criterion` names the criterion it is evidence for.
+CREATE TABLE evidence_document (
+  assessment_id TEXT NOT NULL,
+  revision      INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  criterion     TEXT NOT NULL DEFAULT '',
+  present       INTEGER NOT NULL,
+  number        TEXT,
+  issued_on     TEXT,
+  issuer        TEXT,
+  expires_on    TEXT,
+  note          TEXT,
+  PRIMARY KEY (assessment_id, revision, kind, criterion),
+  FOREIGN KEY (assessment_id, revision) REFERENCES assessment(id, revision)
+);
