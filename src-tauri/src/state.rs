@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use ovop_core::catalog::{Catalog, Origin};
+use ovop_core::catalog::Catalog;
 use ovop_store::Store;
 
 use crate::error::AppError;
@@ -24,46 +24,12 @@ impl AppState {
     /// the store at `<data dir>/ovop.sqlite`. On a fresh install the regions are imported in
     /// the background; commands that need the store wait for it.
     pub fn load(data_dir: Option<&Path>) -> AppState {
-        let mut catalog = Catalog::shipped();
+        let catalog = ovop_store::installed::load_catalog(data_dir);
         let store = match data_dir {
-            Some(dir) => {
-                let mut files: Vec<_> = std::fs::read_dir(dir.join("criteria"))
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                    .collect();
-                files.sort();
-                for path in files {
-                    let name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    match std::fs::read_to_string(&path) {
-                        Ok(text) => {
-                            catalog.add(Origin::Imported(name), &text);
-                        }
-                        Err(err) => catalog.reject(
-                            Origin::Imported(name),
-                            "criteria.unreadable",
-                            err.to_string(),
-                        ),
-                    }
-                }
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| {
-                        AppError::new(
-                            "store.cannot_open",
-                            format!("cannot create {}: {e}", dir.display()),
-                        )
-                    })
-                    .and_then(|()| Store::open(&dir.join("ovop.sqlite")).map_err(AppError::from))
-            }
-            None => Err(AppError::new(
-                "store.cannot_open",
-                "the app has no data folder",
-            )),
+            Some(dir) => std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::new("store.cannot_open", format!("cannot create {}: {e}", dir.display())))
+                .and_then(|()| Store::open(&dir.join("ovop.sqlite")).map_err(AppError::from)),
+            None => Err(AppError::new("store.cannot_open", "the app has no data folder")),
         };
         let store = Arc::new(Mutex::new(store));
         let ready = Arc::new((Mutex::new(false), Condvar::new()));

@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use ovop_core::catalog::{Catalog, CatalogEntry, Origin};
+use ovop_core::catalog::{Catalog, CatalogEntry};
 use ovop_core::criteria::{KnockoutEffect, KnockoutTrigger};
 use ovop_core::validate::{validate, Severity};
 use ovop_core::{content_hash, Rubric};
 
-use crate::spreadsheet::{read_criteria_file, read_text};
+use crate::spreadsheet::read_criteria_file;
 use crate::{CliError, CliResult};
 
 #[derive(Subcommand)]
@@ -59,34 +59,7 @@ pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
     }
 }
 
-/// Shipped sets plus the ones imported into `<data dir>/criteria/`.
-pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
-    let mut catalog = Catalog::shipped();
-    let Some(dir) = data_dir.map(|d| d.join("criteria")) else {
-        return catalog;
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    for path in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match read_text(&path) {
-            Ok(text) => {
-                catalog.add(Origin::Imported(name), &text);
-            }
-            Err(err) => catalog.reject(Origin::Imported(name), &err.code, err.message),
-        }
-    }
-    catalog
-}
+pub use ovop_store::installed::load_catalog;
 
 fn list(data_dir: Option<&Path>, json: bool) -> CliResult {
     let catalog = load_catalog(data_dir);
@@ -318,7 +291,7 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
                     format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
                 ));
             }
-            let dir = data_dir.map(|d| d.join("criteria")).ok_or_else(|| {
+            let dir = data_dir.map(ovop_store::installed::criteria_dir).ok_or_else(|| {
                 CliError::new(
                     "data.no_dir",
                     "no data folder: pass --data-dir or set OVOP_DATA_DIR",

@@ -9,6 +9,7 @@
 pub mod assessments;
 mod error;
 pub mod fold;
+pub mod installed;
 pub mod photos;
 pub mod records;
 pub mod regions;
