@@ -27,9 +27,17 @@ impl AppState {
         let catalog = ovop_store::installed::load_catalog(data_dir);
         let store = match data_dir {
             Some(dir) => std::fs::create_dir_all(dir)
-                .map_err(|e| AppError::new("store.cannot_open", format!("cannot create {}: {e}", dir.display())))
+                .map_err(|e| {
+                    AppError::new(
+                        "store.cannot_open",
+                        format!("cannot create {}: {e}", dir.display()),
+                    )
+                })
                 .and_then(|()| Store::open(&dir.join("ovop.sqlite")).map_err(AppError::from)),
-            None => Err(AppError::new("store.cannot_open", "the app has no data folder")),
+            None => Err(AppError::new(
+                "store.cannot_open",
+                "the app has no data folder",
+            )),
         };
         let store = Arc::new(Mutex::new(store));
         let ready = Arc::new((Mutex::new(false), Condvar::new()));

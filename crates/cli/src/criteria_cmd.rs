@@ -291,12 +291,14 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
                     format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
                 ));
             }
-            let dir = data_dir.map(ovop_store::installed::criteria_dir).ok_or_else(|| {
-                CliError::new(
-                    "data.no_dir",
-                    "no data folder: pass --data-dir or set OVOP_DATA_DIR",
-                )
-            })?;
+            let dir = data_dir
+                .map(ovop_store::installed::criteria_dir)
+                .ok_or_else(|| {
+                    CliError::new(
+                        "data.no_dir",
+                        "no data folder: pass --data-dir or set OVOP_DATA_DIR",
+                    )
+                })?;
             std::fs::create_dir_all(&dir).map_err(|e| {
                 CliError::new(
                     "data.unwritable",

@@ -129,6 +129,9 @@ pub enum RegionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a country's regions: `id` (Indonesia, done by `db init`) or `vn` (Vietnam's units
+    /// before July 2025, for old records).
+    Import { country: String },
     /// The regions directly under CODE (the provinces without CODE).
     Children {
         code: Option<String>,
@@ -138,8 +141,26 @@ pub enum RegionsCommand {
 }
 
 pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
-    let store = open(path)?;
+    let mut store = open(path)?;
     let (list, json) = match cmd {
+        RegionsCommand::Import { country } => {
+            let dataset = match country.to_lowercase().as_str() {
+                "id" => &ovop_store::regions::INDONESIA,
+                "vn" => &ovop_store::regions::VIETNAM,
+                other => {
+                    return Err(CliError::new(
+                        "regions.unknown_country",
+                        format!("no region data for {other:?}; use id or vn"),
+                    ))
+                }
+            };
+            println!(
+                "{}: {} regions",
+                dataset.name,
+                store.import_regions(dataset)?
+            );
+            return Ok(());
+        }
         RegionsCommand::Search { query, limit, json } => {
             (store.search_regions(&query, limit)?, json)
         }

@@ -473,23 +473,23 @@ fn check_stars(
             );
         }
         match &req.rule {
-            Requirement::CriterionAtLeast { criterion, points } => match order
-                .get(criterion.as_str())
-            {
-                None => f.error(
-                    "unknown_criterion",
-                    path,
-                    format!("criterion {criterion} does not exist"),
-                ),
-                Some((_, max)) if points > max => f.error(
-                    "condition_unreachable",
-                    path,
-                    format!(
+            Requirement::CriterionAtLeast { criterion, points } => {
+                match order.get(criterion.as_str()) {
+                    None => f.error(
+                        "unknown_criterion",
+                        path,
+                        format!("criterion {criterion} does not exist"),
+                    ),
+                    Some((_, max)) if points > max => f.error(
+                        "condition_unreachable",
+                        path,
+                        format!(
                         "criterion {criterion} gives at most {max}, the requirement asks {points}"
                     ),
-                ),
-                _ => {}
-            },
+                    ),
+                    _ => {}
+                }
+            }
             Requirement::PartAtLeast { part, .. } if !parts.contains(part.as_str()) => {
                 f.error("unknown_part", path, format!("part {part} does not exist"))
             }

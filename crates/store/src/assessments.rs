@@ -121,7 +121,11 @@ fn encode<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-fn evidence_rows(conn: &rusqlite::Connection, id: &str, revision: i64) -> Result<Vec<EvidenceDocument>> {
+fn evidence_rows(
+    conn: &rusqlite::Connection,
+    id: &str,
+    revision: i64,
+) -> Result<Vec<EvidenceDocument>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, criterion, present, number, issued_on, issuer, expires_on, note FROM evidence_document
          WHERE assessment_id = ?1 AND revision = ?2 ORDER BY criterion, kind",

