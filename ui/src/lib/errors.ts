@@ -10,6 +10,15 @@ const MESSAGES: Record<string, MessageKey> = {
   "criteria.invalid": "error.criteria.invalid",
   "criteria.version_clash": "error.criteria.version_clash",
   "criteria.unreadable": "error.criteria.unreadable",
+  "store.not_found": "error.store.not_found",
+  "store.invalid": "error.store.invalid",
+  "store.disk_full": "error.store.disk_full",
+  "store.read_only": "error.store.read_only",
+  "store.corrupt": "error.store.corrupt",
+  "store.newer_schema": "error.store.newer_schema",
+  "photo.unreadable": "error.photo.unreadable",
+  "photo.unsupported": "error.photo.unsupported",
+  "photo.too_large": "error.photo.too_large",
 };
 
 export function errorMessageKey(code: string): MessageKey | undefined {

@@ -10,6 +10,8 @@ import CriteriaScreen from "./CriteriaScreen.svelte";
 const api = vi.hoisted(() => ({
   listCriteria: vi.fn(),
   getCriteria: vi.fn(),
+  homeCounts: vi.fn(async () => ({ drafts: 0, finals: 0, waiting: 0 })),
+  appVersion: vi.fn(async () => "0.1.0"),
   inTauri: vi.fn(() => true),
 }));
 vi.mock("$lib/api", () => api);
@@ -90,6 +92,7 @@ describe("language switch", () => {
 
   it("changes the interface language, keeps the choice, and reorders the programmes", async () => {
     render(App);
+    await userEvent.click(screen.getByTestId("nav-criteria"));
     await screen.findByTestId("sheet-title");
     expect(screen.getByRole("heading", { name: "Set kriteria" })).toBeInTheDocument();
 

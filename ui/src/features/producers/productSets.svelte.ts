@@ -1,0 +1,49 @@
+// Product sets (product groups) a product can belong to, taken from the installed criteria
+// sets: choosing one ties the product to the sheets that assess it. Loaded once, when a form
+// first asks.
+import { listCriteria } from "$lib/api";
+import type { ProductSet, SetSummary } from "$lib/bindings";
+
+export type ProductSetOption = ProductSet & { language: string };
+
+const state = $state<{ sets: SetSummary[] | null; failed: boolean }>({ sets: null, failed: false });
+let loading = false;
+
+function load(): void {
+  if (loading || state.sets !== null) return;
+  loading = true;
+  queueMicrotask(() => {
+    listCriteria()
+      .then((list) => (state.sets = list.sets))
+      .catch(() => {
+        state.failed = true;
+        state.sets = [];
+      })
+      .finally(() => (loading = false));
+  });
+}
+
+/** The product sets of a programme's installed sheets, each code once; `undefined` while loading. */
+export function productSetOptions(programme: string): ProductSetOption[] | undefined {
+  load();
+  if (state.sets === null) return undefined;
+  const seen = new Map<string, ProductSetOption>();
+  for (const set of state.sets) {
+    if (set.programme !== programme) continue;
+    for (const ps of set.product_sets) if (!seen.has(ps.code)) seen.set(ps.code, { ...ps, language: set.language });
+  }
+  return [...seen.values()];
+}
+
+/** The product set with this code in the programme's sheets, if one is installed. */
+export function findProductSet(programme: string | null, code: string | null): ProductSetOption | undefined {
+  if (!programme || !code) return undefined;
+  return productSetOptions(programme)?.find((ps) => ps.code === code);
+}
+
+/** For tests: forget what was loaded. */
+export function resetProductSets(): void {
+  state.sets = null;
+  state.failed = false;
+  loading = false;
+}

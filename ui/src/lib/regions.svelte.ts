@@ -1,0 +1,65 @@
+// Regions as the officer reads them: the level in words, the full path, and a small cache of
+// regions looked up by code (a producer row names its village by code only).
+import { getRegion } from "$lib/api";
+import type { Region } from "$lib/bindings";
+import type { MessageKey } from "$lib/i18n/index.svelte";
+import { SvelteMap } from "svelte/reactivity";
+
+// Indonesia has four levels; Vietnam's units (before the 2025 reform) have three, named
+// differently. Any level the UI does not know reads as the generic "region".
+const LEVEL: Record<string, MessageKey> = {
+  province: "region.level.province",
+  regency: "region.level.regency",
+  district: "region.level.district",
+  village: "region.level.village",
+};
+const LEVEL_VN: Record<string, MessageKey> = {
+  province: "region.level_vn.province",
+  district: "region.level_vn.district",
+  commune: "region.level_vn.commune",
+};
+
+export function levelKey(region: { level: string; country: string }): MessageKey {
+  return (region.country === "VN" ? LEVEL_VN[region.level] : undefined) ?? LEVEL[region.level] ?? "region.level.other";
+}
+
+/** The lowest level: where producers live (a desa/kelurahan, a xã/phường). */
+export function isVillage(region: { level: string }): boolean {
+  return region.level === "village" || region.level === "commune";
+}
+
+/** Ancestors and the region itself: "Kalimantan Selatan › Kabupaten Tapin › Binuang › Tungkap". */
+export function fullPath(region: Region): string {
+  return region.path ? `${region.path} › ${region.name}` : region.name;
+}
+
+// ---- Lookups by code -------------------------------------------------------------------------
+
+const cache = new SvelteMap<string, Region | null>();
+const pending = new Set<string>();
+
+/** Remembers regions the UI already has, so rows can name them without asking again. */
+export function rememberRegions(regions: Region[]): void {
+  for (const region of regions) if (!cache.has(region.code)) cache.set(region.code, region);
+}
+
+/**
+ * The region for `code`: `undefined` while it is being looked up (the lookup starts on the
+ * first read), `null` when it does not exist. Reactive: reading it in a template updates the
+ * template when the answer comes.
+ */
+export function regionByCode(code: string | null | undefined): Region | null | undefined {
+  if (!code) return null;
+  const known = cache.get(code);
+  if (known !== undefined || cache.has(code)) return known;
+  if (!pending.has(code)) {
+    pending.add(code);
+    queueMicrotask(() => {
+      getRegion(code)
+        .then((region) => cache.set(code, region))
+        .catch(() => cache.set(code, null))
+        .finally(() => pending.delete(code));
+    });
+  }
+  return undefined;
+}
