@@ -14,7 +14,9 @@ function load(): void {
   loading = true;
   queueMicrotask(() => {
     listCriteria()
-      .then((list) => (state.sets = list.sets))
+      .then((list) => {
+        state.sets = list.sets;
+      })
       .catch(() => {
         state.failed = true;
         state.sets = [];
