@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-const DRIVER_PORT: u16 = 4444;
+/// Each test runs its own tauri-driver on its own pair of ports (the driver's and, one above,
+/// WebKitWebDriver's), so the tests can run side by side.
+const CRITERIA_PORT: u16 = 4444;
+const VISIT_PORT: u16 = 4454;
 
 /// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it (SIGKILL would
 /// orphan WebKitWebDriver, which keeps its port and hangs the next run).
@@ -59,16 +62,26 @@ fn artifacts() -> PathBuf {
 
 /// Starts the driver and, through it, the app. Also returns the instant the app was launched
 /// (the session request), to measure how long the window takes to become usable.
-async fn start(data_home: &Path) -> (Driver, Client, Instant) {
+async fn start(data_home: &Path, port: u16) -> (Driver, Client, Instant) {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run the end-to-end tests under xvfb-run (the README's test command does)"
     );
+    // A driver just stopped (the app restarted in the same test) frees its ports in a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while (port_open(port) || port_open(port + 1)) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
-        !port_open(DRIVER_PORT),
-        "port {DRIVER_PORT} is taken: a tauri-driver from an earlier run is still alive"
+        !port_open(port) && !port_open(port + 1),
+        "port {port} or {} is taken: a tauri-driver from an earlier run is still alive",
+        port + 1
     );
     let child = Command::new(tauri_driver())
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg((port + 1).to_string())
         .env("XDG_DATA_HOME", data_home)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -76,10 +89,10 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
         .expect("start tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)");
     let driver = Driver(child);
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !port_open(DRIVER_PORT) {
+    while !port_open(port) {
         assert!(
             Instant::now() < deadline,
-            "tauri-driver did not listen on {DRIVER_PORT} within 20 s"
+            "tauri-driver did not listen on {port} within 20 s"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -96,7 +109,7 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
     // keep a broken environment from hanging CI.
     let client = tokio::time::timeout(
         Duration::from_secs(60),
-        builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+        builder.connect(&format!("http://127.0.0.1:{port}")),
     )
     .await
     .expect("WebDriver session timed out")
@@ -105,13 +118,26 @@ async fn start(data_home: &Path) -> (Driver, Client, Instant) {
 }
 
 async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
-    tokio::time::timeout(
+    match tokio::time::timeout(
         Duration::from_secs(30),
         client.wait().for_element(Locator::Css(css)),
     )
     .await
-    .unwrap_or_else(|_| panic!("{css} did not appear within 30 s"))
-    .unwrap_or_else(|e| panic!("{css}: {e}"))
+    {
+        Ok(Ok(element)) => element,
+        outcome => {
+            // What the window showed instead, for the person reading the failure.
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts().join("failure.png"), png);
+            }
+            match outcome {
+                Ok(Err(e)) => panic!("{css}: {e} (see target/e2e-artifacts/failure.png)"),
+                _ => panic!(
+                    "{css} did not appear within 30 s (see target/e2e-artifacts/failure.png)"
+                ),
+            }
+        }
+    }
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
@@ -155,7 +181,19 @@ fn install_imported_set(data_home: &Path) {
 async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_sheets() {
     let data_home = tempfile::tempdir().expect("temp data folder");
     install_imported_set(data_home.path());
-    let (_driver, client, launched) = start(data_home.path()).await;
+    let (_driver, client, launched) = start(data_home.path(), CRITERIA_PORT).await;
+
+    // The app opens on the home screen, the criteria are one click away.
+    wait_for_css(&client, "[data-testid=home-drafts]").await;
+    eprintln!(
+        "home screen on display {} ms after launch",
+        launched.elapsed().as_millis()
+    );
+    wait_for_css(&client, "[data-testid=nav-criteria]")
+        .await
+        .click()
+        .await
+        .expect("open the criteria");
 
     // The list: 25 OCOP sheets, the OVOP template and the imported set; the broken file is not
     // listed and did not stop the app.
@@ -294,5 +332,168 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
     );
     save_screenshot(&client, "criteria-ocop-vi.png").await;
 
+    client.close().await.expect("close the session");
+}
+
+/// Types into a field the way a person does (the field is cleared first).
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = wait_for_css(client, css).await;
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_for_css(client, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Waits until the element's text contains `needle`, and returns the text.
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = text_of(client, css).await;
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} did not come to contain {needle:?} within 30 s; it reads {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+const VILLAGE: &str = "63.05.04.2007";
+const VILLAGE_NAME: &str = "jingah babaris";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_restart() {
+    let data_home = tempfile::tempdir().expect("temp data folder");
+    let files = tempfile::tempdir().expect("temp files");
+    // A real picture (one of the README's screenshots) and a text file named like a photo.
+    let picture = files.path().join("keripik.png");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/criteria-ocop-id.png"),
+        &picture,
+    )
+    .expect("copy picture");
+    let fake = files.path().join("catatan.jpg");
+    std::fs::write(&fake, "bukan foto, hanya catatan").expect("write fake photo");
+
+    {
+        let (_driver, client, launched) = start(data_home.path(), VISIT_PORT).await;
+
+        // Home: nothing assessed yet, and where the region data comes from.
+        // (A tile shows "–" until the store answers.)
+        assert_eq!(
+            wait_for_text(&client, "[data-testid=home-drafts]", "0").await,
+            "0"
+        );
+        assert_eq!(
+            wait_for_text(&client, "[data-testid=home-waiting]", "0").await,
+            "0"
+        );
+        let about = text_of(&client, "[data-testid=about]").await;
+        assert!(about.contains("ODbL"), "the region data's licence: {about}");
+        eprintln!(
+            "home screen with its counts {} ms after launch",
+            launched.elapsed().as_millis()
+        );
+        save_screenshot(&client, "home-id.png").await;
+
+        // The village, found by name without its prefix (the regions are imported in the
+        // background on a first start: the search waits for them).
+        click(&client, "[data-testid=nav-regions]").await;
+        type_into(&client, "[data-testid=region-search]", VILLAGE_NAME).await;
+        click(
+            &client,
+            &format!("[data-testid=region-result][data-code='{VILLAGE}']"),
+        )
+        .await;
+        save_screenshot(&client, "regions-id.png").await;
+
+        // A new producer there, in a few fields.
+        click(&client, "[data-testid=producer-new]").await;
+        wait_for_css(&client, "[data-testid=producer-form]").await;
+        type_into(
+            &client,
+            "[data-testid=producer-name]",
+            "KWT Melati Sejahtera",
+        )
+        .await;
+        click(&client, "[data-testid=producer-save]").await;
+        wait_for_text(
+            &client,
+            "[data-testid=producer-title]",
+            "KWT Melati Sejahtera",
+        )
+        .await;
+
+        // Its product, then two files: the picture is kept, the text file is refused in words.
+        click(&client, "[data-testid=product-new]").await;
+        type_into(
+            &client,
+            "[data-testid=product-name]",
+            "Keripik Pisang Kepok",
+        )
+        .await;
+        click(&client, "[data-testid=product-save]").await;
+        wait_for_text(&client, "[data-testid=product-row]", "Keripik Pisang Kepok").await;
+        let input = wait_for_css(
+            &client,
+            "[data-testid=product-row] [data-testid=photo-input]",
+        )
+        .await;
+        input
+            .send_keys(picture.to_str().expect("utf-8 path"))
+            .await
+            .expect("choose the picture");
+        wait_for_css(
+            &client,
+            "[data-testid=product-row] [data-testid=photo-thumb]",
+        )
+        .await;
+        let input = wait_for_css(
+            &client,
+            "[data-testid=product-row] [data-testid=photo-input]",
+        )
+        .await;
+        input
+            .send_keys(fake.to_str().expect("utf-8 path"))
+            .await
+            .expect("choose the fake photo");
+        let refusal = text_of(&client, "[data-testid=photo-error]").await;
+        assert!(
+            refusal.contains("catatan.jpg") && !refusal.contains("photo.unreadable"),
+            "the refusal names the file and says why in words: {refusal}"
+        );
+        save_screenshot(&client, "producer-id.png").await;
+        client.close().await.expect("close the session");
+    }
+
+    // Closed and opened again: the producer, the product and its photo are all there, and the
+    // product is found by a search.
+    let (_driver, client, _) = start(data_home.path(), VISIT_PORT).await;
+    click(&client, "[data-testid=nav-producers]").await;
+    type_into(&client, "[data-testid=product-search]", "keripik kepok").await;
+    click(&client, "[data-testid=product-hit]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=producer-title]",
+        "KWT Melati Sejahtera",
+    )
+    .await;
+    let thumbs = client
+        .find_all(Locator::Css("[data-testid=photo-thumb]"))
+        .await
+        .expect("thumbnails");
+    assert_eq!(
+        thumbs.len(),
+        1,
+        "one photo kept, the refused file not stored"
+    );
     client.close().await.expect("close the session");
 }

@@ -197,3 +197,113 @@ fn rusqlite_set_version(path: &std::path::Path, version: i64) {
     conn.pragma_update(None, "user_version", version)
         .expect("set");
 }
+
+/// One call with a body of any kind and the given headers, as the webview sends it.
+fn request(cmd: &str, body: InvokeBody, headers: &[(&'static str, &str)]) -> InvokeRequest {
+    let mut map = tauri::http::HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(*name, value.parse().expect("header value"));
+    }
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body,
+        headers: map,
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+#[test]
+fn a_photo_arrives_as_raw_bytes_or_as_the_json_numbers_of_webkitgtk_and_a_bad_file_is_refused() {
+    let data = tempfile::tempdir().expect("temp");
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots/criteria-ocop-id.png"),
+    )
+    .expect("a real picture");
+    let app = ovop_field::configure(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("mock app");
+    app.manage(AppState::load(Some(data.path())));
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    let call = |req: InvokeRequest| {
+        get_ipc_response(&webview, req).map(|b| b.deserialize::<Value>().expect("json body"))
+    };
+    let producer = call(request(
+        "producer_save",
+        InvokeBody::Json(json!({"producer": {"id": "", "name": "UMKM Dodol Kandangan"}})),
+        &[],
+    ))
+    .expect("producer");
+    let product = call(request(
+        "product_save",
+        InvokeBody::Json(json!({"product": {"id": "", "producer_id": producer, "name": "Dodol"}})),
+        &[],
+    ))
+    .expect("product");
+    let product = product.as_str().expect("id");
+    let headers = |name: &'static str| {
+        [
+            ("owner-kind", "product"),
+            ("owner-id", product),
+            ("file-name", name),
+        ]
+    };
+
+    // WebKitGTK's IPC: the bytes as a JSON array; the name percent-encoded by the UI.
+    let as_json = call(request(
+        "photo_add",
+        InvokeBody::Json(json!(png)),
+        &headers("foto%20dodol%20%C3%A1.png"),
+    ))
+    .expect("the picture from JSON numbers");
+    assert_eq!(as_json["name"], "foto dodol á.png");
+    assert_eq!(as_json["mime"], "image/png");
+    assert!(as_json["thumbnail"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("data:image/jpeg;base64,")));
+
+    // The same picture as a raw body is the same photo, not a second one.
+    let as_raw = call(request(
+        "photo_add",
+        InvokeBody::Raw(png.clone()),
+        &headers("again.png"),
+    ))
+    .expect("the picture from raw bytes");
+    assert_eq!(as_raw["sha256"], as_json["sha256"]);
+
+    // Not a picture, not bytes, and a picture cut short: each refused by code.
+    let text = call(request(
+        "photo_add",
+        InvokeBody::Raw(b"catatan kunjungan".to_vec()),
+        &headers("catatan.jpg"),
+    ))
+    .expect_err("text");
+    assert_eq!(text["code"], "photo.unsupported");
+    let not_bytes = call(request(
+        "photo_add",
+        InvokeBody::Json(json!({"path": "/etc/passwd"})),
+        &headers("x.png"),
+    ))
+    .expect_err("not bytes");
+    assert_eq!(not_bytes["code"], "photo.unreadable");
+    let cut = call(request(
+        "photo_add",
+        InvokeBody::Raw(png[..png.len() / 2].to_vec()),
+        &headers("cut.png"),
+    ))
+    .expect_err("cut short");
+    assert_eq!(cut["code"], "photo.unreadable");
+
+    let photos = call(request(
+        "photos_list",
+        InvokeBody::Json(json!({"ownerKind": "product", "ownerId": product})),
+        &[],
+    ))
+    .expect("list");
+    assert_eq!(photos.as_array().map(Vec::len), Some(1), "{photos}");
+}

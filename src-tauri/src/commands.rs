@@ -96,98 +96,123 @@ use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
 use ovop_store::regions::Region;
 
+// Each runs on a blocking thread through `AppState::with_store`, never on the main thread.
+
 #[tauri::command]
-pub fn home_counts(state: State<'_, AppState>) -> Result<HomeCounts, AppError> {
-    Ok(state.store()?.counts()?)
+pub async fn home_counts(state: State<'_, AppState>) -> Result<HomeCounts, AppError> {
+    state.with_store(|store| Ok(store.counts()?)).await
 }
 
 #[tauri::command]
-pub fn regions_search(
+pub async fn regions_search(
     state: State<'_, AppState>,
     query: String,
     limit: u32,
 ) -> Result<Vec<Region>, AppError> {
-    Ok(state
-        .store()?
-        .search_regions(&query, limit.min(200) as usize)?)
+    state
+        .with_store(move |store| Ok(store.search_regions(&query, limit.min(200) as usize)?))
+        .await
 }
 
 #[tauri::command]
-pub fn regions_children(
+pub async fn regions_children(
     state: State<'_, AppState>,
     code: Option<String>,
 ) -> Result<Vec<Region>, AppError> {
-    Ok(state.store()?.region_children(code.as_deref())?)
+    state
+        .with_store(move |store| Ok(store.region_children(code.as_deref())?))
+        .await
 }
 
 #[tauri::command]
-pub fn region_get(state: State<'_, AppState>, code: String) -> Result<Region, AppError> {
-    Ok(state.store()?.region(&code)?)
+pub async fn region_get(state: State<'_, AppState>, code: String) -> Result<Region, AppError> {
+    state
+        .with_store(move |store| Ok(store.region(&code)?))
+        .await
 }
 
 #[tauri::command]
-pub fn producers_list(
+pub async fn producers_list(
     state: State<'_, AppState>,
     region: Option<String>,
 ) -> Result<Vec<Producer>, AppError> {
-    Ok(state.store()?.producers_in(region.as_deref(), 500)?)
+    state
+        .with_store(move |store| Ok(store.producers_in(region.as_deref(), 500)?))
+        .await
 }
 
 #[tauri::command]
-pub fn producer_get(state: State<'_, AppState>, id: String) -> Result<Producer, AppError> {
-    Ok(state.store()?.producer(&id)?)
+pub async fn producer_get(state: State<'_, AppState>, id: String) -> Result<Producer, AppError> {
+    state
+        .with_store(move |store| Ok(store.producer(&id)?))
+        .await
 }
 
 #[tauri::command]
-pub fn producer_save(state: State<'_, AppState>, producer: Producer) -> Result<String, AppError> {
-    Ok(state.store()?.save_producer(&producer, &now_utc())?)
+pub async fn producer_save(
+    state: State<'_, AppState>,
+    producer: Producer,
+) -> Result<String, AppError> {
+    state
+        .with_store(move |store| Ok(store.save_producer(&producer, &now_utc())?))
+        .await
 }
 
 #[tauri::command]
-pub fn products_list(
+pub async fn products_list(
     state: State<'_, AppState>,
     producer_id: String,
 ) -> Result<Vec<Product>, AppError> {
-    Ok(state.store()?.products_of(&producer_id)?)
+    state
+        .with_store(move |store| Ok(store.products_of(&producer_id)?))
+        .await
 }
 
 #[tauri::command]
-pub fn product_save(state: State<'_, AppState>, product: Product) -> Result<String, AppError> {
-    Ok(state.store()?.save_product(&product, &now_utc())?)
+pub async fn product_save(
+    state: State<'_, AppState>,
+    product: Product,
+) -> Result<String, AppError> {
+    state
+        .with_store(move |store| Ok(store.save_product(&product, &now_utc())?))
+        .await
 }
 
 #[tauri::command]
-pub fn products_search(
+pub async fn products_search(
     state: State<'_, AppState>,
     query: String,
     region: Option<String>,
 ) -> Result<Vec<ProductHit>, AppError> {
-    Ok(state
-        .store()?
-        .search_products(&query, region.as_deref(), 50)?)
+    state
+        .with_store(move |store| Ok(store.search_products(&query, region.as_deref(), 50)?))
+        .await
 }
 
 #[tauri::command]
-pub fn photos_list(
+pub async fn photos_list(
     state: State<'_, AppState>,
     owner_kind: String,
     owner_id: String,
 ) -> Result<Vec<Photo>, AppError> {
-    Ok(state.store()?.photos(&owner_kind, &owner_id)?)
+    state
+        .with_store(move |store| Ok(store.photos(&owner_kind, &owner_id)?))
+        .await
 }
 
 /// The photo's bytes come as the raw request body (no JSON detour for megabytes); the owner
 /// and the file name as headers.
 #[tauri::command]
-pub fn photo_add(
+pub async fn photo_add(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Photo, AppError> {
-    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::new(
-            "photo.unreadable",
-            "the photo did not arrive as a file",
-        ));
+    // Raw where the webview's IPC carries bytes; on Linux (WebKitGTK) the IPC goes through
+    // postMessage and the bytes arrive as a JSON array of numbers.
+    let bytes = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
+        tauri::ipc::InvokeBody::Json(value) => serde_json::from_value::<Vec<u8>>(value.clone())
+            .map_err(|_| AppError::new("photo.unreadable", "the photo did not arrive as a file"))?,
     };
     let header = |name: &str| {
         request
@@ -201,12 +226,10 @@ pub fn photo_add(
     let name = percent_encoding::percent_decode_str(&header("file-name"))
         .decode_utf8_lossy()
         .into_owned();
-    Ok(state.store()?.add_photo(
-        &header("owner-kind"),
-        &header("owner-id"),
-        "",
-        &name,
-        bytes,
-        &now_utc(),
-    )?)
+    let (kind, owner) = (header("owner-kind"), header("owner-id"));
+    state
+        .with_store(move |store| {
+            Ok(store.add_photo(&kind, &owner, "", &name, &bytes, &now_utc())?)
+        })
+        .await
 }

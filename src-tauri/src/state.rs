@@ -63,32 +63,53 @@ impl AppState {
         }
     }
 
-    /// The store, once the first-run import is over.
-    pub fn store(&self) -> Result<StoreGuard<'_>, AppError> {
-        let unavailable = || {
-            AppError::new(
-                "store.unavailable",
-                "the store stopped after an error; restart the app",
-            )
-        };
-        let (flag, condvar) = &*self.ready;
-        let done = flag.lock().map_err(|_| unavailable())?;
-        let (done, _) = condvar
-            .wait_timeout_while(done, Duration::from_secs(120), |done| !*done)
-            .map_err(|_| unavailable())?;
-        if !*done {
-            return Err(AppError::new(
-                "store.starting",
-                "the region data is still being prepared; try again in a moment",
-            ));
-        }
-        drop(done);
-        let guard = self.store.lock().map_err(|_| unavailable())?;
-        if let Err(err) = guard.as_ref() {
-            return Err(err.clone());
-        }
-        Ok(StoreGuard(guard))
+    /// Runs `work` on the store, on a blocking thread and not on the main thread (which draws
+    /// the window): a first start's region import or a slow disk never freezes the window.
+    /// Waits for the first-run import.
+    pub async fn with_store<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, AppError> + Send + 'static,
+    {
+        let (store, ready) = (Arc::clone(&self.store), Arc::clone(&self.ready));
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = lock_store(&store, &ready)?;
+            work(&mut guard)
+        })
+        .await
+        .map_err(|_| unavailable())?
     }
+}
+
+fn unavailable() -> AppError {
+    AppError::new(
+        "store.unavailable",
+        "the store stopped after an error; restart the app",
+    )
+}
+
+/// The store, once the first-run import is over.
+fn lock_store<'a>(
+    store: &'a Mutex<Result<Store, AppError>>,
+    ready: &(Mutex<bool>, Condvar),
+) -> Result<StoreGuard<'a>, AppError> {
+    let (flag, condvar) = ready;
+    let done = flag.lock().map_err(|_| unavailable())?;
+    let (done, _) = condvar
+        .wait_timeout_while(done, Duration::from_secs(120), |done| !*done)
+        .map_err(|_| unavailable())?;
+    if !*done {
+        return Err(AppError::new(
+            "store.starting",
+            "the region data is still being prepared; try again in a moment",
+        ));
+    }
+    drop(done);
+    let guard = store.lock().map_err(|_| unavailable())?;
+    if let Err(err) = guard.as_ref() {
+        return Err(err.clone());
+    }
+    Ok(StoreGuard(guard))
 }
 
 pub struct StoreGuard<'a>(MutexGuard<'a, Result<Store, AppError>>);
@@ -96,7 +117,7 @@ pub struct StoreGuard<'a>(MutexGuard<'a, Result<Store, AppError>>);
 impl std::ops::Deref for StoreGuard<'_> {
     type Target = Store;
     fn deref(&self) -> &Store {
-        // `store()` hands out a guard only for an opened store.
+        // `lock_store` hands out a guard only for an opened store.
         match self.0.as_ref() {
             Ok(store) => store,
             Err(_) => unreachable!("StoreGuard holds an open store"),
