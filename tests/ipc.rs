@@ -307,3 +307,203 @@ fn a_photo_arrives_as_raw_bytes_or_as_the_json_numbers_of_webkitgtk_and_a_bad_fi
     .expect("list");
     assert_eq!(photos.as_array().map(Vec::len), Some(1), "{photos}");
 }
+
+/// Calls on one app instance, in order (the store keeps what each call saved).
+struct App {
+    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+    _app: tauri::App<tauri::test::MockRuntime>,
+}
+
+impl App {
+    fn new(data_dir: &std::path::Path) -> App {
+        let app = ovop_field::configure(mock_builder())
+            .build(mock_context(noop_assets()))
+            .expect("mock app");
+        app.manage(AppState::load(Some(data_dir)));
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window");
+        App { webview, _app: app }
+    }
+
+    fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        get_ipc_response(&self.webview, request(cmd, InvokeBody::Json(body), &[]))
+            .map(|b| b.deserialize::<Value>().expect("json body"))
+    }
+}
+
+#[test]
+fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_new_revision() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let producer = app
+        .call(
+            "producer_save",
+            json!({"producer": {"id": "", "name": "KWT Melati", "village_code": "63.05.04.2007"}}),
+        )
+        .expect("producer");
+    let product = app
+        .call(
+            "product_save",
+            json!({"product": {"id": "", "producer_id": producer, "name": "Keripik pisang", "programme": "ovop"}}),
+        )
+        .expect("product");
+    let visit = json!({"assessed_on": "2026-11-23", "region_code": "63.05.04.2007",
+        "assessors": [{"name": "Rina Wulandari", "title": "Penyuluh", "unit": "Disperindag Tapin"}]});
+    let view = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": visit}),
+        )
+        .expect("started");
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    assert_eq!(view["assessment"]["status"], "draft");
+    assert_eq!(view["producer"]["name"], "KWT Melati");
+    assert_eq!(view["result"]["total"], 0);
+    assert_eq!(view["result"]["complete"], false);
+
+    // Every criterion at its top level, a note, the gates met: the result follows each change.
+    let codes: Vec<String> = view["result"]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .map(|c| c["code"].as_str().expect("code").to_string())
+        .collect();
+    assert_eq!(codes.len(), 22);
+    let mut last = Value::Null;
+    for code in &codes {
+        last = app
+            .call(
+                "assessment_change",
+                json!({"id": id, "change": {"kind": "answer", "code": code, "answer": 3}}),
+            )
+            .expect("answer");
+    }
+    assert_eq!(last["total"], 66);
+    for gate in ["G1", "G2", "G3"] {
+        last = app
+            .call(
+                "assessment_change",
+                json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
+            )
+            .expect("gate");
+    }
+    assert_eq!(last["complete"], true);
+    app.call(
+        "assessment_change",
+        json!({"id": id, "change": {"kind": "note", "code": "1.1", "text": "Bahan dari kebun sendiri"}}),
+    )
+    .expect("note");
+
+    // Refusals: a level the criterion does not have, an unknown criterion, an unknown kind of
+    // change. None of them is stored.
+    let err = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "answer", "code": "1.1", "answer": 9}}),
+        )
+        .expect_err("no such level");
+    assert_eq!(err["code"], "store.invalid");
+    let err = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "note", "code": "99.9", "text": "x"}}),
+        )
+        .expect_err("unknown criterion");
+    assert_eq!(err["code"], "store.invalid");
+    assert!(app
+        .call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "erase_everything"}}),
+        )
+        .is_err());
+    let view = app.call("assessment_get", json!({"id": id})).expect("get");
+    assert_eq!(view["assessment"]["answers"]["answers"]["1.1"], 3);
+    assert_eq!(
+        view["assessment"]["answers"]["notes"]["1.1"],
+        "Bahan dari kebun sendiri"
+    );
+
+    // The home screen lists the draft; then it is finalised, locked and queued once.
+    let drafts = app
+        .call(
+            "assessments_list",
+            json!({"status": "draft", "productId": null}),
+        )
+        .expect("drafts");
+    assert_eq!(drafts[0]["id"], id.as_str());
+    assert_eq!(drafts[0]["answered"], 22);
+    let done = app
+        .call("assessment_finalize", json!({"id": id}))
+        .expect("final");
+    assert_eq!(done["assessment"]["status"], "final");
+    assert_eq!(done["result"]["total"], 66);
+    let again = app
+        .call("assessment_finalize", json!({"id": id}))
+        .expect_err("already final");
+    assert_eq!(again["code"], "store.locked");
+    let locked = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "answer", "code": "1.1", "answer": 1}}),
+        )
+        .expect_err("locked");
+    assert_eq!(locked["code"], "store.locked");
+    assert_eq!(
+        app.call("home_counts", json!({})).expect("counts"),
+        json!({"drafts": 0, "finals": 1, "waiting": 1})
+    );
+
+    // A correction needs a reason, and is a second revision naming the first.
+    let err = app
+        .call("assessment_correct", json!({"id": id, "reason": "  "}))
+        .expect_err("no reason");
+    assert_eq!(err["code"], "store.invalid");
+    let corrected = app
+        .call(
+            "assessment_correct",
+            json!({"id": id, "reason": "Salah pilih level 1.1"}),
+        )
+        .expect("corrected");
+    assert_eq!(corrected["assessment"]["revision"], 2);
+    assert_eq!(corrected["assessment"]["supersedes"], 1);
+    assert_eq!(corrected["assessment"]["status"], "draft");
+    assert_eq!(corrected["revisions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(corrected["revisions"][0]["total"], 66);
+    let history = app
+        .call(
+            "assessments_list",
+            json!({"status": null, "productId": product}),
+        )
+        .expect("history");
+    assert_eq!(history.as_array().map(Vec::len), Some(1));
+    assert_eq!(history[0]["revision"], 2);
+}
+
+#[test]
+fn an_assessment_of_an_unknown_set_or_product_is_refused_and_nothing_is_started() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let err = app
+        .call(
+            "assessment_start",
+            json!({"productId": "nope", "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
+        )
+        .expect_err("unknown product");
+    assert_eq!(err["code"], "store.not_found");
+    let err = app
+        .call(
+            "assessment_start",
+            json!({"productId": "nope", "criteriaId": "ovop-id-template", "version": "1999", "visit": {}}),
+        )
+        .expect_err("unknown version");
+    assert_eq!(err["code"], "criteria.not_found");
+    assert_eq!(
+        app.call(
+            "assessments_list",
+            json!({"status": null, "productId": null})
+        )
+        .expect("list"),
+        json!([])
+    );
+}

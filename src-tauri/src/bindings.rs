@@ -10,11 +10,14 @@ use ovop_core::validate::{Finding, Severity};
 use ovop_core::{Answer, Answers};
 use ts_rs::TS;
 
-use ovop_store::assessments::HomeCounts;
+use ovop_store::assessments::{
+    Assessment, Assessor, DraftChange, EvidenceDocument, HomeCounts, Visit,
+};
 use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
 use ovop_store::regions::Region;
 
+use crate::assess::{AssessmentSummary, AssessmentView, RevisionSummary};
 use crate::commands::{CriteriaList, CriteriaSetView};
 use crate::error::{AppError, ErrorDetail};
 
@@ -85,11 +88,19 @@ pub fn render() -> String {
         ProductHit,
         Photo,
         HomeCounts,
+        Assessor,
+        Visit,
+        Assessment,
+        EvidenceDocument,
+        DraftChange,
         // commands
         AppError,
         ErrorDetail,
         CriteriaList,
         CriteriaSetView,
+        AssessmentView,
+        AssessmentSummary,
+        RevisionSummary,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

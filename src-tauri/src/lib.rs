@@ -1,6 +1,7 @@
 //! The OVOP Field desktop shell: window, state and one-line commands over the crates.
 //! Nothing else lives here: criteria, scoring and validation are `ovop-core`'s.
 
+pub mod assess;
 #[cfg(test)]
 mod bindings;
 pub mod commands;
@@ -28,6 +29,14 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::products_search,
         commands::photos_list,
         commands::photo_add,
+        assess::assessment_start,
+        assess::assessment_get,
+        assess::assessment_change,
+        assess::assessment_evidence,
+        assess::assessment_visit,
+        assess::assessment_finalize,
+        assess::assessment_correct,
+        assess::assessments_list,
     ])
 }
 

@@ -125,7 +125,12 @@ impl Rubric {
                 ));
             }
         }
-        for code in answers.answers.keys().chain(answers.knockouts.iter()) {
+        for code in answers
+            .answers
+            .keys()
+            .chain(answers.knockouts.iter())
+            .chain(answers.notes.keys())
+        {
             if !self.index.contains_key(code) {
                 errors.push(AnswerError::new(
                     "answers.unknown_criterion",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{new_id, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Assessor {
     pub name: String,
@@ -18,6 +19,7 @@ pub struct Assessor {
 
 /// Where, when and by whom: set when the assessment is started, editable while a draft.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Visit {
     pub assessed_on: Option<String>,
@@ -28,9 +30,12 @@ pub struct Visit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Assessment {
     pub id: String,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub revision: i64,
+    #[cfg_attr(feature = "bindings", ts(type = "number | null"))]
     pub supersedes: Option<i64>,
     pub reason: Option<String>,
     pub product_id: String,
@@ -79,6 +84,61 @@ pub struct OutboxEntry {
     pub revision: i64,
     pub state: String,
     pub created_at: String,
+}
+
+/// One change the officer makes on a draft sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DraftChange {
+    /// A level (or "na"); `null` clears the answer.
+    Answer {
+        code: String,
+        answer: Option<Answer>,
+    },
+    /// The note on a criterion; blank text removes it.
+    Note { code: String, text: String },
+    /// Whether the knock-out condition of a criterion was observed.
+    Knockout { code: String, observed: bool },
+    /// Whether a gate's condition is met; `null` clears it.
+    Gate { code: String, met: Option<bool> },
+}
+
+impl DraftChange {
+    fn apply(&self, answers: &mut Answers) {
+        match self {
+            DraftChange::Answer { code, answer } => match answer {
+                Some(a) => {
+                    answers.answers.insert(code.clone(), *a);
+                }
+                None => {
+                    answers.answers.remove(code);
+                }
+            },
+            DraftChange::Note { code, text } => {
+                if text.trim().is_empty() {
+                    answers.notes.remove(code);
+                } else {
+                    answers.notes.insert(code.clone(), text.clone());
+                }
+            }
+            DraftChange::Knockout { code, observed } => {
+                answers.knockouts.retain(|c| c != code);
+                if *observed {
+                    answers.knockouts.push(code.clone());
+                    answers.knockouts.sort();
+                }
+            }
+            DraftChange::Gate { code, met } => match met {
+                Some(m) => {
+                    answers.gates.insert(code.clone(), *m);
+                }
+                None => {
+                    answers.gates.remove(code);
+                }
+            },
+        }
+    }
 }
 
 const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
@@ -267,16 +327,24 @@ impl Store {
         answer: Option<Answer>,
         now: &str,
     ) -> Result<ScoreResult> {
+        let change = DraftChange::Answer {
+            code: code.to_string(),
+            answer,
+        };
+        self.change(id, &change, now)
+    }
+
+    /// Applies one change of the officer to a draft (a level, a note, an observed knock-out, a
+    /// gate) and autosaves it, after the engine has checked the whole sheet with it: a change
+    /// the engine refuses is not stored. Returns the sheet's new result.
+    pub fn change(&mut self, id: &str, change: &DraftChange, now: &str) -> Result<ScoreResult> {
         let current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
         let rubric = self.rubric_of(&current)?;
         let mut answers = current.answers;
-        match answer {
-            Some(a) => answers.answers.insert(code.to_string(), a),
-            None => answers.answers.remove(code),
-        };
+        change.apply(&mut answers);
         let result = rubric.score(&answers).map_err(|errors| {
             StoreError::Invalid(
                 errors
@@ -288,6 +356,26 @@ impl Store {
         })?;
         self.save_answers(id, &answers, now)?;
         Ok(result)
+    }
+
+    /// A draft's result as it stands (a final revision keeps the result it was locked with).
+    pub fn current_result(&self, assessment: &Assessment) -> Result<ScoreResult> {
+        if let Some(result) = &assessment.result {
+            return Ok(result.clone());
+        }
+        self.rubric_of(assessment)?
+            .score(&assessment.answers)
+            .map_err(|errors| {
+                StoreError::Corrupt(format!(
+                    "the stored answers of {} no longer score: {}",
+                    assessment.id,
+                    errors
+                        .iter()
+                        .map(|e| e.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))
+            })
     }
 
     /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
@@ -380,6 +468,26 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(revision)
+    }
+
+    /// Changes where, when and by whom while the latest revision is a draft.
+    pub fn set_visit(&mut self, id: &str, visit: &Visit, now: &str) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        let draft = latest(&tx, id)?;
+        if draft.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        tx.execute(
+            "UPDATE assessment SET assessed_on = ?3, region_code = ?4, latitude = ?5, longitude = ?6, assessors = ?7,
+               updated_at = ?8
+             WHERE id = ?1 AND revision = ?2",
+            params![
+                id, draft.revision, visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
+                encode(&visit.assessors)?, now
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Records a dossier document on the draft (replacing the same kind for the same criterion).

@@ -399,6 +399,24 @@ thumbnail: string, };
 
 export type HomeCounts = { drafts: number, finals: number, waiting: number, };
 
+export type Assessor = { name: string, title: string | null, unit: string | null, role: string | null, };
+
+export type Visit = { assessed_on: string | null, region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, };
+
+export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
+
+export type EvidenceDocument = { 
+/**
+ * What it is: `food_safety_certificate`, `quality_declaration`, `test_report`, `nib`, ...
+ */
+kind: string, 
+/**
+ * The criterion it is evidence for ("" for the dossier as a whole).
+ */
+criterion: string, present: boolean, number: string | null, issued_on: string | null, issuer: string | null, expires_on: string | null, note: string | null, };
+
+export type DraftChange = { "kind": "answer", code: string, answer: Answer | null, } | { "kind": "note", code: string, text: string, } | { "kind": "knockout", code: string, observed: boolean, } | { "kind": "gate", code: string, met: boolean | null, };
+
 export type AppError = { code: string, message: string, 
 /**
  * Per-item details (one answer error per criterion, say).
@@ -410,3 +428,9 @@ export type ErrorDetail = { code: string, subject: string | null, message: strin
 export type CriteriaList = { sets: Array<SetSummary>, rejected: Array<Rejected>, };
 
 export type CriteriaSetView = { set: CriteriaSet, summary: SetSummary, findings: Array<Finding>, };
+
+export type AssessmentView = { assessment: Assessment, set: CriteriaSet, result: ScoreResult, product: Product, producer: Producer, evidence: Array<EvidenceDocument>, revisions: Array<RevisionSummary>, };
+
+export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, total: number, max_total: number, star: number | null, star_by_score: number, complete: boolean, answered: number, criteria_count: number, };
+
+export type RevisionSummary = { revision: number, status: string, reason: string | null, total: number | null, star: number | null, finalized_at: string | null, };
