@@ -621,3 +621,124 @@ fn vietnams_units_import_beside_indonesias_and_are_found_without_diacritics() {
         Some(commune.code)
     );
 }
+
+#[test]
+fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_final() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let change = |store: &mut Store, c: DraftChange| store.change(&id, &c, NOW);
+
+    // An observed knock-out on 4.3 (raw material) stops the star; unticking it lifts that.
+    let knocked = change(
+        &mut store,
+        DraftChange::Knockout {
+            code: "4.3".into(),
+            observed: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(knocked.knockouts.len(), 1, "{:?}", knocked.knockouts);
+    assert_eq!(knocked.star, None);
+    let lifted = change(
+        &mut store,
+        DraftChange::Knockout {
+            code: "4.3".into(),
+            observed: false,
+        },
+    )
+    .unwrap();
+    assert!(lifted.knockouts.is_empty());
+    assert!(store.assessment(&id).unwrap().answers.knockouts.is_empty());
+
+    // A gate answered and cleared; a note written and cleared by blank text.
+    change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G1".into(),
+            met: Some(true),
+        },
+    )
+    .unwrap();
+    change(
+        &mut store,
+        DraftChange::Note {
+            code: "2.1".into(),
+            text: "Kemasan standing pouch".into(),
+        },
+    )
+    .unwrap();
+    let saved = store.assessment(&id).unwrap().answers;
+    assert_eq!(saved.gates.get("G1"), Some(&true));
+    assert_eq!(saved.notes["2.1"], "Kemasan standing pouch");
+    change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G1".into(),
+            met: None,
+        },
+    )
+    .unwrap();
+    change(
+        &mut store,
+        DraftChange::Note {
+            code: "2.1".into(),
+            text: "  ".into(),
+        },
+    )
+    .unwrap();
+    let saved = store.assessment(&id).unwrap().answers;
+    assert!(saved.gates.is_empty() && saved.notes.is_empty());
+
+    // An unknown gate is refused and not stored.
+    let err = change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G9".into(),
+            met: Some(true),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "store.invalid");
+    assert!(store.assessment(&id).unwrap().answers.gates.is_empty());
+
+    // The visit changes while a draft, and nothing changes once final.
+    let visit = Visit {
+        assessed_on: Some("2026-11-21".into()),
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    store.set_visit(&id, &visit, NOW).unwrap();
+    assert_eq!(store.assessment(&id).unwrap().visit, visit);
+    store
+        .save_answers(&id, &complete_answers(&rubric), NOW)
+        .unwrap();
+    store.finalize(&id, NOW).unwrap();
+    assert_eq!(
+        store
+            .set_visit(&id, &Visit::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    assert_eq!(
+        change(
+            &mut store,
+            DraftChange::Note {
+                code: "1.1".into(),
+                text: "late".into(),
+            },
+        )
+        .unwrap_err()
+        .code(),
+        "store.locked"
+    );
+}
