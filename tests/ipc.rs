@@ -507,3 +507,29 @@ fn an_assessment_of_an_unknown_set_or_product_is_refused_and_nothing_is_started(
         json!([])
     );
 }
+
+#[test]
+fn settings_outlive_the_app_and_a_bad_one_is_refused() {
+    let data = tempfile::tempdir().expect("temp");
+    {
+        let app = App::new(data.path());
+        app.call(
+            "setting_set",
+            json!({"key": "place", "value": "{\"screen\":\"assessment\"}"}),
+        )
+        .expect("set");
+        app.call("setting_set", json!({"key": "lang", "value": "vi"}))
+            .expect("set");
+        app.call("setting_set", json!({"key": "lang", "value": null}))
+            .expect("remove");
+        let err = app
+            .call("setting_set", json!({"key": "", "value": "x"}))
+            .expect_err("nameless");
+        assert_eq!(err["code"], "store.invalid");
+    }
+    let app = App::new(data.path());
+    assert_eq!(
+        app.call("settings_get", json!({})).expect("all"),
+        json!({"place": "{\"screen\":\"assessment\"}"})
+    );
+}

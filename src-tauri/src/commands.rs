@@ -233,3 +233,25 @@ pub async fn photo_add(
         })
         .await
 }
+
+// ---- settings ------------------------------------------------------------------------------
+
+/// Every setting the app keeps in the store (profile, language, where the officer was).
+#[tauri::command]
+pub async fn settings_get(
+    state: State<'_, AppState>,
+) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    state.with_store(|store| Ok(store.settings()?)).await
+}
+
+/// Sets one setting (`null` removes it); kept before the call returns.
+#[tauri::command]
+pub async fn setting_set(
+    state: State<'_, AppState>,
+    key: String,
+    value: Option<String>,
+) -> Result<(), AppError> {
+    state
+        .with_store(move |store| Ok(store.set_setting(&key, value.as_deref(), &now_utc())?))
+        .await
+}

@@ -29,6 +29,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::products_search,
         commands::photos_list,
         commands::photo_add,
+        commands::settings_get,
+        commands::setting_set,
         assess::assessment_start,
         assess::assessment_get,
         assess::assessment_change,

@@ -13,6 +13,7 @@ pub mod installed;
 pub mod photos;
 pub mod records;
 pub mod regions;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,7 @@ pub use error::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_photos_and_dossier.sql"),
+    include_str!("../migrations/0003_settings.sql"),
 ];
 
 /// The schema version this build writes.
