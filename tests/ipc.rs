@@ -379,7 +379,8 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
             )
             .expect("answer");
     }
-    assert_eq!(last["total"], 66);
+    assert_eq!(last["result"]["total"], 66);
+    assert_eq!(last["cleared"], json!([]));
     for gate in ["G1", "G2", "G3"] {
         last = app
             .call(
@@ -388,7 +389,8 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
             )
             .expect("gate");
     }
-    assert_eq!(last["complete"], true);
+    assert_eq!(last["result"]["complete"], true);
+    assert_eq!(last["answers"]["gates"]["G3"], true);
     app.call(
         "assessment_change",
         json!({"id": id, "change": {"kind": "note", "code": "1.1", "text": "Bahan dari kebun sendiri"}}),

@@ -3,7 +3,7 @@
 
 use ovop_core::criteria::CriteriaSet;
 use ovop_core::ScoreResult;
-use ovop_store::assessments::{Assessment, DraftChange, EvidenceDocument, Visit};
+use ovop_store::assessments::{Assessment, Changed, DraftChange, EvidenceDocument, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::{now_utc, Store};
 use serde::Serialize;
@@ -154,13 +154,14 @@ pub async fn assessment_get(
     state.with_store(move |store| view(store, &id)).await
 }
 
-/// One change on a draft, autosaved before the answer returns; gives the new result.
+/// One change on a draft, autosaved before the answer returns; gives the new result, the
+/// answers as stored and those the change made impossible (cleared).
 #[tauri::command]
 pub async fn assessment_change(
     state: State<'_, AppState>,
     id: String,
     change: DraftChange,
-) -> Result<ScoreResult, AppError> {
+) -> Result<Changed, AppError> {
     state
         .with_store(move |store| Ok(store.change(&id, &change, &now_utc())?))
         .await

@@ -104,7 +104,27 @@ pub enum DraftChange {
     Gate { code: String, met: Option<bool> },
 }
 
+/// What a change left: the result, the answers as stored, and the answers it made impossible
+/// (cleared in the same write).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Changed {
+    pub result: ScoreResult,
+    pub answers: Answers,
+    pub cleared: Vec<String>,
+}
+
 impl DraftChange {
+    /// The criterion (or gate) the change is about.
+    pub fn code(&self) -> &str {
+        match self {
+            DraftChange::Answer { code, .. }
+            | DraftChange::Note { code, .. }
+            | DraftChange::Knockout { code, .. }
+            | DraftChange::Gate { code, .. } => code,
+        }
+    }
+
     fn apply(&self, answers: &mut Answers) {
         match self {
             DraftChange::Answer { code, answer } => match answer {
@@ -331,13 +351,18 @@ impl Store {
             code: code.to_string(),
             answer,
         };
-        self.change(id, &change, now)
+        Ok(self.change(id, &change, now)?.result)
     }
 
     /// Applies one change of the officer to a draft (a level, a note, an observed knock-out, a
     /// gate) and autosaves it, after the engine has checked the whole sheet with it: a change
-    /// the engine refuses is not stored. Returns the sheet's new result.
-    pub fn change(&mut self, id: &str, change: &DraftChange, now: &str) -> Result<ScoreResult> {
+    /// the engine refuses is not stored.
+    ///
+    /// A change can make other answers impossible: a lower level on 3.2 makes 3.3 not apply, a
+    /// knock-out that stops the sheet ends the criteria after it. Those answers are cleared in
+    /// the same write and named in `cleared`, so the officer is told; the change itself is
+    /// never altered.
+    pub fn change(&mut self, id: &str, change: &DraftChange, now: &str) -> Result<Changed> {
         let current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
@@ -345,17 +370,44 @@ impl Store {
         let rubric = self.rubric_of(&current)?;
         let mut answers = current.answers;
         change.apply(&mut answers);
-        let result = rubric.score(&answers).map_err(|errors| {
-            StoreError::Invalid(
-                errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        self.save_answers(id, &answers, now)?;
-        Ok(result)
+        let mut cleared: Vec<String> = Vec::new();
+        // Each round clears at least one answer, so this ends within the sheet's length.
+        loop {
+            let errors = match rubric.score(&answers) {
+                Ok(result) => {
+                    self.save_answers(id, &answers, now)?;
+                    return Ok(Changed {
+                        result,
+                        answers,
+                        cleared,
+                    });
+                }
+                Err(errors) => errors,
+            };
+            let mut progress = false;
+            for error in &errors {
+                let Some(code) = error.criterion.as_deref() else {
+                    continue;
+                };
+                let consequence = matches!(
+                    error.code.as_str(),
+                    "answers.after_knockout" | "answers.not_applicable" | "answers.applies"
+                );
+                if consequence && code != change.code() && answers.answers.remove(code).is_some() {
+                    cleared.push(code.to_string());
+                    progress = true;
+                }
+            }
+            if !progress {
+                return Err(StoreError::Invalid(
+                    errors
+                        .iter()
+                        .map(|e| e.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ));
+            }
+        }
     }
 
     /// A draft's result as it stands (a final revision keeps the result it was locked with).

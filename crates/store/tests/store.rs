@@ -643,8 +643,13 @@ fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_f
         },
     )
     .unwrap();
-    assert_eq!(knocked.knockouts.len(), 1, "{:?}", knocked.knockouts);
-    assert_eq!(knocked.star, None);
+    assert_eq!(
+        knocked.result.knockouts.len(),
+        1,
+        "{:?}",
+        knocked.result.knockouts
+    );
+    assert_eq!(knocked.result.star, None);
     let lifted = change(
         &mut store,
         DraftChange::Knockout {
@@ -653,7 +658,7 @@ fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_f
         },
     )
     .unwrap();
-    assert!(lifted.knockouts.is_empty());
+    assert!(lifted.result.knockouts.is_empty());
     assert!(store.assessment(&id).unwrap().answers.knockouts.is_empty());
 
     // A gate answered and cleared; a note written and cleared by blank text.
@@ -741,4 +746,74 @@ fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_f
         .code(),
         "store.locked"
     );
+}
+
+#[test]
+fn a_change_that_makes_other_answers_impossible_clears_them_in_the_same_write_and_says_which() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let catalog = Catalog::shipped();
+    let rubric = catalog
+        .get("ocop-1048-02", None)
+        .expect("cereal sheet")
+        .rubric
+        .clone();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let level = |code: &str, answer: Answer| DraftChange::Answer {
+        code: code.into(),
+        answer: Some(answer),
+    };
+    // A story (5.1 at 1 point), so 5.2 and 5.3 apply and are answered; criterion 9 too.
+    for (code, position) in [("5.1", 2), ("5.2", 3), ("5.3", 1), ("9", 4)] {
+        store
+            .change(&id, &level(code, Answer::Level(position)), NOW)
+            .unwrap();
+    }
+    // No story after all: 5.2 and 5.3 no longer apply, their answers go, and the officer is
+    // told which.
+    let changed = store
+        .change(&id, &level("5.1", Answer::Level(1)), NOW)
+        .unwrap();
+    assert_eq!(changed.cleared, ["5.2", "5.3"]);
+    assert_eq!(changed.result.not_applicable.len(), 2);
+    let stored = store.assessment(&id).unwrap().answers;
+    assert!(!stored.answers.contains_key("5.2") && !stored.answers.contains_key("5.3"));
+    assert_eq!(stored, changed.answers);
+
+    // 5.2 marked not applicable, then a story again: the "na" goes, 5.2 waits for a level.
+    store
+        .change(&id, &level("5.2", Answer::NotApplicable), NOW)
+        .unwrap();
+    let changed = store
+        .change(&id, &level("5.1", Answer::Level(3)), NOW)
+        .unwrap();
+    assert_eq!(changed.cleared, ["5.2"]);
+    assert!(changed.result.unanswered.contains(&"5.2".to_string()));
+
+    // Foreign matter observed at 6.1 stops the sheet: criterion 9's answer goes.
+    let changed = store
+        .change(
+            &id,
+            &DraftChange::Knockout {
+                code: "6.1".into(),
+                observed: true,
+            },
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(changed.cleared, ["9"]);
+    assert_eq!(changed.result.star, None);
+
+    // The change itself is never altered: "na" on a criterion that applies is refused, and
+    // nothing is stored.
+    let before = store.assessment(&id).unwrap().answers;
+    let err = store
+        .change(&id, &level("5.2", Answer::NotApplicable), NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "store.invalid");
+    assert_eq!(store.assessment(&id).unwrap().answers, before);
 }

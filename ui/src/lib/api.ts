@@ -6,14 +6,20 @@
 import { getVersion } from "@tauri-apps/api/app";
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import type {
+  AssessmentSummary,
+  AssessmentView,
   CriteriaList,
   CriteriaSetView,
+  DraftChange,
+  EvidenceDocument,
   HomeCounts,
   Photo,
   Producer,
   Product,
   ProductHit,
   Region,
+  Changed,
+  Visit,
 } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 import { version as packageVersion } from "../../package.json";
@@ -31,9 +37,10 @@ async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptio
   }
 }
 
-/** The fixture module, loaded only in a plain browser (a separate chunk of the build). */
-function fixtures() {
-  return import("$lib/fixtures/records");
+/** The fixture modules, loaded only in a plain browser (a separate chunk of the build). */
+async function fixtures() {
+  const [records, assessments] = await Promise.all([import("$lib/fixtures/records"), import("$lib/fixtures/assessments")]);
+  return { ...records, ...assessments };
 }
 
 /** Runs `fixture` in a plain browser, the command in Tauri; both reject with an AppError. */
@@ -153,4 +160,56 @@ export async function addPhoto(ownerKind: PhotoOwner, ownerId: string, file: Fil
   return call<Photo>("photo_add", bytes, {
     headers: { "owner-kind": ownerKind, "owner-id": ownerId, "file-name": encodeURIComponent(file.name) },
   });
+}
+
+// ---- Assessments -----------------------------------------------------------------------------
+
+/** Starts a draft of a product with an installed criteria set (frozen into the record). */
+export function startAssessment(productId: string, criteriaId: string, version: string, visit: Visit): Promise<AssessmentView> {
+  return answer((f) => f.startAssessment(productId, criteriaId, version, visit), "assessment_start", {
+    productId,
+    criteriaId,
+    version,
+    visit,
+  });
+}
+
+export function getAssessment(id: string): Promise<AssessmentView> {
+  return answer((f) => f.getAssessment(id), "assessment_get", { id });
+}
+
+/**
+ * One change on a draft. The store has saved it when this resolves (this is the autosave); the
+ * answer is the sheet's new result. A change the engine refuses is not stored (`store.invalid`).
+ */
+/**
+ * One change on a draft. Resolves once the store has saved it, with the engine's result and the
+ * answers the change made impossible (cleared in the same write: 5.2 when 5.1 drops to 0).
+ */
+export function changeAssessment(id: string, change: DraftChange): Promise<Changed> {
+  return answer((f) => f.changeAssessment(id, change), "assessment_change", { id, change });
+}
+
+/** Records a document of the producer's dossier; returns the draft's dossier. */
+export function recordEvidence(id: string, document: EvidenceDocument): Promise<EvidenceDocument[]> {
+  return answer((f) => f.recordEvidence(id, document), "assessment_evidence", { id, document });
+}
+
+export function setAssessmentVisit(id: string, visit: Visit): Promise<AssessmentView> {
+  return answer((f) => f.setAssessmentVisit(id, visit), "assessment_visit", { id, visit });
+}
+
+/** Locks the sheet and queues it for the office: `store.invalid` while incomplete, `store.locked` once final. */
+export function finalizeAssessment(id: string): Promise<AssessmentView> {
+  return answer((f) => f.finalizeAssessment(id), "assessment_finalize", { id });
+}
+
+/** A correction of a final sheet: a new draft revision with a reason. */
+export function correctAssessment(id: string, reason: string): Promise<AssessmentView> {
+  return answer((f) => f.correctAssessment(id, reason), "assessment_correct", { id, reason });
+}
+
+/** The latest revision of the assessments of one status and/or product, newest first. */
+export function listAssessments(status: string | null, productId: string | null): Promise<AssessmentSummary[]> {
+  return answer((f) => f.listAssessments(status, productId), "assessments_list", { status, productId });
 }

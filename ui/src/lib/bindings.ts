@@ -417,6 +417,8 @@ criterion: string, present: boolean, number: string | null, issued_on: string | 
 
 export type DraftChange = { "kind": "answer", code: string, answer: Answer | null, } | { "kind": "note", code: string, text: string, } | { "kind": "knockout", code: string, observed: boolean, } | { "kind": "gate", code: string, met: boolean | null, };
 
+export type Changed = { result: ScoreResult, answers: Answers, cleared: Array<string>, };
+
 export type AppError = { code: string, message: string, 
 /**
  * Per-item details (one answer error per criterion, say).

@@ -17,8 +17,9 @@ describe("toAppError", () => {
 });
 
 describe("errorMessageKey", () => {
-  it("knows criteria.not_found and nothing it has no words for", () => {
+  it("knows criteria.not_found and store.locked, and nothing it has no words for", () => {
     expect(errorMessageKey("criteria.not_found")).toBe("error.criteria.not_found");
-    expect(errorMessageKey("store.locked")).toBeUndefined();
+    expect(errorMessageKey("store.locked")).toBe("error.store.locked");
+    expect(errorMessageKey("store.sqlite")).toBeUndefined();
   });
 });

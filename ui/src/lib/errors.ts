@@ -12,6 +12,7 @@ const MESSAGES: Record<string, MessageKey> = {
   "criteria.unreadable": "error.criteria.unreadable",
   "store.not_found": "error.store.not_found",
   "store.invalid": "error.store.invalid",
+  "store.locked": "error.store.locked",
   "store.disk_full": "error.store.disk_full",
   "store.read_only": "error.store.read_only",
   "store.corrupt": "error.store.corrupt",

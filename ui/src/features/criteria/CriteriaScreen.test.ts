@@ -11,6 +11,7 @@ const api = vi.hoisted(() => ({
   listCriteria: vi.fn(),
   getCriteria: vi.fn(),
   homeCounts: vi.fn(async () => ({ drafts: 0, finals: 0, waiting: 0 })),
+  listAssessments: vi.fn(async () => []),
   appVersion: vi.fn(async () => "0.1.0"),
   inTauri: vi.fn(() => true),
 }));
@@ -60,11 +61,11 @@ describe("CriteriaScreen", () => {
   });
 
   it("shows a generic message for an unknown code, and tries again on request", async () => {
-    api.getCriteria.mockRejectedValueOnce({ code: "store.locked", message: "database is locked" });
+    api.getCriteria.mockRejectedValueOnce({ code: "store.sqlite", message: "database is locked" });
     render(CriteriaScreen);
     const error = await screen.findByTestId("error");
     expect(error).toHaveTextContent("Maaf, terjadi kesalahan yang tidak terduga.");
-    expect(error).toHaveTextContent("Kode: store.locked");
+    expect(error).toHaveTextContent("Kode: store.sqlite");
     await userEvent.click(screen.getByRole("button", { name: "Coba lagi" }));
     expect(await screen.findByTestId("sheet-title")).toHaveTextContent("Seleksi Produk OVOP Indonesia");
   });

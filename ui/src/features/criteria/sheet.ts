@@ -11,6 +11,11 @@ export function partMax(part: Part): number {
   return part.sections.reduce((sum, section) => sum + section.criteria.reduce((s, c) => s + criterionMax(c), 0), 0);
 }
 
+/** Every criterion of the set in sheet order. */
+export function setCriteria(set: CriteriaSet): Criterion[] {
+  return set.parts.flatMap((part) => part.sections.flatMap((section) => section.criteria));
+}
+
 export function partCriteriaCount(part: Part): number {
   return part.sections.reduce((n, section) => n + section.criteria.length, 0);
 }

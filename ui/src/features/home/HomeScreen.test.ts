@@ -7,6 +7,8 @@ import HomeScreen from "./HomeScreen.svelte";
 
 const api = vi.hoisted(() => ({
   homeCounts: vi.fn(),
+  listAssessments: vi.fn(async () => []),
+  listCriteria: vi.fn(async () => ({ sets: [], rejected: [] })),
   appVersion: vi.fn(async () => "0.3.1"),
   inTauri: vi.fn(() => true),
 }));

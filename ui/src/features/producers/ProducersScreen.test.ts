@@ -20,6 +20,7 @@ const api = vi.hoisted(() => ({
   listPhotos: vi.fn(),
   addPhoto: vi.fn(),
   listCriteria: vi.fn(),
+  listAssessments: vi.fn(async () => []),
 }));
 vi.mock("$lib/api", () => api);
 

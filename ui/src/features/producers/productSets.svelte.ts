@@ -1,6 +1,6 @@
 // Product sets (product groups) a product can belong to, taken from the installed criteria
 // sets: choosing one ties the product to the sheets that assess it. Loaded once, when a form
-// first asks.
+// first asks. The same list names the sets of assessments in lists.
 import { listCriteria } from "$lib/api";
 import type { ProductSet, SetSummary } from "$lib/bindings";
 
@@ -41,6 +41,12 @@ export function productSetOptions(programme: string): ProductSetOption[] | undef
 export function findProductSet(programme: string | null, code: string | null): ProductSetOption | undefined {
   if (!programme || !code) return undefined;
   return productSetOptions(programme)?.find((ps) => ps.code === code);
+}
+
+/** An installed criteria set by id and version; `undefined` while loading, or when not installed. */
+export function installedSet(id: string, version: string): SetSummary | undefined {
+  load();
+  return state.sets?.find((set) => set.id === id && set.version === version);
 }
 
 /** For tests: forget what was loaded. */

@@ -81,6 +81,13 @@ export function formatDate(isoDate: string): string {
   return new Intl.DateTimeFormat(DATE_LOCALE[current.lang], { dateStyle: "long", timeZone: "UTC" }).format(date);
 }
 
+/** A moment (an RFC 3339 time from the store) in the laptop's time zone: "23 Nov 2026 14.05". */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(DATE_LOCALE[current.lang], { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
 /** The name of each UI language, written in that language. */
 export const LANGUAGE_NAMES: Record<Lang, string> = {
   id: "Bahasa Indonesia",

@@ -1,0 +1,149 @@
+import type { AssessmentSummary, Product } from "$lib/bindings";
+import { fixtureList } from "$lib/fixtures";
+import { getProduct } from "$lib/fixtures/records";
+import { setLang } from "$lib/i18n/index.svelte";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import ProductCard from "../producers/ProductCard.svelte";
+import { resetProductSets } from "../producers/productSets.svelte";
+import { rankSets, today } from "./start";
+import { OVOP, viewOf } from "./testing";
+
+const api = vi.hoisted(() => ({
+  listCriteria: vi.fn(),
+  listPhotos: vi.fn(async () => []),
+  listAssessments: vi.fn(),
+  startAssessment: vi.fn(),
+}));
+vi.mock("$lib/api", () => api);
+
+const PURSE = getProduct("pr-tas-purun");
+
+function summary(fields: Partial<AssessmentSummary> & Pick<AssessmentSummary, "id" | "status">): AssessmentSummary {
+  return {
+    revision: 1,
+    product_id: PURSE.id,
+    product_name: PURSE.name,
+    producer_name: "KUB Anyaman Purun Tungkap",
+    criteria_id: "ovop-id-seleksi",
+    criteria_version: "2024.1",
+    assessed_on: "2026-11-23",
+    updated_at: "2026-11-23T08:00:00Z",
+    total: 0,
+    max_total: 45,
+    star: 1,
+    star_by_score: 1,
+    complete: false,
+    answered: 0,
+    criteria_count: 15,
+    ...fields,
+  };
+}
+
+function setOptions(): string[] {
+  return Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).map((o) => o.textContent ?? "");
+}
+
+describe("rankSets", () => {
+  const sets = fixtureList().sets;
+
+  it("puts the sets of the product's group first, then its programme's, then the others", () => {
+    const drinks: Pick<Product, "programme" | "product_set"> = { programme: "ocop", product_set: "24" };
+    expect(rankSets(sets, drinks).map((r) => [r.set.id, r.fits])).toEqual([
+      ["ocop-1048-24", true],
+      ["ocop-1048-01", false],
+      ["ovop-id-seleksi", false],
+    ]);
+  });
+
+  it("keeps the catalogue's order when nothing fits", () => {
+    expect(rankSets(sets, { programme: null, product_set: null }).map((r) => r.set.id)).toEqual(sets.map((s) => s.id));
+  });
+});
+
+describe("today", () => {
+  it("writes the laptop's calendar day as YYYY-MM-DD", () => {
+    expect(today(new Date(2026, 0, 5, 23, 30))).toBe("2026-01-05");
+  });
+});
+
+describe("ProductCard: assessing a product", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setLang("id");
+    vi.clearAllMocks();
+    resetProductSets();
+    api.listCriteria.mockResolvedValue(fixtureList());
+    api.listAssessments.mockResolvedValue([]);
+  });
+
+  it("starts an assessment with the set for the product, today's date and the officer's remembered name", async () => {
+    localStorage.setItem("ovop-field.officer", "Rina");
+    const view = viewOf(OVOP, { id: "a-new" });
+    api.startAssessment.mockResolvedValue(view);
+    const onopenassessment = vi.fn();
+    render(ProductCard, { product: PURSE, onedit: vi.fn(), onopenassessment });
+    expect(screen.queryByTestId("assess-start-form")).toBeNull();
+    await userEvent.click(screen.getByTestId("product-assess"));
+    const form = screen.getByTestId("assess-start-form");
+    await waitFor(() => expect(setOptions()[0]).toBe("Seleksi Produk OVOP Indonesia · v2024.1"));
+    expect(within(form).getByRole("group", { name: "Untuk kelompok produk ini" })).toBeInTheDocument();
+    expect(within(form).getByTestId("assess-date")).toHaveValue(today());
+    const name = within(form).getByTestId("assess-assessor");
+    expect(name).toHaveValue("Rina");
+    await userEvent.type(name, " Wulandari");
+    await userEvent.click(within(form).getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith("pr-tas-purun", "ovop-id-seleksi", "2024.1", {
+      assessed_on: today(),
+      region_code: "63.05.01.2003",
+      latitude: null,
+      longitude: null,
+      assessors: [{ name: "Rina Wulandari", title: null, unit: null, role: null }],
+    });
+    await waitFor(() => expect(onopenassessment).toHaveBeenCalledWith("a-new", view));
+    expect(localStorage.getItem("ovop-field.officer")).toBe("Rina Wulandari");
+  });
+
+  it("starts with another set when the officer picks one", async () => {
+    api.startAssessment.mockResolvedValue(viewOf(OVOP));
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(setOptions()).toHaveLength(3));
+    const tea = Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).find((o) => o.textContent?.startsWith("OCOP 1048 – Teh"))!;
+    await userEvent.selectOptions(screen.getByTestId("assess-set"), tea);
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith("pr-tas-purun", "ocop-1048-01", "2020.1", expect.objectContaining({ assessors: [] }));
+  });
+
+  it("says why a start was refused, in the officer's words", async () => {
+    api.startAssessment.mockRejectedValue({ code: "criteria.not_found", message: "criteria set x is not installed" });
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(setOptions().length).toBeGreaterThan(0));
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(await screen.findByTestId("error")).toHaveTextContent("Set kriteria ini tidak ada di aplikasi.");
+    expect(screen.getByTestId("assess-start")).toBeEnabled();
+  });
+
+  it("lists the product's assessments with status, total and star, each opening its sheet", async () => {
+    api.listAssessments.mockResolvedValue([
+      summary({ id: "a-2", status: "draft", total: 12, answered: 5 }),
+      summary({ id: "a-1", status: "final", total: 41, star: 4, complete: true, revision: 2 }),
+    ]);
+    const onopenassessment = vi.fn();
+    render(ProductCard, { product: PURSE, onedit: vi.fn(), onopenassessment });
+    await waitFor(() => expect(screen.getAllByTestId("product-assessment")).toHaveLength(2));
+    expect(api.listAssessments).toHaveBeenCalledWith(null, "pr-tas-purun");
+    const [draft, final] = screen.getAllByTestId("product-assessment");
+    expect(draft).toHaveTextContent("Draf");
+    expect(draft).toHaveTextContent("12 / 45");
+    expect(final).toHaveTextContent("Final");
+    expect(final).toHaveTextContent("41 / 45");
+    expect(final).toHaveTextContent("Revisi 2");
+    expect(within(final).getByRole("img", { name: "4 bintang" })).toBeInTheDocument();
+    expect(final).toHaveTextContent("Seleksi Produk OVOP Indonesia");
+    await userEvent.click(final);
+    expect(onopenassessment).toHaveBeenCalledWith("a-1");
+  });
+});
