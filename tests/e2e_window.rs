@@ -16,6 +16,7 @@ use serde_json::json;
 /// WebKitWebDriver's), so the tests can run side by side.
 const CRITERIA_PORT: u16 = 4444;
 const VISIT_PORT: u16 = 4454;
+const SCORING_PORT: u16 = 4464;
 
 /// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it (SIGKILL would
 /// orphan WebKitWebDriver, which keeps its port and hangs the next run).
@@ -496,4 +497,250 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
         "one photo kept, the refused file not stored"
     );
     client.close().await.expect("close the session");
+}
+
+/// A producer, its product and a draft of the OVOP template, written into the app's store the
+/// way the app writes them. Returns the assessment id.
+fn seed_draft(data_home: &Path) -> String {
+    use ovop_store::assessments::{Assessor, Visit};
+    use ovop_store::records::{Producer, Product};
+    let dir = data_home.join("org.ovopfield.app");
+    std::fs::create_dir_all(&dir).expect("data folder");
+    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let now = "2026-11-23T08:00:00Z";
+    let producer = store
+        .save_producer(
+            &Producer {
+                name: "KWT Melati Sejahtera".into(),
+                ..Producer::default()
+            },
+            now,
+        )
+        .expect("producer");
+    let product = store
+        .save_product(
+            &Product {
+                producer_id: producer,
+                name: "Keripik Pisang Kepok".into(),
+                programme: Some("ovop".into()),
+                ..Product::default()
+            },
+            now,
+        )
+        .expect("product");
+    let catalog = ovop_core::catalog::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.1"))
+        .expect("the template")
+        .rubric;
+    let visit = Visit {
+        assessed_on: Some("2026-11-23".into()),
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    store
+        .new_assessment(&product, rubric, &visit, now)
+        .expect("draft")
+}
+
+/// The app's process (found by its data folder, so another test's app is never touched).
+fn app_pid(data_home: &Path) -> Option<u32> {
+    let wanted = format!("XDG_DATA_HOME={}", data_home.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            let ours = environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes());
+            (comm.trim() == "ovop-field" && ours).then_some(pid)
+        })
+}
+
+/// Keys to whatever has the focus, as a person types them.
+async fn press(client: &Client, keys: &str) {
+    client
+        .active_element()
+        .await
+        .expect("the focused element")
+        .send_keys(keys)
+        .await
+        .expect("keys");
+}
+
+/// The code of the criterion that has the keyboard focus.
+async fn focused_criterion(client: &Client) -> Option<String> {
+    client
+        .execute(
+            "return document.activeElement?.closest(\"[data-testid='a-criterion']\")?.dataset.code ?? null",
+            vec![],
+        )
+        .await
+        .expect("script")
+        .as_str()
+        .map(str::to_string)
+}
+
+async fn wait_for_attr(client: &Client, css: &str, attr: &str, value: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = wait_for_css(client, css)
+            .await
+            .attr(attr)
+            .await
+            .expect("attribute");
+        if found.as_deref() == Some(value) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} [{attr}] stayed {found:?}, not {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+const ARROW_DOWN: &str = "\u{E015}";
+const ARROW_UP: &str = "\u{E013}";
+
+async fn wait_for_focus(client: &Client, code: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let focused = focused_criterion(client).await;
+        if focused.as_deref() == Some(code) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the focus should be on {code}, it is on {focused:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_corrected() {
+    let data_home = tempfile::tempdir().expect("temp data folder");
+    let id = seed_draft(data_home.path());
+    let row = format!("[data-testid=home-draft-row][data-id='{id}']");
+
+    // Half the sheet by keyboard: "3" eleven times (each choice moves on to the next criterion
+    // left to answer).
+    {
+        let (_driver, client, _) = start(data_home.path(), SCORING_PORT).await;
+        click(&client, &row).await;
+        wait_for_css(
+            &client,
+            &format!("[data-testid=assessment-screen][data-id='{id}']"),
+        )
+        .await;
+        // A new sheet opens with the first criterion in focus; ↓ and ↑ move between criteria.
+        wait_for_focus(&client, "1.1").await;
+        press(&client, ARROW_DOWN).await;
+        wait_for_focus(&client, "1.2").await;
+        press(&client, ARROW_UP).await;
+        wait_for_focus(&client, "1.1").await;
+        for _ in 0..11 {
+            press(&client, "3").await;
+        }
+        wait_for_text(&client, "[data-testid=a-total]", "33").await;
+        wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
+        wait_for_focus(&client, "4.2").await;
+        save_screenshot(&client, "assessment-id.png").await;
+
+        // The battery dies: the process is killed, nothing is closed properly.
+        let pid = app_pid(data_home.path()).expect("the app's process");
+        let killed = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let _ = client.close().await;
+    }
+
+    // Reopened: the same sheet, the eleven answers, the focus where it was.
+    let (_driver, client, _) = start(data_home.path(), SCORING_PORT).await;
+    wait_for_css(
+        &client,
+        &format!("[data-testid=assessment-screen][data-id='{id}']"),
+    )
+    .await;
+    assert_eq!(
+        text_of(&client, "[data-testid=a-total]")
+            .await
+            .split_whitespace()
+            .next(),
+        Some("33")
+    );
+    let chosen = client
+        .find_all(Locator::Css("[data-testid=a-level][aria-pressed=true]"))
+        .await
+        .expect("chosen levels");
+    assert_eq!(chosen.len(), 11, "every answer given before the kill");
+    wait_for_focus(&client, "4.2").await;
+
+    // The rest of the sheet and the gates, then review and finalise.
+    for _ in 0..11 {
+        press(&client, "3").await;
+    }
+    wait_for_text(&client, "[data-testid=a-total]", "66").await;
+    for gate in ["G1", "G2", "G3"] {
+        click(
+            &client,
+            &format!("[data-testid=a-gate][data-code='{gate}'] [data-testid=a-gate-yes]"),
+        )
+        .await;
+    }
+    wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
+    click(&client, "[data-testid=finalize-open]").await;
+    wait_for_css(&client, "[data-testid=finalize-review]").await;
+    save_screenshot(&client, "finalize-id.png").await;
+    click(&client, "[data-testid=finalize-confirm]").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=assessment-status]",
+        "data-status",
+        "final",
+    )
+    .await;
+    let locked = client
+        .find_all(Locator::Css("[data-testid=a-level]:not([disabled])"))
+        .await
+        .expect("levels");
+    assert!(locked.is_empty(), "a final sheet cannot be changed");
+
+    // A correction: a reason, then revision 2 as a draft.
+    click(&client, "[data-testid=correct-open]").await;
+    type_into(
+        &client,
+        "[data-testid=correct-reason]",
+        "Salah pilih level pada 1.1",
+    )
+    .await;
+    click(&client, "[data-testid=correct-confirm]").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=assessment-status]",
+        "data-status",
+        "draft",
+    )
+    .await;
+    wait_for_text(&client, "[data-testid=assessment-revision]", "2").await;
+    client.close().await.expect("close the session");
+
+    // What the store holds: revision 1 final with its outbox row, revision 2 a draft.
+    let store = ovop_store::Store::open(&data_home.path().join("org.ovopfield.app/ovop.sqlite"))
+        .expect("store");
+    let revisions = store.revisions(&id).expect("revisions");
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[0].status, "final");
+    assert_eq!(revisions[0].result.as_ref().map(|r| r.total), Some(66));
+    assert_eq!(revisions[1].status, "draft");
+    assert_eq!(store.outbox().expect("outbox").len(), 1);
 }
