@@ -535,3 +535,149 @@ fn settings_outlive_the_app_and_a_bad_one_is_refused() {
         json!({"place": "{\"screen\":\"assessment\"}"})
     );
 }
+
+#[test]
+fn a_backup_restores_the_data_of_its_time_and_keeps_the_replaced_database() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let info = app.call("data_info", json!({})).expect("info");
+    assert!(info["database"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("ovop.sqlite")));
+    assert_eq!(info["schema_version"], ovop_store::SCHEMA_VERSION);
+    app.call(
+        "producer_save",
+        json!({"producer": {"id": "", "name": "Sebelum cadangan"}}),
+    )
+    .expect("first producer");
+    let backup = app.call("backup_create", json!({})).expect("backup");
+    let name = backup["name"].as_str().expect("name").to_string();
+    assert!(backup["size_bytes"].as_f64().is_some_and(|s| s > 0.0));
+    let listed = app.call("backups_list", json!({})).expect("list");
+    assert!(listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|b| b["name"] == name.as_str()));
+    app.call(
+        "producer_save",
+        json!({"producer": {"id": "", "name": "Sesudah cadangan"}}),
+    )
+    .expect("second producer");
+
+    // Names that are not a backup, or try to leave the folder, are refused; nothing changes.
+    for bad in ["../ovop", "nope", ""] {
+        let err = app
+            .call("backup_restore", json!({"name": bad}))
+            .expect_err("refused");
+        assert_eq!(err["code"], "backup.not_found", "{bad}");
+    }
+    assert_eq!(
+        app.call("producers_list", json!({"region": null}))
+            .expect("list")
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // A damaged backup is refused and the database stays as it was, still open.
+    let damaged = data.path().join("ovop.sqlite.backups/damaged.sqlite");
+    std::fs::write(&damaged, b"SQLite format 3\0 and then nothing useful").expect("write");
+    assert!(app
+        .call("backup_restore", json!({"name": "damaged"}))
+        .is_err());
+    assert_eq!(
+        app.call("producers_list", json!({"region": null}))
+            .expect("still open")
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // The real one: the data of its time, and the replaced database kept beside it.
+    app.call("backup_restore", json!({"name": name}))
+        .expect("restored");
+    let producers = app
+        .call("producers_list", json!({"region": null}))
+        .expect("list");
+    let names: Vec<&str> = producers
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Sebelum cadangan"]);
+    assert!(data.path().join("ovop.sqlite.before-restore-1").exists());
+}
+
+#[test]
+fn an_earlier_revision_is_shown_as_it_was_finalised() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let producer = app
+        .call(
+            "producer_save",
+            json!({"producer": {"id": "", "name": "KUB Purun"}}),
+        )
+        .expect("producer");
+    let product = app
+        .call(
+            "product_save",
+            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
+        )
+        .expect("product");
+    let view = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
+        )
+        .expect("started");
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    let codes: Vec<String> = view["result"]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .map(|c| c["code"].as_str().expect("code").to_string())
+        .collect();
+    for code in &codes {
+        app.call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "answer", "code": code, "answer": 2}}),
+        )
+        .expect("answer");
+    }
+    for gate in ["G1", "G2", "G3"] {
+        app.call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
+        )
+        .expect("gate");
+    }
+    app.call("assessment_finalize", json!({"id": id}))
+        .expect("final");
+    app.call(
+        "assessment_correct",
+        json!({"id": id, "reason": "Bukti baru"}),
+    )
+    .expect("corrected");
+    app.call(
+        "assessment_change",
+        json!({"id": id, "change": {"kind": "answer", "code": "1.1", "answer": 3}}),
+    )
+    .expect("changed");
+    let first = app
+        .call("assessment_get", json!({"id": id, "revision": 1}))
+        .expect("revision 1");
+    assert_eq!(first["assessment"]["status"], "final");
+    assert_eq!(first["assessment"]["answers"]["answers"]["1.1"], 2);
+    assert_eq!(first["result"]["total"], 44);
+    let latest = app
+        .call("assessment_get", json!({"id": id, "revision": null}))
+        .expect("latest");
+    assert_eq!(latest["assessment"]["revision"], 2);
+    assert_eq!(latest["result"]["total"], 45);
+    let missing = app
+        .call("assessment_get", json!({"id": id, "revision": 7}))
+        .expect_err("no such revision");
+    assert_eq!(missing["code"], "store.not_found");
+}

@@ -63,7 +63,24 @@ pub struct RevisionSummary {
 }
 
 fn view(store: &Store, id: &str) -> Result<AssessmentView, AppError> {
-    let assessment = store.assessment(id)?;
+    view_at(store, id, None)
+}
+
+/// The view of one revision (the latest when `None`).
+fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentView, AppError> {
+    let assessment = match revision {
+        None => store.assessment(id)?,
+        Some(n) => store
+            .revisions(id)?
+            .into_iter()
+            .find(|r| r.revision == n)
+            .ok_or_else(|| {
+                AppError::new(
+                    "store.not_found",
+                    format!("assessment {id} has no revision {n}"),
+                )
+            })?,
+    };
     let set = store.frozen_set(&assessment.criteria_hash)?;
     let result = store.current_result(&assessment)?;
     let product = store.product(&assessment.product_id)?;
@@ -146,12 +163,16 @@ pub async fn assessment_start(
         .await
 }
 
+/// An assessment as it stands, or one of its earlier revisions.
 #[tauri::command]
 pub async fn assessment_get(
     state: State<'_, AppState>,
     id: String,
+    revision: Option<i64>,
 ) -> Result<AssessmentView, AppError> {
-    state.with_store(move |store| view(store, &id)).await
+    state
+        .with_store(move |store| view_at(store, &id, revision))
+        .await
 }
 
 /// One change on a draft, autosaved before the answer returns; gives the new result, the

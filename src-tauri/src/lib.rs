@@ -5,6 +5,7 @@ pub mod assess;
 #[cfg(test)]
 mod bindings;
 pub mod commands;
+pub mod data;
 pub mod error;
 pub mod state;
 
@@ -31,6 +32,10 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::photo_add,
         commands::settings_get,
         commands::setting_set,
+        data::data_info,
+        data::backups_list,
+        data::backup_create,
+        data::backup_restore,
         assess::assessment_start,
         assess::assessment_get,
         assess::assessment_change,

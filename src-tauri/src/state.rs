@@ -81,6 +81,37 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Replaces the database with the backup `name` (beside it): the store is closed, the
+    /// backup checked and swapped in, and the store opened again. When the backup is refused
+    /// the database stays as it was and is opened again.
+    pub async fn restore_backup(&self, name: String) -> Result<(), AppError> {
+        let (store, ready) = (Arc::clone(&self.store), Arc::clone(&self.ready));
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut slot = lock_store(&store, &ready)?;
+            let path = slot.path().to_path_buf();
+            let from = slot.backup_path(&name);
+            if !from.is_file() {
+                return Err(AppError::new(
+                    "backup.not_found",
+                    format!("no backup is called {name:?}"),
+                ));
+            }
+            // Close the database (its WAL is folded in) before the files move.
+            *slot.0 = Err(unavailable());
+            let restored = ovop_store::restore(&path, &from).map_err(AppError::from);
+            *slot.0 = Store::open(&path).map_err(AppError::from);
+            restored?;
+            if let Err(err) = slot.0.as_ref() {
+                return Err(err.clone());
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|_| unavailable())?
+    }
+}
+
 fn unavailable() -> AppError {
     AppError::new(
         "store.unavailable",

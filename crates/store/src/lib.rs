@@ -43,6 +43,16 @@ impl Store {
     /// backup beside it. A file that is not SQLite, or is newer than this app, is refused and
     /// left untouched.
     pub fn open(path: &Path) -> Result<Store> {
+        // A restore cut between moving the old database aside and putting the backup in place.
+        let incoming = restoring_path(path);
+        if !path.exists() && incoming.exists() {
+            std::fs::rename(&incoming, path).map_err(|e| {
+                StoreError::Io(format!(
+                    "cannot finish the restore of {}: {e}",
+                    path.display()
+                ))
+            })?;
+        }
         if path.exists() {
             check_header(path)?;
         }
@@ -212,6 +222,15 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
             )));
         }
     }
+    // The backup is copied beside the database first and swapped in by renames: a crash
+    // leaves either the old database or the restored one in place (`open` finishes a swap that
+    // was cut between its two renames).
+    let incoming = restoring_path(path);
+    std::fs::copy(from, &incoming)
+        .map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
+    std::fs::File::open(&incoming)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::Io(format!("cannot write {}: {e}", incoming.display())))?;
     let mut kept = path.to_path_buf();
     if path.exists() {
         let mut n = 1;
@@ -232,9 +251,16 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
             let _ = std::fs::remove_file(PathBuf::from(side));
         }
     }
-    std::fs::copy(from, path)
-        .map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
+    std::fs::rename(&incoming, path)
+        .map_err(|e| StoreError::Io(format!("cannot put {} in place: {e}", path.display())))?;
     Ok(kept)
+}
+
+/// `<db>.restoring`: a backup on its way into place.
+fn restoring_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".restoring");
+    PathBuf::from(name)
 }
 
 /// The newest backup beside the database, if any.

@@ -817,3 +817,29 @@ fn a_change_that_makes_other_answers_impossible_clears_them_in_the_same_write_an
     assert_eq!(err.code(), "store.invalid");
     assert_eq!(store.assessment(&id).unwrap().answers, before);
 }
+
+#[test]
+fn a_restore_cut_between_its_two_renames_is_finished_by_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ovop.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .save_producer(
+            &Producer {
+                name: "UMKM Rotan Binuang".into(),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let backup = store.backup_path("before-trip");
+    store.backup_to(&backup).unwrap();
+    drop(store);
+    // The state a power cut leaves after the old database was moved aside and before the
+    // backup was renamed into place.
+    std::fs::rename(&path, dir.path().join("ovop.sqlite.before-restore-1")).unwrap();
+    std::fs::copy(&backup, dir.path().join("ovop.sqlite.restoring")).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.producers_in(None, 10).unwrap().len(), 1);
+    assert!(!dir.path().join("ovop.sqlite.restoring").exists());
+}

@@ -436,3 +436,11 @@ export type AssessmentView = { assessment: Assessment, set: CriteriaSet, result:
 export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, total: number, max_total: number, star: number | null, star_by_score: number, complete: boolean, answered: number, criteria_count: number, };
 
 export type RevisionSummary = { revision: number, status: string, reason: string | null, total: number | null, star: number | null, finalized_at: string | null, };
+
+export type DataInfo = { database: string, photos: string, backups: string, size_bytes: number, schema_version: number, };
+
+export type BackupInfo = { name: string, path: string, size_bytes: number, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, };
