@@ -681,3 +681,71 @@ fn an_earlier_revision_is_shown_as_it_was_finalised() {
         .expect_err("no such revision");
     assert_eq!(missing["code"], "store.not_found");
 }
+
+#[test]
+fn a_council_member_scores_on_a_sheet_of_their_own_and_the_average_follows() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let producer = app
+        .call(
+            "producer_save",
+            json!({"producer": {"id": "", "name": "KUB Purun"}}),
+        )
+        .expect("producer");
+    let product = app
+        .call(
+            "product_save",
+            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
+        )
+        .expect("product");
+    let view = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1",
+                   "visit": {"assessors": [{"name": "Siti Rahmah"}]}}),
+        )
+        .expect("started");
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    assert_eq!(view["council"], Value::Null, "one assessor, no council");
+    let view = app
+        .call(
+            "assessment_member_add",
+            json!({"id": id, "assessor": {"name": "Budi Santoso", "role": "anggota"}}),
+        )
+        .expect("member");
+    assert_eq!(view["members"][0]["member"], 2);
+    assert_eq!(view["council"]["members"].as_array().map(Vec::len), Some(2));
+
+    let lead = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "answer", "code": "1.1", "answer": 3}}),
+        )
+        .expect("lead");
+    assert_eq!(lead["result"]["total"], 3);
+    let member = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "member": 2, "change": {"kind": "answer", "code": "1.1", "answer": 1}}),
+        )
+        .expect("member 2");
+    assert_eq!(member["result"]["total"], 1);
+    assert_eq!(member["council"]["average"], 2.0);
+    assert_eq!(member["council"]["divergence"]["spread"], 2);
+    assert_eq!(
+        member["council"]["divergence"]["criteria"][0]["code"],
+        "1.1"
+    );
+    let err = app
+        .call(
+            "assessment_change",
+            json!({"id": id, "member": 5, "change": {"kind": "answer", "code": "1.1", "answer": 1}}),
+        )
+        .expect_err("no member 5");
+    assert_eq!(err["code"], "store.not_found");
+    let view = app
+        .call("assessment_member_remove", json!({"id": id, "member": 2}))
+        .expect("removed");
+    assert_eq!(view["members"], json!([]));
+    assert_eq!(view["council"], Value::Null);
+}

@@ -1,9 +1,12 @@
 //! The assessment commands: start a sheet, change it (autosaved), finalise, correct, list.
 //! One-line adapters to `ovop-store` (which checks every change with `ovop-core`'s engine).
 
+use ovop_core::council::CouncilResult;
 use ovop_core::criteria::CriteriaSet;
 use ovop_core::ScoreResult;
-use ovop_store::assessments::{Assessment, Changed, DraftChange, EvidenceDocument, Visit};
+use ovop_store::assessments::{
+    Assessment, Assessor, Changed, CouncilSheet, DraftChange, EvidenceDocument, Visit,
+};
 use ovop_store::records::{Producer, Product};
 use ovop_store::{now_utc, Store};
 use serde::Serialize;
@@ -24,6 +27,10 @@ pub struct AssessmentView {
     pub producer: Producer,
     pub evidence: Vec<EvidenceDocument>,
     pub revisions: Vec<RevisionSummary>,
+    /// The other council members' sheets (member 2 onwards; member 1 is `assessment.answers`).
+    pub members: Vec<CouncilSheet>,
+    /// The council's average and divergence check, when several members score.
+    pub council: Option<CouncilResult>,
 }
 
 /// One line of a list of assessments (a product's history, the drafts on the home screen).
@@ -86,6 +93,8 @@ fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentV
     let product = store.product(&assessment.product_id)?;
     let producer = store.producer(&product.producer_id)?;
     let evidence = store.evidence(id, assessment.revision)?;
+    let members = store.members(id, assessment.revision)?;
+    let council = store.council_of(&assessment)?;
     let revisions = store
         .revisions(id)?
         .into_iter()
@@ -106,6 +115,8 @@ fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentV
         producer,
         evidence,
         revisions,
+        members,
+        council,
     })
 }
 
@@ -175,16 +186,50 @@ pub async fn assessment_get(
         .await
 }
 
-/// One change on a draft, autosaved before the answer returns; gives the new result, the
-/// answers as stored and those the change made impossible (cleared).
+/// One change on a draft (on a council member's sheet when `member` is 2 or more), autosaved
+/// before the answer returns; gives the new result, the answers as stored, those the change
+/// made impossible (cleared) and the council's result.
 #[tauri::command]
 pub async fn assessment_change(
     state: State<'_, AppState>,
     id: String,
     change: DraftChange,
+    member: Option<u32>,
 ) -> Result<Changed, AppError> {
     state
-        .with_store(move |store| Ok(store.change(&id, &change, &now_utc())?))
+        .with_store(move |store| {
+            Ok(store.change_member(&id, member.unwrap_or(1), &change, &now_utc())?)
+        })
+        .await
+}
+
+/// Adds a council member with an empty sheet.
+#[tauri::command]
+pub async fn assessment_member_add(
+    state: State<'_, AppState>,
+    id: String,
+    assessor: Assessor,
+) -> Result<AssessmentView, AppError> {
+    state
+        .with_store(move |store| {
+            store.add_member(&id, &assessor, &now_utc())?;
+            view(store, &id)
+        })
+        .await
+}
+
+/// Removes a council member's sheet from the draft.
+#[tauri::command]
+pub async fn assessment_member_remove(
+    state: State<'_, AppState>,
+    id: String,
+    member: u32,
+) -> Result<AssessmentView, AppError> {
+    state
+        .with_store(move |store| {
+            store.remove_member(&id, member)?;
+            view(store, &id)
+        })
         .await
 }
 

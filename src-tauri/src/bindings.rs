@@ -11,7 +11,7 @@ use ovop_core::{Answer, Answers};
 use ts_rs::TS;
 
 use ovop_store::assessments::{
-    Assessment, Assessor, Changed, DraftChange, EvidenceDocument, HomeCounts, Visit,
+    Assessment, Assessor, Changed, CouncilSheet, DraftChange, EvidenceDocument, HomeCounts, Visit,
 };
 use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
@@ -95,6 +95,7 @@ pub fn render() -> String {
         EvidenceDocument,
         DraftChange,
         Changed,
+        CouncilSheet,
         // commands
         AppError,
         ErrorDetail,

@@ -39,6 +39,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         assess::assessment_start,
         assess::assessment_get,
         assess::assessment_change,
+        assess::assessment_member_add,
+        assess::assessment_member_remove,
         assess::assessment_evidence,
         assess::assessment_visit,
         assess::assessment_finalize,

@@ -1,6 +1,7 @@
 //! Assessments: a draft autosaved on every change, finalised (result, content hash, outbox row)
 //! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
 
+use ovop_core::council::CouncilResult;
 use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,8 @@ pub struct Assessment {
     pub visit: Visit,
     pub answers: Answers,
     pub result: Option<ScoreResult>,
+    /// The council's result (average, divergence) when several members scored, once final.
+    pub council: Option<CouncilResult>,
     pub content_hash: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -109,9 +112,12 @@ pub enum DraftChange {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Changed {
+    /// The result of the sheet that changed.
     pub result: ScoreResult,
     pub answers: Answers,
     pub cleared: Vec<String>,
+    /// The council's result as it stands, when several members score.
+    pub council: Option<CouncilResult>,
 }
 
 impl DraftChange {
@@ -162,7 +168,7 @@ impl DraftChange {
 }
 
 const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
-  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at";
+  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -170,6 +176,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     };
     let result: Option<String> = r.get(13)?;
+    let council: Option<String> = r.get(18)?;
     Ok(Assessment {
         id: r.get(0)?,
         revision: r.get(1)?,
@@ -190,6 +197,10 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
             .map(|s| serde_json::from_str(&s))
             .transpose()
             .map_err(|e| bad(13, e))?,
+        council: council
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| bad(18, e))?,
         content_hash: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
@@ -236,6 +247,50 @@ fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
         what: "assessment",
         id: id.into(),
     })
+}
+
+/// One council member's sheet (member 2 onwards).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CouncilSheet {
+    pub member: u32,
+    pub assessor: Assessor,
+    pub answers: Answers,
+    pub updated_at: String,
+}
+
+fn members_of(conn: &rusqlite::Connection, id: &str, revision: i64) -> Result<Vec<CouncilSheet>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member, assessor, answers, updated_at FROM council_sheet
+         WHERE assessment_id = ?1 AND revision = ?2 ORDER BY member",
+    )?;
+    let rows = stmt.query_map(params![id, revision], |r| {
+        let bad = |i: usize, e: serde_json::Error| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        };
+        Ok(CouncilSheet {
+            member: r.get(0)?,
+            assessor: serde_json::from_str(&r.get::<_, String>(1)?).map_err(|e| bad(1, e))?,
+            answers: serde_json::from_str(&r.get::<_, String>(2)?).map_err(|e| bad(2, e))?,
+            updated_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Every member's sheet in order, each named after its assessor.
+fn council_sheets(assessment: &Assessment, members: &[CouncilSheet]) -> Vec<Answers> {
+    let mut first = assessment.answers.clone();
+    if first.assessor.is_none() {
+        first.assessor = assessment.visit.assessors.first().map(|a| a.name.clone());
+    }
+    std::iter::once(first)
+        .chain(members.iter().map(|m| {
+            let mut sheet = m.answers.clone();
+            sheet.assessor = Some(m.assessor.name.clone());
+            sheet
+        }))
+        .collect()
 }
 
 impl Store {
@@ -363,23 +418,51 @@ impl Store {
     /// the same write and named in `cleared`, so the officer is told; the change itself is
     /// never altered.
     pub fn change(&mut self, id: &str, change: &DraftChange, now: &str) -> Result<Changed> {
+        self.change_member(id, 1, change, now)
+    }
+
+    /// `change` on the sheet of one council member (1 is the assessment's own sheet).
+    pub fn change_member(
+        &mut self,
+        id: &str,
+        member: u32,
+        change: &DraftChange,
+        now: &str,
+    ) -> Result<Changed> {
         let current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
         let rubric = self.rubric_of(&current)?;
-        let mut answers = current.answers;
+        let mut answers = if member == 1 {
+            current.answers
+        } else {
+            self.members(id, current.revision)?
+                .into_iter()
+                .find(|m| m.member == member)
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "council member",
+                    id: format!("{id} #{member}"),
+                })?
+                .answers
+        };
         change.apply(&mut answers);
         let mut cleared: Vec<String> = Vec::new();
         // Each round clears at least one answer, so this ends within the sheet's length.
         loop {
             let errors = match rubric.score(&answers) {
                 Ok(result) => {
-                    self.save_answers(id, &answers, now)?;
+                    if member == 1 {
+                        self.save_answers(id, &answers, now)?;
+                    } else {
+                        self.save_member_answers(id, current.revision, member, &answers, now)?;
+                    }
+                    let council = self.council_of(&self.assessment(id)?)?;
                     return Ok(Changed {
                         result,
                         answers,
                         cleared,
+                        council,
                     });
                 }
                 Err(errors) => errors,
@@ -430,6 +513,104 @@ impl Store {
             })
     }
 
+    /// The other members' sheets of a revision (member 2 onwards; member 1 is the assessment's
+    /// own sheet).
+    pub fn members(&self, id: &str, revision: i64) -> Result<Vec<CouncilSheet>> {
+        members_of(self.read(), id, revision)
+    }
+
+    /// Adds a council member with an empty sheet to the draft; returns the member's number.
+    pub fn add_member(&mut self, id: &str, assessor: &Assessor, now: &str) -> Result<u32> {
+        if assessor.name.trim().is_empty() {
+            return Err(StoreError::Invalid("a council member needs a name".into()));
+        }
+        let tx = self.conn().transaction()?;
+        let draft = latest(&tx, id)?;
+        if draft.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        let member: u32 = tx.query_row(
+            "SELECT coalesce(max(member), 1) + 1 FROM council_sheet WHERE assessment_id = ?1 AND revision = ?2",
+            params![id, draft.revision],
+            |r| r.get(0),
+        )?;
+        let answers = Answers {
+            criteria: draft.answers.criteria.clone(),
+            version: draft.answers.version.clone(),
+            assessor: Some(assessor.name.trim().to_string()),
+            ..Answers::default()
+        };
+        tx.execute(
+            "INSERT INTO council_sheet (assessment_id, revision, member, assessor, answers, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, draft.revision, member, encode(assessor)?, encode(&answers)?, now],
+        )?;
+        tx.commit()?;
+        Ok(member)
+    }
+
+    /// Removes a council member's sheet from the draft.
+    pub fn remove_member(&mut self, id: &str, member: u32) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        let draft = latest(&tx, id)?;
+        if draft.status != "draft" {
+            return Err(StoreError::Locked(id.into()));
+        }
+        let gone = tx.execute(
+            "DELETE FROM council_sheet WHERE assessment_id = ?1 AND revision = ?2 AND member = ?3",
+            params![id, draft.revision, member],
+        )?;
+        if gone == 0 {
+            return Err(StoreError::NotFound {
+                what: "council member",
+                id: format!("{id} #{member}"),
+            });
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn save_member_answers(
+        &mut self,
+        id: &str,
+        revision: i64,
+        member: u32,
+        answers: &Answers,
+        now: &str,
+    ) -> Result<()> {
+        self.conn().execute(
+            "UPDATE council_sheet SET answers = ?4, updated_at = ?5
+             WHERE assessment_id = ?1 AND revision = ?2 AND member = ?3",
+            params![id, revision, member, encode(answers)?, now],
+        )?;
+        Ok(())
+    }
+
+    /// The council's result of a revision with several members (none for a single assessor):
+    /// the stored one once final, else computed from the sheets as they stand.
+    pub fn council_of(&self, assessment: &Assessment) -> Result<Option<CouncilResult>> {
+        if assessment.council.is_some() {
+            return Ok(assessment.council.clone());
+        }
+        let members = self.members(&assessment.id, assessment.revision)?;
+        if members.is_empty() {
+            return Ok(None);
+        }
+        let rubric = self.rubric_of(assessment)?;
+        let sheets = council_sheets(assessment, &members);
+        rubric.score_council(&sheets).map(Some).map_err(|errors| {
+            StoreError::Corrupt(format!(
+                "the council sheets of {} no longer score: {}",
+                assessment.id,
+                errors
+                    .iter()
+                    .map(|e| e.error.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })
+    }
+
     /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
     /// record's content hash, and queues it in the outbox, all in one transaction. An incomplete
     /// sheet is refused with what is missing.
@@ -468,17 +649,61 @@ impl Store {
                 missing.join(", ")
             )));
         }
-        let record = serde_json::json!({
+        // A council: every member's sheet complete, and the members' totals within the set's
+        // allowed divergence (otherwise the council discusses and scores again).
+        let members = members_of(&tx, &draft.id, draft.revision)?;
+        let council = if members.is_empty() {
+            None
+        } else {
+            let sheets = council_sheets(&draft, &members);
+            let council = rubric.score_council(&sheets).map_err(|errors| {
+                StoreError::Invalid(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.member, e.error.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+            if let Some(open) = council.members.iter().find(|m| !m.result.complete) {
+                return Err(StoreError::Invalid(format!(
+                    "the sheet of {} is not complete; unanswered: {}",
+                    open.member,
+                    open.result.unanswered.join(", ")
+                )));
+            }
+            if council.divergence.exceeded {
+                return Err(StoreError::Invalid(format!(
+                    "the members' totals differ by {}, more than the {} allowed; the council discusses and scores again",
+                    council.divergence.spread,
+                    council.divergence.max_allowed.unwrap_or(0)
+                )));
+            }
+            Some((council, sheets))
+        };
+        let mut record = serde_json::json!({
             "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
             "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
             "answers": draft.answers,
             "evidence": evidence_rows(&tx, &draft.id, draft.revision)?,
         });
+        if let Some((_, sheets)) = &council {
+            record["council"] = serde_json::to_value(&sheets[1..])
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
         let hash = canonical_hash(&record);
+        // The council's average (whole points, rounded down; the exact one is in its result)
+        // and star stand for the assessment.
+        let (total, star) = match &council {
+            Some((c, _)) => (c.average.floor() as u32, c.star),
+            None => (result.total, result.star),
+        };
+        let council_json = council.as_ref().map(|(c, _)| encode(c)).transpose()?;
         tx.execute(
-            "UPDATE assessment SET status = 'final', result = ?3, total = ?4, star = ?5, content_hash = ?6, finalized_at = ?7, updated_at = ?7
+            "UPDATE assessment SET status = 'final', result = ?3, total = ?4, star = ?5, content_hash = ?6, finalized_at = ?7, updated_at = ?7,
+               council_result = ?8
              WHERE id = ?1 AND revision = ?2",
-            params![id, draft.revision, encode(&result)?, result.total, result.star, hash, now],
+            params![id, draft.revision, encode(&result)?, total, star, hash, now, council_json],
         )?;
         tx.execute(
             "INSERT INTO outbox (kind, record_id, revision, created_at) VALUES ('assessment', ?1, ?2, ?3)",
@@ -517,6 +742,12 @@ impl Store {
              SELECT assessment_id, ?2, kind, criterion, present, number, issued_on, issuer, expires_on, note
              FROM evidence_document WHERE assessment_id = ?1 AND revision = ?3",
             params![id, revision, last.revision],
+        )?;
+        tx.execute(
+            "INSERT INTO council_sheet (assessment_id, revision, member, assessor, answers, updated_at)
+             SELECT assessment_id, ?2, member, assessor, answers, ?4
+             FROM council_sheet WHERE assessment_id = ?1 AND revision = ?3",
+            params![id, revision, last.revision, now],
         )?;
         tx.commit()?;
         Ok(revision)

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_photos_and_dossier.sql"),
     include_str!("../migrations/0003_settings.sql"),
+    include_str!("../migrations/0004_council.sql"),
 ];
 
 /// The schema version this build writes.

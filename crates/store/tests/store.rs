@@ -843,3 +843,133 @@ fn a_restore_cut_between_its_two_renames_is_finished_by_the_next_open() {
     assert_eq!(store.producers_in(None, 10).unwrap().len(), 1);
     assert!(!dir.path().join("ovop.sqlite.restoring").exists());
 }
+
+#[test]
+fn a_council_scores_on_one_sheet_each_finalises_within_the_allowed_divergence_and_is_locked() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let visit = Visit {
+        assessors: vec![Assessor {
+            name: "Siti Rahmah".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, NOW)
+        .unwrap();
+    let member = |name: &str| Assessor {
+        name: name.into(),
+        role: Some("anggota".into()),
+        ..Assessor::default()
+    };
+    let budi = store.add_member(&id, &member("Budi Santoso"), NOW).unwrap();
+    let dewi = store.add_member(&id, &member("Dewi Lestari"), NOW).unwrap();
+    assert_eq!((budi, dewi), (2, 3));
+    assert_eq!(
+        store
+            .add_member(&id, &member("  "), NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
+
+    // Every member at level 2 everywhere (44 of 66), but Dewi at level 3 on nine criteria
+    // (53): 9 points apart, more than the 7 the template allows.
+    let complete = complete_answers(&rubric);
+    store.save_answers(&id, &complete, NOW).unwrap();
+    let codes: Vec<String> = rubric.set().criteria().map(|c| c.code.clone()).collect();
+    for m in [budi, dewi] {
+        for (code, answer) in &complete.answers {
+            let change = DraftChange::Answer {
+                code: code.clone(),
+                answer: Some(*answer),
+            };
+            store.change_member(&id, m, &change, NOW).unwrap();
+        }
+        for gate in ["G1", "G2", "G3"] {
+            let change = DraftChange::Gate {
+                code: gate.into(),
+                met: Some(true),
+            };
+            store.change_member(&id, m, &change, NOW).unwrap();
+        }
+    }
+    for code in &codes[..9] {
+        let change = DraftChange::Answer {
+            code: code.clone(),
+            answer: Some(Answer::Level(3)),
+        };
+        store.change_member(&id, dewi, &change, NOW).unwrap();
+    }
+    let draft = store.assessment(&id).unwrap();
+    let council = store.council_of(&draft).unwrap().expect("a council");
+    assert_eq!(council.members.len(), 3);
+    assert_eq!(council.members[0].member, "Siti Rahmah");
+    assert_eq!(council.divergence.spread, 9);
+    assert!(council.divergence.exceeded);
+    let err = store.finalize(&id, NOW).unwrap_err();
+    assert_eq!(err.code(), "store.invalid");
+    assert!(err.to_string().contains("differ by 9"), "{err}");
+    assert!(store.outbox().unwrap().is_empty(), "nothing queued");
+
+    // The council talks; Dewi lowers two criteria: 7 apart, allowed.
+    for code in &codes[..2] {
+        let change = DraftChange::Answer {
+            code: code.clone(),
+            answer: Some(Answer::Level(2)),
+        };
+        store.change_member(&id, dewi, &change, NOW).unwrap();
+    }
+    let done = store.finalize(&id, NOW).unwrap();
+    let council = done.council.expect("the council's result is stored");
+    assert_eq!(council.average, (44.0 + 44.0 + 51.0) / 3.0);
+    assert_eq!(council.divergence.spread, 7);
+    assert!(done.content_hash.is_some());
+    assert_eq!(store.outbox().unwrap().len(), 1);
+
+    // Locked: no member added, changed or removed, even with SQL.
+    assert_eq!(
+        store
+            .add_member(&id, &member("Eko"), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    let change = DraftChange::Answer {
+        code: codes[0].clone(),
+        answer: Some(Answer::Level(1)),
+    };
+    assert_eq!(
+        store
+            .change_member(&id, budi, &change, NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    let path = store.path().to_path_buf();
+    assert!(raw(
+        &path,
+        &format!("UPDATE council_sheet SET answers = '{{}}' WHERE assessment_id = '{id}'")
+    )
+    .is_err());
+    assert!(raw(
+        &path,
+        &format!("DELETE FROM council_sheet WHERE assessment_id = '{id}'")
+    )
+    .is_err());
+
+    // A correction carries the members' sheets into the new revision.
+    let revision = store.correct(&id, "Salah ketik", NOW).unwrap();
+    assert_eq!(store.members(&id, revision).unwrap().len(), 2);
+    store.remove_member(&id, budi).unwrap();
+    assert_eq!(store.members(&id, revision).unwrap().len(), 1);
+    assert_eq!(
+        store.members(&id, 1).unwrap().len(),
+        2,
+        "the final revision keeps its council"
+    );
+}

@@ -403,7 +403,11 @@ export type Assessor = { name: string, title: string | null, unit: string | null
 
 export type Visit = { assessed_on: string | null, region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, };
 
-export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
+export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, 
+/**
+ * The council's result (average, divergence) when several members scored, once final.
+ */
+council: CouncilResult | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
 
 export type EvidenceDocument = { 
 /**
@@ -417,7 +421,17 @@ criterion: string, present: boolean, number: string | null, issued_on: string | 
 
 export type DraftChange = { "kind": "answer", code: string, answer: Answer | null, } | { "kind": "note", code: string, text: string, } | { "kind": "knockout", code: string, observed: boolean, } | { "kind": "gate", code: string, met: boolean | null, };
 
-export type Changed = { result: ScoreResult, answers: Answers, cleared: Array<string>, };
+export type Changed = { 
+/**
+ * The result of the sheet that changed.
+ */
+result: ScoreResult, answers: Answers, cleared: Array<string>, 
+/**
+ * The council's result as it stands, when several members score.
+ */
+council: CouncilResult | null, };
+
+export type CouncilSheet = { member: number, assessor: Assessor, answers: Answers, updated_at: string, };
 
 export type AppError = { code: string, message: string, 
 /**
@@ -431,7 +445,15 @@ export type CriteriaList = { sets: Array<SetSummary>, rejected: Array<Rejected>,
 
 export type CriteriaSetView = { set: CriteriaSet, summary: SetSummary, findings: Array<Finding>, };
 
-export type AssessmentView = { assessment: Assessment, set: CriteriaSet, result: ScoreResult, product: Product, producer: Producer, evidence: Array<EvidenceDocument>, revisions: Array<RevisionSummary>, };
+export type AssessmentView = { assessment: Assessment, set: CriteriaSet, result: ScoreResult, product: Product, producer: Producer, evidence: Array<EvidenceDocument>, revisions: Array<RevisionSummary>, 
+/**
+ * The other council members' sheets (member 2 onwards; member 1 is `assessment.answers`).
+ */
+members: Array<CouncilSheet>, 
+/**
+ * The council's average and divergence check, when several members score.
+ */
+council: CouncilResult | null, };
 
 export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, total: number, max_total: number, star: number | null, star_by_score: number, complete: boolean, answered: number, criteria_count: number, };
 
