@@ -29,7 +29,7 @@ vi.mock("$lib/api", () => ({
     const result = await (api.changeAssessment as (...a: unknown[]) => Promise<ScoreResult>)(...args);
     const codes = cleared.next;
     cleared.next = [];
-    return { result, answers: null, cleared: codes };
+    return { result, answers: null, cleared: codes, council: null };
   },
 }));
 

@@ -59,6 +59,7 @@ export function viewOf(
       },
       answers: { criteria: set.id, version: set.version, answers: {}, knockouts: [], gates: {}, notes: {}, ...options.answers },
       result: null,
+      council: null,
       content_hash: null,
       created_at: "2026-11-23T08:00:00Z",
       updated_at: "2026-11-23T08:00:00Z",
@@ -70,5 +71,7 @@ export function viewOf(
     producer: getProducer(product.producer_id),
     evidence: [],
     revisions: [],
+    members: [],
+    council: null,
   };
 }
