@@ -4,12 +4,15 @@
 //! `WebKitWebDriver` (Debian's webkit2gtk-driver). The README's test command provides all three.
 //! Screenshots go to `target/e2e-artifacts/` for a person to look at.
 
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "support/driver.rs"]
+mod driver;
+
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use driver::{app_pid, save_screenshot, seed_draft, start, text_of, wait_for_css};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 /// Each test runs its own tauri-driver on its own pair of ports (the driver's and, one above,
@@ -17,147 +20,6 @@ use serde_json::json;
 const CRITERIA_PORT: u16 = 4444;
 const VISIT_PORT: u16 = 4454;
 const SCORING_PORT: u16 = 4464;
-
-/// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it (SIGKILL would
-/// orphan WebKitWebDriver, which keeps its port and hangs the next run).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.0.kill();
-    }
-}
-
-fn tauri_driver() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let local = home.join(".cargo/bin/tauri-driver");
-    if local.exists() {
-        local
-    } else {
-        PathBuf::from("tauri-driver")
-    }
-}
-
-fn port_open(port: u16) -> bool {
-    TcpStream::connect(("127.0.0.1", port)).is_ok()
-}
-
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-artifacts");
-    std::fs::create_dir_all(&dir).expect("create artifacts folder");
-    dir
-}
-
-/// Starts the driver and, through it, the app. Also returns the instant the app was launched
-/// (the session request), to measure how long the window takes to become usable.
-async fn start(data_home: &Path, port: u16) -> (Driver, Client, Instant) {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no DISPLAY: run the end-to-end tests under xvfb-run (the README's test command does)"
-    );
-    // A driver just stopped (the app restarted in the same test) frees its ports in a moment.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while (port_open(port) || port_open(port + 1)) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        !port_open(port) && !port_open(port + 1),
-        "port {port} or {} is taken: a tauri-driver from an earlier run is still alive",
-        port + 1
-    );
-    let child = Command::new(tauri_driver())
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--native-port")
-        .arg((port + 1).to_string())
-        .env("XDG_DATA_HOME", data_home)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)");
-    let driver = Driver(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !port_open(port) {
-        assert!(
-            Instant::now() < deadline,
-            "tauri-driver did not listen on {port} within 20 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // OVOP_E2E_APP measures another build (a release binary) with the same test.
-    let app = std::env::var("OVOP_E2E_APP")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_ovop-field").to_string());
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert("tauri:options".into(), json!({ "application": app }));
-    let launched = Instant::now();
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(caps);
-    // Without a display the session request hangs forever; the assert above and this timeout
-    // keep a broken environment from hanging CI.
-    let client = tokio::time::timeout(
-        Duration::from_secs(60),
-        builder.connect(&format!("http://127.0.0.1:{port}")),
-    )
-    .await
-    .expect("WebDriver session timed out")
-    .expect("WebDriver session could not start");
-    (driver, client, launched)
-}
-
-async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
-    match tokio::time::timeout(
-        Duration::from_secs(30),
-        client.wait().for_element(Locator::Css(css)),
-    )
-    .await
-    {
-        Ok(Ok(element)) => element,
-        outcome => {
-            // What the window showed instead, for the person reading the failure.
-            if let Ok(png) = client.screenshot().await {
-                let _ = std::fs::write(artifacts().join("failure.png"), png);
-            }
-            match outcome {
-                Ok(Err(e)) => panic!("{css}: {e} (see target/e2e-artifacts/failure.png)"),
-                _ => panic!(
-                    "{css} did not appear within 30 s (see target/e2e-artifacts/failure.png)"
-                ),
-            }
-        }
-    }
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for_css(client, css)
-        .await
-        .text()
-        .await
-        .expect("element text")
-}
-
-async fn save_screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("screenshot");
-    assert!(
-        png.len() > 10_000,
-        "the screenshot {name} is suspiciously small ({} bytes): a blank window?",
-        png.len()
-    );
-    std::fs::write(artifacts().join(name), png).expect("write screenshot");
-}
 
 /// An office's imported set: the template under another id, installed where `ovop criteria
 /// import` puts it.
@@ -499,70 +361,6 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
     client.close().await.expect("close the session");
 }
 
-/// A producer, its product and a draft of the OVOP template, written into the app's store the
-/// way the app writes them. Returns the assessment id.
-fn seed_draft(data_home: &Path) -> String {
-    use ovop_store::assessments::{Assessor, Visit};
-    use ovop_store::records::{Producer, Product};
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
-    let now = "2026-11-23T08:00:00Z";
-    let producer = store
-        .save_producer(
-            &Producer {
-                name: "KWT Melati Sejahtera".into(),
-                ..Producer::default()
-            },
-            now,
-        )
-        .expect("producer");
-    let product = store
-        .save_product(
-            &Product {
-                producer_id: producer,
-                name: "Keripik Pisang Kepok".into(),
-                programme: Some("ovop".into()),
-                ..Product::default()
-            },
-            now,
-        )
-        .expect("product");
-    let catalog = ovop_core::catalog::Catalog::shipped();
-    let rubric = &catalog
-        .get("ovop-id-template", Some("2026.1"))
-        .expect("the template")
-        .rubric;
-    let visit = Visit {
-        assessed_on: Some("2026-11-23".into()),
-        assessors: vec![Assessor {
-            name: "Rina Wulandari".into(),
-            ..Assessor::default()
-        }],
-        ..Visit::default()
-    };
-    store
-        .new_assessment(&product, rubric, &visit, now)
-        .expect("draft")
-}
-
-/// The app's process (found by its data folder, so another test's app is never touched).
-fn app_pid(data_home: &Path) -> Option<u32> {
-    let wanted = format!("XDG_DATA_HOME={}", data_home.display());
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
-            let environ = std::fs::read(entry.path().join("environ")).ok()?;
-            let ours = environ
-                .split(|b| *b == 0)
-                .any(|var| var == wanted.as_bytes());
-            (comm.trim() == "ovop-field" && ours).then_some(pid)
-        })
-}
-
 /// Keys to whatever has the focus, as a person types them.
 async fn press(client: &Client, keys: &str) {
     client
@@ -627,7 +425,7 @@ async fn wait_for_focus(client: &Client, code: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_corrected() {
     let data_home = tempfile::tempdir().expect("temp data folder");
-    let id = seed_draft(data_home.path());
+    let id = seed_draft(data_home.path()).assessment;
     let row = format!("[data-testid=home-draft-row][data-id='{id}']");
 
     // Half the sheet by keyboard: "3" eleven times (each choice moves on to the next criterion

@@ -1,0 +1,294 @@
+//! What the end-to-end tests and the app benchmark share: tauri-driver, the app started through
+//! it in a data folder of its own, waiting for elements, and the app's processes.
+//! Each user takes what it needs; the rest is unused there.
+#![allow(dead_code)]
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver down with it (SIGKILL would
+/// orphan WebKitWebDriver, which keeps its port and hangs the next run).
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+    }
+}
+
+pub fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let local = home.join(".cargo/bin/tauri-driver");
+    if local.exists() {
+        local
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+pub fn port_open(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create artifacts folder");
+    dir
+}
+
+/// Starts the driver and, through it, the app. Also returns the instant the app was launched
+/// (the session request), to measure how long the window takes to become usable.
+pub async fn start(data_home: &Path, port: u16) -> (Driver, Client, Instant) {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run the end-to-end tests under xvfb-run (the README's test command does)"
+    );
+    // A driver just stopped (the app restarted in the same test) frees its ports in a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while (port_open(port) || port_open(port + 1)) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !port_open(port) && !port_open(port + 1),
+        "port {port} or {} is taken: a tauri-driver from an earlier run is still alive",
+        port + 1
+    );
+    let child = Command::new(tauri_driver())
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg((port + 1).to_string())
+        .env("XDG_DATA_HOME", data_home)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)");
+    let driver = Driver(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !port_open(port) {
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {port} within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // OVOP_E2E_APP measures another build (a release binary) with the same test.
+    let app = std::env::var("OVOP_E2E_APP")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_ovop-field").to_string());
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    let launched = Instant::now();
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps);
+    // Without a display the session request hangs forever; the assert above and this timeout
+    // keep a broken environment from hanging CI.
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        builder.connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await
+    .expect("WebDriver session timed out")
+    .expect("WebDriver session could not start");
+    (driver, client, launched)
+}
+
+pub async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
+    match tokio::time::timeout(
+        Duration::from_secs(30),
+        client.wait().for_element(Locator::Css(css)),
+    )
+    .await
+    {
+        Ok(Ok(element)) => element,
+        outcome => {
+            // What the window showed instead, for the person reading the failure.
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(artifacts().join("failure.png"), png);
+            }
+            match outcome {
+                Ok(Err(e)) => panic!("{css}: {e} (see target/e2e-artifacts/failure.png)"),
+                _ => panic!(
+                    "{css} did not appear within 30 s (see target/e2e-artifacts/failure.png)"
+                ),
+            }
+        }
+    }
+}
+
+pub async fn text_of(client: &Client, css: &str) -> String {
+    wait_for_css(client, css)
+        .await
+        .text()
+        .await
+        .expect("element text")
+}
+
+pub async fn save_screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(
+        png.len() > 10_000,
+        "the screenshot {name} is suspiciously small ({} bytes): a blank window?",
+        png.len()
+    );
+    std::fs::write(artifacts().join(name), png).expect("write screenshot");
+}
+
+/// The app's process (found by its data folder, so another test's app is never touched).
+pub fn app_pid(data_home: &Path) -> Option<u32> {
+    let wanted = format!("XDG_DATA_HOME={}", data_home.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            let ours = environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes());
+            (comm.trim() == "ovop-field" && ours).then_some(pid)
+        })
+}
+
+/// The app's process and every process below it (WebKit's web and network processes).
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // The parent is the second field after the command name in parentheses.
+            let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+                continue;
+            };
+            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                parents.push((pid, ppid));
+            }
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// Resident and proportional set sizes of processes, in kB (`/proc/<pid>/smaps_rollup`). PSS
+/// shares each shared page among the processes that map it, so the sum does not count the
+/// shared libraries twice.
+pub fn memory_kb(pids: &[u32]) -> (u64, u64) {
+    let mut rss = 0;
+    let mut pss = 0;
+    for pid in pids {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+            continue;
+        };
+        for line in text.lines() {
+            let mut parts = line.split_whitespace();
+            let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let kb: u64 = value.parse().unwrap_or(0);
+            match key {
+                "Rss:" => rss += kb,
+                "Pss:" => pss += kb,
+                _ => {}
+            }
+        }
+    }
+    (rss, pss)
+}
+
+/// What `seed_draft` wrote.
+pub struct Seeded {
+    pub producer: String,
+    pub product: String,
+    pub assessment: String,
+}
+
+/// A producer, its product and a draft of the OVOP template, written into the app's store the
+/// way the app writes them.
+pub fn seed_draft(data_home: &Path) -> Seeded {
+    use ovop_store::assessments::{Assessor, Visit};
+    use ovop_store::records::{Producer, Product};
+    let dir = data_home.join("org.ovopfield.app");
+    std::fs::create_dir_all(&dir).expect("data folder");
+    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let now = "2026-11-23T08:00:00Z";
+    let producer = store
+        .save_producer(
+            &Producer {
+                name: "KWT Melati Sejahtera".into(),
+                ..Producer::default()
+            },
+            now,
+        )
+        .expect("producer");
+    let product_id = store
+        .save_product(
+            &Product {
+                producer_id: producer.clone(),
+                name: "Keripik Pisang Kepok".into(),
+                programme: Some("ovop".into()),
+                ..Product::default()
+            },
+            now,
+        )
+        .expect("product");
+    let catalog = ovop_core::catalog::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.1"))
+        .expect("the template")
+        .rubric;
+    let visit = Visit {
+        assessed_on: Some("2026-11-23".into()),
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let assessment = store
+        .new_assessment(&product_id, rubric, &visit, now)
+        .expect("draft");
+    Seeded {
+        producer,
+        product: product_id,
+        assessment,
+    }
+}
