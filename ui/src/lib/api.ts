@@ -6,10 +6,13 @@
 import { getVersion } from "@tauri-apps/api/app";
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import type {
+  Assessor,
   AssessmentSummary,
   AssessmentView,
+  BackupInfo,
   CriteriaList,
   CriteriaSetView,
+  DataInfo,
   DraftChange,
   EvidenceDocument,
   HomeCounts,
@@ -39,8 +42,12 @@ async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptio
 
 /** The fixture modules, loaded only in a plain browser (a separate chunk of the build). */
 async function fixtures() {
-  const [records, assessments] = await Promise.all([import("$lib/fixtures/records"), import("$lib/fixtures/assessments")]);
-  return { ...records, ...assessments };
+  const [records, assessments, settings] = await Promise.all([
+    import("$lib/fixtures/records"),
+    import("$lib/fixtures/assessments"),
+    import("$lib/fixtures/settings"),
+  ]);
+  return { ...records, ...assessments, ...settings };
 }
 
 /** Runs `fixture` in a plain browser, the command in Tauri; both reject with an AppError. */
@@ -174,20 +181,30 @@ export function startAssessment(productId: string, criteriaId: string, version: 
   });
 }
 
-export function getAssessment(id: string): Promise<AssessmentView> {
-  return answer((f) => f.getAssessment(id), "assessment_get", { id });
+/** An assessment as it stands (its latest revision), or its revision `revision`. */
+export function getAssessment(id: string, revision: number | null = null): Promise<AssessmentView> {
+  return answer((f) => f.getAssessment(id, revision), "assessment_get", { id, revision });
 }
 
 /**
- * One change on a draft. The store has saved it when this resolves (this is the autosave); the
- * answer is the sheet's new result. A change the engine refuses is not stored (`store.invalid`).
- */
-/**
  * One change on a draft. Resolves once the store has saved it, with the engine's result and the
  * answers the change made impossible (cleared in the same write: 5.2 when 5.1 drops to 0).
+ * `member` 2 onwards changes that council member's sheet (`null` or 1: the lead assessor's), and
+ * the answer carries the council's result as it now stands. A change the engine refuses is not
+ * stored (`store.invalid`).
  */
-export function changeAssessment(id: string, change: DraftChange): Promise<Changed> {
-  return answer((f) => f.changeAssessment(id, change), "assessment_change", { id, change });
+export function changeAssessment(id: string, change: DraftChange, member: number | null = null): Promise<Changed> {
+  return answer((f) => f.changeAssessment(id, change, member), "assessment_change", { id, change, member });
+}
+
+/** Adds a council member with an empty sheet to the draft (`store.invalid` without a name). */
+export function addCouncilMember(id: string, assessor: Assessor): Promise<AssessmentView> {
+  return answer((f) => f.addCouncilMember(id, assessor), "assessment_member_add", { id, assessor });
+}
+
+/** Removes a council member's sheet (member 2 onwards) from the draft. */
+export function removeCouncilMember(id: string, member: number): Promise<AssessmentView> {
+  return answer((f) => f.removeCouncilMember(id, member), "assessment_member_remove", { id, member });
 }
 
 /** Records a document of the producer's dossier; returns the draft's dossier. */
@@ -212,4 +229,40 @@ export function correctAssessment(id: string, reason: string): Promise<Assessmen
 /** The latest revision of the assessments of one status and/or product, newest first. */
 export function listAssessments(status: string | null, productId: string | null): Promise<AssessmentSummary[]> {
   return answer((f) => f.listAssessments(status, productId), "assessments_list", { status, productId });
+}
+
+// ---- Settings and the data folder ------------------------------------------------------------
+
+/** Every setting by key. Values are strings; a setting with structure holds JSON. */
+export function getSettings(): Promise<Record<string, string>> {
+  return answer((f) => f.getSettings(), "settings_get");
+}
+
+/** Sets one setting (`null` removes it). It is in the database when this resolves. */
+export function setSetting(key: string, value: string | null): Promise<void> {
+  return answer((f) => f.setSetting(key, value), "setting_set", { key, value });
+}
+
+/** Where the database, the photos and the backups are, the database's size and schema. */
+export function dataInfo(): Promise<DataInfo> {
+  return answer((f) => f.dataInfo(), "data_info");
+}
+
+/** The backups beside the database, newest first. */
+export function listBackups(): Promise<BackupInfo[]> {
+  return answer((f) => f.listBackups(), "backups_list");
+}
+
+/** A consistent copy of the database, now. */
+export function createBackup(): Promise<BackupInfo> {
+  return answer((f) => f.createBackup(), "backup_create");
+}
+
+/**
+ * Replaces the database with the backup `name` (from `listBackups`); the replaced database is
+ * kept beside it. Refused with `backup.not_found`, `store.corrupt` (a damaged backup: nothing
+ * changed) or `store.io`.
+ */
+export function restoreBackup(name: string): Promise<DataInfo> {
+  return answer((f) => f.restoreBackup(name), "backup_restore", { name });
 }

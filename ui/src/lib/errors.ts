@@ -17,6 +17,8 @@ const MESSAGES: Record<string, MessageKey> = {
   "store.read_only": "error.store.read_only",
   "store.corrupt": "error.store.corrupt",
   "store.newer_schema": "error.store.newer_schema",
+  "store.io": "error.store.io",
+  "backup.not_found": "error.backup.not_found",
   "photo.unreadable": "error.photo.unreadable",
   "photo.unsupported": "error.photo.unsupported",
   "photo.too_large": "error.photo.too_large",

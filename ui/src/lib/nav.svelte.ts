@@ -5,27 +5,50 @@ import type { MessageKey } from "$lib/i18n/index.svelte";
 import type { IconName } from "$lib/components/Icon.svelte";
 
 /** The screens of the top bar's tabs. */
-export const SCREENS = ["home", "regions", "producers", "criteria"] as const;
+export const SCREENS = ["home", "regions", "producers", "criteria", "settings"] as const;
 export type Tab = (typeof SCREENS)[number];
-/** A tab, or the assessment sheet (opened from a product or a draft, not from the top bar). */
-export type Screen = Tab | "assessment";
+/**
+ * A tab, the assessment sheet (opened from a product or a draft, not from the top bar), or a
+ * product's history (opened from the product).
+ */
+export type Screen = Tab | "assessment" | "history";
 
 export const SCREEN_NAV: Record<Tab, { label: MessageKey; title: MessageKey; icon: IconName }> = {
   home: { label: "nav.home", title: "screen.home", icon: "home" },
   regions: { label: "nav.regions", title: "screen.regions", icon: "map" },
   producers: { label: "nav.producers", title: "screen.producers", icon: "store" },
   criteria: { label: "nav.criteria", title: "screen.criteria", icon: "checklist" },
+  settings: { label: "nav.settings", title: "screen.settings", icon: "gear" },
 };
 
 export function screenTitle(screen: Screen): MessageKey {
-  return screen === "assessment" ? "screen.assessment" : SCREEN_NAV[screen].title;
+  if (screen === "assessment") return "screen.assessment";
+  if (screen === "history") return "screen.history";
+  return SCREEN_NAV[screen].title;
 }
 
 const STORAGE_KEY = "ovop-field.screen";
 const ASSESSMENT_KEY = "ovop-field.assessment";
+const HISTORY_KEY = "ovop-field.history";
+
+/** The product the history screen shows, and its producer (where its back link goes). */
+export type HistoryTarget = { product: string; producer: string };
+
+function rememberedHistory(): HistoryTarget | null {
+  try {
+    const value: unknown = JSON.parse(remembered(HISTORY_KEY) ?? "null");
+    if (value && typeof value === "object" && "product" in value && "producer" in value) {
+      const { product, producer } = value;
+      if (typeof product === "string" && typeof producer === "string") return { product, producer };
+    }
+  } catch {
+    // Not a value this app wrote: no history to reopen.
+  }
+  return null;
+}
 
 export function isScreen(value: unknown): value is Screen {
-  return typeof value === "string" && (value === "assessment" || (SCREENS as readonly string[]).includes(value));
+  return typeof value === "string" && (value === "assessment" || value === "history" || (SCREENS as readonly string[]).includes(value));
 }
 
 /** A value kept in localStorage; storage can be unavailable (private mode, tests). */
@@ -50,16 +73,21 @@ export class Navigation {
   screen = $state<Screen>("home");
   /** The assessment the assessment screen shows. */
   assessment = $state<string | null>(null);
+  /** The product the history screen shows. */
+  history = $state.raw<HistoryTarget | null>(null);
 
   constructor(initial?: Screen | null) {
     const stored = remembered(STORAGE_KEY);
     this.assessment = remembered(ASSESSMENT_KEY);
     this.screen = initial ?? (isScreen(stored) ? stored : "home");
     if (this.screen === "assessment" && !this.assessment) this.screen = "home";
+    this.history = rememberedHistory();
+    if (this.screen === "history" && !this.history) this.screen = "home";
   }
 
   go(next: Screen): void {
     if (next === "assessment" && !this.assessment) next = "home";
+    if (next === "history" && !this.history) next = "home";
     this.screen = next;
     remember(STORAGE_KEY, next);
   }
@@ -68,5 +96,11 @@ export class Navigation {
     this.assessment = id;
     remember(ASSESSMENT_KEY, id);
     this.go("assessment");
+  }
+
+  openHistory(product: string, producer: string): void {
+    this.history = { product, producer };
+    remember(HISTORY_KEY, JSON.stringify(this.history));
+    this.go("history");
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDecimal, formatWhole, parseDecimal, parseWhole, tidyWhole } from "./numbers";
+import { formatBytes, formatDecimal, formatWhole, parseDecimal, parseWhole, tidyWhole } from "./numbers";
 
 describe("parseWhole", () => {
   it("reads plain and grouped numbers the way each language writes them", () => {
@@ -40,6 +40,14 @@ describe("formatting", () => {
     expect(formatWhole(214_500_000, "vi")).toBe("214.500.000");
     expect(formatDecimal(85.7, "id")).toBe("85,7");
     expect(formatDecimal(85.7, "en")).toBe("85.7");
+  });
+
+  it("writes file sizes in KB and MB with the reader's decimal mark", () => {
+    expect(formatBytes(512, "id")).toBe("512 B");
+    expect(formatBytes(1536, "id")).toBe("1,5 KB");
+    expect(formatBytes(2_411_724, "id")).toBe("2,3 MB");
+    expect(formatBytes(2_411_724, "en")).toBe("2.3 MB");
+    expect(formatBytes(250 * 1024 * 1024, "en")).toBe("250 MB");
   });
 
   it("tidies what was typed only when it is a number", () => {

@@ -52,3 +52,18 @@ export function tidyDecimal(text: string, lang: Lang): string {
   const n = parseDecimal(text);
   return typeof n === "number" ? formatDecimal(n, lang) : text;
 }
+
+const BYTE_UNITS = ["B", "KB", "MB", "GB"] as const;
+
+/** A file size in binary units: 2411724 -> "2,3 MB" (id, vi) or "2.3 MB" (en); bytes whole. */
+export function formatBytes(bytes: number, lang: Lang): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  const number = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits }).format(value);
+  return `${number} ${BYTE_UNITS[unit]}`;
+}

@@ -19,6 +19,7 @@ const api = vi.hoisted(() => ({
   homeCounts: vi.fn(async () => ({ drafts: 0, finals: 0, waiting: 0 })),
   appVersion: vi.fn(async () => "0.1.0"),
   inTauri: vi.fn(() => true),
+  getSettings: vi.fn(async () => ({})),
 }));
 // The tests give `changeAssessment` the engine's result; the store's answer wraps it with the
 // answers the change cleared (`cleared`, set by the test that needs it).
@@ -473,7 +474,7 @@ describe("the app and the assessment screen", () => {
     render(App);
     expect(await screen.findByTestId("assessment-screen")).toHaveAttribute("data-id", "a-7");
     expect(api.getAssessment).toHaveBeenCalledWith("a-7");
-    expect(screen.getAllByRole("button").filter((b) => b.dataset.testid?.startsWith("nav-"))).toHaveLength(4);
+    expect(screen.getAllByRole("button").filter((b) => b.dataset.testid?.startsWith("nav-"))).toHaveLength(5);
     expect(document.title).toBe("Penilaian produk · OVOP Field");
   });
 

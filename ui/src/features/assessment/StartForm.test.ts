@@ -15,6 +15,7 @@ const api = vi.hoisted(() => ({
   listPhotos: vi.fn(async () => []),
   listAssessments: vi.fn(),
   startAssessment: vi.fn(),
+  getSettings: vi.fn(async () => ({})),
 }));
 vi.mock("$lib/api", () => api);
 

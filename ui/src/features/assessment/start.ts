@@ -22,5 +22,5 @@ export function today(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** Where the officer's name is kept between visits, to fill the next start form. */
+/** The name typed at the last start: fills the next start form when there is no officer profile. */
 export const OFFICER_KEY = "ovop-field.officer";

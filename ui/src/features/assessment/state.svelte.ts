@@ -1,12 +1,25 @@
 // The open assessment sheet: the record as the store has it, the changes on their way, and the
 // result the Rust engine gave for the last saved change.
 //
+// A council scores on one sheet each: member 1 is the lead assessor (the assessment's own
+// answers), members 2 onwards the others. The screen shows one member's sheet at a time; every
+// member keeps their own answers and result, and the council's result (average, divergence)
+// comes back with each change. One queue serves every sheet, so changes reach the store in the
+// order they were made, whichever sheet they were made on.
+//
 // Every change goes to the store at once (`assessment_change` saves it before it answers) and
 // changes are sent one after the other, never two at a time: the store applies each to the
 // answers the previous one left. The sheet shows a change as soon as it is made; a change the
 // store refuses disappears again with the reason.
-import { changeAssessment, correctAssessment, finalizeAssessment, getAssessment } from "$lib/api";
-import type { Answers, AppError, AssessmentView, DraftChange, ScoreResult } from "$lib/bindings";
+import {
+  addCouncilMember,
+  changeAssessment,
+  correctAssessment,
+  finalizeAssessment,
+  getAssessment,
+  removeCouncilMember,
+} from "$lib/api";
+import type { Answers, AppError, Assessor, AssessmentView, CouncilResult, DraftChange, ScoreResult } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 /** How long a note waits after the last key before it is saved. */
@@ -41,51 +54,96 @@ export function applyChange(answers: Answers, change: DraftChange): Answers {
   }
 }
 
-type Pending = { seq: number; change: DraftChange };
+/** One sheet of the assessment: 1 is the lead assessor's, 2 onwards the other members'. */
+export type CouncilMember = { member: number; assessor: Assessor };
+
+/** The lead assessor's sheet: the assessment's own answers. */
+export const LEAD = 1;
+
+type Pending = { seq: number; member: number; change: DraftChange };
+type Note = { member: number; code: string; text: string; timer: ReturnType<typeof setTimeout> };
+
+function noteKey(member: number, code: string): string {
+  return `${member}\u0000${code}`;
+}
 
 export class AssessmentSheet {
   id = $state<string | null>(null);
   view = $state.raw<AssessmentView | null>(null);
-  /** The engine's result for the answers the store has. */
-  result = $state.raw<ScoreResult | null>(null);
   loading = $state(false);
   error = $state.raw<AppError | null>(null);
 
-  /** Answers the last saved change made impossible, cleared by the store (shown until the next). */
-  cleared = $state.raw<string[]>([]);
+  /** The sheet on screen (`LEAD`, or a council member's number). */
+  member = $state(LEAD);
+  /** The council's result as the store last gave it; none with a single assessor. */
+  council = $state.raw<CouncilResult | null>(null);
+
   /** The last change the store refused (shown until the next change is saved). */
   changeError = $state.raw<AppError | null>(null);
-  /** Changes made on screen and not yet saved, oldest first. */
+  /** Changes made on screen and not yet saved, oldest first, on whichever sheet. */
   pending = $state.raw<Pending[]>([]);
-  /** Notes typed and waiting for their pause before they are sent. */
+  /** Notes typed and waiting for their pause before they are sent (one key per sheet and criterion). */
   typing = $state.raw<string[]>([]);
 
   finalizing = $state(false);
   finalizeError = $state.raw<AppError | null>(null);
   correcting = $state(false);
   correctError = $state.raw<AppError | null>(null);
+  /** A member is being added or removed. */
+  changingMembers = $state(false);
+  membersError = $state.raw<AppError | null>(null);
 
-  /** The answers as the store has them. */
-  #saved = $state.raw<Answers | null>(null);
+  /** Each sheet's answers as the store has them, by member. */
+  #saved = $state.raw<Record<number, Answers>>({});
+  /** Each sheet's result for its saved answers, by member. */
+  #results = $state.raw<Record<number, ScoreResult>>({});
+  /** Answers the last saved change made impossible, cleared by the store, and on which sheet. */
+  #cleared = $state.raw<{ member: number; codes: string[] }>({ member: LEAD, codes: [] });
   #tail: Promise<unknown> = Promise.resolve();
   #seq = 0;
   #request = 0;
-  #noteTimers = new Map<string, { timer: ReturnType<typeof setTimeout>; text: string }>();
+  #notes = new Map<string, Note>();
 
-  /** The answers as the officer sees them: the saved ones with the pending changes on top. */
-  answers = $derived.by((): Answers | null => {
-    const saved = this.#saved;
-    if (!saved) return null;
-    return this.pending.reduce((answers, p) => applyChange(answers, p.change), saved);
+  /** Every sheet in the council's order: the lead assessor first, then the members by number. */
+  members = $derived.by((): CouncilMember[] => {
+    const view = this.view;
+    if (!view) return [];
+    const lead = view.assessment.visit.assessors[0] ?? { name: "", title: null, unit: null, role: null };
+    return [{ member: LEAD, assessor: lead }, ...view.members.map((m) => ({ member: m.member, assessor: m.assessor }))];
   });
 
+  /** The answers of the sheet on screen: the saved ones with its pending changes on top. */
+  answers = $derived.by((): Answers | null => this.answersOf(this.member));
+
+  /** The engine's result for the saved answers of the sheet on screen. */
+  get result(): ScoreResult | null {
+    return this.#results[this.member] ?? null;
+  }
+
+  /** Answers the last saved change on the sheet on screen made impossible (shown until the next). */
+  get cleared(): string[] {
+    return this.#cleared.member === this.member ? this.#cleared.codes : [];
+  }
+
   get editable(): boolean {
-    return this.view?.assessment.status === "draft" && !this.finalizing;
+    return this.view?.assessment.status === "draft" && !this.finalizing && !this.changingMembers;
   }
 
   /** Whether something typed or chosen is not saved yet. */
   get saving(): boolean {
     return this.pending.length > 0 || this.typing.length > 0;
+  }
+
+  /** One sheet's answers as the officer sees them: saved, with its pending changes on top. */
+  answersOf(member: number): Answers | null {
+    const saved = this.#saved[member];
+    if (!saved) return null;
+    return this.pending.filter((p) => p.member === member).reduce((answers, p) => applyChange(answers, p.change), saved);
+  }
+
+  /** Shows another member's sheet; changes on the one left keep going to it. */
+  select(member: number): void {
+    if (this.members.some((m) => m.member === member)) this.member = member;
   }
 
   /** Opens an assessment: `view` when the caller already has it (just started), else loads it. */
@@ -115,42 +173,73 @@ export class AssessmentSheet {
     await this.open(id);
   }
 
-  #show(view: AssessmentView | null): void {
-    for (const { timer } of this.#noteTimers.values()) clearTimeout(timer);
-    this.#noteTimers.clear();
+  /** Shows `view`, staying on `member`'s sheet when it still has one. */
+  #show(view: AssessmentView | null, member = this.member): void {
+    for (const { timer } of this.#notes.values()) clearTimeout(timer);
+    this.#notes.clear();
     this.typing = [];
     this.view = view;
-    this.result = view?.result ?? null;
-    this.#saved = view?.assessment.answers ?? null;
+    const saved: Record<number, Answers> = {};
+    const results: Record<number, ScoreResult> = {};
+    if (view) {
+      saved[LEAD] = view.assessment.answers;
+      results[LEAD] = view.result;
+      for (const sheet of view.members) saved[sheet.member] = sheet.answers;
+    }
+    this.#saved = saved;
+    this.#results = results;
+    this.#takeCouncil(view?.council ?? null);
+    this.member = view && (member === LEAD || view.members.some((m) => m.member === member)) ? member : LEAD;
     this.pending = [];
     this.changeError = null;
-    this.cleared = [];
+    this.#cleared = { member: LEAD, codes: [] };
     this.finalizeError = null;
     this.correctError = null;
+    this.membersError = null;
+  }
+
+  /** The council's result, and from it each member's own (in the council's order). */
+  #takeCouncil(council: CouncilResult | null): void {
+    this.council = council;
+    if (!council) return;
+    const members = this.members;
+    if (council.members.length !== members.length) return;
+    const results = { ...this.#results };
+    council.members.forEach((m, i) => (results[members[i].member] = m.result));
+    this.#results = results;
   }
 
   /**
-   * Sends one change after those already on their way; shows it at once and takes it back if
-   * the store refuses it. Resolves when it is saved or refused.
+   * Sends one change to the sheet on screen after those already on their way; shows it at once
+   * and takes it back if the store refuses it. Resolves when it is saved or refused.
    */
   change(change: DraftChange): Promise<void> {
+    if (!this.editable) return Promise.resolve();
+    return this.#send(this.member, change);
+  }
+
+  // Not held back by `editable`: notes typed before a finalise or a member change still go out.
+  #send(member: number, change: DraftChange): Promise<void> {
     const id = this.id;
-    if (!id || !this.editable) return Promise.resolve();
-    const entry: Pending = { seq: ++this.#seq, change };
+    if (!id || this.view?.assessment.status !== "draft") return Promise.resolve();
+    const entry: Pending = { seq: ++this.#seq, member, change };
     this.pending = [...this.pending, entry];
     const run = this.#tail.then(async () => {
       try {
-        const changed = await changeAssessment(id, change);
-        if (id !== this.id || !this.#saved) return;
-        let saved = applyChange(this.#saved, change);
+        // The lead's sheet is the assessment's own: sent without a member, as before councils.
+        const changed = member === LEAD ? await changeAssessment(id, change) : await changeAssessment(id, change, member);
+        const before = this.#saved[member];
+        if (id !== this.id || !before) return;
+        let saved = applyChange(before, change);
         if (changed.cleared.length > 0) {
           const answers = { ...saved.answers };
           for (const code of changed.cleared) delete answers[code];
           saved = { ...saved, answers };
         }
-        this.#saved = saved;
-        this.result = changed.result;
-        this.cleared = changed.cleared;
+        this.#saved = { ...this.#saved, [member]: saved };
+        this.#takeCouncil(changed.council ?? null);
+        this.#results = { ...this.#results, [member]: changed.result };
+        this.#cleared = { member, codes: changed.cleared };
         this.changeError = null;
       } catch (error) {
         if (id === this.id) this.changeError = toAppError(error);
@@ -162,31 +251,74 @@ export class AssessmentSheet {
     return run;
   }
 
-  /** A note as it is typed: saved after a pause of `NOTE_DELAY`, or at once on `flushNote`. */
+  /** A note as it is typed on the sheet on screen: saved after a pause of `NOTE_DELAY`, or at once on `flushNote`. */
   typeNote(code: string, text: string): void {
     if (!this.editable) return;
-    const waiting = this.#noteTimers.get(code);
+    const member = this.member;
+    const key = noteKey(member, code);
+    const waiting = this.#notes.get(key);
     if (waiting) clearTimeout(waiting.timer);
-    const timer = setTimeout(() => void this.flushNote(code), NOTE_DELAY);
-    this.#noteTimers.set(code, { timer, text });
-    if (!this.typing.includes(code)) this.typing = [...this.typing, code];
+    const timer = setTimeout(() => void this.flushNote(code, member), NOTE_DELAY);
+    this.#notes.set(key, { member, code, text, timer });
+    if (!this.typing.includes(key)) this.typing = [...this.typing, key];
   }
 
   /** Sends a note that waits for its pause now (the field lost focus). */
-  flushNote(code: string): Promise<void> {
-    const waiting = this.#noteTimers.get(code);
+  flushNote(code: string, member = this.member): Promise<void> {
+    const key = noteKey(member, code);
+    const waiting = this.#notes.get(key);
     if (!waiting) return Promise.resolve();
     clearTimeout(waiting.timer);
-    this.#noteTimers.delete(code);
-    this.typing = this.typing.filter((c) => c !== code);
-    if ((this.answers?.notes?.[code] ?? "") === waiting.text) return Promise.resolve();
-    return this.change({ kind: "note", code, text: waiting.text });
+    this.#notes.delete(key);
+    this.typing = this.typing.filter((k) => k !== key);
+    if ((this.answersOf(member)?.notes?.[code] ?? "") === waiting.text) return Promise.resolve();
+    return this.#send(member, { kind: "note", code, text: waiting.text });
   }
 
-  /** Waits until every change and note made so far is saved or refused. */
+  /** Waits until every change and note made so far, on every sheet, is saved or refused. */
   async settle(): Promise<void> {
-    await Promise.all([...this.#noteTimers.keys()].map((code) => this.flushNote(code)));
+    await Promise.all([...this.#notes.values()].map((note) => this.flushNote(note.code, note.member)));
     await this.#tail;
+  }
+
+  /** Adds a council member with an empty sheet and shows it. False when refused (`membersError`). */
+  async addMember(assessor: Assessor): Promise<boolean> {
+    const id = this.id;
+    if (!id || !this.editable) return false;
+    this.changingMembers = true;
+    this.membersError = null;
+    try {
+      await this.settle();
+      const known = new Set(this.members.map((m) => m.member));
+      const view = await addCouncilMember(id, assessor);
+      const added = view.members.find((m) => !known.has(m.member));
+      if (id === this.id) this.#show(view, added?.member);
+      return true;
+    } catch (error) {
+      if (id === this.id) this.membersError = toAppError(error);
+      return false;
+    } finally {
+      this.changingMembers = false;
+    }
+  }
+
+  /** Removes a member's sheet from the draft. False when refused (`membersError`). */
+  async removeMember(member: number): Promise<boolean> {
+    const id = this.id;
+    if (!id || member === LEAD || !this.editable) return false;
+    this.changingMembers = true;
+    this.membersError = null;
+    try {
+      await this.settle();
+      const view = await removeCouncilMember(id, member);
+      if (id === this.id) this.#show(view);
+      return true;
+    } catch (error) {
+      if (id === this.id) this.membersError = toAppError(error);
+      return false;
+    } finally {
+      this.changingMembers = false;
+    }
   }
 
   /** Locks the sheet once every change is saved. False when it was refused (`finalizeError`). */

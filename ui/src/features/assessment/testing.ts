@@ -1,6 +1,6 @@
 // For the tests: assessment views and engine results of the fixture sets, shaped the way the
 // Rust commands answer. Results are written out by the tests, never computed here.
-import type { Answers, AssessmentView, CriteriaSet, Outcome, ScoreResult } from "$lib/bindings";
+import type { Answers, AssessmentView, CouncilResult, CouncilSheet, CriteriaSet, Outcome, ScoreResult } from "$lib/bindings";
 import { FIXTURE_SETS } from "$lib/fixtures";
 import { getProducer, getProduct } from "$lib/fixtures/records";
 import { criterionMax, partMax, setCriteria } from "../criteria/sheet";
@@ -34,10 +34,52 @@ export function scored(position: number, points = position): Outcome {
   return { status: "scored", position, points, scale: null };
 }
 
-/** A sheet of `set` for the fixture product "Tas anyaman purun". */
+/** Council member `member`'s sheet of `set`, scored by `name`. */
+export function memberSheet(set: CriteriaSet, member: number, name: string, answers: Partial<Answers> = {}): CouncilSheet {
+  return {
+    member,
+    assessor: { name, title: null, unit: null, role: null },
+    answers: { criteria: set.id, version: set.version, assessor: name, answers: {}, knockouts: [], gates: {}, notes: {}, ...answers },
+    updated_at: "2026-11-23T08:00:00Z",
+  };
+}
+
+/**
+ * A council result of `set` for the members' results in the council's order, with nothing
+ * diverging; the average, the star and the divergence are the test's to lay over it.
+ */
+export function councilOf(set: CriteriaSet, members: { name: string; result: ScoreResult }[], overrides: Partial<CouncilResult> = {}): CouncilResult {
+  const first = members[0]?.result ?? resultOf(set);
+  return {
+    set: first.set,
+    members: members.map((m) => ({ member: m.name, result: m.result })),
+    average: 0,
+    max_total: first.max_total,
+    parts: first.parts.map((part) => ({ code: part.code, average: 0, max: part.max })),
+    star_by_score: 1,
+    star: 1,
+    reasons: [],
+    next_star: null,
+    knockouts: [],
+    divergence: { max_allowed: set.council.max_divergence ?? null, spread: 0, exceeded: false, pairs: [], criteria: [] },
+    complete: members.every((m) => m.result.complete),
+    ...overrides,
+  };
+}
+
+/** A sheet of `set` for the fixture product "Tas anyaman purun" (with a council: `members`, `council`). */
 export function viewOf(
   set: CriteriaSet,
-  options: { id?: string; status?: string; revision?: number; reason?: string | null; answers?: Partial<Answers>; result?: ScoreResult } = {},
+  options: {
+    id?: string;
+    status?: string;
+    revision?: number;
+    reason?: string | null;
+    answers?: Partial<Answers>;
+    result?: ScoreResult;
+    members?: CouncilSheet[];
+    council?: CouncilResult | null;
+  } = {},
 ): AssessmentView {
   const product = getProduct("pr-tas-purun");
   const revision = options.revision ?? 1;
@@ -71,7 +113,7 @@ export function viewOf(
     producer: getProducer(product.producer_id),
     evidence: [],
     revisions: [],
-    members: [],
-    council: null,
+    members: options.members ?? [],
+    council: options.council ?? null,
   };
 }

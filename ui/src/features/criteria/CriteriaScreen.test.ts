@@ -14,6 +14,8 @@ const api = vi.hoisted(() => ({
   listAssessments: vi.fn(async () => []),
   appVersion: vi.fn(async () => "0.1.0"),
   inTauri: vi.fn(() => true),
+  getSettings: vi.fn(async () => ({})),
+  setSetting: vi.fn(async () => {}),
 }));
 vi.mock("$lib/api", () => api);
 

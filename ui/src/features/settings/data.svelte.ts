@@ -1,0 +1,66 @@
+// The data folder as the settings screen shows it: where the files are, how big the database
+// is, and its backups (made on request, or by the app before each schema update).
+import { createBackup, dataInfo, listBackups, restoreBackup } from "$lib/api";
+import type { AppError, BackupInfo, DataInfo } from "$lib/bindings";
+import { toAppError } from "$lib/errors";
+
+export type BackupKind = { kind: "manual" } | { kind: "schema"; version: number } | { kind: "other" };
+
+/** What made a backup, read from its name (`manual-<time>`, `before-schema-<n>`). */
+export function backupKind(name: string): BackupKind {
+  if (name.startsWith("manual-")) return { kind: "manual" };
+  const schema = /^before-schema-(\d+)$/.exec(name);
+  if (schema) return { kind: "schema", version: Number(schema[1]) };
+  return { kind: "other" };
+}
+
+export class DataFolder {
+  info = $state.raw<DataInfo | null>(null);
+  backups = $state.raw<BackupInfo[] | null>(null);
+  loadError = $state.raw<AppError | null>(null);
+  creating = $state(false);
+  createError = $state.raw<AppError | null>(null);
+  /** The backup just made (named in a confirmation, marked in the list). */
+  created = $state.raw<BackupInfo | null>(null);
+
+  async load(): Promise<void> {
+    this.loadError = null;
+    try {
+      const [info, backups] = await Promise.all([dataInfo(), listBackups()]);
+      this.info = info;
+      this.backups = backups;
+    } catch (error) {
+      this.loadError = toAppError(error);
+    }
+  }
+
+  async create(): Promise<void> {
+    if (this.creating) return;
+    this.creating = true;
+    this.createError = null;
+    this.created = null;
+    try {
+      const made = await createBackup();
+      this.created = made;
+      this.backups = [made, ...(this.backups ?? []).filter((b) => b.name !== made.name)];
+    } catch (error) {
+      this.createError = toAppError(error);
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  /** Swaps the backup in; rejects with an AppError, leaving the data as it was. */
+  async restore(name: string): Promise<DataInfo> {
+    let info: DataInfo;
+    try {
+      info = await restoreBackup(name);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    // The backups stay where they were; the replaced database is kept beside it, not among them.
+    this.info = info;
+    this.created = null;
+    return info;
+  }
+}
