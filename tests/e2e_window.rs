@@ -265,7 +265,7 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
             "home screen with its counts {} ms after launch",
             launched.elapsed().as_millis()
         );
-        save_screenshot(&client, "home-id.png").await;
+        save_screenshot(&client, "visit-home.png").await;
 
         // The village, found by name without its prefix (the regions are imported in the
         // background on a first start: the search waits for them).
@@ -276,7 +276,7 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
             &format!("[data-testid=region-result][data-code='{VILLAGE}']"),
         )
         .await;
-        save_screenshot(&client, "regions-id.png").await;
+        save_screenshot(&client, "visit-region.png").await;
 
         // A new producer there, in a few fields.
         click(&client, "[data-testid=producer-new]").await;
@@ -333,7 +333,7 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
             refusal.contains("catatan.jpg") && !refusal.contains("photo.unreadable"),
             "the refusal names the file and says why in words: {refusal}"
         );
-        save_screenshot(&client, "producer-id.png").await;
+        save_screenshot(&client, "visit-producer.png").await;
         client.close().await.expect("close the session");
     }
 
@@ -450,7 +450,7 @@ async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_correct
         wait_for_text(&client, "[data-testid=a-total]", "33").await;
         wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
         wait_for_focus(&client, "4.2").await;
-        save_screenshot(&client, "assessment-id.png").await;
+        save_screenshot(&client, "scoring-half.png").await;
 
         // The battery dies: the process is killed, nothing is closed properly.
         let pid = app_pid(data_home.path()).expect("the app's process");
@@ -498,7 +498,7 @@ async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_correct
     wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
     click(&client, "[data-testid=finalize-open]").await;
     wait_for_css(&client, "[data-testid=finalize-review]").await;
-    save_screenshot(&client, "finalize-id.png").await;
+    save_screenshot(&client, "scoring-review.png").await;
     click(&client, "[data-testid=finalize-confirm]").await;
     wait_for_attr(
         &client,
@@ -541,4 +541,131 @@ async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_correct
     assert_eq!(revisions[0].result.as_ref().map(|r| r.total), Some(66));
     assert_eq!(revisions[1].status, "draft");
     assert_eq!(store.outbox().expect("outbox").len(), 1);
+}
+
+const TOUR_PORT: u16 = 4484;
+
+/// A product with a final round from last year and a draft of this year half scored.
+fn seed_history(data_home: &Path) -> String {
+    let seeded = seed_draft(data_home);
+    let mut store =
+        ovop_store::Store::open(&data_home.join("org.ovopfield.app/ovop.sqlite")).expect("store");
+    // The producer lives in Jingah Babaris (Tapin), found under the regency.
+    store.ensure_regions().expect("regions");
+    let mut producer = store.producer(&seeded.producer).expect("producer");
+    producer.village_code = Some("63.05.04.2007".into());
+    store
+        .save_producer(&producer, "2025-10-01T08:00:00Z")
+        .expect("village");
+    let catalog = ovop_core::catalog::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.1"))
+        .expect("the template")
+        .rubric;
+    let mut answers = store.assessment(&seeded.assessment).expect("draft").answers;
+    let codes: Vec<String> = rubric.set().criteria().map(|c| c.code.clone()).collect();
+    for (i, code) in codes.iter().enumerate() {
+        let position = [2, 1, 2, 3, 2][i % 5];
+        answers
+            .answers
+            .insert(code.clone(), ovop_core::Answer::Level(position));
+    }
+    for gate in ["G1", "G2", "G3"] {
+        answers.gates.insert(gate.into(), true);
+    }
+    store
+        .save_answers(&seeded.assessment, &answers, "2025-10-02T09:00:00Z")
+        .expect("answers");
+    let last_year = ovop_store::assessments::Visit {
+        assessed_on: Some("2025-10-02".into()),
+        assessors: vec![ovop_store::assessments::Assessor {
+            name: "Ahmad Fauzi".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    store
+        .set_visit(&seeded.assessment, &last_year, "2025-10-02T09:00:00Z")
+        .expect("last year's visit");
+    store
+        .finalize(&seeded.assessment, "2025-10-02T10:00:00Z")
+        .expect("final");
+    let visit = ovop_store::assessments::Visit {
+        assessed_on: Some("2026-11-23".into()),
+        assessors: vec![ovop_store::assessments::Assessor {
+            name: "Rina Wulandari".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let draft = store
+        .new_assessment(&seeded.product, rubric, &visit, "2026-11-23T08:00:00Z")
+        .expect("second round");
+    for code in &codes[..12] {
+        answers
+            .answers
+            .insert(code.clone(), ovop_core::Answer::Level(3));
+    }
+    answers.answers.retain(|code, _| codes[..12].contains(code));
+    answers.gates.clear();
+    store
+        .save_answers(&draft, &answers, "2026-11-23T09:00:00Z")
+        .expect("answers");
+    draft
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
+    let data_home = tempfile::tempdir().expect("temp data folder");
+    let draft = seed_history(data_home.path());
+    let (_driver, client, _) = start(data_home.path(), TOUR_PORT).await;
+    wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
+
+    for (lang, home_word) in [("id", "Draf"), ("en", "Draft"), ("vi", "Bản nháp")] {
+        wait_for_css(&client, "[data-testid=lang-switch]")
+            .await
+            .select_by_value(lang)
+            .await
+            .expect("switch language");
+        let html_lang = client
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .expect("script");
+        assert_eq!(html_lang, json!(lang));
+
+        click(&client, "[data-testid=nav-home]").await;
+        wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
+        let home = text_of(&client, "body").await;
+        assert!(home.contains(home_word), "{lang}: home speaks it: {home}");
+        save_screenshot(&client, &format!("home-{lang}.png")).await;
+
+        click(&client, "[data-testid=nav-regions]").await;
+        type_into(&client, "[data-testid=region-search]", "tapin").await;
+        click(&client, "[data-testid=region-result][data-code='63.05']").await;
+        wait_for_text(&client, "h1", "Tapin").await;
+        save_screenshot(&client, &format!("regions-{lang}.png")).await;
+
+        click(&client, "[data-testid=nav-producers]").await;
+        click(&client, "[data-testid=producer-row]").await;
+        wait_for_text(&client, "[data-testid=producer-title]", "KWT Melati").await;
+        save_screenshot(&client, &format!("producer-{lang}.png")).await;
+
+        click(&client, "[data-testid=product-history]").await;
+        wait_for_css(&client, "[data-testid=history-table]").await;
+        save_screenshot(&client, &format!("history-{lang}.png")).await;
+
+        click(&client, "[data-testid=nav-home]").await;
+        click(
+            &client,
+            &format!("[data-testid=home-draft-row][data-id='{draft}']"),
+        )
+        .await;
+        wait_for_text(&client, "[data-testid=a-total]", "36").await;
+        save_screenshot(&client, &format!("assessment-{lang}.png")).await;
+
+        click(&client, "[data-testid=nav-settings]").await;
+        wait_for_css(&client, "[data-testid=settings-screen]").await;
+        save_screenshot(&client, &format!("settings-{lang}.png")).await;
+    }
+    client.close().await.expect("close the session");
 }
