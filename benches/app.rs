@@ -47,11 +47,19 @@ fn memory_line(label: &str, data_home: &Path) {
     let pid = app_pid(data_home).expect("the app's process");
     let tree = process_tree(pid);
     let (rss, pss) = memory_kb(&tree);
+    let names: Vec<String> = tree
+        .iter()
+        .filter_map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            let (_, pss) = memory_kb(&[*pid]);
+            Some(format!("{} {:.0} MB", name.trim(), pss as f64 / 1024.0))
+        })
+        .collect();
     println!(
-        "{label:<44} {:>4} processes   RSS {:>6.1} MB   PSS {:>6.1} MB",
-        tree.len(),
+        "{label:<44} RSS {:>6.1} MB   PSS {:>6.1} MB   (PSS: {})",
         rss as f64 / 1024.0,
-        pss as f64 / 1024.0
+        pss as f64 / 1024.0,
+        names.join(", ")
     );
 }
 

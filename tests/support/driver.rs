@@ -152,21 +152,32 @@ pub async fn save_screenshot(client: &Client, name: &str) {
     std::fs::write(artifacts().join(name), png).expect("write screenshot");
 }
 
-/// The app's process (found by its data folder, so another test's app is never touched).
+/// The app's process (found by its data folder, so another test's app is never touched). When
+/// an earlier instance is still on its way out, the newest one.
 pub fn app_pid(data_home: &Path) -> Option<u32> {
     let wanted = format!("XDG_DATA_HOME={}", data_home.display());
+    let started = |stat: &str| -> u64 {
+        // Field 22 (start time) counts from the one after the command name in parentheses.
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(19))
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0)
+    };
     std::fs::read_dir("/proc")
         .ok()?
         .flatten()
-        .find_map(|entry| {
+        .filter_map(|entry| {
             let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
             let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
             let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
             let ours = environ
                 .split(|b| *b == 0)
                 .any(|var| var == wanted.as_bytes());
-            (comm.trim() == "ovop-field" && ours).then_some(pid)
+            (comm.trim() == "ovop-field" && ours).then(|| (started(&stat), pid))
         })
+        .max()
+        .map(|(_, pid)| pid)
 }
 
 /// The app's process and every process below it (WebKit's web and network processes).
