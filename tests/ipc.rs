@@ -749,3 +749,85 @@ fn a_council_member_scores_on_a_sheet_of_their_own_and_the_average_follows() {
     assert_eq!(view["members"], json!([]));
     assert_eq!(view["council"], Value::Null);
 }
+
+#[test]
+fn a_photo_is_evidence_for_one_criterion_of_a_draft_and_is_refused_once_final() {
+    let data = tempfile::tempdir().expect("temp");
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/home-id.png"),
+    )
+    .expect("a real picture");
+    let app = App::new(data.path());
+    let producer = app
+        .call(
+            "producer_save",
+            json!({"producer": {"id": "", "name": "KUB Purun"}}),
+        )
+        .expect("producer");
+    let product = app
+        .call(
+            "product_save",
+            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
+        )
+        .expect("product");
+    let view = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
+        )
+        .expect("started");
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    let add = |criterion: &'static str| {
+        get_ipc_response(
+            &app.webview,
+            request(
+                "photo_add",
+                InvokeBody::Raw(png.clone()),
+                &[
+                    ("owner-kind", "assessment"),
+                    ("owner-id", &id),
+                    ("file-name", "label.png"),
+                    ("criterion", criterion),
+                ],
+            ),
+        )
+        .map(|b| b.deserialize::<Value>().expect("json"))
+    };
+    let photo = add("2.2").expect("evidence for 2.2");
+    assert_eq!(photo["criterion"], "2.2");
+    let err = add("99.9").expect_err("no such criterion");
+    assert_eq!(err["code"], "store.invalid");
+    let listed = app
+        .call(
+            "photos_list",
+            json!({"ownerKind": "assessment", "ownerId": id}),
+        )
+        .expect("list");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(listed[0]["criterion"], "2.2");
+
+    let codes: Vec<String> = view["result"]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .map(|c| c["code"].as_str().expect("code").to_string())
+        .collect();
+    for code in &codes {
+        app.call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "answer", "code": code, "answer": 2}}),
+        )
+        .expect("answer");
+    }
+    for gate in ["G1", "G2", "G3"] {
+        app.call(
+            "assessment_change",
+            json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
+        )
+        .expect("gate");
+    }
+    app.call("assessment_finalize", json!({"id": id}))
+        .expect("final");
+    let err = add("1.1").expect_err("final");
+    assert_eq!(err["code"], "store.locked");
+}

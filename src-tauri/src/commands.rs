@@ -226,10 +226,14 @@ pub async fn photo_add(
     let name = percent_encoding::percent_decode_str(&header("file-name"))
         .decode_utf8_lossy()
         .into_owned();
-    let (kind, owner) = (header("owner-kind"), header("owner-id"));
+    let (kind, owner, criterion) = (
+        header("owner-kind"),
+        header("owner-id"),
+        header("criterion"),
+    );
     state
         .with_store(move |store| {
-            Ok(store.add_photo(&kind, &owner, "", &name, &bytes, &now_utc())?)
+            Ok(store.add_photo(&kind, &owner, &criterion, &name, &bytes, &now_utc())?)
         })
         .await
 }

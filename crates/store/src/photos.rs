@@ -26,6 +26,8 @@ pub struct Photo {
     pub width: u32,
     pub height: u32,
     pub name: String,
+    /// For an assessment's photo: the criterion it is evidence for ("" for the whole sheet).
+    pub criterion: String,
     /// A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
     pub thumbnail: String,
 }
@@ -119,7 +121,26 @@ impl Store {
         match owner_kind {
             "producer" => drop(self.producer(owner_id)?),
             "product" => drop(self.product(owner_id)?),
-            "assessment" => drop(self.assessment(owner_id)?),
+            "assessment" => {
+                // A final revision's evidence is as locked as its answers: a photo goes on the
+                // correction (a new draft revision) instead.
+                let assessment = self.assessment(owner_id)?;
+                if assessment.status != "draft" {
+                    return Err(StoreError::Locked(owner_id.into()).into());
+                }
+                let known = criterion.is_empty()
+                    || self
+                        .rubric_of(&assessment)?
+                        .set()
+                        .criteria()
+                        .any(|c| c.code == criterion);
+                if !known {
+                    return Err(StoreError::Invalid(format!(
+                        "criterion {criterion} is not on this assessment's sheet"
+                    ))
+                    .into());
+                }
+            }
             other => {
                 return Err(StoreError::Invalid(format!(
                     "photos belong to a producer, product or assessment, not {other:?}"
@@ -158,7 +179,7 @@ impl Store {
         Ok(self
             .photos(owner_kind, owner_id)?
             .into_iter()
-            .find(|p| p.sha256 == sha256)
+            .find(|p| p.sha256 == sha256 && p.criterion == criterion)
             .ok_or_else(|| StoreError::NotFound {
                 what: "photo",
                 id: sha256,
@@ -168,7 +189,7 @@ impl Store {
     /// A record's photos, oldest first, with their thumbnails.
     pub fn photos(&self, owner_kind: &str, owner_id: &str) -> Result<Vec<Photo>> {
         let mut stmt = self.read().prepare_cached(
-            "SELECT p.sha256, p.size, p.mime, p.width, p.height, l.name FROM photo_link l JOIN photo p ON p.sha256 = l.sha256
+            "SELECT p.sha256, p.size, p.mime, p.width, p.height, l.name, l.criterion FROM photo_link l JOIN photo p ON p.sha256 = l.sha256
              WHERE l.owner_kind = ?1 AND l.owner_id = ?2 ORDER BY l.added_at, l.name",
         )?;
         let rows = stmt.query_map(params![owner_kind, owner_id], |r| {
@@ -179,11 +200,12 @@ impl Store {
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get::<_, String>(6)?,
             ))
         })?;
         let mut photos = Vec::new();
         for row in rows {
-            let (sha256, size, mime, width, height, name) = row?;
+            let (sha256, size, mime, width, height, name, criterion) = row?;
             let thumb = std::fs::read(self.photo_path(&sha256, ".thumb.jpg")).unwrap_or_default();
             let thumbnail = format!(
                 "data:image/jpeg;base64,{}",
@@ -196,6 +218,7 @@ impl Store {
                 width,
                 height,
                 name,
+                criterion,
                 thumbnail,
             });
         }

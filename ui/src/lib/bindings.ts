@@ -393,6 +393,10 @@ export type ProductHit = { product: Product, producer_name: string, };
 
 export type Photo = { sha256: string, size: number, mime: string, width: number, height: number, name: string, 
 /**
+ * For an assessment's photo: the criterion it is evidence for ("" for the whole sheet).
+ */
+criterion: string, 
+/**
  * A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
  */
 thumbnail: string, };

@@ -418,6 +418,7 @@ describe("ProducersScreen: products and photos", () => {
       size: 2048,
       mime: "image/jpeg",
       width: 800,
+      criterion: "",
       height: 600,
       name: "kemasan.jpg",
       thumbnail: "data:image/jpeg;base64,AAAA",
