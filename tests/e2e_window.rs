@@ -205,12 +205,22 @@ async fn type_into(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
+/// Clicks an element the way a person does: scrolled to the middle of the view first, so a
+/// sticky header or bar never covers it.
 async fn click(client: &Client, css: &str) {
-    wait_for_css(client, css)
+    let element = wait_for_css(client, css).await;
+    let reference = serde_json::to_value(&element).expect("element reference");
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            vec![reference],
+        )
         .await
+        .expect("scroll");
+    element
         .click()
         .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        .unwrap_or_else(|e| panic!("click {css}: {e:?}"));
 }
 
 /// Waits until the element's text contains `needle`, and returns the text.
@@ -668,4 +678,125 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         save_screenshot(&client, &format!("settings-{lang}.png")).await;
     }
     client.close().await.expect("close the session");
+}
+
+const OCOP_PORT: u16 = 4494;
+
+fn level_of(code: &str, position: u32) -> String {
+    format!("[data-testid=a-criterion][data-code='{code}'] [data-testid=a-level][data-position='{position}']")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_and_a_council() {
+    let data_home = tempfile::tempdir().expect("temp data folder");
+    let id = driver::seed_draft_with(data_home.path(), "ocop-1048-02", "781-2020").assessment;
+    let (_driver, client, _) = start(data_home.path(), OCOP_PORT).await;
+    wait_for_css(&client, "[data-testid=lang-switch]")
+        .await
+        .select_by_value("vi")
+        .await
+        .expect("Vietnamese");
+    click(
+        &client,
+        &format!("[data-testid=home-draft-row][data-id='{id}']"),
+    )
+    .await;
+    wait_for_css(
+        &client,
+        &format!("[data-testid=assessment-screen][data-id='{id}']"),
+    )
+    .await;
+    let criteria = client
+        .find_all(Locator::Css("[data-testid=a-criterion]"))
+        .await
+        .expect("criteria");
+    assert_eq!(criteria.len(), 31, "the whole cereal sheet");
+
+    // No story (5.1 at 0 points): 5.2 and 5.3 do not apply, and say why.
+    click(&client, &level_of("5.1", 1)).await;
+    wait_for_css(
+        &client,
+        "[data-testid=a-criterion][data-code='5.2'] [data-testid=a-not-applicable]",
+    )
+    .await;
+    wait_for_css(
+        &client,
+        "[data-testid=a-criterion][data-code='5.3'] [data-testid=a-not-applicable]",
+    )
+    .await;
+
+    // Foreign matter observed (6.1): the sheet stops, no star.
+    click(
+        &client,
+        "[data-testid=a-criterion][data-code='6.1'] [data-testid=a-knockout]",
+    )
+    .await;
+    wait_for_css(&client, "[data-testid=a-knockout-banner]").await;
+    wait_for_attr(&client, "[data-testid=a-star]", "data-star", "0").await;
+    save_screenshot(&client, "ocop-knockout-vi.png").await;
+    click(
+        &client,
+        "[data-testid=a-criterion][data-code='6.1'] [data-testid=a-knockout]",
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .find_all(Locator::Css("[data-testid=a-knockout-banner]"))
+        .await
+        .expect("banner")
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the banner goes with the knock-out"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // A council: a second member scores 1.1 at the top, the lead at the bottom; the panel shows
+    // the average and names 1.1 as the criterion they differ on.
+    click(&client, &level_of("1.1", 1)).await;
+    click(&client, "[data-testid=council-add]").await;
+    type_into(&client, "[data-testid=council-name]", "Nguyễn Văn Bình").await;
+    click(&client, "[data-testid=council-add-confirm]").await;
+    click(&client, "[data-testid=council-member][data-member='2']").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=council-member][data-member='2']",
+        "aria-selected",
+        "true",
+    )
+    .await;
+    click(&client, &level_of("1.1", 3)).await;
+    wait_for_css(&client, "[data-testid=council-panel]").await;
+    wait_for_text(&client, "[data-testid=council-criterion]", "1.1").await;
+    let divergence = wait_for_css(&client, "[data-testid=council-divergence]").await;
+    assert_eq!(
+        divergence
+            .attr("data-exceeded")
+            .await
+            .expect("attr")
+            .as_deref(),
+        Some("false"),
+        "2 points apart, within the 10 allowed"
+    );
+    save_screenshot(&client, "ocop-council-vi.png").await;
+    client.close().await.expect("close the session");
+
+    // The store has both sheets.
+    let store = ovop_store::Store::open(&data_home.path().join("org.ovopfield.app/ovop.sqlite"))
+        .expect("store");
+    let draft = store.assessment(&id).expect("draft");
+    let members = store.members(&id, draft.revision).expect("members");
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].assessor.name, "Nguyễn Văn Bình");
+    assert_eq!(
+        members[0].answers.answers.get("1.1"),
+        Some(&ovop_core::Answer::Level(3))
+    );
+    assert_eq!(
+        draft.answers.answers.get("1.1"),
+        Some(&ovop_core::Answer::Level(1))
+    );
+    assert!(draft.answers.knockouts.is_empty());
 }

@@ -255,6 +255,11 @@ pub struct Seeded {
 /// A producer, its product and a draft of the OVOP template, written into the app's store the
 /// way the app writes them.
 pub fn seed_draft(data_home: &Path) -> Seeded {
+    seed_draft_with(data_home, "ovop-id-template", "2026.1")
+}
+
+/// The same with another installed criteria set.
+pub fn seed_draft_with(data_home: &Path, criteria: &str, version: &str) -> Seeded {
     use ovop_store::assessments::{Assessor, Visit};
     use ovop_store::records::{Producer, Product};
     let dir = data_home.join("org.ovopfield.app");
@@ -283,8 +288,8 @@ pub fn seed_draft(data_home: &Path) -> Seeded {
         .expect("product");
     let catalog = ovop_core::catalog::Catalog::shipped();
     let rubric = &catalog
-        .get("ovop-id-template", Some("2026.1"))
-        .expect("the template")
+        .get(criteria, Some(version))
+        .expect("the criteria set")
         .rubric;
     let visit = Visit {
         assessed_on: Some("2026-11-23".into()),
