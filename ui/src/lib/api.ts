@@ -145,7 +145,7 @@ export function searchProducts(query: string, region: string | null): Promise<Pr
 
 // ---- Photos ----------------------------------------------------------------------------------
 
-export type PhotoOwner = "product" | "producer";
+export type PhotoOwner = "product" | "producer" | "assessment";
 
 export function listPhotos(ownerKind: PhotoOwner, ownerId: string): Promise<Photo[]> {
   return answer((f) => f.listPhotos(ownerKind, ownerId), "photos_list", { ownerKind, ownerId });
@@ -155,17 +155,20 @@ export function listPhotos(ownerKind: PhotoOwner, ownerId: string): Promise<Phot
  * Adds a photo from a file the officer picked. The bytes go as the raw request body (no JSON,
  * no base64); the owner and the file name travel in headers. The Rust side checks the image
  * and refuses it with `photo.unreadable`, `photo.unsupported` or `photo.too_large`.
+ *
+ * An assessment's photo may be evidence for one criterion (`criterion`, a code such as "2.2";
+ * "" for the whole sheet); the store refuses it with `store.locked` once the sheet is final.
  */
-export async function addPhoto(ownerKind: PhotoOwner, ownerId: string, file: File): Promise<Photo> {
+export async function addPhoto(ownerKind: PhotoOwner, ownerId: string, file: File, criterion = ""): Promise<Photo> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await file.arrayBuffer());
   } catch (error) {
     throw { ...toAppError(error), code: "photo.unreadable" };
   }
-  if (!inTauri()) return answer((f) => f.addPhoto(ownerKind, ownerId, file, bytes), "photo_add");
+  if (!inTauri()) return answer((f) => f.addPhoto(ownerKind, ownerId, file, bytes, criterion), "photo_add");
   return call<Photo>("photo_add", bytes, {
-    headers: { "owner-kind": ownerKind, "owner-id": ownerId, "file-name": encodeURIComponent(file.name) },
+    headers: { "owner-kind": ownerKind, "owner-id": ownerId, "file-name": encodeURIComponent(file.name), criterion },
   });
 }
 

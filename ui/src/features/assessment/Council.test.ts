@@ -12,6 +12,9 @@ const api = vi.hoisted(() => ({
   changeAssessment: vi.fn(),
   finalizeAssessment: vi.fn(),
   correctAssessment: vi.fn(),
+  listPhotos: vi.fn(async () => []),
+  addPhoto: vi.fn(),
+  recordEvidence: vi.fn(),
   addCouncilMember: vi.fn(),
   removeCouncilMember: vi.fn(),
 }));

@@ -17,9 +17,21 @@ import {
   correctAssessment,
   finalizeAssessment,
   getAssessment,
+  listPhotos,
+  recordEvidence,
   removeCouncilMember,
 } from "$lib/api";
-import type { Answers, AppError, Assessor, AssessmentView, CouncilResult, DraftChange, ScoreResult } from "$lib/bindings";
+import type {
+  Answers,
+  AppError,
+  Assessor,
+  AssessmentView,
+  CouncilResult,
+  DraftChange,
+  EvidenceDocument,
+  Photo,
+  ScoreResult,
+} from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 /** How long a note waits after the last key before it is saved. */
@@ -62,6 +74,11 @@ export const LEAD = 1;
 
 type Pending = { seq: number; member: number; change: DraftChange };
 type Note = { member: number; code: string; text: string; timer: ReturnType<typeof setTimeout> };
+type Typed = { document: EvidenceDocument; timer: ReturnType<typeof setTimeout> };
+
+function documentKey(document: EvidenceDocument): string {
+  return `evidence\u0000${document.kind}\u0000${document.criterion}`;
+}
 
 function noteKey(member: number, code: string): string {
   return `${member}\u0000${code}`;
@@ -93,6 +110,19 @@ export class AssessmentSheet {
   changingMembers = $state(false);
   membersError = $state.raw<AppError | null>(null);
 
+  /**
+   * The assessment's photos, loaded once when it is opened (`null` until then): every
+   * criterion's strip shows its own slice of this list, so opening a sheet of 35 criteria asks
+   * for the photos once, not 35 times.
+   */
+  photos = $state.raw<Photo[] | null>(null);
+  photosError = $state.raw<AppError | null>(null);
+
+  /** The producer's dossier as the officer sees it: the store's, with what is typed on top. */
+  evidence = $state.raw<EvidenceDocument[]>([]);
+  /** The last document the store refused to record. */
+  evidenceError = $state.raw<AppError | null>(null);
+
   /** Each sheet's answers as the store has them, by member. */
   #saved = $state.raw<Record<number, Answers>>({});
   /** Each sheet's result for its saved answers, by member. */
@@ -103,6 +133,7 @@ export class AssessmentSheet {
   #seq = 0;
   #request = 0;
   #notes = new Map<string, Note>();
+  #documents = new Map<string, Typed>();
 
   /** Every sheet in the council's order: the lead assessor first, then the members by number. */
   members = $derived.by((): CouncilMember[] => {
@@ -149,9 +180,13 @@ export class AssessmentSheet {
   /** Opens an assessment: `view` when the caller already has it (just started), else loads it. */
   async open(id: string, view?: AssessmentView): Promise<void> {
     const request = ++this.#request;
-    if (id !== this.id) this.#show(null);
+    if (id !== this.id) {
+      this.#show(null);
+      this.photos = null;
+    }
     this.id = id;
     this.error = null;
+    if (this.photos === null) void this.loadPhotos();
     if (view) {
       this.#show(view);
       return;
@@ -167,6 +202,28 @@ export class AssessmentSheet {
     }
   }
 
+  /** Loads the open assessment's photos (every criterion's at once). */
+  async loadPhotos(): Promise<void> {
+    const id = this.id;
+    if (!id) return;
+    this.photosError = null;
+    try {
+      const photos = await listPhotos("assessment", id);
+      if (id === this.id) this.photos = photos;
+    } catch (error) {
+      if (id === this.id) {
+        this.photosError = toAppError(error);
+        this.photos = [];
+      }
+    }
+  }
+
+  /** A photo the officer added to the open assessment (once: the same picture twice is one photo). */
+  addedPhoto(photo: Photo): void {
+    const list = this.photos ?? [];
+    if (!list.some((p) => p.sha256 === photo.sha256 && p.criterion === photo.criterion)) this.photos = [...list, photo];
+  }
+
   /** Loads the open assessment again, unless it is already shown (coming back to the screen). */
   async resume(id: string | null): Promise<void> {
     if (!id || (id === this.id && (this.view || this.loading))) return;
@@ -177,8 +234,12 @@ export class AssessmentSheet {
   #show(view: AssessmentView | null, member = this.member): void {
     for (const { timer } of this.#notes.values()) clearTimeout(timer);
     this.#notes.clear();
+    for (const { timer } of this.#documents.values()) clearTimeout(timer);
+    this.#documents.clear();
     this.typing = [];
     this.view = view;
+    this.evidence = view?.evidence ?? [];
+    this.evidenceError = null;
     const saved: Record<number, Answers> = {};
     const results: Record<number, ScoreResult> = {};
     if (view) {
@@ -275,9 +336,59 @@ export class AssessmentSheet {
     return this.#send(member, { kind: "note", code, text: waiting.text });
   }
 
-  /** Waits until every change and note made so far, on every sheet, is saved or refused. */
+  /**
+   * A document of the dossier as it is filled in: shown at once, recorded after a pause of
+   * `NOTE_DELAY` like a note, or at once on `flushEvidence` (a box ticked, a date picked, a field
+   * left).
+   */
+  typeEvidence(document: EvidenceDocument): void {
+    if (!this.editable) return;
+    const key = documentKey(document);
+    const waiting = this.#documents.get(key);
+    if (waiting) clearTimeout(waiting.timer);
+    const timer = setTimeout(() => void this.flushEvidence(document.kind, document.criterion), NOTE_DELAY);
+    this.#documents.set(key, { document, timer });
+    this.evidence = this.#withTyped(this.evidence);
+    if (!this.typing.includes(key)) this.typing = [...this.typing, key];
+  }
+
+  /** Records a document that waits for its pause now. */
+  flushEvidence(kind: string, criterion = ""): Promise<void> {
+    const key = documentKey({ kind, criterion } as EvidenceDocument);
+    const waiting = this.#documents.get(key);
+    const id = this.id;
+    if (!waiting || !id) return Promise.resolve();
+    clearTimeout(waiting.timer);
+    this.#documents.delete(key);
+    this.typing = this.typing.filter((k) => k !== key);
+    // After the changes already on their way, so `settle` (and a finalise) waits for it too.
+    const run = this.#tail.then(async () => {
+      try {
+        const evidence = await recordEvidence(id, waiting.document);
+        if (id !== this.id) return;
+        this.evidence = this.#withTyped(evidence);
+        this.evidenceError = null;
+      } catch (error) {
+        if (id === this.id) this.evidenceError = toAppError(error);
+      }
+    });
+    this.#tail = run;
+    return run;
+  }
+
+  /** `evidence` with the documents still waiting to be recorded in place of the store's. */
+  #withTyped(evidence: EvidenceDocument[]): EvidenceDocument[] {
+    const typed = [...this.#documents.values()].map((t) => t.document);
+    const keys = new Set(typed.map(documentKey));
+    return [...evidence.filter((d) => !keys.has(documentKey(d))), ...typed];
+  }
+
+  /** Waits until every change, note and document made so far, on every sheet, is saved or refused. */
   async settle(): Promise<void> {
-    await Promise.all([...this.#notes.values()].map((note) => this.flushNote(note.code, note.member)));
+    await Promise.all([
+      ...[...this.#notes.values()].map((note) => this.flushNote(note.code, note.member)),
+      ...[...this.#documents.values()].map(({ document }) => this.flushEvidence(document.kind, document.criterion)),
+    ]);
     await this.#tail;
   }
 

@@ -1,0 +1,187 @@
+import type { AssessmentView, EvidenceDocument, Photo } from "$lib/bindings";
+import { setLang } from "$lib/i18n/index.svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import AssessmentScreen from "./AssessmentScreen.svelte";
+import { AssessmentSheet } from "./state.svelte";
+import { OVOP, resultOf, viewOf } from "./testing";
+
+const api = vi.hoisted(() => ({
+  getAssessment: vi.fn(),
+  changeAssessment: vi.fn(),
+  finalizeAssessment: vi.fn(),
+  correctAssessment: vi.fn(),
+  addCouncilMember: vi.fn(),
+  removeCouncilMember: vi.fn(),
+  listPhotos: vi.fn(),
+  addPhoto: vi.fn(),
+  recordEvidence: vi.fn(),
+}));
+vi.mock("$lib/api", () => api);
+
+function photo(sha256: string, criterion: string, name = `${sha256}.jpg`): Photo {
+  return { sha256, size: 2048, mime: "image/jpeg", width: 800, height: 600, name, criterion, thumbnail: "data:image/jpeg;base64,AAAA" };
+}
+
+function photoFile(name: string): File {
+  return new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], name, { type: "image/jpeg" });
+}
+
+function block(code: string): HTMLElement {
+  const found = screen.getAllByTestId("a-criterion").find((c) => c.dataset.code === code);
+  if (!found) throw new Error(`no criterion ${code}`);
+  return found;
+}
+
+function thumbs(code: string): string[] {
+  return within(block(code))
+    .queryAllByTestId("photo-thumb")
+    .map((img) => img.dataset.sha ?? "");
+}
+
+async function show(view: AssessmentView) {
+  const sheet = new AssessmentSheet();
+  await sheet.open(view.assessment.id, view);
+  render(AssessmentScreen, { sheet, onback: vi.fn() });
+  await screen.findByTestId("assessment-screen");
+  return sheet;
+}
+
+describe("Evidence: photos per criterion", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setLang("id");
+    vi.clearAllMocks();
+    api.changeAssessment.mockResolvedValue(resultOf(OVOP));
+    api.listPhotos.mockResolvedValue([photo("p22a", "2.2"), photo("p22b", "2.2"), photo("p11", "1.1"), photo("whole", "")]);
+  });
+
+  it("loads the assessment's photos once and shows each criterion only its own", async () => {
+    await show(viewOf(OVOP));
+    await waitFor(() => expect(thumbs("2.2")).toEqual(["p22a", "p22b"]));
+    expect(thumbs("1.1")).toEqual(["p11"]);
+    expect(thumbs("3.1")).toEqual([]);
+    expect(api.listPhotos).toHaveBeenCalledTimes(1);
+    expect(api.listPhotos).toHaveBeenCalledWith("assessment", "a-1");
+  });
+
+  it("adds a photo for the criterion it was taken for, and shows it there only", async () => {
+    api.addPhoto.mockResolvedValue(photo("new", "3.1", "kemasan.jpg"));
+    await show(viewOf(OVOP));
+    await waitFor(() => expect(thumbs("2.2")).toHaveLength(2));
+
+    await userEvent.upload(within(block("3.1")).getByTestId("photo-input"), photoFile("kemasan.jpg"));
+
+    expect(api.addPhoto).toHaveBeenCalledWith("assessment", "a-1", expect.objectContaining({ name: "kemasan.jpg" }), "3.1");
+    await waitFor(() => expect(thumbs("3.1")).toEqual(["new"]));
+    expect(thumbs("2.2")).toEqual(["p22a", "p22b"]);
+    expect(api.listPhotos).toHaveBeenCalledTimes(1);
+  });
+
+  it("says in words why the store refused a photo", async () => {
+    api.addPhoto.mockRejectedValue({ code: "store.locked", message: "assessment a-1 is final" });
+    await show(viewOf(OVOP));
+    await userEvent.upload(within(block("1.2")).getByTestId("photo-input"), photoFile("papan.jpg"));
+    const refused = await within(block("1.2")).findByTestId("photo-error");
+    expect(refused).toHaveAttribute("data-code", "store.locked");
+    expect(refused).not.toHaveTextContent("is final");
+    expect(refused).not.toHaveTextContent("store.locked");
+  });
+
+  it("shows the photos of a final sheet without a way to add more", async () => {
+    await show(viewOf(OVOP, { status: "final" }));
+    await waitFor(() => expect(thumbs("2.2")).toEqual(["p22a", "p22b"]));
+    expect(screen.queryAllByTestId("photo-input")).toHaveLength(0);
+    // A criterion with no photo has no strip on a final sheet.
+    expect(within(block("3.1")).queryByTestId("a-photos")).toBeNull();
+    expect(within(block("2.2")).getByTestId("a-photos")).toBeInTheDocument();
+  });
+});
+
+function row(kind: string): HTMLElement {
+  const found = screen.getAllByTestId("dossier-row").find((r) => r.dataset.kind === kind);
+  if (!found) throw new Error(`no dossier row ${kind}`);
+  return found;
+}
+
+function documentOf(kind: string, fields: Partial<EvidenceDocument> = {}): EvidenceDocument {
+  return { kind, criterion: "", present: true, number: null, issued_on: null, issuer: null, expires_on: null, note: null, ...fields };
+}
+
+function recorded(): EvidenceDocument[] {
+  return api.recordEvidence.mock.calls.map((call) => call[1] as EvidenceDocument);
+}
+
+describe("Evidence: the producer's dossier", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setLang("id");
+    vi.clearAllMocks();
+    api.listPhotos.mockResolvedValue([]);
+    // The store answers with the whole dossier; here, the one document recorded.
+    api.recordEvidence.mockImplementation(async (_id: string, document: EvidenceDocument) => [document]);
+  });
+
+  it("lists the documents to check and one row per gate of the set", async () => {
+    await show(viewOf(OVOP));
+    const dossier = screen.getByTestId("dossier");
+    expect(dossier).toHaveTextContent("Dokumen pendukung");
+    const kinds = within(dossier)
+      .getAllByTestId("dossier-row")
+      .map((r) => r.dataset.kind);
+    expect(kinds).toEqual(["nib", "izin_edar", "halal", "sni", "haki", "other", ...(OVOP.gates ?? []).map((g) => g.code)]);
+    expect(kinds).toContain("G1");
+  });
+
+  it("records a document with the number typed once the officer leaves the field, and each date at once", async () => {
+    await show(viewOf(OVOP));
+    await userEvent.click(within(row("nib")).getByTestId("dossier-present"));
+    await waitFor(() => expect(recorded()).toEqual([documentOf("nib")]));
+
+    await userEvent.type(within(row("nib")).getByTestId("dossier-number"), "9120001234567");
+    // Not a save per key: the number waits for a pause or for the field to be left.
+    expect(api.recordEvidence).toHaveBeenCalledTimes(1);
+    await userEvent.tab();
+    await waitFor(() => expect(api.recordEvidence).toHaveBeenCalledTimes(2));
+    expect(recorded()[1]).toEqual(documentOf("nib", { number: "9120001234567" }));
+
+    await fireEvent.change(within(row("nib")).getByTestId("dossier-issued"), { target: { value: "2024-03-11" } });
+    await fireEvent.change(within(row("nib")).getByTestId("dossier-expires"), { target: { value: "2029-03-11" } });
+    await waitFor(() => expect(api.recordEvidence).toHaveBeenCalledTimes(4));
+    expect(api.recordEvidence).toHaveBeenLastCalledWith(
+      "a-1",
+      documentOf("nib", { number: "9120001234567", issued_on: "2024-03-11", expires_on: "2029-03-11" }),
+    );
+    expect(within(row("nib")).queryByTestId("dossier-expired")).toBeNull();
+  });
+
+  it("marks a document that expired before the day of the visit, and only that one", async () => {
+    const view = viewOf(OVOP);
+    view.evidence = [documentOf("halal", { expires_on: "2026-10-31" }), documentOf("sni", { expires_on: "2026-11-23" })];
+    await show(view);
+    expect(within(row("halal")).getByTestId("dossier-expired")).toHaveTextContent("Kedaluwarsa");
+    expect(row("halal")).toHaveClass("expired");
+    // Valid on the day of the visit (2026-11-23) itself.
+    expect(within(row("sni")).queryByTestId("dossier-expired")).toBeNull();
+
+    await userEvent.click(within(row("nib")).getByTestId("dossier-present"));
+    await fireEvent.change(within(row("nib")).getByTestId("dossier-expires"), { target: { value: "2026-11-22" } });
+    expect(within(row("nib")).getByTestId("dossier-expired")).toHaveTextContent("Kedaluwarsa");
+  });
+
+  it("shows a final sheet's dossier without letting it change", async () => {
+    const view = viewOf(OVOP, { status: "final" });
+    view.evidence = [documentOf("nib", { number: "9120001234567" })];
+    await show(view);
+    const nib = row("nib");
+    expect(within(nib).getByTestId("dossier-present")).toBeChecked();
+    expect(within(nib).getByTestId("dossier-present")).toBeDisabled();
+    expect(within(nib).getByTestId("dossier-number")).toHaveValue("9120001234567");
+    expect(within(nib).getByTestId("dossier-number")).toHaveAttribute("readonly");
+    await userEvent.type(within(nib).getByTestId("dossier-number"), "99");
+    await userEvent.tab();
+    await fireEvent.change(within(nib).getByTestId("dossier-expires"), { target: { value: "2020-01-01" } });
+    expect(api.recordEvidence).not.toHaveBeenCalled();
+  });
+});
