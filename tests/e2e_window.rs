@@ -508,6 +508,8 @@ async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_correct
     wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
     click(&client, "[data-testid=finalize-open]").await;
     wait_for_css(&client, "[data-testid=finalize-review]").await;
+    // Ready once every change is saved and the sheet is complete.
+    wait_for_css(&client, "[data-testid=finalize-confirm]:not([disabled])").await;
     save_screenshot(&client, "scoring-review.png").await;
     click(&client, "[data-testid=finalize-confirm]").await;
     wait_for_attr(
