@@ -330,6 +330,46 @@ impl App {
         get_ipc_response(&self.webview, request(cmd, InvokeBody::Json(body), &[]))
             .map(|b| b.deserialize::<Value>().expect("json body"))
     }
+
+    /// A producer, its product and a draft of the OVOP template with `visit`; the draft's view.
+    fn start_template_sheet(&self, visit: Value) -> Value {
+        let producer = self
+            .call(
+                "producer_save",
+                json!({"producer": {"id": "", "name": "KUB Purun"}}),
+            )
+            .expect("producer");
+        let product = self
+            .call(
+                "product_save",
+                json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
+            )
+            .expect("product");
+        self.call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": visit}),
+        )
+        .expect("started")
+    }
+
+    /// Every criterion of the sheet at `level` and every gate of the template met.
+    fn fill_template_sheet(&self, view: &Value, level: u32) {
+        let id = &view["assessment"]["id"];
+        for criterion in view["result"]["criteria"].as_array().expect("criteria") {
+            self.call(
+                "assessment_change",
+                json!({"id": id, "change": {"kind": "answer", "code": criterion["code"], "answer": level}}),
+            )
+            .expect("answer");
+        }
+        for gate in ["G1", "G2", "G3"] {
+            self.call(
+                "assessment_change",
+                json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
+            )
+            .expect("gate");
+        }
+    }
 }
 
 #[test]
@@ -614,45 +654,9 @@ fn a_backup_restores_the_data_of_its_time_and_keeps_the_replaced_database() {
 fn an_earlier_revision_is_shown_as_it_was_finalised() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());
-    let producer = app
-        .call(
-            "producer_save",
-            json!({"producer": {"id": "", "name": "KUB Purun"}}),
-        )
-        .expect("producer");
-    let product = app
-        .call(
-            "product_save",
-            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
-        )
-        .expect("product");
-    let view = app
-        .call(
-            "assessment_start",
-            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
-        )
-        .expect("started");
+    let view = app.start_template_sheet(json!({}));
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
-    let codes: Vec<String> = view["result"]["criteria"]
-        .as_array()
-        .expect("criteria")
-        .iter()
-        .map(|c| c["code"].as_str().expect("code").to_string())
-        .collect();
-    for code in &codes {
-        app.call(
-            "assessment_change",
-            json!({"id": id, "change": {"kind": "answer", "code": code, "answer": 2}}),
-        )
-        .expect("answer");
-    }
-    for gate in ["G1", "G2", "G3"] {
-        app.call(
-            "assessment_change",
-            json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
-        )
-        .expect("gate");
-    }
+    app.fill_template_sheet(&view, 2);
     app.call("assessment_finalize", json!({"id": id}))
         .expect("final");
     app.call(
@@ -686,25 +690,7 @@ fn an_earlier_revision_is_shown_as_it_was_finalised() {
 fn a_council_member_scores_on_a_sheet_of_their_own_and_the_average_follows() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());
-    let producer = app
-        .call(
-            "producer_save",
-            json!({"producer": {"id": "", "name": "KUB Purun"}}),
-        )
-        .expect("producer");
-    let product = app
-        .call(
-            "product_save",
-            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
-        )
-        .expect("product");
-    let view = app
-        .call(
-            "assessment_start",
-            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1",
-                   "visit": {"assessors": [{"name": "Siti Rahmah"}]}}),
-        )
-        .expect("started");
+    let view = app.start_template_sheet(json!({"assessors": [{"name": "Siti Rahmah"}]}));
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
     assert_eq!(view["council"], Value::Null, "one assessor, no council");
     let view = app
@@ -758,24 +744,7 @@ fn a_photo_is_evidence_for_one_criterion_of_a_draft_and_is_refused_once_final() 
     )
     .expect("a real picture");
     let app = App::new(data.path());
-    let producer = app
-        .call(
-            "producer_save",
-            json!({"producer": {"id": "", "name": "KUB Purun"}}),
-        )
-        .expect("producer");
-    let product = app
-        .call(
-            "product_save",
-            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
-        )
-        .expect("product");
-    let view = app
-        .call(
-            "assessment_start",
-            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
-        )
-        .expect("started");
+    let view = app.start_template_sheet(json!({}));
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
     let add = |criterion: &'static str| {
         get_ipc_response(
@@ -806,26 +775,7 @@ fn a_photo_is_evidence_for_one_criterion_of_a_draft_and_is_refused_once_final() 
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     assert_eq!(listed[0]["criterion"], "2.2");
 
-    let codes: Vec<String> = view["result"]["criteria"]
-        .as_array()
-        .expect("criteria")
-        .iter()
-        .map(|c| c["code"].as_str().expect("code").to_string())
-        .collect();
-    for code in &codes {
-        app.call(
-            "assessment_change",
-            json!({"id": id, "change": {"kind": "answer", "code": code, "answer": 2}}),
-        )
-        .expect("answer");
-    }
-    for gate in ["G1", "G2", "G3"] {
-        app.call(
-            "assessment_change",
-            json!({"id": id, "change": {"kind": "gate", "code": gate, "met": true}}),
-        )
-        .expect("gate");
-    }
+    app.fill_template_sheet(&view, 2);
     app.call("assessment_finalize", json!({"id": id}))
         .expect("final");
     let err = add("1.1").expect_err("final");
