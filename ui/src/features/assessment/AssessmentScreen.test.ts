@@ -7,7 +7,7 @@ import App from "../../App.svelte";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { rememberFocus } from "./focus";
 import { AssessmentSheet } from "./state.svelte";
-import { OCOP_TEA, OVOP, resultOf, scored, viewOf } from "./testing";
+import { block, focusedCode, level, OCOP_TEA, OVOP, resultOf, scored, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   getAssessment: vi.fn(),
@@ -36,24 +36,6 @@ vi.mock("$lib/api", () => ({
     return { result, answers: null, cleared: codes, council: null };
   },
 }));
-
-function block(code: string): HTMLElement {
-  const found = screen.getAllByTestId("a-criterion").find((c) => c.dataset.code === code);
-  if (!found) throw new Error(`no criterion ${code}`);
-  return found;
-}
-
-function level(code: string, position: number): HTMLElement {
-  const found = within(block(code))
-    .getAllByTestId("a-level")
-    .find((l) => l.dataset.position === String(position));
-  if (!found) throw new Error(`no level ${position} of ${code}`);
-  return found;
-}
-
-function focusedCode(): string | undefined {
-  return (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-testid='a-criterion']")?.dataset.code;
-}
 
 function changes(): DraftChange[] {
   return api.changeAssessment.mock.calls.map((call) => call[1] as DraftChange);

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { AssessmentSheet } from "./state.svelte";
-import { councilOf, memberSheet, OVOP, resultOf, scored, viewOf } from "./testing";
+import { block, councilOf, focusedCode, level, memberSheet, OVOP, resultOf, scored, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   getAssessment: vi.fn(),
@@ -71,20 +71,6 @@ function changed(result: ScoreResult, council: CouncilResult | null = null): Cha
   return { result, answers: { criteria: OVOP.id, answers: {} }, cleared: [], council };
 }
 
-function block(code: string): HTMLElement {
-  const found = screen.getAllByTestId("a-criterion").find((c) => c.dataset.code === code);
-  if (!found) throw new Error(`no criterion ${code}`);
-  return found;
-}
-
-function level(code: string, position: number): HTMLElement {
-  const found = within(block(code))
-    .getAllByTestId("a-level")
-    .find((l) => l.dataset.position === String(position));
-  if (!found) throw new Error(`no level ${position} of ${code}`);
-  return found;
-}
-
 function tab(member: number): HTMLElement {
   const found = screen.queryAllByTestId("council-member").find((t) => t.dataset.member === String(member));
   if (!found) throw new Error(`no tab of member ${member}`);
@@ -95,10 +81,6 @@ function memberTotal(member: number): HTMLElement {
   const found = screen.getAllByTestId("council-member-total").find((t) => t.dataset.member === String(member));
   if (!found) throw new Error(`no total of member ${member}`);
   return found;
-}
-
-function focusedCode(): string | undefined {
-  return (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-testid='a-criterion']")?.dataset.code;
 }
 
 async function show(view: AssessmentView) {

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { AssessmentSheet } from "./state.svelte";
-import { OVOP, resultOf, viewOf } from "./testing";
+import { block, OVOP, resultOf, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   getAssessment: vi.fn(),
@@ -26,12 +26,6 @@ function photo(sha256: string, criterion: string, name = `${sha256}.jpg`): Photo
 
 function photoFile(name: string): File {
   return new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], name, { type: "image/jpeg" });
-}
-
-function block(code: string): HTMLElement {
-  const found = screen.getAllByTestId("a-criterion").find((c) => c.dataset.code === code);
-  if (!found) throw new Error(`no criterion ${code}`);
-  return found;
 }
 
 function thumbs(code: string): string[] {

@@ -2,6 +2,7 @@
 // Rust commands answer. Results are written out by the tests, never computed here.
 import type { Answers, AssessmentView, CouncilResult, CouncilSheet, CriteriaSet, Outcome, ScoreResult } from "$lib/bindings";
 import { FIXTURE_SETS } from "$lib/fixtures";
+import { screen, within } from "@testing-library/svelte";
 import { getProducer, getProduct } from "$lib/fixtures/records";
 import { criterionMax, partMax, setCriteria } from "../criteria/sheet";
 
@@ -116,4 +117,25 @@ export function viewOf(
     members: options.members ?? [],
     council: options.council ?? null,
   };
+}
+
+/** The criterion block of `code` on the rendered sheet. */
+export function block(code: string): HTMLElement {
+  const found = screen.getAllByTestId("a-criterion").find((c) => c.dataset.code === code);
+  if (!found) throw new Error(`no criterion ${code}`);
+  return found;
+}
+
+/** The level at `position` (as printed) of criterion `code`. */
+export function level(code: string, position: number): HTMLElement {
+  const found = within(block(code))
+    .getAllByTestId("a-level")
+    .find((l) => l.dataset.position === String(position));
+  if (!found) throw new Error(`no level ${position} of ${code}`);
+  return found;
+}
+
+/** The code of the criterion that has the keyboard focus. */
+export function focusedCode(): string | undefined {
+  return (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-testid='a-criterion']")?.dataset.code;
 }
