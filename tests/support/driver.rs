@@ -83,10 +83,13 @@ pub async fn start(data_home: &Path, port: u16) -> (Driver, Client, Instant) {
         .expect("start tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)");
     let driver = Driver(child);
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !port_open(port) {
+    // Ready when tauri-driver listens and so does the WebKitWebDriver it starts: a session
+    // requested before the second is up is cut off ("incomplete message").
+    while !(port_open(port) && port_open(port + 1)) {
         assert!(
             Instant::now() < deadline,
-            "tauri-driver did not listen on {port} within 20 s"
+            "tauri-driver and WebKitWebDriver did not listen on {port} and {} within 20 s",
+            port + 1
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
