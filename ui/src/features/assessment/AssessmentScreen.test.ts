@@ -314,6 +314,45 @@ describe("AssessmentScreen: scoring", () => {
     for (const button of within(block("1.2")).getAllByTestId("a-level")) expect(button).toBeDisabled();
   });
 
+  it("asks before a stop knock-out clears the answers after it, and changes nothing when the officer cancels", async () => {
+    await show(viewOf(OCOP_TEA, { answers: { answers: { "5.1": 2, "6.1.2": 3, "7": 1, "9": "na" } } }));
+    const box = within(block("6.1.1")).getByTestId("a-knockout");
+    await userEvent.click(box);
+    const dialog = await screen.findByTestId("stop-confirm");
+    expect(dialog).toHaveTextContent("Gugur di 6.1.1 menghentikan penilaian");
+    // A level after the stop is lost; one before it, and a "not applicable", are not.
+    expect(within(dialog).getByTestId("stop-codes")).toHaveTextContent("Jawaban yang sudah diberikan untuk 6.1.2, 7 akan dihapus.");
+    await userEvent.click(within(dialog).getByTestId("stop-cancel"));
+    expect(screen.queryByTestId("stop-confirm")).toBeNull();
+    expect(box).not.toBeChecked();
+    expect(api.changeAssessment).not.toHaveBeenCalled();
+
+    await userEvent.click(box);
+    await userEvent.click(within(await screen.findByTestId("stop-confirm")).getByTestId("stop-ok"));
+    expect(changes()).toEqual([{ kind: "knockout", code: "6.1.1", observed: true }]);
+    expect(box).toBeChecked();
+  });
+
+  it("asks before a failed gate clears every level given, and saves once confirmed", async () => {
+    await show(viewOf(OVOP, { answers: { answers: { "1.1": 2, "3.3": "na" } } }));
+    const gate = screen.getAllByTestId("a-gate").find((g) => g.dataset.code === "G1")!;
+    await userEvent.click(within(gate).getByTestId("a-gate-no"));
+    const dialog = await screen.findByTestId("stop-confirm");
+    expect(dialog).toHaveTextContent("Syarat G1 tidak terpenuhi menghentikan penilaian");
+    expect(within(dialog).getByTestId("stop-codes")).toHaveTextContent("untuk 1.1 akan dihapus");
+    expect(within(gate).getByTestId("a-gate-no")).toHaveAttribute("aria-pressed", "false");
+    await userEvent.click(within(dialog).getByTestId("stop-ok"));
+    expect(changes()).toEqual([{ kind: "gate", code: "G1", met: false }]);
+    expect(within(gate).getByTestId("a-gate-no")).toHaveAttribute("aria-pressed", "true");
+  });
+
+  it("does not ask when a stop clears nothing", async () => {
+    await show(viewOf(OCOP_TEA, { answers: { answers: { "5.1": 2 } } }));
+    await userEvent.click(within(block("6.1.1")).getByTestId("a-knockout"));
+    expect(screen.queryByTestId("stop-confirm")).toBeNull();
+    expect(changes()).toEqual([{ kind: "knockout", code: "6.1.1", observed: true }]);
+  });
+
   it("answers a gate yes or no, and a second click clears it", async () => {
     await show(viewOf(OVOP));
     const gate = screen.getAllByTestId("a-gate").find((g) => g.dataset.code === "G2")!;
