@@ -53,7 +53,7 @@ export function nextWaiting(order: readonly string[], from: string | null, waits
 export function clearedByStop(
   order: readonly string[],
   byCode: ReadonlyMap<string, Criterion>,
-  answers: Readonly<Record<string, Answer>>,
+  answers: Readonly<Record<string, Answer | undefined>>,
   change: DraftChange,
 ): string[] {
   let from: number;
