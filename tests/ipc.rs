@@ -781,3 +781,57 @@ fn a_photo_is_evidence_for_one_criterion_of_a_draft_and_is_refused_once_final() 
     let err = add("1.1").expect_err("final");
     assert_eq!(err["code"], "store.locked");
 }
+
+#[test]
+fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart() {
+    let root = tempfile::tempdir().expect("temp");
+    let home = root.path().join("home");
+    let drive = root.path().join("Data D").join("OVOP Field");
+    let results = invoke_on(
+        &home,
+        &[
+            (
+                "producer_save",
+                json!({"producer": {"id": "", "name": "KUB Purun"}}),
+            ),
+            ("data_move", json!({"folder": "relative/folder"})),
+            ("data_move", json!({"folder": home.display().to_string()})),
+            ("data_move", json!({"folder": home.join("inside").display().to_string()})),
+            ("data_move", json!({"folder": drive.display().to_string()})),
+            ("data_info", json!({})),
+            ("producers_list", json!({})),
+        ],
+    );
+    let code = |r: &Result<Value, Value>| r.as_ref().expect_err("refused")["code"].clone();
+    assert_eq!(code(&results[1]), "data.not_absolute");
+    assert_eq!(code(&results[2]), "data.same_folder");
+    assert_eq!(code(&results[3]), "data.inside_current");
+    let moved = results[4].as_ref().expect("moved");
+    assert_eq!(moved["folder"], drive.display().to_string());
+    assert_eq!(moved["left"], home.display().to_string());
+    let info = results[5].as_ref().expect("info");
+    assert_eq!(info["database"], drive.join("ovop.sqlite").display().to_string());
+    assert_eq!(results[6].as_ref().expect("list").as_array().map(Vec::len), Some(1));
+    // The old database is renamed, not deleted, and no longer opened.
+    assert!(home.join("ovop.sqlite.moved").is_file());
+    assert!(!home.join("ovop.sqlite").exists());
+
+    // A restart opens the moved data.
+    let again = invoke_on(&home, &[("producers_list", json!({})), ("data_info", json!({}))]);
+    assert_eq!(again[0].as_ref().expect("list")[0]["name"], "KUB Purun");
+    assert_eq!(again[1].as_ref().expect("info")["database"], drive.join("ovop.sqlite").display().to_string());
+
+    // A folder that already has a database is not written over.
+    let other = root.path().join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(other.join("ovop.sqlite"), b"not ours").expect("write");
+    let refused = invoke_on(&home, &[("data_move", json!({"folder": other.display().to_string()}))]);
+    assert_eq!(code(&refused[0]), "data.target_has_data");
+    assert_eq!(std::fs::read(other.join("ovop.sqlite")).expect("read"), b"not ours");
+
+    // The drive unplugged: the app says where the data was, and does not start an empty one.
+    std::fs::rename(&drive, root.path().join("unplugged")).expect("unplug");
+    let missing = invoke_on(&home, &[("home_counts", json!({}))]);
+    assert_eq!(code(&missing[0]), "data.folder_missing");
+    assert!(!drive.exists());
+}

@@ -20,6 +20,7 @@ use ovop_store::regions::Region;
 use crate::assess::{AssessmentSummary, AssessmentView, RevisionSummary};
 use crate::commands::{CriteriaList, CriteriaSetView};
 use crate::data::{BackupInfo, DataInfo};
+use crate::state::Moved;
 use crate::error::{AppError, ErrorDetail};
 
 macro_rules! declarations {
@@ -106,6 +107,7 @@ pub fn render() -> String {
         RevisionSummary,
         DataInfo,
         BackupInfo,
+        Moved,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

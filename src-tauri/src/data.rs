@@ -6,7 +6,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Moved};
 
 /// Where the officer's data lives and how big it is.
 #[derive(Debug, Clone, Serialize)]
@@ -122,4 +122,11 @@ pub async fn backup_restore(
     }
     state.restore_backup(name).await?;
     data_info(state).await
+}
+
+/// Moves the data to `folder` (a full path; created when missing, refused when it already
+/// has a database) and goes on from there; the previous folder keeps a copy.
+#[tauri::command]
+pub async fn data_move(state: State<'_, AppState>, folder: String) -> Result<Moved, AppError> {
+    state.move_data(PathBuf::from(folder.trim())).await
 }

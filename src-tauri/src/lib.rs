@@ -36,6 +36,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         data::backups_list,
         data::backup_create,
         data::backup_restore,
+        data::data_move,
         assess::assessment_start,
         assess::assessment_get,
         assess::assessment_change,
@@ -51,6 +52,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 
 pub fn run() {
     let app = configure(Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir().ok();
             app.manage(state::AppState::load(data_dir.as_deref()));

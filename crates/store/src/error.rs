@@ -26,6 +26,8 @@ pub enum StoreError {
     RegionData(String),
     #[error("{0}")]
     Io(String),
+    #[error("{0} already exists; nothing was written over it")]
+    Exists(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -45,6 +47,7 @@ impl StoreError {
             StoreError::Locked(_) => "store.locked",
             StoreError::RegionData(_) => "store.region_data",
             StoreError::Io(_) => "store.io",
+            StoreError::Exists(_) => "store.exists",
             StoreError::Sqlite(_) => "store.sqlite",
         }
     }

@@ -13,6 +13,7 @@ pub mod installed;
 pub mod photos;
 pub mod records;
 pub mod regions;
+pub mod relocate;
 pub mod settings;
 
 use std::path::{Path, PathBuf};

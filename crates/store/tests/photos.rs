@@ -150,3 +150,74 @@ fn files_that_are_not_usable_photos_are_refused_with_their_own_code() {
         .unwrap_err();
     assert_eq!(err.code(), "store.not_found");
 }
+
+#[test]
+fn moving_the_data_copies_the_database_photos_and_backups_and_checks_the_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, product) = store_with_product(dir.path());
+    let photo = store
+        .add_photo("product", &product, "", "kemasan.jpg", &jpeg(800, 600), NOW)
+        .unwrap();
+    store.backup_to(&store.backup_path("manual-1")).unwrap();
+
+    let target = dir.path().join("drive d").join("OVOP").join("ovop.sqlite");
+    let copied = store.copy_to(&target).unwrap();
+    // The photo and its thumbnail, and the backup.
+    assert_eq!(copied.files, 3, "{copied:?}");
+    assert!(copied.bytes > photo.size as u64);
+
+    let moved = Store::open(&target).unwrap();
+    assert_eq!(moved.photos("product", &product).unwrap().len(), 1);
+    assert_eq!(
+        moved.photo_bytes(&photo.sha256).unwrap(),
+        store.photo_bytes(&photo.sha256).unwrap()
+    );
+    assert!(moved.backup_path("manual-1").is_file());
+    assert!(walk(target.parent().unwrap())
+        .iter()
+        .all(|p| !p.to_string_lossy().ends_with(".partial")));
+    // The source is left as it was.
+    assert_eq!(store.photos("product", &product).unwrap().len(), 1);
+}
+
+#[test]
+fn moving_onto_a_folder_that_has_a_database_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = store_with_product(dir.path());
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let theirs = other.join("ovop.sqlite");
+    std::fs::write(&theirs, b"someone else's data").unwrap();
+    let err = store.copy_to(&theirs).unwrap_err();
+    assert_eq!(err.code(), "store.exists");
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"someone else's data");
+    assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
+}
+
+#[test]
+fn a_move_cut_short_leaves_no_database_and_resumes_without_copying_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, product) = store_with_product(dir.path());
+    for i in 0..3 {
+        store
+            .add_photo("product", &product, "", &format!("{i}.jpg"), &jpeg(300 + i, 200), NOW)
+            .unwrap();
+    }
+    let target = dir.path().join("new").join("ovop.sqlite");
+    // A first attempt that copied the photos, then stopped (the database is copied last).
+    let mut files_target = target.as_os_str().to_os_string();
+    files_target.push(".files");
+    let (files, _) = ovop_store::relocate::copy_tree(&store.files_dir(), files_target.as_ref()).unwrap();
+    assert_eq!(files, 6);
+    assert!(!target.exists(), "without the database the folder is not taken for a copy");
+    // A half-written file from the cut.
+    let first = walk(files_target.as_ref())[0].clone();
+    let mut partial = first.into_os_string();
+    partial.push(".partial");
+    std::fs::write(&partial, b"half").unwrap();
+
+    let copied = store.copy_to(&target).unwrap();
+    assert_eq!(copied.files, 0, "nothing copied twice: {copied:?}");
+    assert!(!std::path::Path::new(&partial).exists());
+    assert_eq!(Store::open(&target).unwrap().photos("product", &product).unwrap().len(), 3);
+}

@@ -470,3 +470,18 @@ export type BackupInfo = { name: string, path: string, size_bytes: number,
  * RFC 3339, UTC.
  */
 created_at: string, };
+
+export type Moved = { 
+/**
+ * The folder the data is in now.
+ */
+folder: string, 
+/**
+ * The folder that still holds the previous copy (its database renamed `ovop.sqlite.moved`),
+ * for the officer to delete once the new one is checked.
+ */
+left: string, 
+/**
+ * Files copied beside the database, and all the bytes copied.
+ */
+files: number, bytes: number, };
