@@ -16,6 +16,7 @@ import type {
   DraftChange,
   EvidenceDocument,
   HomeCounts,
+  Moved,
   Photo,
   Producer,
   Product,
@@ -268,4 +269,22 @@ export function createBackup(): Promise<BackupInfo> {
  */
 export function restoreBackup(name: string): Promise<DataInfo> {
   return answer((f) => f.restoreBackup(name), "backup_restore", { name });
+}
+
+/**
+ * Moves the data to `folder` (a full path, created when missing) and goes on from there; the
+ * previous folder keeps a copy. Refused with `data.not_absolute`, `data.same_folder`,
+ * `data.inside_current`, `data.target_has_data`, `data.cannot_write`, `store.disk_full`: the
+ * data then stays where it was.
+ */
+export function moveData(folder: string): Promise<Moved> {
+  return answer((f) => f.moveData(folder), "data_move", { folder });
+}
+
+/** The system's folder picker; null when the officer closes it (or outside the app). */
+export async function pickFolder(title: string, from?: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const chosen = await open({ directory: true, multiple: false, title, defaultPath: from });
+  return typeof chosen === "string" ? chosen : null;
 }

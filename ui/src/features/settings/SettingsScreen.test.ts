@@ -18,6 +18,8 @@ const api = vi.hoisted(() => ({
   listBackups: vi.fn(),
   createBackup: vi.fn(),
   restoreBackup: vi.fn(),
+  moveData: vi.fn(),
+  pickFolder: vi.fn(),
   searchRegions: vi.fn(),
   getRegion: vi.fn(),
   listCriteria: vi.fn(),
@@ -289,6 +291,54 @@ describe("settings: data and backups", () => {
     await userEvent.click(await screen.findByTestId("backup-restore-done"));
     expect(screen.getByTestId("nav-home")).toHaveAttribute("aria-current", "page");
     await waitFor(() => expect(api.homeCounts.mock.calls.length).toBe(before + 1));
+  });
+});
+
+describe("settings: moving the data", () => {
+  const DRIVE = "/media/rina/DATA/OVOP Field";
+  const MOVED_INFO: DataInfo = { ...INFO, database: `${DRIVE}/ovop.sqlite`, photos: `${DRIVE}/ovop.sqlite.files`, backups: `${DRIVE}/ovop.sqlite.backups` };
+
+  it("moves the data to a folder typed or picked, then shows where it is and what is left behind", async () => {
+    api.pickFolder.mockResolvedValue(DRIVE);
+    api.moveData.mockImplementation(async () => {
+      api.dataInfo.mockResolvedValue(MOVED_INFO);
+      return { folder: DRIVE, left: "/home/rina/.local/share/org.ovopfield.app", files: 214, bytes: 190_000_000 };
+    });
+    render(SettingsScreen);
+    await userEvent.click(await screen.findByTestId("data-move-open"));
+    const dialog = screen.getByRole("dialog", { name: "Pindahkan folder data" });
+    expect(dialog).toHaveTextContent("/home/rina/.local/share/org.ovopfield.app");
+    expect(within(dialog).getByTestId("data-move-confirm")).toBeDisabled();
+    await userEvent.click(within(dialog).getByTestId("data-move-pick"));
+    expect(api.pickFolder).toHaveBeenCalledWith("Pilih folder baru untuk data OVOP Field", "/home/rina/.local/share/org.ovopfield.app");
+    expect(within(dialog).getByTestId("data-move-folder")).toHaveValue(DRIVE);
+    await userEvent.click(within(dialog).getByTestId("data-move-confirm"));
+    expect(api.moveData).toHaveBeenCalledWith(DRIVE);
+    expect(await within(dialog).findByTestId("data-moved")).toHaveTextContent(`Data sekarang ada di ${DRIVE}.`);
+    expect(within(dialog).getByTestId("data-moved-left")).toHaveTextContent("Salinan lama masih ada di /home/rina/.local/share/org.ovopfield.app");
+    expect(dialog).toHaveTextContent("214 berkas disalin");
+    await userEvent.click(within(dialog).getByTestId("data-move-close"));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await waitFor(() => expect(screen.getByTestId("data-database")).toHaveTextContent(`${DRIVE}/ovop.sqlite`));
+  });
+
+  it("says in the officer's words why a folder was refused, and lets them choose another", async () => {
+    api.moveData.mockRejectedValueOnce({ code: "data.target_has_data", message: "x already has an OVOP Field database" });
+    api.moveData.mockRejectedValueOnce({ code: "data.not_absolute", message: "data is not a full folder path" });
+    render(SettingsScreen);
+    await userEvent.click(await screen.findByTestId("data-move-open"));
+    const dialog = screen.getByRole("dialog");
+    const field = within(dialog).getByTestId("data-move-folder");
+    await userEvent.type(field, "/media/rina/LAMA{Enter}");
+    const error = await within(dialog).findByTestId("error");
+    expect(error).toHaveAttribute("data-code", "data.target_has_data");
+    expect(error).toHaveTextContent("Folder ini sudah berisi data OVOP Field lain. Pilih folder kosong");
+    await userEvent.clear(field);
+    await userEvent.type(field, "data");
+    await userEvent.click(within(dialog).getByTestId("data-move-confirm"));
+    await waitFor(() => expect(within(dialog).getByTestId("error")).toHaveAttribute("data-code", "data.not_absolute"));
+    expect(api.moveData).toHaveBeenLastCalledWith("data");
+    expect(screen.getByTestId("data-database")).toHaveTextContent(INFO.database);
   });
 });
 

@@ -1,7 +1,7 @@
 // The data folder as the settings screen shows it: where the files are, how big the database
 // is, and its backups (made on request, or by the app before each schema update).
-import { createBackup, dataInfo, listBackups, restoreBackup } from "$lib/api";
-import type { AppError, BackupInfo, DataInfo } from "$lib/bindings";
+import { createBackup, dataInfo, listBackups, moveData, restoreBackup } from "$lib/api";
+import type { AppError, BackupInfo, DataInfo, Moved } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 export type BackupKind = { kind: "manual" } | { kind: "schema"; version: number } | { kind: "other" };
@@ -48,6 +48,27 @@ export class DataFolder {
     } finally {
       this.creating = false;
     }
+  }
+
+  /** Moves the data to `folder`, then shows where it is now; rejects with an AppError, the data staying where it was. */
+  async move(folder: string): Promise<Moved> {
+    let moved: Moved;
+    try {
+      moved = await moveData(folder);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.created = null;
+    await this.load();
+    return moved;
+  }
+
+  /** The folder the database is in. */
+  get folder(): string | null {
+    const database = this.info?.database;
+    if (!database) return null;
+    const cut = Math.max(database.lastIndexOf("/"), database.lastIndexOf("\\"));
+    return cut > 0 ? database.slice(0, cut) : database;
   }
 
   /** Swaps the backup in; rejects with an AppError, leaving the data as it was. */
