@@ -689,7 +689,7 @@ fn level_of(code: &str, position: u32) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_and_a_council() {
+async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_council_refused_for_divergence_then_finalised() {
     let data_home = tempfile::tempdir().expect("temp data folder");
     let id = driver::seed_draft_with(data_home.path(), "ocop-1048-02", "781-2020").assessment;
     let (_driver, client, _) = start(data_home.path(), OCOP_PORT).await;
@@ -783,22 +783,157 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_and
         "2 points apart, within the 10 allowed"
     );
     save_screenshot(&client, "ocop-council-vi.png").await;
+
+    // Both sheets scored to the end: Bình at the top of every criterion, the lead at the
+    // bottom. They are far more than 10 points apart, so the council cannot be finalised.
+    score_every_criterion(&client, Pick::Top).await;
+    click(&client, "[data-testid=council-member][data-member='1']").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=council-member][data-member='1']",
+        "aria-selected",
+        "true",
+    )
+    .await;
+    score_every_criterion(&client, Pick::Bottom).await;
+    wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=council-divergence]",
+        "data-exceeded",
+        "true",
+    )
+    .await;
+    click(&client, "[data-testid=finalize-open]").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=review-divergence]",
+        "data-exceeded",
+        "true",
+    )
+    .await;
+    let confirm = wait_for_css(&client, "[data-testid=finalize-confirm]").await;
+    assert!(
+        !confirm.is_enabled().await.expect("enabled"),
+        "a council beyond its divergence is not finalised"
+    );
+    save_screenshot(&client, "ocop-council-refused-vi.png").await;
+    press(&client, ESCAPE).await;
+    wait_gone(&client, "[data-testid=finalize-review]").await;
+
+    // Bình withdraws; the lead's sheet alone is complete and is finalised.
+    click(&client, "[data-testid=council-member][data-member='2']").await;
+    click(&client, "[data-testid=council-remove]").await;
+    click(&client, "[data-testid=council-remove-confirm]").await;
+    wait_gone(&client, "[data-testid=council-panel]").await;
+    click(&client, "[data-testid=finalize-open]").await;
+    wait_for_css(&client, "[data-testid=finalize-confirm]:not([disabled])").await;
+    click(&client, "[data-testid=finalize-confirm]").await;
+    wait_for_attr(
+        &client,
+        "[data-testid=assessment-status]",
+        "data-status",
+        "final",
+    )
+    .await;
+    let shown_total = text_of(&client, "[data-testid=a-total]").await;
+    save_screenshot(&client, "ocop-final-vi.png").await;
     client.close().await.expect("close the session");
 
-    // The store has both sheets.
+    // The store has the final sheet, with the result shown and its outbox row; the withdrawn
+    // member's sheet is gone.
     let store = ovop_store::Store::open(&data_home.path().join("org.ovopfield.app/ovop.sqlite"))
         .expect("store");
-    let draft = store.assessment(&id).expect("draft");
-    let members = store.members(&id, draft.revision).expect("members");
-    assert_eq!(members.len(), 1);
-    assert_eq!(members[0].assessor.name, "Nguyễn Văn Bình");
+    let last = store.assessment(&id).expect("assessment");
+    assert_eq!(last.status, "final");
+    assert!(store.members(&id, last.revision).expect("members").is_empty());
     assert_eq!(
-        members[0].answers.answers.get("1.1"),
-        Some(&ovop_core::Answer::Level(3))
-    );
-    assert_eq!(
-        draft.answers.answers.get("1.1"),
+        last.answers.answers.get("1.1"),
         Some(&ovop_core::Answer::Level(1))
     );
-    assert!(draft.answers.knockouts.is_empty());
+    assert!(last.answers.knockouts.is_empty());
+    let result = last.result.as_ref().expect("the locked result");
+    assert!(result.complete);
+    assert!(
+        shown_total.contains(&result.total.to_string()),
+        "the window showed {shown_total}, the store has {}",
+        result.total
+    );
+    assert!(store
+        .outbox()
+        .expect("outbox")
+        .iter()
+        .any(|entry| entry.record_id == id));
+}
+
+const ESCAPE: &str = "\u{E00C}";
+
+#[derive(Clone, Copy)]
+enum Pick {
+    Top,
+    Bottom,
+}
+
+/// Chooses a level of every criterion of the sheet on screen, in sheet order, by a click: the
+/// last (top) or the first level. A criterion that does not apply, or not yet (its condition
+/// waits for the store's answer), is waited for; one that does not apply is skipped.
+async fn score_every_criterion(client: &Client, pick: Pick) {
+    let codes = client
+        .execute(
+            "return Array.from(document.querySelectorAll(\"[data-testid='a-criterion']\")).map(e => e.dataset.code)",
+            vec![],
+        )
+        .await
+        .expect("codes");
+    for code in codes.as_array().expect("a list") {
+        let code = code.as_str().expect("a code");
+        let block = format!("[data-testid=a-criterion][data-code='{code}']");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let skipped = !client
+                .find_all(Locator::Css(&format!("{block} [data-testid=a-not-applicable]")))
+                .await
+                .expect("not applicable")
+                .is_empty();
+            if skipped {
+                break;
+            }
+            let levels = client
+                .find_all(Locator::Css(&format!("{block} [data-testid=a-level]")))
+                .await
+                .expect("levels");
+            let level = match pick {
+                Pick::Top => levels.last(),
+                Pick::Bottom => levels.first(),
+            }
+            .expect("a level");
+            if level.is_enabled().await.expect("enabled") {
+                // Centred, so the sticky bars above and below the sheet do not cover it.
+                client
+                    .execute(
+                        "arguments[0].scrollIntoView({block: 'center'})",
+                        vec![serde_json::to_value(&level).expect("element")],
+                    )
+                    .await
+                    .expect("scroll");
+                level.click().await.expect("click a level");
+                break;
+            }
+            assert!(Instant::now() < deadline, "{code} never opened");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+async fn wait_gone(client: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .find_all(Locator::Css(css))
+        .await
+        .expect("find")
+        .is_empty()
+    {
+        assert!(Instant::now() < deadline, "{css} is still there");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

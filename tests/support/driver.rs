@@ -146,6 +146,14 @@ pub async fn text_of(client: &Client, css: &str) -> String {
 }
 
 pub async fn save_screenshot(client: &Client, name: &str) {
+    // Two frames, so what the DOM has just become is painted before the picture is taken.
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+            vec![],
+        )
+        .await
+        .expect("wait for a paint");
     let png = client.screenshot().await.expect("screenshot");
     assert!(
         png.len() > 10_000,

@@ -11,6 +11,17 @@ export function partMax(part: Part): number {
   return part.sections.reduce((sum, section) => sum + section.criteria.reduce((s, c) => s + criterionMax(c), 0), 0);
 }
 
+/**
+ * A section that is one criterion numbered like it, whose own text is blank or repeats the
+ * section's name: the criterion shows under the section's heading without a title of its own.
+ */
+export function standsAlone(section: Section, criterion: Criterion): boolean {
+  if (section.criteria.length !== 1 || criterion.code !== section.code) return false;
+  const own = Object.entries(criterion.text ?? {}).filter(([, value]) => value.trim() !== "");
+  const name: Record<string, string | undefined> = section.name ?? {};
+  return own.every(([lang, value]) => name[lang]?.trim() === value.trim());
+}
+
 /** Every criterion of the set in sheet order. */
 export function setCriteria(set: CriteriaSet): Criterion[] {
   return set.parts.flatMap((part) => part.sections.flatMap((section) => section.criteria));
