@@ -679,7 +679,75 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         wait_for_css(&client, "[data-testid=settings-screen]").await;
         save_screenshot(&client, &format!("settings-{lang}.png")).await;
     }
+
+    // A small netbook screen, 1024x600: every screen fits its width (nothing to scroll
+    // sideways) and the sheet's main action stays on screen.
+    client
+        .set_window_rect(0, 0, 1024, 600)
+        .await
+        .expect("resize the window");
+    let (width, height) = client.get_window_size().await.expect("size");
+    assert_eq!((width, height), (1024, 600), "the window took the size");
+    for (screen, ready) in [
+        ("home", "[data-testid=home-drafts]"),
+        ("regions", "[data-testid=region-search]"),
+        ("producers", "[data-testid=producer-row]"),
+        ("settings", "[data-testid=settings-screen]"),
+    ] {
+        click(&client, &format!("[data-testid=nav-{screen}]")).await;
+        wait_for_css(&client, ready).await;
+        assert_fits_width(&client, screen).await;
+    }
+    click(&client, "[data-testid=nav-home]").await;
+    click(
+        &client,
+        &format!("[data-testid=home-draft-row][data-id='{draft}']"),
+    )
+    .await;
+    wait_for_css(&client, "[data-testid=assessment-screen]").await;
+    save_screenshot(&client, "assessment-1024x600-vi.png").await;
+    assert_fits_width(&client, "assessment").await;
+    let finalize_visible = client
+        .execute(
+            "const r = document.querySelector(\"[data-testid='finalize-open']\").getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(finalize_visible, json!(true), "the finalise button is on screen at 1024x600");
+    click(&client, "[data-testid=nav-settings]").await;
+    wait_for_css(&client, "[data-testid=settings-screen]").await;
+    save_screenshot(&client, "settings-1024x600-vi.png").await;
     client.close().await.expect("close the session");
+}
+
+/// Fails when the page is wider than the window (a sideways scroll bar), naming what sticks out.
+async fn assert_fits_width(client: &Client, screen: &str) {
+    let overflow = client
+        .execute(
+            "const w = document.documentElement.clientWidth;
+             const wide = Array.from(document.querySelectorAll('body *'))
+               .filter(e => {
+                 const r = e.getBoundingClientRect();
+                 if (r.width === 0) return false;
+                 // What an ancestor clips (an ellipsis, a scrolling panel) does not stick out.
+                 let right = r.right;
+                 for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                   if (getComputedStyle(a).overflowX !== 'visible') right = Math.min(right, a.getBoundingClientRect().right);
+                 }
+                 return right > w + 1;
+               })
+               .slice(0, 5)
+               .map(e => (e.dataset.testid || e.tagName.toLowerCase() + '.' + e.className) + ' in ' + (e.parentElement?.dataset.testid || e.parentElement?.className) + ' ' + (e.textContent || '').slice(0, 40) + ' ' + Math.round(e.getBoundingClientRect().right));
+             return { scroll: document.documentElement.scrollWidth, width: w, wide };",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert!(
+        overflow["scroll"].as_f64() <= overflow["width"].as_f64() && overflow["wide"].as_array().is_some_and(Vec::is_empty),
+        "{screen} is wider than the 1024-pixel window: {overflow}"
+    );
 }
 
 const OCOP_PORT: u16 = 4494;
