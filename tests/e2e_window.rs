@@ -368,6 +368,27 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
         1,
         "one photo kept, the refused file not stored"
     );
+    // The thumbnail comes from the photo scheme and really draws (the scheme answers and the
+    // content policy lets it in).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let drawn = client
+            .execute(
+                "const img = document.querySelector(\"[data-testid='photo-thumb']\"); return [img.src, img.complete && img.naturalWidth];",
+                vec![],
+            )
+            .await
+            .expect("script");
+        if drawn[1].as_u64().is_some_and(|w| w > 0) {
+            assert!(
+                drawn[0].as_str().is_some_and(|src| src.starts_with("photo://")),
+                "{drawn}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "the thumbnail never drew: {drawn}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     client.close().await.expect("close the session");
 }
 

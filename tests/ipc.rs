@@ -263,9 +263,26 @@ fn a_photo_arrives_as_raw_bytes_or_as_the_json_numbers_of_webkitgtk_and_a_bad_fi
     .expect("the picture from JSON numbers");
     assert_eq!(as_json["name"], "foto dodol á.png");
     assert_eq!(as_json["mime"], "image/png");
-    assert!(as_json["thumbnail"]
-        .as_str()
-        .is_some_and(|t| t.starts_with("data:image/jpeg;base64,")));
+    // The thumbnail is served on the photo scheme by its hash, a JPEG kept by the webview for
+    // good; a name that is not a stored photo's hash is a 404.
+    let sha = as_json["sha256"].as_str().expect("hash").to_string();
+    let state = app.state::<AppState>();
+    let thumb = tauri::async_runtime::block_on(ovop_field::commands::thumbnail_response(
+        &state,
+        &format!("/{sha}"),
+    ));
+    assert_eq!(thumb.status(), 200);
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    assert!(thumb.headers()["cache-control"]
+        .to_str()
+        .is_ok_and(|v| v.contains("immutable")));
+    assert_eq!(&thumb.body()[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
+    for bad in ["/../ovop.sqlite", "/", &format!("/{}", "0".repeat(64))] {
+        let refused = tauri::async_runtime::block_on(ovop_field::commands::thumbnail_response(
+            &state, bad,
+        ));
+        assert_eq!(refused.status(), 404, "{bad}");
+    }
 
     // The same picture as a raw body is the same photo, not a second one.
     let as_raw = call(request(

@@ -259,3 +259,35 @@ pub async fn setting_set(
         .with_store(move |store| Ok(store.set_setting(&key, value.as_deref(), &now_utc())?))
         .await
 }
+
+/// The scheme the window loads thumbnails from: `photo://localhost/<sha256>` (on Windows
+/// `http://photo.localhost/<sha256>`), so a list of photos carries no image bytes.
+pub const PHOTO_SCHEME: &str = "photo";
+
+/// The answer to a thumbnail request: the JPEG, kept by the webview for good (a hash names the
+/// same bytes forever), or 404 for a name that is not a stored photo's hash.
+pub async fn thumbnail_response(
+    state: &AppState,
+    path: &str,
+) -> tauri::http::Response<Vec<u8>> {
+    use tauri::http::{header, Response, StatusCode};
+    let name = path.trim_start_matches('/').to_string();
+    let found = state
+        .with_store(move |store| store.thumbnail_bytes(&name).map_err(AppError::from))
+        .await;
+    let response = match found {
+        Ok(bytes) => Response::builder()
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
+            .body(bytes),
+        Err(err) => Response::builder()
+            .status(if err.code == "store.not_found" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            })
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(err.code.into_bytes()),
+    };
+    response.unwrap_or_else(|_| Response::new(Vec::new()))
+}

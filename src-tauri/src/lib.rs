@@ -14,7 +14,23 @@ use tauri::{Builder, Manager, Runtime};
 /// Registers the commands. Generic over the runtime so tests can drive the real IPC with
 /// `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
+    builder
+        .register_asynchronous_uri_scheme_protocol(commands::PHOTO_SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            let path = request.uri().path().to_string();
+            tauri::async_runtime::spawn(async move {
+                match app.try_state::<state::AppState>() {
+                    Some(state) => responder.respond(commands::thumbnail_response(&state, &path).await),
+                    None => responder.respond(
+                        tauri::http::Response::builder()
+                            .status(tauri::http::StatusCode::SERVICE_UNAVAILABLE)
+                            .body(Vec::new())
+                            .unwrap_or_default(),
+                    ),
+                }
+            });
+        })
+        .invoke_handler(tauri::generate_handler![
         commands::criteria_list,
         commands::criteria_get,
         commands::criteria_score,

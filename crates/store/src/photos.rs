@@ -5,7 +5,6 @@
 use std::io::Cursor;
 use std::path::PathBuf;
 
-use base64::Engine;
 use image::{ImageFormat, ImageReader};
 use rusqlite::params;
 use serde::Serialize;
@@ -28,8 +27,6 @@ pub struct Photo {
     pub name: String,
     /// For an assessment's photo: the criterion it is evidence for ("" for the whole sheet).
     pub criterion: String,
-    /// A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
-    pub thumbnail: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,7 +183,7 @@ impl Store {
             })?)
     }
 
-    /// A record's photos, oldest first, with their thumbnails.
+    /// A record's photos, oldest first (their thumbnails are read with `thumbnail_bytes`).
     pub fn photos(&self, owner_kind: &str, owner_id: &str) -> Result<Vec<Photo>> {
         let mut stmt = self.read().prepare_cached(
             "SELECT p.sha256, p.size, p.mime, p.width, p.height, l.name, l.criterion FROM photo_link l JOIN photo p ON p.sha256 = l.sha256
@@ -206,11 +203,6 @@ impl Store {
         let mut photos = Vec::new();
         for row in rows {
             let (sha256, size, mime, width, height, name, criterion) = row?;
-            let thumb = std::fs::read(self.photo_path(&sha256, ".thumb.jpg")).unwrap_or_default();
-            let thumbnail = format!(
-                "data:image/jpeg;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(thumb)
-            );
             photos.push(Photo {
                 sha256,
                 size,
@@ -219,10 +211,26 @@ impl Store {
                 height,
                 name,
                 criterion,
-                thumbnail,
             });
         }
         Ok(photos)
+    }
+
+    /// The JPEG thumbnail of a stored photo. Only a SHA-256 in hex is taken as a name, so a
+    /// request can never reach a file outside the photo folder.
+    pub fn thumbnail_bytes(&self, sha256: &str) -> Result<Vec<u8>> {
+        let not_found = || StoreError::NotFound {
+            what: "photo",
+            id: sha256.chars().take(80).collect(),
+        };
+        let hex_name = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex_name {
+            return Err(not_found());
+        }
+        std::fs::read(self.photo_path(sha256, ".thumb.jpg")).map_err(|_| not_found())
     }
 
     /// The original bytes of a photo, checked against its hash.

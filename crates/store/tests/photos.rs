@@ -71,7 +71,12 @@ fn a_photo_is_stored_once_by_its_hash_with_a_thumbnail() {
         (1600, 1200, "image/jpeg", bytes.len())
     );
     assert_eq!(photo.name, "kemasan depan.jpg");
-    assert!(photo.thumbnail.starts_with("data:image/jpeg;base64,") && photo.thumbnail.len() > 500);
+    let thumb = image::load_from_memory(&store.thumbnail_bytes(&photo.sha256).unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    // Only a hash names a thumbnail: nothing outside the photo folder can be read through it.
+    for name in ["../../ovop.sqlite", "", &photo.sha256.to_uppercase(), &format!("{}/x", &photo.sha256[..62])] {
+        assert_eq!(store.thumbnail_bytes(name).unwrap_err().code(), "store.not_found", "{name}");
+    }
     assert_eq!(store.photo_bytes(&photo.sha256).unwrap(), bytes);
 
     // The same bytes again, under another name: one file, one row.

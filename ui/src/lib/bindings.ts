@@ -395,11 +395,7 @@ export type Photo = { sha256: string, size: number, mime: string, width: number,
 /**
  * For an assessment's photo: the criterion it is evidence for ("" for the whole sheet).
  */
-criterion: string, 
-/**
- * A `data:image/jpeg;base64,...` URL of the thumbnail, ready for an `<img>`.
- */
-thumbnail: string, };
+criterion: string, };
 
 export type HomeCounts = { drafts: number, finals: number, waiting: number, };
 

@@ -21,7 +21,7 @@ const api = vi.hoisted(() => ({
 vi.mock("$lib/api", () => api);
 
 function photo(sha256: string, criterion: string, name = `${sha256}.jpg`): Photo {
-  return { sha256, size: 2048, mime: "image/jpeg", width: 800, height: 600, name, criterion, thumbnail: "data:image/jpeg;base64,AAAA" };
+  return { sha256, size: 2048, mime: "image/jpeg", width: 800, height: 600, name, criterion };
 }
 
 function photoFile(name: string): File {

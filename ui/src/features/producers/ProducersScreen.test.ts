@@ -421,7 +421,6 @@ describe("ProducersScreen: products and photos", () => {
       criterion: "",
       height: 600,
       name: "kemasan.jpg",
-      thumbnail: "data:image/jpeg;base64,AAAA",
     };
     api.addPhoto.mockImplementation(async (_kind: string, _id: string, file: File) => {
       if (file.name.endsWith(".jpg")) return added;
