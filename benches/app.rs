@@ -11,6 +11,9 @@
 //! - **Memory** of the app and every process below it (WebKit's web and network processes):
 //!   RSS and PSS (shared pages divided among the processes that map them), at rest on the home
 //!   screen, then after scoring a whole sheet of a product that has 50 photos.
+//!
+//! The app draws without WebKit's compositing on a laptop with 6 GiB or less; set
+//! `OVOP_LOW_MEMORY=1` (or `0`) to measure either mode on any machine.
 
 #[path = "../tests/support/driver.rs"]
 mod driver;
@@ -84,6 +87,22 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    // The drawing mode the app will choose here (`src-tauri/src/render.rs`); run with
+    // OVOP_LOW_MEMORY=1 to measure a 4 GB laptop's mode on a bigger machine.
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
+    let low = std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some()
+        || ovop_field::render::low_memory(
+            meminfo.as_deref(),
+            std::env::var("OVOP_LOW_MEMORY").ok().as_deref(),
+        );
+    println!(
+        "drawing mode: {}",
+        if low {
+            "without compositing (low memory)"
+        } else {
+            "WebKit compositing"
+        }
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

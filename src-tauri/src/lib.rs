@@ -7,6 +7,7 @@ mod bindings;
 pub mod commands;
 pub mod data;
 pub mod error;
+pub mod render;
 pub mod state;
 
 use tauri::{Builder, Manager, Runtime};
