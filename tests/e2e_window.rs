@@ -592,7 +592,7 @@ fn seed_history(data_home: &Path) -> String {
         .expect("village");
     let catalog = ovop_core::catalog::Catalog::shipped();
     let rubric = &catalog
-        .get("ovop-id-template", Some("2026.1"))
+        .get("ovop-id-template", Some("2026.2"))
         .expect("the template")
         .rubric;
     let mut answers = store.assessment(&seeded.assessment).expect("draft").answers;

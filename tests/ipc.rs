@@ -63,7 +63,7 @@ fn criteria_score_scores_through_the_engine_and_reports_answer_errors() {
     let answers = json!({"criteria": "ovop-id-template", "answers": {"1.1": 3}});
     let result = invoke(
         "criteria_score",
-        json!({"version": "2026.1", "answers": answers}),
+        json!({"version": "2026.2", "answers": answers}),
         None,
     )
     .expect("score");
@@ -72,7 +72,7 @@ fn criteria_score_scores_through_the_engine_and_reports_answer_errors() {
     let bad = json!({"criteria": "ovop-id-template", "answers": {"1.1": 7, "99": 1}});
     let err = invoke(
         "criteria_score",
-        json!({"version": "2026.1", "answers": bad}),
+        json!({"version": "2026.2", "answers": bad}),
         None,
     )
     .expect_err("refused");
@@ -364,7 +364,7 @@ impl App {
             .expect("product");
         self.call(
             "assessment_start",
-            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": visit}),
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.2", "visit": visit}),
         )
         .expect("started")
     }
@@ -410,7 +410,7 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
     let view = app
         .call(
             "assessment_start",
-            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.1", "visit": visit}),
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.2", "visit": visit}),
         )
         .expect("started");
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
@@ -546,7 +546,7 @@ fn an_assessment_of_an_unknown_set_or_product_is_refused_and_nothing_is_started(
     let err = app
         .call(
             "assessment_start",
-            json!({"productId": "nope", "criteriaId": "ovop-id-template", "version": "2026.1", "visit": {}}),
+            json!({"productId": "nope", "criteriaId": "ovop-id-template", "version": "2026.2", "visit": {}}),
         )
         .expect_err("unknown product");
     assert_eq!(err["code"], "store.not_found");

@@ -266,7 +266,7 @@ pub struct Seeded {
 /// A producer, its product and a draft of the OVOP template, written into the app's store the
 /// way the app writes them.
 pub fn seed_draft(data_home: &Path) -> Seeded {
-    seed_draft_with(data_home, "ovop-id-template", "2026.1")
+    seed_draft_with(data_home, "ovop-id-template", "2026.2")
 }
 
 /// The same with another installed criteria set.

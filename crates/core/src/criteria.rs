@@ -158,6 +158,10 @@ pub struct Gate {
     pub text: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Text>,
+    /// The producer's dossier documents that prove this gate, by kind (`nib`, `izin_edar`,
+    /// `halal`, ...): the officer checks them once, in the dossier, and the gate shows them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -213,6 +217,10 @@ pub struct Criterion {
     /// What the assessor should look at (contracts, certificates, test reports...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Text>,
+    /// The producer's dossier documents this criterion relies on, by kind (`sni`, `haki`,
+    /// ...): the sheet shows beside the criterion whether they were seen and still valid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
     /// Alternative scales: the assessor uses exactly one. Empty when there is one scale.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scales: Vec<Scale>,

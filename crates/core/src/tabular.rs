@@ -68,14 +68,24 @@ const TEXT_COLUMNS: [&str; 8] = [
     "knockout_text",
     "scale",
 ];
-const KNOWN_COLUMNS: [&str; 6] = [
+const KNOWN_COLUMNS: [&str; 7] = [
     "part",
     "section",
     "code",
     "points",
     "applies_if",
     "knockout",
+    "documents",
 ];
+
+/// `nib, izin_edar` or `nib izin_edar`: the dossier document kinds a row names (checked by
+/// the validator like any other set's).
+fn document_kinds(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|kind| !kind.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
 
 struct Columns {
     /// Column name (with language suffix, lowercased) -> index.
@@ -307,6 +317,7 @@ fn read_rows(
                 group: None,
                 note,
                 evidence,
+                documents: document_kinds(cell(row, columns.index("documents"))),
                 scales: Vec::new(),
                 levels: Vec::new(),
                 applies_if,
@@ -566,12 +577,13 @@ impl Meta {
                 })
             }
             "max_divergence" => self.max_divergence = Some(parse_points(&first).ok_or_else(|| need("a whole number"))?),
-            // `#gate | G1 | text | evidence`
+            // `#gate | G1 | text | evidence | documents`
             "gate" => match values {
                 [code, text, rest @ ..] if !code.is_empty() && !text.is_empty() => {
                     let lang = self.language.clone().unwrap_or_else(|| "id".into());
                     let evidence = rest.first().filter(|e| !e.is_empty()).map(|e| Text::new(&lang, e.clone()));
-                    self.gates.push(Gate { code: code.clone(), text: Text::new(&lang, text.clone()), evidence });
+                    let documents = rest.get(1).map(|d| document_kinds(d)).unwrap_or_default();
+                    self.gates.push(Gate { code: code.clone(), text: Text::new(&lang, text.clone()), evidence, documents });
                 }
                 _ => return Err(need("a code and a text")),
             },

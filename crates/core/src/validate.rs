@@ -64,6 +64,32 @@ impl Findings<'_> {
     }
 }
 
+/// A dossier document kind is a short name of lower-case letters, digits and `_` (`nib`,
+/// `izin_edar`), named once per gate or criterion.
+fn check_documents(documents: &[String], path: &str, f: &mut Findings) {
+    let mut seen = BTreeSet::new();
+    for kind in documents {
+        let well_formed = !kind.is_empty()
+            && kind.len() <= 40
+            && kind
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !well_formed {
+            f.error(
+                "document_kind",
+                format!("{path}.documents"),
+                format!("{kind:?} is not a document kind (lower-case letters, digits and _)"),
+            );
+        } else if !seen.insert(kind.as_str()) {
+            f.error(
+                "duplicate_document",
+                format!("{path}.documents"),
+                format!("the document kind {kind} is named twice"),
+            );
+        }
+    }
+}
+
 /// Every finding, errors first, in sheet order within each severity.
 pub fn validate(set: &CriteriaSet) -> Vec<Finding> {
     let mut f = Findings {
@@ -84,6 +110,7 @@ pub fn validate(set: &CriteriaSet) -> Vec<Finding> {
             );
         }
         check_text(&gate.text, &format!("{path}.text"), &mut f);
+        check_documents(&gate.documents, &path, &mut f);
     }
 
     if set.parts.is_empty() {
@@ -137,6 +164,7 @@ pub fn validate(set: &CriteriaSet) -> Vec<Finding> {
                         "a criterion has no code".into(),
                     );
                 }
+                check_documents(&criterion.documents, &cpath, &mut f);
                 if order
                     .insert(criterion.code.as_str(), (index, criterion.max_points()))
                     .is_some()

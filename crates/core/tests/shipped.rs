@@ -392,6 +392,22 @@ fn validation_errors_name_the_criterion() {
             "bad_id",
             "id",
         ),
+        (
+            set(
+                "{\"code\": \"1.1\", \"text\": {\"en\": \"Raw material\"},",
+                "{\"code\": \"1.1\", \"text\": {\"en\": \"Raw material\"}, \"documents\": [\"Izin Edar\"],",
+            ),
+            "document_kind",
+            "(1.1).documents",
+        ),
+        (
+            set(
+                "{\"code\": \"1.1\", \"text\": {\"en\": \"Raw material\"},",
+                "{\"code\": \"1.1\", \"text\": {\"en\": \"Raw material\"}, \"documents\": [\"sni\", \"sni\"],",
+            ),
+            "duplicate_document",
+            "(1.1).documents",
+        ),
     ];
     for (s, code, path) in cases {
         let found = errors(s);

@@ -84,7 +84,12 @@ export type Gate = {
 /**
  * Code as printed (e.g. `G1`).
  */
-code: string, text: Text, evidence?: Text | null, };
+code: string, text: Text, evidence?: Text | null, 
+/**
+ * The producer's dossier documents that prove this gate, by kind (`nib`, `izin_edar`,
+ * `halal`, ...): the officer checks them once, in the dossier, and the gate shows them.
+ */
+documents?: Array<string>, };
 
 export type Part = { 
 /**
@@ -130,6 +135,11 @@ note?: Text | null,
  * What the assessor should look at (contracts, certificates, test reports...).
  */
 evidence?: Text | null, 
+/**
+ * The producer's dossier documents this criterion relies on, by kind (`sni`, `haki`,
+ * ...): the sheet shows beside the criterion whether they were seen and still valid.
+ */
+documents?: Array<string>, 
 /**
  * Alternative scales: the assessor uses exactly one. Empty when there is one scale.
  */
