@@ -117,15 +117,49 @@ describe("Evidence: the producer's dossier", () => {
     api.recordEvidence.mockImplementation(async (_id: string, document: EvidenceDocument) => [document]);
   });
 
-  it("lists the documents to check and one row per gate of the set", async () => {
+  it("lists each document once: a gate that names its document has no row of its own, and the row says what it proves", async () => {
     await show(viewOf(OVOP));
     const dossier = screen.getByTestId("dossier");
     expect(dossier).toHaveTextContent("Dokumen pendukung");
     const kinds = within(dossier)
       .getAllByTestId("dossier-row")
       .map((r) => r.dataset.kind);
-    expect(kinds).toEqual(["nib", "izin_edar", "halal", "sni", "haki", "other", ...(OVOP.gates ?? []).map((g) => g.code)]);
-    expect(kinds).toContain("G1");
+    // G1 to G3 are proved by the NIB, the permit and the halal certificate.
+    expect(kinds).toEqual(["nib", "izin_edar", "halal", "sni", "haki", "other"]);
+    expect(within(row("nib")).getByTestId("dossier-proves")).toHaveTextContent("bukti untuk G1");
+    expect(within(row("sni")).getByTestId("dossier-proves")).toHaveTextContent("bukti untuk 5.2");
+    expect(within(row("haki")).queryByTestId("dossier-proves")).toBeNull();
+  });
+
+  it("keeps a row for a gate that names no document, and one for a document the list does not have", async () => {
+    const gates = (OVOP.gates ?? []).map((g) => (g.code === "G3" ? { ...g, documents: [] } : g.code === "G2" ? { ...g, documents: ["sertifikat_pirt"] } : g));
+    await show(viewOf({ ...OVOP, gates }));
+    const kinds = screen.getAllByTestId("dossier-row").map((r) => r.dataset.kind);
+    expect(kinds).toEqual(["nib", "izin_edar", "halal", "sni", "haki", "sertifikat_pirt", "other", "G3"]);
+    expect(row("sertifikat_pirt")).toHaveTextContent("sertifikat_pirt");
+    expect(row("G3")).toHaveTextContent("G3");
+  });
+
+  it("shows beside a gate and a criterion whether their documents were shown, and goes to the document on a click", async () => {
+    await show(viewOf(OVOP));
+    const gate = screen.getAllByTestId("a-gate").find((g) => g.dataset.code === "G1")!;
+    const link = () => within(gate).getByTestId("a-document");
+    expect(link()).toHaveAttribute("data-kind", "nib");
+    expect(link()).toHaveAttribute("data-status", "missing");
+    expect(link()).toHaveTextContent("belum diperiksa");
+    expect(within(block("5.2")).getByTestId("a-document")).toHaveAttribute("data-kind", "sni");
+
+    await userEvent.click(within(row("nib")).getByTestId("dossier-present"));
+    await userEvent.type(within(row("nib")).getByTestId("dossier-number"), "9120001234567");
+    await userEvent.tab();
+    await waitFor(() => expect(link()).toHaveAttribute("data-status", "present"));
+    expect(link()).toHaveTextContent("ada, no. 9120001234567");
+
+    fireEvent.change(within(row("nib")).getByTestId("dossier-expires"), { target: { value: "2020-01-01" } });
+    await waitFor(() => expect(link()).toHaveAttribute("data-status", "expired"));
+
+    await userEvent.click(within(block("5.2")).getByTestId("a-document"));
+    expect(within(row("sni")).getByTestId("dossier-present")).toHaveFocus();
   });
 
   it("records a document with the number typed once the officer leaves the field, and each date at once", async () => {
