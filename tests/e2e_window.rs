@@ -739,7 +739,40 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     click(&client, "[data-testid=nav-settings]").await;
     wait_for_css(&client, "[data-testid=settings-screen]").await;
     save_screenshot(&client, "settings-1024x600-vi.png").await;
+
+    // The data moves to another folder from the window, and the app goes on from there.
+    let moved_to = data_home.path().join("Ổ D").join("OVOP Field");
+    click(&client, "[data-testid=data-move-open]").await;
+    type_into(
+        &client,
+        "[data-testid=data-move-folder]",
+        &moved_to.display().to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=data-move-confirm]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=data-moved]",
+        &moved_to.display().to_string(),
+    )
+    .await;
+    save_screenshot(&client, "data-moved-vi.png").await;
+    click(&client, "[data-testid=data-move-close]").await;
+    wait_for_text(
+        &client,
+        "[data-testid=data-database]",
+        &moved_to.join("ovop.sqlite").display().to_string(),
+    )
+    .await;
+    click(&client, "[data-testid=nav-home]").await;
+    wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
     client.close().await.expect("close the session");
+    let moved = ovop_store::Store::open(&moved_to.join("ovop.sqlite")).expect("the moved store");
+    assert!(moved.assessment(&draft).is_ok(), "the draft moved with the data");
+    assert!(data_home
+        .path()
+        .join("org.ovopfield.app/ovop.sqlite.moved")
+        .is_file());
 }
 
 /// Fails when the page is wider than the window (a sideways scroll bar), naming what sticks out.

@@ -322,6 +322,14 @@ describe("settings: moving the data", () => {
     await waitFor(() => expect(screen.getByTestId("data-database")).toHaveTextContent(`${DRIVE}/ovop.sqlite`));
   });
 
+  it("says only that the database was copied when there were no photos or backups", async () => {
+    api.moveData.mockResolvedValue({ folder: DRIVE, left: "/home/rina/.local/share/org.ovopfield.app", files: 0, bytes: 2_411_724 });
+    render(SettingsScreen);
+    await userEvent.click(await screen.findByTestId("data-move-open"));
+    await userEvent.type(screen.getByTestId("data-move-folder"), `${DRIVE}{Enter}`);
+    expect(await screen.findByTestId("data-moved-copied")).toHaveTextContent("Basis data disalin (2,3 MB).");
+  });
+
   it("says in the officer's words why a folder was refused, and lets them choose another", async () => {
     api.moveData.mockRejectedValueOnce({ code: "data.target_has_data", message: "x already has an OVOP Field database" });
     api.moveData.mockRejectedValueOnce({ code: "data.not_absolute", message: "data is not a full folder path" });
