@@ -527,19 +527,7 @@ async fn scoring_by_keyboard_survives_a_killed_app_then_is_finalised_and_correct
         .await;
     }
     wait_for_attr(&client, "[data-testid=save-state]", "data-state", "saved").await;
-    click(&client, "[data-testid=finalize-open]").await;
-    wait_for_css(&client, "[data-testid=finalize-review]").await;
-    // Ready once every change is saved and the sheet is complete.
-    wait_for_css(&client, "[data-testid=finalize-confirm]:not([disabled])").await;
-    save_screenshot(&client, "scoring-review.png").await;
-    click(&client, "[data-testid=finalize-confirm]").await;
-    wait_for_attr(
-        &client,
-        "[data-testid=assessment-status]",
-        "data-status",
-        "final",
-    )
-    .await;
+    finalize_in_window(&client, Some("scoring-review.png")).await;
     let locked = client
         .find_all(Locator::Css("[data-testid=a-level]:not([disabled])"))
         .await
@@ -863,19 +851,8 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
         "[data-testid=a-criterion][data-code='6.1'] [data-testid=a-knockout]",
     )
     .await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !client
-        .find_all(Locator::Css("[data-testid=a-knockout-banner]"))
-        .await
-        .expect("banner")
-        .is_empty()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the banner goes with the knock-out"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // The banner goes with the knock-out.
+    wait_gone(&client, "[data-testid=a-knockout-banner]").await;
 
     // A council: a second member scores 1.1 at the top, the lead at the bottom; the panel shows
     // the average and names 1.1 as the criterion they differ on.
@@ -948,16 +925,7 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
     click(&client, "[data-testid=council-remove]").await;
     click(&client, "[data-testid=council-remove-confirm]").await;
     wait_gone(&client, "[data-testid=council-panel]").await;
-    click(&client, "[data-testid=finalize-open]").await;
-    wait_for_css(&client, "[data-testid=finalize-confirm]:not([disabled])").await;
-    click(&client, "[data-testid=finalize-confirm]").await;
-    wait_for_attr(
-        &client,
-        "[data-testid=assessment-status]",
-        "data-status",
-        "final",
-    )
-    .await;
+    finalize_in_window(&client, None).await;
     let shown_total = text_of(&client, "[data-testid=a-total]").await;
     save_screenshot(&client, "ocop-final-vi.png").await;
     client.close().await.expect("close the session");
@@ -1045,6 +1013,25 @@ async fn score_every_criterion(client: &Client, pick: Pick) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+}
+
+/// Opens the review, waits until the sheet is saved and complete (the confirm button is
+/// enabled), takes `screenshot` of the review when asked, finalises and waits for the lock.
+async fn finalize_in_window(client: &Client, screenshot: Option<&str>) {
+    click(client, "[data-testid=finalize-open]").await;
+    wait_for_css(client, "[data-testid=finalize-review]").await;
+    wait_for_css(client, "[data-testid=finalize-confirm]:not([disabled])").await;
+    if let Some(name) = screenshot {
+        save_screenshot(client, name).await;
+    }
+    click(client, "[data-testid=finalize-confirm]").await;
+    wait_for_attr(
+        client,
+        "[data-testid=assessment-status]",
+        "data-status",
+        "final",
+    )
+    .await;
 }
 
 async fn wait_gone(client: &Client, css: &str) {
