@@ -1,0 +1,67 @@
+//! The sheet's own words in Indonesian, English and Vietnamese (`crates/sheets/i18n/*.json`;
+//! a test keeps the three in step). Criteria texts come from the set, not from here.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::model::Lang;
+
+pub struct Labels {
+    map: BTreeMap<String, Value>,
+}
+
+fn catalogue(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Id => include_str!("../i18n/id.json"),
+        Lang::En => include_str!("../i18n/en.json"),
+        Lang::Vi => include_str!("../i18n/vi.json"),
+    }
+}
+
+impl Labels {
+    pub fn new(lang: Lang) -> Labels {
+        // The catalogues are part of the build and checked by a test; an unreadable one
+        // would leave the keys themselves on the page, not stop the sheet.
+        let map = serde_json::from_str(catalogue(lang)).unwrap_or_default();
+        Labels { map }
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        match self.map.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            _ => key.to_string(),
+        }
+    }
+
+    /// `key` with each `{name}` replaced.
+    pub fn fmt(&self, key: &str, params: &[(&str, &str)]) -> String {
+        let mut text = self.get(key);
+        for (name, value) in params {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// `2026-11-23` as the language writes a date ("23 November 2026", "ngày 23 tháng 11 năm
+    /// 2026"); anything that is not such a date is printed as it is.
+    pub fn date(&self, iso: &str) -> String {
+        let day = iso.get(..10).unwrap_or(iso);
+        let parts: Vec<&str> = day.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return iso.to_string();
+        };
+        let (Ok(month), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) else {
+            return iso.to_string();
+        };
+        let month = match self.map.get("months") {
+            Some(Value::Array(names)) => names
+                .get(month.wrapping_sub(1))
+                .and_then(Value::as_str)
+                .unwrap_or(m)
+                .to_string(),
+            _ => m.to_string(),
+        };
+        self.fmt("date_format", &[("d", &d.to_string()), ("month", &month), ("y", y)])
+    }
+}

@@ -1,0 +1,58 @@
+//! ovop-sheets: the printed sheets of OVOP Field, as PDF. Values and font bytes in, PDF bytes
+//! out: no database, no files. A4 portrait, Noto Sans embedded and subset (real, extractable
+//! text in Indonesian, English and Vietnamese), a QR code that names the record, "page n of m"
+//! on every page, and the same bytes for the same record (the dates come from the record and
+//! the file's identifier from its content).
+
+mod canvas;
+mod fonts;
+mod labels;
+pub mod model;
+mod sheet;
+mod writer;
+
+pub use fonts::Fonts;
+pub use model::{Blank, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
+
+/// Why a sheet could not be made. Nothing is written half-way: a sheet is either whole bytes
+/// or one of these.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("{0}")]
+    Font(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl SheetError {
+    /// A stable code for translations and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SheetError::Font(_) => "sheet.font",
+            SheetError::Invalid(_) => "sheet.invalid",
+        }
+    }
+}
+
+/// The filled assessment sheet of one revision.
+pub fn filled(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+    sheet::filled(sheet, fonts)
+}
+
+/// A blank sheet of a criteria set, with a box per level, for a visit on paper.
+pub fn blank(sheet: &Blank, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+    sheet::blank(sheet, fonts)
+}
+
+/// The text of the QR code on a filled sheet: `OVOP:A:<id>:<revision>:<content hash>`.
+pub fn trace_code(trace: &Trace) -> String {
+    format!(
+        "OVOP:A:{}:{}:{}",
+        trace.assessment_id, trace.revision, trace.content_hash
+    )
+}
+
+/// The text of the QR code on a blank sheet: `OVOP:S:<set id>:<version>:<set hash>`.
+pub fn set_code(id: &str, version: &str, hash: &str) -> String {
+    format!("OVOP:S:{id}:{version}:{hash}")
+}
