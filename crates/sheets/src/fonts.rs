@@ -27,8 +27,16 @@ impl Fonts {
     /// Other fonts (TrueType or OpenType); refused with `sheet.font` when either is not one.
     pub fn from_bytes(regular: Vec<u8>, bold: Vec<u8>) -> Result<Fonts, SheetError> {
         for (name, bytes) in [("regular", &regular), ("bold", &bold)] {
-            ttf_parser::Face::parse(bytes, 0)
+            let face = ttf_parser::Face::parse(bytes, 0)
                 .map_err(|e| SheetError::Font(format!("the {name} font cannot be read: {e}")))?;
+            let letters = face.glyph_index('A').and_then(|g| face.glyph_hor_advance(g));
+            let mut warnings = Vec::new();
+            let embeddable = printpdf::ParsedFont::from_bytes(bytes, 0, &mut warnings).is_some();
+            if letters.is_none() || !embeddable {
+                return Err(SheetError::Font(format!(
+                    "the {name} font is incomplete or damaged and cannot be embedded"
+                )));
+            }
         }
         Ok(Fonts { regular, bold })
     }

@@ -40,28 +40,58 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
     let set = set(id);
     let answers = answered(&set, |i, n| 1 + (i * 7) % n);
     let result = Rubric::new(set.clone()).expect("rubric").score(&answers).expect("scores");
+    let trace = Trace {
+        assessment_id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
+        revision: 2,
+        content_hash: content_hash(&set),
+        status: "final".into(),
+        dated: "2026-11-20T09:41:00Z".into(),
+    };
+    if lang == Lang::Vi {
+        return Filled {
+            lang,
+            trace,
+            visit: Visit { round: Some("2026 · I".into()), date: Some("2026-11-20".into()), place: Some("Xã Tân Hòa, huyện Lai Vung".into()) },
+            product: Product { name: "Cà phê bột Đắk Hà nguyên chất".into(), brand: Some("Đắk Hà".into()), skus: vec!["DH-250".into()] },
+            producer: Producer {
+                name: "Hợp tác xã Nông nghiệp Đắk Hà".into(),
+                registration: Some("6101234567".into()),
+                address: Some("Thôn 3, xã Hà Mòn".into()),
+                village: Some("Xã Hà Mòn".into()),
+                village_code: Some("VN-23440".into()),
+                gps: Some((14.523456, 107.912345)),
+                contact: None,
+            },
+            assessors: vec![Person { name: "Nguyễn Thị Hương".into(), title: Some("Chuyên viên".into()), unit: Some("Phòng Nông nghiệp huyện".into()), contact: None }],
+            documents: vec![Document { label: "Giấy chứng nhận ATTP".into(), present: true, number: Some("123/2025/ATTP".into()), expires_on: Some("2028-05-01".into()), ..Document::default() }],
+            answers,
+            result,
+            set,
+        };
+    }
     Filled {
         lang,
-        trace: Trace {
-            assessment_id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
-            revision: 2,
-            content_hash: content_hash(&set),
-            status: "final".into(),
-            dated: "2026-11-20T09:41:00Z".into(),
-        },
-        visit: Visit { round: Some("2026 · I".into()), date: Some("2026-11-20".into()), place: Some("Xã Tân Hòa, huyện Lai Vung".into()) },
-        product: Product { name: "Cà phê bột Đắk Hà nguyên chất".into(), brand: Some("Đắk Hà".into()), skus: vec!["DH-250".into()] },
+        trace,
+        visit: Visit { round: Some("2026 · Tahap I".into()), date: Some("2026-11-20".into()), place: Some("Desa Tapin Bini, Kabupaten Tapin".into()) },
+        product: Product { name: "Keripik Pisang Kepok".into(), brand: Some("Melati".into()), skus: vec!["KPK-150".into()] },
         producer: Producer {
-            name: "Hợp tác xã Nông nghiệp Đắk Hà".into(),
-            registration: Some("6101234567".into()),
-            address: Some("Thôn 3, xã Hà Mòn".into()),
-            village: Some("Xã Hà Mòn".into()),
-            village_code: Some("VN-23440".into()),
-            gps: Some((14.523456, 107.912345)),
+            name: "KWT Melati Sejahtera".into(),
+            registration: Some("9120001234567".into()),
+            address: Some("Jl. Sungai Puting RT 02".into()),
+            village: Some("Tapin Bini".into()),
+            village_code: Some("63.05.04.2007".into()),
+            gps: Some((-2.945712, 115.043321)),
             contact: None,
         },
-        assessors: vec![Person { name: "Nguyễn Thị Hương".into(), title: Some("Chuyên viên".into()), unit: Some("Phòng Nông nghiệp huyện".into()), contact: None }],
-        documents: vec![Document { label: "Giấy chứng nhận ATTP".into(), present: true, number: Some("123/2025/ATTP".into()), expires_on: Some("2028-05-01".into()), ..Document::default() }],
+        assessors: vec![
+            Person { name: "Rina Wulandari".into(), title: Some("Penyuluh Perindustrian".into()), unit: Some("Dinas Perindustrian Kabupaten Tapin".into()), contact: None },
+            Person { name: "Budi Santoso".into(), title: Some("Pembina Industri".into()), unit: Some("Dinas Perindustrian Kabupaten Tapin".into()), contact: None },
+        ],
+        documents: vec![
+            Document { label: "NIB".into(), present: true, number: Some("9120001234567".into()), ..Document::default() },
+            Document { label: "PIRT".into(), present: true, number: Some("P-IRT 2066305010123-29".into()), expires_on: Some("2029-03-01".into()), ..Document::default() },
+            Document { label: "Sertifikat halal".into(), present: false, ..Document::default() },
+        ],
         answers,
         result,
         set,
@@ -79,20 +109,222 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+fn stdout(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
+    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What poppler, qpdf and a QR decoder make of a PDF: its text, its page count and the text of
+/// the QR code on the first page.
+struct Checked {
+    text: String,
+    pages: usize,
+    qr: String,
+}
+
+fn check(bytes: &[u8]) -> Checked {
+    let dir = tempfile::tempdir().expect("temp");
+    let pdf = write(dir.path(), "sheet.pdf", bytes);
+    let pdf = pdf.to_str().expect("path");
+    let (ok, qpdf) = tool("qpdf", &["--check", pdf]);
+    assert!(ok && qpdf.contains("No syntax or stream encoding errors"), "qpdf: {qpdf}");
+    let info = stdout("pdfinfo", &[pdf]);
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo gives the pages");
+    assert!(info.contains("A4"), "{info}");
+    let text = stdout("pdftotext", &["-layout", pdf, "-"]);
+    let png = dir.path().join("page");
+    stdout("pdftoppm", &["-png", "-r", "150", "-f", "1", "-l", "1", pdf, png.to_str().expect("path")]);
+    let first = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .expect("a rendered page");
+    let qr = stdout("zbarimg", &["--raw", "-q", first.to_str().expect("path")]).trim().to_string();
+    Checked { text, pages, qr }
+}
+
+/// pdftotext's lines with their spacing squeezed, to find a phrase however the line was laid out.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn a_filled_vietnamese_sheet_has_its_text_its_pages_and_a_qr_code_that_names_the_record() {
     let sheet = filled_sheet("ocop-1048-06", Lang::Vi);
     let bytes = ovop_sheets::filled(&sheet, &Fonts::bundled()).expect("a sheet");
-    let dir = tempfile::tempdir().expect("temp");
-    let pdf = write(dir.path(), "sheet.pdf", &bytes);
-    let (ok, text) = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
-    assert!(ok, "{text}");
-    assert!(text.contains("Cà phê bột Đắk Hà nguyên chất"), "{text}");
-    assert!(text.contains("PHIẾU ĐÁNH GIÁ SẢN PHẨM"), "{text}");
-    let total = format!("{} / {}", sheet.result.total, sheet.result.max_total);
-    assert!(text.contains(&total), "the total {total}: {text}");
-    let (ok, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    assert!(ok, "{info}");
-    std::fs::write("/tmp/sheet-test.pdf", &bytes).ok();
-    println!("{info}");
+    let checked = check(&bytes);
+    let text = squeezed(&checked.text);
+    for expected in [
+        "PHIẾU ĐÁNH GIÁ SẢN PHẨM · OCOP",
+        "Cà phê bột Đắk Hà nguyên chất",
+        "Hợp tác xã Nông nghiệp Đắk Hà",
+        "Xã Hà Mòn (VN-23440)",
+        "14.523456, 107.912345",
+        "ngày 20 tháng 11 năm 2026",
+        "Nguyễn Thị Hương",
+        "Giấy chứng nhận ATTP",
+        "(ký và ghi rõ họ tên)",
+    ] {
+        assert!(text.contains(expected), "{expected:?} is on the sheet: {text}");
+    }
+    // Every criterion's text, and the total.
+    for criterion in sheet.set.criteria() {
+        let title = squeezed(criterion.text.get("vi", "vi"));
+        let start: String = title.chars().take(24).collect();
+        assert!(text.contains(&start), "{} {start:?}", criterion.code);
+    }
+    assert!(text.contains(&format!("Tổng điểm {} / {}", sheet.result.total, sheet.result.max_total)), "{text}");
+    assert!(text.contains(&format!("Trang {0}/{0}", checked.pages)), "page n of m on the last page");
+    assert!(checked.pages >= 3, "{} pages", checked.pages);
+    assert_eq!(checked.qr, ovop_sheets::trace_code(&sheet.trace));
+    assert!(checked.qr.starts_with("OVOP:A:0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d:2:sha256:"));
+}
+
+#[test]
+fn the_same_assessment_gives_the_same_bytes() {
+    let sheet = filled_sheet("ocop-1048-06", Lang::Vi);
+    let fonts = Fonts::bundled();
+    let first = ovop_sheets::filled(&sheet, &fonts).expect("a sheet");
+    let second = ovop_sheets::filled(&sheet, &fonts).expect("a sheet");
+    assert!(first == second, "two renders of one record differ");
+    let mut other = sheet.clone();
+    other.trace.revision = 3;
+    assert!(ovop_sheets::filled(&other, &fonts).expect("a sheet") != first);
+    // Dated from the record, not from the clock.
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("D:20261120094100"), "the creation date is the record's");
+}
+
+#[test]
+fn an_indonesian_sheet_marks_gates_and_a_knock_out_and_says_why_the_stars_differ() {
+    let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
+    let rubric = Rubric::new(sheet.set.clone()).expect("rubric");
+    sheet.answers.knockouts.push("4.3".into());
+    sheet.answers.notes.insert("1.1".into(), "Bahan baku dari petani Desa Tapin Bini.".into());
+    sheet.result = rubric.score(&sheet.answers).expect("scores");
+    let bytes = ovop_sheets::filled(&sheet, &Fonts::bundled()).expect("a sheet");
+    let text = squeezed(&check(&bytes).text);
+    for expected in [
+        "LEMBAR PENILAIAN PRODUK · OVOP",
+        "Syarat awal",
+        "Terpenuhi",
+        "Kondisi gugur ditemukan",
+        "Catatan: Bahan baku dari petani Desa Tapin Bini.",
+        "Tanpa bintang",
+        "Gugur pada 4.3",
+        "KWT Melati Sejahtera",
+        "Tapin Bini (63.05.04.2007)",
+        "Budi Santoso",
+    ] {
+        assert!(text.contains(expected), "{expected:?}: {text}");
+    }
+}
+
+#[test]
+fn a_blank_sheet_has_a_box_per_level_room_to_write_and_a_qr_code_that_names_its_set() {
+    let set = set("ocop-1048-06");
+    let hash = content_hash(&set);
+    let sheet = Blank { lang: Lang::Id, set: set.clone(), set_hash: hash.clone() };
+    let bytes = ovop_sheets::blank(&sheet, &Fonts::bundled()).expect("a blank sheet");
+    let checked = check(&bytes);
+    let text = squeezed(&checked.text);
+    assert!(text.contains("LEMBAR PENILAIAN PRODUK (KOSONG) · OCOP"), "{text}");
+    assert!(text.contains("Beri tanda centang pada satu tingkat per kriteria"), "{text}");
+    assert!(text.contains("Jumlah poin"), "{text}");
+    assert_eq!(checked.qr, ovop_sheets::set_code(&set.id, &set.version, &hash));
+    // Every level of every criterion is on the paper.
+    let levels: usize = set.criteria().map(|c| c.levels.len()).sum();
+    let boxes = text.matches(" poin").count();
+    assert!(boxes >= levels, "{levels} levels, {boxes} on the paper");
+}
+
+#[test]
+fn the_three_catalogues_have_the_same_words() {
+    let read = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("i18n/{lang}.json"));
+        serde_json::from_str(&std::fs::read_to_string(path).expect("catalogue")).expect("json")
+    };
+    let id = read("id");
+    for lang in ["en", "vi"] {
+        let other = read(lang);
+        let missing: Vec<_> = id.keys().filter(|k| !other.contains_key(*k)).collect();
+        let extra: Vec<_> = other.keys().filter(|k| !id.contains_key(*k)).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+        assert_eq!(other["months"].as_array().map(Vec::len), Some(12));
+    }
+}
+
+/// The reference sheets in `docs/sheets/` are these bytes exactly (`UPDATE_SHEETS=1` writes
+/// them again, with a PNG of the first page of each).
+#[test]
+fn the_reference_sheets_are_byte_for_byte_what_the_code_makes() {
+    let fonts = Fonts::bundled();
+    let set06 = set("ocop-1048-06");
+    let references = [
+        ("filled-ocop-vi", ovop_sheets::filled(&filled_sheet("ocop-1048-06", Lang::Vi), &fonts).expect("filled")),
+        ("filled-ovop-id", ovop_sheets::filled(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("filled")),
+        (
+            "blank-ocop-id",
+            ovop_sheets::blank(&Blank { lang: Lang::Id, set_hash: content_hash(&set06), set: set06 }, &fonts).expect("blank"),
+        ),
+    ];
+    let dir = repo().join("docs/sheets");
+    for (name, bytes) in references {
+        let path = dir.join(format!("{name}.pdf"));
+        if std::env::var_os("UPDATE_SHEETS").is_some() {
+            std::fs::create_dir_all(&dir).expect("docs/sheets");
+            std::fs::write(&path, &bytes).expect("write the reference");
+            let png = dir.join(name);
+            stdout("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path.to_str().unwrap(), png.to_str().unwrap()]);
+        }
+        let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SHEETS=1", path.display()));
+        assert!(committed == bytes, "{name}.pdf differs from what the code makes now: run with UPDATE_SHEETS=1 and look at it");
+    }
+}
+
+#[test]
+fn bad_input_gives_a_whole_pdf_or_a_coded_error() {
+    let fonts = Fonts::bundled();
+    // A criterion whose text is longer than a page: split between its lines, nothing lost.
+    let mut long = filled_sheet("ovop-id-template", Lang::Id);
+    let words = "Produk memakai bahan baku lokal yang ditanam sendiri oleh anggota kelompok. ".repeat(180);
+    if let Some(first) = long.set.parts[0].sections[0].criteria.first_mut() {
+        first.text.0.insert("id".into(), format!("{words}AKHIR-KRITERIA"));
+    }
+    // A product name of 500 characters, wrapped rather than cut.
+    long.product.name = format!("{}AKHIR-NAMA", "Keripik pisang kepok rasa original ".repeat(14));
+    assert!(long.product.name.chars().count() >= 500);
+    let bytes = ovop_sheets::filled(&long, &fonts).expect("a sheet with a criterion longer than a page");
+    let checked = check(&bytes);
+    assert!(checked.text.contains("AKHIR-KRITERIA") && checked.text.contains("AKHIR-NAMA"), "the ends of the long texts are printed");
+    assert!(checked.pages >= 5, "{} pages", checked.pages);
+
+    // An empty assessment: every criterion says it is not answered.
+    let mut empty = filled_sheet("ovop-id-template", Lang::En);
+    empty.answers.answers.clear();
+    empty.answers.gates.clear();
+    empty.result = Rubric::new(empty.set.clone()).expect("rubric").score(&empty.answers).expect("scores");
+    empty.trace.status = "draft".into();
+    empty.documents.clear();
+    empty.assessors.clear();
+    let text = squeezed(&check(&ovop_sheets::filled(&empty, &fonts).expect("an empty sheet")).text);
+    assert!(text.contains("DRAFT — not finalised") && text.contains("Not answered") && text.contains("Not checked"), "{text}");
+
+    // Fonts that are not fonts: refused by code, nothing half-made.
+    let err = Fonts::from_bytes(Vec::new(), b"not a font".to_vec()).err().expect("refused");
+    assert_eq!(err.code(), "sheet.font");
+    let bundled = Fonts::bundled();
+    let truncated = Fonts::from_bytes(bundled_bytes(&bundled, 0).into_iter().take(4096).collect(), bundled_bytes(&bundled, 1));
+    assert_eq!(truncated.err().map(|e| e.code()), Some("sheet.font"));
+}
+
+fn bundled_bytes(_fonts: &Fonts, which: usize) -> Vec<u8> {
+    let name = if which == 0 { "NotoSans-Regular.ttf" } else { "NotoSans-Bold.ttf" };
+    std::fs::read(repo().join("assets/fonts").join(name)).expect("font")
 }
