@@ -97,7 +97,7 @@ fn list(data_dir: Option<&Path>, json: bool) -> CliResult {
     Ok(())
 }
 
-fn find<'a>(
+pub fn find<'a>(
     catalog: &'a Catalog,
     id: &str,
     version: Option<&str>,

@@ -7,6 +7,7 @@ mod bench_cmd;
 mod criteria_cmd;
 mod export;
 mod score_cmd;
+mod sheet_cmd;
 mod spreadsheet;
 mod store_cmd;
 
@@ -56,6 +57,8 @@ enum Command {
     Assessment(store_cmd::AssessmentCommand),
     /// Export assessments to CSV or XLSX.
     Export(export::ExportArgs),
+    /// Print an assessment's sheet, or a blank one, as PDF.
+    Sheet(sheet_cmd::SheetArgs),
     /// Benchmarks that print numbers (and the writer the crash test kills).
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
             db().and_then(|p| store_cmd::assessment(cmd, &p, data_dir.as_deref()))
         }
         Command::Export(args) => db().and_then(|p| export::run(args, &p)),
+        Command::Sheet(args) => db().and_then(|p| sheet_cmd::run(args, &p, data_dir.as_deref())),
         Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };
     match result {

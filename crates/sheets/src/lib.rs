@@ -6,6 +6,8 @@
 
 mod canvas;
 mod fonts;
+#[cfg(feature = "store")]
+pub mod from_store;
 mod labels;
 pub mod model;
 mod sheet;
@@ -22,6 +24,9 @@ pub enum SheetError {
     Font(String),
     #[error("{0}")]
     Invalid(String),
+    /// The record could not be read (from the store: its own code, e.g. `store.not_found`).
+    #[error("{message}")]
+    Record { code: &'static str, message: String },
 }
 
 impl SheetError {
@@ -30,6 +35,7 @@ impl SheetError {
         match self {
             SheetError::Font(_) => "sheet.font",
             SheetError::Invalid(_) => "sheet.invalid",
+            SheetError::Record { code, .. } => code,
         }
     }
 }

@@ -1,0 +1,85 @@
+//! `ovop sheet`: an assessment's printed sheet, or a blank one for a visit on paper, as PDF.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use ovop_sheets::{Fonts, Lang, SheetError};
+
+use crate::criteria_cmd::{find, load_catalog};
+use crate::{store_cmd, CliError, CliResult};
+
+#[derive(Args)]
+pub struct SheetArgs {
+    /// The assessment (its latest revision unless --revision is given).
+    #[arg(required_unless_present = "blank")]
+    assessment: Option<String>,
+    /// A revision of the assessment.
+    #[arg(long)]
+    revision: Option<i64>,
+    /// A blank sheet of a criteria set (with --criteria) instead of an assessment.
+    #[arg(long, requires = "criteria", conflicts_with = "assessment")]
+    blank: bool,
+    /// The criteria set of a blank sheet.
+    #[arg(long)]
+    criteria: Option<String>,
+    /// The set's version (the newest when left out).
+    #[arg(long)]
+    version: Option<String>,
+    /// The language of the sheet's words: id, en or vi.
+    #[arg(long, default_value = "id", value_parser = ["id", "en", "vi"])]
+    lang: String,
+    /// Where to write the PDF.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl From<SheetError> for CliError {
+    fn from(err: SheetError) -> Self {
+        CliError::new(err.code(), err.to_string())
+    }
+}
+
+pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
+    let lang = Lang::parse(&args.lang);
+    let fonts = Fonts::bundled();
+    let bytes = if args.blank {
+        let catalog = load_catalog(data_dir);
+        let id = args.criteria.as_deref().unwrap_or_default();
+        let entry = find(&catalog, id, args.version.as_deref())?;
+        let sheet = ovop_sheets::from_store::blank(entry.rubric.set().clone(), lang);
+        ovop_sheets::blank(&sheet, &fonts)?
+    } else {
+        let store = store_cmd::open(db)?;
+        let id = args.assessment.as_deref().unwrap_or_default();
+        let sheet = ovop_sheets::from_store::filled(&store, id, args.revision, lang)?;
+        ovop_sheets::filled(&sheet, &fonts)?
+    };
+    write_atomically(&args.output, &bytes)?;
+    println!("{} ({} bytes)", args.output.display(), bytes.len());
+    Ok(())
+}
+
+/// The whole PDF or nothing: written beside the target, synced, then renamed over it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
+    let fail = |e: std::io::Error| {
+        if e.raw_os_error() == Some(28) {
+            return CliError::new("store.disk_full", format!("the disk is full; {} was not written", path.display()));
+        }
+        CliError::new("sheet.write", format!("cannot write {}: {e}", path.display()))
+    };
+    let mut partial = path.as_os_str().to_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let result = (|| {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(fail(e));
+    }
+    Ok(())
+}
