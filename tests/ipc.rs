@@ -852,3 +852,33 @@ fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart()
     assert_eq!(code(&missing[0]), "data.folder_missing");
     assert!(!drive.exists());
 }
+
+#[test]
+fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_refused() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let view = app.start_template_sheet(json!({"assessed_on": "2026-11-20", "assessors": [{"name": "Rina Wulandari"}]}));
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    app.fill_template_sheet(&view, 2);
+    app.call("assessment_finalize", json!({"id": id})).expect("final");
+
+    let name = app.call("sheet_file_name", json!({"id": id, "revision": null})).expect("a name");
+    assert!(name.as_str().is_some_and(|n| n.ends_with("-rev1.pdf")), "{name}");
+    let target = data.path().join("Lembar KUB Purun.pdf");
+    let saved = app
+        .call("sheet_save", json!({"id": id, "revision": 1, "lang": "en", "path": target.display().to_string()}))
+        .expect("saved");
+    assert_eq!(saved, target.display().to_string());
+    let out = std::process::Command::new("pdftotext").args([target.to_str().expect("path"), "-"]).output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("PRODUCT ASSESSMENT SHEET · OVOP") && text.contains("Rina Wulandari") && text.contains("44 / 66"), "{text}");
+
+    let relative = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "path": "lembar.pdf"}));
+    assert_eq!(relative.expect_err("refused")["code"], "data.not_absolute");
+    let nowhere = data.path().join("no-such-folder").join("x.pdf");
+    let refused = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "path": nowhere.display().to_string()}));
+    assert_eq!(refused.expect_err("refused")["code"], "sheet.write");
+    let missing = app.call("sheet_save", json!({"id": "nope", "revision": null, "lang": "id", "path": data.path().join("y.pdf").display().to_string()}));
+    assert_eq!(missing.expect_err("refused")["code"], "store.not_found");
+    assert!(!nowhere.exists() && !data.path().join("y.pdf").exists());
+}

@@ -7,6 +7,7 @@ mod bindings;
 pub mod commands;
 pub mod data;
 pub mod error;
+pub mod print;
 pub mod render;
 pub mod state;
 
@@ -54,6 +55,9 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         data::backup_create,
         data::backup_restore,
         data::data_move,
+        print::sheet_save,
+        print::sheet_print,
+        print::sheet_file_name,
         assess::assessment_start,
         assess::assessment_get,
         assess::assessment_change,

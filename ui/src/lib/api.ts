@@ -288,3 +288,23 @@ export async function pickFolder(title: string, from?: string): Promise<string |
   const chosen = await open({ directory: true, multiple: false, title, defaultPath: from });
   return typeof chosen === "string" ? chosen : null;
 }
+
+/** Opens the sheet of a revision (the latest when null) in the system's PDF viewer, to print it; resolves with the file. */
+export function printSheet(id: string, revision: number | null, lang: string): Promise<string> {
+  return answer(() => {
+    throw { code: "sheet.no_viewer", message: "printing needs the app", details: [] };
+  }, "sheet_print", { id, revision, lang });
+}
+
+/**
+ * Saves the sheet where the officer chooses in the system's save dialog; resolves with the path,
+ * or null when the dialog was closed.
+ */
+export async function saveSheet(id: string, revision: number | null, lang: string, title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const name = await call<string>("sheet_file_name", { id, revision });
+  const { save } = await import("@tauri-apps/plugin-dialog");
+  const path = await save({ title, defaultPath: name, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+  if (!path) return null;
+  return call<string>("sheet_save", { id, revision, lang, path });
+}

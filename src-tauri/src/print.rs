@@ -1,0 +1,125 @@
+//! Printing an assessment: its sheet as PDF, opened in the system's PDF viewer (which prints),
+//! or saved where the officer chose. The sheet is made by `ovop-sheets` from the store.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ovop_sheets::{Fonts, Lang};
+use tauri::State;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+impl From<ovop_sheets::SheetError> for AppError {
+    fn from(err: ovop_sheets::SheetError) -> Self {
+        AppError::new(err.code(), err.to_string())
+    }
+}
+
+/// The sheet of a revision (the latest when `None`) in `lang`.
+async fn sheet_bytes(state: &AppState, id: String, revision: Option<i64>, lang: String) -> Result<(Vec<u8>, String), AppError> {
+    state
+        .with_store(move |store| {
+            let sheet = ovop_sheets::from_store::filled(store, &id, revision, Lang::parse(&lang))?;
+            let name = format!("{}-rev{}.pdf", file_stem(&sheet.product.name), sheet.trace.revision);
+            Ok((ovop_sheets::filled(&sheet, &Fonts::bundled())?, name))
+        })
+        .await
+}
+
+/// A file name from a product's name: letters, digits and dashes.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem: String = stem.chars().take(60).collect();
+    if stem.is_empty() { "lembar".into() } else { stem }
+}
+
+/// The whole file or nothing: written beside the target, synced, renamed over it.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let mut partial = path.as_os_str().to_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let result = (|| {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        if e.raw_os_error() == Some(28) {
+            AppError::new("store.disk_full", format!("the disk is full; {} was not written", path.display()))
+        } else {
+            AppError::new("sheet.write", format!("cannot write {}: {e}", path.display()))
+        }
+    })
+}
+
+/// Saves the sheet at `path` (a full path the officer chose); returns it.
+#[tauri::command]
+pub async fn sheet_save(
+    state: State<'_, AppState>,
+    id: String,
+    revision: Option<i64>,
+    lang: String,
+    path: String,
+) -> Result<String, AppError> {
+    let path = PathBuf::from(path.trim());
+    if !path.is_absolute() {
+        return Err(AppError::new("data.not_absolute", format!("{} is not a full path", path.display())));
+    }
+    let (bytes, _) = sheet_bytes(&state, id, revision, lang).await?;
+    write_whole(&path, &bytes)?;
+    Ok(path.display().to_string())
+}
+
+/// Opens the sheet in the system's PDF viewer, from which it is printed; returns the file.
+#[tauri::command]
+pub async fn sheet_print(
+    state: State<'_, AppState>,
+    id: String,
+    revision: Option<i64>,
+    lang: String,
+) -> Result<String, AppError> {
+    let (bytes, name) = sheet_bytes(&state, id, revision, lang).await?;
+    let dir = std::env::temp_dir().join("ovop-field-sheets");
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::new("sheet.write", format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(name);
+    write_whole(&path, &bytes)?;
+    open::that_detached(&path).map_err(|e| {
+        AppError::new("sheet.no_viewer", format!("no program opens PDF files here ({e}); save the sheet instead"))
+    })?;
+    Ok(path.display().to_string())
+}
+
+/// A name for the sheet of a revision, to suggest in the save dialog.
+#[tauri::command]
+pub async fn sheet_file_name(state: State<'_, AppState>, id: String, revision: Option<i64>) -> Result<String, AppError> {
+    state
+        .with_store(move |store| {
+            let assessment = store.assessment(&id)?;
+            let product = store.product(&assessment.product_id)?;
+            Ok(format!("{}-rev{}.pdf", file_stem(&product.name), revision.unwrap_or(assessment.revision)))
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn a_file_name_keeps_letters_and_digits_of_any_language() {
+        assert_eq!(file_stem("Keripik Pisang / Kepok 150g"), "Keripik-Pisang-Kepok-150g");
+        assert_eq!(file_stem("Cà phê bột Đắk Hà"), "Cà-phê-bột-Đắk-Hà");
+        assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
+        assert_eq!(file_stem("///"), "lembar");
+    }
+}
