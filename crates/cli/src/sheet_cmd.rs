@@ -1,4 +1,5 @@
-//! `ovop sheet`: an assessment's printed sheet, or a blank one for a visit on paper, as PDF.
+//! `ovop sheet`: an assessment's printed sheet, its producer receipt or its council's sheet, or
+//! a blank sheet for a visit on paper, as PDF.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,12 @@ pub struct SheetArgs {
     /// A revision of the assessment.
     #[arg(long)]
     revision: Option<i64>,
+    /// The producer's receipt (one page: the result, what to improve first, the officer).
+    #[arg(long, conflicts_with_all = ["blank", "council"])]
+    receipt: bool,
+    /// The council's sheet (each member's totals, the average, the divergence check).
+    #[arg(long, conflicts_with = "blank")]
+    council: bool,
     /// A blank sheet of a criteria set (with --criteria) instead of an assessment.
     #[arg(long, requires = "criteria", conflicts_with = "assessment")]
     blank: bool,
@@ -53,7 +60,13 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
         let store = store_cmd::open(db)?;
         let id = args.assessment.as_deref().unwrap_or_default();
         let sheet = ovop_sheets::from_store::filled(&store, id, args.revision, lang)?;
-        ovop_sheets::filled(&sheet, &fonts)?
+        if args.receipt {
+            ovop_sheets::receipt(&sheet, &fonts)?
+        } else if args.council {
+            ovop_sheets::council(&sheet, &fonts)?
+        } else {
+            ovop_sheets::filled(&sheet, &fonts)?
+        }
     };
     write_atomically(&args.output, &bytes)?;
     println!("{} ({} bytes)", args.output.display(), bytes.len());

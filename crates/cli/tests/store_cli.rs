@@ -236,6 +236,13 @@ fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
     ok(d, &["sheet", &id, "--revision", "1", "-o", again.to_str().unwrap()]);
     assert_eq!(std::fs::read(&sheet).unwrap(), std::fs::read(&again).unwrap());
 
+    // The producer's receipt, and no council sheet for a sheet scored alone.
+    let receipt = d.join("tanda-terima.pdf");
+    ok(d, &["sheet", &id, "--revision", "1", "--receipt", "-o", receipt.to_str().unwrap()]);
+    assert!(pdf_text(&receipt).contains("TANDA TERIMA PENILAIAN PRODUK"));
+    let (code, _, err) = ovop(d, &["sheet", &id, "--revision", "1", "--council", "-o", d.join("x.pdf").to_str().unwrap()]);
+    assert!(code == 1 && err.contains("error[sheet.invalid]"), "{err}");
+
     // A blank sheet of a set, for a visit on paper.
     let blank = d.join("kosong.pdf");
     ok(d, &["sheet", "--blank", "--criteria", "ocop-1048-02", "--lang", "vi", "-o", blank.to_str().unwrap()]);

@@ -4,7 +4,7 @@
 use ovop_store::{Store, StoreError};
 
 use crate::labels::Labels;
-use crate::model::{Blank, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
+use crate::model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
 use crate::SheetError;
 
 impl From<StoreError> for SheetError {
@@ -47,7 +47,30 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
         })
         .collect();
     let visit = &assessment.visit;
+    let person = |a: &ovop_store::assessments::Assessor| Person { name: a.name.clone(), title: a.title.clone(), unit: a.unit.clone(), contact: None };
+    let mut assessors: Vec<Person> = visit.assessors.iter().map(person).collect();
+    // The officer's own contact (from the profile in the settings) beside the lead assessor.
+    let profile = store.settings().ok().and_then(|mut all| all.remove("officer"));
+    if let (Some(lead), Some(profile)) = (assessors.first_mut(), profile) {
+        if let Ok(profile) = serde_json::from_str::<serde_json::Value>(&profile) {
+            if profile["name"].as_str().map(str::trim) == Some(lead.name.trim()) {
+                let contact: Vec<&str> = ["phone", "email"].iter().filter_map(|k| profile[*k].as_str()).filter(|v| !v.trim().is_empty()).collect();
+                if !contact.is_empty() {
+                    lead.contact = Some(contact.join(" · "));
+                }
+            }
+        }
+    }
+    let council = match store.council_of(&assessment)? {
+        None => None,
+        Some(result) => {
+            let mut members = vec![assessors.first().cloned().unwrap_or_default()];
+            members.extend(store.members(id, assessment.revision)?.iter().map(|m| person(&m.assessor)));
+            Some(Council { result, members })
+        }
+    };
     Ok(Filled {
+        council,
         lang,
         trace: Trace {
             assessment_id: assessment.id.clone(),
@@ -71,11 +94,7 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
             gps: visit.latitude.zip(visit.longitude),
             contact: producer.phone,
         },
-        assessors: visit
-            .assessors
-            .iter()
-            .map(|a| Person { name: a.name.clone(), title: a.title.clone(), unit: a.unit.clone(), contact: None })
-            .collect(),
+        assessors,
         documents,
         answers: assessment.answers,
         result,

@@ -64,4 +64,9 @@ impl Labels {
         };
         self.fmt("date_format", &[("d", &d.to_string()), ("month", &month), ("y", y)])
     }
+
+    /// A number with one decimal, written the language's way (`36,3` in Indonesian).
+    pub fn decimal(&self, value: f64) -> String {
+        format!("{value:.1}").replace('.', &self.get("decimal_separator"))
+    }
 }

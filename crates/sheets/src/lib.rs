@@ -10,11 +10,12 @@ mod fonts;
 pub mod from_store;
 mod labels;
 pub mod model;
+mod other;
 mod sheet;
 mod writer;
 
 pub use fonts::Fonts;
-pub use model::{Blank, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
+pub use model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
 
 /// Why a sheet could not be made. Nothing is written half-way: a sheet is either whole bytes
 /// or one of these.
@@ -43,6 +44,18 @@ impl SheetError {
 /// The filled assessment sheet of one revision.
 pub fn filled(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     sheet::filled(sheet, fonts)
+}
+
+/// One page for the producer: what was assessed, the result, what to improve first, and who to
+/// ask.
+pub fn receipt(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+    other::receipt(sheet, fonts)
+}
+
+/// The council's sheet: each member's totals, the average, the divergence check and a signature
+/// line per member. Refused with `sheet.invalid` when the assessment had no council.
+pub fn council(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+    other::council(sheet, fonts)
 }
 
 /// A blank sheet of a criteria set, with a box per level, for a visit on paper.

@@ -2,7 +2,7 @@
 //! app read them from the store). Nothing here reads a file or a database.
 
 use ovop_core::criteria::CriteriaSet;
-use ovop_core::{Answers, ScoreResult};
+use ovop_core::{Answers, CouncilResult, ScoreResult};
 
 /// The language of the sheet's own words (criteria texts fall back to the set's language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,15 @@ pub struct Filled {
     pub producer: Producer,
     pub assessors: Vec<Person>,
     pub documents: Vec<Document>,
+    /// When several assessors scored: their results, the average and the divergence check, and
+    /// each member as they sign (in the council's order, the lead assessor first).
+    pub council: Option<Council>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Council {
+    pub result: CouncilResult,
+    pub members: Vec<Person>,
 }
 
 /// A blank sheet for a paper-only visit: the set's criteria with a box per level.

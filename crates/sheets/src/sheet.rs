@@ -23,23 +23,23 @@ const BODY: f32 = 9.0;
 const SMALL: f32 = 8.0;
 
 /// The first 12 hex digits of a `sha256:...` hash, for a footer.
-fn short(hash: &str) -> String {
+pub(crate) fn short(hash: &str) -> String {
     hash.trim_start_matches("sha256:").chars().take(12).collect()
 }
 
 /// Texts of the set in the sheet's language, else in the set's own.
-struct Words<'a> {
-    lang: &'a str,
-    fallback: &'a str,
+pub(crate) struct Words<'a> {
+    pub(crate) lang: &'a str,
+    pub(crate) fallback: &'a str,
 }
 
 impl Words<'_> {
-    fn of<'t>(&self, text: &'t Text) -> &'t str {
+    pub(crate) fn of<'t>(&self, text: &'t Text) -> &'t str {
         text.get(self.lang, self.fallback)
     }
 }
 
-fn programme(p: &Programme) -> &'static str {
+pub(crate) fn programme(p: &Programme) -> &'static str {
     match p {
         Programme::Ocop => "OCOP",
         Programme::Ovop => "OVOP",
@@ -71,7 +71,7 @@ fn stands_alone(section: &Section, criterion: &Criterion) -> bool {
 }
 
 /// Lines of text from `dy` on, `size` points; returns where the next line would go.
-fn lines(block: &mut Block, x: f32, dy: f32, size: f32, weight: Weight, ink: (f32, f32, f32), lines: &[String]) -> f32 {
+pub(crate) fn lines(block: &mut Block, x: f32, dy: f32, size: f32, weight: Weight, ink: (f32, f32, f32), lines: &[String]) -> f32 {
     let step = leading(size);
     let mut y = dy;
     for line in lines {
@@ -82,7 +82,7 @@ fn lines(block: &mut Block, x: f32, dy: f32, size: f32, weight: Weight, ink: (f3
 }
 
 /// The title block: programme and sheet title, the set, the status, and the QR code.
-fn title_block(w: &Writer, title: &str, set_line: &str, status: Option<(&str, bool)>, qr: &str) -> Result<Block, SheetError> {
+pub(crate) fn title_block(w: &Writer, title: &str, set_line: &str, status: Option<(&str, bool)>, qr: &str) -> Result<Block, SheetError> {
     let mut b = Block::default();
     let dark = qr_modules(qr)?;
     let module = 26.0 / dark.len() as f32;
@@ -107,7 +107,7 @@ fn title_block(w: &Writer, title: &str, set_line: &str, status: Option<(&str, bo
 }
 
 /// Label–value rows in two columns.
-fn facts(w: &Writer, rows: &[(String, String)]) -> Block {
+pub(crate) fn facts(w: &Writer, rows: &[(String, String)]) -> Block {
     let mut b = Block::default();
     let col_w = (WIDTH - 6.0) / 2.0;
     let label_w = 30.0;
@@ -130,7 +130,7 @@ fn facts(w: &Writer, rows: &[(String, String)]) -> Block {
     b
 }
 
-fn heading(w: &Writer, text: &str) -> Block {
+pub(crate) fn heading(w: &Writer, text: &str) -> Block {
     let mut b = Block::default();
     let y = lines(&mut b, LEFT, 1.0, 10.5, Weight::Bold, ACCENT, &w.wrap(text, 10.5, Weight::Bold, WIDTH));
     b.items.push(Item::Line { x1: LEFT, x2: RIGHT, dy: y + 0.6, width: 0.6, ink: RULE });
@@ -291,30 +291,26 @@ fn criterion_block(w: &Writer, words: &Words, b: &mut Block, criterion: &Criteri
 }
 
 /// Stars as drawn shapes (the font has no star): `filled` of five.
-fn stars(b: &mut Block, x: f32, dy: f32, filled: u8) {
+pub(crate) fn stars(b: &mut Block, x: f32, dy: f32, filled: u8) {
     for i in 0..5u8 {
         b.items.push(Item::Star { cx: x + 2.2 + i as f32 * 5.0, dy, r: 2.1, filled: i < filled });
     }
 }
 
-/// The filled sheet.
-pub fn filled(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+/// A writer for a document about one assessment: its running header and footer name the
+/// product, the producer and the record.
+pub(crate) fn writer_for<'a>(s: &Filled, fonts: &'a Fonts) -> Result<Writer<'a>, SheetError> {
     let labels = Labels::new(s.lang);
     let words = Words { lang: s.lang.code(), fallback: &s.set.language };
     let set_name = words.of(&s.set.name).to_string();
     let short_hash = short(&s.trace.content_hash);
     let running = format!("{} · {} · {}", set_name, s.product.name, s.producer.name);
     let trace = format!("OVOP Field · {} · rev {} · {}", s.trace.assessment_id, s.trace.revision, if short_hash.is_empty() { "—".into() } else { short_hash });
-    let mut w = Writer::new(fonts, labels, running, trace)?;
+    Writer::new(fonts, labels, running, trace)
+}
 
-    let prog = programme(&s.set.programme);
-    let set_line = format!("{set_name} · {} {} · {}", w.labels.get("version"), s.set.version, s.set.id);
-    let draft = s.trace.status == "draft";
-    let status = if draft { w.labels.get("status_draft") } else { w.labels.get("status_final") };
-    let title = if prog.is_empty() { w.labels.get("title") } else { format!("{} · {prog}", w.labels.get("title")) };
-    let block = title_block(&w, &title, &set_line, Some((&status, draft)), &crate::trace_code(&s.trace))?;
-    w.place(block);
-
+/// The product, the producer, the visit and the record, as label–value rows.
+pub(crate) fn fact_rows(w: &Writer, s: &Filled) -> Vec<(String, String)> {
     let l = |k: &str| w.labels.get(k);
     let mut product = s.product.name.clone();
     if let Some(brand) = s.product.brand.as_deref().filter(|b| !b.trim().is_empty()) {
@@ -331,7 +327,7 @@ pub fn filled(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     };
     let gps = s.producer.gps.map(|(lat, lon)| format!("{lat:.6}, {lon:.6}")).unwrap_or_default();
     let assessors = s.assessors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
-    let rows = vec![
+    vec![
         (l("product"), product),
         (l("round"), s.visit.round.clone().unwrap_or_default()),
         (l("producer"), s.producer.name.clone()),
@@ -342,7 +338,27 @@ pub fn filled(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         (l("assessors"), assessors),
         (l("gps"), gps),
         (l("record"), format!("{} · rev {}", s.trace.assessment_id, s.trace.revision)),
-    ];
+    ]
+}
+
+/// The PDF's date: when the revision was finalised, else its visit.
+pub(crate) fn dated(s: &Filled) -> String {
+    if s.trace.dated.is_empty() { s.visit.date.clone().unwrap_or_default() } else { s.trace.dated.clone() }
+}
+
+/// The filled sheet.
+pub fn filled(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+    let mut w = writer_for(s, fonts)?;
+    let words = Words { lang: s.lang.code(), fallback: &s.set.language };
+    let set_name = words.of(&s.set.name).to_string();
+    let prog = programme(&s.set.programme);
+    let set_line = format!("{set_name} · {} {} · {}", w.labels.get("version"), s.set.version, s.set.id);
+    let draft = s.trace.status == "draft";
+    let status = if draft { w.labels.get("status_draft") } else { w.labels.get("status_final") };
+    let title = if prog.is_empty() { w.labels.get("title") } else { format!("{} · {prog}", w.labels.get("title")) };
+    let block = title_block(&w, &title, &set_line, Some((&status, draft)), &crate::trace_code(&s.trace))?;
+    w.place(block);
+    let rows = fact_rows(&w, s);
     let block = facts(&w, &rows);
     w.place(block);
 
@@ -409,11 +425,10 @@ pub fn filled(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     let block = signatures(&w, &s.assessors, Some(&s.producer.name), s.visit.place.as_deref(), s.visit.date.as_deref());
     w.place(block);
 
-    let dated = if s.trace.dated.is_empty() { s.visit.date.clone().unwrap_or_default() } else { s.trace.dated.clone() };
-    w.finish(&format!("{} – {}", set_name, s.product.name), &dated)
+    w.finish(&format!("{} – {}", set_name, s.product.name), &dated(s))
 }
 
-fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
+pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
     let mut b = Block::default();
     let l = |k: &str| w.labels.get(k);
     let mut y = lines(&mut b, LEFT, 1.0, 10.5, Weight::Bold, ACCENT, &[l("summary")]);
@@ -495,7 +510,7 @@ fn documents(w: &Writer, s: &Filled) -> Block {
     b
 }
 
-fn signatures(w: &Writer, assessors: &[crate::model::Person], producer: Option<&str>, place: Option<&str>, date: Option<&str>) -> Block {
+pub(crate) fn signatures(w: &Writer, assessors: &[crate::model::Person], producer: Option<&str>, place: Option<&str>, date: Option<&str>) -> Block {
     let mut b = Block::default();
     let l = |k: &str| w.labels.get(k);
     let mut y = lines(&mut b, LEFT, 1.0, 10.5, Weight::Bold, ACCENT, &[l("signatures")]);
@@ -523,7 +538,9 @@ fn signatures(w: &Writer, assessors: &[crate::model::Person], producer: Option<&
     if people.is_empty() {
         people.push((l("assessor"), String::new(), Vec::new()));
     }
-    people.push((l("producer_sign"), producer.unwrap_or_default().to_string(), Vec::new()));
+    if let Some(producer) = producer {
+        people.push((l("producer_sign"), producer.to_string(), Vec::new()));
+    }
     let box_w = (WIDTH - 8.0) / 3.0;
     let mut row_top = y;
     let mut row_h: f32 = 0.0;
@@ -644,7 +661,7 @@ pub fn blank(s: &Blank, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     w.place(total);
 
     w.gap(3.0);
-    let block = signatures(&w, &[], None, None, None);
+    let block = signatures(&w, &[], Some(""), None, None);
     w.place(block);
     let title = format!("{} – {}", set_name, w.labels.get("title_blank"));
     w.finish(&title, &s.set.effective.from.clone().unwrap_or_default())

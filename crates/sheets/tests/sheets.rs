@@ -8,7 +8,7 @@ mod support;
 
 use ovop_core::{content_hash, Rubric};
 use ovop_sheets::{Blank, Fonts, Lang};
-use support::{filled_sheet, repo, set};
+use support::{council_sheet, filled_sheet, repo, set};
 
 fn tool(name: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
@@ -181,6 +181,8 @@ fn the_reference_sheets_are_byte_for_byte_what_the_code_makes() {
     let references = [
         ("filled-ocop-vi", ovop_sheets::filled(&filled_sheet("ocop-1048-06", Lang::Vi), &fonts).expect("filled")),
         ("filled-ovop-id", ovop_sheets::filled(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("filled")),
+        ("receipt-ovop-id", ovop_sheets::receipt(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("receipt")),
+        ("council-ovop-id", ovop_sheets::council(&council_sheet(), &fonts).expect("council")),
         (
             "blank-ocop-id",
             ovop_sheets::blank(&Blank { lang: Lang::Id, set_hash: content_hash(&set06), set: set06 }, &fonts).expect("blank"),
@@ -239,4 +241,49 @@ fn bad_input_gives_a_whole_pdf_or_a_coded_error() {
 fn bundled_bytes(_fonts: &Fonts, which: usize) -> Vec<u8> {
     let name = if which == 0 { "NotoSans-Regular.ttf" } else { "NotoSans-Bold.ttf" };
     std::fs::read(repo().join("assets/fonts").join(name)).expect("font")
+}
+
+#[test]
+fn the_producer_receipt_is_one_page_with_the_result_the_first_steps_and_the_officer() {
+    let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
+    sheet.assessors[0].contact = Some("0812 5555 0101".into());
+    let checked = check(&ovop_sheets::receipt(&sheet, &Fonts::bundled()).expect("a receipt"));
+    assert_eq!(checked.pages, 1);
+    assert_eq!(checked.qr, ovop_sheets::trace_code(&sheet.trace));
+    let text = squeezed(&checked.text);
+    for expected in [
+        "TANDA TERIMA PENILAIAN PRODUK · OVOP",
+        "Keripik Pisang Kepok",
+        &format!("Total {} / {}", sheet.result.total, sheet.result.max_total),
+        "Yang sebaiknya diperbaiki lebih dulu",
+        "Tingkat berikutnya",
+        "Rina Wulandari · Penyuluh Perindustrian · Dinas Perindustrian Kabupaten Tapin · 0812 5555 0101",
+    ] {
+        assert!(text.contains(expected), "{expected:?}: {text}");
+    }
+    // The first step is a criterion furthest from its top level, with its next level's words.
+    let steps = text.matches("Tingkat berikutnya").count();
+    assert!((1..=5).contains(&steps), "{steps} steps");
+}
+
+#[test]
+fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_each() {
+    let sheet = council_sheet();
+    let council = sheet.council.as_ref().expect("council");
+    let checked = check(&ovop_sheets::council(&sheet, &Fonts::bundled()).expect("a council sheet"));
+    let text = squeezed(&checked.text);
+    for expected in ["LEMBAR HASIL TIM PENILAI · OVOP", "Rina Wulandari", "Budi Santoso", "Sari Dewi", "Rata-rata", "Pemeriksaan selisih", "PLUT-KUMKM Kalimantan Selatan"] {
+        assert!(text.contains(expected), "{expected:?}: {text}");
+    }
+    let average = format!("{:.1}", council.result.average).replace('.', ",");
+    assert!(text.contains(&format!("{average} / {}", council.result.max_total)), "the average, with a decimal comma: {text}");
+    for member in &council.result.members {
+        assert!(text.contains(&format!("{} / {}", member.result.total, member.result.max_total)), "{}'s total", member.member);
+    }
+    let exceeded = council.result.divergence.exceeded;
+    assert_eq!(text.contains("melebihi"), exceeded, "{text}");
+    assert_eq!(text.matches("(tanda tangan dan nama jelas)").count(), 3, "a signature line per member");
+    // A sheet scored alone has no council sheet.
+    let alone = filled_sheet("ovop-id-template", Lang::Id);
+    assert_eq!(ovop_sheets::council(&alone, &Fonts::bundled()).err().map(|e| e.code()), Some("sheet.invalid"));
 }

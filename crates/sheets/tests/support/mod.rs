@@ -67,6 +67,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
             answers,
             result,
             set,
+            council: None,
         };
     }
     Filled {
@@ -95,6 +96,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
         answers,
         result,
         set,
+        council: None,
     }
 }
 
@@ -116,5 +118,28 @@ pub fn sheet_of_35() -> Filled {
     sheet.result = Rubric::new(sheet.set.clone()).expect("rubric").score(&answers).expect("scores");
     sheet.answers = answers;
     assert_eq!(sheet.set.criteria().count(), 35);
+    sheet
+}
+
+/// The Indonesian sheet scored by a council of three: the lead as in `filled_sheet`, two
+/// members a little higher and a lot lower.
+pub fn council_sheet() -> Filled {
+    let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
+    let rubric = Rubric::new(sheet.set.clone()).expect("rubric");
+    let mut budi = answered(&sheet.set, |i, n| 1 + (i * 7 + 1) % n);
+    budi.assessor = Some("Budi Santoso".into());
+    let mut sari = answered(&sheet.set, |_, _| 1);
+    sari.assessor = Some("Sari Dewi".into());
+    let mut lead = sheet.answers.clone();
+    lead.assessor = Some("Rina Wulandari".into());
+    let result = rubric.score_council(&[lead, budi, sari]).expect("a council");
+    sheet.council = Some(ovop_sheets::Council {
+        result,
+        members: vec![
+            sheet.assessors[0].clone(),
+            sheet.assessors[1].clone(),
+            Person { name: "Sari Dewi".into(), title: Some("Pendamping UMKM".into()), unit: Some("PLUT-KUMKM Kalimantan Selatan".into()), contact: None },
+        ],
+    });
     sheet
 }
