@@ -4,6 +4,7 @@
 //! on every page, and the same bytes for the same record (the dates come from the record and
 //! the file's identifier from its content).
 
+mod batch;
 mod canvas;
 mod fonts;
 #[cfg(feature = "store")]
@@ -14,6 +15,7 @@ mod other;
 mod sheet;
 mod writer;
 
+pub use batch::{Cover, Written};
 pub use fonts::Fonts;
 pub use model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
 
@@ -56,6 +58,15 @@ pub fn receipt(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
 /// line per member. Refused with `sheet.invalid` when the assessment had no council.
 pub fn council(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     other::council(sheet, fonts)
+}
+
+/// Many filled sheets in one PDF, written to `out` as they come (memory does not grow with the
+/// batch), with a cover and a table of contents in front.
+pub fn batch<W: std::io::Write, I>(cover: &Cover, sheets: I, fonts: &Fonts, out: &mut W) -> Result<Written, SheetError>
+where
+    I: IntoIterator<Item = Result<Filled, SheetError>>,
+{
+    batch::batch(cover, sheets, fonts, out)
 }
 
 /// A blank sheet of a criteria set, with a box per level, for a visit on paper.

@@ -287,3 +287,48 @@ fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_
     let alone = filled_sheet("ovop-id-template", Lang::Id);
     assert_eq!(ovop_sheets::council(&alone, &Fonts::bundled()).err().map(|e| e.code()), Some("sheet.invalid"));
 }
+
+#[test]
+fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() {
+    let base = filled_sheet("ovop-id-template", Lang::Id);
+    let sheets: Vec<_> = (0..12)
+        .map(|i| {
+            let mut sheet = base.clone();
+            sheet.product.name = format!("Produk nomor {:02}", i + 1);
+            sheet.trace.assessment_id = format!("0192f5c4-0000-7000-8000-{:012}", i);
+            Ok(sheet)
+        })
+        .collect();
+    let cover = ovop_sheets::Cover { lang: None, title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(), made: "2026-11-21T08:00:00Z".into() };
+    let mut bytes = Vec::new();
+    let written = ovop_sheets::batch(&cover, sheets, &Fonts::bundled(), &mut bytes).expect("a batch");
+    assert_eq!(written.sheets, 12);
+    assert_eq!(written.bytes as usize, bytes.len());
+    let checked = check(&bytes);
+    assert_eq!(checked.pages, written.pages);
+    assert!(checked.qr.starts_with("OVOP:B:Desa Tapin Bini"), "{}", checked.qr);
+    let text = squeezed(&checked.text);
+    assert!(text.contains("KUMPULAN LEMBAR PENILAIAN") && text.contains("12 lembar penilaian final") && text.contains("Daftar isi"), "{text}");
+
+    // The contents say where each sheet starts; that page is the sheet's first.
+    let dir = tempfile::tempdir().expect("temp");
+    let pdf = write(dir.path(), "batch.pdf", &bytes);
+    let page_text = |n: usize| squeezed(&stdout("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), pdf.to_str().unwrap(), "-"]));
+    let contents = page_text(1);
+    for i in [1usize, 7, 12] {
+        let name = format!("Produk nomor {i:02}");
+        let line = contents.split(&name).nth(1).unwrap_or_else(|| panic!("{name} in the contents: {contents}"));
+        // "— producer  total · n bintang  PAGE"
+        let page: usize = line
+            .split("bintang")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("a page number for {name}: {line}"));
+        let first = page_text(page);
+        assert!(first.contains(&name) && first.contains("LEMBAR PENILAIAN PRODUK · OVOP"), "{name} starts on page {page}: {first}");
+    }
+    // Every sheet is whole: its first page has its title, and the last page closes the batch.
+    let firsts = (1..=checked.pages).filter(|&n| page_text(n).contains("LEMBAR PENILAIAN PRODUK · OVOP")).count();
+    assert_eq!(firsts, 12);
+}
