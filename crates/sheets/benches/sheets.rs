@@ -3,13 +3,15 @@
 //! - One filled sheet of 35 criteria (long Vietnamese descriptors): time per sheet (median of
 //!   30, with the fonts read once as the app does) and its size.
 //! - The blank sheet of the same set.
+//! - Batches of 100 and 1,000 such sheets written to a file, with the peak memory (VmHWM) after
+//!   each: the batch streams, so the second should not need much more than the first.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};
 
-use ovop_sheets::{Blank, Fonts, Lang};
+use ovop_sheets::{Blank, Cover, Fonts, Lang};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
@@ -48,4 +50,39 @@ fn main() {
         median(runs).as_secs_f64() * 1000.0,
         size as f64 / 1024.0
     );
+
+    let dir = std::env::temp_dir().join(format!("ovop-sheets-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    for n in [100usize, 1000] {
+        let path = dir.join(format!("batch-{n}.pdf"));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("file"));
+        let cover = Cover { lang: None, title: format!("{n} sheets"), made: "2026-11-21T08:00:00Z".into() };
+        let start = Instant::now();
+        let sheets = (0..n).map(|i| {
+            let mut one = sheet.clone();
+            one.trace.assessment_id = format!("bench-{i:06}");
+            Ok(one)
+        });
+        let written = ovop_sheets::batch(&cover, sheets, &fonts, &mut file).expect("a batch");
+        let elapsed = start.elapsed();
+        println!(
+            "batch of {n:>5} sheets ({:>5} pages)      {:>7.2} s   {:>6.1} MB   peak memory so far {:>6.1} MB   (target 20 s for 1,000)",
+            written.pages,
+            elapsed.as_secs_f64(),
+            written.bytes as f64 / 1e6,
+            peak_mb()
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+    let _ = std::fs::remove_dir(&dir);
+}
+
+/// The process's peak resident memory (VmHWM), in MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches("kB").trim().to_string())))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
 }

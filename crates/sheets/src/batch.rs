@@ -90,21 +90,39 @@ where
     let mut sheet_pages: Vec<ObjectId> = Vec::new();
     let mut entries = Vec::new();
     let mut lang = cover.lang;
-    for sheet in sheets {
-        let sheet = sheet?;
-        lang.get_or_insert(sheet.lang);
-        let bytes = crate::sheet::filled(&sheet, fonts)?;
-        let words = Words { lang: sheet.lang.code(), fallback: &sheet.set.language };
-        let pages = copy_pages(&bytes, &mut next_id, &mut out)?;
-        entries.push(Entry {
-            product: sheet.product.name.clone(),
-            producer: sheet.producer.name.clone(),
-            record: format!("{} · {}", words.of(&sheet.set.name), sheet.trace.assessment_id.chars().take(8).collect::<String>()),
-            total: format!("{} / {}", sheet.result.total, sheet.result.max_total),
-            star: sheet.result.star,
-            first_page: sheet_pages.len(),
+    // A few sheets at a time, made on every core and written in order: memory holds one round.
+    let round = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+    let mut sheets = sheets.into_iter();
+    loop {
+        let mut batch = Vec::with_capacity(round);
+        for sheet in sheets.by_ref().take(round) {
+            batch.push(sheet?);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let made: Vec<Result<Vec<u8>, SheetError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch.iter().map(|sheet| scope.spawn(move || crate::sheet::filled(sheet, fonts))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(SheetError::Invalid("a sheet could not be made".into()))))
+                .collect()
         });
-        sheet_pages.extend(pages);
+        for (sheet, bytes) in batch.iter().zip(made) {
+            let bytes = bytes?;
+            lang.get_or_insert(sheet.lang);
+            let words = Words { lang: sheet.lang.code(), fallback: &sheet.set.language };
+            let pages = copy_pages(&bytes, &mut next_id, &mut out)?;
+            entries.push(Entry {
+                product: sheet.product.name.clone(),
+                producer: sheet.producer.name.clone(),
+                record: format!("{} · {}", words.of(&sheet.set.name), sheet.trace.assessment_id.chars().take(8).collect::<String>()),
+                total: format!("{} / {}", sheet.result.total, sheet.result.max_total),
+                star: sheet.result.star,
+                first_page: sheet_pages.len(),
+            });
+            sheet_pages.extend(pages);
+        }
     }
     let lang = lang.unwrap_or(Lang::Id);
 

@@ -8,11 +8,13 @@ use crate::SheetError;
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf");
 
-/// The two faces of a sheet, as bytes.
+/// The two faces of a sheet, as bytes; parsed for embedding once, on first use, and shared by
+/// every sheet made with them (a batch parses them once, not once per sheet).
 #[derive(Clone)]
 pub struct Fonts {
     pub(crate) regular: Vec<u8>,
     pub(crate) bold: Vec<u8>,
+    parsed: std::sync::Arc<std::sync::OnceLock<Option<(printpdf::ParsedFont, printpdf::ParsedFont)>>>,
 }
 
 impl Fonts {
@@ -21,6 +23,7 @@ impl Fonts {
         Fonts {
             regular: REGULAR.to_vec(),
             bold: BOLD.to_vec(),
+            parsed: Default::default(),
         }
     }
 
@@ -38,7 +41,20 @@ impl Fonts {
                 )));
             }
         }
-        Ok(Fonts { regular, bold })
+        Ok(Fonts { regular, bold, parsed: Default::default() })
+    }
+
+    /// The faces as printpdf embeds them: regular, bold.
+    pub(crate) fn parsed(&self) -> Result<&(printpdf::ParsedFont, printpdf::ParsedFont), SheetError> {
+        self.parsed
+            .get_or_init(|| {
+                let mut warnings = Vec::new();
+                let regular = printpdf::ParsedFont::from_bytes(&self.regular, 0, &mut warnings)?;
+                let bold = printpdf::ParsedFont::from_bytes(&self.bold, 0, &mut warnings)?;
+                Some((regular, bold))
+            })
+            .as_ref()
+            .ok_or_else(|| SheetError::Font("a font cannot be read".into()))
     }
 
     pub(crate) fn metrics(&self) -> Result<Metrics<'_>, SheetError> {

@@ -3,7 +3,7 @@
 //! whole page is split, between its lines. Then every page gets its footer, and the pages
 //! become one PDF.
 
-use printpdf::{FontId, Mm, PdfDocument, PdfFont, PdfPage, PdfSaveOptions, ParsedFont};
+use printpdf::{FontId, Mm, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
 use crate::canvas::{leading, Page, Weight, INK, MUTED, PAGE_H, PAGE_W, RULE};
@@ -160,11 +160,9 @@ impl<'a> Writer<'a> {
         }
 
         let mut doc = PdfDocument::new(title);
-        for (id, bytes) in [("R", &self.fonts.regular), ("B", &self.fonts.bold)] {
-            let mut warnings = Vec::new();
-            let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
-                .ok_or_else(|| SheetError::Font("a font cannot be read".into()))?;
-            doc.resources.fonts.map.insert(FontId(id.into()), PdfFont::new(parsed));
+        let (regular, bold) = self.fonts.parsed()?;
+        for (id, parsed) in [("R", regular), ("B", bold)] {
+            doc.resources.fonts.map.insert(FontId(id.into()), PdfFont::new(parsed.clone()));
         }
         let when = printpdf::OffsetDateTime::from_unix_timestamp(unix_time(dated))
             .map_err(|e| SheetError::Invalid(format!("the date {dated:?}: {e}")))?;
