@@ -13,8 +13,18 @@ use crate::{store_cmd, CliError, CliResult};
 #[derive(Args)]
 pub struct SheetArgs {
     /// The assessment (its latest revision unless --revision is given).
-    #[arg(required_unless_present = "blank")]
+    #[arg(required_unless_present_any = ["blank", "batch"])]
     assessment: Option<String>,
+    /// Every final assessment of a village (--village, a region code: its whole subtree) and/or
+    /// a day (--date), in one PDF with a cover and contents.
+    #[arg(long, conflicts_with_all = ["assessment", "blank", "receipt", "council"])]
+    batch: bool,
+    /// The batch's region (a village, or a district or regency: everything under it).
+    #[arg(long, requires = "batch")]
+    village: Option<String>,
+    /// The batch's day of visit, YYYY-MM-DD.
+    #[arg(long, requires = "batch")]
+    date: Option<String>,
     /// A revision of the assessment.
     #[arg(long)]
     revision: Option<i64>,
@@ -50,6 +60,9 @@ impl From<SheetError> for CliError {
 pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     let lang = Lang::parse(&args.lang);
     let fonts = Fonts::bundled();
+    if args.batch {
+        return batch(&args, db, lang, &fonts);
+    }
     let bytes = if args.blank {
         let catalog = load_catalog(data_dir);
         let id = args.criteria.as_deref().unwrap_or_default();
@@ -94,5 +107,60 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
         let _ = std::fs::remove_file(&partial);
         return Err(fail(e));
     }
+    Ok(())
+}
+
+/// The final assessments of a region and/or a day, one sheet after another into the file.
+fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
+    if args.village.is_none() && args.date.is_none() {
+        return Err(CliError::new("sheet.batch_empty", "a batch needs --village, --date or both"));
+    }
+    let store = store_cmd::open(db)?;
+    let mut title = Vec::new();
+    if let Some(code) = &args.village {
+        let region = store.region(code)?;
+        title.push(format!("{} ({})", region.name, region.code));
+    }
+    if let Some(date) = &args.date {
+        title.push(date.clone());
+    }
+    // The records are chosen first (ids and revisions only); each sheet is read when written.
+    let mut chosen = Vec::new();
+    for assessment in store.final_assessments()? {
+        if args.date.as_ref().is_some_and(|d| assessment.visit.assessed_on.as_ref() != Some(d)) {
+            continue;
+        }
+        if let Some(code) = &args.village {
+            let product = store.product(&assessment.product_id)?;
+            let producer = store.producer(&product.producer_id)?;
+            let place = producer.village_code.or(product.village_code).or(assessment.visit.region_code.clone()).unwrap_or_default();
+            let inside = place == *code || place.starts_with(&format!("{code}."));
+            if !inside {
+                continue;
+            }
+        }
+        chosen.push((assessment.id, assessment.revision));
+    }
+    if chosen.is_empty() {
+        return Err(CliError::new("sheet.batch_empty", format!("no final assessment for {}", title.join(" · "))));
+    }
+    let cover = ovop_sheets::Cover { lang: Some(lang), title: title.join(" · "), made: ovop_store::now_utc() };
+    let sheets = chosen.iter().map(|(id, revision)| ovop_sheets::from_store::filled(&store, id, Some(*revision), lang));
+    let mut partial = args.output.as_os_str().to_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = (|| {
+        let file = std::fs::File::create(&partial).map_err(|e| CliError::new("sheet.write", format!("cannot write {}: {e}", args.output.display())))?;
+        let mut out = std::io::BufWriter::new(file);
+        let written = ovop_sheets::batch(&cover, sheets, fonts, &mut out)?;
+        let file = out.into_inner().map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        file.sync_all().map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        std::fs::rename(&partial, &args.output).map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        Ok::<_, CliError>(written)
+    })();
+    let written = written.inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+    })?;
+    println!("{} ({} sheets, {} pages, {} bytes)", args.output.display(), written.sheets, written.pages, written.bytes);
     Ok(())
 }

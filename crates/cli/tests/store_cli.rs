@@ -243,6 +243,15 @@ fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
     let (code, _, err) = ovop(d, &["sheet", &id, "--revision", "1", "--council", "-o", d.join("x.pdf").to_str().unwrap()]);
     assert!(code == 1 && err.contains("error[sheet.invalid]"), "{err}");
 
+    // Every final assessment of the regency on that day, in one PDF; none on another day.
+    let batch = d.join("tapin.pdf");
+    let out = ok(d, &["sheet", "--batch", "--village", "63.05", "--date", "2026-11-20", "-o", batch.to_str().unwrap()]);
+    assert!(out.contains("1 sheets"), "{out}");
+    let text = pdf_text(&batch);
+    assert!(text.contains("KUMPULAN LEMBAR PENILAIAN") && text.contains("Kabupaten Tapin (63.05)") && text.contains("Tas purun"), "{text}");
+    let (code, _, err) = ovop(d, &["sheet", "--batch", "--village", "63.05", "--date", "2026-01-01", "-o", d.join("x.pdf").to_str().unwrap()]);
+    assert!(code == 1 && err.contains("error[sheet.batch_empty]"), "{err}");
+
     // A blank sheet of a set, for a visit on paper.
     let blank = d.join("kosong.pdf");
     ok(d, &["sheet", "--blank", "--criteria", "ocop-1048-02", "--lang", "vi", "-o", blank.to_str().unwrap()]);
