@@ -183,6 +183,18 @@ fn the_reference_sheets_are_byte_for_byte_what_the_code_makes() {
         ("filled-ovop-id", ovop_sheets::filled(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("filled")),
         ("receipt-ovop-id", ovop_sheets::receipt(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("receipt")),
         ("council-ovop-id", ovop_sheets::council(&council_sheet(), &fonts).expect("council")),
+        ("batch-ovop-id", {
+            let sheets = (0..3).map(|i| {
+                let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
+                sheet.product.name = ["Keripik Pisang Kepok", "Dodol Kandangan", "Tikar Purun"][i].into();
+                sheet.trace.assessment_id = format!("0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6{i}");
+                Ok(sheet)
+            });
+            let cover = ovop_sheets::Cover { lang: None, title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(), made: "2026-11-21T08:00:00Z".into() };
+            let mut bytes = Vec::new();
+            ovop_sheets::batch(&cover, sheets, &fonts, &mut bytes).expect("batch");
+            bytes
+        }),
         (
             "blank-ocop-id",
             ovop_sheets::blank(&Blank { lang: Lang::Id, set_hash: content_hash(&set06), set: set06 }, &fonts).expect("blank"),
