@@ -873,6 +873,17 @@ fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_re
     let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("PRODUCT ASSESSMENT SHEET · OVOP") && text.contains("Rina Wulandari") && text.contains("44 / 66"), "{text}");
 
+    // The producer's receipt; no council sheet for a sheet scored alone.
+    let receipt = data.path().join("tanda-terima.pdf");
+    app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "receipt", "path": receipt.display().to_string()}))
+        .expect("the receipt");
+    let out = std::process::Command::new("pdftotext").args([receipt.to_str().expect("path"), "-"]).output().expect("pdftotext");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TANDA TERIMA PENILAIAN PRODUK"));
+    let council = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "council", "path": data.path().join("c.pdf").display().to_string()}));
+    assert_eq!(council.expect_err("no council")["code"], "sheet.invalid");
+    let name = app.call("sheet_file_name", json!({"id": id, "revision": 1, "kind": "receipt"})).expect("a name");
+    assert!(name.as_str().is_some_and(|n| n.ends_with("-rev1-tanda-terima.pdf")), "{name}");
+
     let relative = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "path": "lembar.pdf"}));
     assert_eq!(relative.expect_err("refused")["code"], "data.not_absolute");
     let nowhere = data.path().join("no-such-folder").join("x.pdf");

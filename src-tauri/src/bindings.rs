@@ -20,6 +20,7 @@ use ovop_store::regions::Region;
 use crate::assess::{AssessmentSummary, AssessmentView, RevisionSummary};
 use crate::commands::{CriteriaList, CriteriaSetView};
 use crate::data::{BackupInfo, DataInfo};
+use crate::print::SheetKind;
 use crate::state::Moved;
 use crate::error::{AppError, ErrorDetail};
 
@@ -108,6 +109,7 @@ pub fn render() -> String {
         DataInfo,
         BackupInfo,
         Moved,
+        SheetKind,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

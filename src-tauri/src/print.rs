@@ -16,13 +16,40 @@ impl From<ovop_sheets::SheetError> for AppError {
     }
 }
 
-/// The sheet of a revision (the latest when `None`) in `lang`.
-async fn sheet_bytes(state: &AppState, id: String, revision: Option<i64>, lang: String) -> Result<(Vec<u8>, String), AppError> {
+/// Which paper: the assessment sheet, the producer's receipt or the council's sheet.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SheetKind {
+    #[default]
+    Sheet,
+    Receipt,
+    Council,
+}
+
+impl SheetKind {
+    fn suffix(self) -> &'static str {
+        match self {
+            SheetKind::Sheet => "",
+            SheetKind::Receipt => "-tanda-terima",
+            SheetKind::Council => "-tim-penilai",
+        }
+    }
+}
+
+/// The paper of a revision (the latest when `None`) in `lang`, and a file name for it.
+async fn sheet_bytes(state: &AppState, id: String, revision: Option<i64>, lang: String, kind: SheetKind) -> Result<(Vec<u8>, String), AppError> {
     state
         .with_store(move |store| {
             let sheet = ovop_sheets::from_store::filled(store, &id, revision, Lang::parse(&lang))?;
-            let name = format!("{}-rev{}.pdf", file_stem(&sheet.product.name), sheet.trace.revision);
-            Ok((ovop_sheets::filled(&sheet, &Fonts::bundled())?, name))
+            let name = format!("{}-rev{}{}.pdf", file_stem(&sheet.product.name), sheet.trace.revision, kind.suffix());
+            let fonts = Fonts::bundled();
+            let bytes = match kind {
+                SheetKind::Sheet => ovop_sheets::filled(&sheet, &fonts)?,
+                SheetKind::Receipt => ovop_sheets::receipt(&sheet, &fonts)?,
+                SheetKind::Council => ovop_sheets::council(&sheet, &fonts)?,
+            };
+            Ok((bytes, name))
         })
         .await
 }
@@ -69,13 +96,14 @@ pub async fn sheet_save(
     id: String,
     revision: Option<i64>,
     lang: String,
+    kind: Option<SheetKind>,
     path: String,
 ) -> Result<String, AppError> {
     let path = PathBuf::from(path.trim());
     if !path.is_absolute() {
         return Err(AppError::new("data.not_absolute", format!("{} is not a full path", path.display())));
     }
-    let (bytes, _) = sheet_bytes(&state, id, revision, lang).await?;
+    let (bytes, _) = sheet_bytes(&state, id, revision, lang, kind.unwrap_or_default()).await?;
     write_whole(&path, &bytes)?;
     Ok(path.display().to_string())
 }
@@ -87,8 +115,9 @@ pub async fn sheet_print(
     id: String,
     revision: Option<i64>,
     lang: String,
+    kind: Option<SheetKind>,
 ) -> Result<String, AppError> {
-    let (bytes, name) = sheet_bytes(&state, id, revision, lang).await?;
+    let (bytes, name) = sheet_bytes(&state, id, revision, lang, kind.unwrap_or_default()).await?;
     let dir = std::env::temp_dir().join("ovop-field-sheets");
     std::fs::create_dir_all(&dir).map_err(|e| AppError::new("sheet.write", format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(name);
@@ -99,14 +128,15 @@ pub async fn sheet_print(
     Ok(path.display().to_string())
 }
 
-/// A name for the sheet of a revision, to suggest in the save dialog.
+/// A name for the paper of a revision, to suggest in the save dialog.
 #[tauri::command]
-pub async fn sheet_file_name(state: State<'_, AppState>, id: String, revision: Option<i64>) -> Result<String, AppError> {
+pub async fn sheet_file_name(state: State<'_, AppState>, id: String, revision: Option<i64>, kind: Option<SheetKind>) -> Result<String, AppError> {
     state
         .with_store(move |store| {
             let assessment = store.assessment(&id)?;
             let product = store.product(&assessment.product_id)?;
-            Ok(format!("{}-rev{}.pdf", file_stem(&product.name), revision.unwrap_or(assessment.revision)))
+            let suffix = kind.unwrap_or_default().suffix();
+            Ok(format!("{}-rev{}{suffix}.pdf", file_stem(&product.name), revision.unwrap_or(assessment.revision)))
         })
         .await
 }

@@ -22,6 +22,7 @@ import type {
   Product,
   ProductHit,
   Region,
+  SheetKind,
   Changed,
   Visit,
 } from "$lib/bindings";
@@ -289,22 +290,25 @@ export async function pickFolder(title: string, from?: string): Promise<string |
   return typeof chosen === "string" ? chosen : null;
 }
 
-/** Opens the sheet of a revision (the latest when null) in the system's PDF viewer, to print it; resolves with the file. */
-export function printSheet(id: string, revision: number | null, lang: string): Promise<string> {
+/** Which paper of an assessment: its sheet, the producer's receipt, the council's sheet. */
+export type { SheetKind } from "$lib/bindings";
+
+/** Opens a paper of a revision (the latest when null) in the system's PDF viewer, to print it; resolves with the file. */
+export function printSheet(id: string, revision: number | null, lang: string, kind: SheetKind = "sheet"): Promise<string> {
   return answer(() => {
     throw { code: "sheet.no_viewer", message: "printing needs the app", details: [] };
-  }, "sheet_print", { id, revision, lang });
+  }, "sheet_print", { id, revision, lang, kind });
 }
 
 /**
- * Saves the sheet where the officer chooses in the system's save dialog; resolves with the path,
+ * Saves a paper where the officer chooses in the system's save dialog; resolves with the path,
  * or null when the dialog was closed.
  */
-export async function saveSheet(id: string, revision: number | null, lang: string, title: string): Promise<string | null> {
+export async function saveSheet(id: string, revision: number | null, lang: string, title: string, kind: SheetKind = "sheet"): Promise<string | null> {
   if (!inTauri()) return null;
-  const name = await call<string>("sheet_file_name", { id, revision });
+  const name = await call<string>("sheet_file_name", { id, revision, kind });
   const { save } = await import("@tauri-apps/plugin-dialog");
   const path = await save({ title, defaultPath: name, filters: [{ name: "PDF", extensions: ["pdf"] }] });
   if (!path) return null;
-  return call<string>("sheet_save", { id, revision, lang, path });
+  return call<string>("sheet_save", { id, revision, lang, kind, path });
 }

@@ -491,3 +491,5 @@ left: string,
  * Files copied beside the database, and all the bytes copied.
  */
 files: number, bytes: number, };
+
+export type SheetKind = "sheet" | "receipt" | "council";

@@ -18,7 +18,7 @@ describe("SheetActions", () => {
     setLang("vi");
     render(SheetActions, { id: "a-1", revision: 2 });
     await userEvent.click(screen.getByTestId("sheet-print"));
-    expect(api.printSheet).toHaveBeenCalledWith("a-1", 2, "vi");
+    expect(api.printSheet).toHaveBeenCalledWith("a-1", 2, "vi", "sheet");
     expect(screen.queryByTestId("error")).toBeNull();
   });
 
@@ -26,10 +26,26 @@ describe("SheetActions", () => {
     api.saveSheet.mockResolvedValueOnce("/home/rina/Dokumen/Keripik-rev2.pdf").mockResolvedValueOnce(null);
     render(SheetActions, { id: "a-1", revision: 2 });
     await userEvent.click(screen.getByTestId("sheet-save"));
-    expect(api.saveSheet).toHaveBeenCalledWith("a-1", 2, "id", "Simpan lembar penilaian sebagai PDF");
+    expect(api.saveSheet).toHaveBeenCalledWith("a-1", 2, "id", "Simpan lembar penilaian sebagai PDF", "sheet");
     expect(await screen.findByTestId("sheet-saved")).toHaveTextContent("Lembar disimpan di /home/rina/Dokumen/Keripik-rev2.pdf");
     await userEvent.click(screen.getByTestId("sheet-save"));
     await waitFor(() => expect(screen.queryByTestId("sheet-saved")).toBeNull());
+  });
+
+  it("offers the producer's receipt, and the council's sheet only when there was a council", async () => {
+    api.printSheet.mockResolvedValue("/tmp/x.pdf");
+    const { unmount } = render(SheetActions, { id: "a-1", revision: 1 });
+    const options = () => Array.from(screen.getByTestId("sheet-kind").querySelectorAll("option")).map((o) => o.textContent);
+    expect(options()).toEqual(["Lembar penilaian", "Tanda terima untuk produsen"]);
+    await userEvent.selectOptions(screen.getByTestId("sheet-kind"), "receipt");
+    await userEvent.click(screen.getByTestId("sheet-print"));
+    expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "receipt");
+    unmount();
+    render(SheetActions, { id: "a-1", revision: 1, council: true });
+    expect(options()).toEqual(["Lembar penilaian", "Tanda terima untuk produsen", "Lembar hasil tim penilai"]);
+    await userEvent.selectOptions(screen.getByTestId("sheet-kind"), "council");
+    await userEvent.click(screen.getByTestId("sheet-print"));
+    expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "council");
   });
 
   it("says in words why the sheet could not be printed or saved", async () => {
