@@ -127,15 +127,18 @@ where
     let lang = lang.unwrap_or(Lang::Id);
 
     // The cover and the contents, knowing how many pages they take themselves.
+    // The page numbers in the contents depend on its own length; a few rounds settle it (wider
+    // numbers could add a line, and the rounds stop at that length).
     let mut front_len = 1;
-    let front = loop {
-        let bytes = front_matter(cover, lang, &entries, front_len, fonts)?;
-        let count = Pdf::load_mem(&bytes).map(|d| d.get_pages().len()).unwrap_or(front_len);
+    let mut front = front_matter(cover, lang, &entries, front_len, fonts)?;
+    for _ in 0..4 {
+        let count = Pdf::load_mem(&front).map(|d| d.get_pages().len()).unwrap_or(front_len);
         if count == front_len {
-            break bytes;
+            break;
         }
         front_len = count;
-    };
+        front = front_matter(cover, lang, &entries, front_len, fonts)?;
+    }
     let front_pages = copy_pages(&front, &mut next_id, &mut out)?;
 
     let kids: Vec<Object> = front_pages.iter().chain(&sheet_pages).map(|id| Object::Reference(*id)).collect();
