@@ -51,7 +51,7 @@ pub(crate) fn steps(s: &Filled, words: &Words, limit: usize) -> Vec<Step> {
         })
         .collect();
     // The biggest gaps first; the sheet's order among equals.
-    steps.sort_by(|a, b| b.gap.cmp(&a.gap));
+    steps.sort_by_key(|step| std::cmp::Reverse(step.gap));
     steps.truncate(limit);
     steps
 }

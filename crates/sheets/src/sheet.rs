@@ -551,7 +551,7 @@ pub(crate) fn signatures(w: &Writer, assessors: &[crate::model::Person], produce
             row_h = 0.0;
         }
         let x = LEFT + col as f32 * (box_w + 4.0);
-        let mut yy = lines(&mut b, x, row_top, SMALL, Weight::Bold, MUTED, &[role.clone()]);
+        let mut yy = lines(&mut b, x, row_top, SMALL, Weight::Bold, MUTED, std::slice::from_ref(role));
         yy += 16.0;
         b.items.push(Item::Line { x1: x, x2: x + box_w, dy: yy, width: 0.6, ink: INK });
         yy = lines(&mut b, x, yy + 0.6, SMALL - 0.5, Weight::Regular, MUTED, &[l("signature_line")]);
