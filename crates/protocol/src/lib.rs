@@ -1,0 +1,381 @@
+//! ovop-protocol: the messages of sync protocol v1 between the app and the central server
+//! (DESIGN.md §4), and the checks both sides run on them. Types and checks only: no network, no
+//! storage.
+//!
+//! - Every request and response carries [`VERSION_HEADER`]; changes are additive
+//!   (`#[serde(default)]`), a breaking change bumps [`PROTOCOL_VERSION`].
+//! - Records are pushed with their id (made offline), revision and content hash: the same three
+//!   again are accepted again with no effect, the same id and revision with another hash is a
+//!   conflict. The hash is the canonical hash of the record's body, so both sides compute it.
+//! - Blobs (photos, scans) are named by their SHA-256 and uploaded after the records that need
+//!   them, resuming from the offset the server reports.
+//! - Requests that carry records refuse unknown fields; responses the client reads tolerate
+//!   them (a newer server may add some).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The header every request and response carries, with [`PROTOCOL_VERSION`].
+pub const VERSION_HEADER: &str = "ovop-protocol";
+/// What the health endpoint says the service is, so a captive portal is not taken for it.
+pub const SERVICE: &str = "ovop-server";
+
+/// The health endpoint's answer (`GET /v1/health`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub service: String,
+    pub protocol: u32,
+    /// A stable identity of this server (the client remembers which server it enrolled with).
+    pub server_id: String,
+    /// The office's name, for the officer to see.
+    #[serde(default)]
+    pub name: String,
+    /// The server's clock (RFC 3339); the client does not trust its own.
+    #[serde(default)]
+    pub time: String,
+    pub limits: Limits,
+}
+
+/// What the server accepts, announced in [`Health`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    pub max_blob_bytes: u64,
+    pub max_request_bytes: u64,
+    pub max_batch_records: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_blob_bytes: 25 * 1024 * 1024,
+            max_request_bytes: 8 * 1024 * 1024,
+            max_batch_records: 200,
+        }
+    }
+}
+
+/// Why a message was refused: a stable code, the field it is about, and a message in English
+/// (the app translates by code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Problem {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(code: &str, field: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem {
+            code: code.into(),
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+/// Tells the server from anything else that answers on its address (a captive portal's HTML,
+/// a proxy's error page): the body must be this protocol's health JSON, of a version the client
+/// speaks.
+pub fn recognise_health(body: &[u8]) -> Result<Health, Problem> {
+    let health: Health = serde_json::from_slice(body).map_err(|_| {
+        Problem::new(
+            "sync.not_the_server",
+            None,
+            "the address answered, but not as an OVOP Field server (a login page or a proxy?)",
+        )
+    })?;
+    if health.service != SERVICE {
+        return Err(Problem::new(
+            "sync.not_the_server",
+            Some("service"),
+            format!("the address is a {:?}, not an OVOP Field server", health.service),
+        ));
+    }
+    if health.protocol != PROTOCOL_VERSION {
+        return Err(Problem::new(
+            "sync.protocol_version",
+            Some("protocol"),
+            format!(
+                "the server speaks protocol {}, this app {PROTOCOL_VERSION}; update the older one",
+                health.protocol
+            ),
+        ));
+    }
+    Ok(health)
+}
+
+/// What a pushed record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Producer,
+    Product,
+    Assessment,
+}
+
+/// A blob a record refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobRef {
+    /// `sha256:<64 hex>`.
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// One record of a push: a producer, a product or a revision of an assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub kind: Kind,
+    /// A UUID made on the laptop.
+    pub id: String,
+    /// 1 for producers and products; an assessment's revision.
+    pub revision: i64,
+    /// The canonical hash of `body` (`ovop_core::canonical_hash`).
+    pub content_hash: String,
+    /// The record itself, as the store has it.
+    pub body: Value,
+    #[serde(default)]
+    pub blobs: Vec<BlobRef>,
+}
+
+/// `POST /v1/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub records: Vec<Record>,
+}
+
+/// What became of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored now.
+    Accepted,
+    /// Already there with the same content: nothing changed.
+    AcceptedAgain,
+    /// Already there with other content under the same id and revision (`push.conflict`).
+    Conflict,
+    /// Refused: the problem says why; the record is not stored.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordResult {
+    pub kind: Kind,
+    pub id: String,
+    pub revision: i64,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// A blob the server still needs, and how much of it it already has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingBlob {
+    pub sha256: String,
+    pub size: u64,
+    /// Bytes already received: the upload resumes here.
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<RecordResult>,
+    #[serde(default)]
+    pub missing_blobs: Vec<MissingBlob>,
+}
+
+/// One change since a cursor (`GET /v1/changes?since=..`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The server's monotonic position of this change.
+    pub cursor: i64,
+    /// `criteria_set`, `product`, `producer`, `decision`.
+    pub kind: String,
+    pub id: String,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Where the next page starts.
+    pub next: i64,
+    /// More changes wait after this page.
+    pub more: bool,
+}
+
+fn is_hex(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// `sha256:` and 64 lower-case hex digits.
+pub fn is_sha256(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| is_hex(hex, 64))
+}
+
+/// A UUID in its canonical text form (any version; the app makes v7).
+pub fn is_uuid(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() == 5
+        && [8, 4, 4, 4, 12]
+            .iter()
+            .zip(&parts)
+            .all(|(len, part)| is_hex(&part.to_ascii_lowercase(), *len))
+}
+
+impl PushRequest {
+    /// Reads a push body, refusing malformed JSON, wrong types, unknown fields and more records
+    /// than `limits` allow, each with its own code.
+    pub fn parse(body: &[u8], limits: &Limits) -> Result<PushRequest, Problem> {
+        if body.len() as u64 > limits.max_request_bytes {
+            return Err(Problem::new(
+                "push.too_large",
+                None,
+                format!("the request has {} bytes; at most {} are accepted", body.len(), limits.max_request_bytes),
+            ));
+        }
+        let request: PushRequest = serde_json::from_slice(body).map_err(|e| {
+            let code = if e.is_syntax() || e.is_eof() { "push.malformed" } else { "push.invalid" };
+            Problem::new(code, None, format!("the push cannot be read: {e}"))
+        })?;
+        if request.records.len() > limits.max_batch_records as usize {
+            return Err(Problem::new(
+                "push.too_many",
+                Some("records"),
+                format!("{} records in one push; at most {}", request.records.len(), limits.max_batch_records),
+            ));
+        }
+        Ok(request)
+    }
+}
+
+impl Record {
+    /// What is wrong with the record itself, before anything is stored: its id, revision, hash
+    /// (which must be the canonical hash of its body) and blobs.
+    pub fn check(&self, limits: &Limits) -> Result<(), Problem> {
+        if !is_uuid(&self.id) {
+            return Err(Problem::new("push.bad_id", Some("id"), format!("{:?} is not a UUID", self.id.chars().take(80).collect::<String>())));
+        }
+        if self.revision < 1 || (self.kind != Kind::Assessment && self.revision != 1) {
+            return Err(Problem::new("push.bad_revision", Some("revision"), format!("revision {} is not valid for a {:?}", self.revision, self.kind)));
+        }
+        if !self.body.is_object() {
+            return Err(Problem::new("push.bad_body", Some("body"), "the record's body must be an object"));
+        }
+        if !is_sha256(&self.content_hash) {
+            return Err(Problem::new("push.bad_hash", Some("content_hash"), "the content hash must be sha256: and 64 hex digits"));
+        }
+        if ovop_core::canonical_hash(&self.body) != self.content_hash {
+            return Err(Problem::new("push.hash_mismatch", Some("content_hash"), "the content hash is not the hash of the body"));
+        }
+        for (i, blob) in self.blobs.iter().enumerate() {
+            if !is_sha256(&blob.sha256) {
+                return Err(Problem::new("push.bad_blob", Some(&format!("blobs[{i}].sha256")), "a blob is named by sha256: and 64 hex digits"));
+            }
+            if blob.size == 0 || blob.size > limits.max_blob_bytes {
+                return Err(Problem::new(
+                    "push.blob_too_large",
+                    Some(&format!("blobs[{i}].size")),
+                    format!("a blob of {} bytes; between 1 and {} are accepted", blob.size, limits.max_blob_bytes),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A record of `kind` with its hash computed from `body`.
+    pub fn new(kind: Kind, id: &str, revision: i64, body: Value, blobs: Vec<BlobRef>) -> Record {
+        Record {
+            kind,
+            id: id.into(),
+            revision,
+            content_hash: ovop_core::canonical_hash(&body),
+            body,
+            blobs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ID: &str = "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d";
+
+    fn health(service: &str, protocol: u32) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "service": service, "protocol": protocol, "server_id": "s-1", "name": "Dinas Perindustrian Tapin",
+            "time": "2026-11-23T08:00:00Z",
+            "limits": {"max_blob_bytes": 1000, "max_request_bytes": 5000, "max_batch_records": 3},
+            "added_later": true
+        }))
+        .expect("json")
+    }
+
+    #[test]
+    fn the_server_is_told_from_a_captive_portal_and_from_another_version() {
+        let found = recognise_health(&health(SERVICE, 1)).expect("the server");
+        assert_eq!(found.limits.max_batch_records, 3);
+        let portal = b"<html><body>Silakan login ke WiFi Kantor</body></html>";
+        assert_eq!(recognise_health(portal).unwrap_err().code, "sync.not_the_server");
+        assert_eq!(recognise_health(&health("nginx", 1)).unwrap_err().code, "sync.not_the_server");
+        assert_eq!(recognise_health(b"{}").unwrap_err().code, "sync.not_the_server");
+        assert_eq!(recognise_health(&health(SERVICE, 2)).unwrap_err().code, "sync.protocol_version");
+    }
+
+    #[test]
+    fn a_push_is_refused_by_code_when_it_is_not_json_has_wrong_types_unknown_fields_or_too_much() {
+        let limits = Limits { max_request_bytes: 2000, max_batch_records: 2, ..Limits::default() };
+        let record = Record::new(Kind::Producer, ID, 1, json!({"name": "KUB Purun"}), vec![]);
+        let ok = serde_json::to_vec(&PushRequest { records: vec![record.clone()] }).expect("json");
+        assert_eq!(PushRequest::parse(&ok, &limits).expect("a push").records.len(), 1);
+        let code = |body: &[u8]| PushRequest::parse(body, &limits).unwrap_err().code;
+        assert_eq!(code(b"{\"records\": [ "), "push.malformed");
+        assert_eq!(code(b"{\"records\": 7}"), "push.invalid");
+        assert_eq!(code(b"{\"records\": [], \"extra\": 1}"), "push.invalid");
+        let mut unknown = serde_json::to_value(&record).expect("value");
+        unknown["sneaky"] = json!(1);
+        assert_eq!(code(&serde_json::to_vec(&json!({"records": [unknown]})).expect("json")), "push.invalid");
+        let three = serde_json::to_vec(&PushRequest { records: vec![record.clone(), record.clone(), record] }).expect("json");
+        assert_eq!(code(&three), "push.too_many");
+        assert_eq!(code(&vec![b' '; 2001]), "push.too_large");
+    }
+
+    #[test]
+    fn a_record_is_checked_for_its_id_revision_hash_and_blobs() {
+        let limits = Limits::default();
+        let blob = BlobRef { sha256: format!("sha256:{}", "a".repeat(64)), size: 2048 };
+        let good = Record::new(Kind::Assessment, ID, 2, json!({"answers": {"1.1": 3}}), vec![blob.clone()]);
+        assert_eq!(good.check(&limits), Ok(()));
+        let broken = |f: &dyn Fn(&mut Record)| {
+            let mut record = good.clone();
+            f(&mut record);
+            record.check(&limits).unwrap_err().code
+        };
+        assert_eq!(broken(&|r| r.id = "'; DROP TABLE assessment; --".into()), "push.bad_id");
+        assert_eq!(broken(&|r| r.revision = 0), "push.bad_revision");
+        assert_eq!(broken(&|r| r.kind = Kind::Product), "push.bad_revision");
+        assert_eq!(broken(&|r| r.body = json!([1, 2])), "push.bad_body");
+        assert_eq!(broken(&|r| r.content_hash = "md5:abc".into()), "push.bad_hash");
+        assert_eq!(broken(&|r| r.body = json!({"answers": {"1.1": 2}})), "push.hash_mismatch");
+        assert_eq!(broken(&|r| r.blobs[0].sha256 = "sha256:../../etc/passwd".into()), "push.bad_blob");
+        assert_eq!(broken(&|r| r.blobs[0].size = limits.max_blob_bytes + 1), "push.blob_too_large");
+        // The hash does not depend on the order of the body's keys.
+        let reordered: Value = serde_json::from_str(r#"{"b": 2, "a": 1}"#).expect("json");
+        assert_eq!(Record::new(Kind::Producer, ID, 1, reordered, vec![]).content_hash, Record::new(Kind::Producer, ID, 1, json!({"a": 1, "b": 2}), vec![]).content_hash);
+    }
+
+    #[test]
+    fn uuids_and_hashes_are_recognised_exactly() {
+        assert!(is_uuid(ID) && is_uuid(&ID.to_uppercase()));
+        assert!(!is_uuid("0192f5c4-7d1a-7b31-9c55") && !is_uuid("zz92f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d"));
+        assert!(is_sha256(&format!("sha256:{}", "0f".repeat(32))));
+        assert!(!is_sha256(&format!("sha256:{}", "0F".repeat(32))) && !is_sha256("sha256:"));
+    }
+}
