@@ -1,7 +1,6 @@
 //! Printing an assessment: its sheet as PDF, opened in the system's PDF viewer (which prints),
 //! or saved where the officer chose. The sheet is made by `ovop-sheets` from the store.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ovop_sheets::{Fonts, Lang};
@@ -42,7 +41,7 @@ async fn sheet_bytes(state: &AppState, id: String, revision: Option<i64>, lang: 
     state
         .with_store(move |store| {
             let sheet = ovop_sheets::from_store::filled(store, &id, revision, Lang::parse(&lang))?;
-            let name = format!("{}-rev{}{}.pdf", file_stem(&sheet.product.name), sheet.trace.revision, kind.suffix());
+            let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
             let fonts = Fonts::bundled();
             let bytes = match kind {
                 SheetKind::Sheet => ovop_sheets::filled(&sheet, &fonts)?,
@@ -52,6 +51,11 @@ async fn sheet_bytes(state: &AppState, id: String, revision: Option<i64>, lang: 
             Ok((bytes, name))
         })
         .await
+}
+
+/// `Keripik-Pisang-Kepok-rev2-tanda-terima.pdf`: the product, the revision and the paper.
+fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
+    format!("{}-rev{revision}{}.pdf", file_stem(product), kind.suffix())
 }
 
 /// A file name from a product's name: letters, digits and dashes.
@@ -70,17 +74,7 @@ fn file_stem(name: &str) -> String {
 
 /// The whole file or nothing: written beside the target, synced, renamed over it.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let mut partial = path.as_os_str().to_os_string();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let result = (|| {
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&partial, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
+    ovop_store::write_whole(path, bytes).map_err(|e| {
         if e.raw_os_error() == Some(28) {
             AppError::new("store.disk_full", format!("the disk is full; {} was not written", path.display()))
         } else {
@@ -135,8 +129,7 @@ pub async fn sheet_file_name(state: State<'_, AppState>, id: String, revision: O
         .with_store(move |store| {
             let assessment = store.assessment(&id)?;
             let product = store.product(&assessment.product_id)?;
-            let suffix = kind.unwrap_or_default().suffix();
-            Ok(format!("{}-rev{}{suffix}.pdf", file_stem(&product.name), revision.unwrap_or(assessment.revision)))
+            Ok(file_name(&product.name, revision.unwrap_or(assessment.revision), kind.unwrap_or_default()))
         })
         .await
 }

@@ -263,7 +263,7 @@ fn check_target(target: &Path, current: &Path) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Writes (through a temporary file and a rename) where the data is, in the app's own folder;
+/// Writes (whole, through a temporary file and a rename) where the data is, in the app's own folder;
 /// moving back to that folder removes the pointer.
 fn point_to(home: &Path, folder: &Path) -> Result<(), AppError> {
     let pointer = home.join(POINTER);
@@ -280,15 +280,7 @@ fn point_to(home: &Path, folder: &Path) -> Result<(), AppError> {
         };
     }
     std::fs::create_dir_all(home).map_err(write_error)?;
-    let partial = home.join(format!("{POINTER}.partial"));
-    let write = || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(folder.display().to_string().as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&partial, &pointer)
-    };
-    write().map_err(write_error)
+    ovop_store::write_whole(&pointer, folder.display().to_string().as_bytes()).map_err(write_error)
 }
 
 fn unavailable() -> AppError {

@@ -1,7 +1,6 @@
 //! `ovop sheet`: an assessment's printed sheet, its producer receipt or its council's sheet, or
 //! a blank sheet for a visit on paper, as PDF.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -88,26 +87,12 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
 
 /// The whole PDF or nothing: written beside the target, synced, then renamed over it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
-    let fail = |e: std::io::Error| {
+    ovop_store::write_whole(path, bytes).map_err(|e| {
         if e.raw_os_error() == Some(28) {
             return CliError::new("store.disk_full", format!("the disk is full; {} was not written", path.display()));
         }
         CliError::new("sheet.write", format!("cannot write {}: {e}", path.display()))
-    };
-    let mut partial = path.as_os_str().to_os_string();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let result = (|| {
-        let mut file = std::fs::File::create(&partial)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&partial, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&partial);
-        return Err(fail(e));
-    }
-    Ok(())
+    })
 }
 
 /// The final assessments of a region and/or a day, one sheet after another into the file.

@@ -76,7 +76,7 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub fn new(fonts: &'a Fonts, labels: Labels, running: String, trace: String) -> Result<Writer<'a>, SheetError> {
-        let mut writer = Writer {
+        Ok(Writer {
             metrics: fonts.metrics()?,
             labels,
             fonts,
@@ -84,9 +84,7 @@ impl<'a> Writer<'a> {
             y: FIRST_TOP,
             running,
             trace,
-        };
-        writer.y = FIRST_TOP;
-        Ok(writer)
+        })
     }
 
     pub fn wrap(&self, text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {

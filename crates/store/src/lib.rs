@@ -279,6 +279,25 @@ pub fn latest_backup(path: &Path) -> Option<PathBuf> {
     backups.pop().map(|(_, p)| p)
 }
 
+/// Writes `bytes` to `path` whole or not at all: into `<path>.partial` beside it, synced, then
+/// renamed over it; a failed write leaves no partial file. The caller names the error.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut partial = path.as_os_str().to_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let result = (|| {
+        let mut file = std::fs::File::create(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 /// The current time as RFC 3339 UTC, for callers to pass in (`OVOP_NOW` fixes it for scripts
 /// and tests). The store's functions never read the clock themselves.
 pub fn now_utc() -> String {

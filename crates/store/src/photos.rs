@@ -254,19 +254,8 @@ fn hex(digest: &[u8]) -> String {
 }
 
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let partial = path.with_extension("partial");
-    let result = (|| {
-        let mut f = std::fs::File::create(&partial)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&partial, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result.map_err(io)
+    crate::write_whole(path, bytes).map_err(io)
 }
