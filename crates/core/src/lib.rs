@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod council;
 pub mod criteria;
 pub mod load;
+pub mod regions;
 pub mod rubric;
 pub mod tabular;
 pub mod validate;

@@ -169,8 +169,24 @@ pub struct RecordResult {
     pub id: String,
     pub revision: i64,
     pub outcome: Outcome,
+    /// The HTTP status this record would have had alone: 201 accepted, 200 accepted again,
+    /// 409 conflict, 422 rejected.
+    #[serde(default)]
+    pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,
+}
+
+impl Outcome {
+    /// See [`RecordResult::status`].
+    pub fn status(self) -> u16 {
+        match self {
+            Outcome::Accepted => 201,
+            Outcome::AcceptedAgain => 200,
+            Outcome::Conflict => 409,
+            Outcome::Rejected => 422,
+        }
+    }
 }
 
 /// A blob the server still needs, and how much of it it already has.
@@ -207,6 +223,118 @@ pub struct ChangesPage {
     pub next: i64,
     /// More changes wait after this page.
     pub more: bool,
+}
+
+/// What the server reads of a producer's body; the rest is kept as sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducerBody {
+    pub name: String,
+    /// The village's official code: it decides whose region the producer is in.
+    pub village_code: String,
+}
+
+/// What the server reads of a product's body; the rest is kept as sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductBody {
+    pub producer_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub programme: Option<String>,
+    #[serde(default)]
+    pub product_set: Option<String>,
+    /// When empty, the producer's village.
+    #[serde(default)]
+    pub village_code: Option<String>,
+}
+
+/// Where and when an assessment was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitBody {
+    /// `YYYY-MM-DD`.
+    pub assessed_on: String,
+    pub region_code: String,
+    #[serde(default)]
+    pub assessors: Vec<Value>,
+}
+
+/// What the server reads of a final assessment's body; the rest is kept as sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentBody {
+    pub product_id: String,
+    /// `ovop`, `ocop`, `otop`.
+    pub programme: String,
+    pub visit: VisitBody,
+    /// The answers as scored; the server scores them again with the same engine when it knows
+    /// the criteria set, and refuses a result that differs.
+    #[serde(default)]
+    pub answers: Option<ovop_core::Answers>,
+    pub result: ovop_core::ScoreResult,
+    #[serde(default)]
+    pub supersedes: Option<i64>,
+}
+
+impl Record {
+    /// Reads the part of the body the server needs, by kind; a missing or mistyped field is
+    /// `push.invalid` naming the field (`body.visit.region_code`).
+    pub fn read_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, Problem> {
+        serde_path_to_error::deserialize(&self.body).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { "body".to_string() } else { format!("body.{path}") };
+            Problem::new("push.invalid", Some(&field), format!("{field}: {}", e.inner()))
+        })
+    }
+}
+
+/// Where a blob upload stands (`GET /v1/blobs/{hex}` and the answer to every chunk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobStatus {
+    pub sha256: String,
+    pub size: u64,
+    /// Bytes received so far: the next chunk starts here.
+    pub offset: u64,
+    /// All bytes are here and their hash was verified.
+    pub complete: bool,
+}
+
+/// `PUT /v1/blobs/{hex}?offset=N`: which blob a chunk belongs to and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobChunk {
+    /// `sha256:` and the 64 hex digits of the path.
+    pub sha256: String,
+    pub offset: u64,
+}
+
+impl BlobChunk {
+    /// Reads the path's name (64 lower-case hex digits, `sha256:` allowed before them) and the
+    /// query (`offset=N`, nothing else), refusing anything else with `blob.bad_name` or
+    /// `blob.bad_offset`: a name is never a path.
+    pub fn parse(name: &str, query: Option<&str>) -> Result<BlobChunk, Problem> {
+        let hex = name.strip_prefix("sha256:").unwrap_or(name);
+        if !is_hex(hex, 64) {
+            return Err(Problem::new(
+                "blob.bad_name",
+                Some("sha256"),
+                "a blob is named by the 64 lower-case hex digits of its SHA-256",
+            ));
+        }
+        let bad_offset = || Problem::new("blob.bad_offset", Some("offset"), "the query must be offset=N, N a whole number of bytes");
+        let offset = match query.unwrap_or("") {
+            "" => 0,
+            query => {
+                let value = query.strip_prefix("offset=").ok_or_else(bad_offset)?;
+                if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad_offset());
+                }
+                value.parse().map_err(|_| bad_offset())?
+            }
+        };
+        Ok(BlobChunk { sha256: format!("sha256:{hex}"), offset })
+    }
+
+    /// The hex digits alone, for a file name.
+    pub fn hex(&self) -> &str {
+        &self.sha256["sha256:".len()..]
+    }
 }
 
 fn is_hex(text: &str, len: usize) -> bool {
@@ -369,6 +497,22 @@ mod tests {
         // The hash does not depend on the order of the body's keys.
         let reordered: Value = serde_json::from_str(r#"{"b": 2, "a": 1}"#).expect("json");
         assert_eq!(Record::new(Kind::Producer, ID, 1, reordered, vec![]).content_hash, Record::new(Kind::Producer, ID, 1, json!({"a": 1, "b": 2}), vec![]).content_hash);
+    }
+
+    #[test]
+    fn a_blob_chunk_names_a_hash_and_an_offset_and_nothing_else() {
+        let hex = "ab".repeat(32);
+        let chunk = BlobChunk::parse(&hex, Some("offset=1024")).expect("a chunk");
+        assert_eq!((chunk.sha256.as_str(), chunk.offset, chunk.hex()), (format!("sha256:{hex}").as_str(), 1024, hex.as_str()));
+        assert_eq!(BlobChunk::parse(&format!("sha256:{hex}"), None).expect("a chunk").offset, 0);
+        let code = |name: &str, query: Option<&str>| BlobChunk::parse(name, query).unwrap_err().code;
+        assert_eq!(code("../../ovop.sqlite", None), "blob.bad_name");
+        assert_eq!(code(&format!("{}/..", &hex[..61]), None), "blob.bad_name");
+        assert_eq!(code(&hex.to_uppercase(), None), "blob.bad_name");
+        assert_eq!(code(&hex, Some("offset=-1")), "blob.bad_offset");
+        assert_eq!(code(&hex, Some("offset=1&x=2")), "blob.bad_offset");
+        assert_eq!(code(&hex, Some("offset=99999999999999999999")), "blob.bad_offset");
+        assert_eq!(code(&hex, Some("offset=")), "blob.bad_offset");
     }
 
     #[test]

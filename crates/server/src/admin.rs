@@ -1,0 +1,301 @@
+//! Users, their regions, enrolment codes, devices and criteria sets: what an admin manages.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use ovop_core::{parse_set, Catalog, Rubric};
+use serde::{Deserialize, Serialize};
+
+use crate::api::read_json;
+use crate::auth::{self, Actor, Role, User};
+use crate::db::{Db, Tx, Val};
+use crate::error::{ApiError, ApiResult};
+use crate::regions::Regions;
+use crate::AppState;
+
+/// This server's identity, made once and kept in the database.
+pub async fn server_id(db: &Db) -> ApiResult<String> {
+    db.run(|tx| {
+        if let Some(row) = tx.query_opt("SELECT value FROM server_setting WHERE key = 'server_id'", &[])? {
+            return Ok(row.text(0));
+        }
+        let id = format!("srv-{}", &auth::secret_hash(&auth::new_token())[..16]);
+        tx.exec("INSERT INTO server_setting (key, value) VALUES ('server_id', $1)", &[Val::from(&id)])?;
+        Ok(id)
+    })
+    .await
+}
+
+/// Stores a criteria set and announces it on the change feed; the same set again is a no-op,
+/// another set under the same id and version is `criteria.version_exists`.
+fn store_set(tx: &mut dyn Tx, rubric: &Rubric, now: &str) -> ApiResult<bool> {
+    let set = rubric.set();
+    let body = serde_json::to_value(set).map_err(|e| ApiError::internal(e.to_string()))?;
+    let existing = tx.query_opt("SELECT hash FROM criteria_set WHERE id = $1 AND version = $2", &[Val::from(&set.id), Val::from(&set.version)])?;
+    match existing {
+        Some(row) if row.text(0) == rubric.hash() => Ok(false),
+        Some(_) => Err(ApiError::conflict(
+            "criteria.version_exists",
+            Some("version"),
+            format!("{} {} is already published with other content: give the new content a new version", set.id, set.version),
+        )),
+        None => {
+            tx.lock_changes()?;
+            tx.exec(
+                "INSERT INTO criteria_set (id, version, hash, body, published_at) VALUES ($1, $2, $3, $4, $5)",
+                &[Val::from(&set.id), Val::from(&set.version), Val::from(rubric.hash()), Val::from(body.to_string()), Val::from(now)],
+            )?;
+            tx.exec(
+                "INSERT INTO change (kind, ref_id, region_path, for_user, from_user, body, created_at) VALUES ('criteria_set', $1, NULL, NULL, NULL, $2, $3)",
+                &[Val::from(format!("{}@{}", set.id, set.version)), Val::from(body.to_string()), Val::from(now)],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
+/// The sets shipped with the app, published at start when they are new to this database.
+pub async fn publish_shipped(db: &Db) -> ApiResult<()> {
+    db.run(|tx| {
+        let now = crate::now();
+        for entry in Catalog::shipped().entries() {
+            store_set(tx, &entry.rubric, &now)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub role: String,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+}
+
+fn check_regions(regions: &[String]) -> ApiResult<()> {
+    for (i, code) in regions.iter().enumerate() {
+        if !Regions::get().contains(code) {
+            return Err(ApiError::bad(
+                "user.unknown_region",
+                Some(&format!("regions[{i}]")),
+                format!("{:?} is not a known region code", code.chars().take(40).collect::<String>()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_password_strength(password: &str) -> ApiResult<()> {
+    if password.chars().count() < 8 || password.len() > 1024 {
+        return Err(ApiError::bad("user.weak_password", Some("password"), "a password has at least 8 characters"));
+    }
+    Ok(())
+}
+
+/// Creates a user (the admin API, the dashboard and `ovop-server user add` all come here).
+pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<User> {
+    let name = new.name.trim().to_lowercase();
+    if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(ApiError::bad("user.bad_name", Some("name"), "a user name is 1 to 64 letters, digits, dots, dashes or underscores"));
+    }
+    let role = Role::parse(&new.role)?;
+    check_regions(&new.regions)?;
+    let hash = match &new.password {
+        Some(password) => {
+            check_password_strength(password)?;
+            Some(auth::hash_password(password)?)
+        }
+        None => None,
+    };
+    let display = new.display_name.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| name.clone());
+    let id = match tx.query_opt(
+        "INSERT INTO app_user (name, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (name) DO NOTHING RETURNING id",
+        &[Val::from(&name), Val::from(display.trim()), Val::from(role.as_str()), Val::from(hash), Val::from(now)],
+    )? {
+        Some(row) => row.int(0),
+        None => return Err(ApiError::conflict("user.exists", Some("name"), format!("a user {name} exists already"))),
+    };
+    for code in &new.regions {
+        tx.exec("INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[Val::Int(id), Val::from(code)])?;
+    }
+    user_by_name(tx, &name)
+}
+
+pub fn user_by_name(tx: &mut dyn Tx, name: &str) -> ApiResult<User> {
+    let row = tx
+        .query_opt(&format!("SELECT {} FROM app_user WHERE name = $1", auth::USER_COLUMNS), &[Val::from(name.trim().to_lowercase())])?
+        .ok_or_else(|| ApiError::not_found("user.unknown", "no such user"))?;
+    auth::user_from_row(tx, &row)
+}
+
+pub fn users_in(tx: &mut dyn Tx) -> ApiResult<Vec<User>> {
+    let rows = tx.query(&format!("SELECT {} FROM app_user ORDER BY name", auth::USER_COLUMNS), &[])?;
+    rows.iter().map(|r| auth::user_from_row(tx, r)).collect()
+}
+
+pub async fn list_users(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<User>>> {
+    actor.require(Role::Admin)?;
+    Ok(Json(state.db.run(users_in).await?))
+}
+
+pub async fn create_user(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<(StatusCode, Json<User>)> {
+    actor.require(Role::Admin)?;
+    let new: NewUser = read_json(body, "user")?;
+    let now = crate::now();
+    let user = state.db.run(move |tx| create_user_in(tx, &new, &now)).await?;
+    tracing::info!(admin = %actor.user.name, user = %user.name, role = user.role.as_str(), "user created");
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionsRequest {
+    pub regions: Vec<String>,
+}
+
+pub fn set_regions_in(tx: &mut dyn Tx, name: &str, regions: &[String]) -> ApiResult<User> {
+    check_regions(regions)?;
+    let user = user_by_name(tx, name)?;
+    tx.exec("DELETE FROM user_region WHERE user_id = $1", &[Val::Int(user.id)])?;
+    for code in regions {
+        tx.exec("INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[Val::Int(user.id), Val::from(code)])?;
+    }
+    user_by_name(tx, name)
+}
+
+pub async fn set_regions(State(state): State<AppState>, actor: Actor, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> ApiResult<Json<User>> {
+    actor.require(Role::Admin)?;
+    let request: RegionsRequest = read_json(body, "user")?;
+    Ok(Json(state.db.run(move |tx| set_regions_in(tx, &name, &request.regions)).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    #[serde(default)]
+    pub valid_hours: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EnrolCode {
+    /// Shown once; typed by the officer or read from the QR code.
+    pub code: String,
+    pub user: String,
+    pub expires_at: String,
+    /// What the QR code holds: `OVOP:E:<code>:<server address>`.
+    pub qr_text: String,
+    /// The QR code as an SVG image, to print or show.
+    pub qr_svg: String,
+}
+
+/// The address officers reach this server at, as the request came in.
+pub fn public_address(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c)).take(255).collect();
+    format!("{}://{host}", if secure { "https" } else { "http" })
+}
+
+pub fn create_code_in(tx: &mut dyn Tx, name: &str, hours: u32, address: &str) -> ApiResult<EnrolCode> {
+    if !(1..=720).contains(&hours) {
+        return Err(ApiError::bad("code.bad_validity", Some("valid_hours"), "a code is valid for 1 to 720 hours"));
+    }
+    let user = user_by_name(tx, name)?;
+    let code = auth::new_code();
+    let now = time::OffsetDateTime::now_utc();
+    let expires = crate::format_time(now + time::Duration::hours(hours.into()));
+    tx.exec(
+        "INSERT INTO enrol_code (code_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        &[Val::Text(auth::secret_hash(&code)), Val::Int(user.id), Val::Text(crate::format_time(now)), Val::from(&expires)],
+    )?;
+    let qr_text = format!("OVOP:E:{code}:{address}");
+    let qr_svg = qrcode::QrCode::new(qr_text.as_bytes())
+        .map(|qr| qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+        .map_err(|e| ApiError::internal(format!("QR code: {e}")))?;
+    Ok(EnrolCode { code, user: user.name, expires_at: expires, qr_text, qr_svg })
+}
+
+pub async fn create_code(
+    State(state): State<AppState>,
+    actor: Actor,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<EnrolCode>)> {
+    actor.require(Role::Admin)?;
+    let request: CodeRequest = match body {
+        Ok(bytes) if bytes.is_empty() => CodeRequest::default(),
+        other => read_json(other, "code")?,
+    };
+    let address = public_address(&headers, state.secure_cookies);
+    let code = state.db.run(move |tx| create_code_in(tx, &name, request.valid_hours.unwrap_or(72), &address)).await?;
+    Ok((StatusCode::CREATED, Json(code)))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Device {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+pub fn devices_in(tx: &mut dyn Tx, name: &str) -> ApiResult<Vec<Device>> {
+    let user = user_by_name(tx, name)?;
+    Ok(tx
+        .query("SELECT id, kind, name, created_at, revoked_at FROM device WHERE user_id = $1 AND kind = 'device' ORDER BY id", &[Val::Int(user.id)])?
+        .iter()
+        .map(|r| Device { id: r.int(0), kind: r.text(1), name: r.text(2), created_at: r.text(3), revoked_at: r.opt_text(4) })
+        .collect())
+}
+
+pub async fn devices(State(state): State<AppState>, actor: Actor, Path(name): Path<String>) -> ApiResult<Json<Vec<Device>>> {
+    actor.require(Role::Admin)?;
+    Ok(Json(state.db.run(move |tx| devices_in(tx, &name)).await?))
+}
+
+pub fn revoke_in(tx: &mut dyn Tx, id: i64, now: &str) -> ApiResult<()> {
+    let changed = tx.exec("UPDATE device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[Val::Int(id), Val::from(now)])?;
+    if changed == 0 && tx.query_opt("SELECT id FROM device WHERE id = $1", &[Val::Int(id)])?.is_none() {
+        return Err(ApiError::not_found("device.unknown", "no such device"));
+    }
+    Ok(())
+}
+
+pub async fn revoke_device(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    actor.require(Role::Admin)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::bad("device.bad_id", Some("id"), "a device id is a number"))?;
+    let now = crate::now();
+    state.db.run(move |tx| revoke_in(tx, id, &now)).await?;
+    tracing::info!(admin = %actor.user.name, device = id, "device revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn publish_set(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<StatusCode> {
+    actor.require(Role::Admin)?;
+    let bytes = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "criteria.too_large", None, "the set is larger than the server accepts"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad("criteria.malformed", None, "a criteria set is UTF-8 JSON"))?;
+    let set = parse_set(text).map_err(|e| ApiError::bad("criteria.malformed", None, e.to_string()))?;
+    let rubric = Rubric::new(set).map_err(|findings| {
+        let first = findings.iter().find(|f| f.is_error());
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "criteria.invalid",
+            None,
+            first.map_or("the set has errors".into(), |f| format!("{}: {}", f.code, f.message)),
+        )
+    })?;
+    let now = crate::now();
+    let new = state.db.run(move |tx| store_set(tx, &rubric, &now)).await?;
+    Ok(if new { StatusCode::CREATED } else { StatusCode::OK })
+}

@@ -1,0 +1,274 @@
+//! The sync API (protocol v1): health, enrolment, push, blobs, changes.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ovop_protocol::{BlobChunk, BlobStatus, Change, ChangesPage, Health, PushRequest, SERVICE, PROTOCOL_VERSION};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, Actor, User};
+use crate::blobs::Stored;
+use crate::db::Val;
+use crate::error::{ApiError, ApiResult};
+use crate::{ingest, AppState};
+
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        service: SERVICE.into(),
+        protocol: PROTOCOL_VERSION,
+        server_id: state.server_id.clone(),
+        name: state.name.clone(),
+        time: crate::now(),
+        limits: state.limits,
+    })
+}
+
+pub async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+}
+
+/// `POST /v1/enrol`: a password or a one-time code for a device token.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    pub device_name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// Shown once: the server keeps only its hash.
+    pub token: String,
+    pub device_id: i64,
+    pub user: User,
+    pub server_id: String,
+}
+
+/// Reads a JSON body with stable codes: `<prefix>.malformed`, `<prefix>.invalid`, `<prefix>.too_large`.
+pub fn read_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, prefix: &str) -> ApiResult<T> {
+    let body = body.map_err(|e| too_large_or_bad(e, prefix))?;
+    serde_json::from_slice(&body).map_err(|e| {
+        let code = if e.is_syntax() || e.is_eof() { "malformed" } else { "invalid" };
+        ApiError::bad(&format!("{prefix}.{code}"), None, format!("the request cannot be read: {e}"))
+    })
+}
+
+fn too_large_or_bad(e: BytesRejection, prefix: &str) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, &format!("{prefix}.too_large"), None, "the request is larger than the server accepts")
+    } else {
+        ApiError::bad(&format!("{prefix}.malformed"), None, format!("the request's body cannot be read: {e}"))
+    }
+}
+
+pub async fn enrol(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<EnrolResponse>)> {
+    let request: EnrolRequest = read_json(body, "enrol")?;
+    let device_name = request.device_name.trim().to_string();
+    if device_name.is_empty() || device_name.chars().count() > 120 {
+        return Err(ApiError::bad("enrol.device_name", Some("device_name"), "name the laptop (1 to 120 characters)"));
+    }
+    let ip_key = format!("ip:{}", peer.ip());
+    let who_key = match (&request.user, &request.code) {
+        (Some(user), _) => format!("user:{}", user.trim().to_lowercase()),
+        (None, Some(_)) => "code".to_string(),
+        (None, None) => return Err(ApiError::bad("enrol.invalid", None, "give a user and password, or a one-time code")),
+    };
+    state.sign_in.check(&[&ip_key, &who_key])?;
+    let now = crate::now();
+    let token = auth::new_token();
+    let token_hash = auth::secret_hash(&token);
+    let limiter = state.sign_in.clone();
+    let outcome = state
+        .db
+        .run(move |tx| {
+            let user = match (&request.user, &request.password, &request.code) {
+                (Some(name), Some(password), None) => auth::check_password(tx, name.trim(), password)?,
+                (None, None, Some(code)) => {
+                    let row = tx.query_opt(
+                        "UPDATE enrol_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id",
+                        &[Val::Text(auth::secret_hash(code)), Val::from(&now)],
+                    )?;
+                    match row {
+                        Some(row) => {
+                            let user = tx.query_opt(&format!("SELECT {} FROM app_user WHERE id = $1", auth::USER_COLUMNS), &[Val::Int(row.int(0))])?;
+                            match user {
+                                Some(user) => Some(auth::user_from_row(tx, &user)?).filter(|u| !u.disabled),
+                                None => None,
+                            }
+                        }
+                        None => None,
+                    }
+                }
+                _ => return Err(ApiError::bad("enrol.invalid", None, "give a user and password, or a one-time code, not both")),
+            };
+            let Some(user) = user else { return Ok(None) };
+            let device = tx
+                .query_opt(
+                    "INSERT INTO device (user_id, kind, name, token_hash, created_at) VALUES ($1, 'device', $2, $3, $4) RETURNING id",
+                    &[Val::Int(user.id), Val::from(&device_name), Val::from(&token_hash), Val::from(&now)],
+                )?
+                .map(|r| r.int(0))
+                .unwrap_or_default();
+            Ok(Some((user, device)))
+        })
+        .await?;
+    match outcome {
+        Some((user, device_id)) => {
+            limiter.succeeded(&[&who_key]);
+            tracing::info!(user = %user.name, device_id, "device enrolled");
+            Ok((StatusCode::CREATED, Json(EnrolResponse { token, device_id, user, server_id: state.server_id.clone() })))
+        }
+        None => {
+            limiter.failed(&[&ip_key, &who_key]);
+            Err(ApiError::unauthorized("enrol.refused", "the user name and password, or the code, are not right (or the code was used or expired)"))
+        }
+    }
+}
+
+pub async fn me(actor: Actor) -> Json<User> {
+    Json(actor.user)
+}
+
+pub async fn push(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    let body = body.map_err(|e| too_large_or_bad(e, "push"))?;
+    let limits = state.limits;
+    let request = PushRequest::parse(&body, &limits).map_err(|problem| {
+        let status = match problem.code.as_str() {
+            "push.too_large" | "push.too_many" => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        ApiError::from_problem(status, problem)
+    })?;
+    let count = request.records.len();
+    let blobs = state.blobs.clone();
+    let now = crate::now();
+    let user = actor.user.name.clone();
+    let response = state.db.run(move |tx| ingest::push(tx, &actor, request, &limits, &blobs, &now)).await?;
+    tracing::info!(%user, records = count, missing_blobs = response.missing_blobs.len(), "push");
+    Ok(Json(response).into_response())
+}
+
+fn chunk(name: &str, query: Option<&str>) -> ApiResult<BlobChunk> {
+    BlobChunk::parse(name, query).map_err(|p| ApiError::from_problem(StatusCode::BAD_REQUEST, p))
+}
+
+async fn blob_row(state: &AppState, sha: &str) -> ApiResult<(u64, bool)> {
+    let sha = sha.to_string();
+    state
+        .db
+        .run(move |tx| Ok(tx.query_opt("SELECT size, complete_at FROM blob WHERE sha256 = $1", &[Val::from(&sha)])?))
+        .await?
+        .map(|r| (r.int(0) as u64, r.opt_text(1).is_some()))
+        .ok_or_else(|| ApiError::not_found("blob.unknown", "no pushed record names this blob: push the record first"))
+}
+
+pub async fn blob_status(State(state): State<AppState>, _actor: Actor, Path(name): Path<String>) -> ApiResult<Json<BlobStatus>> {
+    let chunk = chunk(&name, None)?;
+    let (size, complete) = blob_row(&state, &chunk.sha256).await?;
+    let offset = if complete { size } else { state.blobs.offset(chunk.hex(), size) };
+    Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset, complete }))
+}
+
+pub async fn blob_put(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> ApiResult<Json<BlobStatus>> {
+    let chunk = chunk(&name, query.as_deref())?;
+    let (size, complete) = blob_row(&state, &chunk.sha256).await?;
+    if complete {
+        return Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }));
+    }
+    match state.blobs.write(chunk.hex(), size, chunk.offset, body).await? {
+        Stored::Partial(offset) => Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset, complete: false })),
+        Stored::Complete => {
+            let sha = chunk.sha256.clone();
+            let now = crate::now();
+            state
+                .db
+                .run(move |tx| Ok(tx.exec("UPDATE blob SET complete_at = $2 WHERE sha256 = $1 AND complete_at IS NULL", &[Val::from(&sha), Val::from(&now)])?))
+                .await?;
+            Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    pub since: i64,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+pub async fn changes(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<ChangesPage>> {
+    let Query(query) = query.map_err(|e| ApiError::bad("changes.bad_query", None, format!("since=N&limit=M: {e}")))?;
+    let limit = query.limit.unwrap_or(500).clamp(1, 1000) as i64;
+    let since = query.since.max(0);
+    let page = state
+        .db
+        .run(move |tx| {
+            let user = &actor.user;
+            let mut params = vec![Val::Int(since), Val::Int(user.id), Val::Int(limit + 1)];
+            let regional = if user.role == auth::Role::Admin {
+                "region_path IS NOT NULL".to_string()
+            } else if user.regions.is_empty() {
+                "1 = 0".to_string()
+            } else {
+                let likes: Vec<String> = user
+                    .regions
+                    .iter()
+                    .map(|code| {
+                        params.push(Val::Text(format!("%|{code}|%")));
+                        format!("region_path LIKE ${}", params.len())
+                    })
+                    .collect();
+                format!("({})", likes.join(" OR "))
+            };
+            let rows = tx.query(
+                &format!(
+                    "SELECT cursor, kind, ref_id, body FROM change
+                     WHERE cursor > $1 AND (kind = 'criteria_set' OR for_user = $2
+                       OR (for_user IS NULL AND (from_user IS NULL OR from_user <> $2) AND {regional}))
+                     ORDER BY cursor LIMIT $3"
+                ),
+                &params,
+            )?;
+            let more = rows.len() as i64 > limit;
+            let changes: Vec<Change> = rows
+                .iter()
+                .take(limit as usize)
+                .map(|r| Change {
+                    cursor: r.int(0),
+                    kind: r.text(1),
+                    id: r.text(2),
+                    body: serde_json::from_str(&r.text(3)).unwrap_or_default(),
+                })
+                .collect();
+            let next = changes.last().map_or(since, |c| c.cursor);
+            Ok(ChangesPage { changes, next, more })
+        })
+        .await?;
+    Ok(Json(page))
+}

@@ -1,0 +1,158 @@
+//! Photos and scans on disk, named by their SHA-256: `blobs/ab/abcd…` once complete and
+//! verified, `blobs/partial/abcd…` while they arrive. An upload resumes from the partial file's
+//! length; a blob's bytes are verified before it is complete, and a mismatch is thrown away.
+//! One upload at a time per blob.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiResult};
+
+pub struct BlobStore {
+    root: PathBuf,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The end of a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// More bytes are expected from this offset.
+    Partial(u64),
+    /// Every byte is here and the hash matched.
+    Complete,
+}
+
+fn io_error(e: std::io::Error) -> ApiError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "server.disk_full", None, "the server's disk is full; the upload resumes later")
+    } else {
+        ApiError::internal(format!("blob storage: {e}"))
+    }
+}
+
+impl BlobStore {
+    pub fn open(root: &Path) -> ApiResult<BlobStore> {
+        std::fs::create_dir_all(root.join("partial"))
+            .map_err(|e| ApiError::startup(format!("cannot create {}: {e}", root.display())))?;
+        Ok(BlobStore { root: root.to_path_buf(), locks: Mutex::new(HashMap::new()) })
+    }
+
+    /// Where a complete blob lives. `hex` is checked by the caller (64 lower-case hex digits).
+    pub fn path(&self, hex: &str) -> PathBuf {
+        self.root.join(&hex[..2]).join(hex)
+    }
+
+    fn partial(&self, hex: &str) -> PathBuf {
+        self.root.join("partial").join(hex)
+    }
+
+    pub fn is_complete(&self, hex: &str) -> bool {
+        self.path(hex).is_file()
+    }
+
+    /// Bytes received so far.
+    pub fn offset(&self, hex: &str, size: u64) -> u64 {
+        if self.is_complete(hex) {
+            return size;
+        }
+        std::fs::metadata(self.partial(hex)).map_or(0, |m| m.len())
+    }
+
+    fn lock(&self, hex: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+        if locks.len() > 10_000 {
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        }
+        locks.entry(hex.to_string()).or_default().clone()
+    }
+
+    /// Appends a chunk that starts at `offset` (which must be where the blob stands), up to
+    /// `size` bytes in all; verifies and completes the blob when its last byte arrives.
+    pub async fn write(&self, hex: &str, size: u64, offset: u64, body: Body) -> ApiResult<Stored> {
+        let lock = self.lock(hex);
+        let _guard = lock.lock().await;
+        if self.is_complete(hex) {
+            return Ok(Stored::Complete);
+        }
+        let partial = self.partial(hex);
+        let have = std::fs::metadata(&partial).map_or(0, |m| m.len());
+        if offset != have {
+            return Err(ApiError::conflict(
+                "blob.wrong_offset",
+                Some("offset"),
+                format!("the server has {have} bytes of this blob; send from offset {have}"),
+            ));
+        }
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&partial).map_err(io_error)?;
+        let mut written = have;
+        let mut stream = body.into_data_stream();
+        let mut failure = None;
+        while let Some(chunk) = stream.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                // The connection dropped: what arrived is kept and the upload resumes from it.
+                Err(_) => break,
+            };
+            if written + chunk.len() as u64 > size {
+                failure = Some(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "blob.too_long",
+                    None,
+                    format!("the blob was announced with {size} bytes; more were sent"),
+                ));
+                break;
+            }
+            if let Err(e) = file.write_all(&chunk) {
+                failure = Some(io_error(e));
+                break;
+            }
+            written += chunk.len() as u64;
+        }
+        // Whatever happened, the partial file ends at a chunk boundary we counted.
+        file.set_len(written).map_err(io_error)?;
+        file.sync_data().map_err(io_error)?;
+        drop(file);
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        if written < size {
+            return Ok(Stored::Partial(written));
+        }
+        let root = self.root.clone();
+        let hex_owned = hex.to_string();
+        let verified = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
+            let mut hasher = Sha256::new();
+            let mut file = std::fs::File::open(root.join("partial").join(&hex_owned))?;
+            std::io::copy(&mut file, &mut hasher)?;
+            let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            Ok(digest == hex_owned)
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(io_error)?;
+        if !verified {
+            let _ = std::fs::remove_file(&partial);
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "blob.hash_mismatch",
+                Some("sha256"),
+                "the bytes received do not have the blob's SHA-256; send the blob again from offset 0",
+            ));
+        }
+        let target = self.path(hex);
+        let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.clone());
+        std::fs::create_dir_all(&dir).map_err(io_error)?;
+        std::fs::rename(&partial, &target).map_err(io_error)?;
+        if let Ok(dir) = std::fs::File::open(&dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(Stored::Complete)
+    }
+}

@@ -1,0 +1,691 @@
+//! The district office's dashboard: server-rendered HTML (maud escapes every value) in
+//! Indonesian, English or Vietnamese. Sign-in sets an HttpOnly, SameSite=Strict session cookie
+//! (a `web` device whose token is stored hashed, valid 12 hours); every form carries a token
+//! derived from the session, checked on POST.
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+use crate::admin::{self, NewUser};
+use crate::auth::{self, Actor, Role, SESSION_COOKIE};
+use crate::db::Val;
+use crate::error::ApiError;
+use crate::i18n::{self, t};
+use crate::review::{self, Filter};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/dashboard") }))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/dashboard", get(home))
+        .route("/dashboard/assessments/{id}", get(assessment))
+        .route("/dashboard/assessments/{id}/decision", post(decide))
+        .route("/dashboard/blobs/{hex}", get(blob))
+        .route("/dashboard/users", get(users).post(create_user))
+        .route("/dashboard/users/{name}/code", post(create_code))
+}
+
+const LANG_COOKIE: &str = "ovop_lang";
+
+fn lang_of(headers: &HeaderMap, wanted: Option<&str>) -> &'static str {
+    let cookie = auth::cookie(headers, LANG_COOKIE);
+    i18n::language(wanted.or(cookie.as_deref()))
+}
+
+/// The form token of a session: only a page of this session can post.
+fn csrf(headers: &HeaderMap) -> String {
+    let session = auth::cookie(headers, SESSION_COOKIE).unwrap_or_default();
+    auth::secret_hash(&format!("ovt_csrf:{session}"))[..32].to_string()
+}
+
+fn check_csrf(headers: &HeaderMap, given: &str) -> Result<(), Response> {
+    if given.is_empty() || given != csrf(headers) {
+        return Err(ApiError::forbidden("auth.csrf", None, "the form is stale or not from this dashboard: reload the page").into_response());
+    }
+    Ok(())
+}
+
+const STYLE: &str = "
+*{box-sizing:border-box}body{margin:0;font-family:'Noto Sans',system-ui,sans-serif;color:#1f2a24;background:#f6f7f4;font-size:15px}
+header{background:#1e5b3a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header a{color:#fff}header .brand{font-weight:700;font-size:1.1rem;margin-right:auto;text-decoration:none}
+main{padding:1rem 1.2rem;max-width:1200px;margin:0 auto}h1{font-size:1.35rem;margin:.4rem 0 1rem}h2{font-size:1.1rem;margin:1.4rem 0 .6rem}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:.4rem .5rem;border-bottom:1px solid #dde3dc;text-align:left;vertical-align:top}
+th{background:#eef2ec;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;background:#fff;padding:.8rem;border:1px solid #dde3dc;border-radius:6px}
+label{display:flex;flex-direction:column;font-size:.85rem;gap:.2rem}input,select,textarea{font:inherit;padding:.35rem .45rem;border:1px solid #b8c2b6;border-radius:4px;background:#fff}
+button,.button{font:inherit;padding:.4rem .9rem;border-radius:4px;border:1px solid #1e5b3a;background:#1e5b3a;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary,.button.secondary{background:#fff;color:#1e5b3a}button.warn{background:#a3471c;border-color:#a3471c}
+.badge{display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;background:#e3e8e1}.badge.approved{background:#cfe8d5}.badge.returned{background:#f6dcc9}
+.stars{color:#b8860b;letter-spacing:1px;white-space:nowrap}.muted{color:#5d6b61}.error{background:#fbe3dc;border:1px solid #d9826a;padding:.6rem;border-radius:4px;margin:.6rem 0}
+.ok{background:#dff0e2;border:1px solid #7fb38b;padding:.6rem;border-radius:4px;margin:.6rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
+.card{background:#fff;border:1px solid #dde3dc;border-radius:6px;padding:.8rem}.photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{width:160px;height:120px;object-fit:cover;border-radius:4px;border:1px solid #dde3dc}
+.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:.6rem 0}.login{max-width:360px;margin:3rem auto;background:#fff;padding:1.4rem;border:1px solid #dde3dc;border-radius:8px;display:flex;flex-direction:column;gap:.8rem}
+";
+
+fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (t(lang, "app.name")) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a.brand href="/dashboard" { (t(lang, "app.name")) }
+                    @if let Some(actor) = actor {
+                        a href="/dashboard" { (t(lang, "nav.assessments")) }
+                        @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
+                        span.muted style="color:#d8e6dc" { (actor.user.display_name) }
+                        form method="post" action="/logout" style="margin:0" {
+                            input type="hidden" name="csrf" value=(csrf(headers));
+                            button.secondary type="submit" { (t(lang, "nav.logout")) }
+                        }
+                    }
+                    span {
+                        @for l in i18n::LANGUAGES {
+                            " " a href={ "?lang=" (l) } lang=(l) { (l.to_uppercase()) }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+fn html_response(lang: &str, markup: Markup, status: StatusCode) -> Response {
+    let mut response = (status, axum::response::Html(markup.into_string())).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"),
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000")) {
+        headers.append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn stars(star: Option<i64>) -> Markup {
+    html! {
+        @match star {
+            Some(n) => span.stars title=(n) { @for _ in 0..n { "★" } @for _ in n..5 { "☆" } },
+            None => span.muted { "—" },
+        }
+    }
+}
+
+fn status_badge(lang: &str, status: &str) -> Markup {
+    html! { span class={ "badge " (status) } { (t(lang, &format!("status.{status}"))) } }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn login_form(lang: &str, error: Option<String>, headers: &HeaderMap, next: &str) -> Markup {
+    page(lang, &t(lang, "login.title"), None, headers, html! {
+        form.login method="post" action="/login" {
+            h1 { (t(lang, "login.title")) }
+            @if let Some(error) = error { div.error role="alert" { (error) } }
+            input type="hidden" name="next" value=(next);
+            label { (t(lang, "login.user")) input name="user" autocomplete="username" required autofocus; }
+            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="current-password" required; }
+            button type="submit" { (t(lang, "login.submit")) }
+        }
+    })
+}
+
+async fn login_page(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let lang = lang_of(&headers, q.lang.as_deref());
+    html_response(lang, login_form(lang, None, &headers, &safe_next(q.next.as_deref())), StatusCode::OK)
+}
+
+/// Only a path of this dashboard: never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with("/dashboard") && !n.contains("//") && !n.contains('\\') => n.to_string(),
+        _ => "/dashboard".into(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    user: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let lang = lang_of(&headers, None);
+    let name = form.user.trim().to_lowercase();
+    let keys = [format!("ip:{}", peer.ip()), format!("user:{name}")];
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let next = safe_next(form.next.as_deref());
+    if let Err(e) = state.sign_in.check(&keys) {
+        return html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next), e.status);
+    }
+    let token = auth::new_token();
+    let hash = auth::secret_hash(&token);
+    let password = form.password.clone();
+    let expires = crate::format_time(time::OffsetDateTime::now_utc() + time::Duration::hours(12));
+    let result = state
+        .db
+        .run(move |tx| {
+            let Some(user) = auth::check_password(tx, &name, &password)? else { return Ok(None) };
+            if user.role == Role::Officer {
+                return Ok(Some(Err(())));
+            }
+            tx.exec(
+                "INSERT INTO device (user_id, kind, name, token_hash, created_at, expires_at) VALUES ($1, 'web', 'dashboard', $2, $3, $4)",
+                &[Val::Int(user.id), Val::from(&hash), Val::from(crate::now()), Val::from(&expires)],
+            )?;
+            Ok(Some(Ok(user)))
+        })
+        .await;
+    match result {
+        Ok(Some(Ok(_))) => {
+            state.sign_in.succeeded(&keys[1..]);
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            let mut response = Redirect::to(&next).into_response();
+            if let Ok(cookie) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200{secure}")) {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Ok(Some(Err(()))) => html_response(lang, login_form(lang, Some(t(lang, "login.officer")), &headers, &next), StatusCode::FORBIDDEN),
+        Ok(None) => {
+            state.sign_in.failed(&keys);
+            html_response(lang, login_form(lang, Some(t(lang, "login.failed")), &headers, &next), StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next), e.status),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused;
+    }
+    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+        let now = crate::now();
+        let _ = state
+            .db
+            .run(move |tx| Ok(tx.exec("UPDATE device SET revoked_at = $2 WHERE token_hash = $1 AND kind = 'web'", &[Val::Text(auth::secret_hash(&token)), Val::from(&now)])?))
+            .await;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("ovop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    response
+}
+
+/// Who is signed in to the dashboard, or a redirect to the sign-in page.
+async fn signed_in(state: &AppState, headers: &HeaderMap, here: &str) -> Result<Actor, Response> {
+    let Some(token) = auth::cookie(headers, SESSION_COOKIE) else {
+        return Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response());
+    };
+    let now = crate::now();
+    match state.db.run(move |tx| auth::actor_for_token(tx, &token, &now)).await {
+        Ok(Some(actor)) if actor.web => Ok(actor),
+        Ok(_) => Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn query_string(filter: &Filter) -> String {
+    let pairs = [
+        ("region", &filter.region),
+        ("programme", &filter.programme),
+        ("product_set", &filter.product_set),
+        ("star", &filter.star),
+        ("status", &filter.status),
+        ("officer", &filter.officer),
+        ("from", &filter.from),
+        ("to", &filter.to),
+    ];
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", urlencode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn error_page(lang: &str, actor: Option<&Actor>, headers: &HeaderMap, e: &ApiError) -> Response {
+    html_response(
+        lang,
+        page(lang, &t(lang, "error.title"), actor, headers, html! {
+            h1 { (t(lang, "error.title")) }
+            div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) " (" code { (e.problem.code) } ")" }
+            p { a href="/dashboard" { (t(lang, "nav.back")) } }
+        }),
+        e.status,
+    )
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Query<Filter>, QueryRejection>) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let filter = match query {
+        Ok(Query(filter)) => filter,
+        Err(e) => {
+            let lang = lang_of(&headers, None);
+            return error_page(lang, Some(&actor), &headers, &ApiError::bad("review.bad_filter", None, e.to_string()));
+        }
+    };
+    let lang = lang_of(&headers, filter.lang.as_deref());
+    if let Err(e) = filter.check() {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let page_no = filter.page.unwrap_or(0);
+    let (f, a) = (filter.clone(), actor.clone());
+    let loaded = state
+        .db
+        .run(move |tx| Ok((review::list_in(tx, &a, &f, review::PAGE + 1, i64::from(page_no) * review::PAGE)?, review::stats_in(tx, &a, &f)?)))
+        .await;
+    let (mut items, stats) = match loaded {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, Some(&actor), &headers, &e),
+    };
+    let more = items.len() as i64 > review::PAGE;
+    items.truncate(review::PAGE as usize);
+    let qs = query_string(&filter);
+    let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    let body = html! {
+        h1 { (t(lang, "home.title")) }
+        form.filters method="get" action="/dashboard" {
+            label { (t(lang, "filter.region")) input name="region" value=(filter.region.clone().unwrap_or_default()) placeholder="63.05" size="12"; }
+            label { (t(lang, "filter.programme"))
+                select name="programme" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for p in ["ovop", "ocop", "otop"] { option value=(p) selected[selected(&filter.programme, p)] { (p.to_uppercase()) } }
+                }
+            }
+            label { (t(lang, "filter.product_set")) input name="product_set" value=(filter.product_set.clone().unwrap_or_default()) size="10"; }
+            label { (t(lang, "filter.star"))
+                select name="star" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for s in ["1", "2", "3", "4", "5"] { option value=(s) selected[selected(&filter.star, s)] { (s) "★" } }
+                    option value="none" selected[selected(&filter.star, "none")] { (t(lang, "filter.no_star")) }
+                }
+            }
+            label { (t(lang, "filter.status"))
+                select name="status" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for s in ["submitted", "approved", "returned"] { option value=(s) selected[selected(&filter.status, s)] { (t(lang, &format!("status.{s}"))) } }
+                }
+            }
+            label { (t(lang, "filter.officer")) input name="officer" value=(filter.officer.clone().unwrap_or_default()) size="10"; }
+            label { (t(lang, "filter.from")) input name="from" type="date" value=(filter.from.clone().unwrap_or_default()); }
+            label { (t(lang, "filter.to")) input name="to" type="date" value=(filter.to.clone().unwrap_or_default()); }
+            button type="submit" { (t(lang, "filter.apply")) }
+            a.button.secondary href="/dashboard" { (t(lang, "filter.clear")) }
+        }
+        div.actions {
+            span.muted { (t(lang, "export.title")) ":" }
+            a.button.secondary href={ "/v1/export/assessments?format=csv&" (qs) } { (t(lang, "export.assessments")) " CSV" }
+            a.button.secondary href={ "/v1/export/assessments?format=xlsx&" (qs) } { (t(lang, "export.assessments")) " XLSX" }
+            a.button.secondary href={ "/v1/export/criteria?format=csv&" (qs) } { (t(lang, "export.criteria")) " CSV" }
+            a.button.secondary href={ "/v1/export/criteria?format=xlsx&" (qs) } { (t(lang, "export.criteria")) " XLSX" }
+        }
+        h2 { (t(lang, "stats.title")) }
+        table id="stats" {
+            thead { tr {
+                th { (t(lang, "stats.region")) } th.num { (t(lang, "stats.count")) }
+                th.num { (t(lang, "filter.no_star")) } @for s in 1..=5 { th.num { (s) "★" } }
+                th.num { (t(lang, "stats.average")) } th.num { (t(lang, "status.approved")) } th.num { (t(lang, "status.returned")) }
+            } }
+            tbody {
+                @for r in &stats { tr {
+                    td { (r.region_name) " " span.muted { (r.region_code) } }
+                    td.num { (r.assessments) }
+                    @for n in r.stars { td.num { (n) } }
+                    td.num { (format!("{:.1}", r.average_total)) } td.num { (r.approved) } td.num { (r.returned) }
+                } }
+                @if stats.is_empty() { tr { td colspan="10" .muted { (t(lang, "home.none")) } } }
+            }
+        }
+        h2 { (t(lang, "home.list")) " (" (items.len()) @if more { "+" } ")" }
+        table id="assessments" {
+            thead { tr {
+                th { (t(lang, "col.product")) } th { (t(lang, "col.region")) } th { (t(lang, "col.programme")) }
+                th { (t(lang, "col.officer")) } th { (t(lang, "col.date")) } th.num { (t(lang, "col.total")) }
+                th { (t(lang, "col.star")) } th { (t(lang, "col.status")) } th { (t(lang, "col.photos")) }
+            } }
+            tbody {
+                @for i in &items { tr {
+                    td { a href={ "/dashboard/assessments/" (i.id) } { (i.product) } br; span.muted { (i.producer) } }
+                    td { (i.region_name) br; span.muted { (i.region_code) } }
+                    td { (i.programme.to_uppercase()) " " span.muted { (i.product_set) } }
+                    td { (i.officer) } td { (i.assessed_on) }
+                    td.num { (i.total) "/" (i.max_total) }
+                    td { (stars(i.star)) } td { (status_badge(lang, &i.status)) }
+                    td { @if i.blobs_missing > 0 { span.badge.returned { (i.blobs_missing) " " (t(lang, "col.missing")) } } @else { "✓" } }
+                } }
+                @if items.is_empty() { tr { td colspan="9" .muted { (t(lang, "home.none")) } } }
+            }
+        }
+        div.actions {
+            @if page_no > 0 { a.button.secondary href={ "/dashboard?page=" (page_no - 1) "&" (qs) } { "← " (t(lang, "home.previous")) } }
+            @if more { a.button.secondary href={ "/dashboard?page=" (page_no + 1) "&" (qs) } { (t(lang, "home.next")) " →" } }
+        }
+    };
+    html_response(lang, page(lang, &t(lang, "home.title"), Some(&actor), &headers, body), StatusCode::OK)
+}
+
+async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<LangQuery>) -> Response {
+    let here = format!("/dashboard/assessments/{}", urlencode(&id));
+    let actor = match signed_in(&state, &headers, &here).await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let lang = lang_of(&headers, q.lang.as_deref());
+    let a = actor.clone();
+    let detail = match state.db.run(move |tx| review::detail_in(tx, &a, &id)).await {
+        Ok(detail) => detail,
+        Err(e) => return error_page(lang, Some(&actor), &headers, &e),
+    };
+    let i = &detail.assessment;
+    let assessors: Vec<String> = detail.body["visit"]["assessors"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|a| a["name"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let decided = detail.decisions.iter().any(|d| d.revision == i.revision);
+    let flash = q.next.as_deref();
+    let body = html! {
+        p { a href="/dashboard" { "← " (t(lang, "nav.back")) } }
+        h1 { (i.product) " " span.muted { "· " (i.producer) } }
+        @if flash == Some("decided") { div.ok role="status" { (t(lang, "review.saved")) } }
+        div.grid {
+            div.card {
+                p { strong { (t(lang, "col.total")) ": " } (i.total) " / " (i.max_total) " · " (stars(i.star)) }
+                @if i.star != Some(i.star_by_score) { p.muted { (t(lang, "detail.star_by_score")) ": " (i.star_by_score) "★" } }
+                p { strong { (t(lang, "col.status")) ": " } (status_badge(lang, &i.status)) }
+                p { strong { (t(lang, "col.region")) ": " } (i.region_name) " (" (i.region_code) ")" }
+                p { strong { (t(lang, "col.date")) ": " } (i.assessed_on) " · " strong { (t(lang, "col.officer")) ": " } (i.officer) }
+                @if !assessors.is_empty() { p { strong { (t(lang, "detail.assessors")) ": " } (assessors.join(", ")) } }
+                p.muted { (i.criteria_set) " " (i.criteria_version) " · " (t(lang, "detail.revision")) " " (i.revision) " · " (t(lang, "detail.received")) " " (i.received_at) }
+            }
+            div.card {
+                h2 style="margin-top:0" { (t(lang, "detail.parts")) }
+                table { tbody { @for (part, points, max) in &detail.parts { tr { td { (part) } td.num { (points) " / " (max) } } } } }
+            }
+        }
+        h2 { (t(lang, "detail.photos")) }
+        div.photos {
+            @for b in &detail.blobs {
+                @if b.complete { img src={ "/dashboard/blobs/" (&b.sha256[7..]) } alt=(t(lang, "detail.photo")) loading="lazy"; }
+                @else { span.badge.returned { (t(lang, "col.missing")) " · " (b.size / 1024) " KB" } }
+            }
+            @if detail.blobs.is_empty() { span.muted { (t(lang, "detail.no_photos")) } }
+        }
+        h2 { (t(lang, "detail.criteria")) }
+        table id="criteria" {
+            thead { tr { th { (t(lang, "detail.criterion")) } th { (t(lang, "col.status")) } th.num { (t(lang, "detail.points")) } } }
+            tbody { @for c in &detail.criteria { tr {
+                td { (c.criterion) } td { (t(lang, &format!("criterion.{}", c.status))) }
+                td.num { @if let Some(p) = c.points { (p) } @else { "—" } " / " (c.max) }
+            } } }
+        }
+        h2 { (t(lang, "review.title")) }
+        @for d in &detail.decisions {
+            div.card style="margin-bottom:.5rem" {
+                (status_badge(lang, &d.decision)) " " strong { (d.reviewer) } " · " span.muted { (d.decided_at) " · " (t(lang, "detail.revision")) " " (d.revision) }
+                @if !d.comment.is_empty() { p style="white-space:pre-wrap;margin:.4rem 0 0" { (d.comment) } }
+            }
+        }
+        @if !decided && review::is_reviewer(&actor) {
+            form id="decision" method="post" action={ "/dashboard/assessments/" (i.id) "/decision" } .card {
+                input type="hidden" name="csrf" value=(csrf(&headers));
+                input type="hidden" name="revision" value=(i.revision);
+                label { (t(lang, "review.comment")) textarea name="comment" rows="3" cols="60" {} }
+                div.actions {
+                    button type="submit" name="decision" value="approved" { (t(lang, "review.approve")) }
+                    button.warn type="submit" name="decision" value="returned" { (t(lang, "review.return")) }
+                }
+            }
+        }
+    };
+    html_response(lang, page(lang, &i.product, Some(&actor), &headers, body), StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    revision: i64,
+    decision: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn decide(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<DecisionForm>) -> Response {
+    let here = format!("/dashboard/assessments/{}", urlencode(&id));
+    let actor = match signed_in(&state, &headers, &here).await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused;
+    }
+    let lang = lang_of(&headers, None);
+    if let Err(e) = actor.require(Role::Supervisor) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let request = review::DecisionRequest { revision: form.revision, decision: form.decision, comment: form.comment };
+    let now = crate::now();
+    let a = actor.clone();
+    let target = id.clone();
+    match state.db.run(move |tx| review::decide_in(tx, &a, &target, &request, &now)).await {
+        Ok(_) => Redirect::to(&format!("{here}?next=decided")).into_response(),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
+}
+
+async fn blob(State(state): State<AppState>, headers: HeaderMap, Path(hex): Path<String>) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let chunk = match ovop_protocol::BlobChunk::parse(&hex, None) {
+        Ok(chunk) => chunk,
+        Err(p) => return ApiError::from_problem(StatusCode::BAD_REQUEST, p).into_response(),
+    };
+    // Only a photo of an assessment the reviewer may see.
+    let sha = chunk.sha256.clone();
+    let a = actor.clone();
+    let allowed = state
+        .db
+        .run(move |tx| {
+            let paths = tx.query(
+                "SELECT r.region_path FROM record_blob rb JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
+                 WHERE rb.sha256 = $1",
+                &[Val::from(&sha)],
+            )?;
+            Ok(paths.iter().any(|p| a.user.role == Role::Admin || crate::regions::within(&p.text(0), &a.user.regions)))
+        })
+        .await;
+    match allowed {
+        Ok(true) => {}
+        Ok(false) => return ApiError::not_found("blob.unknown", "no such photo within your regions").into_response(),
+        Err(e) => return e.into_response(),
+    }
+    let path = state.blobs.path(chunk.hex());
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let kind = if bytes.starts_with(&[0xFF, 0xD8]) {
+                "image/jpeg"
+            } else if bytes.starts_with(b"\x89PNG") {
+                "image/png"
+            } else if bytes.starts_with(b"%PDF") {
+                "application/pdf"
+            } else {
+                "application/octet-stream"
+            };
+            let mut response = Bytes::from(bytes).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+            response.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+            response
+        }
+        Err(_) => ApiError::not_found("blob.incomplete", "the photo has not arrived in full yet").into_response(),
+    }
+}
+
+fn users_page(lang: &str, actor: &Actor, headers: &HeaderMap, users: &[auth::User], notice: Option<Markup>) -> Markup {
+    let token = csrf(headers);
+    page(lang, &t(lang, "users.title"), Some(actor), headers, html! {
+        h1 { (t(lang, "users.title")) }
+        @if let Some(notice) = notice { (notice) }
+        table id="users" {
+            thead { tr { th { (t(lang, "users.name")) } th { (t(lang, "users.role")) } th { (t(lang, "users.regions")) } th {} } }
+            tbody { @for u in users { tr {
+                td { (u.display_name) br; span.muted { (u.name) } }
+                td { (t(lang, &format!("role.{}", u.role.as_str()))) }
+                td { (u.regions.join(", ")) }
+                td { form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
+                    input type="hidden" name="csrf" value=(token);
+                    button.secondary type="submit" { (t(lang, "users.code")) }
+                } }
+            } } }
+        }
+        h2 { (t(lang, "users.new")) }
+        form.filters method="post" action="/dashboard/users" {
+            input type="hidden" name="csrf" value=(token);
+            label { (t(lang, "users.name")) input name="name" required size="12"; }
+            label { (t(lang, "users.display_name")) input name="display_name" size="18"; }
+            label { (t(lang, "users.role"))
+                select name="role" { @for r in ["officer", "supervisor", "admin"] { option value=(r) { (t(lang, &format!("role.{r}"))) } } }
+            }
+            label { (t(lang, "users.regions")) input name="regions" placeholder="63.05, 63.06" size="14"; }
+            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="new-password" size="12"; }
+            button type="submit" { (t(lang, "users.create")) }
+        }
+    })
+}
+
+async fn users(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard/users").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let lang = lang_of(&headers, q.lang.as_deref());
+    if let Err(e) = actor.require(Role::Admin) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    match state.db.run(admin::users_in).await {
+        Ok(list) => html_response(lang, users_page(lang, &actor, &headers, &list, None), StatusCode::OK),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    display_name: String,
+    role: String,
+    #[serde(default)]
+    regions: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<UserForm>) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard/users").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused;
+    }
+    let lang = lang_of(&headers, None);
+    if let Err(e) = actor.require(Role::Admin) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let new = NewUser {
+        name: form.name,
+        display_name: Some(form.display_name),
+        role: form.role,
+        password: Some(form.password).filter(|p| !p.is_empty()),
+        regions: form.regions.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string).collect(),
+    };
+    let now = crate::now();
+    let outcome = state.db.run(move |tx| admin::create_user_in(tx, &new, &now)).await;
+    let notice = match &outcome {
+        Ok(user) => html! { div.ok role="status" { (t(lang, "users.created")) ": " (user.name) } },
+        Err(e) => html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } },
+    };
+    let status = outcome.as_ref().map_or_else(|e| e.status, |_| StatusCode::OK);
+    match state.db.run(admin::users_in).await {
+        Ok(list) => html_response(lang, users_page(lang, &actor, &headers, &list, Some(notice)), status),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
+}
+
+async fn create_code(State(state): State<AppState>, headers: HeaderMap, Path(name): Path<String>, Form(form): Form<CsrfForm>) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard/users").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused;
+    }
+    let lang = lang_of(&headers, None);
+    if let Err(e) = actor.require(Role::Admin) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let address = admin::public_address(&headers, state.secure_cookies);
+    match state.db.run(move |tx| admin::create_code_in(tx, &name, 72, &address)).await {
+        Ok(code) => html_response(
+            lang,
+            page(lang, &t(lang, "code.title"), Some(&actor), &headers, html! {
+                h1 { (t(lang, "code.title")) ": " (code.user) }
+                div.card style="max-width:420px" {
+                    p { (t(lang, "code.explain")) }
+                    p style="font-size:1.6rem;font-weight:700;letter-spacing:2px" #code { (code.code) }
+                    div { (PreEscaped(&code.qr_svg)) }
+                    p.muted { (t(lang, "code.expires")) " " (code.expires_at) }
+                }
+                p { a href="/dashboard/users" { "← " (t(lang, "nav.users")) } }
+            }),
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
+}

@@ -1,0 +1,479 @@
+//! The storage trait and its two backends. Everything the server stores goes through [`Tx`]: a
+//! transaction that runs SQL written once (with `$1` placeholders) on SQLite or PostgreSQL.
+//! Each backend owns its migrations (`migrations/sqlite`, `migrations/postgres`), applied at
+//! start in one transaction; a database newer than this binary is refused.
+//!
+//! Both backends are blocking drivers behind a connection pool (r2d2); [`Db::run`] moves the
+//! work to tokio's blocking threads so a request never stalls the runtime.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::error::ApiError;
+
+/// A value bound to a statement or read from a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::Int(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Val {
+        Val::Text(v.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Val {
+        Val::Text(v)
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Val {
+        Val::Text(v.clone())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::Real(v)
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(v: Option<T>) -> Val {
+        v.map_or(Val::Null, Into::into)
+    }
+}
+
+/// One row: its values in column order.
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Val>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> i64 {
+        match &self.0[i] {
+            Val::Int(v) => *v,
+            Val::Real(v) => *v as i64,
+            _ => 0,
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Option<i64> {
+        match &self.0[i] {
+            Val::Null => None,
+            _ => Some(self.int(i)),
+        }
+    }
+    pub fn real(&self, i: usize) -> f64 {
+        match &self.0[i] {
+            Val::Int(v) => *v as f64,
+            Val::Real(v) => *v,
+            _ => 0.0,
+        }
+    }
+    pub fn text(&self, i: usize) -> String {
+        self.opt_text(i).unwrap_or_default()
+    }
+    pub fn opt_text(&self, i: usize) -> Option<String> {
+        match &self.0[i] {
+            Val::Text(v) => Some(v.clone()),
+            Val::Int(v) => Some(v.to_string()),
+            Val::Real(v) => Some(v.to_string()),
+            Val::Null => None,
+        }
+    }
+}
+
+/// What went wrong in the database: a unique constraint (the caller decides what it means) or
+/// anything else (logged; the client sees `server.storage`).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unique constraint: {0}")]
+    Unique(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// A transaction on either backend. SQL uses `$1`, `$2`, ... and portable syntax
+/// (`ON CONFLICT`, `RETURNING`, `CAST(.. AS BIGINT)`).
+pub trait Tx {
+    fn backend(&self) -> Backend;
+    /// Runs a statement; returns the rows it changed.
+    fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64>;
+    fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>>;
+    fn query_opt(&mut self, sql: &str, params: &[Val]) -> DbResult<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+    /// Serialises writers of the change feed, so cursors become visible in order.
+    fn lock_changes(&mut self) -> DbResult<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The database: a pool of connections to one backend.
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(r2d2::Pool<SqliteManager>),
+    Postgres(std::sync::Arc<PgPool>),
+}
+
+type PgManager = r2d2_postgres::PostgresConnectionManager<postgres::NoTls>;
+
+/// The PostgreSQL pool. Its blocking client runs a small runtime of its own, which must not be
+/// shut down on one of tokio's worker threads: the last owner hands the pool to a plain thread.
+pub struct PgPool(Option<r2d2::Pool<PgManager>>);
+
+impl Drop for PgPool {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
+}
+
+const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+impl Db {
+    /// Opens (creating) `dir/server.sqlite` in WAL mode and applies its migrations.
+    pub fn open_sqlite(path: &Path) -> Result<Db, ApiError> {
+        let manager = SqliteManager { path: path.to_path_buf() };
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)
+            .map_err(|e| ApiError::startup(format!("cannot open {}: {e}", path.display())))?;
+        let db = Db::Sqlite(pool);
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Connects to PostgreSQL (`postgres://user@host/db`) and applies its migrations.
+    pub fn open_postgres(url: &str) -> Result<Db, ApiError> {
+        let config: postgres::Config =
+            url.parse().map_err(|e| ApiError::startup(format!("the database address cannot be read: {e}")))?;
+        let manager = r2d2_postgres::PostgresConnectionManager::new(config, postgres::NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(16)
+            .connection_timeout(Duration::from_secs(15))
+            .build(manager)
+            .map_err(|e| ApiError::startup(format!("cannot connect to PostgreSQL: {e}")))?;
+        let db = Db::Postgres(std::sync::Arc::new(PgPool(Some(pool))));
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrate(&self) -> Result<(), ApiError> {
+        let migrations = match self {
+            Db::Sqlite(_) => SQLITE_MIGRATIONS,
+            Db::Postgres(_) => POSTGRES_MIGRATIONS,
+        };
+        let latest = migrations.last().map_or(0, |m| m.0);
+        self.transaction(|tx| {
+            // Two servers starting together on one PostgreSQL: the second waits for the first.
+            tx.lock_changes()?;
+            tx.exec("CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)", &[])?;
+            let have = tx
+                .query_opt("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migration", &[])?
+                .map_or(0, |r| r.int(0));
+            if have > latest {
+                return Err(DbError::Other(format!(
+                    "the database has schema version {have}, this server knows {latest}: run the newer server"
+                )));
+            }
+            for (version, sql) in migrations.iter().filter(|m| m.0 > have) {
+                tx.batch(sql)?;
+                tx.exec(
+                    "INSERT INTO schema_migration (version, applied_at) VALUES ($1, $2)",
+                    &[Val::Int(*version), Val::Text(crate::now())],
+                )?;
+            }
+            Ok(())
+        })
+        .map_err(|e| ApiError::startup(format!("migrations: {e}")))
+    }
+
+    /// Runs `f` in one transaction on this thread (commit on `Ok`, roll back on `Err`). Blocking:
+    /// async code calls [`Db::run`].
+    pub fn transaction<T>(&self, f: impl FnOnce(&mut dyn TxBatch) -> DbResult<T>) -> DbResult<T> {
+        match self {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.get().map_err(|e| DbError::Other(format!("pool: {e}")))?;
+                // IMMEDIATE: a writer takes the lock at the start, so two writers never
+                // deadlock upgrading a read lock.
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(sqlite_error)?;
+                let mut wrapped = SqliteTx(tx);
+                let value = f(&mut wrapped)?;
+                wrapped.0.commit().map_err(sqlite_error)?;
+                Ok(value)
+            }
+            Db::Postgres(pool) => {
+                let pool = pool.0.as_ref().ok_or_else(|| DbError::Other("the pool is closed".into()))?;
+                let mut conn = pool.get().map_err(|e| DbError::Other(format!("pool: {e}")))?;
+                let tx = conn.transaction().map_err(postgres_error)?;
+                let mut wrapped = PostgresTx(tx);
+                let value = f(&mut wrapped)?;
+                wrapped.0.commit().map_err(postgres_error)?;
+                Ok(value)
+            }
+        }
+    }
+
+    /// [`Db::transaction`] on a blocking thread.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut outcome = None;
+            let result = db.transaction(|tx| match f(tx as &mut dyn Tx) {
+                Ok(value) => Ok(value),
+                Err(api) => {
+                    outcome = Some(api);
+                    Err(DbError::Other("rolled back".into()))
+                }
+            });
+            match (result, outcome) {
+                (Ok(value), _) => Ok(value),
+                (Err(_), Some(api)) => Err(api),
+                (Err(e), None) => Err(ApiError::storage(e)),
+            }
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a storage task failed: {e}")))?
+    }
+}
+
+/// A transaction that can also run a script of several statements (migrations).
+pub trait TxBatch: Tx {
+    fn batch(&mut self, sql: &str) -> DbResult<()>;
+}
+
+/// Opens SQLite connections in WAL mode with foreign keys and a busy timeout.
+#[derive(Debug)]
+pub struct SqliteManager {
+    path: std::path::PathBuf,
+}
+
+impl r2d2::ManageConnection for SqliteManager {
+    type Connection = rusqlite::Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        let conn = rusqlite::Connection::open(&self.path)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut rusqlite::Connection) -> Result<(), rusqlite::Error> {
+        conn.execute_batch("SELECT 1")
+    }
+
+    fn has_broken(&self, _: &mut rusqlite::Connection) -> bool {
+        false
+    }
+}
+
+fn sqlite_error(e: rusqlite::Error) -> DbError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            DbError::Unique(e.to_string())
+        }
+        _ => DbError::Other(e.to_string()),
+    }
+}
+
+fn postgres_error(e: postgres::Error) -> DbError {
+    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+        DbError::Unique(e.to_string())
+    } else {
+        DbError::Other(e.to_string())
+    }
+}
+
+/// `$1` becomes `?1`: SQLite binds `?NNN` by number, whatever the order of appearance.
+fn sqlite_sql(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+struct SqliteTx<'a>(rusqlite::Transaction<'a>);
+
+impl rusqlite::ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+        Ok(match self {
+            Val::Null => ToSqlOutput::Owned(Value::Null),
+            Val::Int(v) => ToSqlOutput::Owned(Value::Integer(*v)),
+            Val::Real(v) => ToSqlOutput::Owned(Value::Real(*v)),
+            Val::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+        })
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64> {
+        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_error)?;
+        Ok(stmt.execute(rusqlite::params_from_iter(params)).map_err(sqlite_error)? as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>> {
+        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_error)?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(sqlite_error)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite_error)? {
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                use rusqlite::types::ValueRef;
+                values.push(match row.get_ref(i).map_err(sqlite_error)? {
+                    ValueRef::Null => Val::Null,
+                    ValueRef::Integer(v) => Val::Int(v),
+                    ValueRef::Real(v) => Val::Real(v),
+                    ValueRef::Text(v) | ValueRef::Blob(v) => Val::Text(String::from_utf8_lossy(v).into_owned()),
+                });
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+
+    fn lock_changes(&mut self) -> DbResult<()> {
+        // BEGIN IMMEDIATE already holds SQLite's one write lock.
+        Ok(())
+    }
+}
+
+impl TxBatch for SqliteTx<'_> {
+    fn batch(&mut self, sql: &str) -> DbResult<()> {
+        self.0.execute_batch(sql).map_err(sqlite_error)
+    }
+}
+
+struct PostgresTx<'a>(postgres::Transaction<'a>);
+
+impl postgres::types::ToSql for Val {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        match self {
+            Val::Null => Ok(postgres::types::IsNull::Yes),
+            Val::Int(v) if *ty == Type::INT4 => (*v as i32).to_sql(ty, out),
+            Val::Int(v) if *ty == Type::FLOAT8 => (*v as f64).to_sql(ty, out),
+            Val::Int(v) if *ty == Type::TEXT || *ty == Type::VARCHAR => v.to_string().to_sql(ty, out),
+            Val::Int(v) => v.to_sql(ty, out),
+            Val::Real(v) => v.to_sql(ty, out),
+            Val::Text(v) => v.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+impl PostgresTx<'_> {
+    fn params(params: &[Val]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+        params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
+    }
+}
+
+impl Tx for PostgresTx<'_> {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64> {
+        let stmt = self.0.prepare(sql).map_err(postgres_error)?;
+        self.0.execute(&stmt, &Self::params(params)).map_err(postgres_error)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>> {
+        use postgres::types::Type;
+        let stmt = self.0.prepare(sql).map_err(postgres_error)?;
+        let rows = self.0.query(&stmt, &Self::params(params)).map_err(postgres_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut values = Vec::with_capacity(row.len());
+            for (i, column) in row.columns().iter().enumerate() {
+                let ty = column.type_();
+                let value = if *ty == Type::INT8 {
+                    row.try_get::<_, Option<i64>>(i).map(|v| v.map(Val::Int))
+                } else if *ty == Type::INT4 {
+                    row.try_get::<_, Option<i32>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                } else if *ty == Type::INT2 {
+                    row.try_get::<_, Option<i16>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                } else if *ty == Type::FLOAT8 {
+                    row.try_get::<_, Option<f64>>(i).map(|v| v.map(Val::Real))
+                } else if *ty == Type::BOOL {
+                    row.try_get::<_, Option<bool>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                } else {
+                    row.try_get::<_, Option<String>>(i).map(|v| v.map(Val::Text))
+                };
+                values.push(value.map_err(postgres_error)?.unwrap_or(Val::Null));
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+
+    fn lock_changes(&mut self) -> DbResult<()> {
+        // Transaction-scoped: released at commit or rollback. A cursor taken later is
+        // committed later, so a client reading `cursor > since` never skips one.
+        self.0.execute("SELECT pg_advisory_xact_lock(4242)", &[]).map_err(postgres_error)?;
+        Ok(())
+    }
+}
+
+impl TxBatch for PostgresTx<'_> {
+    fn batch(&mut self, sql: &str) -> DbResult<()> {
+        self.0.batch_execute(sql).map_err(postgres_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_numbered_for_sqlite() {
+        assert_eq!(super::sqlite_sql("SELECT $2, $1 WHERE a = $10"), "SELECT ?2, ?1 WHERE a = ?10");
+    }
+}

@@ -1,0 +1,378 @@
+//! A push, in one transaction: every record checked, placed in its region, authorised, and
+//! stored at most once. The primary key `(kind, id, revision)` decides: a record already there
+//! with the same hash is accepted again, with another hash it is a conflict. A record outside
+//! the officer's regions refuses the whole push (nothing is stored). The response lists the
+//! blobs the server still needs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use ovop_core::rubric::Outcome as CriterionOutcome;
+use ovop_core::Catalog;
+use ovop_protocol::{
+    AssessmentBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody, PushRequest, PushResponse,
+    Record, RecordResult,
+};
+use serde_json::json;
+
+use crate::auth::{Actor, Role};
+use crate::blobs::BlobStore;
+use crate::db::{Tx, Val};
+use crate::error::{ApiError, ApiResult};
+use crate::regions::{within, Regions};
+
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Producer => "producer",
+        Kind::Product => "product",
+        Kind::Assessment => "assessment",
+    }
+}
+
+/// The shipped criteria sets, for scoring pushed answers again.
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::shipped)
+}
+
+/// What the review tables keep of an assessment, besides its body.
+struct Facts {
+    product_name: String,
+    producer_name: String,
+    product_set: String,
+}
+
+/// A record ready to store: where it is, and what the tables keep of it.
+struct Placed {
+    region_code: String,
+    region_path: String,
+    facts: Option<(AssessmentBody, Facts)>,
+}
+
+fn reject(problem: Problem) -> Result<Placed, Problem> {
+    Err(problem)
+}
+
+fn place_region(code: &str, field: &str) -> Result<(String, String), Problem> {
+    match Regions::get().path(code) {
+        Some(path) => Ok((code.to_string(), path)),
+        None => Err(Problem::new(
+            "push.unknown_region",
+            Some(field),
+            format!("{:?} is not a known region code", code.chars().take(40).collect::<String>()),
+        )),
+    }
+}
+
+/// Reads a stored record's body and region.
+fn stored(tx: &mut dyn Tx, kind: &str, id: &str) -> ApiResult<Option<(serde_json::Value, String)>> {
+    let row = tx.query_opt(
+        "SELECT body, region_code FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
+        &[Val::from(kind), Val::from(id)],
+    )?;
+    Ok(row.map(|r| (serde_json::from_str(&r.text(0)).unwrap_or_default(), r.text(1))))
+}
+
+fn place(tx: &mut dyn Tx, record: &Record) -> ApiResult<Result<Placed, Problem>> {
+    Ok(match record.kind {
+        Kind::Producer => match record.read_body::<ProducerBody>() {
+            Err(p) => reject(p),
+            Ok(body) => place_region(&body.village_code, "body.village_code")
+                .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None }),
+        },
+        Kind::Product => match record.read_body::<ProductBody>() {
+            Err(p) => reject(p),
+            Ok(body) => {
+                let village = match body.village_code.filter(|c| !c.is_empty()) {
+                    Some(code) => Some(code),
+                    None => stored(tx, "producer", &body.producer_id)?.map(|(_, region)| region),
+                };
+                match village {
+                    None => reject(Problem::new(
+                        "push.unknown_producer",
+                        Some("body.producer_id"),
+                        "the product's producer is not on the server: send the producer first (or in the same push)",
+                    )),
+                    Some(code) => place_region(&code, "body.village_code")
+                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None }),
+                }
+            }
+        },
+        Kind::Assessment => match record.read_body::<AssessmentBody>() {
+            Err(p) => reject(p),
+            Ok(body) => {
+                let Some((product, _)) = stored(tx, "product", &body.product_id)? else {
+                    return Ok(reject(Problem::new(
+                        "push.unknown_product",
+                        Some("body.product_id"),
+                        "the assessed product is not on the server: send it first (or in the same push)",
+                    )));
+                };
+                if let Err(problem) = check_result(&body) {
+                    return Ok(Err(problem));
+                }
+                let producer_id = product.get("producer_id").and_then(|v| v.as_str()).unwrap_or("");
+                let producer = stored(tx, "producer", producer_id)?.map(|(body, _)| body).unwrap_or_default();
+                let text = |v: &serde_json::Value, key: &str| v.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let facts = Facts {
+                    product_name: text(&product, "name"),
+                    producer_name: text(&producer, "name"),
+                    product_set: text(&product, "product_set"),
+                };
+                place_region(&body.visit.region_code, "body.visit.region_code").map(|(region_code, region_path)| Placed {
+                    region_code,
+                    region_path,
+                    facts: Some((body, facts)),
+                })
+            }
+        },
+    })
+}
+
+/// The date, and the result against the engine's own when the server knows the set.
+fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
+    let date_ok = body.visit.assessed_on.len() == 10
+        && time::Date::parse(&body.visit.assessed_on, &time::macros::format_description!("[year]-[month]-[day]")).is_ok();
+    if !date_ok {
+        return Err(Problem::new("push.invalid", Some("body.visit.assessed_on"), "the date of the visit is YYYY-MM-DD"));
+    }
+    let set = &body.result.set;
+    let (Some(answers), Some(entry)) = (&body.answers, catalog().get(&set.id, Some(&set.version))) else {
+        return Ok(());
+    };
+    if entry.rubric.hash() != set.hash {
+        return Ok(());
+    }
+    match entry.rubric.score(answers) {
+        Ok(again) if again.total == body.result.total && again.star == body.result.star => Ok(()),
+        Ok(again) => Err(Problem::new(
+            "push.result_mismatch",
+            Some("body.result"),
+            format!(
+                "the answers score {} points and star {:?}; the record says {} and {:?}",
+                again.total, again.star, body.result.total, body.result.star
+            ),
+        )),
+        Err(errors) => Err(Problem::new(
+            "push.invalid",
+            Some("body.answers"),
+            errors.first().map_or("the answers cannot be scored".into(), |e| e.message.clone()),
+        )),
+    }
+}
+
+fn criterion_row(outcome: &CriterionOutcome) -> (&'static str, Option<i64>) {
+    match outcome {
+        CriterionOutcome::Scored { points, .. } => ("scored", Some(i64::from(*points))),
+        CriterionOutcome::NotApplicable { .. } => ("not_applicable", None),
+        CriterionOutcome::KnockedOut { .. } => ("knocked_out", None),
+        CriterionOutcome::Unanswered => ("unanswered", None),
+    }
+}
+
+fn insert_new(tx: &mut dyn Tx, actor: &Actor, record: &Record, placed: &Placed, now: &str) -> ApiResult<()> {
+    let kind = kind_name(record.kind);
+    for blob in &record.blobs {
+        tx.exec(
+            "INSERT INTO record_blob (kind, id, revision, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[Val::from(kind), Val::from(&record.id), Val::Int(record.revision), Val::from(&blob.sha256)],
+        )?;
+    }
+    match &placed.facts {
+        Some((body, facts)) => {
+            let result = &body.result;
+            tx.exec(
+                "INSERT INTO assessment (id, revision, product_id, product_name, producer_name, programme, product_set,
+                   criteria_set, criteria_version, region_code, region_path, regency_code, officer_id, assessed_on,
+                   total, max_total, star_by_score, star, status, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'submitted', $19)",
+                &[
+                    Val::from(&record.id),
+                    Val::Int(record.revision),
+                    Val::from(&body.product_id),
+                    Val::from(&facts.product_name),
+                    Val::from(&facts.producer_name),
+                    Val::from(body.programme.to_ascii_lowercase()),
+                    Val::from(&facts.product_set),
+                    Val::from(&result.set.id),
+                    Val::from(&result.set.version),
+                    Val::from(&placed.region_code),
+                    Val::from(&placed.region_path),
+                    Val::from(Regions::get().regency(&placed.region_code).unwrap_or_default()),
+                    Val::Int(actor.user.id),
+                    Val::from(&body.visit.assessed_on),
+                    Val::Int(result.total.into()),
+                    Val::Int(result.max_total.into()),
+                    Val::Int(result.star_by_score.into()),
+                    Val::from(result.star.map(i64::from)),
+                    Val::from(now),
+                ],
+            )?;
+            for part in &result.parts {
+                tx.exec(
+                    "INSERT INTO assessment_part (id, revision, part, points, max) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    &[Val::from(&record.id), Val::Int(record.revision), Val::from(&part.code), Val::Int(part.points.into()), Val::Int(part.max.into())],
+                )?;
+            }
+            for (position, criterion) in result.criteria.iter().enumerate() {
+                let (status, points) = criterion_row(&criterion.outcome);
+                tx.exec(
+                    "INSERT INTO assessment_criterion (id, revision, position, criterion, status, points, max)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                    &[
+                        Val::from(&record.id),
+                        Val::Int(record.revision),
+                        Val::Int(position as i64),
+                        Val::from(&criterion.code),
+                        Val::from(status),
+                        Val::from(points),
+                        Val::Int(criterion.max.into()),
+                    ],
+                )?;
+            }
+        }
+        None => {
+            // Producers and products reach colleagues in the same regions at their next pull.
+            let mut body = record.body.clone();
+            if let Some(map) = body.as_object_mut() {
+                map.insert("id".into(), json!(record.id));
+            }
+            tx.exec(
+                "INSERT INTO change (kind, ref_id, region_path, for_user, from_user, body, created_at)
+                 VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+                &[Val::from(kind), Val::from(&record.id), Val::from(&placed.region_path), Val::Int(actor.user.id), Val::from(body.to_string()), Val::from(now)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores a push and answers for each record.
+pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limits, blobs: &BlobStore, now: &str) -> ApiResult<PushResponse> {
+    // One push at a time writes: the change feed stays in cursor order, and two copies of the
+    // same batch cannot wait on each other.
+    tx.lock_changes()?;
+    let kind_order = |k: Kind| match k {
+        Kind::Producer => 0,
+        Kind::Product => 1,
+        Kind::Assessment => 2,
+    };
+    let mut order: Vec<usize> = (0..request.records.len()).collect();
+    order.sort_by_key(|i| kind_order(request.records[*i].kind));
+    let mut results: Vec<Option<RecordResult>> = vec![None; request.records.len()];
+    let mut needed: BTreeMap<String, u64> = BTreeMap::new();
+    for i in order {
+        let record = &request.records[i];
+        let result = |outcome: Outcome, problem: Option<Problem>| RecordResult {
+            kind: record.kind,
+            id: record.id.clone(),
+            revision: record.revision,
+            outcome,
+            status: outcome.status(),
+            problem,
+        };
+        if let Err(problem) = record.check(limits) {
+            results[i] = Some(result(Outcome::Rejected, Some(problem)));
+            continue;
+        }
+        let placed = match place(tx, record)? {
+            Ok(placed) => placed,
+            Err(problem) => {
+                results[i] = Some(result(Outcome::Rejected, Some(problem)));
+                continue;
+            }
+        };
+        if actor.user.role != Role::Admin && !within(&placed.region_path, &actor.user.regions) {
+            return Err(ApiError::forbidden(
+                "push.region_not_assigned",
+                Some(&format!("records[{i}]")),
+                format!("{} is not in the regions assigned to {}; nothing was stored", placed.region_code, actor.user.name),
+            ));
+        }
+        // A blob named twice with two sizes: one of the two is wrong.
+        let mut blob_problem = None;
+        for (b, blob) in record.blobs.iter().enumerate() {
+            let known = tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?;
+            match known {
+                Some(row) if row.int(0) as u64 != blob.size => {
+                    blob_problem = Some(Problem::new(
+                        "push.blob_size",
+                        Some(&format!("blobs[{b}].size")),
+                        format!("the server knows this blob with {} bytes, not {}", row.int(0), blob.size),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    tx.exec(
+                        "INSERT INTO blob (sha256, size, complete_at) VALUES ($1, $2, NULL)",
+                        &[Val::from(&blob.sha256), Val::Int(blob.size as i64)],
+                    )?;
+                }
+            }
+        }
+        if let Some(problem) = blob_problem {
+            results[i] = Some(result(Outcome::Rejected, Some(problem)));
+            continue;
+        }
+        let inserted = tx.exec(
+            "INSERT INTO record (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (kind, id, revision) DO NOTHING",
+            &[
+                Val::from(kind_name(record.kind)),
+                Val::from(&record.id),
+                Val::Int(record.revision),
+                Val::from(&record.content_hash),
+                Val::from(record.body.to_string()),
+                Val::from(&placed.region_code),
+                Val::from(&placed.region_path),
+                Val::Int(actor.user.id),
+                Val::Int(actor.device_id),
+                Val::from(now),
+            ],
+        )?;
+        let outcome = if inserted == 1 {
+            insert_new(tx, actor, record, &placed, now)?;
+            Outcome::Accepted
+        } else {
+            let hash = tx
+                .query_opt(
+                    "SELECT content_hash FROM record WHERE kind = $1 AND id = $2 AND revision = $3",
+                    &[Val::from(kind_name(record.kind)), Val::from(&record.id), Val::Int(record.revision)],
+                )?
+                .map(|r| r.text(0))
+                .unwrap_or_default();
+            if hash == record.content_hash {
+                Outcome::AcceptedAgain
+            } else {
+                results[i] = Some(result(
+                    Outcome::Conflict,
+                    Some(Problem::new(
+                        "push.conflict",
+                        Some("content_hash"),
+                        "the server has this id and revision with other content; a correction needs a new revision",
+                    )),
+                ));
+                continue;
+            }
+        };
+        for blob in &record.blobs {
+            needed.insert(blob.sha256.clone(), blob.size);
+        }
+        results[i] = Some(result(outcome, None));
+    }
+    let mut missing_blobs = Vec::new();
+    let complete: HashMap<String, bool> = needed
+        .keys()
+        .map(|sha| -> ApiResult<(String, bool)> {
+            let row = tx.query_opt("SELECT complete_at FROM blob WHERE sha256 = $1", &[Val::from(sha)])?;
+            Ok((sha.clone(), row.is_some_and(|r| r.opt_text(0).is_some())))
+        })
+        .collect::<ApiResult<_>>()?;
+    for (sha, size) in needed {
+        if !complete.get(&sha).copied().unwrap_or(false) {
+            let offset = blobs.offset(&sha["sha256:".len()..], size);
+            missing_blobs.push(MissingBlob { sha256: sha, size, offset });
+        }
+    }
+    Ok(PushResponse { results: results.into_iter().flatten().collect(), missing_blobs })
+}

@@ -1,0 +1,229 @@
+//! ovop-server: the central server of OVOP Field (DESIGN.md §5). A district office runs it on
+//! its embedded SQLite database; a province or a country on PostgreSQL. It receives every
+//! finalised assessment exactly once with its photos, lets supervisors review and export them,
+//! and serves the district office's dashboard.
+//!
+//! A library with a thin `main`: tests start it on port 0 with [`start`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::Router;
+use ovop_protocol::{Limits, PROTOCOL_VERSION, VERSION_HEADER};
+use tokio::sync::oneshot;
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod blobs;
+pub mod config;
+pub mod dashboard;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod ingest;
+pub mod regions;
+pub mod review;
+
+pub use config::Config;
+pub use db::Db;
+pub use error::{ApiError, ApiResult};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub blobs: Arc<blobs::BlobStore>,
+    pub limits: Limits,
+    pub server_id: String,
+    pub name: String,
+    pub sign_in: Arc<auth::RateLimiter>,
+    /// Secure cookies (behind TLS, directly or through a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
+pub fn now() -> String {
+    format_time(time::OffsetDateTime::now_utc())
+}
+
+pub fn format_time(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC).format(&time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .unwrap_or_default()
+}
+
+/// The sync API's routes, as the OpenAPI document lists them (a test keeps the two in step).
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("get", "/v1/health"),
+    ("post", "/v1/enrol"),
+    ("get", "/v1/me"),
+    ("post", "/v1/push"),
+    ("get", "/v1/blobs/{sha256}"),
+    ("put", "/v1/blobs/{sha256}"),
+    ("get", "/v1/changes"),
+    ("get", "/v1/review/assessments"),
+    ("get", "/v1/review/assessments/{id}"),
+    ("post", "/v1/review/assessments/{id}/decision"),
+    ("get", "/v1/export/assessments"),
+    ("get", "/v1/export/criteria"),
+    ("get", "/v1/stats"),
+    ("get", "/v1/admin/users"),
+    ("post", "/v1/admin/users"),
+    ("put", "/v1/admin/users/{name}/regions"),
+    ("post", "/v1/admin/users/{name}/codes"),
+    ("get", "/v1/admin/users/{name}/devices"),
+    ("delete", "/v1/admin/devices/{id}"),
+    ("post", "/v1/admin/criteria-sets"),
+];
+
+/// The whole application: the sync API, review, exports, admin, the dashboard.
+pub fn router(state: AppState) -> Router {
+    let blob_limit = state.limits.max_blob_bytes as usize + 1024;
+    let request_limit = state.limits.max_request_bytes as usize;
+    let api = Router::new()
+        .route("/v1/health", get(api::health))
+        .route("/v1/enrol", post(api::enrol))
+        .route("/v1/me", get(api::me))
+        .route("/v1/push", post(api::push))
+        .route(
+            "/v1/blobs/{sha256}",
+            get(api::blob_status).put(api::blob_put).layer(DefaultBodyLimit::max(blob_limit)),
+        )
+        .route("/v1/changes", get(api::changes))
+        .route("/v1/review/assessments", get(review::list_json))
+        .route("/v1/review/assessments/{id}", get(review::detail_json))
+        .route("/v1/review/assessments/{id}/decision", post(review::decide_json))
+        .route("/v1/export/assessments", get(review::export_assessments))
+        .route("/v1/export/criteria", get(review::export_criteria))
+        .route("/v1/stats", get(review::stats_json))
+        .route("/v1/admin/users", get(admin::list_users).post(admin::create_user))
+        .route("/v1/admin/users/{name}/regions", put(admin::set_regions))
+        .route("/v1/admin/users/{name}/codes", post(admin::create_code))
+        .route("/v1/admin/users/{name}/devices", get(admin::devices))
+        .route("/v1/admin/devices/{id}", axum::routing::delete(admin::revoke_device))
+        .route("/v1/admin/criteria-sets", post(admin::publish_set))
+        .route("/openapi.json", get(api::openapi));
+    Router::new()
+        .merge(api)
+        .merge(dashboard::routes())
+        .fallback(no_route)
+        .layer(DefaultBodyLimit::max(request_limit))
+        .layer(axum::middleware::map_response(version_header))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn version_header(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+    response
+}
+
+async fn no_route() -> impl IntoResponse {
+    ApiError::new(StatusCode::NOT_FOUND, "http.no_route", None, "no such address on this server")
+}
+
+/// A running server: its address, and a way to stop it that lets requests in flight finish.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, waits for requests in flight (at most `grace`), then returns.
+    pub async fn shutdown(mut self, grace: Duration) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(grace, &mut self.task).await;
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Opens the database (migrating it), publishes the shipped criteria sets, binds, serves.
+pub async fn start(config: Config) -> Result<Running, ApiError> {
+    let state = open(&config).await?;
+    let app = router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| ApiError::startup(format!("TLS certificate or key cannot be read: {e}")))?;
+            let listener = std::net::TcpListener::bind(&config.listen)
+                .map_err(|e| ApiError::startup(format!("cannot listen on {}: {e}", config.listen)))?;
+            let addr = listener.local_addr().map_err(|e| ApiError::startup(e.to_string()))?;
+            let handle = axum_server::Handle::new();
+            let shutdown = handle.clone();
+            tokio::spawn(async move {
+                let _ = stopped.await;
+                shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
+            });
+            let server = axum_server::from_tcp_rustls(listener, tls).handle(handle);
+            let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+            Ok(Running { addr, state, stop: Some(stop), task })
+        }
+        (None, None) => {
+            let listener = tokio::net::TcpListener::bind(&config.listen)
+                .await
+                .map_err(|e| ApiError::startup(format!("cannot listen on {}: {e}", config.listen)))?;
+            let addr = listener.local_addr().map_err(|e| ApiError::startup(e.to_string()))?;
+            let task = tokio::spawn(async move {
+                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.await;
+                    })
+                    .await
+            });
+            Ok(Running { addr, state, stop: Some(stop), task })
+        }
+        _ => Err(ApiError::startup("TLS needs both --tls-cert and --tls-key")),
+    }
+}
+
+/// The state without a listener: the database opened and migrated, the blob folder ready, the
+/// shipped criteria sets published.
+pub async fn open(config: &Config) -> Result<AppState, ApiError> {
+    let data = config.data.clone();
+    std::fs::create_dir_all(&data)
+        .map_err(|e| ApiError::startup(format!("cannot create the data folder {}: {e}", data.display())))?;
+    let database = config.database.clone();
+    let sqlite_path: PathBuf = data.join("server.sqlite");
+    let db = tokio::task::spawn_blocking(move || match database.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Db::open_postgres(url),
+        Some(other) => Err(ApiError::startup(format!(
+            "--database takes a postgres:// address (the default is SQLite in the data folder), not {:?}",
+            other.split(':').next().unwrap_or("")
+        ))),
+        None => Db::open_sqlite(&sqlite_path),
+    })
+    .await
+    .map_err(|e| ApiError::startup(e.to_string()))??;
+    let blobs = blobs::BlobStore::open(&data.join("blobs"))?;
+    let server_id = admin::server_id(&db).await?;
+    admin::publish_shipped(&db).await?;
+    // Regions load once per process; doing it now keeps the first push fast.
+    tokio::task::spawn_blocking(regions::Regions::get).await.map_err(|e| ApiError::startup(e.to_string()))?;
+    Ok(AppState {
+        db,
+        blobs: Arc::new(blobs),
+        limits: config.limits,
+        server_id,
+        name: config.name.clone(),
+        sign_in: Arc::new(auth::RateLimiter::new(config.sign_in_attempts, Duration::from_secs(600))),
+        secure_cookies: config.tls_cert.is_some() || config.behind_tls_proxy,
+    })
+}

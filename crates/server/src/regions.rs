@@ -1,0 +1,94 @@
+//! The region tree, in memory, read once per process from the datasets the app ships: the
+//! server checks a record's region against the officer's assignment by its lineage, and
+//! groups statistics by regency.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ovop_core::regions::{INDONESIA, VIETNAM};
+
+pub struct Regions {
+    by_code: HashMap<String, Entry>,
+}
+
+struct Entry {
+    parent: String,
+    name: String,
+}
+
+static REGIONS: OnceLock<Regions> = OnceLock::new();
+
+impl Regions {
+    /// Both countries' regions (built once, about 100,000 entries).
+    pub fn get() -> &'static Regions {
+        REGIONS.get_or_init(|| {
+            let mut by_code = HashMap::new();
+            for dataset in [&INDONESIA, &VIETNAM] {
+                // The datasets are part of the binary and tested in core: a failure here is a
+                // broken build, and the server then knows no region (every push is refused).
+                for row in dataset.rows().unwrap_or_default() {
+                    by_code.insert(row.code, Entry { parent: row.parent, name: row.name });
+                }
+            }
+            Regions { by_code }
+        })
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.by_code.contains_key(code)
+    }
+
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.by_code.get(code).map(|e| e.name.as_str())
+    }
+
+    /// The region and its ancestors, broadest first; `None` for an unknown code.
+    pub fn lineage(&self, code: &str) -> Option<Vec<&str>> {
+        let mut out = Vec::new();
+        let mut current = self.by_code.get_key_value(code)?;
+        loop {
+            out.push(current.0.as_str());
+            if current.1.parent.is_empty() || out.len() > 8 {
+                break;
+            }
+            match self.by_code.get_key_value(&current.1.parent) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        out.reverse();
+        Some(out)
+    }
+
+    /// `|63|63.05|63.05.01|63.05.01.1001|`: a region lies inside `r` when its path holds `|r|`.
+    pub fn path(&self, code: &str) -> Option<String> {
+        self.lineage(code).map(|l| format!("|{}|", l.join("|")))
+    }
+
+    /// The second level of the lineage (a regency or a Vietnamese district), or the province.
+    pub fn regency(&self, code: &str) -> Option<String> {
+        self.lineage(code).map(|l| l.get(1).unwrap_or(&l[0]).to_string())
+    }
+}
+
+/// Whether a record at `path` lies inside one of `assigned`.
+pub fn within(path: &str, assigned: &[String]) -> bool {
+    assigned.iter().any(|code| path.contains(&format!("|{code}|")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_village_has_its_lineage_and_lies_inside_its_regency_only() {
+        let regions = Regions::get();
+        let path = regions.path("63.05.01.1001").expect("a village of Tapin");
+        assert_eq!(path, "|63|63.05|63.05.01|63.05.01.1001|");
+        assert!(within(&path, &["63.05".into()]));
+        assert!(!within(&path, &["63.0".into(), "63.06".into()]));
+        assert_eq!(regions.regency("63.05.01.1001").as_deref(), Some("63.05"));
+        assert!(regions.lineage("99.99").is_none());
+        assert!(regions.contains("VN-01"));
+    }
+}

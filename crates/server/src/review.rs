@@ -1,0 +1,674 @@
+//! The district office's side: assessments listed and filtered within the reviewer's regions,
+//! opened with their photos, approved or returned with comments (who and when recorded, the
+//! officer told at the next pull), exported as CSV or XLSX, counted per region and star.
+//!
+//! Every filter value is bound as a parameter, never spliced into SQL.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::read_json;
+use crate::auth::{Actor, Role};
+use crate::db::{Row, Tx, Val};
+use crate::error::{ApiError, ApiResult};
+use crate::regions::{within, Regions};
+use crate::AppState;
+
+/// What a list, an export or the statistics are narrowed to. Empty values are ignored.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filter {
+    /// A region code of any level: everything inside it.
+    pub region: Option<String>,
+    pub programme: Option<String>,
+    pub product_set: Option<String>,
+    /// `1` to `5`, or `none` (no star: disqualified).
+    pub star: Option<String>,
+    /// `submitted`, `approved`, `returned`.
+    pub status: Option<String>,
+    /// The officer's user name.
+    pub officer: Option<String>,
+    /// Assessed on or after, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Assessed on or before, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// `csv` or `xlsx` (exports only).
+    pub format: Option<String>,
+    /// The dashboard's language (ignored by the API).
+    pub lang: Option<String>,
+    /// Page of 200 rows, from 0 (lists only).
+    pub page: Option<u32>,
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn is_date(text: &str) -> bool {
+    text.len() == 10 && time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+}
+
+impl Filter {
+    /// Refuses values that cannot match anything with `review.bad_filter`, naming the field.
+    pub fn check(&self) -> ApiResult<()> {
+        let bad = |field: &str, message: &str| Err(ApiError::bad("review.bad_filter", Some(field), message.to_string()));
+        if let Some(star) = given(&self.star) {
+            if !matches!(star, "1" | "2" | "3" | "4" | "5" | "none") {
+                return bad("star", "a star is 1 to 5, or none");
+            }
+        }
+        if let Some(status) = given(&self.status) {
+            if !matches!(status, "submitted" | "approved" | "returned") {
+                return bad("status", "a status is submitted, approved or returned");
+            }
+        }
+        for (field, value) in [("from", &self.from), ("to", &self.to)] {
+            if given(value).is_some_and(|d| !is_date(d)) {
+                return bad(field, "a date is YYYY-MM-DD");
+            }
+        }
+        for (field, value) in [("region", &self.region), ("programme", &self.programme), ("product_set", &self.product_set), ("officer", &self.officer)] {
+            if given(value).is_some_and(|v| v.len() > 200) {
+                return bad(field, "at most 200 characters");
+            }
+        }
+        if given(&self.format).is_some_and(|f| f != "csv" && f != "xlsx") {
+            return bad("format", "an export is csv or xlsx");
+        }
+        Ok(())
+    }
+
+    /// The WHERE clause over `assessment a` (latest revisions, within the actor's regions).
+    fn sql(&self, actor: &Actor, params: &mut Vec<Val>) -> String {
+        let mut clauses = vec!["NOT EXISTS (SELECT 1 FROM assessment n WHERE n.id = a.id AND n.revision > a.revision)".to_string()];
+        let bind = |params: &mut Vec<Val>, value: Val| {
+            params.push(value);
+            format!("${}", params.len())
+        };
+        if actor.user.role != Role::Admin {
+            if actor.user.regions.is_empty() {
+                clauses.push("1 = 0".into());
+            } else {
+                let likes: Vec<String> = actor
+                    .user
+                    .regions
+                    .iter()
+                    .map(|code| format!("a.region_path LIKE {}", bind(params, Val::Text(format!("%|{code}|%")))))
+                    .collect();
+                clauses.push(format!("({})", likes.join(" OR ")));
+            }
+        }
+        if let Some(region) = given(&self.region) {
+            clauses.push(format!("a.region_path LIKE {}", bind(params, Val::Text(format!("%|{}|%", region.replace(['%', '_'], ""))))));
+        }
+        if let Some(programme) = given(&self.programme) {
+            clauses.push(format!("a.programme = {}", bind(params, Val::from(programme.to_lowercase()))));
+        }
+        if let Some(set) = given(&self.product_set) {
+            clauses.push(format!("a.product_set = {}", bind(params, Val::from(set))));
+        }
+        match given(&self.star) {
+            Some("none") => clauses.push("a.star IS NULL".into()),
+            Some(star) => clauses.push(format!("a.star = {}", bind(params, Val::Int(star.parse().unwrap_or(0))))),
+            None => {}
+        }
+        if let Some(status) = given(&self.status) {
+            clauses.push(format!("a.status = {}", bind(params, Val::from(status))));
+        }
+        if let Some(officer) = given(&self.officer) {
+            clauses.push(format!("u.name = {}", bind(params, Val::from(officer.to_lowercase()))));
+        }
+        if let Some(from) = given(&self.from) {
+            clauses.push(format!("a.assessed_on >= {}", bind(params, Val::from(from))));
+        }
+        if let Some(to) = given(&self.to) {
+            clauses.push(format!("a.assessed_on <= {}", bind(params, Val::from(to))));
+        }
+        clauses.join(" AND ")
+    }
+}
+
+/// One assessment in a list or an export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Listed {
+    pub id: String,
+    pub revision: i64,
+    pub product: String,
+    pub producer: String,
+    pub programme: String,
+    pub product_set: String,
+    pub criteria_set: String,
+    pub criteria_version: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub officer: String,
+    pub assessed_on: String,
+    pub total: i64,
+    pub max_total: i64,
+    pub star_by_score: i64,
+    pub star: Option<i64>,
+    pub status: String,
+    pub received_at: String,
+    /// Photos and scans not yet received in full.
+    pub blobs_missing: i64,
+    /// Part code to points.
+    pub parts: BTreeMap<String, i64>,
+}
+
+const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.producer_name, a.programme, a.product_set, a.criteria_set,
+    a.criteria_version, a.region_code, u.name, a.assessed_on, a.total, a.max_total, a.star_by_score, a.star, a.status,
+    a.received_at,
+    (SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
+      WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL)";
+
+fn listed(row: &Row) -> Listed {
+    let region_code = row.text(8);
+    Listed {
+        id: row.text(0),
+        revision: row.int(1),
+        product: row.text(2),
+        producer: row.text(3),
+        programme: row.text(4),
+        product_set: row.text(5),
+        criteria_set: row.text(6),
+        criteria_version: row.text(7),
+        region_name: Regions::get().name(&region_code).unwrap_or("").to_string(),
+        region_code,
+        officer: row.text(9),
+        assessed_on: row.text(10),
+        total: row.int(11),
+        max_total: row.int(12),
+        star_by_score: row.int(13),
+        star: row.opt_int(14),
+        status: row.text(15),
+        received_at: row.text(16),
+        blobs_missing: row.int(17),
+        parts: BTreeMap::new(),
+    }
+}
+
+/// Assessments matching the filter, newest first; `limit` rows from `offset`, with their parts.
+pub fn list_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter, limit: i64, offset: i64) -> ApiResult<Vec<Listed>> {
+    let mut params = Vec::new();
+    let clause = filter.sql(actor, &mut params);
+    params.push(Val::Int(limit));
+    params.push(Val::Int(offset));
+    let (l, o) = (params.len() - 1, params.len());
+    let rows = tx.query(
+        &format!(
+            "SELECT {LISTED_COLUMNS} FROM assessment a JOIN app_user u ON u.id = a.officer_id
+             WHERE {clause} ORDER BY a.received_at DESC, a.id LIMIT ${l} OFFSET ${o}"
+        ),
+        &params,
+    )?;
+    let mut out: Vec<Listed> = rows.iter().map(listed).collect();
+    for item in &mut out {
+        for row in tx.query(
+            "SELECT part, points FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part",
+            &[Val::from(&item.id), Val::Int(item.revision)],
+        )? {
+            item.parts.insert(row.text(0), row.int(1));
+        }
+    }
+    Ok(out)
+}
+
+fn reviewer(actor: &Actor) -> ApiResult<()> {
+    actor.require(Role::Supervisor)
+}
+
+fn filter_from(query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Filter> {
+    let Query(filter) = query.map_err(|e| ApiError::bad("review.bad_filter", None, format!("the filter cannot be read: {e}")))?;
+    filter.check()?;
+    Ok(filter)
+}
+
+pub const PAGE: i64 = 200;
+
+pub async fn list_json(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Json<Vec<Listed>>> {
+    reviewer(&actor)?;
+    let filter = filter_from(query)?;
+    let offset = i64::from(filter.page.unwrap_or(0)) * PAGE;
+    Ok(Json(state.db.run(move |tx| list_in(tx, &actor, &filter, PAGE, offset)).await?))
+}
+
+/// One assessment in full, for review.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Detail {
+    pub assessment: Listed,
+    pub body: Value,
+    pub criteria: Vec<CriterionRow>,
+    pub parts: Vec<(String, i64, i64)>,
+    pub blobs: Vec<BlobRow>,
+    pub decisions: Vec<Decision>,
+    pub revisions: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CriterionRow {
+    pub criterion: String,
+    pub status: String,
+    pub points: Option<i64>,
+    pub max: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BlobRow {
+    pub sha256: String,
+    pub size: i64,
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Decision {
+    pub revision: i64,
+    pub decision: String,
+    pub comment: String,
+    pub reviewer: String,
+    pub decided_at: String,
+}
+
+/// The latest revision of an assessment within the actor's regions.
+pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> {
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT {LISTED_COLUMNS}, a.region_path FROM assessment a JOIN app_user u ON u.id = a.officer_id
+                 WHERE a.id = $1 ORDER BY a.revision DESC LIMIT 1"
+            ),
+            &[Val::from(id)],
+        )?
+        .ok_or_else(|| ApiError::not_found("review.unknown", "no such assessment on this server"))?;
+    if actor.user.role != Role::Admin && !within(&row.text(18), &actor.user.regions) {
+        return Err(ApiError::forbidden("review.region_not_assigned", None, "this assessment is outside your regions"));
+    }
+    let assessment = listed(&row);
+    let key = [Val::from(id), Val::Int(assessment.revision)];
+    let body = tx
+        .query_opt("SELECT body FROM record WHERE kind = 'assessment' AND id = $1 AND revision = $2", &key)?
+        .and_then(|r| serde_json::from_str(&r.text(0)).ok())
+        .unwrap_or_default();
+    let criteria = tx
+        .query("SELECT criterion, status, points, max FROM assessment_criterion WHERE id = $1 AND revision = $2 ORDER BY position", &key)?
+        .iter()
+        .map(|r| CriterionRow { criterion: r.text(0), status: r.text(1), points: r.opt_int(2), max: r.int(3) })
+        .collect();
+    let parts = tx
+        .query("SELECT part, points, max FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part", &key)?
+        .iter()
+        .map(|r| (r.text(0), r.int(1), r.int(2)))
+        .collect();
+    let blobs = tx
+        .query(
+            "SELECT b.sha256, b.size, b.complete_at FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
+             WHERE rb.kind = 'assessment' AND rb.id = $1 AND rb.revision = $2 ORDER BY b.sha256",
+            &key,
+        )?
+        .iter()
+        .map(|r| BlobRow { sha256: r.text(0), size: r.int(1), complete: r.opt_text(2).is_some() })
+        .collect();
+    let decisions = tx
+        .query(
+            "SELECT d.revision, d.decision, d.comment, u.name, d.decided_at FROM decision d JOIN app_user u ON u.id = d.reviewer_id
+             WHERE d.id = $1 ORDER BY d.seq",
+            &[Val::from(id)],
+        )?
+        .iter()
+        .map(|r| Decision { revision: r.int(0), decision: r.text(1), comment: r.text(2), reviewer: r.text(3), decided_at: r.text(4) })
+        .collect();
+    let revisions = tx
+        .query("SELECT revision FROM assessment WHERE id = $1 ORDER BY revision", &[Val::from(id)])?
+        .iter()
+        .map(|r| r.int(0))
+        .collect();
+    Ok(Detail { assessment, body, criteria, parts, blobs, decisions, revisions })
+}
+
+pub async fn detail_json(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> ApiResult<Json<Detail>> {
+    reviewer(&actor)?;
+    Ok(Json(state.db.run(move |tx| detail_in(tx, &actor, &id)).await?))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub revision: i64,
+    /// `approved` or `returned`.
+    pub decision: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Records a decision on the latest revision, tells the officer through the change feed.
+pub fn decide_in(tx: &mut dyn Tx, actor: &Actor, id: &str, request: &DecisionRequest, now: &str) -> ApiResult<Decision> {
+    if !matches!(request.decision.as_str(), "approved" | "returned") {
+        return Err(ApiError::bad("review.bad_decision", Some("decision"), "a decision is approved or returned"));
+    }
+    let comment = request.comment.trim();
+    if request.decision == "returned" && comment.is_empty() {
+        return Err(ApiError::bad("review.comment_required", Some("comment"), "say what the officer should correct"));
+    }
+    if comment.chars().count() > 4000 {
+        return Err(ApiError::bad("review.comment_too_long", Some("comment"), "a comment has at most 4,000 characters"));
+    }
+    tx.lock_changes()?;
+    let detail = detail_in(tx, actor, id)?;
+    if detail.assessment.revision != request.revision {
+        return Err(ApiError::conflict(
+            "review.not_latest",
+            Some("revision"),
+            format!("revision {} is not the latest ({})", request.revision, detail.assessment.revision),
+        ));
+    }
+    let inserted = tx.exec(
+        "INSERT INTO decision (id, revision, decision, comment, reviewer_id, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id, revision) DO NOTHING",
+        &[Val::from(id), Val::Int(request.revision), Val::from(&request.decision), Val::from(comment), Val::Int(actor.user.id), Val::from(now)],
+    )?;
+    if inserted == 0 {
+        return Err(ApiError::conflict("review.already_decided", Some("revision"), "this revision has a decision already"));
+    }
+    tx.exec(
+        "UPDATE assessment SET status = $3 WHERE id = $1 AND revision = $2",
+        &[Val::from(id), Val::Int(request.revision), Val::from(&request.decision)],
+    )?;
+    let officer = tx
+        .query_opt("SELECT officer_id FROM assessment WHERE id = $1 AND revision = $2", &[Val::from(id), Val::Int(request.revision)])?
+        .map(|r| r.int(0))
+        .unwrap_or_default();
+    let decision = Decision {
+        revision: request.revision,
+        decision: request.decision.clone(),
+        comment: comment.to_string(),
+        reviewer: actor.user.display_name.clone(),
+        decided_at: now.to_string(),
+    };
+    let body = serde_json::json!({
+        "assessment_id": id, "revision": decision.revision, "decision": decision.decision,
+        "comment": decision.comment, "reviewer": decision.reviewer, "decided_at": decision.decided_at,
+    });
+    tx.exec(
+        "INSERT INTO change (kind, ref_id, region_path, for_user, from_user, body, created_at) VALUES ('decision', $1, NULL, $2, $3, $4, $5)",
+        &[Val::from(id), Val::Int(officer), Val::Int(actor.user.id), Val::from(body.to_string()), Val::from(now)],
+    )?;
+    Ok(decision)
+}
+
+pub async fn decide_json(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Decision>)> {
+    reviewer(&actor)?;
+    let request: DecisionRequest = read_json(body, "review")?;
+    let now = crate::now();
+    let who = actor.user.name.clone();
+    let decision = state.db.run(move |tx| decide_in(tx, &actor, &id, &request, &now)).await?;
+    tracing::info!(reviewer = %who, decision = %decision.decision, "review decision");
+    Ok((StatusCode::CREATED, Json(decision)))
+}
+
+/// Exports read at most this many assessments (a province's year fits many times over).
+const EXPORT_LIMIT: i64 = 200_000;
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// A table: a header and rows of cells (numbers stay numbers in XLSX).
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Empty,
+}
+
+impl Table {
+    /// UTF-8 with a BOM, so spreadsheet programs read Vietnamese and Indonesian names right.
+    pub fn csv(&self) -> ApiResult<Vec<u8>> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
+            writer.write_record(&self.header).map_err(fail)?;
+            for row in &self.rows {
+                writer
+                    .write_record(row.iter().map(|c| match c {
+                        Cell::Text(t) => t.clone(),
+                        Cell::Int(i) => i.to_string(),
+                        Cell::Empty => String::new(),
+                    }))
+                    .map_err(fail)?;
+            }
+            writer.flush().map_err(|e| ApiError::internal(format!("csv: {e}")))?;
+        }
+        Ok(out)
+    }
+
+    pub fn xlsx(&self, sheet: &str) -> ApiResult<Vec<u8>> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("xlsx: {e}"));
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).map_err(fail)?;
+        for (c, name) in self.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, name, &bold).map_err(fail)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
+                    Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(fail)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(fail)?;
+        book.save_to_buffer().map_err(fail)
+    }
+}
+
+/// The assessments export: one row per assessment, a column per part.
+pub fn assessments_table(items: &[Listed]) -> Table {
+    let parts: BTreeSet<&String> = items.iter().flat_map(|i| i.parts.keys()).collect();
+    let mut header: Vec<String> = [
+        "id", "revision", "product", "producer", "programme", "product_set", "criteria_set", "criteria_version", "region_code",
+        "region", "officer", "assessed_on",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(parts.iter().map(|p| format!("part_{p}")));
+    header.extend(["total", "max_total", "star_by_score", "star", "status", "received_at", "blobs_missing"].iter().map(|s| s.to_string()));
+    let rows = items
+        .iter()
+        .map(|i| {
+            let mut row = vec![
+                Cell::Text(i.id.clone()),
+                Cell::Int(i.revision),
+                Cell::Text(i.product.clone()),
+                Cell::Text(i.producer.clone()),
+                Cell::Text(i.programme.clone()),
+                Cell::Text(i.product_set.clone()),
+                Cell::Text(i.criteria_set.clone()),
+                Cell::Text(i.criteria_version.clone()),
+                Cell::Text(i.region_code.clone()),
+                Cell::Text(i.region_name.clone()),
+                Cell::Text(i.officer.clone()),
+                Cell::Text(i.assessed_on.clone()),
+            ];
+            row.extend(parts.iter().map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Int(*v))));
+            row.extend([
+                Cell::Int(i.total),
+                Cell::Int(i.max_total),
+                Cell::Int(i.star_by_score),
+                i.star.map_or(Cell::Empty, Cell::Int),
+                Cell::Text(i.status.clone()),
+                Cell::Text(i.received_at.clone()),
+                Cell::Int(i.blobs_missing),
+            ]);
+            row
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// The per-criterion export: one row per criterion of every assessment.
+pub fn criteria_table(tx: &mut dyn Tx, items: &[Listed]) -> ApiResult<Table> {
+    let header = ["id", "revision", "product", "region_code", "programme", "criteria_set", "criteria_version", "criterion", "status", "points", "max"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for item in items {
+        for r in tx.query(
+            "SELECT criterion, status, points, max FROM assessment_criterion WHERE id = $1 AND revision = $2 ORDER BY position",
+            &[Val::from(&item.id), Val::Int(item.revision)],
+        )? {
+            rows.push(vec![
+                Cell::Text(item.id.clone()),
+                Cell::Int(item.revision),
+                Cell::Text(item.product.clone()),
+                Cell::Text(item.region_code.clone()),
+                Cell::Text(item.programme.clone()),
+                Cell::Text(item.criteria_set.clone()),
+                Cell::Text(item.criteria_version.clone()),
+                Cell::Text(r.text(0)),
+                Cell::Text(r.text(1)),
+                r.opt_int(2).map_or(Cell::Empty, Cell::Int),
+                Cell::Int(r.int(3)),
+            ]);
+        }
+    }
+    Ok(Table { header, rows })
+}
+
+/// Builds an export: `criteria` picks the per-criterion table.
+pub async fn export(state: &AppState, actor: Actor, filter: Filter, criteria: bool) -> ApiResult<Response> {
+    reviewer(&actor)?;
+    let format = given(&filter.format).unwrap_or("csv").to_string();
+    let table = state
+        .db
+        .run(move |tx| {
+            let items = list_in(tx, &actor, &filter, EXPORT_LIMIT, 0)?;
+            if criteria {
+                criteria_table(tx, &items)
+            } else {
+                Ok(assessments_table(&items))
+            }
+        })
+        .await?;
+    let stem = format!("ovop-{}-{}", if criteria { "criteria" } else { "assessments" }, &crate::now()[..10]);
+    Ok(if format == "xlsx" {
+        attachment(
+            table.xlsx(if criteria { "criteria" } else { "assessments" })?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{stem}.xlsx"),
+        )
+    } else {
+        attachment(table.csv()?, "text/csv; charset=utf-8", &format!("{stem}.csv"))
+    })
+}
+
+pub async fn export_assessments(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+    let filter = filter_from(query)?;
+    export(&state, actor, filter, false).await
+}
+
+pub async fn export_criteria(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+    let filter = filter_from(query)?;
+    export(&state, actor, filter, true).await
+}
+
+/// Counts per regency and star class.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegionStats {
+    pub region_code: String,
+    pub region_name: String,
+    pub assessments: i64,
+    /// Index 0: no star; 1 to 5: that star.
+    pub stars: [i64; 6],
+    pub average_total: f64,
+    pub approved: i64,
+    pub returned: i64,
+}
+
+pub fn stats_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Vec<RegionStats>> {
+    let mut params = Vec::new();
+    let clause = filter.sql(actor, &mut params);
+    let rows = tx.query(
+        &format!(
+            "SELECT a.regency_code, COALESCE(a.star, 0), a.status, CAST(COUNT(*) AS BIGINT), CAST(SUM(a.total) AS BIGINT)
+             FROM assessment a JOIN app_user u ON u.id = a.officer_id WHERE {clause}
+             GROUP BY a.regency_code, COALESCE(a.star, 0), a.status ORDER BY a.regency_code"
+        ),
+        &params,
+    )?;
+    let mut by_region: BTreeMap<String, (RegionStats, i64)> = BTreeMap::new();
+    for row in rows {
+        let code = row.text(0);
+        let (stats, sum) = by_region.entry(code.clone()).or_insert_with(|| {
+            (
+                RegionStats {
+                    region_name: Regions::get().name(&code).unwrap_or("").to_string(),
+                    region_code: code.clone(),
+                    assessments: 0,
+                    stars: [0; 6],
+                    average_total: 0.0,
+                    approved: 0,
+                    returned: 0,
+                },
+                0,
+            )
+        });
+        let count = row.int(3);
+        stats.assessments += count;
+        stats.stars[row.int(1).clamp(0, 5) as usize] += count;
+        match row.text(2).as_str() {
+            "approved" => stats.approved += count,
+            "returned" => stats.returned += count,
+            _ => {}
+        }
+        *sum += row.int(4);
+    }
+    Ok(by_region
+        .into_values()
+        .map(|(mut stats, sum)| {
+            stats.average_total = if stats.assessments > 0 { (sum as f64 / stats.assessments as f64 * 10.0).round() / 10.0 } else { 0.0 };
+            stats
+        })
+        .collect())
+}
+
+pub async fn stats_json(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Json<Vec<RegionStats>>> {
+    reviewer(&actor)?;
+    let filter = filter_from(query)?;
+    Ok(Json(state.db.run(move |tx| stats_in(tx, &actor, &filter)).await?))
+}
+
+/// Whether the actor may review (the dashboard hides what they may not do).
+pub fn is_reviewer(actor: &Actor) -> bool {
+    matches!(actor.user.role, Role::Supervisor | Role::Admin)
+}

@@ -1,0 +1,235 @@
+//! A real server on port 0, on SQLite (a temporary folder) or on the machine's PostgreSQL (a
+//! fresh database per test), and the records an officer's laptop would push.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use ovop_core::{Answer, Answers, Catalog};
+use ovop_protocol::{BlobRef, Kind, PushRequest, PushResponse, Record};
+use ovop_server::admin::{create_user_in, NewUser};
+use ovop_server::{Config, Running};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const POSTGRES_ADMIN: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+
+pub struct Server {
+    pub running: Running,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+    database: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A new empty PostgreSQL database on the machine's server; its URL.
+pub async fn fresh_postgres() -> (String, String) {
+    let name = format!("ovop_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let create = name.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(POSTGRES_ADMIN, postgres::NoTls).expect("PostgreSQL on 127.0.0.1:5432 (see the README)");
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {create}")).expect("drop an old database");
+        client.batch_execute(&format!("CREATE DATABASE {create}")).expect("create database");
+    })
+    .await
+    .expect("task");
+    (format!("postgres://postgres@127.0.0.1:5432/{name}"), name)
+}
+
+pub fn config(dir: &std::path::Path) -> Config {
+    let mut config = Config::new(dir.to_path_buf());
+    config.listen = "127.0.0.1:0".into();
+    config.name = "Dinas Perindustrian Kabupaten Tapin".into();
+    config
+}
+
+impl Server {
+    pub async fn start(backend: Backend) -> Server {
+        Server::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = config(dir.path());
+        let mut database = None;
+        if backend == Backend::Postgres {
+            let (url, name) = fresh_postgres().await;
+            config.database = Some(url);
+            database = Some(name);
+        }
+        adjust(&mut config);
+        let running = ovop_server::start(config).await.expect("the server starts");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+        Server { running, dir, http, database }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.url())
+    }
+
+    /// A user made directly in the database (as `ovop-server add-user` does).
+    pub async fn user(&self, name: &str, role: &str, regions: &[&str], password: Option<&str>) {
+        let new = NewUser {
+            name: name.into(),
+            display_name: Some(format!("{name} (display)")),
+            role: role.into(),
+            password: password.map(str::to_string),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+        };
+        let now = ovop_server::now();
+        self.running.state.db.run(move |tx| create_user_in(tx, &new, &now)).await.expect("user");
+    }
+
+    /// Enrols a device with a password; its token.
+    pub async fn enrol(&self, name: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/v1/enrol"))
+            .json(&json!({"user": name, "password": password, "device_name": format!("laptop of {name}")}))
+            .send()
+            .await
+            .expect("enrol");
+        assert_eq!(response.status(), 201, "enrol {name}");
+        let body: Value = response.json().await.expect("json");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn push(&self, token: &str, records: &[Record]) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url("/v1/push"))
+            .bearer_auth(token)
+            .json(&PushRequest { records: records.to_vec() })
+            .send()
+            .await
+            .expect("push");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("json"))
+    }
+
+    pub async fn push_ok(&self, token: &str, records: &[Record]) -> PushResponse {
+        let (status, body) = self.push(token, records).await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_value(body).expect("a push response")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).bearer_auth(token).send().await.expect("get");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("text");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("post");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("text");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A count straight from the database.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        self.running
+            .state
+            .db
+            .run(move |tx| Ok(tx.query_opt(sql, &[])?.map_or(0, |r| r.int(0))))
+            .await
+            .expect("count")
+    }
+
+    pub async fn healthy(&self) {
+        let response = self.http.get(self.url("/v1/health")).send().await.expect("health");
+        assert_eq!(response.status(), 200);
+    }
+
+    pub async fn stop(self) {
+        self.running.shutdown(Duration::from_secs(5)).await;
+        if let Some(name) = self.database {
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Ok(mut client) = postgres::Client::connect(POSTGRES_ADMIN, postgres::NoTls) {
+                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            })
+            .await;
+        }
+    }
+}
+
+/// A UUID-shaped id, distinct per `n` and `salt`.
+pub fn uuid(salt: u32, n: u32) -> String {
+    format!("0192f5c4-{salt:04x}-7b31-9c55-{n:012x}")
+}
+
+pub fn producer(id: &str, village: &str) -> Record {
+    Record::new(Kind::Producer, id, 1, json!({"name": format!("KUB Purun {id}"), "village_code": village, "legal_form": "KUB"}), vec![])
+}
+
+pub fn product(id: &str, producer_id: &str) -> Record {
+    Record::new(
+        Kind::Product,
+        id,
+        1,
+        json!({"producer_id": producer_id, "name": "Tikar purun motif", "programme": "ovop", "product_set": "kriya"}),
+        vec![],
+    )
+}
+
+/// A finalised assessment scored by the engine on a shipped set; `seed` varies the levels.
+pub fn assessment(id: &str, revision: i64, product_id: &str, village: &str, seed: u32, blobs: Vec<BlobRef>) -> Record {
+    let catalog = Catalog::shipped();
+    let entry = catalog.get("ovop-id-template", None).expect("the OVOP template");
+    let set = entry.rubric.set();
+    let mut answers = Answers { criteria: set.id.clone(), version: Some(set.version.clone()), ..Answers::default() };
+    for gate in &set.gates {
+        answers.gates.insert(gate.code.clone(), true);
+    }
+    let mut i = 0;
+    for part in &set.parts {
+        for section in &part.sections {
+            for criterion in &section.criteria {
+                let levels = criterion.levels.len() as u32;
+                if levels > 0 {
+                    answers.answers.insert(criterion.code.clone(), Answer::Level(1 + (seed + i) % levels));
+                }
+                i += 1;
+            }
+        }
+    }
+    let result = loop {
+        match entry.rubric.score(&answers) {
+            Ok(result) => break result,
+            Err(errors) => {
+                for e in errors {
+                    if let Some(c) = e.criterion {
+                        answers.answers.remove(&c);
+                    }
+                }
+            }
+        }
+    };
+    let body = json!({
+        "product_id": product_id,
+        "programme": "ovop",
+        "visit": {"assessed_on": "2026-11-20", "region_code": village, "assessors": [{"name": "Budi Santoso", "title": "Penyuluh"}]},
+        "answers": answers,
+        "result": result,
+        "supersedes": if revision > 1 { json!(revision - 1) } else { Value::Null },
+    });
+    Record::new(Kind::Assessment, id, revision, body, blobs)
+}
+
+pub fn blob_of(bytes: &[u8]) -> BlobRef {
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    BlobRef { sha256: format!("sha256:{hex}"), size: bytes.len() as u64 }
+}
+
+/// A village of Kabupaten Tapin (63.05) and one of Kabupaten Hulu Sungai Selatan (63.06).
+pub const TAPIN: &str = "63.05.01.1001";
+pub const HSS: &str = "63.06.01.2001";
