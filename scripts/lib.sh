@@ -6,11 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Debian/Ubuntu packages: WebKitGTK and the Tauri build chain; Xvfb, the WebKit WebDriver and
-# poppler for the tests.
+# Debian/Ubuntu packages: WebKitGTK and the Tauri build chain; Xvfb, the WebKit WebDriver,
+# poppler, and Chromium with its driver (the server's dashboard) for the tests.
 APT_APP=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev fonts-noto-core)
-APT_TEST=(xvfb xauth webkit2gtk-driver poppler-utils qpdf zbar-tools)
+APT_TEST=(xvfb xauth webkit2gtk-driver poppler-utils qpdf zbar-tools chromium chromium-driver)
 
 ensure_apt() {
   local missing=()
@@ -56,4 +56,20 @@ ensure_tauri_driver() {
     say "installing tauri-driver 2.1.0 (about a minute)"
     cargo install tauri-driver --version 2.1.0 --locked --quiet
   fi
+}
+
+# The server's tests use the PostgreSQL on 127.0.0.1:5432 (trust authentication for the
+# postgres user, or OVOP_TEST_POSTGRES): start its cluster when it is installed but down.
+ensure_postgres() {
+  if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+    return 0
+  fi
+  if [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null; then
+    say "starting PostgreSQL"
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null ||
+    die "PostgreSQL is not answering on 127.0.0.1:5432: install and start it (apt-get install postgresql), allow the postgres user by trust on 127.0.0.1, or set OVOP_TEST_POSTGRES to a libpq connection string"
 }

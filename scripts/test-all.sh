@@ -7,6 +7,7 @@ ensure_toolchains
 ensure_apt "${APT_APP[@]}" "${APT_TEST[@]}"
 ensure_tauri_driver
 ensure_ui
+ensure_postgres
 
 cd "$ROOT"
 say "UI: type check"

@@ -278,7 +278,12 @@ impl Record {
     /// `push.invalid` naming the field (`body.visit.region_code`).
     pub fn read_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, Problem> {
         serde_path_to_error::deserialize(&self.body).map_err(|e| {
-            let path = e.path().to_string();
+            let mut path = e.path().to_string();
+            // A missing field is reported at its parent: name the field itself.
+            let inner = e.inner().to_string();
+            if let Some(missing) = inner.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+                path = if path == "." { missing.to_string() } else { format!("{path}.{missing}") };
+            }
             let field = if path == "." { "body".to_string() } else { format!("body.{path}") };
             Problem::new("push.invalid", Some(&field), format!("{field}: {}", e.inner()))
         })

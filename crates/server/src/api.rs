@@ -188,14 +188,19 @@ pub async fn blob_put(
     _actor: Actor,
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
+    headers: axum::http::HeaderMap,
     body: Body,
 ) -> ApiResult<Json<BlobStatus>> {
+    let length = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     let chunk = chunk(&name, query.as_deref())?;
     let (size, complete) = blob_row(&state, &chunk.sha256).await?;
     if complete {
         return Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }));
     }
-    match state.blobs.write(chunk.hex(), size, chunk.offset, body).await? {
+    match state.blobs.write(chunk.hex(), size, chunk.offset, length, body).await? {
         Stored::Partial(offset) => Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset, complete: false })),
         Stored::Complete => {
             let sha = chunk.sha256.clone();

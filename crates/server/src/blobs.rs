@@ -75,7 +75,18 @@ impl BlobStore {
 
     /// Appends a chunk that starts at `offset` (which must be where the blob stands), up to
     /// `size` bytes in all; verifies and completes the blob when its last byte arrives.
-    pub async fn write(&self, hex: &str, size: u64, offset: u64, body: Body) -> ApiResult<Stored> {
+    pub async fn write(&self, hex: &str, size: u64, offset: u64, length: Option<u64>, body: Body) -> ApiResult<Stored> {
+        let too_long = || {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "blob.too_long",
+                None,
+                format!("the blob was announced with {size} bytes; more were sent"),
+            )
+        };
+        if length.is_some_and(|length| offset.saturating_add(length) > size) {
+            return Err(too_long());
+        }
         let lock = self.lock(hex);
         let _guard = lock.lock().await;
         if self.is_complete(hex) {
@@ -101,12 +112,9 @@ impl BlobStore {
                 Err(_) => break,
             };
             if written + chunk.len() as u64 > size {
-                failure = Some(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "blob.too_long",
-                    None,
-                    format!("the blob was announced with {size} bytes; more were sent"),
-                ));
+                // Nothing of a chunk that overflows is kept: the blob stays where it stood.
+                written = have;
+                failure = Some(too_long());
                 break;
             }
             if let Err(e) = file.write_all(&chunk) {

@@ -17,7 +17,26 @@ pub enum Backend {
     Postgres,
 }
 
-pub const POSTGRES_ADMIN: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+/// The machine's PostgreSQL, where each test makes its own database (`OVOP_TEST_POSTGRES`, a
+/// libpq connection string, overrides it).
+pub fn postgres_admin() -> String {
+    std::env::var("OVOP_TEST_POSTGRES").unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=postgres".into())
+}
+
+/// The URL of database `name` on the same server as [`postgres_admin`].
+fn postgres_url(name: &str) -> String {
+    let config: postgres::Config = postgres_admin().parse().expect("OVOP_TEST_POSTGRES is a libpq connection string");
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(host)) => host.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("postgres");
+    match config.get_password() {
+        Some(password) => format!("postgres://{user}:{}@{host}:{port}/{name}", String::from_utf8_lossy(password)),
+        None => format!("postgres://{user}@{host}:{port}/{name}"),
+    }
+}
 
 pub struct Server {
     pub running: Running,
@@ -33,13 +52,13 @@ pub async fn fresh_postgres() -> (String, String) {
     let name = format!("ovop_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
     let create = name.clone();
     tokio::task::spawn_blocking(move || {
-        let mut client = postgres::Client::connect(POSTGRES_ADMIN, postgres::NoTls).expect("PostgreSQL on 127.0.0.1:5432 (see the README)");
+        let mut client = postgres::Client::connect(&postgres_admin(), postgres::NoTls).expect("PostgreSQL on 127.0.0.1:5432 (see the README)");
         client.batch_execute(&format!("DROP DATABASE IF EXISTS {create}")).expect("drop an old database");
         client.batch_execute(&format!("CREATE DATABASE {create}")).expect("create database");
     })
     .await
     .expect("task");
-    (format!("postgres://postgres@127.0.0.1:5432/{name}"), name)
+    (postgres_url(&name), name)
 }
 
 pub fn config(dir: &std::path::Path) -> Config {
@@ -152,7 +171,7 @@ impl Server {
         self.running.shutdown(Duration::from_secs(5)).await;
         if let Some(name) = self.database {
             let _ = tokio::task::spawn_blocking(move || {
-                if let Ok(mut client) = postgres::Client::connect(POSTGRES_ADMIN, postgres::NoTls) {
+                if let Ok(mut client) = postgres::Client::connect(&postgres_admin(), postgres::NoTls) {
                     let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             })
