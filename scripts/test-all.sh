@@ -27,3 +27,6 @@ if cargo nextest --version >/dev/null 2>&1; then
   runner=(cargo nextest run --workspace --no-fail-fast)
 fi
 xvfb-run -a -s "-screen 0 1366x768x24" "${runner[@]}"
+
+say "Fuzzing the sync protocol's request parsers (${FUZZ_SECONDS:-20} s each)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$ROOT/scripts/fuzz.sh"

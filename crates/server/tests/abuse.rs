@@ -348,3 +348,49 @@ async fn shutdown_finishes_the_requests_in_flight() {
     stopping.await.expect("stopped");
     assert_eq!(std::fs::read(dir.path().join("blobs").join(&blob.sha256[7..9]).join(&blob.sha256[7..])).expect("stored"), photo);
 }
+
+/// Native TLS: a certificate and key in PEM, HTTPS on the same port, plain HTTP refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn native_tls_serves_https_with_the_given_certificate() {
+    let certs = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = (certs.path().join("cert.pem"), certs.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian's openssl package)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let server = Server::start_with(Backend::Sqlite, |config| {
+        config.tls_cert = Some(cert.clone());
+        config.tls_key = Some(key.clone());
+    })
+    .await;
+    let port = server.running.addr.port();
+    let ca = cert.clone();
+    let curl = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args(["-sS", "--max-time", "20", "--cacert"])
+            .arg(&ca)
+            .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), &format!("https://localhost:{port}/v1/health")])
+            .output()
+    })
+    .await
+    .expect("task")
+    .expect("curl");
+    assert!(curl.status.success(), "{}", String::from_utf8_lossy(&curl.stderr));
+    let health = ovop_protocol::recognise_health(&curl.stdout).expect("the server's health over HTTPS");
+    assert_eq!(health.name, "Dinas Perindustrian Kabupaten Tapin");
+    assert!(server.http.get(format!("http://127.0.0.1:{port}/v1/health")).send().await.map_or(true, |r| !r.status().is_success()), "no plain HTTP");
+    let Server { running, dir, .. } = server;
+    running.shutdown(Duration::from_secs(5)).await;
+    // A key that is not a key: the server refuses to start, with a clear code.
+    std::fs::write(&key, "not a key").expect("write");
+    let mut config = config(dir.path());
+    config.tls_cert = Some(cert);
+    config.tls_key = Some(key);
+    let refused = ovop_server::start(config).await.err().expect("refused");
+    assert_eq!(refused.problem.code, "server.startup");
+}

@@ -201,7 +201,8 @@ pub fn product(id: &str, producer_id: &str) -> Record {
 
 /// A finalised assessment scored by the engine on a shipped set; `seed` varies the levels.
 pub fn assessment(id: &str, revision: i64, product_id: &str, village: &str, seed: u32, blobs: Vec<BlobRef>) -> Record {
-    let catalog = Catalog::shipped();
+    static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    let catalog = CATALOG.get_or_init(Catalog::shipped);
     let entry = catalog.get("ovop-id-template", None).expect("the OVOP template");
     let set = entry.rubric.set();
     let mut answers = Answers { criteria: set.id.clone(), version: Some(set.version.clone()), ..Answers::default() };

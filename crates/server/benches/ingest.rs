@@ -1,0 +1,221 @@
+//! Ingest benchmark: the release server as its own process, on SQLite and on PostgreSQL, with
+//! 1 and 50 devices pushing batches of 100 finalised assessments at once. Prints assessments
+//! per second, push latency (median and p95 for a batch of 100) and the server's memory at rest
+//! and at its peak.
+//!
+//!     cargo bench -p ovop-server --bench ingest
+//!
+//! `BENCH_BATCHES` (default 20 for one device, 4 each for fifty) changes the amount of work.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ovop_protocol::{PushRequest, Record};
+use serde_json::{json, Value};
+use support::*;
+
+struct ServerProcess {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let exe = env!("CARGO_BIN_EXE_ovop-server");
+    let mut args = vec!["--data".to_string(), dir.path().display().to_string(), "--listen".into(), format!("127.0.0.1:{port}")];
+    if let Some(url) = database {
+        args.extend(["--database".into(), url.to_string()]);
+    }
+    let add = |name: &str, role: &str, password: &str| {
+        let status = Command::new(exe)
+            .args(&args)
+            .args(["add-user", name, "--role", role, "--regions", "63.05"])
+            .env("OVOP_PASSWORD", password)
+            .env("OVOP_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .expect("add-user");
+        assert!(status.success());
+    };
+    add("admin", "admin", "admin-rahasia-1");
+    for n in 0..officers {
+        add(&format!("officer{n}"), "officer", "officer-rahasia-1");
+    }
+    let child = Command::new(exe).args(&args).arg("serve").env("OVOP_LOG", "warn").stdout(Stdio::null()).spawn().expect("serve");
+    let url = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if client.get(format!("{url}/v1/health")).send().await.is_ok_and(|r| r.status() == 200) {
+            return ServerProcess { child, url, _dir: dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+async fn enrol(client: &reqwest::Client, url: &str, name: &str) -> String {
+    let body: Value = client
+        .post(format!("{url}/v1/enrol"))
+        .json(&json!({"user": name, "password": "officer-rahasia-1", "device_name": "bench"}))
+        .send()
+        .await
+        .expect("enrol")
+        .json()
+        .await
+        .expect("json");
+    body["token"].as_str().expect("token").to_string()
+}
+
+/// One device's work: its producers and products first (not timed), then `batches` batches of
+/// 100 assessments as bodies ready to send.
+fn workload(device: u32, batches: u32) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut setup = Vec::new();
+    let mut timed = Vec::new();
+    for b in 0..batches {
+        let mut batch = Vec::new();
+        for n in 0..100 {
+            let i = b * 100 + n;
+            let (pr, pd, a) = (uuid(device, i * 3), uuid(device, i * 3 + 1), uuid(device, i * 3 + 2));
+            if n % 10 == 0 {
+                setup.push(producer(&pr, TAPIN));
+            }
+            let producer_id = uuid(device, (i - i % 10) * 3);
+            setup.push(product(&pd, &producer_id));
+            batch.push(assessment(&a, 1, &pd, TAPIN, i, vec![]));
+        }
+        timed.push(serde_json::to_vec(&PushRequest { records: batch }).expect("json"));
+    }
+    let setup: Vec<Record> = setup;
+    (serde_json::to_vec(&json!({ "records": setup })).expect("json"), timed)
+}
+
+async fn push(client: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -> Duration {
+    let started = Instant::now();
+    let response = client
+        .post(format!("{url}/v1/push"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert!(body["results"].as_array().expect("results").iter().all(|r| r["outcome"] == "accepted"), "{body}");
+    started.elapsed()
+}
+
+/// Splits a setup push into pieces the server's batch limit accepts.
+async fn push_setup(client: &reqwest::Client, url: &str, token: &str, setup: &[u8]) {
+    let value: Value = serde_json::from_slice(setup).expect("json");
+    for chunk in value["records"].as_array().expect("records").chunks(200) {
+        push(client, url, token, serde_json::to_vec(&json!({ "records": chunk })).expect("json")).await;
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
+    let server = start(database, devices).await;
+    let pid = server.child.id();
+    let rest_kb = status_kb(pid, "VmRSS:");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    let mut tokens = Vec::new();
+    for d in 0..devices {
+        tokens.push(enrol(&client, &server.url, &format!("officer{d}")).await);
+    }
+    let work: Vec<(Vec<u8>, Vec<Vec<u8>>)> = (0..devices).map(|d| workload(d + 1, batches)).collect();
+    for (d, (setup, _)) in work.iter().enumerate() {
+        push_setup(&client, &server.url, &tokens[d], setup).await;
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (d, (_, timed)) in work.into_iter().enumerate() {
+        let (client, url, token) = (client.clone(), server.url.clone(), tokens[d].clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for body in timed {
+                latencies.push(push(&client, &url, &token, body).await);
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("device"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let assessments = u64::from(devices) * u64::from(batches) * 100;
+    let peak_kb = status_kb(pid, "VmHWM:");
+    println!(
+        "| {label:<10} | {devices:>7} | {assessments:>11} | {:>8.1} | {:>17.0} | {:>10.0} | {:>8.0} | {:>10.1} | {:>12.1} |",
+        elapsed.as_secs_f64(),
+        assessments as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
+        rest_kb as f64 / 1024.0,
+        peak_kb as f64 / 1024.0,
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let batches_one: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+        let batches_many: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+        println!("Ingest of finalised assessments (batches of 100), the release server as its own process");
+        println!("| backend    | devices | assessments | time (s) | assessments per s | p50 (ms) | p95 (ms) | RSS rest (MB) | RSS peak (MB) |");
+        println!("|------------|---------|-------------|----------|-------------------|----------|----------|---------------|---------------|");
+        for (label, backend) in [("sqlite", Backend::Sqlite), ("postgresql", Backend::Postgres)] {
+            for (devices, batches) in [(1, batches_one), (50, batches_many)] {
+                let (url, name) = if backend == Backend::Postgres {
+                    let (url, name) = fresh_postgres().await;
+                    (Some(url), Some(name))
+                } else {
+                    (None, None)
+                };
+                run(label, url.as_deref(), devices, batches).await;
+                if let Some(name) = name {
+                    let _ = tokio::task::spawn_blocking(move || {
+                        if let Ok(mut client) = postgres::Client::connect(&postgres_admin(), postgres::NoTls) {
+                            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                        }
+                    })
+                    .await;
+                }
+            }
+        }
+    });
+}
