@@ -235,7 +235,7 @@ fn divergence(members: &[MemberResult], max_allowed: Option<u32>) -> Divergence 
             }
         }
     }
-    pairs.sort_by(|a, b| b.difference.cmp(&a.difference));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.difference));
 
     let mut criteria = Vec::new();
     if let Some(first) = members.first() {
@@ -259,7 +259,7 @@ fn divergence(members: &[MemberResult], max_allowed: Option<u32>) -> Divergence 
             }
         }
     }
-    criteria.sort_by(|a, b| b.spread.cmp(&a.spread));
+    criteria.sort_by_key(|c| std::cmp::Reverse(c.spread));
     Divergence {
         max_allowed,
         spread,

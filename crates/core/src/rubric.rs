@@ -52,7 +52,7 @@ impl Rubric {
         }
         let mut bands_desc: Vec<(u32, u8)> =
             set.stars.bands.iter().map(|b| (b.min, b.star)).collect();
-        bands_desc.sort_by(|a, b| b.0.cmp(&a.0));
+        bands_desc.sort_by_key(|b| std::cmp::Reverse(b.0));
         let max_total = set.computed_max();
         Ok(Rubric {
             set,

@@ -68,11 +68,11 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
         add(&format!("officer{n}"), "officer", "officer-rahasia-1");
     }
     let child = Command::new(exe).args(&args).arg("serve").env("OVOP_LOG", "warn").stdout(Stdio::null()).spawn().expect("serve");
-    let url = format!("http://127.0.0.1:{port}");
+    let server = ServerProcess { child, url: format!("http://127.0.0.1:{port}"), _dir: dir };
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if client.get(format!("{url}/v1/health")).send().await.is_ok_and(|r| r.status() == 200) {
-            return ServerProcess { child, url, _dir: dir };
+        if client.get(format!("{}/v1/health", server.url)).send().await.is_ok_and(|r| r.status() == 200) {
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

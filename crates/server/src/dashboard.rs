@@ -48,9 +48,9 @@ fn csrf(headers: &HeaderMap) -> String {
     auth::secret_hash(&format!("ovt_csrf:{session}"))[..32].to_string()
 }
 
-fn check_csrf(headers: &HeaderMap, given: &str) -> Result<(), Response> {
+fn check_csrf(headers: &HeaderMap, given: &str) -> Result<(), ApiError> {
     if given.is_empty() || given != csrf(headers) {
-        return Err(ApiError::forbidden("auth.csrf", None, "the form is stale or not from this dashboard: reload the page").into_response());
+        return Err(ApiError::forbidden("auth.csrf", None, "the form is stale or not from this dashboard: reload the page"));
     }
     Ok(())
 }
@@ -231,7 +231,7 @@ pub struct CsrfForm {
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
     if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused;
+        return refused.into_response();
     }
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
         let now = crate::now();
@@ -454,10 +454,14 @@ async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id):
         }
         h2 { (t(lang, "detail.criteria")) }
         table id="criteria" {
-            thead { tr { th { (t(lang, "detail.criterion")) } th { (t(lang, "col.status")) } th.num { (t(lang, "detail.points")) } } }
+            thead { tr { th style="width:45%" { (t(lang, "detail.criterion")) } th { (t(lang, "detail.level")) } th.num { (t(lang, "detail.points")) } } }
             tbody { @for c in &detail.criteria { tr {
-                td { (c.criterion) } td { (t(lang, &format!("criterion.{}", c.status))) }
-                td.num { @if let Some(p) = c.points { (p) } @else { "—" } " / " (c.max) }
+                td { strong { (c.criterion) } " " @if let Some(text) = &c.text { (text.get(lang, "id")) } }
+                td {
+                    @if let Some(level) = &c.level { (level.get(lang, "id")) } @else { span.muted { (t(lang, &format!("criterion.{}", c.status))) } }
+                    @if let Some(note) = &c.note { br; span.muted style="white-space:pre-wrap" { (note) } }
+                }
+                td.num style="white-space:nowrap" { @if let Some(p) = c.points { (p) } @else { "—" } " / " (c.max) }
             } } }
         }
         h2 { (t(lang, "review.title")) }
@@ -499,7 +503,7 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         Err(redirect) => return redirect,
     };
     if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused;
+        return refused.into_response();
     }
     let lang = lang_of(&headers, None);
     if let Err(e) = actor.require(Role::Supervisor) {
@@ -632,7 +636,7 @@ async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(for
         Err(redirect) => return redirect,
     };
     if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused;
+        return refused.into_response();
     }
     let lang = lang_of(&headers, None);
     if let Err(e) = actor.require(Role::Admin) {
@@ -664,7 +668,7 @@ async fn create_code(State(state): State<AppState>, headers: HeaderMap, Path(nam
         Err(redirect) => return redirect,
     };
     if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused;
+        return refused.into_response();
     }
     let lang = lang_of(&headers, None);
     if let Err(e) = actor.require(Role::Admin) {

@@ -137,7 +137,33 @@ pub enum Db {
     Postgres(std::sync::Arc<PgPool>),
 }
 
-type PgManager = r2d2_postgres::PostgresConnectionManager<postgres::NoTls>;
+/// A PostgreSQL connection with the statements it has prepared: each statement is parsed once
+/// per connection, then only bound and run (one round trip instead of two).
+pub struct PgConn {
+    client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+pub struct PgManager {
+    config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        Ok(PgConn { client: self.config.connect(postgres::NoTls)?, statements: std::collections::HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
 
 /// The PostgreSQL pool. Its blocking client runs a small runtime of its own, which must not be
 /// shut down on one of tokio's worker threads: the last owner hands the pool to a plain thread.
@@ -172,7 +198,7 @@ impl Db {
     pub fn open_postgres(url: &str) -> Result<Db, ApiError> {
         let config: postgres::Config =
             url.parse().map_err(|e| ApiError::startup(format!("the database address cannot be read: {e}")))?;
-        let manager = r2d2_postgres::PostgresConnectionManager::new(config, postgres::NoTls);
+        let manager = PgManager { config };
         let pool = r2d2::Pool::builder()
             .max_size(16)
             .connection_timeout(Duration::from_secs(15))
@@ -239,8 +265,9 @@ impl Db {
             Db::Postgres(pool) => {
                 let pool = pool.0.as_ref().ok_or_else(|| DbError::Other("the pool is closed".into()))?;
                 let mut conn = pool.get().map_err(|e| DbError::Other(format!("pool: {e}")))?;
-                let tx = conn.transaction().map_err(postgres_error)?;
-                let mut wrapped = PostgresTx(tx);
+                let PgConn { client, statements } = &mut *conn;
+                let tx = client.transaction().map_err(postgres_error)?;
+                let mut wrapped = PostgresTx(tx, statements);
                 let value = f(&mut wrapped)?;
                 wrapped.0.commit().map_err(postgres_error)?;
                 Ok(value)
@@ -384,7 +411,7 @@ impl TxBatch for SqliteTx<'_> {
     }
 }
 
-struct PostgresTx<'a>(postgres::Transaction<'a>);
+struct PostgresTx<'a>(postgres::Transaction<'a>, &'a mut std::collections::HashMap<String, postgres::Statement>);
 
 impl postgres::types::ToSql for Val {
     fn to_sql(
@@ -412,6 +439,18 @@ impl postgres::types::ToSql for Val {
 }
 
 impl PostgresTx<'_> {
+    fn statement(&mut self, sql: &str) -> DbResult<postgres::Statement> {
+        if let Some(statement) = self.1.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.0.prepare(sql).map_err(postgres_error)?;
+        if self.1.len() > 500 {
+            self.1.clear();
+        }
+        self.1.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
     fn params(params: &[Val]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
         params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
     }
@@ -423,13 +462,13 @@ impl Tx for PostgresTx<'_> {
     }
 
     fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64> {
-        let stmt = self.0.prepare(sql).map_err(postgres_error)?;
+        let stmt = self.statement(sql)?;
         self.0.execute(&stmt, &Self::params(params)).map_err(postgres_error)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>> {
         use postgres::types::Type;
-        let stmt = self.0.prepare(sql).map_err(postgres_error)?;
+        let stmt = self.statement(sql)?;
         let rows = self.0.query(&stmt, &Self::params(params)).map_err(postgres_error)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {

@@ -174,6 +174,10 @@ fn insert_new(tx: &mut dyn Tx, actor: &Actor, record: &Record, placed: &Placed, 
     let kind = kind_name(record.kind);
     for blob in &record.blobs {
         tx.exec(
+            "INSERT INTO blob (sha256, size, complete_at) VALUES ($1, $2, NULL) ON CONFLICT (sha256) DO NOTHING",
+            &[Val::from(&blob.sha256), Val::Int(blob.size as i64)],
+        )?;
+        tx.exec(
             "INSERT INTO record_blob (kind, id, revision, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             &[Val::from(kind), Val::from(&record.id), Val::Int(record.revision), Val::from(&blob.sha256)],
         )?;
@@ -208,26 +212,42 @@ fn insert_new(tx: &mut dyn Tx, actor: &Actor, record: &Record, placed: &Placed, 
                     Val::from(now),
                 ],
             )?;
+            // One statement for all the parts and one for all the criteria.
+            let key = [Val::from(&record.id), Val::Int(record.revision)];
+            let mut params: Vec<Val> = Vec::new();
+            let mut rows = Vec::new();
             for part in &result.parts {
-                tx.exec(
-                    "INSERT INTO assessment_part (id, revision, part, points, max) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                    &[Val::from(&record.id), Val::Int(record.revision), Val::from(&part.code), Val::Int(part.points.into()), Val::Int(part.max.into())],
-                )?;
+                let at = params.len();
+                params.extend(key.iter().cloned());
+                params.extend([Val::from(&part.code), Val::Int(part.points.into()), Val::Int(part.max.into())]);
+                rows.push(format!("(${}, ${}, ${}, ${}, ${})", at + 1, at + 2, at + 3, at + 4, at + 5));
             }
-            for (position, criterion) in result.criteria.iter().enumerate() {
-                let (status, points) = criterion_row(&criterion.outcome);
-                tx.exec(
-                    "INSERT INTO assessment_criterion (id, revision, position, criterion, status, points, max)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                    &[
-                        Val::from(&record.id),
-                        Val::Int(record.revision),
-                        Val::Int(position as i64),
+            if !rows.is_empty() {
+                tx.exec(&format!("INSERT INTO assessment_part (id, revision, part, points, max) VALUES {} ON CONFLICT DO NOTHING", rows.join(", ")), &params)?;
+            }
+            for chunk in result.criteria.chunks(100).enumerate() {
+                let (c, criteria) = chunk;
+                let mut params: Vec<Val> = Vec::new();
+                let mut rows = Vec::new();
+                for (n, criterion) in criteria.iter().enumerate() {
+                    let (status, points) = criterion_row(&criterion.outcome);
+                    let at = params.len();
+                    params.extend(key.iter().cloned());
+                    params.extend([
+                        Val::Int((c * 100 + n) as i64),
                         Val::from(&criterion.code),
                         Val::from(status),
                         Val::from(points),
                         Val::Int(criterion.max.into()),
-                    ],
+                    ]);
+                    rows.push(format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", at + 1, at + 2, at + 3, at + 4, at + 5, at + 6, at + 7));
+                }
+                tx.exec(
+                    &format!(
+                        "INSERT INTO assessment_criterion (id, revision, position, criterion, status, points, max) VALUES {} ON CONFLICT DO NOTHING",
+                        rows.join(", ")
+                    ),
+                    &params,
                 )?;
             }
         }
@@ -293,21 +313,13 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
         let mut blob_problem = None;
         for (b, blob) in record.blobs.iter().enumerate() {
             let known = tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?;
-            match known {
-                Some(row) if row.int(0) as u64 != blob.size => {
-                    blob_problem = Some(Problem::new(
-                        "push.blob_size",
-                        Some(&format!("blobs[{b}].size")),
-                        format!("the server knows this blob with {} bytes, not {}", row.int(0), blob.size),
-                    ));
-                }
-                Some(_) => {}
-                None => {
-                    tx.exec(
-                        "INSERT INTO blob (sha256, size, complete_at) VALUES ($1, $2, NULL)",
-                        &[Val::from(&blob.sha256), Val::Int(blob.size as i64)],
-                    )?;
-                }
+            if let Some(row) = known.filter(|row| row.int(0) as u64 != blob.size) {
+                blob_problem = Some(Problem::new(
+                    "push.blob_size",
+                    Some(&format!("blobs[{b}].size")),
+                    format!("the server knows this blob with {} bytes, not {}", row.int(0), blob.size),
+                ));
+                break;
             }
         }
         if let Some(problem) = blob_problem {

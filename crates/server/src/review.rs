@@ -258,6 +258,15 @@ pub struct CriterionRow {
     pub status: String,
     pub points: Option<i64>,
     pub max: i64,
+    /// The criterion's words in each language, when the server has the set.
+    #[serde(default)]
+    pub text: Option<ovop_core::criteria::Text>,
+    /// The chosen level's words.
+    #[serde(default)]
+    pub level: Option<ovop_core::criteria::Text>,
+    /// The assessor's note.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -292,14 +301,41 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
     }
     let assessment = listed(&row);
     let key = [Val::from(id), Val::Int(assessment.revision)];
-    let body = tx
+    let body: Value = tx
         .query_opt("SELECT body FROM record WHERE kind = 'assessment' AND id = $1 AND revision = $2", &key)?
         .and_then(|r| serde_json::from_str(&r.text(0)).ok())
         .unwrap_or_default();
+    // The words of the criteria and of the chosen levels, from the published set.
+    let set = tx
+        .query_opt("SELECT body FROM criteria_set WHERE id = $1 AND version = $2", &[Val::from(&assessment.criteria_set), Val::from(&assessment.criteria_version)])?
+        .and_then(|r| ovop_core::parse_set(&r.text(0)).ok());
+    let mut words: BTreeMap<String, (ovop_core::criteria::Text, Vec<ovop_core::criteria::Text>)> = BTreeMap::new();
+    if let Some(set) = &set {
+        for criterion in set.parts.iter().flat_map(|p| &p.sections).flat_map(|s| &s.criteria) {
+            words.insert(criterion.code.clone(), (criterion.text.clone(), criterion.levels.iter().map(|l| l.text.clone()).collect()));
+        }
+    }
+    let answers: Option<ovop_core::Answers> = serde_json::from_value(body["answers"].clone()).ok();
     let criteria = tx
         .query("SELECT criterion, status, points, max FROM assessment_criterion WHERE id = $1 AND revision = $2 ORDER BY position", &key)?
         .iter()
-        .map(|r| CriterionRow { criterion: r.text(0), status: r.text(1), points: r.opt_int(2), max: r.int(3) })
+        .map(|r| {
+            let code = r.text(0);
+            let known = words.get(&code);
+            let level = match answers.as_ref().and_then(|a| a.answers.get(&code)) {
+                Some(ovop_core::Answer::Level(position)) => known.and_then(|(_, levels)| levels.get((*position as usize).wrapping_sub(1)).cloned()),
+                _ => None,
+            };
+            CriterionRow {
+                note: answers.as_ref().and_then(|a| a.notes.get(&code).cloned()),
+                text: known.map(|(text, _)| text.clone()),
+                level,
+                criterion: code,
+                status: r.text(1),
+                points: r.opt_int(2),
+                max: r.int(3),
+            }
+        })
         .collect();
     let parts = tx
         .query("SELECT part, points, max FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part", &key)?
