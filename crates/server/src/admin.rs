@@ -283,7 +283,13 @@ pub async fn revoke_device(State(state): State<AppState>, actor: Actor, Path(id)
 
 pub async fn publish_set(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<StatusCode> {
     actor.require(Role::Admin)?;
-    let bytes = body.map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "criteria.too_large", None, "the set is larger than the server accepts"))?;
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "criteria.too_large", None, "the set is larger than the server accepts")
+        } else {
+            ApiError::bad("criteria.malformed", None, format!("the set cannot be read: {e}"))
+        }
+    })?;
     let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad("criteria.malformed", None, "a criteria set is UTF-8 JSON"))?;
     let set = parse_set(text).map_err(|e| ApiError::bad("criteria.malformed", None, e.to_string()))?;
     let rubric = Rubric::new(set).map_err(|findings| {

@@ -82,12 +82,15 @@ pub async fn enrol(
         return Err(ApiError::bad("enrol.device_name", Some("device_name"), "name the laptop (1 to 120 characters)"));
     }
     let ip_key = format!("ip:{}", peer.ip());
+    // A code is guessed by address only: one key for every code would let anyone lock all
+    // code enrolments out (and 32^12 codes are not guessed in 30 tries).
     let who_key = match (&request.user, &request.code) {
         (Some(user), _) => format!("user:{}", user.trim().to_lowercase()),
-        (None, Some(_)) => "code".to_string(),
+        (None, Some(_)) => ip_key.clone(),
         (None, None) => return Err(ApiError::bad("enrol.invalid", None, "give a user and password, or a one-time code")),
     };
     state.sign_in.check(&[&ip_key, &who_key])?;
+    let keys: Vec<String> = if who_key == ip_key { vec![ip_key.clone()] } else { vec![ip_key.clone(), who_key.clone()] };
     let now = crate::now();
     let token = auth::new_token();
     let token_hash = auth::secret_hash(&token);
@@ -106,7 +109,13 @@ pub async fn enrol(
                         Some(row) => {
                             let user = tx.query_opt(&format!("SELECT {} FROM app_user WHERE id = $1", auth::USER_COLUMNS), &[Val::Int(row.int(0))])?;
                             match user {
-                                Some(user) => Some(auth::user_from_row(tx, &user)?).filter(|u| !u.disabled),
+                                // A disabled user's code stays unused: the refusal rolls back.
+                                Some(user) => match auth::user_from_row(tx, &user)? {
+                                    user if user.disabled => {
+                                        return Err(ApiError::unauthorized("enrol.refused", "this user is disabled"));
+                                    }
+                                    user => Some(user),
+                                },
                                 None => None,
                             }
                         }
@@ -133,7 +142,7 @@ pub async fn enrol(
             Ok((StatusCode::CREATED, Json(EnrolResponse { token, device_id, user, server_id: state.server_id.clone() })))
         }
         None => {
-            limiter.failed(&[&ip_key, &who_key]);
+            limiter.failed(&keys.iter().map(String::as_str).collect::<Vec<_>>());
             Err(ApiError::unauthorized("enrol.refused", "the user name and password, or the code, are not right (or the code was used or expired)"))
         }
     }
@@ -143,9 +152,14 @@ pub async fn me(actor: Actor) -> Json<User> {
     Json(actor.user)
 }
 
-pub async fn push(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<Response> {
-    let body = body.map_err(|e| too_large_or_bad(e, "push"))?;
+pub async fn push(State(state): State<AppState>, actor: Actor, body: Body) -> ApiResult<Response> {
+    // A few pushes are read and parsed at a time: writes go one at a time anyway, and fifty
+    // laptops sending 8 MB each at once would otherwise hold all of it in memory.
+    let _permit = state.pushes.acquire().await.map_err(|_| ApiError::internal("the server is stopping"))?;
     let limits = state.limits;
+    let body = axum::body::to_bytes(body, limits.max_request_bytes as usize).await.map_err(|_| {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "push.too_large", None, "the request is larger than the server accepts")
+    })?;
     let request = PushRequest::parse(&body, &limits).map_err(|problem| {
         let status = match problem.code.as_str() {
             "push.too_large" | "push.too_many" => StatusCode::PAYLOAD_TOO_LARGE,

@@ -178,7 +178,7 @@ impl FromRequestParts<AppState> for Actor {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::to_string);
         let token = bearer
             .or_else(|| cookie(&parts.headers, SESSION_COOKIE))

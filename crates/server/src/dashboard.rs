@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/dashboard") }))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .route("/lang/{code}", get(set_language))
         .route("/dashboard", get(home))
         .route("/dashboard/assessments/{id}", get(assessment))
         .route("/dashboard/assessments/{id}/decision", post(decide))
@@ -66,11 +67,12 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;background:#f
 label{display:flex;flex-direction:column;font-size:.85rem;gap:.2rem}input,select,textarea{font:inherit;padding:.35rem .45rem;border:1px solid #b8c2b6;border-radius:4px;background:#fff}
 button,.button{font:inherit;padding:.4rem .9rem;border-radius:4px;border:1px solid #1e5b3a;background:#1e5b3a;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:#1e5b3a}button.warn{background:#a3471c;border-color:#a3471c}
-.badge{display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;background:#e3e8e1}.badge.approved{background:#cfe8d5}.badge.returned{background:#f6dcc9}
-.stars{color:#b8860b;letter-spacing:1px;white-space:nowrap}.muted{color:#5d6b61}.error{background:#fbe3dc;border:1px solid #d9826a;padding:.6rem;border-radius:4px;margin:.6rem 0}
+.badge{white-space:nowrap;display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;background:#e3e8e1}.badge.approved{background:#cfe8d5}.badge.returned{background:#f6dcc9}
+.stars{color:#8a6508;letter-spacing:1px;white-space:nowrap}.muted{color:#5d6b61}.error{background:#fbe3dc;border:1px solid #d9826a;padding:.6rem;border-radius:4px;margin:.6rem 0}
 .ok{background:#dff0e2;border:1px solid #7fb38b;padding:.6rem;border-radius:4px;margin:.6rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
 .card{background:#fff;border:1px solid #dde3dc;border-radius:6px;padding:.8rem}.photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{width:160px;height:120px;object-fit:cover;border-radius:4px;border:1px solid #dde3dc}
-.actions{display:flex;gap:.5rem;flex-wrap:wrap;margin:.6rem 0}.login{max-width:360px;margin:3rem auto;background:#fff;padding:1.4rem;border:1px solid #dde3dc;border-radius:8px;display:flex;flex-direction:column;gap:.8rem}
+.actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center;margin:.6rem 0}.card>:first-child{margin-top:0}
+main{overflow-x:auto}td.date{white-space:nowrap}main a{color:#1e5b3a}.login{max-width:360px;margin:3rem auto;background:#fff;padding:1.4rem;border:1px solid #dde3dc;border-radius:8px;display:flex;flex-direction:column;gap:.8rem}
 ";
 
 fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, body: Markup) -> Markup {
@@ -97,7 +99,7 @@ fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, bod
                     }
                     span {
                         @for l in i18n::LANGUAGES {
-                            " " a href={ "?lang=" (l) } lang=(l) { (l.to_uppercase()) }
+                            " " a href={ "/lang/" (l) } lang=(l) { (l.to_uppercase()) }
                         }
                     }
                 }
@@ -105,6 +107,42 @@ fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, bod
             }
         }
     }
+}
+
+/// The language links: the choice is kept in a cookie, and the person goes back to the page
+/// they were on when it can be shown again by a GET (a page made by a form goes to the list).
+async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response {
+    let lang = i18n::language(Some(&code));
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let local = referer.split_once("://").map_or("", |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let (path, query) = local.split_once('?').unwrap_or((local, ""));
+    let gettable = matches!(path, "/dashboard" | "/dashboard/users" | "/login")
+        || (path.starts_with("/dashboard/assessments/") && !path.ends_with("/decision") && !path.contains("//"));
+    let back = if gettable {
+        let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+        if kept.is_empty() { path.to_string() } else { format!("{path}?{}", kept.join("&")) }
+    } else {
+        "/dashboard".to_string()
+    };
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000")) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// A server time as a person reads it: `2026-11-23 19:28 UTC` (the offices span three time zones).
+fn when(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => at.to_string(),
+    }
+}
+
+/// A decimal as the language writes it: a comma in Indonesian and Vietnamese.
+fn decimal(lang: &str, value: f64) -> String {
+    let text = format!("{value:.1}");
+    if lang == "en" { text } else { text.replace('.', ",") }
 }
 
 fn html_response(lang: &str, markup: Markup, status: StatusCode) -> Response {
@@ -143,14 +181,14 @@ pub struct LangQuery {
     next: Option<String>,
 }
 
-fn login_form(lang: &str, error: Option<String>, headers: &HeaderMap, next: &str) -> Markup {
+fn login_form(lang: &str, error: Option<String>, headers: &HeaderMap, next: &str, user: &str) -> Markup {
     page(lang, &t(lang, "login.title"), None, headers, html! {
         form.login method="post" action="/login" {
             h1 { (t(lang, "login.title")) }
             @if let Some(error) = error { div.error role="alert" { (error) } }
             input type="hidden" name="next" value=(next);
-            label { (t(lang, "login.user")) input name="user" autocomplete="username" required autofocus; }
-            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="current-password" required; }
+            label { (t(lang, "login.user")) input name="user" autocomplete="username" value=(user) required autofocus[user.is_empty()]; }
+            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="current-password" required autofocus[!user.is_empty()]; }
             button type="submit" { (t(lang, "login.submit")) }
         }
     })
@@ -158,7 +196,7 @@ fn login_form(lang: &str, error: Option<String>, headers: &HeaderMap, next: &str
 
 async fn login_page(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = lang_of(&headers, q.lang.as_deref());
-    html_response(lang, login_form(lang, None, &headers, &safe_next(q.next.as_deref())), StatusCode::OK)
+    html_response(lang, login_form(lang, None, &headers, &safe_next(q.next.as_deref()), ""), StatusCode::OK)
 }
 
 /// Only a path of this dashboard: never another site.
@@ -180,11 +218,12 @@ pub struct LoginForm {
 async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
     let lang = lang_of(&headers, None);
     let name = form.user.trim().to_lowercase();
+    let name_shown: String = form.user.trim().chars().take(64).collect();
     let keys = [format!("ip:{}", peer.ip()), format!("user:{name}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let next = safe_next(form.next.as_deref());
     if let Err(e) = state.sign_in.check(&keys) {
-        return html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next), e.status);
+        return html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next, &name_shown), e.status);
     }
     let token = auth::new_token();
     let hash = auth::secret_hash(&token);
@@ -214,12 +253,12 @@ async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<Soc
             }
             response
         }
-        Ok(Some(Err(()))) => html_response(lang, login_form(lang, Some(t(lang, "login.officer")), &headers, &next), StatusCode::FORBIDDEN),
+        Ok(Some(Err(()))) => html_response(lang, login_form(lang, Some(t(lang, "login.officer")), &headers, &next, &name_shown), StatusCode::FORBIDDEN),
         Ok(None) => {
             state.sign_in.failed(&keys);
-            html_response(lang, login_form(lang, Some(t(lang, "login.failed")), &headers, &next), StatusCode::UNAUTHORIZED)
+            html_response(lang, login_form(lang, Some(t(lang, "login.failed")), &headers, &next, &name_shown), StatusCode::UNAUTHORIZED)
         }
-        Err(e) => html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next), e.status),
+        Err(e) => html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next, &name_shown), e.status),
     }
 }
 
@@ -323,6 +362,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
     let more = items.len() as i64 > review::PAGE;
     items.truncate(review::PAGE as usize);
     let qs = query_string(&filter);
+    let amp_qs = if qs.is_empty() { String::new() } else { format!("&{qs}") };
     let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     let body = html! {
         h1 { (t(lang, "home.title")) }
@@ -356,10 +396,10 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
         }
         div.actions {
             span.muted { (t(lang, "export.title")) ":" }
-            a.button.secondary href={ "/v1/export/assessments?format=csv&" (qs) } { (t(lang, "export.assessments")) " CSV" }
-            a.button.secondary href={ "/v1/export/assessments?format=xlsx&" (qs) } { (t(lang, "export.assessments")) " XLSX" }
-            a.button.secondary href={ "/v1/export/criteria?format=csv&" (qs) } { (t(lang, "export.criteria")) " CSV" }
-            a.button.secondary href={ "/v1/export/criteria?format=xlsx&" (qs) } { (t(lang, "export.criteria")) " XLSX" }
+            a.button.secondary href={ "/v1/export/assessments?format=csv" (amp_qs) } { (t(lang, "export.assessments")) " CSV" }
+            a.button.secondary href={ "/v1/export/assessments?format=xlsx" (amp_qs) } { (t(lang, "export.assessments")) " XLSX" }
+            a.button.secondary href={ "/v1/export/criteria?format=csv" (amp_qs) } { (t(lang, "export.criteria")) " CSV" }
+            a.button.secondary href={ "/v1/export/criteria?format=xlsx" (amp_qs) } { (t(lang, "export.criteria")) " XLSX" }
         }
         h2 { (t(lang, "stats.title")) }
         table id="stats" {
@@ -373,7 +413,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
                     td { (r.region_name) " " span.muted { (r.region_code) } }
                     td.num { (r.assessments) }
                     @for n in r.stars { td.num { (n) } }
-                    td.num { (format!("{:.1}", r.average_total)) } td.num { (r.approved) } td.num { (r.returned) }
+                    td.num { (decimal(lang, r.average_total)) } td.num { (r.approved) } td.num { (r.returned) }
                 } }
                 @if stats.is_empty() { tr { td colspan="10" .muted { (t(lang, "home.none")) } } }
             }
@@ -390,7 +430,7 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
                     td { a href={ "/dashboard/assessments/" (i.id) } { (i.product) } br; span.muted { (i.producer) } }
                     td { (i.region_name) br; span.muted { (i.region_code) } }
                     td { (i.programme.to_uppercase()) " " span.muted { (i.product_set) } }
-                    td { (i.officer) } td { (i.assessed_on) }
+                    td { (i.officer) } td.date { (i.assessed_on) }
                     td.num { (i.total) "/" (i.max_total) }
                     td { (stars(i.star)) } td { (status_badge(lang, &i.status)) }
                     td { @if i.blobs_missing > 0 { span.badge.returned { (i.blobs_missing) " " (t(lang, "col.missing")) } } @else { "✓" } }
@@ -399,8 +439,8 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
             }
         }
         div.actions {
-            @if page_no > 0 { a.button.secondary href={ "/dashboard?page=" (page_no - 1) "&" (qs) } { "← " (t(lang, "home.previous")) } }
-            @if more { a.button.secondary href={ "/dashboard?page=" (page_no + 1) "&" (qs) } { (t(lang, "home.next")) " →" } }
+            @if page_no > 0 { a.button.secondary href={ "/dashboard?page=" (page_no - 1) (amp_qs) } { "← " (t(lang, "home.previous")) } }
+            @if more { a.button.secondary href={ "/dashboard?page=" (page_no + 1) (amp_qs) } { (t(lang, "home.next")) " →" } }
         }
     };
     html_response(lang, page(lang, &t(lang, "home.title"), Some(&actor), &headers, body), StatusCode::OK)
@@ -437,7 +477,7 @@ async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id):
                 p { strong { (t(lang, "col.region")) ": " } (i.region_name) " (" (i.region_code) ")" }
                 p { strong { (t(lang, "col.date")) ": " } (i.assessed_on) " · " strong { (t(lang, "col.officer")) ": " } (i.officer) }
                 @if !assessors.is_empty() { p { strong { (t(lang, "detail.assessors")) ": " } (assessors.join(", ")) } }
-                p.muted { (i.criteria_set) " " (i.criteria_version) " · " (t(lang, "detail.revision")) " " (i.revision) " · " (t(lang, "detail.received")) " " (i.received_at) }
+                p.muted { (i.criteria_set) " " (i.criteria_version) " · " (t(lang, "detail.revision")) " " (i.revision) " · " (t(lang, "detail.received")) " " (when(&i.received_at)) }
             }
             div.card {
                 h2 style="margin-top:0" { (t(lang, "detail.parts")) }
@@ -467,7 +507,7 @@ async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id):
         h2 { (t(lang, "review.title")) }
         @for d in &detail.decisions {
             div.card style="margin-bottom:.5rem" {
-                (status_badge(lang, &d.decision)) " " strong { (d.reviewer) } " · " span.muted { (d.decided_at) " · " (t(lang, "detail.revision")) " " (d.revision) }
+                (status_badge(lang, &d.decision)) " " strong { (d.reviewer) } " · " span.muted { (when(&d.decided_at)) " · " (t(lang, "detail.revision")) " " (d.revision) }
                 @if !d.comment.is_empty() { p style="white-space:pre-wrap;margin:.4rem 0 0" { (d.comment) } }
             }
         }
@@ -684,7 +724,7 @@ async fn create_code(State(state): State<AppState>, headers: HeaderMap, Path(nam
                     p { (t(lang, "code.explain")) }
                     p style="font-size:1.6rem;font-weight:700;letter-spacing:2px" #code { (code.code) }
                     div { (PreEscaped(&code.qr_svg)) }
-                    p.muted { (t(lang, "code.expires")) " " (code.expires_at) }
+                    p.muted { (t(lang, "code.expires")) " " (when(&code.expires_at)) }
                 }
                 p { a href="/dashboard/users" { "← " (t(lang, "nav.users")) } }
             }),

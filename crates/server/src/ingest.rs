@@ -64,16 +64,56 @@ fn place_region(code: &str, field: &str) -> Result<(String, String), Problem> {
     }
 }
 
-/// Reads a stored record's body and region.
-fn stored(tx: &mut dyn Tx, kind: &str, id: &str) -> ApiResult<Option<(serde_json::Value, String)>> {
+/// Producers and products already read (or stored by this push), by kind and id.
+type Known = HashMap<(&'static str, String), Option<(serde_json::Value, String)>>;
+
+/// Reads a stored record's body and region, once per push.
+fn stored(tx: &mut dyn Tx, known: &mut Known, kind: &'static str, id: &str) -> ApiResult<Option<(serde_json::Value, String)>> {
+    if let Some(found) = known.get(&(kind, id.to_string())) {
+        return Ok(found.clone());
+    }
     let row = tx.query_opt(
         "SELECT body, region_code FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
         &[Val::from(kind), Val::from(id)],
     )?;
-    Ok(row.map(|r| (serde_json::from_str(&r.text(0)).unwrap_or_default(), r.text(1))))
+    let found = row.map(|r| (serde_json::from_str(&r.text(0)).unwrap_or_default(), r.text(1)));
+    known.insert((kind, id.to_string()), found.clone());
+    Ok(found)
 }
 
-fn place(tx: &mut dyn Tx, record: &Record) -> ApiResult<Result<Placed, Problem>> {
+/// Reads, in one query per kind, the producers and products a push refers to.
+fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult<()> {
+    let refers = |key: &str| -> Vec<String> {
+        records.iter().filter_map(|r| r.body.get(key).and_then(|v| v.as_str())).filter(|id| ovop_protocol::is_uuid(id)).map(str::to_string).collect()
+    };
+    let fetch = |tx: &mut dyn Tx, known: &mut Known, kind: &'static str, mut ids: Vec<String>| -> ApiResult<()> {
+        ids.sort();
+        ids.dedup();
+        ids.retain(|id| !known.contains_key(&(kind, id.clone())));
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let mut params = vec![Val::from(kind)];
+            params.extend(chunk.iter().map(Val::from));
+            let rows = tx.query(
+                &format!("SELECT id, body, region_code FROM record WHERE kind = $1 AND revision = 1 AND id IN ({})", marks.join(", ")),
+                &params,
+            )?;
+            for id in chunk {
+                known.insert((kind, id.clone()), None);
+            }
+            for row in rows {
+                known.insert((kind, row.text(0)), Some((serde_json::from_str(&row.text(1)).unwrap_or_default(), row.text(2))));
+            }
+        }
+        Ok(())
+    };
+    fetch(tx, known, "product", refers("product_id"))?;
+    let mut producers = refers("producer_id");
+    producers.extend(known.values().flatten().filter_map(|(body, _)| body.get("producer_id").and_then(|v| v.as_str()).map(str::to_string)));
+    fetch(tx, known, "producer", producers)
+}
+
+fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record) -> ApiResult<Result<Placed, Problem>> {
     Ok(match record.kind {
         Kind::Producer => match record.read_body::<ProducerBody>() {
             Err(p) => reject(p),
@@ -85,7 +125,7 @@ fn place(tx: &mut dyn Tx, record: &Record) -> ApiResult<Result<Placed, Problem>>
             Ok(body) => {
                 let village = match body.village_code.filter(|c| !c.is_empty()) {
                     Some(code) => Some(code),
-                    None => stored(tx, "producer", &body.producer_id)?.map(|(_, region)| region),
+                    None => stored(tx, known, "producer", &body.producer_id)?.map(|(_, region)| region),
                 };
                 match village {
                     None => reject(Problem::new(
@@ -101,7 +141,7 @@ fn place(tx: &mut dyn Tx, record: &Record) -> ApiResult<Result<Placed, Problem>>
         Kind::Assessment => match record.read_body::<AssessmentBody>() {
             Err(p) => reject(p),
             Ok(body) => {
-                let Some((product, _)) = stored(tx, "product", &body.product_id)? else {
+                let Some((product, _)) = stored(tx, known, "product", &body.product_id)? else {
                     return Ok(reject(Problem::new(
                         "push.unknown_product",
                         Some("body.product_id"),
@@ -112,7 +152,7 @@ fn place(tx: &mut dyn Tx, record: &Record) -> ApiResult<Result<Placed, Problem>>
                     return Ok(Err(problem));
                 }
                 let producer_id = product.get("producer_id").and_then(|v| v.as_str()).unwrap_or("");
-                let producer = stored(tx, "producer", producer_id)?.map(|(body, _)| body).unwrap_or_default();
+                let producer = stored(tx, known, "producer", producer_id)?.map(|(body, _)| body).unwrap_or_default();
                 let text = |v: &serde_json::Value, key: &str| v.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
                 let facts = Facts {
                     product_name: text(&product, "name"),
@@ -170,85 +210,103 @@ fn criterion_row(outcome: &CriterionOutcome) -> (&'static str, Option<i64>) {
     }
 }
 
-fn insert_new(tx: &mut dyn Tx, actor: &Actor, record: &Record, placed: &Placed, now: &str) -> ApiResult<()> {
+/// Rows written at the end of a push, a few statements per table rather than one per row.
+#[derive(Default)]
+struct Deferred {
+    blobs: Vec<Vec<Val>>,
+    record_blobs: Vec<Vec<Val>>,
+    assessments: Vec<Vec<Val>>,
+    parts: Vec<Vec<Val>>,
+    criteria: Vec<Vec<Val>>,
+    changes: Vec<Vec<Val>>,
+}
+
+impl Deferred {
+    fn flush(self, tx: &mut dyn Tx) -> ApiResult<()> {
+        // Blobs before the rows that name them; changes in the order they happened.
+        insert_rows(tx, "blob (sha256, size, complete_at)", self.blobs, "ON CONFLICT (sha256) DO NOTHING")?;
+        insert_rows(tx, "record_blob (kind, id, revision, sha256)", self.record_blobs, "ON CONFLICT DO NOTHING")?;
+        insert_rows(
+            tx,
+            "assessment (id, revision, product_id, product_name, producer_name, programme, product_set, criteria_set,
+               criteria_version, region_code, region_path, regency_code, officer_id, assessed_on, total, max_total,
+               star_by_score, star, status, received_at)",
+            self.assessments,
+            "",
+        )?;
+        insert_rows(tx, "assessment_part (id, revision, part, points, max)", self.parts, "ON CONFLICT DO NOTHING")?;
+        insert_rows(tx, "assessment_criterion (id, revision, position, criterion, status, points, max)", self.criteria, "ON CONFLICT DO NOTHING")?;
+        insert_rows(tx, "change (kind, ref_id, region_path, for_user, from_user, body, created_at)", self.changes, "")
+    }
+}
+
+/// `INSERT INTO <into> VALUES (..), (..) <tail>`, in statements of at most about 30,000 values
+/// (both backends' limits are above).
+fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<()> {
+    let Some(width) = rows.first().map(Vec::len) else { return Ok(()) };
+    for chunk in rows.chunks((30_000 / width).max(1)) {
+        let mut marks = Vec::with_capacity(chunk.len());
+        for r in 0..chunk.len() {
+            let row: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            marks.push(format!("({})", row.join(", ")));
+        }
+        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        tx.exec(&format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")), &params)?;
+    }
+    Ok(())
+}
+
+fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &Placed, now: &str) {
     let kind = kind_name(record.kind);
     for blob in &record.blobs {
-        tx.exec(
-            "INSERT INTO blob (sha256, size, complete_at) VALUES ($1, $2, NULL) ON CONFLICT (sha256) DO NOTHING",
-            &[Val::from(&blob.sha256), Val::Int(blob.size as i64)],
-        )?;
-        tx.exec(
-            "INSERT INTO record_blob (kind, id, revision, sha256) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[Val::from(kind), Val::from(&record.id), Val::Int(record.revision), Val::from(&blob.sha256)],
-        )?;
+        deferred.blobs.push(vec![Val::from(&blob.sha256), Val::Int(blob.size as i64), Val::Null]);
+        deferred.record_blobs.push(vec![Val::from(kind), Val::from(&record.id), Val::Int(record.revision), Val::from(&blob.sha256)]);
     }
     match &placed.facts {
         Some((body, facts)) => {
             let result = &body.result;
-            tx.exec(
-                "INSERT INTO assessment (id, revision, product_id, product_name, producer_name, programme, product_set,
-                   criteria_set, criteria_version, region_code, region_path, regency_code, officer_id, assessed_on,
-                   total, max_total, star_by_score, star, status, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'submitted', $19)",
-                &[
+            deferred.assessments.push(vec![
+                Val::from(&record.id),
+                Val::Int(record.revision),
+                Val::from(&body.product_id),
+                Val::from(&facts.product_name),
+                Val::from(&facts.producer_name),
+                Val::from(body.programme.to_ascii_lowercase()),
+                Val::from(&facts.product_set),
+                Val::from(&result.set.id),
+                Val::from(&result.set.version),
+                Val::from(&placed.region_code),
+                Val::from(&placed.region_path),
+                Val::from(Regions::get().regency(&placed.region_code).unwrap_or_default()),
+                Val::Int(actor.user.id),
+                Val::from(&body.visit.assessed_on),
+                Val::Int(result.total.into()),
+                Val::Int(result.max_total.into()),
+                Val::Int(result.star_by_score.into()),
+                Val::from(result.star.map(i64::from)),
+                Val::from("submitted"),
+                Val::from(now),
+            ]);
+            for part in &result.parts {
+                deferred.parts.push(vec![
                     Val::from(&record.id),
                     Val::Int(record.revision),
-                    Val::from(&body.product_id),
-                    Val::from(&facts.product_name),
-                    Val::from(&facts.producer_name),
-                    Val::from(body.programme.to_ascii_lowercase()),
-                    Val::from(&facts.product_set),
-                    Val::from(&result.set.id),
-                    Val::from(&result.set.version),
-                    Val::from(&placed.region_code),
-                    Val::from(&placed.region_path),
-                    Val::from(Regions::get().regency(&placed.region_code).unwrap_or_default()),
-                    Val::Int(actor.user.id),
-                    Val::from(&body.visit.assessed_on),
-                    Val::Int(result.total.into()),
-                    Val::Int(result.max_total.into()),
-                    Val::Int(result.star_by_score.into()),
-                    Val::from(result.star.map(i64::from)),
-                    Val::from(now),
-                ],
-            )?;
-            // One statement for all the parts and one for all the criteria.
-            let key = [Val::from(&record.id), Val::Int(record.revision)];
-            let mut params: Vec<Val> = Vec::new();
-            let mut rows = Vec::new();
-            for part in &result.parts {
-                let at = params.len();
-                params.extend(key.iter().cloned());
-                params.extend([Val::from(&part.code), Val::Int(part.points.into()), Val::Int(part.max.into())]);
-                rows.push(format!("(${}, ${}, ${}, ${}, ${})", at + 1, at + 2, at + 3, at + 4, at + 5));
+                    Val::from(&part.code),
+                    Val::Int(part.points.into()),
+                    Val::Int(part.max.into()),
+                ]);
             }
-            if !rows.is_empty() {
-                tx.exec(&format!("INSERT INTO assessment_part (id, revision, part, points, max) VALUES {} ON CONFLICT DO NOTHING", rows.join(", ")), &params)?;
-            }
-            for chunk in result.criteria.chunks(100).enumerate() {
-                let (c, criteria) = chunk;
-                let mut params: Vec<Val> = Vec::new();
-                let mut rows = Vec::new();
-                for (n, criterion) in criteria.iter().enumerate() {
-                    let (status, points) = criterion_row(&criterion.outcome);
-                    let at = params.len();
-                    params.extend(key.iter().cloned());
-                    params.extend([
-                        Val::Int((c * 100 + n) as i64),
-                        Val::from(&criterion.code),
-                        Val::from(status),
-                        Val::from(points),
-                        Val::Int(criterion.max.into()),
-                    ]);
-                    rows.push(format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", at + 1, at + 2, at + 3, at + 4, at + 5, at + 6, at + 7));
-                }
-                tx.exec(
-                    &format!(
-                        "INSERT INTO assessment_criterion (id, revision, position, criterion, status, points, max) VALUES {} ON CONFLICT DO NOTHING",
-                        rows.join(", ")
-                    ),
-                    &params,
-                )?;
+            for (position, criterion) in result.criteria.iter().enumerate() {
+                let (status, points) = criterion_row(&criterion.outcome);
+                deferred.criteria.push(vec![
+                    Val::from(&record.id),
+                    Val::Int(record.revision),
+                    Val::Int(position as i64),
+                    Val::from(&criterion.code),
+                    Val::from(status),
+                    Val::from(points),
+                    Val::Int(criterion.max.into()),
+                ]);
             }
         }
         None => {
@@ -257,14 +315,17 @@ fn insert_new(tx: &mut dyn Tx, actor: &Actor, record: &Record, placed: &Placed, 
             if let Some(map) = body.as_object_mut() {
                 map.insert("id".into(), json!(record.id));
             }
-            tx.exec(
-                "INSERT INTO change (kind, ref_id, region_path, for_user, from_user, body, created_at)
-                 VALUES ($1, $2, $3, NULL, $4, $5, $6)",
-                &[Val::from(kind), Val::from(&record.id), Val::from(&placed.region_path), Val::Int(actor.user.id), Val::from(body.to_string()), Val::from(now)],
-            )?;
+            deferred.changes.push(vec![
+                Val::from(kind),
+                Val::from(&record.id),
+                Val::from(&placed.region_path),
+                Val::Null,
+                Val::Int(actor.user.id),
+                Val::from(body.to_string()),
+                Val::from(now),
+            ]);
         }
     }
-    Ok(())
 }
 
 /// Stores a push and answers for each record.
@@ -281,6 +342,11 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
     order.sort_by_key(|i| kind_order(request.records[*i].kind));
     let mut results: Vec<Option<RecordResult>> = vec![None; request.records.len()];
     let mut needed: BTreeMap<String, u64> = BTreeMap::new();
+    let mut known = Known::new();
+    prefetch(tx, &mut known, &request.records)?;
+    let mut deferred = Deferred::default();
+    // Blob sizes named by the records accepted so far in this push (their rows are written last).
+    let mut sizes: HashMap<String, u64> = HashMap::new();
     for i in order {
         let record = &request.records[i];
         let result = |outcome: Outcome, problem: Option<Problem>| RecordResult {
@@ -295,7 +361,7 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
             results[i] = Some(result(Outcome::Rejected, Some(problem)));
             continue;
         }
-        let placed = match place(tx, record)? {
+        let placed = match place(tx, &mut known, record)? {
             Ok(placed) => placed,
             Err(problem) => {
                 results[i] = Some(result(Outcome::Rejected, Some(problem)));
@@ -312,12 +378,15 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
         // A blob named twice with two sizes: one of the two is wrong.
         let mut blob_problem = None;
         for (b, blob) in record.blobs.iter().enumerate() {
-            let known = tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?;
-            if let Some(row) = known.filter(|row| row.int(0) as u64 != blob.size) {
+            let have = match sizes.get(&blob.sha256) {
+                Some(size) => Some(*size),
+                None => tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?.map(|row| row.int(0) as u64),
+            };
+            if let Some(have) = have.filter(|have| *have != blob.size) {
                 blob_problem = Some(Problem::new(
                     "push.blob_size",
                     Some(&format!("blobs[{b}].size")),
-                    format!("the server knows this blob with {} bytes, not {}", row.int(0), blob.size),
+                    format!("the server knows this blob with {have} bytes, not {}", blob.size),
                 ));
                 break;
             }
@@ -343,7 +412,10 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
             ],
         )?;
         let outcome = if inserted == 1 {
-            insert_new(tx, actor, record, &placed, now)?;
+            insert_new(&mut deferred, actor, record, &placed, now);
+            if record.kind != Kind::Assessment {
+                known.insert((kind_name(record.kind), record.id.clone()), Some((record.body.clone(), placed.region_code.clone())));
+            }
             Outcome::Accepted
         } else {
             let hash = tx
@@ -369,9 +441,11 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
         };
         for blob in &record.blobs {
             needed.insert(blob.sha256.clone(), blob.size);
+            sizes.insert(blob.sha256.clone(), blob.size);
         }
         results[i] = Some(result(outcome, None));
     }
+    deferred.flush(tx)?;
     let mut missing_blobs = Vec::new();
     let complete: HashMap<String, bool> = needed
         .keys()

@@ -46,6 +46,8 @@ pub struct AppState {
     pub sign_in: Arc<auth::RateLimiter>,
     /// Secure cookies (behind TLS, directly or through a proxy).
     pub secure_cookies: bool,
+    /// Pushes read and stored at once.
+    pub pushes: Arc<tokio::sync::Semaphore>,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -121,7 +123,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn version_header(mut response: axum::response::Response) -> axum::response::Response {
+/// Adds the protocol header to every answer, and turns the framework's own plain-text
+/// refusals (a path value that is not UTF-8, a form that cannot be read) into a Problem with a
+/// stable code, like every other refusal.
+async fn version_header(response: axum::response::Response) -> axum::response::Response {
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let mut response = if plain && response.status().is_client_error() {
+        let status = response.status();
+        let text = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "http.too_large",
+            StatusCode::METHOD_NOT_ALLOWED => "http.method_not_allowed",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "http.unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "http.unprocessable",
+            _ => "http.bad_request",
+        };
+        ApiError::new(status, code, None, String::from_utf8_lossy(&text).into_owned()).into_response()
+    } else {
+        response
+    };
     response.headers_mut().insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
     response
 }
@@ -173,7 +197,7 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
                 shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
             });
             let server = axum_server::from_tcp_rustls(listener, tls).handle(handle);
-            let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+            let task = tokio::spawn(async move { server.serve(app.into_make_service_with_connect_info::<SocketAddr>()).await });
             Ok(Running { addr, state, stop: Some(stop), task })
         }
         (None, None) => {
@@ -225,5 +249,6 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         name: config.name.clone(),
         sign_in: Arc::new(auth::RateLimiter::new(config.sign_in_attempts, Duration::from_secs(600))),
         secure_cookies: config.tls_cert.is_some() || config.behind_tls_proxy,
+        pushes: Arc::new(tokio::sync::Semaphore::new(4)),
     })
 }

@@ -353,7 +353,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         .collect();
     let decisions = tx
         .query(
-            "SELECT d.revision, d.decision, d.comment, u.name, d.decided_at FROM decision d JOIN app_user u ON u.id = d.reviewer_id
+            "SELECT d.revision, d.decision, d.comment, u.display_name, d.decided_at FROM decision d JOIN app_user u ON u.id = d.reviewer_id
              WHERE d.id = $1 ORDER BY d.seq",
             &[Val::from(id)],
         )?
@@ -629,11 +629,13 @@ pub async fn export(state: &AppState, actor: Actor, filter: Filter, criteria: bo
 }
 
 pub async fn export_assessments(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+    reviewer(&actor)?;
     let filter = filter_from(query)?;
     export(&state, actor, filter, false).await
 }
 
 pub async fn export_criteria(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+    reviewer(&actor)?;
     let filter = filter_from(query)?;
     export(&state, actor, filter, true).await
 }

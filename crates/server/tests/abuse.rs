@@ -274,6 +274,9 @@ async fn sql_in_every_filter_and_paths_in_every_name_change_nothing() {
     }
     let response = server.http.delete(server.url("/v1/admin/devices/1%20OR%201=1")).bearer_auth(&admin).send().await.expect("delete");
     assert_eq!(response.status(), 400);
+    // A path value that is not UTF-8: the framework's refusal, as a Problem like every other.
+    let (status, body) = server.get(&admin, "/v1/admin/users/%FF/devices").await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("http.bad_request")));
     let (status, body) = server.post(&admin, "/v1/admin/users", &json!({"name": "../../root", "role": "officer"})).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("user.bad_name")));
     let (status, body) = server.post(&admin, "/v1/admin/users", &json!({"name": "eve", "role": "officer", "regions": ["63.05' OR '1'='1"]})).await;
@@ -384,6 +387,23 @@ async fn native_tls_serves_https_with_the_given_certificate() {
     let health = ovop_protocol::recognise_health(&curl.stdout).expect("the server's health over HTTPS");
     assert_eq!(health.name, "Dinas Perindustrian Kabupaten Tapin");
     assert!(server.http.get(format!("http://127.0.0.1:{port}/v1/health")).send().await.map_or(true, |r| !r.status().is_success()), "no plain HTTP");
+    // Enrolment needs the peer's address (sign-in limits): it works over TLS too.
+    server.user("budi", "officer", &["63.05"], Some("budi-rahasia-1")).await;
+    let ca = cert.clone();
+    let enrolled = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("curl")
+            .args(["-sS", "--max-time", "20", "--cacert"])
+            .arg(&ca)
+            .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), "-H", "content-type: application/json"])
+            .args(["-d", r#"{"user": "budi", "password": "budi-rahasia-1", "device_name": "Laptop Budi"}"#])
+            .arg(format!("https://localhost:{port}/v1/enrol"))
+            .output()
+    })
+    .await
+    .expect("task")
+    .expect("curl");
+    let enrolled: Value = serde_json::from_slice(&enrolled.stdout).expect("JSON over HTTPS");
+    assert!(enrolled["token"].as_str().is_some_and(|t| t.starts_with("ovt_")), "{enrolled}");
     let Server { running, dir, .. } = server;
     running.shutdown(Duration::from_secs(5)).await;
     // A key that is not a key: the server refuses to start, with a clear code.

@@ -178,7 +178,7 @@ async fn story(backend: Backend) {
         .iter()
         .map(|d| (d["decision"].as_str().unwrap_or(""), d["reviewer"].as_str().unwrap_or("")))
         .collect();
-    assert_eq!(decisions, vec![("returned", "sari"), ("approved", "sari")]);
+    assert_eq!(decisions, vec![("returned", "sari S."), ("approved", "sari S.")]);
     assert_eq!(detail["revisions"], json!([1, 2]));
 
     // More assessments in both regencies, for the exports and the statistics.
