@@ -171,7 +171,13 @@ pub async fn push(State(state): State<AppState>, actor: Actor, body: Body) -> Ap
     let blobs = state.blobs.clone();
     let now = crate::now();
     let user = actor.user.name.clone();
-    let response = state.db.run(move |tx| ingest::push(tx, &actor, request, &limits, &blobs, &now)).await?;
+    let (request, checked) = tokio::task::spawn_blocking(move || {
+        let checked = ingest::check_records(&request.records, &limits);
+        (request, checked)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?;
+    let response = state.db.run(move |tx| ingest::push(tx, &actor, &request, &checked, &blobs, &now)).await?;
     tracing::info!(%user, records = count, missing_blobs = response.missing_blobs.len(), "push");
     Ok(Json(response).into_response())
 }

@@ -113,7 +113,7 @@ fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult
     fetch(tx, known, "producer", producers)
 }
 
-fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record) -> ApiResult<Result<Placed, Problem>> {
+fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<&AssessmentBody>) -> ApiResult<Result<Placed, Problem>> {
     Ok(match record.kind {
         Kind::Producer => match record.read_body::<ProducerBody>() {
             Err(p) => reject(p),
@@ -138,7 +138,7 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record) -> ApiResult<Resul
                 }
             }
         },
-        Kind::Assessment => match record.read_body::<AssessmentBody>() {
+        Kind::Assessment => match checked.cloned().ok_or_else(|| Problem::new("push.invalid", Some("body"), "the assessment was not checked")) {
             Err(p) => reject(p),
             Ok(body) => {
                 let Some((product, _)) = stored(tx, known, "product", &body.product_id)? else {
@@ -148,9 +148,6 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record) -> ApiResult<Resul
                         "the assessed product is not on the server: send it first (or in the same push)",
                     )));
                 };
-                if let Err(problem) = check_result(&body) {
-                    return Ok(Err(problem));
-                }
                 let producer_id = product.get("producer_id").and_then(|v| v.as_str()).unwrap_or("");
                 let producer = stored(tx, known, "producer", producer_id)?.map(|(body, _)| body).unwrap_or_default();
                 let text = |v: &serde_json::Value, key: &str| v.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -328,8 +325,34 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
     }
 }
 
-/// Stores a push and answers for each record.
-pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limits, blobs: &BlobStore, now: &str) -> ApiResult<PushResponse> {
+/// What can be checked of each record without the database (its id, hash, body; an
+/// assessment scored again): done before the push takes the write lock, on every core.
+pub fn check_records(records: &[Record], limits: &Limits) -> Vec<Result<Option<AssessmentBody>, Problem>> {
+    records
+        .iter()
+        .map(|record| {
+            record.check(limits)?;
+            match record.kind {
+                Kind::Assessment => {
+                    let body = record.read_body::<AssessmentBody>()?;
+                    check_result(&body)?;
+                    Ok(Some(body))
+                }
+                _ => Ok(None),
+            }
+        })
+        .collect()
+}
+
+/// Stores a push and answers for each record; `checked` is [`check_records`]'s answer.
+pub fn push(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    request: &PushRequest,
+    checked: &[Result<Option<AssessmentBody>, Problem>],
+    blobs: &BlobStore,
+    now: &str,
+) -> ApiResult<PushResponse> {
     // One push at a time writes: the change feed stays in cursor order, and two copies of the
     // same batch cannot wait on each other.
     tx.lock_changes()?;
@@ -357,11 +380,14 @@ pub fn push(tx: &mut dyn Tx, actor: &Actor, request: PushRequest, limits: &Limit
             status: outcome.status(),
             problem,
         };
-        if let Err(problem) = record.check(limits) {
-            results[i] = Some(result(Outcome::Rejected, Some(problem)));
-            continue;
-        }
-        let placed = match place(tx, &mut known, record)? {
+        let pre = match &checked[i] {
+            Ok(pre) => pre.as_ref(),
+            Err(problem) => {
+                results[i] = Some(result(Outcome::Rejected, Some(problem.clone())));
+                continue;
+            }
+        };
+        let placed = match place(tx, &mut known, record, pre)? {
             Ok(placed) => placed,
             Err(problem) => {
                 results[i] = Some(result(Outcome::Rejected, Some(problem)));
