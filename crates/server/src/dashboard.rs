@@ -670,18 +670,22 @@ pub struct UserForm {
     password: String,
 }
 
-async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<UserForm>) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/users").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused.into_response();
-    }
-    let lang = lang_of(&headers, None);
+/// What every admin form checks first: signed in, the form's token, the admin role.
+async fn admin_post(state: &AppState, headers: &HeaderMap, token: &str) -> Result<(Actor, &'static str), Response> {
+    let actor = signed_in(state, headers, "/dashboard/users").await?;
+    check_csrf(headers, token).map_err(IntoResponse::into_response)?;
+    let lang = lang_of(headers, None);
     if let Err(e) = actor.require(Role::Admin) {
-        return error_page(lang, Some(&actor), &headers, &e);
+        return Err(error_page(lang, Some(&actor), headers, &e));
     }
+    Ok((actor, lang))
+}
+
+async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<UserForm>) -> Response {
+    let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
+    };
     let new = NewUser {
         name: form.name,
         display_name: Some(form.display_name),
@@ -703,17 +707,10 @@ async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(for
 }
 
 async fn create_code(State(state): State<AppState>, headers: HeaderMap, Path(name): Path<String>, Form(form): Form<CsrfForm>) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/users").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
+    let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
     };
-    if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused.into_response();
-    }
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Admin) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
     let address = admin::public_address(&headers, state.secure_cookies);
     match state.db.run(move |tx| admin::create_code_in(tx, &name, 72, &address)).await {
         Ok(code) => html_response(
