@@ -4,7 +4,7 @@
 //! the officer's regions refuses the whole push (nothing is stored). The response lists the
 //! blobs the server still needs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ovop_core::rubric::Outcome as CriterionOutcome;
@@ -240,7 +240,13 @@ impl Deferred {
 /// `INSERT INTO <into> VALUES (..), (..) <tail>`, in statements of at most about 30,000 values
 /// (both backends' limits are above).
 fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<()> {
-    let Some(width) = rows.first().map(Vec::len) else { return Ok(()) };
+    insert_returning(tx, into, rows, tail).map(|_| ())
+}
+
+/// [`insert_rows`] with a `RETURNING` tail: the rows it returns.
+fn insert_returning(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<Vec<crate::db::Row>> {
+    let Some(width) = rows.first().map(Vec::len) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
     for chunk in rows.chunks((30_000 / width).max(1)) {
         let mut marks = Vec::with_capacity(chunk.len());
         for r in 0..chunk.len() {
@@ -248,9 +254,9 @@ fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> 
             marks.push(format!("({})", row.join(", ")));
         }
         let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        tx.exec(&format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")), &params)?;
+        out.extend(tx.query(&format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")), &params)?);
     }
-    Ok(())
+    Ok(out)
 }
 
 fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &Placed, now: &str) {
@@ -356,13 +362,6 @@ pub fn push(
     // One push at a time writes: the change feed stays in cursor order, and two copies of the
     // same batch cannot wait on each other.
     tx.lock_changes()?;
-    let kind_order = |k: Kind| match k {
-        Kind::Producer => 0,
-        Kind::Product => 1,
-        Kind::Assessment => 2,
-    };
-    let mut order: Vec<usize> = (0..request.records.len()).collect();
-    order.sort_by_key(|i| kind_order(request.records[*i].kind));
     let mut results: Vec<Option<RecordResult>> = vec![None; request.records.len()];
     let mut needed: BTreeMap<String, u64> = BTreeMap::new();
     let mut known = Known::new();
@@ -370,91 +369,128 @@ pub fn push(
     let mut deferred = Deferred::default();
     // Blob sizes named by the records accepted so far in this push (their rows are written last).
     let mut sizes: HashMap<String, u64> = HashMap::new();
-    for i in order {
-        let record = &request.records[i];
-        let result = |outcome: Outcome, problem: Option<Problem>| RecordResult {
-            kind: record.kind,
-            id: record.id.clone(),
-            revision: record.revision,
-            outcome,
-            status: outcome.status(),
-            problem,
-        };
-        let pre = match &checked[i] {
-            Ok(pre) => pre.as_ref(),
-            Err(problem) => {
-                results[i] = Some(result(Outcome::Rejected, Some(problem.clone())));
-                continue;
-            }
-        };
-        let placed = match place(tx, &mut known, record, pre)? {
-            Ok(placed) => placed,
-            Err(problem) => {
-                results[i] = Some(result(Outcome::Rejected, Some(problem)));
-                continue;
-            }
-        };
-        if actor.user.role != Role::Admin && !within(&placed.region_path, &actor.user.regions) {
-            return Err(ApiError::forbidden(
-                "push.region_not_assigned",
-                Some(&format!("records[{i}]")),
-                format!("{} is not in the regions assigned to {}; nothing was stored", placed.region_code, actor.user.name),
-            ));
-        }
-        // A blob named twice with two sizes: one of the two is wrong.
-        let mut blob_problem = None;
-        for (b, blob) in record.blobs.iter().enumerate() {
-            let have = match sizes.get(&blob.sha256) {
-                Some(size) => Some(*size),
-                None => tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?.map(|row| row.int(0) as u64),
+    let result = |record: &Record, outcome: Outcome, problem: Option<Problem>| RecordResult {
+        kind: record.kind,
+        id: record.id.clone(),
+        revision: record.revision,
+        outcome,
+        status: outcome.status(),
+        problem,
+    };
+    // Producers, then products, then assessments: each group placed, then stored in a few
+    // statements, before the next group looks for what it needs.
+    for kind in [Kind::Producer, Kind::Product, Kind::Assessment] {
+        let mut candidates: Vec<(usize, Placed)> = Vec::new();
+        for (i, record) in request.records.iter().enumerate().filter(|(_, r)| r.kind == kind) {
+            let pre = match &checked[i] {
+                Ok(pre) => pre.as_ref(),
+                Err(problem) => {
+                    results[i] = Some(result(record, Outcome::Rejected, Some(problem.clone())));
+                    continue;
+                }
             };
-            if let Some(have) = have.filter(|have| *have != blob.size) {
-                blob_problem = Some(Problem::new(
-                    "push.blob_size",
-                    Some(&format!("blobs[{b}].size")),
-                    format!("the server knows this blob with {have} bytes, not {}", blob.size),
+            let placed = match place(tx, &mut known, record, pre)? {
+                Ok(placed) => placed,
+                Err(problem) => {
+                    results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
+                    continue;
+                }
+            };
+            if actor.user.role != Role::Admin && !within(&placed.region_path, &actor.user.regions) {
+                return Err(ApiError::forbidden(
+                    "push.region_not_assigned",
+                    Some(&format!("records[{i}]")),
+                    format!("{} is not in the regions assigned to {}; nothing was stored", placed.region_code, actor.user.name),
                 ));
-                break;
             }
+            // A blob named twice with two sizes: one of the two is wrong.
+            let mut blob_problem = None;
+            for (b, blob) in record.blobs.iter().enumerate() {
+                let have = match sizes.get(&blob.sha256) {
+                    Some(size) => Some(*size),
+                    None => tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?.map(|row| row.int(0) as u64),
+                };
+                if let Some(have) = have.filter(|have| *have != blob.size) {
+                    blob_problem = Some(Problem::new(
+                        "push.blob_size",
+                        Some(&format!("blobs[{b}].size")),
+                        format!("the server knows this blob with {have} bytes, not {}", blob.size),
+                    ));
+                    break;
+                }
+            }
+            if let Some(problem) = blob_problem {
+                results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
+                continue;
+            }
+            for blob in &record.blobs {
+                sizes.insert(blob.sha256.clone(), blob.size);
+            }
+            candidates.push((i, placed));
         }
-        if let Some(problem) = blob_problem {
-            results[i] = Some(result(Outcome::Rejected, Some(problem)));
+        if candidates.is_empty() {
             continue;
         }
-        let inserted = tx.exec(
-            "INSERT INTO record (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (kind, id, revision) DO NOTHING",
-            &[
-                Val::from(kind_name(record.kind)),
-                Val::from(&record.id),
-                Val::Int(record.revision),
-                Val::from(&record.content_hash),
-                Val::from(record.body.to_string()),
-                Val::from(&placed.region_code),
-                Val::from(&placed.region_path),
-                Val::Int(actor.user.id),
-                Val::Int(actor.device_id),
-                Val::from(now),
-            ],
-        )?;
-        let outcome = if inserted == 1 {
-            insert_new(&mut deferred, actor, record, &placed, now);
-            if record.kind != Kind::Assessment {
-                known.insert((kind_name(record.kind), record.id.clone()), Some((record.body.clone(), placed.region_code.clone())));
+        // Stored now: the rows the insert returns. The primary key turns away the rest.
+        let rows: Vec<Vec<Val>> = candidates
+            .iter()
+            .map(|(i, placed)| {
+                let record = &request.records[*i];
+                vec![
+                    Val::from(kind_name(record.kind)),
+                    Val::from(&record.id),
+                    Val::Int(record.revision),
+                    Val::from(&record.content_hash),
+                    Val::from(record.body.to_string()),
+                    Val::from(&placed.region_code),
+                    Val::from(&placed.region_path),
+                    Val::Int(actor.user.id),
+                    Val::Int(actor.device_id),
+                    Val::from(now),
+                ]
+            })
+            .collect();
+        let stored_now: HashSet<(String, i64)> = insert_returning(
+            tx,
+            "record (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)",
+            rows,
+            "ON CONFLICT (kind, id, revision) DO NOTHING RETURNING id, revision",
+        )?
+        .into_iter()
+        .map(|r| (r.text(0), r.int(1)))
+        .collect();
+        // The others are there already: the same content, or another.
+        let mut taken: HashSet<(String, i64)> = HashSet::new();
+        let others: Vec<String> = candidates
+            .iter()
+            .map(|(i, _)| &request.records[*i])
+            .filter(|r| !stored_now.contains(&(r.id.clone(), r.revision)))
+            .map(|r| r.id.clone())
+            .collect();
+        let mut hashes: HashMap<(String, i64), String> = HashMap::new();
+        for chunk in others.chunks(500) {
+            let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+            let mut params = vec![Val::from(kind_name(kind))];
+            params.extend(chunk.iter().map(Val::from));
+            for row in tx.query(&format!("SELECT id, revision, content_hash FROM record WHERE kind = $1 AND id IN ({})", marks.join(", ")), &params)? {
+                hashes.insert((row.text(0), row.int(1)), row.text(2));
             }
-            Outcome::Accepted
-        } else {
-            let hash = tx
-                .query_opt(
-                    "SELECT content_hash FROM record WHERE kind = $1 AND id = $2 AND revision = $3",
-                    &[Val::from(kind_name(record.kind)), Val::from(&record.id), Val::Int(record.revision)],
-                )?
-                .map(|r| r.text(0))
-                .unwrap_or_default();
-            if hash == record.content_hash {
+        }
+        for (i, placed) in candidates {
+            let record = &request.records[i];
+            let key = (record.id.clone(), record.revision);
+            let outcome = if stored_now.contains(&key) && taken.insert(key.clone()) {
+                insert_new(&mut deferred, actor, record, &placed, now);
+                if record.kind != Kind::Assessment {
+                    known.insert((kind_name(record.kind), record.id.clone()), Some((record.body.clone(), placed.region_code.clone())));
+                }
+                hashes.insert(key, record.content_hash.clone());
+                Outcome::Accepted
+            } else if hashes.get(&key) == Some(&record.content_hash) {
                 Outcome::AcceptedAgain
             } else {
                 results[i] = Some(result(
+                    record,
                     Outcome::Conflict,
                     Some(Problem::new(
                         "push.conflict",
@@ -463,13 +499,12 @@ pub fn push(
                     )),
                 ));
                 continue;
+            };
+            for blob in &record.blobs {
+                needed.insert(blob.sha256.clone(), blob.size);
             }
-        };
-        for blob in &record.blobs {
-            needed.insert(blob.sha256.clone(), blob.size);
-            sizes.insert(blob.sha256.clone(), blob.size);
+            results[i] = Some(result(record, outcome, None));
         }
-        results[i] = Some(result(outcome, None));
     }
     deferred.flush(tx)?;
     let mut missing_blobs = Vec::new();

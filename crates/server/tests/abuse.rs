@@ -414,3 +414,22 @@ async fn native_tls_serves_https_with_the_given_certificate() {
     let refused = ovop_server::start(config).await.err().expect("refused");
     assert_eq!(refused.problem.code, "server.startup");
 }
+
+/// The same record twice in one push: stored once, the copy accepted again; the same id and
+/// revision with other content in the same push: a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_repeated_inside_one_push_is_stored_once() {
+    let server = Server::start(Backend::Sqlite).await;
+    server.user("budi", "officer", &["63.05"], Some("budi-rahasia-1")).await;
+    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let (pr, pd) = (uuid(8, 1), uuid(8, 2));
+    let mut other = product(&pd, &pr);
+    other.body["name"] = json!("Tikar purun polos");
+    let other = Record::new(Kind::Product, &pd, 1, other.body, vec![]);
+    let response = server.push_ok(&token, &[producer(&pr, TAPIN), producer(&pr, TAPIN), product(&pd, &pr), other]).await;
+    let outcomes: Vec<Outcome> = response.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, vec![Outcome::Accepted, Outcome::AcceptedAgain, Outcome::Accepted, Outcome::Conflict]);
+    assert_eq!(server.count("SELECT COUNT(*) FROM record").await, 2);
+    assert_eq!(server.count("SELECT COUNT(*) FROM change").await - server.count("SELECT COUNT(*) FROM criteria_set").await, 2);
+    server.stop().await;
+}
