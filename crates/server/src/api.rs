@@ -152,7 +152,14 @@ pub async fn me(actor: Actor) -> Json<User> {
     Json(actor.user)
 }
 
-pub async fn push(State(state): State<AppState>, actor: Actor, body: Body) -> ApiResult<Response> {
+pub async fn push(State(state): State<AppState>, headers: axum::http::HeaderMap, body: Body) -> ApiResult<Response> {
+    let actor = match auth::authenticate(&state, &headers).await {
+        Ok(actor) => actor,
+        Err(refused) => {
+            crate::blobs::drain(body, state.limits.max_request_bytes).await;
+            return Err(refused);
+        }
+    };
     // A few pushes are read and parsed at a time: writes go one at a time anyway, and fifty
     // laptops sending 8 MB each at once would otherwise hold all of it in memory.
     let _permit = state.pushes.acquire().await.map_err(|_| ApiError::internal("the server is stopping"))?;
@@ -205,7 +212,6 @@ pub async fn blob_status(State(state): State<AppState>, _actor: Actor, Path(name
 
 pub async fn blob_put(
     State(state): State<AppState>,
-    _actor: Actor,
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
     headers: axum::http::HeaderMap,
@@ -215,9 +221,21 @@ pub async fn blob_put(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let chunk = chunk(&name, query.as_deref())?;
-    let (size, complete) = blob_row(&state, &chunk.sha256).await?;
+    let target = async {
+        auth::authenticate(&state, &headers).await?;
+        let chunk = chunk(&name, query.as_deref())?;
+        let (size, complete) = blob_row(&state, &chunk.sha256).await?;
+        Ok::<_, ApiError>((chunk, size, complete))
+    };
+    let (chunk, size, complete) = match target.await {
+        Ok(target) => target,
+        Err(refused) => {
+            crate::blobs::drain(body, state.limits.max_blob_bytes).await;
+            return Err(refused);
+        }
+    };
     if complete {
+        crate::blobs::drain(body, size).await;
         return Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }));
     }
     match state.blobs.write(chunk.hex(), size, chunk.offset, length, body).await? {

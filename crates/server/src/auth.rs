@@ -174,14 +174,20 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
-        let bearer = parts
-            .headers
+        authenticate(state, &parts.headers).await
+    }
+}
+
+/// The actor behind a request's bearer token or dashboard session.
+pub async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Actor, ApiError> {
+    {
+        let bearer = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::to_string);
         let token = bearer
-            .or_else(|| cookie(&parts.headers, SESSION_COOKIE))
+            .or_else(|| cookie(headers, SESSION_COOKIE))
             .ok_or_else(|| ApiError::unauthorized("auth.missing", "sign in or enrol this device first"))?;
         let now = crate::now();
         state

@@ -37,6 +37,20 @@ fn io_error(e: std::io::Error) -> ApiError {
     }
 }
 
+/// Reads and drops what is left of a request body (at most `limit` bytes). A refusal sent
+/// before the body was read would otherwise reach a client still sending as a broken pipe,
+/// which it would take for a network failure and retry for ever.
+pub async fn drain(body: Body, limit: u64) {
+    let mut stream = body.into_data_stream();
+    let mut read = 0u64;
+    while let Some(Ok(chunk)) = stream.next().await {
+        read += chunk.len() as u64;
+        if read > limit {
+            break;
+        }
+    }
+}
+
 impl BlobStore {
     pub fn open(root: &Path) -> ApiResult<BlobStore> {
         std::fs::create_dir_all(root.join("partial"))
@@ -85,16 +99,19 @@ impl BlobStore {
             )
         };
         if length.is_some_and(|length| offset.saturating_add(length) > size) {
+            drain(body, size).await;
             return Err(too_long());
         }
         let lock = self.lock(hex);
         let _guard = lock.lock().await;
         if self.is_complete(hex) {
+            drain(body, size).await;
             return Ok(Stored::Complete);
         }
         let partial = self.partial(hex);
         let have = std::fs::metadata(&partial).map_or(0, |m| m.len());
         if offset != have {
+            drain(body, size).await;
             return Err(ApiError::conflict(
                 "blob.wrong_offset",
                 Some("offset"),
@@ -115,6 +132,14 @@ impl BlobStore {
                 // Nothing of a chunk that overflows is kept: the blob stays where it stood.
                 written = have;
                 failure = Some(too_long());
+                // Read (and drop) the rest, bounded, so the refusal reaches the client.
+                let mut extra = 0u64;
+                while let Some(Ok(chunk)) = stream.next().await {
+                    extra += chunk.len() as u64;
+                    if extra > size {
+                        break;
+                    }
+                }
                 break;
             }
             if let Err(e) = file.write_all(&chunk) {

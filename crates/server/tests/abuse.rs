@@ -433,3 +433,37 @@ async fn a_record_repeated_inside_one_push_is_stored_once() {
     assert_eq!(server.count("SELECT COUNT(*) FROM change").await - server.count("SELECT COUNT(*) FROM criteria_set").await, 2);
     server.stop().await;
 }
+
+/// A refusal sent before a large body was read still reaches the client as the refusal (not a
+/// broken pipe a client would retry for ever): a revoked token, a wrong offset, a blob too long.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_before_the_body_is_read_reach_the_client() {
+    let server = Server::start(Backend::Sqlite).await;
+    server.user("budi", "officer", &["63.05"], Some("budi-rahasia-1")).await;
+    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let photo = vec![9u8; 3_000_000];
+    let blob = blob_of(&photo);
+    let (pr, pd) = (uuid(9, 1), uuid(9, 2));
+    let mut batch = vec![producer(&pr, TAPIN), product(&pd, &pr)];
+    for n in 0..150 {
+        batch.push(assessment(&uuid(9, 10 + n), 1, &pd, TAPIN, n, if n == 0 { vec![blob.clone()] } else { vec![] }));
+    }
+    server.push_ok(&token, &batch).await;
+    let hex = &blob.sha256[7..];
+    for round in 0..5 {
+        let wrong = server.http.put(server.url(&format!("/v1/blobs/{hex}?offset=5"))).bearer_auth(&token).body(photo[5..].to_vec()).send().await.expect("an answer, not a broken pipe");
+        assert_eq!(wrong.status(), 409, "round {round}");
+        let long = server.http.put(server.url(&format!("/v1/blobs/{hex}?offset=0"))).bearer_auth(&token).body(vec![0u8; 3_000_001]).send().await.expect("an answer");
+        assert_eq!(long.status(), 413, "round {round}");
+        let unknown = server.http.put(server.url(&format!("/v1/blobs/{}", "ef".repeat(32)))).bearer_auth(&token).body(photo.clone()).send().await.expect("an answer");
+        assert_eq!(unknown.status(), 404, "round {round}");
+    }
+    server.running.state.db.run(|tx| Ok(tx.exec("UPDATE device SET revoked_at = '2026-01-01T00:00:00.000Z'", &[])?)).await.expect("revoke");
+    for round in 0..5 {
+        let (status, body) = server.push(&token, &batch).await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("auth.invalid_token")), "round {round}");
+        let put = server.http.put(server.url(&format!("/v1/blobs/{hex}?offset=0"))).bearer_auth(&token).body(photo.clone()).send().await.expect("an answer");
+        assert_eq!(put.status(), 401, "round {round}");
+    }
+    server.stop().await;
+}
