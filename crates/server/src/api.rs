@@ -184,7 +184,7 @@ pub async fn push(State(state): State<AppState>, headers: axum::http::HeaderMap,
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?;
-    let response = state.db.run(move |tx| ingest::push(tx, &actor, &request, &checked, &blobs, &now)).await?;
+    let response = state.db.run(move |tx| ingest::push(tx, &actor, &request, checked, &blobs, &now)).await?;
     tracing::info!(%user, records = count, missing_blobs = response.missing_blobs.len(), "push");
     Ok(Json(response).into_response())
 }

@@ -113,7 +113,7 @@ fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult
     fetch(tx, known, "producer", producers)
 }
 
-fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<&AssessmentBody>) -> ApiResult<Result<Placed, Problem>> {
+fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<AssessmentBody>) -> ApiResult<Result<Placed, Problem>> {
     Ok(match record.kind {
         Kind::Producer => match record.read_body::<ProducerBody>() {
             Err(p) => reject(p),
@@ -138,7 +138,7 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<&A
                 }
             }
         },
-        Kind::Assessment => match checked.cloned().ok_or_else(|| Problem::new("push.invalid", Some("body"), "the assessment was not checked")) {
+        Kind::Assessment => match checked.ok_or_else(|| Problem::new("push.invalid", Some("body"), "the assessment was not checked")) {
             Err(p) => reject(p),
             Ok(body) => {
                 let Some((product, _)) = stored(tx, known, "product", &body.product_id)? else {
@@ -355,7 +355,7 @@ pub fn push(
     tx: &mut dyn Tx,
     actor: &Actor,
     request: &PushRequest,
-    checked: &[Result<Option<AssessmentBody>, Problem>],
+    mut checked: Vec<Result<Option<AssessmentBody>, Problem>>,
     blobs: &BlobStore,
     now: &str,
 ) -> ApiResult<PushResponse> {
@@ -382,10 +382,11 @@ pub fn push(
     for kind in [Kind::Producer, Kind::Product, Kind::Assessment] {
         let mut candidates: Vec<(usize, Placed)> = Vec::new();
         for (i, record) in request.records.iter().enumerate().filter(|(_, r)| r.kind == kind) {
-            let pre = match &checked[i] {
-                Ok(pre) => pre.as_ref(),
+            // Each record is placed once: its checked body moves on rather than being copied.
+            let pre = match std::mem::replace(&mut checked[i], Ok(None)) {
+                Ok(pre) => pre,
                 Err(problem) => {
-                    results[i] = Some(result(record, Outcome::Rejected, Some(problem.clone())));
+                    results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
                     continue;
                 }
             };
