@@ -167,10 +167,10 @@ impl DraftChange {
     }
 }
 
-const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
+pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
   latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
+pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
     let bad = |i: usize, e: serde_json::Error| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -247,6 +247,36 @@ fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
         what: "assessment",
         id: id.into(),
     })
+}
+
+/// The record of a final revision as its content hash covers it: what was assessed, where,
+/// by whom, the answers, the dossier and the other council members' sheets.
+pub(crate) fn local_record(
+    conn: &rusqlite::Connection,
+    draft: &Assessment,
+    council_sheets: Option<&[Answers]>,
+) -> Result<serde_json::Value> {
+    let mut record = serde_json::json!({
+        "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
+        "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
+        "answers": draft.answers,
+        "evidence": evidence_rows(conn, &draft.id, draft.revision)?,
+    });
+    if let Some(sheets) = council_sheets {
+        record["council"] =
+            serde_json::to_value(&sheets[1..]).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    }
+    Ok(record)
+}
+
+/// The council sheets of a revision (the first is the assessment's own), or `None` when one
+/// assessor scored.
+pub(crate) fn council_of(
+    conn: &rusqlite::Connection,
+    assessment: &Assessment,
+) -> Result<Option<Vec<Answers>>> {
+    let members = members_of(conn, &assessment.id, assessment.revision)?;
+    Ok((!members.is_empty()).then(|| council_sheets(assessment, &members)))
 }
 
 /// One council member's sheet (member 2 onwards).
@@ -681,16 +711,7 @@ impl Store {
             }
             Some((council, sheets))
         };
-        let mut record = serde_json::json!({
-            "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
-            "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
-            "answers": draft.answers,
-            "evidence": evidence_rows(&tx, &draft.id, draft.revision)?,
-        });
-        if let Some((_, sheets)) = &council {
-            record["council"] = serde_json::to_value(&sheets[1..])
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        }
+        let record = local_record(&tx, &draft, council.as_ref().map(|(_, s)| s.as_slice()))?;
         let hash = canonical_hash(&record);
         // The council's average (whole points, rounded down; the exact one is in its result)
         // and star stand for the assessment.

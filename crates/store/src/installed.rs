@@ -53,3 +53,46 @@ pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
     }
     catalog
 }
+
+/// Installs a criteria set that came from the server (its JSON) into the criteria folder,
+/// unless the same set is installed already. A set that does not validate, or another set
+/// under an installed id and version, is refused with the reason and nothing is written.
+/// Returns whether a file was written.
+pub fn install_pulled(data_dir: &Path, json: &str) -> Result<bool, String> {
+    let mut probe = Catalog::default();
+    let Some(entry) = probe.add(Origin::Imported("pulled".into()), json) else {
+        let reason = probe.rejected().first().map_or_else(
+            || "the set does not validate".to_string(),
+            |r| r.message.clone(),
+        );
+        return Err(reason);
+    };
+    let set = entry.rubric.set().clone();
+    let hash = entry.rubric.hash().to_string();
+    let installed = load_catalog(Some(data_dir));
+    if let Some(existing) = installed.get(&set.id, Some(&set.version)) {
+        return if existing.rubric.hash() == hash {
+            Ok(false)
+        } else {
+            Err(format!(
+                "{} {} is installed with other content; the pulled copy is not installed",
+                set.id, set.version
+            ))
+        };
+    }
+    let dir = criteria_dir(data_dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let name: String = format!("{}-{}", set.id, set.version)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::write_whole(&dir.join(format!("pulled-{name}.json")), json.as_bytes())
+        .map_err(|e| format!("cannot write the set: {e}"))?;
+    Ok(true)
+}

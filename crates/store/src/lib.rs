@@ -15,6 +15,7 @@ pub mod records;
 pub mod regions;
 pub mod relocate;
 pub mod settings;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_photos_and_dossier.sql"),
     include_str!("../migrations/0003_settings.sql"),
     include_str!("../migrations/0004_council.sql"),
+    include_str!("../migrations/0005_sync.sql"),
 ];
 
 /// The schema version this build writes.

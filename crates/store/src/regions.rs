@@ -34,7 +34,14 @@ impl Store {
         let owned = dataset.rows().map_err(StoreError::RegionData)?;
         let rows: Vec<(String, String, &str, &str)> = owned
             .iter()
-            .map(|r| (r.code.clone(), r.parent.clone(), r.level.as_str(), r.name.as_str()))
+            .map(|r| {
+                (
+                    r.code.clone(),
+                    r.parent.clone(),
+                    r.level.as_str(),
+                    r.name.as_str(),
+                )
+            })
             .collect();
         let names: HashMap<&str, &str> = rows.iter().map(|r| (r.0.as_str(), r.3)).collect();
         // Broad regions first: they get the lowest row ids, so a search can take its window of

@@ -75,14 +75,19 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(u64, u64)> {
     while let Some((src, dst)) = stack.pop() {
         std::fs::create_dir_all(&dst).map_err(|e| io("create", &dst, e))?;
         // What an earlier, interrupted copy left half-written.
-        for stale in std::fs::read_dir(&dst).map_err(|e| io("read", &dst, e))?.flatten() {
+        for stale in std::fs::read_dir(&dst)
+            .map_err(|e| io("read", &dst, e))?
+            .flatten()
+        {
             if stale.file_name().to_string_lossy().ends_with(".partial") {
                 let _ = std::fs::remove_file(stale.path());
             }
         }
         for entry in std::fs::read_dir(&src).map_err(|e| io("read", &src, e))? {
             let entry = entry.map_err(|e| io("read", &src, e))?;
-            let kind = entry.file_type().map_err(|e| io("read", &entry.path(), e))?;
+            let kind = entry
+                .file_type()
+                .map_err(|e| io("read", &entry.path(), e))?;
             let target = dst.join(entry.file_name());
             if kind.is_dir() {
                 stack.push((entry.path(), target));
@@ -91,7 +96,10 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<(u64, u64)> {
             if !kind.is_file() || entry.file_name().to_string_lossy().ends_with(".partial") {
                 continue;
             }
-            let len = entry.metadata().map_err(|e| io("read", &entry.path(), e))?.len();
+            let len = entry
+                .metadata()
+                .map_err(|e| io("read", &entry.path(), e))?
+                .len();
             if std::fs::metadata(&target).is_ok_and(|m| m.len() == len) {
                 continue;
             }

@@ -74,8 +74,17 @@ fn a_photo_is_stored_once_by_its_hash_with_a_thumbnail() {
     let thumb = image::load_from_memory(&store.thumbnail_bytes(&photo.sha256).unwrap()).unwrap();
     assert_eq!((thumb.width(), thumb.height()), (320, 240));
     // Only a hash names a thumbnail: nothing outside the photo folder can be read through it.
-    for name in ["../../ovop.sqlite", "", &photo.sha256.to_uppercase(), &format!("{}/x", &photo.sha256[..62])] {
-        assert_eq!(store.thumbnail_bytes(name).unwrap_err().code(), "store.not_found", "{name}");
+    for name in [
+        "../../ovop.sqlite",
+        "",
+        &photo.sha256.to_uppercase(),
+        &format!("{}/x", &photo.sha256[..62]),
+    ] {
+        assert_eq!(
+            store.thumbnail_bytes(name).unwrap_err().code(),
+            "store.not_found",
+            "{name}"
+        );
     }
     assert_eq!(store.photo_bytes(&photo.sha256).unwrap(), bytes);
 
@@ -205,16 +214,27 @@ fn a_move_cut_short_leaves_no_database_and_resumes_without_copying_again() {
     let (mut store, product) = store_with_product(dir.path());
     for i in 0..3 {
         store
-            .add_photo("product", &product, "", &format!("{i}.jpg"), &jpeg(300 + i, 200), NOW)
+            .add_photo(
+                "product",
+                &product,
+                "",
+                &format!("{i}.jpg"),
+                &jpeg(300 + i, 200),
+                NOW,
+            )
             .unwrap();
     }
     let target = dir.path().join("new").join("ovop.sqlite");
     // A first attempt that copied the photos, then stopped (the database is copied last).
     let mut files_target = target.as_os_str().to_os_string();
     files_target.push(".files");
-    let (files, _) = ovop_store::relocate::copy_tree(&store.files_dir(), files_target.as_ref()).unwrap();
+    let (files, _) =
+        ovop_store::relocate::copy_tree(&store.files_dir(), files_target.as_ref()).unwrap();
     assert_eq!(files, 6);
-    assert!(!target.exists(), "without the database the folder is not taken for a copy");
+    assert!(
+        !target.exists(),
+        "without the database the folder is not taken for a copy"
+    );
     // A half-written file from the cut.
     let first = walk(files_target.as_ref())[0].clone();
     let mut partial = first.into_os_string();
@@ -224,5 +244,12 @@ fn a_move_cut_short_leaves_no_database_and_resumes_without_copying_again() {
     let copied = store.copy_to(&target).unwrap();
     assert_eq!(copied.files, 0, "nothing copied twice: {copied:?}");
     assert!(!std::path::Path::new(&partial).exists());
-    assert_eq!(Store::open(&target).unwrap().photos("product", &product).unwrap().len(), 3);
+    assert_eq!(
+        Store::open(&target)
+            .unwrap()
+            .photos("product", &product)
+            .unwrap()
+            .len(),
+        3
+    );
 }

@@ -15,7 +15,11 @@ pub struct Backoff {
 
 impl Backoff {
     pub fn new(base: Duration, cap: Duration) -> Backoff {
-        Backoff { base, cap: cap.max(base), attempt: 0 }
+        Backoff {
+            base,
+            cap: cap.max(base),
+            attempt: 0,
+        }
     }
 
     /// The field default: 2 s, doubling to 5 minutes.
@@ -25,9 +29,16 @@ impl Backoff {
 
     /// The next wait; `unit` is a random number in [0, 1).
     pub fn next(&mut self, unit: f64) -> Duration {
-        let ceiling = self.base.saturating_mul(1u32 << self.attempt.min(20)).min(self.cap);
+        let ceiling = self
+            .base
+            .saturating_mul(1u32 << self.attempt.min(20))
+            .min(self.cap);
         self.attempt = self.attempt.saturating_add(1);
-        let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.5 };
+        let unit = if unit.is_finite() {
+            unit.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
         ceiling / 2 + ceiling.mul_f64(unit / 2.0)
     }
 
@@ -83,11 +94,21 @@ mod tests {
     #[test]
     fn waits_double_with_jitter_up_to_the_cap_and_start_over_after_a_success() {
         let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(60));
-        let lows: Vec<u64> = (0..8).map(|_| backoff.next(0.0).as_millis() as u64).collect();
-        assert_eq!(lows, vec![1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+        let lows: Vec<u64> = (0..8)
+            .map(|_| backoff.next(0.0).as_millis() as u64)
+            .collect();
+        assert_eq!(
+            lows,
+            vec![1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
+        );
         let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(60));
-        let highs: Vec<u64> = (0..8).map(|_| backoff.next(0.999_999).as_millis() as u64).collect();
-        assert_eq!(highs, vec![1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
+        let highs: Vec<u64> = (0..8)
+            .map(|_| backoff.next(0.999_999).as_millis() as u64)
+            .collect();
+        assert_eq!(
+            highs,
+            vec![1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]
+        );
         assert_eq!(backoff.attempts(), 8);
         backoff.reset();
         assert_eq!(backoff.next(0.0), Duration::from_secs(1));
@@ -95,7 +116,9 @@ mod tests {
         assert_eq!(backoff.next(f64::NAN), Duration::from_secs(3));
         assert_eq!(Backoff::field().next(7.0), Duration::from_secs(2));
         let mut long = Backoff::field();
-        assert!((0..1000).map(|_| long.next(0.5)).all(|d| d <= Duration::from_secs(300)));
+        assert!((0..1000)
+            .map(|_| long.next(0.5))
+            .all(|d| d <= Duration::from_secs(300)));
     }
 
     #[test]

@@ -92,7 +92,13 @@ mod tests {
     }
 
     fn record(kind: Kind, n: u32, filler: usize) -> Record {
-        Record::new(kind, &id(n), 1, json!({"n": n, "filler": "x".repeat(filler)}), vec![])
+        Record::new(
+            kind,
+            &id(n),
+            1,
+            json!({"n": n, "filler": "x".repeat(filler)}),
+            vec![],
+        )
     }
 
     /// An assessment `n` of product `n + 1000` of producer `n % producers + 2000`.
@@ -100,17 +106,27 @@ mod tests {
         Pending {
             seq,
             record: record(Kind::Assessment, n, filler),
-            needs: vec![record(Kind::Producer, 2000 + n % producers, 10), record(Kind::Product, 1000 + n, 10)],
+            needs: vec![
+                record(Kind::Producer, 2000 + n % producers, 10),
+                record(Kind::Product, 1000 + n, 10),
+            ],
         }
     }
 
     #[test]
     fn needs_travel_once_and_before_the_records_that_need_them() {
-        let pending = vec![pending(3, 3, 2, 10), pending(1, 1, 2, 10), pending(2, 2, 2, 10)];
+        let pending = vec![
+            pending(3, 3, 2, 10),
+            pending(1, 1, 2, 10),
+            pending(2, 2, 2, 10),
+        ];
         let on_server = HashSet::from([(Kind::Product, id(1002))]);
         let plan = plan(&pending, &on_server, &Limits::default());
         assert_eq!(plan.batches.len(), 1);
-        let order: Vec<(Kind, String)> = plan.batches[0].iter().map(|r| (r.kind, r.id.clone())).collect();
+        let order: Vec<(Kind, String)> = plan.batches[0]
+            .iter()
+            .map(|r| (r.kind, r.id.clone()))
+            .collect();
         assert_eq!(
             order,
             vec![
@@ -127,11 +143,25 @@ mod tests {
 
     #[test]
     fn a_record_too_large_for_any_push_is_set_aside_and_the_rest_go_on() {
-        let limits = Limits { max_request_bytes: 2_000, max_batch_records: 10, ..Limits::default() };
-        let pending = vec![pending(1, 1, 5, 10), pending(2, 2, 5, 5_000), pending(3, 3, 5, 10)];
+        let limits = Limits {
+            max_request_bytes: 2_000,
+            max_batch_records: 10,
+            ..Limits::default()
+        };
+        let pending = vec![
+            pending(1, 1, 5, 10),
+            pending(2, 2, 5, 5_000),
+            pending(3, 3, 5, 10),
+        ];
         let plan = plan(&pending, &HashSet::new(), &limits);
         assert_eq!(plan.too_large, vec![2]);
-        let sent: Vec<String> = plan.batches.iter().flatten().filter(|r| r.kind == Kind::Assessment).map(|r| r.id.clone()).collect();
+        let sent: Vec<String> = plan
+            .batches
+            .iter()
+            .flatten()
+            .filter(|r| r.kind == Kind::Assessment)
+            .map(|r| r.id.clone())
+            .collect();
         assert_eq!(sent, vec![id(1), id(3)]);
     }
 

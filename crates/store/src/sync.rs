@@ -1,0 +1,569 @@
+//! The store's side of sync: the outbox as the sync engine reads and settles it, the records
+//! as they travel (a final assessment with the producer and product it needs, and its photos),
+//! what the server already has, and what a pull brings back. Every write that moves a record
+//! from one state to another is one transaction, so a crash or a retry can neither lose a
+//! record nor send it as something else.
+
+use std::collections::HashSet;
+
+use ovop_core::canonical_hash;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::assessments::{council_of, local_record, row, COLUMNS};
+use crate::{Result, Store, StoreError};
+
+/// A record as it travels: its kind, id, revision, body and the photos it refers to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireRecord {
+    pub kind: String,
+    pub id: String,
+    pub revision: i64,
+    pub body: Value,
+    /// `(sha256 in hex, size)` of each photo.
+    #[serde(default)]
+    pub blobs: Vec<(String, u64)>,
+}
+
+/// An outbox entry still to send (`waiting`, or `sending` when a sync was cut off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub seq: i64,
+    pub record: WireRecord,
+    /// The producer and product it needs, unless the server has them already.
+    pub needs: Vec<WireRecord>,
+}
+
+/// How a pushed record ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Sent,
+    Rejected,
+    Conflict,
+}
+
+/// A change pulled from the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pulled {
+    pub cursor: i64,
+    pub kind: String,
+    pub id: String,
+    pub body: Value,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PullApplied {
+    pub producers: u32,
+    pub products: u32,
+    pub decisions: u32,
+    /// Pulled records not applied because the local copy has changes not yet sent.
+    pub kept_local: u32,
+}
+
+/// One record of the outbox as the sync screen lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct OutboxRow {
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub seq: i64,
+    pub kind: String,
+    pub record_id: String,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub revision: i64,
+    /// waiting, sending, sent, rejected, conflict.
+    pub state: String,
+    /// The server's code for a rejected or conflicting record.
+    pub code: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub settled_at: Option<String>,
+}
+
+/// A supervisor's decision on one of my assessments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ReviewDecision {
+    pub assessment_id: String,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub revision: i64,
+    /// approved, returned.
+    pub decision: String,
+    pub comment: String,
+    pub reviewer: String,
+    pub decided_at: String,
+}
+
+/// The settings keys sync keeps.
+pub const CURSOR_KEY: &str = "sync.cursor";
+pub const LAST_SUCCESS_KEY: &str = "sync.last_success";
+
+fn encode(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn bad_payload(seq: i64, e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("outbox entry {seq} cannot be read: {e}"))
+}
+
+impl Store {
+    /// The body of a final assessment revision as it travels: the record its content hash
+    /// covers, with the programme, the result, the council's result and that local hash.
+    pub fn wire_assessment(&self, id: &str, revision: i64) -> Result<WireRecord> {
+        let conn = self.read();
+        let assessment = conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 AND revision = ?2"),
+                params![id, revision],
+                row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "assessment",
+                id: format!("{id} revision {revision}"),
+            })?;
+        if assessment.status == "draft" {
+            return Err(StoreError::Invalid(format!(
+                "revision {revision} of {id} is a draft; only final revisions are sent"
+            )));
+        }
+        let set = self.frozen_set(&assessment.criteria_hash)?;
+        let sheets = council_of(conn, &assessment)?;
+        let mut body = local_record(conn, &assessment, sheets.as_deref())?;
+        body["programme"] =
+            serde_json::to_value(set.programme).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        body["criteria"] = json!({"id": set.id, "version": set.version});
+        body["result"] = serde_json::to_value(&assessment.result)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if let Some(council) = &assessment.council {
+            body["council_result"] =
+                serde_json::to_value(council).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        body["local_hash"] = json!(assessment.content_hash);
+        body["finalized_at"] = json!(assessment.finalized_at);
+        let blobs = self
+            .photos("assessment", id)?
+            .into_iter()
+            .map(|p| (p.sha256, u64::from(p.size)))
+            .collect();
+        Ok(WireRecord {
+            kind: "assessment".into(),
+            id: id.into(),
+            revision,
+            body,
+            blobs,
+        })
+    }
+
+    /// A producer as it travels (its photos with it).
+    pub fn wire_producer(&self, id: &str) -> Result<WireRecord> {
+        let producer = self.producer(id)?;
+        let mut body =
+            serde_json::to_value(&producer).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if let Some(map) = body.as_object_mut() {
+            map.remove("id");
+        }
+        let blobs = self
+            .photos("producer", id)?
+            .into_iter()
+            .map(|p| (p.sha256, u64::from(p.size)))
+            .collect();
+        Ok(WireRecord {
+            kind: "producer".into(),
+            id: id.into(),
+            revision: 1,
+            body,
+            blobs,
+        })
+    }
+
+    /// A product as it travels (its photos with it).
+    pub fn wire_product(&self, id: &str) -> Result<WireRecord> {
+        let product = self.product(id)?;
+        let mut body =
+            serde_json::to_value(&product).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if let Some(map) = body.as_object_mut() {
+            map.remove("id");
+        }
+        let blobs = self
+            .photos("product", id)?
+            .into_iter()
+            .map(|p| (p.sha256, u64::from(p.size)))
+            .collect();
+        Ok(WireRecord {
+            kind: "product".into(),
+            id: id.into(),
+            revision: 1,
+            body,
+            blobs,
+        })
+    }
+
+    /// The outbox entries still to send, oldest first, each with the producer and product it
+    /// needs unless the server has them. An entry's record is frozen (its payload stored) the
+    /// first time it is read here, in one transaction, so every retry sends the same bytes.
+    pub fn outgoing(&mut self) -> Result<Vec<Outgoing>> {
+        let rows: Vec<(i64, String, String, i64, Option<String>)> = {
+            let mut stmt = self.read().prepare_cached(
+                "SELECT seq, kind, record_id, revision, payload FROM outbox WHERE state IN ('waiting', 'sending') ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let known = self.on_server()?;
+        let mut frozen = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, kind, id, revision, payload) in rows {
+            let record = match payload {
+                Some(text) => {
+                    serde_json::from_str::<WireRecord>(&text).map_err(|e| bad_payload(seq, e))?
+                }
+                None => {
+                    let record = match kind.as_str() {
+                        "assessment" => self.wire_assessment(&id, revision)?,
+                        "producer" => self.wire_producer(&id)?,
+                        "product" => self.wire_product(&id)?,
+                        other => {
+                            return Err(StoreError::Corrupt(format!(
+                                "outbox entry {seq} is a {other:?}"
+                            )))
+                        }
+                    };
+                    frozen.push((seq, encode(&record)?));
+                    record
+                }
+            };
+            let mut needs = Vec::new();
+            if record.kind == "assessment" {
+                if let Some(product_id) = record.body.get("product_id").and_then(Value::as_str) {
+                    let product = self.product(product_id)?;
+                    if !known.contains(&("producer".to_string(), product.producer_id.clone())) {
+                        needs.push(self.wire_producer(&product.producer_id)?);
+                    }
+                    if !known.contains(&("product".to_string(), product_id.to_string())) {
+                        needs.push(self.wire_product(product_id)?);
+                    }
+                }
+            }
+            out.push(Outgoing { seq, record, needs });
+        }
+        if !frozen.is_empty() {
+            let tx = self.conn().transaction()?;
+            for (seq, payload) in frozen {
+                tx.execute(
+                    "UPDATE outbox SET payload = ?2 WHERE seq = ?1 AND payload IS NULL",
+                    params![seq, payload],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(out)
+    }
+
+    /// Marks entries as being sent (one more attempt each).
+    pub fn mark_sending(&mut self, seqs: &[i64]) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        for seq in seqs {
+            tx.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE seq = ?1 AND state IN ('waiting', 'sending')",
+                [seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Puts entries back to waiting (the push did not get an answer).
+    pub fn mark_waiting(&mut self, seqs: &[i64]) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        for seq in seqs {
+            tx.execute(
+                "UPDATE outbox SET state = 'waiting' WHERE seq = ?1 AND state = 'sending'",
+                [seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Settles the outcome of pushed records in one transaction: outbox entries by `seq`, and
+    /// producers and products the server now has. A sent assessment becomes `synced`.
+    pub fn settle(
+        &mut self,
+        outcomes: &[(i64, Settled, Option<String>, Option<String>)],
+        on_server: &[(String, String, String)],
+        now: &str,
+    ) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        for (seq, settled, code, reason) in outcomes {
+            let state = match settled {
+                Settled::Sent => "sent",
+                Settled::Rejected => "rejected",
+                Settled::Conflict => "conflict",
+            };
+            let entry: Option<(String, String, i64)> = tx
+                .query_row(
+                    "SELECT kind, record_id, revision FROM outbox WHERE seq = ?1",
+                    [seq],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((kind, id, revision)) = entry else {
+                continue;
+            };
+            tx.execute(
+                "UPDATE outbox SET state = ?2, code = ?3, reason = ?4, settled_at = ?5 WHERE seq = ?1",
+                params![seq, state, code, reason, now],
+            )?;
+            if *settled == Settled::Sent && kind == "assessment" {
+                tx.execute(
+                    "UPDATE assessment SET status = 'synced' WHERE id = ?1 AND revision = ?2 AND status = 'final'",
+                    params![id, revision],
+                )?;
+            }
+        }
+        for (kind, id, hash) in on_server {
+            tx.execute(
+                "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, id) DO NOTHING",
+                params![kind, id, hash, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The producers and products the server has, as `(kind, id)`.
+    pub fn on_server(&self) -> Result<HashSet<(String, String)>> {
+        let mut stmt = self
+            .read()
+            .prepare_cached("SELECT kind, id FROM on_server")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Photos the server asked for; already-asked ones keep their row.
+    pub fn want_uploads(&mut self, blobs: &[(String, u64)]) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        for (sha, size) in blobs {
+            tx.execute(
+                "INSERT INTO upload (sha256, size) VALUES (?1, ?2) ON CONFLICT (sha256) DO UPDATE SET done_at = NULL",
+                params![sha, *size as i64],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Photos still to upload, `(sha256, size)`, in the order they were asked for.
+    pub fn uploads_waiting(&self) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT sha256, size FROM upload WHERE done_at IS NULL ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The server holds this photo complete and verified.
+    pub fn upload_done(&mut self, sha256: &str, now: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE upload SET done_at = ?2 WHERE sha256 = ?1",
+            params![sha256, now],
+        )?;
+        Ok(())
+    }
+
+    /// Every outbox entry, oldest first, with its state and the server's reason.
+    pub fn outbox_rows(&self) -> Result<Vec<OutboxRow>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT seq, kind, record_id, revision, state, code, reason, created_at, settled_at FROM outbox ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutboxRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                record_id: r.get(2)?,
+                revision: r.get(3)?,
+                state: r.get(4)?,
+                code: r.get(5)?,
+                reason: r.get(6)?,
+                created_at: r.get(7)?,
+                settled_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Where the last pull ended.
+    pub fn sync_cursor(&self) -> Result<i64> {
+        Ok(self
+            .setting(CURSOR_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .read()
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Applies one page of pulled changes and moves the cursor past it. A producer or product
+    /// is written only when there is no local copy, or the local copy is the one the server had
+    /// (nothing edited here since); otherwise the local edit is kept and travels later. Each
+    /// record is written with the store's own checks; applying a page twice changes nothing,
+    /// so a crash before the cursor moves only repeats work. Criteria sets are installed by the
+    /// caller, not here.
+    pub fn apply_pulled(
+        &mut self,
+        changes: &[Pulled],
+        next: i64,
+        now: &str,
+    ) -> Result<PullApplied> {
+        let mut applied = PullApplied::default();
+        let known = self.on_server_hashes()?;
+        for change in changes {
+            let kind = change.kind.as_str();
+            if kind != "producer" && kind != "product" {
+                continue;
+            }
+            let local = match kind {
+                "producer" => self.wire_producer(&change.id).map(|r| r.body),
+                _ => self.wire_product(&change.id).map(|r| r.body),
+            };
+            match local {
+                Ok(body) => {
+                    let edited = known.get(&(kind.to_string(), change.id.clone()))
+                        != Some(&canonical_hash(&body));
+                    if edited {
+                        applied.kept_local += 1;
+                        continue;
+                    }
+                }
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            let mut body = change.body.clone();
+            body["id"] = json!(change.id);
+            let written = if kind == "producer" {
+                let mut producer: crate::records::Producer =
+                    serde_json::from_value(body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                // A village this laptop's region data does not know is left out, not refused.
+                if let Some(code) = &producer.village_code {
+                    if self.region(code).is_err() {
+                        producer.village_code = None;
+                    }
+                }
+                self.save_producer(&producer, now).map(|_| ())
+            } else {
+                let product: crate::records::Product =
+                    serde_json::from_value(body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                if self.producer(&product.producer_id).is_err() {
+                    // Not a producer this laptop can see: the product is not for it either.
+                    continue;
+                }
+                self.save_product(&product, now).map(|_| ())
+            };
+            match written {
+                Ok(()) => {}
+                // A record this laptop cannot hold (a name missing, say) is skipped, not fatal.
+                Err(StoreError::Invalid(_)) => continue,
+                Err(e) => return Err(e),
+            }
+            let stored = match kind {
+                "producer" => self.wire_producer(&change.id)?.body,
+                _ => self.wire_product(&change.id)?.body,
+            };
+            self.conn().execute(
+                "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (kind, id) DO UPDATE SET content_hash = excluded.content_hash",
+                params![kind, change.id, canonical_hash(&stored), now],
+            )?;
+            if kind == "producer" {
+                applied.producers += 1;
+            } else {
+                applied.products += 1;
+            }
+        }
+        let tx = self.conn().transaction()?;
+        for change in changes.iter().filter(|c| c.kind == "decision") {
+            let text = |k: &str| {
+                change
+                    .body
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let revision = change
+                .body
+                .get("revision")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let decision = text("decision");
+            if !matches!(decision.as_str(), "approved" | "returned") || revision < 1 {
+                continue;
+            }
+            let assessment_id = text("assessment_id");
+            tx.execute(
+                "INSERT INTO review_decision (assessment_id, revision, decision, comment, reviewer, decided_at, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                params![assessment_id, revision, decision, text("comment"), text("reviewer"), text("decided_at"), now],
+            )?;
+            tx.execute(
+                "UPDATE assessment SET status = 'reviewed' WHERE id = ?1 AND revision = ?2 AND status IN ('final', 'synced')",
+                params![assessment_id, revision],
+            )?;
+            applied.decisions += 1;
+        }
+        tx.execute(
+            "INSERT INTO setting (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            params![CURSOR_KEY, next.to_string(), now],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    fn on_server_hashes(&self) -> Result<std::collections::HashMap<(String, String), String>> {
+        let mut stmt = self
+            .read()
+            .prepare_cached("SELECT kind, id, content_hash FROM on_server")?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The decisions on an assessment, oldest first.
+    pub fn decisions(&self, assessment_id: &str) -> Result<Vec<ReviewDecision>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT assessment_id, revision, decision, comment, reviewer, decided_at FROM review_decision
+             WHERE assessment_id = ?1 ORDER BY decided_at, revision",
+        )?;
+        let rows = stmt.query_map([assessment_id], |r| {
+            Ok(ReviewDecision {
+                assessment_id: r.get(0)?,
+                revision: r.get(1)?,
+                decision: r.get(2)?,
+                comment: r.get(3)?,
+                reviewer: r.get(4)?,
+                decided_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Records that a sync ended well.
+    pub fn set_last_sync(&mut self, now: &str) -> Result<()> {
+        self.set_setting(LAST_SUCCESS_KEY, Some(now), now)
+    }
+
+    pub fn last_sync(&self) -> Result<Option<String>> {
+        self.setting(LAST_SUCCESS_KEY)
+    }
+}

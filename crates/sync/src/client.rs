@@ -1,0 +1,321 @@
+//! The HTTP client of the sync protocol (DESIGN.md §4): health, enrolment, push, blob upload
+//! and the change feed. Every answer is read with a size bound and checked for what it must
+//! be; anything else (a captive portal's page, a proxy's error, garbage) is a [`SyncError`]
+//! with a stable code, never a panic.
+
+use std::time::Duration;
+
+use ovop_protocol::{
+    recognise_health, BlobStatus, ChangesPage, Health, Problem, PushRequest, PushResponse,
+    PROTOCOL_VERSION, VERSION_HEADER,
+};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::SyncError;
+
+/// The largest answer read from the server (a page of changes is far below).
+const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+
+/// How long to wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// Between two reads of an answer (a slow link still moves; a dead one does not).
+    pub read: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+/// What enrolment gives the laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrolled {
+    pub token: String,
+    pub device_id: i64,
+    pub server_id: String,
+    pub user: serde_json::Value,
+}
+
+/// How the officer proves who they are when enrolling.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Password {
+        user: String,
+        password: String,
+    },
+    /// A one-time code from the district admin (typed, or read from its QR code).
+    Code(String),
+}
+
+impl Client {
+    /// A client for the server at `base` (`https://dinas.example.id` or `http://127.0.0.1:8480`).
+    pub fn new(base: &str, token: Option<String>, timeouts: Timeouts) -> Result<Client, SyncError> {
+        let base = normalise_address(base)?;
+        // One crypto provider for the whole process (ring, as the server uses).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            // A captive portal redirects; the server never does.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("ovop-field/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                SyncError::new("sync.client", format!("the HTTP client cannot start: {e}"))
+            })?;
+        Ok(Client { http, base, token })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn with_token(mut self, token: String) -> Client {
+        self.token = Some(token);
+        self
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self
+            .http
+            .request(method, self.url(path))
+            .header(VERSION_HEADER, PROTOCOL_VERSION.to_string());
+        match &self.token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    /// `GET /v1/health`: the server, recognised by its answer, with its limits.
+    pub async fn health(&self) -> Result<Health, SyncError> {
+        let (status, body) = self
+            .send(self.request(reqwest::Method::GET, "/v1/health"))
+            .await?;
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, &body));
+        }
+        recognise_health(&body).map_err(|p| SyncError::from_problem(status, p))
+    }
+
+    /// `POST /v1/enrol`: a device token for this laptop.
+    pub async fn enrol(
+        &self,
+        credentials: &Credentials,
+        device_name: &str,
+    ) -> Result<Enrolled, SyncError> {
+        let body = match credentials {
+            Credentials::Password { user, password } => {
+                serde_json::json!({"user": user, "password": password, "device_name": device_name})
+            }
+            Credentials::Code(code) => {
+                serde_json::json!({"code": code, "device_name": device_name})
+            }
+        };
+        let (status, answer) = self
+            .send(self.request(reqwest::Method::POST, "/v1/enrol").json(&body))
+            .await?;
+        expect(status, &answer, 200..300)
+    }
+
+    /// `POST /v1/push` of one batch.
+    pub async fn push(&self, request: &PushRequest) -> Result<(PushResponse, u64), SyncError> {
+        let body =
+            serde_json::to_vec(request).map_err(|e| SyncError::new("sync.local", e.to_string()))?;
+        let sent = body.len() as u64;
+        let (status, answer) = self
+            .send(
+                self.request(reqwest::Method::POST, "/v1/push")
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body),
+            )
+            .await?;
+        let response: PushResponse = expect(status, &answer, 200..300)?;
+        if response.results.len() != request.records.len() {
+            return Err(SyncError::new(
+                "sync.bad_answer",
+                format!(
+                    "the server answered {} results for {} records",
+                    response.results.len(),
+                    request.records.len()
+                ),
+            ));
+        }
+        Ok((response, sent))
+    }
+
+    /// `GET /v1/blobs/{hex}`: how much of a blob the server has.
+    pub async fn blob_status(&self, hex: &str) -> Result<BlobStatus, SyncError> {
+        let (status, answer) = self
+            .send(self.request(reqwest::Method::GET, &format!("/v1/blobs/{hex}")))
+            .await?;
+        expect(status, &answer, 200..300)
+    }
+
+    /// `PUT /v1/blobs/{hex}?offset=N` with the bytes from `offset` on.
+    pub async fn put_blob(
+        &self,
+        hex: &str,
+        offset: u64,
+        bytes: Vec<u8>,
+    ) -> Result<BlobStatus, SyncError> {
+        let (status, answer) = self
+            .send(
+                self.request(
+                    reqwest::Method::PUT,
+                    &format!("/v1/blobs/{hex}?offset={offset}"),
+                )
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(bytes),
+            )
+            .await?;
+        expect(status, &answer, 200..300)
+    }
+
+    /// `GET /v1/changes?since=N`: one page of the change feed.
+    pub async fn changes(&self, since: i64, limit: u32) -> Result<ChangesPage, SyncError> {
+        let (status, answer) = self
+            .send(self.request(
+                reqwest::Method::GET,
+                &format!("/v1/changes?since={since}&limit={limit}"),
+            ))
+            .await?;
+        let page: ChangesPage = expect(status, &answer, 200..300)?;
+        if page.next < since
+            || page
+                .changes
+                .iter()
+                .any(|c| c.cursor <= since || c.cursor > page.next)
+        {
+            return Err(SyncError::new(
+                "sync.bad_answer",
+                "the server's change feed went backwards",
+            ));
+        }
+        Ok(page)
+    }
+
+    /// Sends, and reads the whole answer within [`MAX_ANSWER_BYTES`].
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), SyncError> {
+        let mut response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(SyncError::new(
+                    "sync.bad_answer",
+                    "the server's answer is far too long",
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
+    }
+}
+
+/// `dinas.example.id` becomes `https://dinas.example.id`; a trailing `/` goes. Only http and
+/// https are accepted.
+pub fn normalise_address(address: &str) -> Result<String, SyncError> {
+    let trimmed = address.trim().trim_end_matches('/');
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = reqwest::Url::parse(&with_scheme).map_err(|e| {
+        SyncError::new(
+            "sync.bad_address",
+            format!("{address:?} is not a server address: {e}"),
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(SyncError::new(
+            "sync.bad_address",
+            format!("{address:?} is not a server address"),
+        ));
+    }
+    Ok(with_scheme)
+}
+
+fn transport(err: reqwest::Error) -> SyncError {
+    if err.is_timeout() {
+        SyncError::new(
+            "sync.timeout",
+            format!("the server did not answer in time: {err}"),
+        )
+    } else {
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(inner) = source {
+            message = format!("{message}: {inner}");
+            source = inner.source();
+        }
+        SyncError::new(
+            "sync.offline",
+            format!("the server cannot be reached: {message}"),
+        )
+    }
+}
+
+/// An answer outside `ok`: the server's problem when it sent one, else what the status says.
+fn status_error(status: u16, body: &[u8]) -> SyncError {
+    if let Ok(problem) = serde_json::from_slice::<Problem>(body) {
+        if !problem.code.is_empty() {
+            return SyncError::from_problem(status, problem);
+        }
+    }
+    let mut error = match status {
+        300..=399 => SyncError::new(
+            "sync.not_the_server",
+            format!("the address answered with a redirect ({status}); a Wi-Fi login page?"),
+        ),
+        500..=599 => SyncError::new(
+            "sync.server_error",
+            format!("the server has a problem ({status}); trying again later"),
+        ),
+        401 => SyncError::new(
+            "sync.enrol_again",
+            "the server no longer knows this laptop; enrol again",
+        ),
+        _ => SyncError::new(
+            "sync.not_the_server",
+            format!("the address answered {status} with something that is not the server"),
+        ),
+    };
+    error.status = Some(status);
+    error
+}
+
+fn expect<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    ok: std::ops::Range<u16>,
+) -> Result<T, SyncError> {
+    if !ok.contains(&status) {
+        return Err(status_error(status, body));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let mut error = SyncError::new(
+            "sync.bad_answer",
+            format!("the server's answer cannot be read: {e}"),
+        );
+        error.status = Some(status);
+        error
+    })
+}

@@ -1,0 +1,432 @@
+//! One sync: health, push of the outbox in planned batches, upload of the photos the server
+//! lacks (resuming from its offset), then the pull of what changed. The laptop's side is the
+//! [`Local`] trait (the store implements it with the `store` feature), so the engine is tested
+//! against a real server without the app.
+//!
+//! What keeps it exactly once: every record is frozen before its first send (same bytes on
+//! every retry, so a lost answer is "accepted again", never a conflict); an outbox entry moves
+//! to `sent` only after the server's answer naming it is read; a batch that got no answer goes
+//! back to waiting and is sent again whole; the server's primary key does the rest.
+
+use std::collections::{HashMap, HashSet};
+
+use ovop_protocol::{ChangesPage, Health, Kind, MissingBlob, Outcome, PushRequest, Record};
+use serde::Serialize;
+
+use crate::{after, plan, Client, Next, Pending, SyncError};
+
+/// How a pushed outbox entry ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settle {
+    Sent,
+    Rejected { code: String, reason: String },
+    Conflict { code: String, reason: String },
+}
+
+/// What changed pulled into the laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Pulled {
+    pub producers: u32,
+    pub products: u32,
+    pub decisions: u32,
+    pub criteria_sets: u32,
+    /// Pulled records not applied because a local change is not yet sent.
+    pub kept_local: u32,
+}
+
+/// The laptop's side of a sync. Every method is one short, transactional step.
+pub trait Local {
+    /// The outbox entries still to send, oldest first, each frozen, with what it needs.
+    fn pending(&mut self) -> Result<Vec<Pending>, SyncError>;
+    /// The producers and products the server has.
+    fn on_server(&mut self) -> Result<HashSet<(Kind, String)>, SyncError>;
+    fn mark_sending(&mut self, seqs: &[i64]) -> Result<(), SyncError>;
+    fn mark_waiting(&mut self, seqs: &[i64]) -> Result<(), SyncError>;
+    /// Settles entries and records producers and products `(kind, id, content hash)` the
+    /// server now has, in one transaction.
+    fn settle(
+        &mut self,
+        outcomes: &[(i64, Settle)],
+        on_server: &[(Kind, String, String)],
+    ) -> Result<(), SyncError>;
+    /// Photos the server asked for (`sha256:<hex>`, size).
+    fn want_uploads(&mut self, blobs: &[(String, u64)]) -> Result<(), SyncError>;
+    fn uploads(&mut self) -> Result<Vec<(String, u64)>, SyncError>;
+    /// The bytes of a photo, checked against its hash.
+    fn blob_bytes(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError>;
+    fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError>;
+    fn cursor(&mut self) -> Result<i64, SyncError>;
+    /// Applies one page and moves the cursor to `page.next`.
+    fn apply(&mut self, page: &ChangesPage) -> Result<Pulled, SyncError>;
+    /// The sync ended well, now.
+    fn succeeded(&mut self) -> Result<(), SyncError>;
+}
+
+/// Where a sync is, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Checking,
+    Pushing,
+    Uploading,
+    Pulling,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub records_done: u64,
+    pub records_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Report {
+    pub sent: u32,
+    pub rejected: u32,
+    pub conflicts: u32,
+    pub blobs_uploaded: u32,
+    /// Photo bytes put on the wire, and push bodies.
+    pub blob_bytes_sent: u64,
+    pub push_bytes_sent: u64,
+    pub pulled: Pulled,
+    /// Photos the server wants that this laptop cannot read (left waiting).
+    pub blobs_unreadable: Vec<String>,
+}
+
+/// How many changes one pull page asks for.
+const PAGE: u32 = 500;
+
+/// One whole sync. A retryable failure (the network, the server's trouble, a portal) returns
+/// its error after putting the batch in flight back to waiting: nothing is lost, and the next
+/// sync sends it again.
+pub async fn sync_once(
+    client: &Client,
+    local: &mut dyn Local,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, SyncError> {
+    let mut report = Report::default();
+    let mut at = Progress {
+        phase: Phase::Checking,
+        records_done: 0,
+        records_total: 0,
+        bytes_done: 0,
+        bytes_total: 0,
+    };
+    progress(at);
+    let health = client.health().await?;
+    push_all(client, local, &health, &mut report, &mut at, progress).await?;
+    upload_all(client, local, &mut report, &mut at, progress).await?;
+    at.phase = Phase::Pulling;
+    progress(at);
+    let mut cursor = local.cursor()?;
+    loop {
+        let page = client.changes(cursor, PAGE).await?;
+        let pulled = local.apply(&page)?;
+        report.pulled.producers += pulled.producers;
+        report.pulled.products += pulled.products;
+        report.pulled.decisions += pulled.decisions;
+        report.pulled.criteria_sets += pulled.criteria_sets;
+        report.pulled.kept_local += pulled.kept_local;
+        cursor = page.next;
+        if !page.more || page.changes.is_empty() {
+            break;
+        }
+    }
+    local.succeeded()?;
+    at.phase = Phase::Done;
+    progress(at);
+    Ok(report)
+}
+
+async fn push_all(
+    client: &Client,
+    local: &mut dyn Local,
+    health: &Health,
+    report: &mut Report,
+    at: &mut Progress,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), SyncError> {
+    at.phase = Phase::Pushing;
+    // A push refused whole because of one record (`records[i]` outside my regions) sets that
+    // record aside and plans again; each round settles at least one entry, so this ends.
+    let mut first_round = true;
+    loop {
+        let pending = local.pending()?;
+        if first_round {
+            at.records_total = pending.len() as u64;
+            first_round = false;
+        }
+        progress(*at);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let on_server = local.on_server()?;
+        let planned = plan(&pending, &on_server, &health.limits);
+        if !planned.too_large.is_empty() {
+            let outcomes: Vec<(i64, Settle)> = planned
+                .too_large
+                .iter()
+                .map(|seq| {
+                    (*seq, Settle::Rejected { code: "sync.too_large".into(), reason: "the record and its photos' list are larger than the server accepts in one push".into() })
+                })
+                .collect();
+            report.rejected += outcomes.len() as u32;
+            local.settle(&outcomes, &[])?;
+        }
+        let seq_of: HashMap<(Kind, &str, i64), i64> = pending
+            .iter()
+            .map(|p| {
+                (
+                    (p.record.kind, p.record.id.as_str(), p.record.revision),
+                    p.seq,
+                )
+            })
+            .collect();
+        let needed_by: HashMap<(Kind, &str), Vec<i64>> =
+            pending.iter().fold(HashMap::new(), |mut map, p| {
+                for need in &p.needs {
+                    map.entry((need.kind, need.id.as_str()))
+                        .or_default()
+                        .push(p.seq);
+                }
+                map
+            });
+        let mut replan = false;
+        for batch in planned.batches {
+            let seqs: Vec<i64> = batch
+                .iter()
+                .filter_map(|r| seq_of.get(&(r.kind, r.id.as_str(), r.revision)).copied())
+                .collect();
+            local.mark_sending(&seqs)?;
+            let request = PushRequest { records: batch };
+            let answer = client.push(&request).await;
+            let (response, bytes) = match answer {
+                Ok(ok) => ok,
+                Err(error) => {
+                    local.mark_waiting(&seqs)?;
+                    if let Some(index) = whole_push_refused_for(&error, request.records.len()) {
+                        // One record refused the whole push: set it (or what needs it) aside.
+                        let record = &request.records[index];
+                        let aside: Vec<i64> =
+                            match seq_of.get(&(record.kind, record.id.as_str(), record.revision)) {
+                                Some(seq) => vec![*seq],
+                                None => needed_by
+                                    .get(&(record.kind, record.id.as_str()))
+                                    .cloned()
+                                    .unwrap_or_default(),
+                            };
+                        let outcomes: Vec<(i64, Settle)> = aside
+                            .into_iter()
+                            .map(|seq| {
+                                (
+                                    seq,
+                                    Settle::Rejected {
+                                        code: error.code.clone(),
+                                        reason: error.message.clone(),
+                                    },
+                                )
+                            })
+                            .collect();
+                        report.rejected += outcomes.len() as u32;
+                        local.settle(&outcomes, &[])?;
+                        replan = true;
+                        break;
+                    }
+                    return Err(error);
+                }
+            };
+            report.push_bytes_sent += bytes;
+            let mut outcomes = Vec::new();
+            let mut have = Vec::new();
+            for (record, result) in request.records.iter().zip(&response.results) {
+                if result.kind != record.kind
+                    || result.id != record.id
+                    || result.revision != record.revision
+                {
+                    local.mark_waiting(&seqs)?;
+                    return Err(SyncError::new(
+                        "sync.bad_answer",
+                        "the server's results do not match the records sent",
+                    ));
+                }
+                let problem = || {
+                    result.problem.clone().map_or_else(
+                        || {
+                            (
+                                "push.rejected".to_string(),
+                                "refused by the server".to_string(),
+                            )
+                        },
+                        |p| (p.code, p.message),
+                    )
+                };
+                match seq_of.get(&(record.kind, record.id.as_str(), record.revision)) {
+                    Some(seq) => {
+                        let settle = match result.outcome {
+                            Outcome::Accepted | Outcome::AcceptedAgain => Settle::Sent,
+                            Outcome::Conflict => {
+                                let (code, reason) = problem();
+                                Settle::Conflict { code, reason }
+                            }
+                            Outcome::Rejected => {
+                                let (code, reason) = problem();
+                                Settle::Rejected { code, reason }
+                            }
+                        };
+                        match settle {
+                            Settle::Sent => report.sent += 1,
+                            Settle::Rejected { .. } => report.rejected += 1,
+                            Settle::Conflict { .. } => report.conflicts += 1,
+                        }
+                        outcomes.push((*seq, settle));
+                    }
+                    // A producer or product: once the server has it (ours, or another copy under
+                    // the same id), it need not travel again.
+                    None => {
+                        if result.outcome != Outcome::Rejected {
+                            have.push((
+                                record.kind,
+                                record.id.clone(),
+                                record.content_hash.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
+            // The blobs first: if the laptop stops between the two writes, the records are
+            // sent again (accepted again) and the server lists the blobs again.
+            let wanted: Vec<(String, u64)> = response
+                .missing_blobs
+                .iter()
+                .map(|MissingBlob { sha256, size, .. }| (sha256.clone(), *size))
+                .collect();
+            local.want_uploads(&wanted)?;
+            local.settle(&outcomes, &have)?;
+            at.records_done += outcomes.len() as u64;
+            progress(*at);
+        }
+        if !replan {
+            return Ok(());
+        }
+    }
+}
+
+/// `403 push.region_not_assigned` (or any 4xx naming `records[i]`) refuses a whole push because
+/// of one record: its index.
+fn whole_push_refused_for(error: &SyncError, records: usize) -> Option<usize> {
+    let status = error.status?;
+    if after(status, Some(&error.code)) != Next::SetAside {
+        return None;
+    }
+    let field = error.field.as_deref()?;
+    let index: usize = field
+        .strip_prefix("records[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()?;
+    (index < records).then_some(index)
+}
+
+async fn upload_all(
+    client: &Client,
+    local: &mut dyn Local,
+    report: &mut Report,
+    at: &mut Progress,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), SyncError> {
+    let uploads = local.uploads()?;
+    at.phase = Phase::Uploading;
+    at.bytes_total = uploads.iter().map(|(_, size)| size).sum();
+    progress(*at);
+    for (sha256, size) in uploads {
+        let hex = sha256
+            .strip_prefix("sha256:")
+            .unwrap_or(&sha256)
+            .to_string();
+        let bytes = match local.blob_bytes(&sha256) {
+            Ok(bytes) if bytes.len() as u64 == size => bytes,
+            _ => {
+                // Left waiting: the rest go on, and the report names it.
+                report.blobs_unreadable.push(sha256.clone());
+                at.bytes_done += size;
+                continue;
+            }
+        };
+        let mut status = client.blob_status(&hex).await?;
+        let mut restarts = 0;
+        while !status.complete {
+            let offset = status.offset.min(size);
+            let sent = size - offset;
+            match client
+                .put_blob(&hex, offset, bytes[offset as usize..].to_vec())
+                .await
+            {
+                Ok(now) => {
+                    report.blob_bytes_sent += sent;
+                    status = now;
+                }
+                Err(error) if error.code == "blob.hash_mismatch" && restarts < 1 => {
+                    // The server threw its copy away; one more whole try.
+                    report.blob_bytes_sent += sent;
+                    restarts += 1;
+                    status = client.blob_status(&hex).await?;
+                }
+                Err(error) if error.code == "blob.wrong_offset" && restarts < 3 => {
+                    restarts += 1;
+                    status = client.blob_status(&hex).await?;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        local.upload_done(&sha256)?;
+        report.blobs_uploaded += 1;
+        at.bytes_done += size;
+        progress(*at);
+    }
+    Ok(())
+}
+
+/// A record of the protocol from a kind name the store uses.
+pub fn kind_of(name: &str) -> Option<Kind> {
+    match name {
+        "producer" => Some(Kind::Producer),
+        "product" => Some(Kind::Product),
+        "assessment" => Some(Kind::Assessment),
+        _ => None,
+    }
+}
+
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Producer => "producer",
+        Kind::Product => "product",
+        Kind::Assessment => "assessment",
+    }
+}
+
+/// A record for the wire.
+pub fn record(
+    kind: Kind,
+    id: &str,
+    revision: i64,
+    body: serde_json::Value,
+    blobs: Vec<(String, u64)>,
+) -> Record {
+    let blobs = blobs
+        .into_iter()
+        .map(|(sha, size)| ovop_protocol::BlobRef {
+            sha256: if sha.starts_with("sha256:") {
+                sha
+            } else {
+                format!("sha256:{sha}")
+            },
+            size,
+        })
+        .collect();
+    Record::new(kind, id, revision, body, blobs)
+}

@@ -1,0 +1,189 @@
+//! The laptop's store as the sync engine's [`Local`] side (feature `store`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use ovop_protocol::{ChangesPage, Kind, Record};
+use ovop_store::sync::{Pulled as PulledChange, Settled, WireRecord};
+use ovop_store::Store;
+
+use crate::engine::{kind_name, kind_of, record, Local, Pulled, Settle};
+use crate::{Pending, SyncError};
+
+/// The store, the data folder (where pulled criteria sets are installed) and the clock.
+pub struct StoreSide<'a> {
+    pub store: &'a mut Store,
+    pub data_dir: Option<PathBuf>,
+    pub now: fn() -> String,
+}
+
+impl<'a> StoreSide<'a> {
+    pub fn new(store: &'a mut Store, data_dir: Option<PathBuf>) -> StoreSide<'a> {
+        StoreSide {
+            store,
+            data_dir,
+            now: ovop_store::now_utc,
+        }
+    }
+}
+
+fn local(err: ovop_store::StoreError) -> SyncError {
+    let mut error = SyncError::local(&err);
+    error.field = Some(err.code().to_string());
+    error
+}
+
+fn wire(w: WireRecord) -> Result<Record, SyncError> {
+    let kind = kind_of(&w.kind)
+        .ok_or_else(|| SyncError::local(format!("a record of kind {:?}", w.kind)))?;
+    Ok(record(kind, &w.id, w.revision, w.body, w.blobs))
+}
+
+impl Local for StoreSide<'_> {
+    fn pending(&mut self) -> Result<Vec<Pending>, SyncError> {
+        self.store
+            .outgoing()
+            .map_err(local)?
+            .into_iter()
+            .map(|o| {
+                Ok(Pending {
+                    seq: o.seq,
+                    record: wire(o.record)?,
+                    needs: o.needs.into_iter().map(wire).collect::<Result<_, _>>()?,
+                })
+            })
+            .collect()
+    }
+
+    fn on_server(&mut self) -> Result<HashSet<(Kind, String)>, SyncError> {
+        Ok(self
+            .store
+            .on_server()
+            .map_err(local)?
+            .into_iter()
+            .filter_map(|(kind, id)| kind_of(&kind).map(|k| (k, id)))
+            .collect())
+    }
+
+    fn mark_sending(&mut self, seqs: &[i64]) -> Result<(), SyncError> {
+        self.store.mark_sending(seqs).map_err(local)
+    }
+
+    fn mark_waiting(&mut self, seqs: &[i64]) -> Result<(), SyncError> {
+        self.store.mark_waiting(seqs).map_err(local)
+    }
+
+    fn settle(
+        &mut self,
+        outcomes: &[(i64, Settle)],
+        on_server: &[(Kind, String, String)],
+    ) -> Result<(), SyncError> {
+        let outcomes: Vec<(i64, Settled, Option<String>, Option<String>)> = outcomes
+            .iter()
+            .map(|(seq, settle)| match settle {
+                Settle::Sent => (*seq, Settled::Sent, None, None),
+                Settle::Rejected { code, reason } => (
+                    *seq,
+                    Settled::Rejected,
+                    Some(code.clone()),
+                    Some(reason.clone()),
+                ),
+                Settle::Conflict { code, reason } => (
+                    *seq,
+                    Settled::Conflict,
+                    Some(code.clone()),
+                    Some(reason.clone()),
+                ),
+            })
+            .collect();
+        let have: Vec<(String, String, String)> = on_server
+            .iter()
+            .map(|(k, id, hash)| (kind_name(*k).to_string(), id.clone(), hash.clone()))
+            .collect();
+        self.store
+            .settle(&outcomes, &have, &(self.now)())
+            .map_err(local)
+    }
+
+    fn want_uploads(&mut self, blobs: &[(String, u64)]) -> Result<(), SyncError> {
+        let hex: Vec<(String, u64)> = blobs
+            .iter()
+            .map(|(sha, size)| {
+                (
+                    sha.strip_prefix("sha256:").unwrap_or(sha).to_string(),
+                    *size,
+                )
+            })
+            .collect();
+        self.store.want_uploads(&hex).map_err(local)
+    }
+
+    fn uploads(&mut self) -> Result<Vec<(String, u64)>, SyncError> {
+        Ok(self
+            .store
+            .uploads_waiting()
+            .map_err(local)?
+            .into_iter()
+            .map(|(hex, size)| (format!("sha256:{hex}"), size))
+            .collect())
+    }
+
+    fn blob_bytes(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError> {
+        self.store
+            .photo_bytes(sha256.strip_prefix("sha256:").unwrap_or(sha256))
+            .map_err(local)
+    }
+
+    fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError> {
+        self.store
+            .upload_done(
+                sha256.strip_prefix("sha256:").unwrap_or(sha256),
+                &(self.now)(),
+            )
+            .map_err(local)
+    }
+
+    fn cursor(&mut self) -> Result<i64, SyncError> {
+        self.store.sync_cursor().map_err(local)
+    }
+
+    fn apply(&mut self, page: &ChangesPage) -> Result<Pulled, SyncError> {
+        let mut criteria_sets = 0;
+        if let Some(dir) = &self.data_dir {
+            for change in page.changes.iter().filter(|c| c.kind == "criteria_set") {
+                // A set this laptop cannot take is skipped; the others go on.
+                if let Ok(true) =
+                    ovop_store::installed::install_pulled(dir, &change.body.to_string())
+                {
+                    criteria_sets += 1;
+                }
+            }
+        }
+        let changes: Vec<PulledChange> = page
+            .changes
+            .iter()
+            .map(|c| PulledChange {
+                cursor: c.cursor,
+                kind: c.kind.clone(),
+                id: c.id.clone(),
+                body: c.body.clone(),
+            })
+            .collect();
+        let applied = self
+            .store
+            .apply_pulled(&changes, page.next, &(self.now)())
+            .map_err(local)?;
+        Ok(Pulled {
+            producers: applied.producers,
+            products: applied.products,
+            decisions: applied.decisions,
+            criteria_sets,
+            kept_local: applied.kept_local,
+        })
+    }
+
+    fn succeeded(&mut self) -> Result<(), SyncError> {
+        let now = (self.now)();
+        self.store.set_last_sync(&now).map_err(local)
+    }
+}
