@@ -10,6 +10,7 @@ mod score_cmd;
 mod sheet_cmd;
 mod spreadsheet;
 mod store_cmd;
+mod sync_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Print an assessment's sheet, or a blank one, as PDF.
     Sheet(sheet_cmd::SheetArgs),
+    /// Enrol this laptop with a district server (password, one-time code or its QR code).
+    Enrol(sync_cmd::EnrolArgs),
+    /// Send what is waiting to the server and bring back what changed; `sync status` lists the outbox.
+    Sync(sync_cmd::SyncArgs),
     /// Benchmarks that print numbers (and the writer the crash test kills).
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
@@ -105,6 +110,8 @@ fn main() -> ExitCode {
         }
         Command::Export(args) => db().and_then(|p| export::run(args, &p)),
         Command::Sheet(args) => db().and_then(|p| sheet_cmd::run(args, &p, data_dir.as_deref())),
+        Command::Enrol(args) => db().and_then(|p| sync_cmd::enrol(args, &p)),
+        Command::Sync(args) => db().and_then(|p| sync_cmd::sync(args, &p, data_dir.as_deref())),
         Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };
     match result {

@@ -16,19 +16,22 @@ use crate::SyncError;
 /// The largest answer read from the server (a page of changes is far below).
 const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
 
-/// How long to wait.
+/// How the client uses the network.
 #[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
+pub struct Network {
     pub connect: Duration,
     /// Between two reads of an answer (a slow link still moves; a dead one does not).
     pub read: Duration,
+    /// Keep connections open between requests (off: one connection per request).
+    pub reuse_connections: bool,
 }
 
-impl Default for Timeouts {
-    fn default() -> Timeouts {
-        Timeouts {
+impl Default for Network {
+    fn default() -> Network {
+        Network {
             connect: Duration::from_secs(10),
             read: Duration::from_secs(60),
+            reuse_connections: true,
         }
     }
 }
@@ -62,13 +65,17 @@ pub enum Credentials {
 
 impl Client {
     /// A client for the server at `base` (`https://dinas.example.id` or `http://127.0.0.1:8480`).
-    pub fn new(base: &str, token: Option<String>, timeouts: Timeouts) -> Result<Client, SyncError> {
+    pub fn new(base: &str, token: Option<String>, network: Network) -> Result<Client, SyncError> {
         let base = normalise_address(base)?;
         // One crypto provider for the whole process (ring, as the server uses).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .read_timeout(timeouts.read)
+        let mut builder = reqwest::Client::builder();
+        if !network.reuse_connections {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let http = builder
+            .connect_timeout(network.connect)
+            .read_timeout(network.read)
             // A captive portal redirects; the server never does.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ovop-field/", env!("CARGO_PKG_VERSION")))

@@ -10,10 +10,11 @@ mod error;
 #[cfg(feature = "store")]
 pub mod local_store;
 pub mod plan;
+pub mod qr;
 pub mod token;
 
 pub use backoff::{after, Backoff, Next};
-pub use client::{Client, Credentials, Enrolled, Timeouts};
+pub use client::{Client, Credentials, Enrolled, Network};
 pub use engine::{sync_once, Local, Phase, Progress, Pulled, Report, Settle};
 pub use error::SyncError;
 pub use plan::{plan, Pending, Plan};

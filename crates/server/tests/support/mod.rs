@@ -88,6 +88,12 @@ impl Server {
         Server { running, dir, http, database }
     }
 
+    /// A server started elsewhere (on a runtime of its own, say).
+    pub fn from_running(running: Running) -> Server {
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+        Server { running, dir: tempfile::tempdir().expect("tempdir"), http, database: None }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
     }

@@ -1,0 +1,415 @@
+//! A laptop in the field for the sync tests: a real store with producers, products and
+//! finalised assessments with photos; a fault-injecting TCP proxy between it and a real
+//! server on port 0; and the check that after any fault the two agree.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ovop_core::{canonical_hash, Answer, Answers, Catalog, Rubric};
+use ovop_server::db::Val;
+use ovop_store::assessments::{Assessor, Visit};
+use ovop_store::records::{Producer, Product};
+use ovop_store::Store;
+use ovop_sync::local_store::StoreSide;
+use ovop_sync::{sync_once, Client, Network, Report, SyncError};
+use sha2::Digest;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[path = "../../../server/tests/support/mod.rs"]
+pub mod support;
+
+pub use support::{Backend, Server, TAPIN};
+
+pub const SET: &str = "ovop-id-template";
+
+pub struct Field {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub store: Store,
+    rubric: Rubric,
+    pub product: String,
+    made: u64,
+}
+
+/// A PNG of `side`×`side` pixels of noise drawn from `seed`: every seed a different photo.
+pub fn photo(seed: u64, side: u32) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+    let picture = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut bytes, image::ImageFormat::Png).expect("png");
+    bytes.into_inner()
+}
+
+pub fn now() -> String {
+    ovop_store::now_utc()
+}
+
+impl Field {
+    /// A laptop with the regions, one producer in Tapin and one product.
+    pub fn new() -> Field {
+        let dir = tempfile::tempdir().expect("temp");
+        let db = dir.path().join("ovop.sqlite");
+        let mut store = Store::open(&db).expect("store");
+        store.ensure_regions().expect("regions");
+        let rubric = Catalog::shipped().get(SET, None).expect("the OVOP template").rubric.clone();
+        let producer = Producer {
+            name: "KUB Purun Tapin".into(),
+            legal_form: Some("KUB".into()),
+            village_code: Some(TAPIN.into()),
+            ..Producer::default()
+        };
+        let producer_id = store.add_producer(&producer, &now()).expect("producer");
+        let product = Product {
+            producer_id,
+            name: "Tikar purun motif".into(),
+            programme: Some("ovop".into()),
+            product_set: Some("kriya".into()),
+            village_code: Some(TAPIN.into()),
+            ..Product::default()
+        };
+        let product = store.add_product(&product, &now()).expect("product");
+        Field { dir, db, store, rubric, product, made: 0 }
+    }
+
+    /// Another product (of a new producer): it travels with its first assessment.
+    pub fn new_product(&mut self) -> String {
+        let producer = Producer { name: format!("UMKM {}", self.made), village_code: Some(TAPIN.into()), ..Producer::default() };
+        let producer_id = self.store.add_producer(&producer, &now()).expect("producer");
+        let product = Product { producer_id, name: format!("Kerupuk {}", self.made), ..Product::default() };
+        self.product = self.store.add_product(&product, &now()).expect("product");
+        self.product.clone()
+    }
+
+    /// A draft assessment of the current product with `photos` photos, answered completely.
+    pub fn draft(&mut self, photos: usize) -> String {
+        let visit = Visit {
+            assessed_on: Some("2026-11-20".into()),
+            region_code: Some(TAPIN.into()),
+            assessors: vec![Assessor { name: "Budi Santoso".into(), title: Some("Penyuluh".into()), ..Assessor::default() }],
+            ..Visit::default()
+        };
+        let id = self.store.new_assessment(&self.product, &self.rubric, &visit, &now()).expect("new");
+        let set = self.rubric.set();
+        let answers = Answers {
+            criteria: set.id.clone(),
+            version: Some(set.version.clone()),
+            gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
+            answers: set.criteria().map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32))).collect(),
+            ..Answers::default()
+        };
+        self.store.save_answers(&id, &answers, &now()).expect("answers");
+        for _ in 0..photos {
+            self.made += 1;
+            self.store
+                .add_photo("assessment", &id, "", &format!("foto-{}.png", self.made), &photo(self.made, 48), &now())
+                .expect("photo");
+        }
+        id
+    }
+
+    /// A finalised assessment with `photos` photos.
+    pub fn finalised(&mut self, photos: usize) -> String {
+        let id = self.draft(photos);
+        self.store.finalize(&id, &now()).expect("finalise");
+        id
+    }
+
+    pub fn side(&mut self) -> StoreSide<'_> {
+        StoreSide::new(&mut self.store, Some(self.dir.path().to_path_buf()))
+    }
+
+    /// One sync through `client`.
+    pub async fn sync(&mut self, client: &Client) -> Result<Report, SyncError> {
+        let mut side = self.side();
+        sync_once(client, &mut side, &mut |_| {}).await
+    }
+}
+
+/// A client for `url` with `token`, one connection per request (so the proxy sees each),
+/// and a short read timeout.
+pub fn client(url: &str, token: &str) -> Client {
+    let network = Network { connect: Duration::from_secs(5), read: Duration::from_secs(3), reuse_connections: false };
+    Client::new(url, Some(token.to_string()), network).expect("client")
+}
+
+/// A server on `backend` with officer `budi` (Tapin) enrolled; its token.
+pub async fn server(backend: Backend) -> (Server, String) {
+    server_with(backend, |_| {}).await
+}
+
+pub async fn server_with(backend: Backend, adjust: impl FnOnce(&mut ovop_server::Config)) -> (Server, String) {
+    let server = Server::start_with(backend, adjust).await;
+    server.user("budi", "officer", &["63.05"], Some("rahasia-budi-1")).await;
+    let token = server.enrol("budi", "rahasia-budi-1").await;
+    (server, token)
+}
+
+/// What the proxy does to a request whose first line starts with `matches` (`POST /v1/push`).
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Forwards this many bytes of the request, then drops both sides.
+    CutRequestAfter(usize),
+    /// Forwards the whole request and this many bytes of the answer, then drops both sides.
+    CutResponseAfter(usize),
+    /// Answers these bytes itself; the server never sees the request.
+    Respond(Vec<u8>),
+    /// Accepts the request and never answers.
+    Stall,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub matches: String,
+    pub fault: Fault,
+    pub times: u32,
+}
+
+pub fn rule(matches: &str, fault: Fault, times: u32) -> Rule {
+    Rule { matches: matches.into(), fault, times }
+}
+
+/// A TCP proxy in front of the server that injects faults, throttles, and counts bytes.
+#[derive(Clone)]
+pub struct Proxy {
+    pub addr: SocketAddr,
+    pub target: Arc<Mutex<SocketAddr>>,
+    rules: Arc<Mutex<Vec<Rule>>>,
+    pub requests: Arc<Mutex<Vec<String>>>,
+    /// Bytes per second in each direction (0: no limit).
+    pub rate: Arc<AtomicU64>,
+    pub bytes_up: Arc<AtomicU64>,
+    pub bytes_down: Arc<AtomicU64>,
+}
+
+impl Proxy {
+    pub async fn start(target: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let proxy = Proxy {
+            addr: listener.local_addr().expect("addr"),
+            target: Arc::new(Mutex::new(target)),
+            rules: Arc::new(Mutex::new(Vec::new())),
+            requests: Arc::new(Mutex::new(Vec::new())),
+            rate: Arc::new(AtomicU64::new(0)),
+            bytes_up: Arc::new(AtomicU64::new(0)),
+            bytes_down: Arc::new(AtomicU64::new(0)),
+        };
+        let shared = proxy.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let proxy = shared.clone();
+                tokio::spawn(async move {
+                    let _ = proxy.serve(socket).await;
+                });
+            }
+        });
+        proxy
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn add(&self, rule: Rule) {
+        self.rules.lock().expect("rules").push(rule);
+    }
+
+    pub fn clear(&self) {
+        self.rules.lock().expect("rules").clear();
+    }
+
+    /// Rules not yet used up.
+    pub fn rules_left(&self) -> usize {
+        self.rules.lock().expect("rules").iter().filter(|r| r.times > 0).count()
+    }
+
+    async fn serve(&self, mut client: TcpStream) -> std::io::Result<()> {
+        let mut head = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = client.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let line = String::from_utf8_lossy(&head[..head.iter().position(|b| *b == b'\r').unwrap_or(0)]).to_string();
+        self.requests.lock().expect("log").push(line.clone());
+        let fault = {
+            let mut rules = self.rules.lock().expect("rules");
+            rules.iter_mut().find(|r| r.times > 0 && line.starts_with(&r.matches)).map(|r| {
+                r.times -= 1;
+                r.fault.clone()
+            })
+        };
+        match &fault {
+            Some(Fault::Respond(bytes)) => {
+                client.write_all(bytes).await?;
+                client.shutdown().await?;
+                return Ok(());
+            }
+            Some(Fault::Stall) => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return Ok(());
+            }
+            _ => {}
+        }
+        let target = *self.target.lock().expect("target");
+        let server = TcpStream::connect(target).await?;
+        let (mut client_read, mut client_write) = client.into_split();
+        let (mut server_read, mut server_write) = server.into_split();
+        let cut_request = match fault {
+            Some(Fault::CutRequestAfter(n)) => Some(n),
+            _ => None,
+        };
+        let cut_response = match fault {
+            Some(Fault::CutResponseAfter(n)) => Some(n),
+            _ => None,
+        };
+        let up = {
+            let proxy = self.clone();
+            tokio::spawn(async move {
+                let mut sent = 0usize;
+                let mut pending = head;
+                loop {
+                    if let Some(limit) = cut_request {
+                        if sent + pending.len() >= limit {
+                            let _ = server_write.write_all(&pending[..limit - sent]).await;
+                            proxy.bytes_up.fetch_add((limit - sent) as u64, Ordering::Relaxed);
+                            return false;
+                        }
+                    }
+                    if !pending.is_empty() {
+                        proxy.throttle(pending.len()).await;
+                        if server_write.write_all(&pending).await.is_err() {
+                            return true;
+                        }
+                        proxy.bytes_up.fetch_add(pending.len() as u64, Ordering::Relaxed);
+                        sent += pending.len();
+                    }
+                    let mut buf = vec![0u8; 16 * 1024];
+                    match client_read.read(&mut buf).await {
+                        Ok(0) | Err(_) => {
+                            let _ = server_write.shutdown().await;
+                            return true;
+                        }
+                        Ok(n) => pending = buf[..n].to_vec(),
+                    }
+                }
+            })
+        };
+        let mut received = 0usize;
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            if up.is_finished() && cut_request.is_some() {
+                break;
+            }
+            let read = tokio::select! {
+                r = server_read.read(&mut buf) => r,
+                _ = tokio::time::sleep(Duration::from_millis(50)), if cut_request.is_some() => continue,
+            };
+            let n = match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let n = match cut_response {
+                Some(limit) if received + n >= limit => {
+                    let _ = client_write.write_all(&buf[..limit - received]).await;
+                    break;
+                }
+                _ => n,
+            };
+            self.throttle(n).await;
+            if client_write.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+            self.bytes_down.fetch_add(n as u64, Ordering::Relaxed);
+            received += n;
+        }
+        up.abort();
+        Ok(())
+    }
+
+    async fn throttle(&self, bytes: usize) {
+        let rate = self.rate.load(Ordering::Relaxed);
+        if rate > 0 {
+            tokio::time::sleep(Duration::from_secs_f64(bytes as f64 / rate as f64)).await;
+        }
+    }
+}
+
+/// An HTTP answer with `status`, a content type and a body.
+pub fn answer(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The end state every fault must leave: every final revision on the laptop is on the server
+/// once with the same content (hash by hash), every photo the server needs is there complete
+/// and verified, the outbox is all sent, and nothing the laptop had is gone.
+pub async fn assert_converged(field: &mut Field, server: &Server, finals: usize) {
+    let rows = field.store.outbox_rows().expect("outbox");
+    assert_eq!(rows.len(), finals, "every finalised revision is in the outbox");
+    let not_sent: Vec<_> = rows.iter().filter(|r| r.state != "sent").map(|r| (&r.record_id, &r.state, &r.reason)).collect();
+    assert!(not_sent.is_empty(), "not sent: {not_sent:?}");
+    assert!(field.store.uploads_waiting().expect("uploads").is_empty(), "photos still waiting");
+    let local_finals = field.store.final_assessments().expect("finals");
+    assert!(local_finals.iter().all(|a| a.status == "synced" || a.status == "reviewed"), "every final revision is marked synced");
+    let on_server = server
+        .running
+        .state
+        .db
+        .run(|tx| Ok(tx.query("SELECT id, revision, content_hash, body FROM record WHERE kind = 'assessment' ORDER BY id, revision", &[])?))
+        .await
+        .expect("records");
+    assert_eq!(on_server.len(), finals, "the server has each revision once");
+    let server_hashes: HashSet<(String, i64, String)> =
+        on_server.iter().map(|r| (r.text(0), r.int(1), r.text(2))).collect();
+    let mut photos = HashSet::new();
+    for row in &rows {
+        let wire = field.store.wire_assessment(&row.record_id, row.revision).expect("wire");
+        let hash = canonical_hash(&wire.body);
+        assert!(
+            server_hashes.contains(&(row.record_id.clone(), row.revision, hash)),
+            "{} r{} is on the server with the same content",
+            row.record_id,
+            row.revision
+        );
+        for (sha, _) in wire.blobs {
+            photos.insert(sha);
+        }
+    }
+    for sha in photos {
+        let path = server.running.state.blobs.path(&sha);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("photo {sha} on the server: {e}"));
+        assert_eq!(hex(&bytes), sha, "the server's copy of {sha} is whole");
+        let key = format!("sha256:{sha}");
+        let complete = server
+            .running
+            .state
+            .db
+            .run(move |tx| Ok(tx.query_opt("SELECT complete_at FROM blob WHERE sha256 = $1", &[Val::from(key.as_str())])?.map(|r| r.text(0))))
+            .await
+            .expect("blob row");
+        assert!(complete.is_some_and(|c| !c.is_empty()), "photo {sha} is marked complete");
+    }
+}

@@ -1,0 +1,208 @@
+//! Faults between the laptop and the server, each its own test. Whatever the network or the
+//! server did, after the fault and one clean sync the end state is the same: every record on
+//! the server exactly once, every photo complete and verified, nothing lost on the laptop.
+
+mod field;
+
+use std::time::Duration;
+
+use field::{answer, assert_converged, client, rule, server_with, Backend, Fault, Field, Proxy};
+
+/// A laptop with `n` finalised assessments, a photo each, and a server that takes at most
+/// four records per push (so a sync is several batches).
+async fn setup(n: usize) -> (field::Server, String, Field, Proxy) {
+    let (server, token) = server_with(Backend::Sqlite, |config| config.limits.max_batch_records = 4).await;
+    let mut field = Field::new();
+    for _ in 0..n {
+        field.finalised(1);
+    }
+    let proxy = Proxy::start(server.running.addr).await;
+    (server, token, field, proxy)
+}
+
+/// The fault happened (its rule was used), the sync that met it failed with a retryable
+/// error, and a clean sync afterwards converges.
+async fn fault_then_converge(proxy: Proxy, server: field::Server, token: String, mut field: Field, n: usize, expected: &str) {
+    let through = client(&proxy.url(), &token);
+    let first = field.sync(&through).await;
+    assert_eq!(proxy.rules_left(), 0, "the fault was met");
+    match first {
+        Err(error) => {
+            assert!(error.is_retryable(), "{error:?} is retryable");
+            assert_eq!(error.code, expected, "{error:?}");
+        }
+        Ok(report) => panic!("the sync went through the fault: {report:?}"),
+    }
+    let report = field.sync(&through).await.expect("the next sync");
+    assert_eq!((report.rejected, report.conflicts), (0, 0), "{report:?}");
+    assert_converged(&mut field, &server, n).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_dropped_in_the_middle_of_a_batch() {
+    let (server, token, field, proxy) = setup(10).await;
+    let through = client(&proxy.url(), &token);
+    let mut field = field;
+    // The first push is cut 3,000 bytes into its body.
+    proxy.add(rule("POST /v1/push", Fault::CutRequestAfter(3_000), 1));
+    let first = field.sync(&through).await.expect_err("cut");
+    assert_eq!(first.code, "sync.offline", "{first:?}");
+    let sending: Vec<_> = field.store.outbox_rows().expect("outbox").into_iter().filter(|r| r.state == "sending").collect();
+    assert!(sending.is_empty(), "a batch without an answer goes back to waiting");
+    field.sync(&through).await.expect("the next sync");
+    assert_converged(&mut field, &server, 10).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_dropped_in_the_middle_of_a_blob() {
+    let (server, token, mut field, proxy) = setup(3).await;
+    // A bigger photo, cut half-way: the upload resumes from the server's offset.
+    let id = field.draft(0);
+    let big = field::photo(99, 400);
+    let size = big.len() as u64;
+    field.store.add_photo("assessment", &id, "", "besar.png", &big, &field::now()).expect("photo");
+    field.store.finalize(&id, &field::now()).expect("final");
+    proxy.add(rule("PUT /v1/blobs", Fault::CutRequestAfter((size / 2) as usize), 1));
+    let through = client(&proxy.url(), &token);
+    let first = field.sync(&through).await.expect_err("cut");
+    assert_eq!(first.code, "sync.offline", "{first:?}");
+    let report = field.sync(&through).await.expect("the next sync");
+    // Nothing of what arrived is sent twice: the resumed upload sends only the rest.
+    let photos = 3 * field::photo(1, 48).len() as u64;
+    assert!(report.blob_bytes_sent < size + photos, "sent {} bytes for {} of photos", report.blob_bytes_sent, size + photos);
+    assert_converged(&mut field, &server, 4).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_dropped_in_the_middle_of_the_response() {
+    let (server, token, field, proxy) = setup(10).await;
+    // The server stores the batch, and its answer is cut: the next sync sends the batch again
+    // and the server answers "accepted again".
+    proxy.add(rule("POST /v1/push", Fault::CutResponseAfter(40), 1));
+    fault_then_converge(proxy, server, token, field, 10, "sync.offline").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_captive_portal_answers_200_with_html() {
+    let (server, token, field, proxy) = setup(5).await;
+    let portal = answer("200 OK", "text/html", b"<html><body><form>Masuk ke WiFi Kantor Desa</form></body></html>");
+    proxy.add(rule("GET /v1/health", Fault::Respond(portal), 1));
+    fault_then_converge(proxy, server, token, field, 5, "sync.not_the_server").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_captive_portal_answers_the_push_with_html() {
+    let (server, token, field, proxy) = setup(5).await;
+    let portal = answer("200 OK", "text/html", b"<html>Login</html>");
+    proxy.add(rule("POST /v1/push", Fault::Respond(portal), 1));
+    fault_then_converge(proxy, server, token, field, 5, "sync.bad_answer").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_answers_500_502_and_503_with_garbage() {
+    for (status, target) in [("500 Internal Server Error", "POST /v1/push"), ("502 Bad Gateway", "PUT /v1/blobs"), ("503 Service Unavailable", "GET /v1/changes")] {
+        let (server, token, field, proxy) = setup(5).await;
+        let garbage: Vec<u8> = (0..300u32).map(|i| (i * 7 % 251) as u8).collect();
+        proxy.add(rule(target, Fault::Respond(answer(status, "application/octet-stream", &garbage)), 1));
+        fault_then_converge(proxy, server, token, field, 5, "sync.server_error").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_answers_nothing_until_the_timeout() {
+    let (server, token, field, proxy) = setup(5).await;
+    proxy.add(rule("POST /v1/push", Fault::Stall, 1));
+    fault_then_converge(proxy, server, token, field, 5, "sync.timeout").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_link_still_delivers_everything() {
+    let (server, token, mut field, proxy) = setup(6).await;
+    // About 200 kbit/s each way: slower than the photos, faster than the read timeout.
+    proxy.rate.store(25_000, std::sync::atomic::Ordering::Relaxed);
+    let through = client(&proxy.url(), &token);
+    let report = field.sync(&through).await.expect("a slow sync");
+    assert_eq!(report.sent, 6);
+    assert_converged(&mut field, &server, 6).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_batch_pushed_twice_concurrently() {
+    let (server, token, mut field, _proxy) = setup(12).await;
+    // Two syncs of the same laptop database at once (the app's background task and `ovop sync`).
+    let mut second = ovop_store::Store::open(&field.db).expect("a second handle");
+    let url = server.running.url();
+    let one = client(&url, &token);
+    let two = client(&url, &token);
+    let dir = field.dir.path().to_path_buf();
+    let (a, b) = tokio::join!(field.sync(&one), async {
+        let mut side = ovop_sync::local_store::StoreSide::new(&mut second, Some(dir));
+        ovop_sync::sync_once(&two, &mut side, &mut |_| {}).await
+    });
+    // Either may meet the other's lock; neither loses or duplicates anything.
+    for result in [&a, &b] {
+        if let Err(error) = result {
+            assert!(error.is_retryable() || error.code == "sync.local", "{error:?}");
+        }
+    }
+    field.sync(&one).await.expect("a clean sync");
+    assert_converged(&mut field, &server, 12).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_killed_and_restarted_mid_push() {
+    // The server runs on a runtime of its own; dropping that runtime stops it at once, with a
+    // push in flight (connections reset, handlers cancelled), like a kill.
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().to_path_buf();
+    let start = |data: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            let running = runtime.block_on(async {
+                let mut config = field::support::config(&data);
+                config.limits.max_batch_records = 4;
+                ovop_server::start(config).await.expect("start")
+            });
+            (runtime, running)
+        })
+        .join()
+        .expect("thread")
+    };
+    let (runtime, running) = start(data.clone());
+    let first = field::support::Server::from_running(running);
+    first.user("budi", "officer", &["63.05"], Some("rahasia-budi-1")).await;
+    let token = first.enrol("budi", "rahasia-budi-1").await;
+    let proxy = Proxy::start(first.running.addr).await;
+    let mut field = Field::new();
+    for _ in 0..20 {
+        field.finalised(1);
+    }
+    // Slow the link so the kill lands during the pushes.
+    proxy.rate.store(200_000, std::sync::atomic::Ordering::Relaxed);
+    let through = client(&proxy.url(), &token);
+    let killer = {
+        let proxy = proxy.clone();
+        tokio::spawn(async move {
+            while !proxy.requests.lock().expect("log").iter().filter(|l| l.starts_with("POST /v1/push")).nth(1).is_some() {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            tokio::task::spawn_blocking(move || runtime.shutdown_timeout(Duration::from_millis(0))).await.expect("kill");
+        })
+    };
+    let cut = field.sync(&through).await;
+    killer.await.expect("killer");
+    assert!(cut.is_err(), "the sync met the kill");
+    // The server starts again on the same data, on another port; the proxy follows.
+    let (runtime, running) = start(data.clone());
+    *proxy.target.lock().expect("target") = running.addr;
+    proxy.rate.store(0, std::sync::atomic::Ordering::Relaxed);
+    let second = field::support::Server::from_running(running);
+    field.sync(&through).await.expect("sync after the restart");
+    assert_converged(&mut field, &second, 20).await;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}

@@ -1,0 +1,109 @@
+//! Round trip: 1,000 assessments with photos finalised offline reach a real server (SQLite and
+//! PostgreSQL); server and laptop agree record by record and hash by hash. Then the pull: a
+//! supervisor's decision, a colleague's product and a new criteria set come back, and a local
+//! edit not yet sent is not overwritten.
+
+mod field;
+
+use field::{assert_converged, client, server, Backend, Field};
+use serde_json::json;
+
+const ASSESSMENTS: usize = 1_000;
+
+async fn round_trip(backend: Backend) {
+    let (server, token) = server(backend).await;
+    let mut field = Field::new();
+    let mut ids = Vec::new();
+    for i in 0..ASSESSMENTS {
+        if i % 100 == 0 {
+            field.new_product();
+        }
+        ids.push(field.finalised(1));
+    }
+    let client = client(&server.running.url(), &token);
+    let report = field.sync(&client).await.expect("sync");
+    assert_eq!(report.sent as usize, ASSESSMENTS);
+    assert_eq!((report.rejected, report.conflicts), (0, 0));
+    assert_eq!(report.blobs_uploaded as usize, ASSESSMENTS);
+    assert_converged(&mut field, &server, ASSESSMENTS).await;
+    // Producers and products travelled once each with the first assessment that needed them.
+    assert_eq!(server.count("SELECT count(*) FROM record WHERE kind = 'product'").await, 11);
+    assert_eq!(server.count("SELECT count(*) FROM record WHERE kind = 'producer'").await, 11);
+
+    // A second sync sends nothing again.
+    let again = field.sync(&client).await.expect("sync again");
+    assert_eq!((again.sent, again.blobs_uploaded, again.push_bytes_sent), (0, 0, 0));
+
+    // The supervisor returns one assessment with a comment; the officer sees it at the next pull.
+    server.user("sari", "supervisor", &["63.05"], Some("rahasia-sari-1")).await;
+    let sari = server.enrol("sari", "rahasia-sari-1").await;
+    let (status, _) = server
+        .post(&sari, &format!("/v1/review/assessments/{}/decision", ids[7]), &json!({"revision": 1, "decision": "returned", "comment": "Foto kemasan kurang jelas"}))
+        .await;
+    assert_eq!(status, 201, "the decision is recorded");
+    let pulled = field.sync(&client).await.expect("pull");
+    assert_eq!(pulled.pulled.decisions, 1);
+    let decisions = field.store.decisions(&ids[7]).expect("decisions");
+    assert_eq!(decisions.len(), 1);
+    assert_eq!((decisions[0].decision.as_str(), decisions[0].comment.as_str()), ("returned", "Foto kemasan kurang jelas"));
+    assert_eq!(field.store.assessment(&ids[7]).expect("assessment").status, "reviewed");
+    // Pulling again brings nothing twice.
+    let quiet = field.sync(&client).await.expect("quiet pull");
+    assert_eq!(quiet.pulled.decisions, 0);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_assessments_with_photos_arrive_once_on_sqlite() {
+    round_trip(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_assessments_with_photos_arrive_once_on_postgres() {
+    round_trip(Backend::Postgres).await;
+}
+
+/// A colleague's producer and product in my region come to my laptop; my own edit of a
+/// producer the server also has is kept until it is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colleagues_records_are_pulled_and_a_local_edit_is_never_overwritten() {
+    let (server, token) = server(Backend::Sqlite).await;
+    server.user("rina", "officer", &["63.05"], Some("rahasia-rina-1")).await;
+    let rina = field::support::Server::enrol(&server, "rina", "rahasia-rina-1").await;
+    // Rina's laptop sends an assessment of her own product.
+    let mut hers = Field::new();
+    hers.finalised(0);
+    let rina_client = client(&server.running.url(), &rina);
+    hers.sync(&rina_client).await.expect("rina syncs");
+
+    let mut mine = Field::new();
+    let budi = client(&server.running.url(), &token);
+    let report = mine.sync(&budi).await.expect("budi pulls");
+    assert_eq!((report.pulled.producers, report.pulled.products), (1, 1));
+    let theirs = hers.store.product(&hers.product).expect("her product");
+    let pulled = mine.store.product(&hers.product).expect("her product on my laptop");
+    assert_eq!(pulled.name, theirs.name);
+    assert!(report.pulled.criteria_sets == 0, "the shipped sets are not installed twice");
+
+    // I correct the producer's name on my laptop; a pull of the server's older copy leaves it.
+    let mut producer = mine.store.producer(&pulled.producer_id).expect("producer");
+    producer.name = "KUB Purun Tapin (nama baru)".into();
+    mine.store.save_producer(&producer, &field::now()).expect("edit");
+    mine.store.apply_pulled(
+        &[ovop_store::sync::Pulled {
+            cursor: 1,
+            kind: "producer".into(),
+            id: producer.id.clone(),
+            body: serde_json::to_value(hers.store.wire_producer(&producer.id).expect("wire").body).expect("json"),
+        }],
+        report_cursor(&mine),
+        &field::now(),
+    )
+    .expect("apply");
+    assert_eq!(mine.store.producer(&producer.id).expect("producer").name, "KUB Purun Tapin (nama baru)");
+    server.stop().await;
+}
+
+fn report_cursor(field: &Field) -> i64 {
+    field.store.sync_cursor().expect("cursor")
+}
