@@ -6,6 +6,8 @@ mod field;
 
 use std::time::Duration;
 
+use sha2::Digest;
+
 use field::{answer, assert_converged, client, rule, server_with, Backend, Fault, Field, Proxy};
 
 /// A laptop with `n` finalised assessments, a photo each, and a server that takes at most
@@ -64,7 +66,8 @@ async fn the_connection_dropped_in_the_middle_of_a_blob() {
     let size = big.len() as u64;
     field.store.add_photo("assessment", &id, "", "besar.png", &big, &field::now()).expect("photo");
     field.store.finalize(&id, &field::now()).expect("final");
-    proxy.add(rule("PUT /v1/blobs", Fault::CutRequestAfter((size / 2) as usize), 1));
+    let hex: String = sha2::Sha256::digest(&big).iter().map(|b| format!("{b:02x}")).collect();
+    proxy.add(rule(&format!("PUT /v1/blobs/{hex}"), Fault::CutRequestAfter((size / 2) as usize), 1));
     let through = client(&proxy.url(), &token);
     let first = field.sync(&through).await.expect_err("cut");
     assert_eq!(first.code, "sync.offline", "{first:?}");
@@ -158,6 +161,7 @@ async fn the_same_batch_pushed_twice_concurrently() {
 async fn the_server_killed_and_restarted_mid_push() {
     // The server runs on a runtime of its own; dropping that runtime stops it at once, with a
     // push in flight (connections reset, handlers cancelled), like a kill.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().expect("temp");
     let data = dir.path().to_path_buf();
     let start = |data: std::path::PathBuf| {
@@ -191,7 +195,12 @@ async fn the_server_killed_and_restarted_mid_push() {
             while !proxy.requests.lock().expect("log").iter().filter(|l| l.starts_with("POST /v1/push")).nth(1).is_some() {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            tokio::task::spawn_blocking(move || runtime.shutdown_timeout(Duration::from_millis(0))).await.expect("kill");
+            // Dropped on a plain thread: a runtime cannot be dropped inside another.
+            tokio::task::spawn_blocking(move || {
+                std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_millis(0))).join().expect("kill")
+            })
+            .await
+            .expect("kill");
         })
     };
     let cut = field.sync(&through).await;
@@ -204,5 +213,6 @@ async fn the_server_killed_and_restarted_mid_push() {
     let second = field::support::Server::from_running(running);
     field.sync(&through).await.expect("sync after the restart");
     assert_converged(&mut field, &second, 20).await;
-    runtime.shutdown_timeout(Duration::from_secs(1));
+    drop(second);
+    std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_secs(1))).join().expect("stop");
 }

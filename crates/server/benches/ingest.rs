@@ -191,6 +191,8 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    // Built with a provider-less rustls when the workspace is built together (ovop-sync).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let batches_one: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);

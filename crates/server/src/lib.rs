@@ -181,9 +181,11 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
     let state = open(&config).await?;
     let app = router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
+    // One crypto provider for the process (ring), for the TLS listener and for any client in
+    // the same process built with a provider-less rustls.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => {
-            let _ = rustls::crypto::ring::default_provider().install_default();
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| ApiError::startup(format!("TLS certificate or key cannot be read: {e}")))?;

@@ -177,6 +177,8 @@ fn free_port() -> u16 {
 
 async fn start_chromedriver(logs: &Path) -> ChromeDriver {
     let program = chromedriver_path();
+    // Built with a provider-less rustls when the workspace is built together (ovop-sync).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let probe = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().expect("client");
     let mut tried = Vec::new();
     // A port picked free can be taken again before ChromeDriver binds it: then another one.

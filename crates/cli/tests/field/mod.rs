@@ -149,6 +149,7 @@ pub async fn server(backend: Backend) -> (Server, String) {
 }
 
 pub async fn server_with(backend: Backend, adjust: impl FnOnce(&mut ovop_server::Config)) -> (Server, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let server = Server::start_with(backend, adjust).await;
     server.user("budi", "officer", &["63.05"], Some("rahasia-budi-1")).await;
     let token = server.enrol("budi", "rahasia-budi-1").await;
@@ -265,7 +266,30 @@ impl Proxy {
             _ => {}
         }
         let target = *self.target.lock().expect("target");
-        let server = TcpStream::connect(target).await?;
+        let mut server = TcpStream::connect(target).await?;
+        if let Some(Fault::CutRequestAfter(limit)) = fault {
+            // The link dies: part of the request arrives, then neither side hears more.
+            let mut pending = head;
+            let mut sent = 0usize;
+            loop {
+                let take = pending.len().min(limit - sent);
+                server.write_all(&pending[..take]).await?;
+                self.bytes_up.fetch_add(take as u64, Ordering::Relaxed);
+                sent += take;
+                if sent >= limit {
+                    break;
+                }
+                let n = client.read(&mut buf).await?;
+                if n == 0 {
+                    break;
+                }
+                pending = buf[..n].to_vec();
+            }
+            // Reset both connections (no orderly close), as a dropped link looks.
+            let _ = server.set_linger(Some(Duration::ZERO));
+            let _ = client.set_linger(Some(Duration::ZERO));
+            return Ok(());
+        }
         let (mut client_read, mut client_write) = client.into_split();
         let (mut server_read, mut server_write) = server.into_split();
         let cut_request = match fault {
