@@ -285,9 +285,13 @@ impl Proxy {
                 }
                 pending = buf[..n].to_vec();
             }
-            // Reset both connections (no orderly close), as a dropped link looks.
-            let _ = server.set_linger(Some(Duration::ZERO));
-            let _ = client.set_linger(Some(Duration::ZERO));
+            // Reset both connections (no orderly close), as a dropped link looks. A zero linger
+            // resets at once, so the blocking the deprecation warns of does not happen.
+            #[allow(deprecated)]
+            {
+                let _ = server.set_linger(Some(Duration::ZERO));
+                let _ = client.set_linger(Some(Duration::ZERO));
+            }
             return Ok(());
         }
         let (mut client_read, mut client_write) = client.into_split();
