@@ -27,8 +27,8 @@ fn main() {
         println!("| case | records | time (s) | rate | bytes up | bytes down | payload bytes | overhead |");
         println!("|---|---|---|---|---|---|---|---|");
 
-        let (server, token) = server(Backend::Sqlite).await;
-        let proxy = Proxy::start(server.running.addr).await;
+        let (first, token) = server(Backend::Sqlite).await;
+        let proxy = Proxy::start(first.running.addr).await;
         let mut field = Field::new();
         for i in 0..assessments {
             if i % 100 == 0 {
@@ -49,10 +49,10 @@ fn main() {
             report.push_bytes_sent,
             100.0 * (up as f64 - report.push_bytes_sent as f64) / report.push_bytes_sent as f64
         );
-        server.stop().await;
+        first.stop().await;
 
-        let (server, token) = server(Backend::Sqlite).await;
-        let proxy = Proxy::start(server.running.addr).await;
+        let (second_server, token) = server(Backend::Sqlite).await;
+        let proxy = Proxy::start(second_server.running.addr).await;
         let mut field = Field::new();
         let mut payload = 0u64;
         let mut cut = String::new();
@@ -84,6 +84,6 @@ fn main() {
             100.0 * (up as f64 - payload as f64) / payload as f64
         );
         let _ = second;
-        server.stop().await;
+        second_server.stop().await;
     });
 }

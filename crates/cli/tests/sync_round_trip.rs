@@ -5,7 +5,7 @@
 
 mod field;
 
-use field::{assert_converged, client, server, Backend, Field};
+use field::{assert_converged, patient_client as client, server, Backend, Field};
 use serde_json::json;
 
 const ASSESSMENTS: usize = 1_000;

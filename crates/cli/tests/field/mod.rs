@@ -137,10 +137,15 @@ impl Field {
 }
 
 /// A client for `url` with `token`, one connection per request (so the proxy sees each),
-/// and a short read timeout.
+/// and a read timeout short enough for the "no answer" test, long enough for a busy machine.
 pub fn client(url: &str, token: &str) -> Client {
-    let network = Network { connect: Duration::from_secs(5), read: Duration::from_secs(3), reuse_connections: false };
+    let network = Network { connect: Duration::from_secs(5), read: Duration::from_secs(10), reuse_connections: false };
     Client::new(url, Some(token.to_string()), network).expect("client")
+}
+
+/// A client as the app has it (connections kept, a minute's patience): for large pushes.
+pub fn patient_client(url: &str, token: &str) -> Client {
+    Client::new(url, Some(token.to_string()), Network::default()).expect("client")
 }
 
 /// A server on `backend` with officer `budi` (Tapin) enrolled; its token.
