@@ -22,6 +22,8 @@ use crate::commands::{CriteriaList, CriteriaSetView};
 use crate::data::{BackupInfo, DataInfo};
 use crate::print::SheetKind;
 use crate::state::Moved;
+use crate::sync::{EnrolWith, SyncProgress, SyncReport, SyncStatus};
+use ovop_store::sync::{OutboxRow, ReviewDecision};
 use crate::error::{AppError, ErrorDetail};
 
 macro_rules! declarations {
@@ -110,6 +112,13 @@ pub fn render() -> String {
         BackupInfo,
         Moved,
         SheetKind,
+        // sync
+        SyncStatus,
+        SyncProgress,
+        SyncReport,
+        EnrolWith,
+        OutboxRow,
+        ReviewDecision,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod print;
 pub mod render;
 pub mod state;
+pub mod sync;
 
 use tauri::{Builder, Manager, Runtime};
 
@@ -68,6 +69,12 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         assess::assessment_finalize,
         assess::assessment_correct,
         assess::assessments_list,
+        sync::sync_status,
+        sync::sync_now,
+        sync::sync_enrol,
+        sync::sync_forget,
+        sync::sync_outbox,
+        sync::assessment_decisions,
     ])
 }
 
@@ -76,7 +83,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir().ok();
-            app.manage(state::AppState::load(data_dir.as_deref()));
+            let state = state::AppState::load(data_dir.as_deref());
+            let task = sync::SyncTask::start(app.handle().clone(), state.shared_store());
+            app.manage(state);
+            app.manage(task);
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -119,7 +119,14 @@ impl AppState {
     }
 }
 
+/// The store and its first-run signal, shared with the background sync.
+pub(crate) type SharedStore = (Arc<Mutex<Result<Store, AppError>>>, Arc<(Mutex<bool>, Condvar)>);
+
 impl AppState {
+    pub(crate) fn shared_store(&self) -> SharedStore {
+        (Arc::clone(&self.store), Arc::clone(&self.ready))
+    }
+
     /// Replaces the database with the backup `name` (beside it): the store is closed, the
     /// backup checked and swapped in, and the store opened again. When the backup is refused
     /// the database stays as it was and is opened again.
@@ -291,7 +298,7 @@ fn unavailable() -> AppError {
 }
 
 /// The store, once the first-run import is over.
-fn lock_store<'a>(
+pub(crate) fn lock_store<'a>(
     store: &'a Mutex<Result<Store, AppError>>,
     ready: &(Mutex<bool>, Condvar),
 ) -> Result<StoreGuard<'a>, AppError> {

@@ -25,6 +25,10 @@ import type {
   SheetKind,
   Changed,
   Visit,
+  SyncStatus,
+  EnrolWith,
+  OutboxRow,
+  ReviewDecision,
 } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 import { version as packageVersion } from "../../package.json";
@@ -311,4 +315,58 @@ export async function saveSheet(id: string, revision: number | null, lang: strin
   const path = await save({ title, defaultPath: name, filters: [{ name: "PDF", extensions: ["pdf"] }] });
   if (!path) return null;
   return call<string>("sheet_save", { id, revision, lang, kind, path });
+}
+
+/** Where sync stands: enrolled or not, the last success, the running sync's progress. */
+export function syncStatus(): Promise<SyncStatus> {
+  return answer(
+    () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null }),
+    "sync_status",
+  );
+}
+
+/** Every change of the sync status (progress included); resolves with the function that stops listening. */
+export async function onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void> {
+  if (!inTauri()) return () => {};
+  const { listen } = await import("@tauri-apps/api/event");
+  return listen<SyncStatus>("sync://status", (event) => listener(event.payload));
+}
+
+/** Syncs now (or as soon as the running sync ends). */
+export function syncNow(): Promise<void> {
+  return answer(() => undefined, "sync_now");
+}
+
+/**
+ * Enrols this laptop with the district server: with a password, a one-time code, or a picture
+ * of the code's QR code (which carries the address). Refused with the server's code
+ * (`enrol.refused`), or `sync.offline`, `sync.not_the_server`, `enrol.no_qr`...
+ */
+export function syncEnrol(server: string | null, method: EnrolWith, deviceName: string): Promise<SyncStatus> {
+  return answer(() => {
+    throw { code: "sync.offline", message: "enrolment needs the app", details: [] };
+  }, "sync_enrol", { server, with: method, deviceName });
+}
+
+/** Forgets the enrolment; what waits to be sent stays. */
+export function syncForget(): Promise<void> {
+  return answer(() => undefined, "sync_forget");
+}
+
+/** Every record sent or waiting, newest first, with its state and the server's reason. */
+export function syncOutbox(): Promise<OutboxRow[]> {
+  return answer(() => [], "sync_outbox");
+}
+
+/** The supervisors' decisions on an assessment (a returned one carries the comment). */
+export function assessmentDecisions(id: string): Promise<ReviewDecision[]> {
+  return answer(() => [], "assessment_decisions", { id });
+}
+
+/** The system's file picker for a picture (the enrolment QR code); null when closed. */
+export async function pickPicture(title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "PNG, JPEG", extensions: ["png", "jpg", "jpeg"] }] });
+  return typeof chosen === "string" ? chosen : null;
 }

@@ -493,3 +493,51 @@ left: string,
 files: number, bytes: number, };
 
 export type SheetKind = "sheet" | "receipt" | "council";
+
+export type SyncStatus = { 
+/**
+ * not_enrolled, waiting, syncing, offline, failed, enrol_again.
+ */
+state: string, server: string | null, user: string | null, 
+/**
+ * When the last sync ended well (the server's answer was read to the end).
+ */
+last_success: string | null, 
+/**
+ * Why the last try failed.
+ */
+error: AppError | null, 
+/**
+ * Seconds until the next try, while waiting.
+ */
+next_try_seconds: number | null, progress: SyncProgress | null, 
+/**
+ * What the last sync did.
+ */
+last_report: SyncReport | null, };
+
+export type SyncProgress = { 
+/**
+ * checking, pushing, uploading, pulling, done.
+ */
+phase: string, records_done: number, records_total: number, bytes_done: number, bytes_total: number, };
+
+export type SyncReport = { sent: number, rejected: number, conflicts: number, photos: number, decisions: number, products: number, criteria_sets: number, };
+
+export type EnrolWith = { "method": "password", user: string, password: string, } | { "method": "code", code: string, } | { "method": "qr", path: string, };
+
+export type OutboxRow = { seq: number, kind: string, record_id: string, revision: number, 
+/**
+ * waiting, sending, sent, rejected, conflict.
+ */
+state: string, 
+/**
+ * The server's code for a rejected or conflicting record.
+ */
+code: string | null, reason: string | null, created_at: string, settled_at: string | null, };
+
+export type ReviewDecision = { assessment_id: string, revision: number, 
+/**
+ * approved, returned.
+ */
+decision: string, comment: string, reviewer: string, decided_at: string, };

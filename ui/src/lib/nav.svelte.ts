@@ -5,7 +5,7 @@ import type { MessageKey } from "$lib/i18n/index.svelte";
 import type { IconName } from "$lib/components/Icon.svelte";
 
 /** The screens of the top bar's tabs. */
-export const SCREENS = ["home", "regions", "producers", "criteria", "settings"] as const;
+export const SCREENS = ["home", "regions", "producers", "criteria", "sync", "settings"] as const;
 export type Tab = (typeof SCREENS)[number];
 /**
  * A tab, the assessment sheet (opened from a product or a draft, not from the top bar), or a
@@ -18,6 +18,7 @@ export const SCREEN_NAV: Record<Tab, { label: MessageKey; title: MessageKey; ico
   regions: { label: "nav.regions", title: "screen.regions", icon: "map" },
   producers: { label: "nav.producers", title: "screen.producers", icon: "store" },
   criteria: { label: "nav.criteria", title: "screen.criteria", icon: "checklist" },
+  sync: { label: "nav.sync", title: "screen.sync", icon: "sync" },
   settings: { label: "nav.settings", title: "screen.settings", icon: "gear" },
 };
 

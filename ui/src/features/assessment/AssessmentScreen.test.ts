@@ -10,6 +10,10 @@ import { AssessmentSheet } from "./state.svelte";
 import { block, focusedCode, level, OCOP_TEA, OVOP, resultOf, scored, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   getAssessment: vi.fn(),
   changeAssessment: vi.fn(),
   finalizeAssessment: vi.fn(),
@@ -498,7 +502,7 @@ describe("the app and the assessment screen", () => {
     render(App);
     expect(await screen.findByTestId("assessment-screen")).toHaveAttribute("data-id", "a-7");
     expect(api.getAssessment).toHaveBeenCalledWith("a-7");
-    expect(screen.getAllByRole("button").filter((b) => b.dataset.testid?.startsWith("nav-"))).toHaveLength(5);
+    expect(screen.getAllByRole("button").filter((b) => b.dataset.testid?.startsWith("nav-"))).toHaveLength(6);
     expect(document.title).toBe("Penilaian produk · OVOP Field");
   });
 

@@ -8,6 +8,10 @@ import HomeScreen from "../home/HomeScreen.svelte";
 import { resetProductSets } from "../producers/productSets.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   homeCounts: vi.fn(async () => ({ drafts: 2, finals: 0, waiting: 0 })),
   listAssessments: vi.fn(),
   listCriteria: vi.fn(),

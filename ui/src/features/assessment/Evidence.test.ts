@@ -8,6 +8,10 @@ import { AssessmentSheet } from "./state.svelte";
 import { block, OVOP, resultOf, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   getAssessment: vi.fn(),
   changeAssessment: vi.fn(),
   finalizeAssessment: vi.fn(),

@@ -11,6 +11,10 @@ import { rankSets, today } from "./start";
 import { OVOP, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   listCriteria: vi.fn(),
   listPhotos: vi.fn(async () => []),
   listAssessments: vi.fn(),

@@ -8,6 +8,10 @@ import App from "../../App.svelte";
 import CriteriaScreen from "./CriteriaScreen.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   listCriteria: vi.fn(),
   getCriteria: vi.fn(),
   homeCounts: vi.fn(async () => ({ drafts: 0, finals: 0, waiting: 0 })),

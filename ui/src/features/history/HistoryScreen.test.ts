@@ -14,6 +14,10 @@ import { ProductHistory } from "./state.svelte";
 import { OVOP_2025, round, summaryOf } from "./testing";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   listAssessments: vi.fn(),
   getAssessment: vi.fn(),
   listCriteria: vi.fn(),

@@ -6,6 +6,10 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import HomeScreen from "./HomeScreen.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   homeCounts: vi.fn(),
   listAssessments: vi.fn(async () => []),
   listCriteria: vi.fn(async () => ({ sets: [], rejected: [] })),

@@ -9,6 +9,10 @@ import { resetProductSets } from "./productSets.svelte";
 import ProducersScreen from "./ProducersScreen.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   listProducers: vi.fn(),
   getProducer: vi.fn(),
   listProducts: vi.fn(),

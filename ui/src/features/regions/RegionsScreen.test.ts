@@ -7,6 +7,10 @@ import RegionsScreen from "./RegionsScreen.svelte";
 import { RegionsState } from "./state.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   searchRegions: vi.fn(),
   regionChildren: vi.fn(),
   getRegion: vi.fn(),

@@ -12,6 +12,10 @@ import { parseOfficer } from "./officer";
 import SettingsScreen from "./SettingsScreen.svelte";
 
 const api = vi.hoisted(() => ({
+  syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
+  onSyncStatus: vi.fn(async () => () => {}),
+  syncOutbox: vi.fn(async () => []),
+  assessmentDecisions: vi.fn(async () => []),
   getSettings: vi.fn(),
   setSetting: vi.fn(),
   dataInfo: vi.fn(),
