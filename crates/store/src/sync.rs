@@ -72,6 +72,9 @@ pub struct OutboxRow {
     pub record_id: String,
     #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub revision: i64,
+    /// What the officer calls it: the product assessed (and its producer).
+    pub product: Option<String>,
+    pub producer: Option<String>,
     /// waiting, sending, sent, rejected, conflict.
     pub state: String,
     /// The server's code for a rejected or conflicting record.
@@ -379,7 +382,12 @@ impl Store {
     /// Every outbox entry, oldest first, with its state and the server's reason.
     pub fn outbox_rows(&self) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.read().prepare_cached(
-            "SELECT seq, kind, record_id, revision, state, code, reason, created_at, settled_at FROM outbox ORDER BY seq",
+            "SELECT o.seq, o.kind, o.record_id, o.revision, o.state, o.code, o.reason, o.created_at, o.settled_at, p.name, pr.name
+             FROM outbox o
+             LEFT JOIN assessment a ON o.kind = 'assessment' AND a.id = o.record_id AND a.revision = o.revision
+             LEFT JOIN product p ON p.id = a.product_id
+             LEFT JOIN producer pr ON pr.id = p.producer_id
+             ORDER BY o.seq",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(OutboxRow {
@@ -387,6 +395,8 @@ impl Store {
                 kind: r.get(1)?,
                 record_id: r.get(2)?,
                 revision: r.get(3)?,
+                product: r.get(9)?,
+                producer: r.get(10)?,
                 state: r.get(4)?,
                 code: r.get(5)?,
                 reason: r.get(6)?,

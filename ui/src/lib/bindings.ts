@@ -528,6 +528,10 @@ export type EnrolWith = { "method": "password", user: string, password: string, 
 
 export type OutboxRow = { seq: number, kind: string, record_id: string, revision: number, 
 /**
+ * What the officer calls it: the product assessed (and its producer).
+ */
+product: string | null, producer: string | null, 
+/**
  * waiting, sending, sent, rejected, conflict.
  */
 state: string, 

@@ -42,6 +42,8 @@ function row(seq: number, state: string, code: string | null = null, reason: str
     kind: "assessment",
     record_id: `0192f5c4-0000-7b31-9c55-00000000000${seq}`,
     revision: 1,
+    product: "Keripik Pisang Kepok",
+    producer: "KWT Melati Sejahtera",
     state,
     code,
     reason,
@@ -146,6 +148,8 @@ describe("the sync screen", () => {
     api.syncOutbox.mockResolvedValue([row(2, "rejected", "push.region_not_assigned", "records[0] is outside 63.05"), row(1, "conflict", "push.other", "something")]);
     render(SyncScreen, { sync: new SyncState() });
     const reasons = await screen.findAllByTestId("outbox-reason");
+    // Each record says what was assessed, in the officer's words.
+    expect(screen.getAllByTestId("outbox-row")[0]).toHaveTextContent("Keripik Pisang Kepok · KWT Melati Sejahtera");
     expect(reasons[0]).toHaveTextContent("not one of yours on the server");
     // A code the app has no words for shows the server's own message.
     expect(reasons[1]).toHaveTextContent("something");
