@@ -266,16 +266,22 @@ pub async fn assessment_visit(
 
 /// Locks the sheet and queues it for the office.
 #[tauri::command]
-pub async fn assessment_finalize(
+pub async fn assessment_finalize<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
 ) -> Result<AssessmentView, AppError> {
-    state
+    let done = state
         .with_store(move |store| {
             store.finalize(&id, &now_utc())?;
             view(store, &id)
         })
-        .await
+        .await?;
+    // A final assessment goes to the office at the next chance: now, when the server answers.
+    if let Some(sync) = tauri::Manager::try_state::<crate::sync::SyncTask>(&app) {
+        sync.wake();
+    }
+    Ok(done)
 }
 
 /// A correction after final: a new draft revision with a reason.

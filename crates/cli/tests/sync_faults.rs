@@ -216,3 +216,39 @@ async fn the_server_killed_and_restarted_mid_push() {
     drop(second);
     std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_secs(1))).join().expect("stop");
 }
+
+/// A laptop whose clock is days off (here, ten days ahead) still syncs: nothing in the
+/// protocol depends on its clock, and the server records its own receive time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_whose_clock_is_days_off_still_syncs() {
+    let (server, token) = server_with(Backend::Sqlite, |_| {}).await;
+    let mut field = Field::new();
+    let ahead = "2026-12-12T08:00:00Z";
+    for _ in 0..3 {
+        let id = field.draft(1);
+        field.store.finalize(&id, ahead).expect("finalised on the laptop's clock");
+    }
+    fn skewed() -> String {
+        "2026-12-12T08:05:00Z".into()
+    }
+    let through = client(&server.running.url(), &token);
+    let mut side = ovop_sync::local_store::StoreSide { now: skewed, ..field.side() };
+    let report = ovop_sync::sync_once(&through, &mut side, &mut |_| {}).await.expect("sync");
+    assert_eq!(report.sent, 3);
+    assert_eq!(field.store.last_sync().expect("last").as_deref(), Some("2026-12-12T08:05:00Z"), "the laptop keeps its own time for itself");
+    let before = ovop_server::now();
+    let received = server
+        .running
+        .state
+        .db
+        .run(|tx| Ok(tx.query("SELECT received_at FROM record WHERE kind = 'assessment'", &[])?))
+        .await
+        .expect("rows");
+    for row in received {
+        let at = row.text(0);
+        assert!(at.as_str() <= before.as_str() && at.starts_with("20"), "the server's own receive time {at}, not the laptop's");
+        assert!(!at.starts_with("2026-12-12"));
+    }
+    assert_converged(&mut field, &server, 3).await;
+    server.stop().await;
+}
