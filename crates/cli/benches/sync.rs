@@ -2,7 +2,10 @@
 //! a counting proxy. Prints a table: 10,000 assessments without photos (time, records per
 //! second, bytes on the wire), and 100 photos of about 1 MB with the link cut in the middle
 //! of one upload (bytes on the wire against the bytes of the photos).
-//! `OVOP_BENCH_ASSESSMENTS` and `OVOP_BENCH_PHOTOS` change the counts.
+//! `OVOP_BENCH_ASSESSMENTS` and `OVOP_BENCH_PHOTOS` change the counts (0 skips a case).
+//! `OVOP_BENCH_DIRECT=1` sends the photos straight to the server (no proxy, no cut) and counts
+//! the bytes the loopback interface carried, headers and retransmissions included: run it in a
+//! network namespace whose loopback is slowed and made lossy (see the README).
 
 #[path = "../tests/field/mod.rs"]
 mod field;
@@ -27,6 +30,8 @@ fn main() {
         println!("| case | records | time (s) | rate | bytes up | bytes down | payload bytes | overhead |");
         println!("|---|---|---|---|---|---|---|---|");
 
+        let direct = std::env::var_os("OVOP_BENCH_DIRECT").is_some();
+        if assessments > 0 {
         let (first, token) = server(Backend::Sqlite).await;
         let proxy = Proxy::start(first.running.addr).await;
         let mut field = Field::new();
@@ -50,6 +55,10 @@ fn main() {
             100.0 * (up as f64 - report.push_bytes_sent as f64) / report.push_bytes_sent as f64
         );
         first.stop().await;
+        }
+        if photos == 0 {
+            return;
+        }
 
         let (second_server, token) = server(Backend::Sqlite).await;
         let proxy = Proxy::start(second_server.running.addr).await;
@@ -65,6 +74,32 @@ fn main() {
             }
             field.store.add_photo("assessment", &id, "", "foto.png", &bytes, &field::now()).expect("photo");
             field.store.finalize(&id, &field::now()).expect("final");
+        }
+        if direct {
+            let through = ovop_sync::Client::new(&second_server.running.url(), Some(token.clone()), ovop_sync::Network::default()).expect("client");
+            let lo = || std::fs::read_to_string("/sys/class/net/lo/statistics/tx_bytes").ok().and_then(|t| t.trim().parse::<u64>().ok()).unwrap_or(0);
+            let before = lo();
+            let started = Instant::now();
+            let mut tries = 0;
+            let report = loop {
+                tries += 1;
+                match field.sync(&through).await {
+                    Ok(report) => break report,
+                    Err(error) if tries < 20 => eprintln!("try {tries}: {error}"),
+                    Err(error) => panic!("{error}"),
+                }
+            };
+            let took = started.elapsed().as_secs_f64();
+            let wire = lo() - before;
+            println!(
+                "| {photos} photos of about {:.2} MB, straight to the server ({tries} tries) | {} | {took:.1} | {:.3} MB/s | {wire} (loopback, both ways) | – | {payload} (photos) | {:.2} % |",
+                payload as f64 / photos as f64 / 1e6,
+                report.sent,
+                payload as f64 / took / 1e6,
+                100.0 * (wire as f64 - payload as f64) / payload as f64
+            );
+            second_server.stop().await;
+            return;
         }
         // The link dies half-way through one photo; the next sync resumes it.
         proxy.add(rule(&format!("PUT /v1/blobs/{cut}"), Fault::CutRequestAfter(500_000), 1));
