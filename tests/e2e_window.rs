@@ -639,6 +639,17 @@ fn seed_history(data_home: &Path) -> String {
 async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     let data_home = tempfile::tempdir().expect("temp data folder");
     let draft = seed_history(data_home.path());
+    // Enrolled with an office that is not on this network: the app stays usable, and the
+    // enrolment moves with the data.
+    let enrolment = ovop_sync::token::Enrolment {
+        server: "http://127.0.0.1:9".into(),
+        token: "ovt_tour".into(),
+        device_id: 1,
+        server_id: "tour".into(),
+        user: "rina".into(),
+        enrolled_at: "2026-11-23T08:00:00Z".into(),
+    };
+    ovop_sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment).expect("enrolment");
     let (_driver, client, _) = start(data_home.path(), TOUR_PORT).await;
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
 
@@ -687,6 +698,10 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         click(&client, "[data-testid=nav-settings]").await;
         wait_for_css(&client, "[data-testid=settings-screen]").await;
         save_screenshot(&client, &format!("settings-{lang}.png")).await;
+
+        click(&client, "[data-testid=nav-sync]").await;
+        wait_for_css(&client, "[data-testid=sync-status]").await;
+        save_screenshot(&client, &format!("sync-{lang}.png")).await;
     }
 
     // A small netbook screen, 1024x600: every screen fits its width (nothing to scroll
@@ -702,6 +717,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         ("regions", "[data-testid=region-search]"),
         ("producers", "[data-testid=producer-row]"),
         ("settings", "[data-testid=settings-screen]"),
+        ("sync", "[data-testid=sync-status]"),
     ] {
         click(&client, &format!("[data-testid=nav-{screen}]")).await;
         wait_for_css(&client, ready).await;
@@ -757,6 +773,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     client.close().await.expect("close the session");
     let moved = ovop_store::Store::open(&moved_to.join("ovop.sqlite")).expect("the moved store");
     assert!(moved.assessment(&draft).is_ok(), "the draft moved with the data");
+    assert_eq!(ovop_sync::token::load(&moved_to).expect("read").map(|e| e.token), Some("ovt_tour".to_string()), "the enrolment moved with the data");
     assert!(data_home
         .path()
         .join("org.ovopfield.app/ovop.sqlite.moved")

@@ -201,6 +201,11 @@ impl AppState {
                 if criteria.is_dir() {
                     ovop_store::relocate::copy_tree(&criteria, &target.join("criteria"))?;
                 }
+                // The enrolment with the district server moves with the data (the user's
+                // file mode travels with it).
+                if let Some(enrolment) = ovop_sync::token::load(&old_dir).ok().flatten() {
+                    ovop_sync::token::save(&target, &enrolment)?;
+                }
                 let opened = Store::open(&new_db)?;
                 point_to(&home, &target)?;
                 Ok::<_, AppError>(opened)
