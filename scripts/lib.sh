@@ -10,7 +10,7 @@ die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 # poppler, and Chromium with its driver (the server's dashboard) for the tests.
 APT_APP=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev fonts-noto-core)
-APT_TEST=(xvfb xauth webkit2gtk-driver poppler-utils qpdf zbar-tools chromium chromium-driver)
+APT_TEST=(xvfb xauth webkit2gtk-driver poppler-utils qpdf zbar-tools chromium chromium-driver dbus gnome-keyring)
 
 ensure_apt() {
   local missing=()

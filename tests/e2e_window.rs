@@ -648,7 +648,9 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         server_id: "tour".into(),
         user: "rina".into(),
         enrolled_at: "2026-11-23T08:00:00Z".into(),
+        token_in_keyring: false,
     };
+    std::env::set_var("OVOP_NO_KEYRING", "1");
     ovop_sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment).expect("enrolment");
     let (_driver, client, _) = start(data_home.path(), TOUR_PORT).await;
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;

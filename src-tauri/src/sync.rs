@@ -363,6 +363,7 @@ pub async fn sync_enrol(
         server_id: enrolled.server_id,
         user: enrolled.user.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
         enrolled_at: ovop_store::now_utc(),
+        token_in_keyring: false,
     };
     token::save(&dir, &enrolment)?;
     sync.wake();

@@ -107,6 +107,7 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
         server_id: enrolled.server_id,
         user: user.clone(),
         enrolled_at: now(),
+        token_in_keyring: false,
     };
     token::save(&enrolment_dir(db), &enrolment)?;
     println!("enrolled as {user} with {} (device {})", enrolment.server, enrolment.device_id);

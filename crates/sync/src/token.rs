@@ -1,6 +1,9 @@
 //! Where the laptop keeps its enrolment: the server's address, the device token and who it
-//! belongs to. The file is written whole (a temporary file, synced, renamed) and readable by
-//! the user only (mode 0600 on Unix); a damaged file reads as "not enrolled", never a panic.
+//! belongs to. The token goes into the operating system's keyring when one answers (the
+//! Secret Service on Linux: GNOME Keyring, KWallet); the file then says so and holds no token.
+//! Without a keyring the token stays in the file. The file is written whole (a temporary file,
+//! synced, renamed) and readable by the user only (mode 0600 on Unix); a damaged file is an
+//! error with a code, never a panic. `OVOP_NO_KEYRING=1` keeps the token in the file.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +20,25 @@ pub struct Enrolment {
     /// The officer's user name on the server.
     pub user: String,
     pub enrolled_at: String,
+    /// The token is in the keyring, not in the file (`token` is then empty on disk).
+    #[serde(default)]
+    pub token_in_keyring: bool,
+}
+
+/// The keyring's name for this app's tokens.
+const SERVICE: &str = "org.ovopfield.app";
+
+fn keyring_entry(enrolment: &Enrolment) -> Option<keyring::Entry> {
+    if std::env::var_os("OVOP_NO_KEYRING").is_some_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
+    // Without a session bus (a console or SSH session) there is no Secret Service to ask, and
+    // D-Bus would try to start one.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
+        return None;
+    }
+    keyring::Entry::new(SERVICE, &format!("device {} of server {}", enrolment.device_id, enrolment.server_id)).ok()
 }
 
 /// `<data dir>/enrolment.json`.
@@ -37,18 +59,41 @@ pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, SyncError> {
             ))
         }
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
+    let mut enrolment: Enrolment = serde_json::from_str(&text).map_err(|e| {
         SyncError::new(
             "sync.enrolment_unreadable",
             format!("{} is damaged ({e}); enrol again", path.display()),
         )
-    })
+    })?;
+    if enrolment.token_in_keyring {
+        let entry = keyring_entry(&enrolment).ok_or_else(|| {
+            SyncError::new("sync.keyring_unavailable", "the token is in the system keyring, which is switched off (OVOP_NO_KEYRING)")
+        })?;
+        enrolment.token = entry.get_password().map_err(|e| {
+            SyncError::new(
+                "sync.keyring_unavailable",
+                format!("the token cannot be read from the system keyring ({e}); unlock it, or enrol again"),
+            )
+        })?;
+    }
+    Ok(Some(enrolment))
 }
 
-/// Keeps `enrolment` in `data_dir`, readable by the user only.
-pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<(), SyncError> {
+/// Keeps `enrolment` in `data_dir`, readable by the user only, its token in the keyring when
+/// one answers. Returns whether the keyring holds the token.
+pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
     let path = enrolment_path(data_dir);
-    let bytes = serde_json::to_vec_pretty(enrolment).map_err(SyncError::local)?;
+    let mut on_disk = enrolment.clone();
+    on_disk.token_in_keyring = false;
+    if let Some(entry) = keyring_entry(enrolment) {
+        // Written, then read back: a keyring that takes it but cannot give it back is no keyring.
+        let kept = entry.set_password(&enrolment.token).is_ok() && entry.get_password().is_ok_and(|t| t == enrolment.token);
+        if kept {
+            on_disk.token = String::new();
+            on_disk.token_in_keyring = true;
+        }
+    }
+    let bytes = serde_json::to_vec_pretty(&on_disk).map_err(SyncError::local)?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(data_dir)?;
         let partial = path.with_extension("json.partial");
@@ -77,11 +122,21 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<(), SyncError> {
             "sync.enrolment_unwritable",
             format!("{}: {e}", path.display()),
         )
-    })
+    })?;
+    Ok(on_disk.token_in_keyring)
 }
 
 /// Forgets the enrolment (the device was revoked, or the officer leaves).
 pub fn forget(data_dir: &Path) -> Result<(), SyncError> {
+    if let Ok(text) = std::fs::read_to_string(enrolment_path(data_dir)) {
+        if let Ok(enrolment) = serde_json::from_str::<Enrolment>(&text) {
+            if enrolment.token_in_keyring {
+                if let Some(entry) = keyring_entry(&enrolment) {
+                    let _ = entry.delete_credential();
+                }
+            }
+        }
+    }
     match std::fs::remove_file(enrolment_path(data_dir)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -102,6 +157,8 @@ mod tests {
 
     #[test]
     fn an_enrolment_is_kept_for_the_user_only_and_a_damaged_file_reads_as_an_error() {
+        // No keyring in this test: the token stays in the file (the keyring has its own test).
+        std::env::set_var("OVOP_NO_KEYRING", "1");
         let dir = tempfile::tempdir().expect("temp");
         assert_eq!(load(dir.path()).expect("none"), None);
         let enrolment = Enrolment {
@@ -111,8 +168,9 @@ mod tests {
             server_id: "s-1".into(),
             user: "budi".into(),
             enrolled_at: "2026-12-02T01:00:00Z".into(),
+            token_in_keyring: false,
         };
-        save(dir.path(), &enrolment).expect("save");
+        assert!(!save(dir.path(), &enrolment).expect("save"), "no keyring: the file holds the token");
         assert_eq!(load(dir.path()).expect("load"), Some(enrolment));
         #[cfg(unix)]
         {
