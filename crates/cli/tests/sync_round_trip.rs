@@ -108,3 +108,42 @@ async fn colleagues_records_are_pulled_and_a_local_edit_is_never_overwritten() {
 fn report_cursor(field: &Field) -> i64 {
     field.store.sync_cursor().expect("cursor")
 }
+
+/// An assessment the server refuses (its visit is outside my regions) is set aside with the
+/// server's reason while the others go on; corrected as a new revision, it is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_sent() {
+    use ovop_store::assessments::{Assessor, Visit};
+    let (server, token) = server(Backend::Sqlite).await;
+    let mut field = Field::new();
+    field.finalised(1);
+    let elsewhere = field.draft(1);
+    let visit = |region: &str| Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some(region.into()),
+        assessors: vec![Assessor { name: "Budi Santoso".into(), ..Assessor::default() }],
+        ..Visit::default()
+    };
+    field.store.set_visit(&elsewhere, &visit(field::support::HSS), &field::now()).expect("visit");
+    field.store.finalize(&elsewhere, &field::now()).expect("final");
+    field.finalised(1);
+    let client = client(&server.running.url(), &token);
+    let report = field.sync(&client).await.expect("sync");
+    assert_eq!((report.sent, report.rejected), (2, 1), "{report:?}");
+    let refused = field.store.outbox_rows().expect("outbox").into_iter().find(|r| r.record_id == elsewhere).expect("row");
+    assert_eq!((refused.state.as_str(), refused.code.as_deref()), ("rejected", Some("push.region_not_assigned")));
+    assert!(refused.reason.as_deref().is_some_and(|r| r.contains("63.06")), "{refused:?}");
+
+    // Corrected: the visit was in Tapin after all.
+    field.store.correct(&elsewhere, "wilayah kunjungan salah", &field::now()).expect("correct");
+    field.store.set_visit(&elsewhere, &visit(field::TAPIN), &field::now()).expect("visit");
+    field.store.finalize(&elsewhere, &field::now()).expect("final");
+    let report = field.sync(&client).await.expect("sync the correction");
+    assert_eq!((report.sent, report.rejected), (1, 0), "{report:?}");
+    let revisions = server.count("SELECT count(*) FROM record WHERE kind = 'assessment'").await;
+    assert_eq!(revisions, 3, "the two first and the correction; the refused revision is not stored");
+    let rows = field.store.outbox_rows().expect("outbox");
+    assert_eq!(rows.iter().filter(|r| r.state == "sent").count(), 3);
+    assert_eq!(rows.iter().filter(|r| r.state == "rejected").count(), 1, "the refused revision stays set aside, with its reason");
+    server.stop().await;
+}
