@@ -147,3 +147,30 @@ async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_
     assert_eq!(rows.iter().filter(|r| r.state == "rejected").count(), 1, "the refused revision stays set aside, with its reason");
     server.stop().await;
 }
+
+/// A criteria set the office publishes reaches the laptop at the next pull and is installed
+/// beside the shipped ones, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_criteria_set_published_by_the_office_is_installed_on_the_laptop() {
+    let (server, token) = server(Backend::Sqlite).await;
+    server.user("admin", "admin", &[], Some("rahasia-admin-1")).await;
+    let admin = server.enrol("admin", "rahasia-admin-1").await;
+    let catalog = ovop_core::Catalog::shipped();
+    let mut set = serde_json::to_value(catalog.get(field::SET, None).expect("template").rubric.set()).expect("json");
+    set["id"] = json!("ovop-id-tapin");
+    set["version"] = json!("2026.11");
+    let published = server.http.post(server.url("/v1/admin/criteria-sets")).bearer_auth(&admin).json(&set).send().await.expect("publish");
+    assert_eq!(published.status(), 201, "{:?}", published.text().await);
+
+    let mut field = Field::new();
+    let client = client(&server.running.url(), &token);
+    let report = field.sync(&client).await.expect("sync");
+    assert_eq!(report.pulled.criteria_sets, 1, "only the new set: the shipped ones are there already");
+    let installed = ovop_store::installed::load_catalog(Some(field.dir.path()));
+    let entry = installed.get("ovop-id-tapin", Some("2026.11")).expect("the office's set is installed");
+    assert_eq!(entry.rubric.set().criteria().count(), catalog.get(field::SET, None).expect("template").rubric.set().criteria().count());
+    assert!(installed.rejected().is_empty(), "{:?}", installed.rejected());
+    let again = field.sync(&client).await.expect("sync again");
+    assert_eq!(again.pulled.criteria_sets, 0);
+    server.stop().await;
+}
