@@ -252,3 +252,26 @@ async fn a_laptop_whose_clock_is_days_off_still_syncs() {
     assert_converged(&mut field, &server, 3).await;
     server.stop().await;
 }
+
+/// A photo the server will never take (it knows of no record that needs it) is dropped from
+/// the uploads with the server's code, and never holds up the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_the_server_refuses_for_good_does_not_hold_up_the_others() {
+    let (server, token) = server_with(Backend::Sqlite, |_| {}).await;
+    let mut field = Field::new();
+    // A photo on a draft: on this laptop, unknown to the server.
+    let draft = field.draft(1);
+    let stray = field.store.photos("assessment", &draft).expect("photos").remove(0);
+    field.store.want_uploads(&[(stray.sha256.clone(), u64::from(stray.size))]).expect("asked");
+    for _ in 0..3 {
+        field.finalised(1);
+    }
+    let through = client(&server.running.url(), &token);
+    let report = field.sync(&through).await.expect("the sync goes on");
+    assert_eq!(report.blobs_refused.len(), 1, "{report:?}");
+    assert_eq!(report.blobs_refused[0].0, format!("sha256:{}", stray.sha256));
+    assert!(report.blobs_refused[0].1.starts_with("blob."), "{report:?}");
+    assert_eq!(report.blobs_uploaded, 3);
+    assert_converged(&mut field, &server, 3).await;
+    server.stop().await;
+}

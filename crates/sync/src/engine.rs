@@ -95,6 +95,9 @@ pub struct Report {
     pub pulled: Pulled,
     /// Photos the server wants that this laptop cannot read (left waiting).
     pub blobs_unreadable: Vec<String>,
+    /// Photos the server refused for good (unknown to it, too long...), with its code: no
+    /// longer asked for, so they never hold up the others.
+    pub blobs_refused: Vec<(String, String)>,
 }
 
 /// How many changes one pull page asks for.
@@ -357,13 +360,41 @@ async fn upload_all(
                 continue;
             }
         };
-        let mut status = client.blob_status(&hex).await?;
+        match upload_one(client, &hex, &bytes, report).await {
+            Ok(()) => {}
+            // Not a refusal of the laptop itself (401, 403): those stop the sync instead.
+            Err(error)
+                if !error.is_retryable()
+                    && error.status.is_some_and(|s| (400..500).contains(&s) && !matches!(s, 401 | 403)) =>
+            {
+                // The server will never take it: stop asking, and say so; the rest go on.
+                report.blobs_refused.push((sha256.clone(), error.code));
+                local.upload_done(&sha256)?;
+                at.bytes_done += size;
+                progress(*at);
+                continue;
+            }
+            Err(error) => return Err(error),
+        }
+        local.upload_done(&sha256)?;
+        report.blobs_uploaded += 1;
+        at.bytes_done += size;
+        progress(*at);
+    }
+    Ok(())
+}
+
+/// Uploads one photo from the offset the server has, until the server holds it verified.
+async fn upload_one(client: &Client, hex: &str, bytes: &[u8], report: &mut Report) -> Result<(), SyncError> {
+    let size = bytes.len() as u64;
+    {
+        let mut status = client.blob_status(hex).await?;
         let mut restarts = 0;
         while !status.complete {
             let offset = status.offset.min(size);
             let sent = size - offset;
             match client
-                .put_blob(&hex, offset, bytes[offset as usize..].to_vec())
+                .put_blob(hex, offset, bytes[offset as usize..].to_vec())
                 .await
             {
                 Ok(now) => {
@@ -374,19 +405,15 @@ async fn upload_all(
                     // The server threw its copy away; one more whole try.
                     report.blob_bytes_sent += sent;
                     restarts += 1;
-                    status = client.blob_status(&hex).await?;
+                    status = client.blob_status(hex).await?;
                 }
                 Err(error) if error.code == "blob.wrong_offset" && restarts < 3 => {
                     restarts += 1;
-                    status = client.blob_status(&hex).await?;
+                    status = client.blob_status(hex).await?;
                 }
                 Err(error) => return Err(error),
             }
         }
-        local.upload_done(&sha256)?;
-        report.blobs_uploaded += 1;
-        at.bytes_done += size;
-        progress(*at);
     }
     Ok(())
 }
