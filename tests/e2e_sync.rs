@@ -168,5 +168,6 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
         let mode = std::fs::metadata(&token_file).expect("the enrolment is kept").permissions().mode();
         assert_eq!(mode & 0o077, 0, "only the user can read the token");
     }
+    client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
 }
