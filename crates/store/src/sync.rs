@@ -145,62 +145,31 @@ impl Store {
         }
         body["local_hash"] = json!(assessment.content_hash);
         body["finalized_at"] = json!(assessment.finalized_at);
-        let blobs = self
-            .photos("assessment", id)?
-            .into_iter()
-            .map(|p| (p.sha256, u64::from(p.size)))
-            .collect();
-        Ok(WireRecord {
-            kind: "assessment".into(),
-            id: id.into(),
-            revision,
-            body,
-            blobs,
-        })
+        Ok(WireRecord { kind: "assessment".into(), id: id.into(), revision, body, blobs: self.blobs_of("assessment", id)? })
     }
 
     /// A producer as it travels (its photos with it).
     pub fn wire_producer(&self, id: &str) -> Result<WireRecord> {
-        let producer = self.producer(id)?;
-        let mut body =
-            serde_json::to_value(&producer).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        if let Some(map) = body.as_object_mut() {
-            map.remove("id");
-        }
-        let blobs = self
-            .photos("producer", id)?
-            .into_iter()
-            .map(|p| (p.sha256, u64::from(p.size)))
-            .collect();
-        Ok(WireRecord {
-            kind: "producer".into(),
-            id: id.into(),
-            revision: 1,
-            body,
-            blobs,
-        })
+        self.wire_reference("producer", id, &self.producer(id)?)
     }
 
     /// A product as it travels (its photos with it).
     pub fn wire_product(&self, id: &str) -> Result<WireRecord> {
-        let product = self.product(id)?;
-        let mut body =
-            serde_json::to_value(&product).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.wire_reference("product", id, &self.product(id)?)
+    }
+
+    /// A producer or product: its fields without the id (the record carries it), revision 1.
+    fn wire_reference(&self, kind: &str, id: &str, value: &impl Serialize) -> Result<WireRecord> {
+        let mut body = serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
         if let Some(map) = body.as_object_mut() {
             map.remove("id");
         }
-        let blobs = self
-            .photos("product", id)?
-            .into_iter()
-            .map(|p| (p.sha256, u64::from(p.size)))
-            .collect();
-        Ok(WireRecord {
-            kind: "product".into(),
-            id: id.into(),
-            revision: 1,
-            body,
-            blobs,
-        })
+        Ok(WireRecord { kind: kind.into(), id: id.into(), revision: 1, body, blobs: self.blobs_of(kind, id)? })
+    }
+
+    /// The photos of a record as blobs: `(sha256, size)`.
+    fn blobs_of(&self, kind: &str, id: &str) -> Result<Vec<(String, u64)>> {
+        Ok(self.photos(kind, id)?.into_iter().map(|p| (p.sha256, u64::from(p.size))).collect())
     }
 
     /// The outbox entries still to send, oldest first, each with the producer and product it

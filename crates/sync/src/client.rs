@@ -138,7 +138,7 @@ impl Client {
         let (status, answer) = self
             .send(self.request(reqwest::Method::POST, "/v1/enrol").json(&body))
             .await?;
-        expect(status, &answer, 200..300)
+        read_answer(status, &answer, 200..300)
     }
 
     /// `POST /v1/push` of one batch.
@@ -153,7 +153,7 @@ impl Client {
                     .body(body),
             )
             .await?;
-        let response: PushResponse = expect(status, &answer, 200..300)?;
+        let response: PushResponse = read_answer(status, &answer, 200..300)?;
         if response.results.len() != request.records.len() {
             return Err(SyncError::new(
                 "sync.bad_answer",
@@ -172,7 +172,7 @@ impl Client {
         let (status, answer) = self
             .send(self.request(reqwest::Method::GET, &format!("/v1/blobs/{hex}")))
             .await?;
-        expect(status, &answer, 200..300)
+        read_answer(status, &answer, 200..300)
     }
 
     /// `PUT /v1/blobs/{hex}?offset=N` with the bytes from `offset` on.
@@ -192,7 +192,7 @@ impl Client {
                 .body(bytes),
             )
             .await?;
-        expect(status, &answer, 200..300)
+        read_answer(status, &answer, 200..300)
     }
 
     /// `GET /v1/changes?since=N`: one page of the change feed.
@@ -203,7 +203,7 @@ impl Client {
                 &format!("/v1/changes?since={since}&limit={limit}"),
             ))
             .await?;
-        let page: ChangesPage = expect(status, &answer, 200..300)?;
+        let page: ChangesPage = read_answer(status, &answer, 200..300)?;
         if page.next < since
             || page
                 .changes
@@ -309,7 +309,7 @@ fn status_error(status: u16, body: &[u8]) -> SyncError {
     error
 }
 
-fn expect<T: DeserializeOwned>(
+fn read_answer<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
     ok: std::ops::Range<u16>,
