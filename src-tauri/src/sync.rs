@@ -280,6 +280,9 @@ impl ShellSide {
 
 impl Local for ShellSide {
     fn pending(&mut self) -> Result<Vec<Pending>, SyncError> {
+        // A long outbox is frozen a hundred records at a time, the store unlocked in between,
+        // so the officer's autosaves never wait for all of it.
+        while self.with(|s| s.store.freeze_waiting(100).map_err(|e| SyncError::local(e)))? > 0 {}
         self.with(|s| s.pending())
     }
     fn on_server(&mut self) -> Result<std::collections::HashSet<(ovop_protocol::Kind, String)>, SyncError> {

@@ -174,3 +174,20 @@ async fn a_criteria_set_published_by_the_office_is_installed_on_the_laptop() {
     assert_eq!(again.pulled.criteria_sets, 0);
     server.stop().await;
 }
+
+/// The app freezes a long outbox a little at a time (the store unlocked in between): the
+/// entries frozen in steps are exactly what a sync then sends, each once.
+#[test]
+fn a_long_outbox_is_frozen_a_few_records_at_a_time() {
+    let mut field = Field::new();
+    let ids: Vec<String> = (0..5).map(|_| field.finalised(0)).collect();
+    let steps: Vec<usize> = std::iter::from_fn(|| Some(field.store.freeze_waiting(2).expect("freeze"))).take(4).collect();
+    assert_eq!(steps, vec![2, 2, 1, 0]);
+    let outgoing = field.store.outgoing().expect("outgoing");
+    let sent: Vec<&str> = outgoing.iter().map(|o| o.record.id.as_str()).collect();
+    assert_eq!(sent, ids.iter().map(String::as_str).collect::<Vec<_>>(), "oldest first, each once");
+    for entry in &outgoing {
+        let fresh = field.store.wire_assessment(&entry.record.id, entry.record.revision).expect("wire");
+        assert_eq!(entry.record.body, fresh.body, "the frozen record is the record");
+    }
+}

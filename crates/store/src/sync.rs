@@ -172,6 +172,40 @@ impl Store {
         Ok(self.photos(kind, id)?.into_iter().map(|p| (p.sha256, u64::from(p.size))).collect())
     }
 
+    /// The record of one outbox entry as it travels.
+    fn wire_entry(&self, seq: i64, kind: &str, id: &str, revision: i64) -> Result<WireRecord> {
+        match kind {
+            "assessment" => self.wire_assessment(id, revision),
+            "producer" => self.wire_producer(id),
+            "product" => self.wire_product(id),
+            other => Err(StoreError::Corrupt(format!("outbox entry {seq} is a {other:?}"))),
+        }
+    }
+
+    /// Freezes up to `limit` entries still to send that have no payload yet, oldest first, in
+    /// one transaction; returns how many. Lets a caller that shares the store (the app's
+    /// background sync) freeze a long outbox a little at a time, between other writers.
+    pub fn freeze_waiting(&mut self, limit: usize) -> Result<usize> {
+        let rows: Vec<(i64, String, String, i64)> = {
+            let mut stmt = self.read().prepare_cached(
+                "SELECT seq, kind, record_id, revision FROM outbox
+                 WHERE state IN ('waiting', 'sending') AND payload IS NULL ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let mut frozen = Vec::with_capacity(rows.len());
+        for (seq, kind, id, revision) in rows {
+            frozen.push((seq, encode(&self.wire_entry(seq, &kind, &id, revision)?)?));
+        }
+        let tx = self.conn().transaction()?;
+        for (seq, payload) in &frozen {
+            tx.execute("UPDATE outbox SET payload = ?2 WHERE seq = ?1 AND payload IS NULL", params![seq, payload])?;
+        }
+        tx.commit()?;
+        Ok(frozen.len())
+    }
+
     /// The outbox entries still to send, oldest first, each with the producer and product it
     /// needs unless the server has them. An entry's record is frozen (its payload stored) the
     /// first time it is read here, in one transaction, so every retry sends the same bytes.
@@ -194,16 +228,7 @@ impl Store {
                     serde_json::from_str::<WireRecord>(&text).map_err(|e| bad_payload(seq, e))?
                 }
                 None => {
-                    let record = match kind.as_str() {
-                        "assessment" => self.wire_assessment(&id, revision)?,
-                        "producer" => self.wire_producer(&id)?,
-                        "product" => self.wire_product(&id)?,
-                        other => {
-                            return Err(StoreError::Corrupt(format!(
-                                "outbox entry {seq} is a {other:?}"
-                            )))
-                        }
-                    };
+                    let record = self.wire_entry(seq, &kind, &id, revision)?;
                     frozen.push((seq, encode(&record)?));
                     record
                 }
