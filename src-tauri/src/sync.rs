@@ -143,11 +143,6 @@ fn update<R: Runtime>(app: &AppHandle<R>, status: &Mutex<SyncStatus>, change: im
     let _ = app.emit(STATUS_EVENT, now);
 }
 
-fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1_000_000) / 1_000_000.0
-}
-
 async fn run<R: Runtime>(app: AppHandle<R>, shared: SharedStore, status: Arc<Mutex<SyncStatus>>, wake: Arc<tokio::sync::Notify>) {
     let mut backoff = Backoff::field();
     loop {
@@ -251,7 +246,7 @@ async fn once<R: Runtime>(
             None
         }
         Err(error) => {
-            let wait = backoff.next(jitter());
+            let wait = backoff.next(ovop_sync::backoff::clock_jitter());
             let offline = error.is_retryable();
             update(app, status, |s| {
                 s.state = if offline { "offline" } else { "failed" }.into();

@@ -139,7 +139,7 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
         match runtime.block_on(sync_once(&client, &mut side, &mut progress)) {
             Ok(report) => break report,
             Err(err) if err.is_retryable() && attempt < args.attempts.max(1) => {
-                let wait = backoff.next(jitter());
+                let wait = backoff.next(ovop_sync::backoff::clock_jitter());
                 eprintln!("error[{}]: {}; trying again in {} s", err.code, err.message, wait.as_secs());
                 std::thread::sleep(wait);
             }
@@ -179,12 +179,6 @@ fn status(db: &Path, json: bool) -> CliResult {
         println!("last sync: {last}");
     }
     Ok(())
-}
-
-/// A number in [0, 1) for the backoff's jitter, from the clock's nanoseconds.
-fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1_000_000) / 1_000_000.0
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

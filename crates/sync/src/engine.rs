@@ -365,7 +365,9 @@ async fn upload_all(
             // Not a refusal of the laptop itself (401, 403): those stop the sync instead.
             Err(error)
                 if !error.is_retryable()
-                    && error.status.is_some_and(|s| (400..500).contains(&s) && !matches!(s, 401 | 403)) =>
+                    && error
+                        .status
+                        .is_some_and(|s| (400..500).contains(&s) && !matches!(s, 401 | 403)) =>
             {
                 // The server will never take it: stop asking, and say so; the rest go on.
                 report.blobs_refused.push((sha256.clone(), error.code));
@@ -385,7 +387,12 @@ async fn upload_all(
 }
 
 /// Uploads one photo from the offset the server has, until the server holds it verified.
-async fn upload_one(client: &Client, hex: &str, bytes: &[u8], report: &mut Report) -> Result<(), SyncError> {
+async fn upload_one(
+    client: &Client,
+    hex: &str,
+    bytes: &[u8],
+    report: &mut Report,
+) -> Result<(), SyncError> {
     let size = bytes.len() as u64;
     {
         let mut status = client.blob_status(hex).await?;

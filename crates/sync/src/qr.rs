@@ -15,7 +15,12 @@ pub fn read_enrolment_qr(path: &Path) -> Result<(String, String), SyncError> {
 
 pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), SyncError> {
     let picture = image::load_from_memory(bytes)
-        .map_err(|e| SyncError::new("enrol.qr_unreadable", format!("the picture cannot be read: {e}")))?
+        .map_err(|e| {
+            SyncError::new(
+                "enrol.qr_unreadable",
+                format!("the picture cannot be read: {e}"),
+            )
+        })?
         .to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(picture);
     for grid in prepared.detect_grids() {
@@ -25,5 +30,8 @@ pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), SyncErr
             }
         }
     }
-    Err(SyncError::new("enrol.no_qr", "no OVOP Field enrolment code was found in the picture"))
+    Err(SyncError::new(
+        "enrol.no_qr",
+        "no OVOP Field enrolment code was found in the picture",
+    ))
 }

@@ -38,7 +38,14 @@ fn keyring_entry(enrolment: &Enrolment) -> Option<keyring::Entry> {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
         return None;
     }
-    keyring::Entry::new(SERVICE, &format!("device {} of server {}", enrolment.device_id, enrolment.server_id)).ok()
+    keyring::Entry::new(
+        SERVICE,
+        &format!(
+            "device {} of server {}",
+            enrolment.device_id, enrolment.server_id
+        ),
+    )
+    .ok()
 }
 
 /// `<data dir>/enrolment.json`.
@@ -67,7 +74,10 @@ pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, SyncError> {
     })?;
     if enrolment.token_in_keyring {
         let entry = keyring_entry(&enrolment).ok_or_else(|| {
-            SyncError::new("sync.keyring_unavailable", "the token is in the system keyring, which is switched off (OVOP_NO_KEYRING)")
+            SyncError::new(
+                "sync.keyring_unavailable",
+                "the token is in the system keyring, which is switched off (OVOP_NO_KEYRING)",
+            )
         })?;
         enrolment.token = entry.get_password().map_err(|e| {
             SyncError::new(
@@ -87,7 +97,8 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
     on_disk.token_in_keyring = false;
     if let Some(entry) = keyring_entry(enrolment) {
         // Written, then read back: a keyring that takes it but cannot give it back is no keyring.
-        let kept = entry.set_password(&enrolment.token).is_ok() && entry.get_password().is_ok_and(|t| t == enrolment.token);
+        let kept = entry.set_password(&enrolment.token).is_ok()
+            && entry.get_password().is_ok_and(|t| t == enrolment.token);
         if kept {
             on_disk.token = String::new();
             on_disk.token_in_keyring = true;
@@ -170,7 +181,10 @@ mod tests {
             enrolled_at: "2026-12-02T01:00:00Z".into(),
             token_in_keyring: false,
         };
-        assert!(!save(dir.path(), &enrolment).expect("save"), "no keyring: the file holds the token");
+        assert!(
+            !save(dir.path(), &enrolment).expect("save"),
+            "no keyring: the file holds the token"
+        );
         assert_eq!(load(dir.path()).expect("load"), Some(enrolment));
         #[cfg(unix)]
         {

@@ -56,7 +56,9 @@ fn session() -> (Session, String) {
         .spawn()
         .expect("dbus-daemon (Debian's dbus package) runs");
     let mut address = String::new();
-    BufReader::new(bus.stdout.take().expect("stdout")).read_line(&mut address).expect("the bus address");
+    BufReader::new(bus.stdout.take().expect("stdout"))
+        .read_line(&mut address)
+        .expect("the bus address");
     let address = address.trim().to_string();
     let mut keyring = Command::new("gnome-keyring-daemon")
         .args(["--foreground", "--unlock", "--components=secrets"])
@@ -69,8 +71,19 @@ fn session() -> (Session, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("gnome-keyring-daemon (Debian's gnome-keyring package) runs");
-    keyring.stdin.take().expect("stdin").write_all(b"kata-sandi-uji\n").expect("unlock");
-    (Session { children: vec![keyring, bus], _home: home }, address)
+    keyring
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"kata-sandi-uji\n")
+        .expect("unlock");
+    (
+        Session {
+            children: vec![keyring, bus],
+            _home: home,
+        },
+        address,
+    )
 }
 
 fn enrolment() -> Enrolment {
@@ -103,7 +116,10 @@ fn the_token_goes_to_the_keyring_and_the_file_holds_none() {
     };
     assert!(in_keyring, "the Secret Service keeps the token");
     let file = std::fs::read_to_string(token::enrolment_path(dir.path())).expect("file");
-    assert!(!file.contains("ovt_rahasia_sekali"), "the file holds no token: {file}");
+    assert!(
+        !file.contains("ovt_rahasia_sekali"),
+        "the file holds no token: {file}"
+    );
     assert!(file.contains("\"token_in_keyring\": true"));
     let loaded = token::load(dir.path()).expect("load").expect("enrolled");
     assert_eq!(loaded.token, "ovt_rahasia_sekali");
@@ -111,10 +127,20 @@ fn the_token_goes_to_the_keyring_and_the_file_holds_none() {
 
     // Forgetting removes the token from the keyring too: a later enrolment file naming the
     // keyring finds nothing there and says so.
-    std::fs::copy(token::enrolment_path(dir.path()), dir.path().join("saved.json")).expect("copy");
+    std::fs::copy(
+        token::enrolment_path(dir.path()),
+        dir.path().join("saved.json"),
+    )
+    .expect("copy");
     token::forget(dir.path()).expect("forget");
     assert_eq!(token::load(dir.path()).expect("gone"), None);
-    std::fs::copy(dir.path().join("saved.json"), token::enrolment_path(dir.path())).expect("restore");
-    assert_eq!(token::load(dir.path()).unwrap_err().code, "sync.keyring_unavailable");
-
+    std::fs::copy(
+        dir.path().join("saved.json"),
+        token::enrolment_path(dir.path()),
+    )
+    .expect("restore");
+    assert_eq!(
+        token::load(dir.path()).unwrap_err().code,
+        "sync.keyring_unavailable"
+    );
 }

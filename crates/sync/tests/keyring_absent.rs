@@ -6,7 +6,10 @@ use ovop_sync::token::{self, Enrolment};
 
 #[test]
 fn without_a_keyring_the_token_stays_in_a_file_only_the_user_can_read() {
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/ovop-bus");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/ovop-bus",
+    );
     std::env::remove_var("OVOP_NO_KEYRING");
     let enrolment = Enrolment {
         server: "https://dinas.example.go.id".into(),
@@ -18,12 +21,24 @@ fn without_a_keyring_the_token_stays_in_a_file_only_the_user_can_read() {
         token_in_keyring: false,
     };
     let other = tempfile::tempdir().expect("temp");
-    assert!(!token::save(other.path(), &enrolment).expect("save"), "no keyring: the file keeps the token");
-    assert_eq!(token::load(other.path()).expect("load").expect("enrolled").token, "ovt_rahasia_sekali");
+    assert!(
+        !token::save(other.path(), &enrolment).expect("save"),
+        "no keyring: the file keeps the token"
+    );
+    assert_eq!(
+        token::load(other.path())
+            .expect("load")
+            .expect("enrolled")
+            .token,
+        "ovt_rahasia_sekali"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(token::enrolment_path(other.path())).expect("meta").permissions().mode();
+        let mode = std::fs::metadata(token::enrolment_path(other.path()))
+            .expect("meta")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "only the user can read it");
     }
 }
