@@ -641,7 +641,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     let draft = seed_history(data_home.path());
     // Enrolled with an office that is not on this network: the app stays usable, and the
     // enrolment moves with the data.
-    let enrolment = ovop_sync::token::Enrolment {
+    let enrolment = ovop_app::sync::token::Enrolment {
         server: "http://127.0.0.1:9".into(),
         token: "ovt_tour".into(),
         device_id: 1,
@@ -651,7 +651,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         token_in_keyring: false,
     };
     std::env::set_var("OVOP_NO_KEYRING", "1");
-    ovop_sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment).expect("enrolment");
+    ovop_app::sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment).expect("enrolment");
     let (_driver, client, _) = start(data_home.path(), TOUR_PORT).await;
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
 
@@ -775,7 +775,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     client.close().await.expect("close the session");
     let moved = ovop_store::Store::open(&moved_to.join("ovop.sqlite")).expect("the moved store");
     assert!(moved.assessment(&draft).is_ok(), "the draft moved with the data");
-    assert_eq!(ovop_sync::token::load(&moved_to).expect("read").map(|e| e.token), Some("ovt_tour".to_string()), "the enrolment moved with the data");
+    assert_eq!(ovop_app::sync::token::load(&moved_to).expect("read").map(|e| e.token), Some("ovt_tour".to_string()), "the enrolment moved with the data");
     assert!(data_home
         .path()
         .join("org.ovopfield.app/ovop.sqlite.moved")

@@ -17,14 +17,14 @@ use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
 use ovop_store::regions::Region;
 
-use crate::assess::{AssessmentSummary, AssessmentView, RevisionSummary};
-use crate::commands::{CriteriaList, CriteriaSetView};
-use crate::data::{BackupInfo, DataInfo};
-use crate::print::SheetKind;
-use crate::state::Moved;
-use crate::sync::{EnrolWith, SyncProgress, SyncReport, SyncStatus};
+use ovop_app::folder::{BackupInfo, DataInfo, Moved};
+use ovop_app::sheets::SheetKind;
+use ovop_app::sync::{EnrolWith, SyncProgress, SyncReport, SyncStatus};
+use ovop_app::views::{
+    AssessmentSummary, AssessmentView, CriteriaList, CriteriaSetView, RevisionSummary,
+};
+use ovop_app::{AppError, ErrorDetail};
 use ovop_store::sync::{OutboxRow, ReviewDecision};
-use crate::error::{AppError, ErrorDetail};
 
 macro_rules! declarations {
     ($($ty:ty),* $(,)?) => {

@@ -1,5 +1,6 @@
-//! The OVOP Field desktop shell: window, state and one-line commands over the crates.
-//! Nothing else lives here: criteria, scoring and validation are `ovop-core`'s.
+//! The OVOP Field desktop shell: the window, its state and one-line commands over `ovop-app`
+//! (and the store's plain reads and writes). Nothing else lives here: what the app does is
+//! `ovop-app`'s, criteria, scoring and validation `ovop-core`'s.
 
 pub mod assess;
 #[cfg(test)]
@@ -84,7 +85,7 @@ pub fn run() {
         .setup(|app| {
             let data_dir = app.path().app_data_dir().ok();
             let state = state::AppState::load(data_dir.as_deref());
-            let task = sync::SyncTask::start(app.handle().clone(), state.shared_store());
+            let task = sync::start(app.handle().clone(), &state);
             app.manage(state);
             app.manage(task);
             Ok(())

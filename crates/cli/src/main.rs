@@ -69,29 +69,15 @@ enum Command {
     Bench(bench_cmd::BenchCommand),
 }
 
-/// An error for the user: a stable code and a message that says what to do.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: String,
-    pub message: String,
-}
-
-impl CliError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        CliError {
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
+/// An error for the user: the application layer's, a stable code and a message that says
+/// what to do.
+pub use ovop_app::AppError as CliError;
 
 pub type CliResult = Result<(), CliError>;
 
-/// The app's identifier in tauri.conf.json: the app and the CLI share one data folder.
-const APP_IDENTIFIER: &str = "org.ovopfield.app";
-
+/// The data folder: the one given, or the app's own (the app and the CLI share one).
 pub fn data_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
-    explicit.or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
+    explicit.or_else(ovop_app::folder::default_home)
 }
 
 fn main() -> ExitCode {

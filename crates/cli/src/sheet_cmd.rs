@@ -50,12 +50,6 @@ pub struct SheetArgs {
     output: PathBuf,
 }
 
-impl From<SheetError> for CliError {
-    fn from(err: SheetError) -> Self {
-        CliError::new(err.code(), err.to_string())
-    }
-}
-
 pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     let lang = Lang::parse(&args.lang);
     let fonts = Fonts::bundled();
@@ -66,12 +60,12 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
         let catalog = load_catalog(data_dir);
         let id = args.criteria.as_deref().unwrap_or_default();
         let entry = find(&catalog, id, args.version.as_deref())?;
-        let sheet = ovop_sheets::from_store::blank(entry.rubric.set().clone(), lang);
+        let sheet = ovop_app::sheets::blank(entry.rubric.set().clone(), lang);
         ovop_sheets::blank(&sheet, &fonts)?
     } else {
         let store = store_cmd::open(db)?;
         let id = args.assessment.as_deref().unwrap_or_default();
-        let sheet = ovop_sheets::from_store::filled(&store, id, args.revision, lang)?;
+        let sheet = ovop_app::sheets::filled(&store, id, args.revision, lang)?;
         if args.receipt {
             ovop_sheets::receipt(&sheet, &fonts)?
         } else if args.council {
@@ -80,20 +74,11 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
             ovop_sheets::filled(&sheet, &fonts)?
         }
     };
-    write_atomically(&args.output, &bytes)?;
+    ovop_app::folder::write_file(&args.output, &bytes, "sheet.write")?;
     println!("{} ({} bytes)", args.output.display(), bytes.len());
     Ok(())
 }
 
-/// The whole PDF or nothing: written beside the target, synced, then renamed over it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> CliResult {
-    ovop_store::write_whole(path, bytes).map_err(|e| {
-        if e.raw_os_error() == Some(28) {
-            return CliError::new("store.disk_full", format!("the disk is full; {} was not written", path.display()));
-        }
-        CliError::new("sheet.write", format!("cannot write {}: {e}", path.display()))
-    })
-}
 
 /// The final assessments of a region and/or a day, one sheet after another into the file.
 fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
@@ -130,7 +115,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
         return Err(CliError::new("sheet.batch_empty", format!("no final assessment for {}", title.join(" · "))));
     }
     let cover = ovop_sheets::Cover { lang: Some(lang), title: title.join(" · "), made: ovop_store::now_utc() };
-    let sheets = chosen.iter().map(|(id, revision)| ovop_sheets::from_store::filled(&store, id, Some(*revision), lang));
+    let sheets = chosen.iter().map(|(id, revision)| ovop_app::sheets::filled(&store, id, Some(*revision), lang).map_err(SheetError::from));
     let mut partial = args.output.as_os_str().to_os_string();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

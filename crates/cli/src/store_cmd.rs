@@ -7,17 +7,11 @@ use clap::{Args, Subcommand};
 use ovop_core::Answer;
 use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
-use ovop_store::{Store, StoreError};
+use ovop_store::Store;
 
 use crate::criteria_cmd::load_catalog;
 use crate::spreadsheet::read_text;
 use crate::{CliError, CliResult};
-
-impl From<StoreError> for CliError {
-    fn from(err: StoreError) -> Self {
-        CliError::new(err.code(), err.to_string())
-    }
-}
 
 pub use ovop_store::now_utc as now;
 

@@ -6,18 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use ovop_sync::local_store::StoreSide;
-use ovop_sync::token::{self, Enrolment};
-use ovop_sync::{sync_once, Backoff, Client, Credentials, SyncError, Network};
+use ovop_app::sync::{token, EnrolWith, StoreSide};
+use ovop_sync::{sync_once, Backoff, Client, Network};
 
 use crate::store_cmd::{now, open};
 use crate::{CliError, CliResult};
-
-impl From<SyncError> for CliError {
-    fn from(err: SyncError) -> Self {
-        CliError::new(&err.code, err.message)
-    }
-}
 
 #[derive(Args)]
 pub struct EnrolArgs {
@@ -34,7 +27,7 @@ pub struct EnrolArgs {
     #[arg(long)]
     qr: Option<PathBuf>,
     /// This laptop's name as the server lists it.
-    #[arg(long, default_value = "OVOP Field")]
+    #[arg(long, default_value = ovop_app::sync::enrol::DEFAULT_DEVICE_NAME)]
     device_name: String,
 }
 
@@ -68,49 +61,34 @@ fn enrolment_dir(db: &Path) -> PathBuf {
 }
 
 pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
-    let (credentials, server) = match (&args.user, &args.code, &args.qr) {
+    let with = match (args.user, args.code, args.qr) {
         (Some(user), _, _) => {
             let password = match std::env::var("OVOP_PASSWORD") {
                 Ok(p) if !p.is_empty() => p,
                 _ => {
                     let mut text = String::new();
-                    std::io::stdin()
-                        .read_to_string(&mut text)
-                        .map_err(|e| CliError::new("enrol.no_password", format!("the password cannot be read: {e}")))?;
+                    std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                        CliError::new("enrol.no_password", format!("the password cannot be read: {e}"))
+                    })?;
                     text.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            (Credentials::Password { user: user.clone(), password }, args.server.clone())
+            EnrolWith::Password { user, password }
         }
-        (None, Some(code), _) => (Credentials::Code(code.clone()), args.server.clone()),
-        (None, None, Some(image)) => {
-            let (code, server) = ovop_sync::qr::read_enrolment_qr(image)?;
-            (Credentials::Code(code), args.server.clone().or(Some(server)))
-        }
+        (None, Some(code), _) => EnrolWith::Code { code },
+        (None, None, Some(image)) => EnrolWith::Qr { path: image.display().to_string() },
         (None, None, None) => {
             return Err(CliError::new("enrol.no_credentials", "give --user (with the password on stdin), --code or --qr"))
         }
     };
-    let server =
-        server.ok_or_else(|| CliError::new("enrol.no_server", "give the server's address with --server"))?;
-    let client = Client::new(&server, None, Network::default())?;
-    let runtime = runtime()?;
-    let enrolled = runtime.block_on(async {
-        client.health().await?;
-        client.enrol(&credentials, &args.device_name).await
-    })?;
-    let user = enrolled.user.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let enrolment = Enrolment {
-        server: client.base().to_string(),
-        token: enrolled.token,
-        device_id: enrolled.device_id,
-        server_id: enrolled.server_id,
-        user: user.clone(),
-        enrolled_at: now(),
-        token_in_keyring: false,
-    };
-    token::save(&enrolment_dir(db), &enrolment)?;
-    println!("enrolled as {user} with {} (device {})", enrolment.server, enrolment.device_id);
+    let enrolment = runtime()?.block_on(ovop_app::sync::enrol(
+        &enrolment_dir(db),
+        args.server,
+        with,
+        &args.device_name,
+        &now(),
+    ))?;
+    println!("enrolled as {} with {} (device {})", enrolment.user, enrolment.server, enrolment.device_id);
     Ok(())
 }
 

@@ -163,7 +163,7 @@ async fn the_same_batch_pushed_twice_concurrently() {
         let two = client(&url, &token);
         let dir = field.dir.path().to_path_buf();
         let (a, b) = tokio::join!(field.sync(&one), async {
-            let mut side = ovop_sync::local_store::StoreSide::new(&mut second, Some(dir));
+            let mut side = ovop_app::sync::StoreSide::new(&mut second, Some(dir));
             ovop_sync::sync_once(&two, &mut side, &mut |_| {}).await
         });
         // Either may meet the other's lock; neither loses or duplicates anything.
@@ -277,7 +277,7 @@ async fn a_laptop_whose_clock_is_days_off_still_syncs() {
             "2026-12-12T08:05:00Z".into()
         }
         let through = client(&server.running.url(), &token);
-        let mut side = ovop_sync::local_store::StoreSide { now: skewed, ..field.side() };
+        let mut side = ovop_app::sync::StoreSide { now: skewed, ..field.side() };
         let report = ovop_sync::sync_once(&through, &mut side, &mut |_| {}).await.expect("sync");
         assert_eq!(report.sent, 3);
         assert_eq!(field.store.last_sync().expect("last").as_deref(), Some("2026-12-12T08:05:00Z"), "the laptop keeps its own time for itself");

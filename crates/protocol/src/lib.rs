@@ -21,6 +21,48 @@ pub const VERSION_HEADER: &str = "ovop-protocol";
 /// What the health endpoint says the service is, so a captive portal is not taken for it.
 pub const SERVICE: &str = "ovop-server";
 
+/// `POST /v1/enrol`: a password or a one-time code (typed, or read from its QR code) for a
+/// device token. Exactly one of `user` with `password`, or `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The laptop's name as the server lists it (1 to 120 characters).
+    pub device_name: String,
+}
+
+/// The answer to an enrolment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrolled {
+    /// Shown once: the server keeps only its hash.
+    pub token: String,
+    pub device_id: i64,
+    pub user: Officer,
+    pub server_id: String,
+}
+
+/// A user as the server describes them to a laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Officer {
+    pub id: i64,
+    /// The user name they sign in with.
+    pub name: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// officer, supervisor or admin.
+    pub role: String,
+    /// The region codes they may record assessments in.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
 /// The health endpoint's answer (`GET /v1/health`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {

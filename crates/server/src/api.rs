@@ -8,8 +8,8 @@ use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ovop_protocol::{BlobChunk, BlobStatus, Change, ChangesPage, Health, PushRequest, SERVICE, PROTOCOL_VERSION};
-use serde::{Deserialize, Serialize};
+use ovop_protocol::{BlobChunk, BlobStatus, Change, ChangesPage, EnrolRequest, Enrolled, Health, PushRequest, SERVICE, PROTOCOL_VERSION};
+use serde::Deserialize;
 
 use crate::auth::{self, Actor, User};
 use crate::blobs::Stored;
@@ -30,28 +30,6 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 
 pub async fn openapi() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
-}
-
-/// `POST /v1/enrol`: a password or a one-time code for a device token.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolRequest {
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub password: Option<String>,
-    #[serde(default)]
-    pub code: Option<String>,
-    pub device_name: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EnrolResponse {
-    /// Shown once: the server keeps only its hash.
-    pub token: String,
-    pub device_id: i64,
-    pub user: User,
-    pub server_id: String,
 }
 
 /// Reads a JSON body with stable codes: `<prefix>.malformed`, `<prefix>.invalid`, `<prefix>.too_large`.
@@ -75,7 +53,7 @@ pub async fn enrol(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Bytes, BytesRejection>,
-) -> ApiResult<(StatusCode, Json<EnrolResponse>)> {
+) -> ApiResult<(StatusCode, Json<Enrolled>)> {
     let request: EnrolRequest = read_json(body, "enrol")?;
     let device_name = request.device_name.trim().to_string();
     if device_name.is_empty() || device_name.chars().count() > 120 {
@@ -139,7 +117,7 @@ pub async fn enrol(
         Some((user, device_id)) => {
             limiter.succeeded(&[&who_key]);
             tracing::info!(user = %user.name, device_id, "device enrolled");
-            Ok((StatusCode::CREATED, Json(EnrolResponse { token, device_id, user, server_id: state.server_id.clone() })))
+            Ok((StatusCode::CREATED, Json(Enrolled { token, device_id, user: user.officer(), server_id: state.server_id.clone() })))
         }
         None => {
             limiter.failed(&keys.iter().map(String::as_str).collect::<Vec<_>>());

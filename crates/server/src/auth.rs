@@ -58,6 +58,20 @@ pub struct User {
     pub disabled: bool,
 }
 
+impl User {
+    /// The user as the protocol describes them to a laptop.
+    pub fn officer(&self) -> ovop_protocol::Officer {
+        ovop_protocol::Officer {
+            id: self.id,
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role.as_str().to_string(),
+            regions: self.regions.clone(),
+            disabled: self.disabled,
+        }
+    }
+}
+
 /// Who is asking: a user, through a device or a dashboard session.
 #[derive(Debug, Clone)]
 pub struct Actor {

@@ -7,8 +7,6 @@
 mod batch;
 mod canvas;
 mod fonts;
-#[cfg(feature = "store")]
-pub mod from_store;
 mod labels;
 pub mod model;
 mod other;
@@ -27,14 +25,15 @@ pub enum SheetError {
     Font(String),
     #[error("{0}")]
     Invalid(String),
-    /// The record could not be read (from the store: its own code, e.g. `store.not_found`).
+    /// A sheet's values could not be read (from the laptop's store: its own code, e.g.
+    /// `store.not_found`).
     #[error("{message}")]
-    Record { code: &'static str, message: String },
+    Record { code: String, message: String },
 }
 
 impl SheetError {
     /// A stable code for translations and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             SheetError::Font(_) => "sheet.font",
             SheetError::Invalid(_) => "sheet.invalid",
@@ -85,4 +84,16 @@ pub fn trace_code(trace: &Trace) -> String {
 /// The text of the QR code on a blank sheet: `OVOP:S:<set id>:<version>:<set hash>`.
 pub fn set_code(id: &str, version: &str, hash: &str) -> String {
     format!("OVOP:S:{id}:{version}:{hash}")
+}
+
+/// A dossier document's name in `lang`: the ones the sheets list by their words, a gate's
+/// proof by the gate's code, any other by its kind.
+pub fn document_label(lang: Lang, kind: &str) -> String {
+    let key = format!("doc_{kind}");
+    let label = labels::Labels::new(lang).get(&key);
+    if label == key {
+        kind.to_string()
+    } else {
+        label
+    }
 }

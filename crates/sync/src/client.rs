@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use ovop_protocol::{
-    recognise_health, BlobStatus, ChangesPage, Health, Problem, PushRequest, PushResponse,
+    recognise_health, BlobStatus, ChangesPage, EnrolRequest, Enrolled, Health, Problem, PushRequest, PushResponse,
     PROTOCOL_VERSION, VERSION_HEADER,
 };
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::de::DeserializeOwned;
 
 use crate::SyncError;
 
@@ -41,15 +41,6 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
-}
-
-/// What enrolment gives the laptop.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Enrolled {
-    pub token: String,
-    pub device_id: i64,
-    pub server_id: String,
-    pub user: serde_json::Value,
 }
 
 /// How the officer proves who they are when enrolling.
@@ -128,12 +119,18 @@ impl Client {
         device_name: &str,
     ) -> Result<Enrolled, SyncError> {
         let body = match credentials {
-            Credentials::Password { user, password } => {
-                serde_json::json!({"user": user, "password": password, "device_name": device_name})
-            }
-            Credentials::Code(code) => {
-                serde_json::json!({"code": code, "device_name": device_name})
-            }
+            Credentials::Password { user, password } => EnrolRequest {
+                user: Some(user.clone()),
+                password: Some(password.clone()),
+                code: None,
+                device_name: device_name.to_string(),
+            },
+            Credentials::Code(code) => EnrolRequest {
+                user: None,
+                password: None,
+                code: Some(code.clone()),
+                device_name: device_name.to_string(),
+            },
         };
         let (status, answer) = self
             .send(self.request(reqwest::Method::POST, "/v1/enrol").json(&body))

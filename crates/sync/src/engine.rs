@@ -1,6 +1,6 @@
 //! One sync: health, push of the outbox in planned batches, upload of the photos the server
 //! lacks (resuming from its offset), then the pull of what changed. The laptop's side is the
-//! [`Local`] trait (the store implements it with the `store` feature), so the engine is tested
+//! [`Local`] trait (`ovop-app` implements it over the store), so the engine is tested
 //! against a real server without the app.
 //!
 //! What keeps it exactly once: every record is frozen before its first send (same bytes on

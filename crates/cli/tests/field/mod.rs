@@ -15,7 +15,7 @@ use ovop_server::db::Val;
 use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::Store;
-use ovop_sync::local_store::StoreSide;
+use ovop_app::sync::StoreSide;
 use ovop_sync::{sync_once, Client, Network, Report, SyncError};
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -2,7 +2,7 @@
 //! keyring) the enrolment file keeps the token, readable by the user only. Its own process:
 //! a D-Bus connection, once made, is kept for the process.
 
-use ovop_sync::token::{self, Enrolment};
+use ovop_app::sync::token::{self, Enrolment};
 
 #[test]
 fn without_a_keyring_the_token_stays_in_a_file_only_the_user_can_read() {

@@ -1,23 +1,14 @@
-//! A sheet's values read from the laptop's store: one revision of an assessment with its frozen
-//! criteria set, product, producer, village, assessors and the documents seen.
+//! The printed sheets from the laptop's store: one revision of an assessment read with its
+//! frozen criteria set, product, producer, village, assessors and the documents seen, made into
+//! the sheet, the producer's receipt or the council's sheet, and a file name for each.
 
+use ovop_sheets::{Blank, Council, Document, Filled, Fonts, Lang, Person, Producer, Product, Trace, Visit};
 use ovop_store::{Store, StoreError};
 
-use crate::labels::Labels;
-use crate::model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
-use crate::SheetError;
-
-impl From<StoreError> for SheetError {
-    fn from(err: StoreError) -> Self {
-        SheetError::Record {
-            code: err.code(),
-            message: err.to_string(),
-        }
-    }
-}
+use crate::AppError;
 
 /// The filled sheet of revision `revision` of assessment `id` (the latest when `None`).
-pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Result<Filled, SheetError> {
+pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Result<Filled, AppError> {
     let assessment = match revision {
         None => store.assessment(id)?,
         Some(n) => store
@@ -32,13 +23,12 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
     let producer = store.producer(&product.producer_id)?;
     let region_name = |code: &Option<String>| code.as_deref().and_then(|c| store.region(c).ok()).map(|r| r.name);
     let village_code = producer.village_code.clone().or_else(|| product.village_code.clone());
-    let labels = Labels::new(lang);
     let documents = store
         .evidence(id, assessment.revision)?
         .into_iter()
         .filter(|d| d.criterion.is_empty())
         .map(|d| Document {
-            label: document_label(&labels, &d.kind),
+            label: ovop_sheets::document_label(lang, &d.kind),
             present: d.present,
             number: d.number,
             issuer: d.issuer,
@@ -108,14 +98,94 @@ pub fn blank(set: ovop_core::CriteriaSet, lang: Lang) -> Blank {
     Blank { lang, set, set_hash }
 }
 
-/// A dossier document's name: the ones the app lists by their words, a gate's proof by the
-/// gate's code, any other by its kind.
-fn document_label(labels: &Labels, kind: &str) -> String {
-    let key = format!("doc_{kind}");
-    let label = labels.get(&key);
-    if label == key {
-        kind.to_string()
+/// Which paper: the assessment sheet, the producer's receipt or the council's sheet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SheetKind {
+    #[default]
+    Sheet,
+    Receipt,
+    Council,
+}
+
+impl SheetKind {
+    fn suffix(self) -> &'static str {
+        match self {
+            SheetKind::Sheet => "",
+            SheetKind::Receipt => "-tanda-terima",
+            SheetKind::Council => "-tim-penilai",
+        }
+    }
+}
+
+/// The paper of a revision (the latest when `None`) in `lang`, and a file name for it.
+pub fn paper(
+    store: &Store,
+    id: &str,
+    revision: Option<i64>,
+    lang: Lang,
+    kind: SheetKind,
+) -> Result<(Vec<u8>, String), AppError> {
+    let sheet = filled(store, id, revision, lang)?;
+    let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
+    let fonts = Fonts::bundled();
+    let bytes = match kind {
+        SheetKind::Sheet => ovop_sheets::filled(&sheet, &fonts)?,
+        SheetKind::Receipt => ovop_sheets::receipt(&sheet, &fonts)?,
+        SheetKind::Council => ovop_sheets::council(&sheet, &fonts)?,
+    };
+    Ok((bytes, name))
+}
+
+/// A name for the paper of a revision (the latest when `None`), to suggest when saving it.
+pub fn paper_name(
+    store: &Store,
+    id: &str,
+    revision: Option<i64>,
+    kind: SheetKind,
+) -> Result<String, AppError> {
+    let assessment = store.assessment(id)?;
+    let product = store.product(&assessment.product_id)?;
+    Ok(file_name(
+        &product.name,
+        revision.unwrap_or(assessment.revision),
+        kind,
+    ))
+}
+
+/// `Keripik-Pisang-Kepok-rev2-tanda-terima.pdf`: the product, the revision and the paper.
+fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
+    format!("{}-rev{revision}{}.pdf", file_stem(product), kind.suffix())
+}
+
+/// A file name from a product's name: letters, digits and dashes.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem: String = stem.chars().take(60).collect();
+    if stem.is_empty() {
+        "lembar".into()
     } else {
-        label
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn a_file_name_keeps_letters_and_digits_of_any_language() {
+        assert_eq!(file_stem("Keripik Pisang / Kepok 150g"), "Keripik-Pisang-Kepok-150g");
+        assert_eq!(file_stem("Cà phê bột Đắk Hà"), "Cà-phê-bột-Đắk-Hà");
+        assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
+        assert_eq!(file_stem("///"), "lembar");
     }
 }

@@ -3,20 +3,20 @@
 
 use std::path::Path;
 
-use crate::token::parse_qr;
-use crate::SyncError;
+use super::token::parse_qr;
+use crate::AppError;
 
 /// The code and the server address in the QR code pictured in `path`.
-pub fn read_enrolment_qr(path: &Path) -> Result<(String, String), SyncError> {
+pub fn read_enrolment_qr(path: &Path) -> Result<(String, String), AppError> {
     let bytes = std::fs::read(path)
-        .map_err(|e| SyncError::new("enrol.qr_unreadable", format!("{}: {e}", path.display())))?;
+        .map_err(|e| AppError::new("enrol.qr_unreadable", format!("{}: {e}", path.display())))?;
     read_enrolment_qr_bytes(&bytes)
 }
 
-pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), SyncError> {
+pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), AppError> {
     let picture = image::load_from_memory(bytes)
         .map_err(|e| {
-            SyncError::new(
+            AppError::new(
                 "enrol.qr_unreadable",
                 format!("the picture cannot be read: {e}"),
             )
@@ -30,7 +30,7 @@ pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), SyncErr
             }
         }
     }
-    Err(SyncError::new(
+    Err(AppError::new(
         "enrol.no_qr",
         "no OVOP Field enrolment code was found in the picture",
     ))

@@ -1,4 +1,5 @@
-//! The laptop's store as the sync engine's [`Local`] side (feature `store`).
+//! The laptop's store as the sync engine's [`Local`] side: [`StoreSide`] over a store the caller
+//! holds (the command line), [`LockedSide`] over the app's store, locked for each step only.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -7,8 +8,10 @@ use ovop_protocol::{ChangesPage, Kind, Record};
 use ovop_store::sync::{Pulled as PulledChange, Settled, WireRecord};
 use ovop_store::Store;
 
-use crate::engine::{kind_name, kind_of, record, Local, Pulled, Settle};
-use crate::{Pending, SyncError};
+use ovop_sync::engine::{kind_name, kind_of, record, Local, Pulled, Settle};
+use ovop_sync::{Pending, SyncError};
+
+use crate::App;
 
 /// The store, the data folder (where pulled criteria sets are installed) and the clock.
 pub struct StoreSide<'a> {
@@ -185,5 +188,78 @@ impl Local for StoreSide<'_> {
     fn succeeded(&mut self) -> Result<(), SyncError> {
         let now = (self.now)();
         self.store.set_last_sync(&now).map_err(local)
+    }
+}
+
+/// The app's store as the engine's local side, locked for each step only, so the officer's
+/// autosaves never wait for a whole sync.
+pub struct LockedSide {
+    app: App,
+    data_dir: Option<PathBuf>,
+}
+
+impl LockedSide {
+    pub fn new(app: App) -> LockedSide {
+        let data_dir = app.data_dir().ok();
+        LockedSide { app, data_dir }
+    }
+
+    fn with<T>(
+        &self,
+        step: impl FnOnce(&mut StoreSide<'_>) -> Result<T, SyncError>,
+    ) -> Result<T, SyncError> {
+        let mut outcome = None;
+        self.app
+            .with_store(|store| {
+                outcome = Some(step(&mut StoreSide::new(store, self.data_dir.clone())));
+                Ok(())
+            })
+            .map_err(|e| SyncError::new("sync.local", e.message))?;
+        outcome.unwrap_or_else(|| Err(SyncError::new("sync.local", "the store did not answer")))
+    }
+}
+
+impl Local for LockedSide {
+    fn pending(&mut self) -> Result<Vec<Pending>, SyncError> {
+        // A long outbox is frozen a hundred records at a time, the store unlocked in between.
+        while self.with(|s| s.store.freeze_waiting(100).map_err(local))? > 0 {}
+        self.with(|s| s.pending())
+    }
+    fn on_server(&mut self) -> Result<HashSet<(Kind, String)>, SyncError> {
+        self.with(|s| s.on_server())
+    }
+    fn mark_sending(&mut self, seqs: &[i64]) -> Result<(), SyncError> {
+        self.with(|s| s.mark_sending(seqs))
+    }
+    fn mark_waiting(&mut self, seqs: &[i64]) -> Result<(), SyncError> {
+        self.with(|s| s.mark_waiting(seqs))
+    }
+    fn settle(
+        &mut self,
+        outcomes: &[(i64, Settle)],
+        on_server: &[(Kind, String, String)],
+    ) -> Result<(), SyncError> {
+        self.with(|s| s.settle(outcomes, on_server))
+    }
+    fn want_uploads(&mut self, blobs: &[(String, u64)]) -> Result<(), SyncError> {
+        self.with(|s| s.want_uploads(blobs))
+    }
+    fn uploads(&mut self) -> Result<Vec<(String, u64)>, SyncError> {
+        self.with(|s| s.uploads())
+    }
+    fn blob_bytes(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError> {
+        self.with(|s| s.blob_bytes(sha256))
+    }
+    fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError> {
+        self.with(|s| s.upload_done(sha256))
+    }
+    fn cursor(&mut self) -> Result<i64, SyncError> {
+        self.with(|s| s.cursor())
+    }
+    fn apply(&mut self, page: &ChangesPage) -> Result<Pulled, SyncError> {
+        self.with(|s| s.apply(page))
+    }
+    fn succeeded(&mut self) -> Result<(), SyncError> {
+        self.with(|s| s.succeeded())
     }
 }

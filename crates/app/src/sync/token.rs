@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::SyncError;
+use crate::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enrolment {
@@ -54,33 +54,33 @@ pub fn enrolment_path(data_dir: &Path) -> PathBuf {
 }
 
 /// The enrolment kept in `data_dir`, if any.
-pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, SyncError> {
+pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, AppError> {
     let path = enrolment_path(data_dir);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(SyncError::new(
+            return Err(AppError::new(
                 "sync.enrolment_unreadable",
                 format!("{}: {e}", path.display()),
             ))
         }
     };
     let mut enrolment: Enrolment = serde_json::from_str(&text).map_err(|e| {
-        SyncError::new(
+        AppError::new(
             "sync.enrolment_unreadable",
             format!("{} is damaged ({e}); enrol again", path.display()),
         )
     })?;
     if enrolment.token_in_keyring {
         let entry = keyring_entry(&enrolment).ok_or_else(|| {
-            SyncError::new(
+            AppError::new(
                 "sync.keyring_unavailable",
                 "the token is in the system keyring, which is switched off (OVOP_NO_KEYRING)",
             )
         })?;
         enrolment.token = entry.get_password().map_err(|e| {
-            SyncError::new(
+            AppError::new(
                 "sync.keyring_unavailable",
                 format!("the token cannot be read from the system keyring ({e}); unlock it, or enrol again"),
             )
@@ -91,7 +91,7 @@ pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, SyncError> {
 
 /// Keeps `enrolment` in `data_dir`, readable by the user only, its token in the keyring when
 /// one answers. Returns whether the keyring holds the token.
-pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
+pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, AppError> {
     let path = enrolment_path(data_dir);
     let mut on_disk = enrolment.clone();
     on_disk.token_in_keyring = false;
@@ -104,7 +104,7 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
             on_disk.token_in_keyring = true;
         }
     }
-    let bytes = serde_json::to_vec_pretty(&on_disk).map_err(SyncError::local)?;
+    let bytes = serde_json::to_vec_pretty(&on_disk).map_err(|e| AppError::new("sync.local", e.to_string()))?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(data_dir)?;
         let partial = path.with_extension("json.partial");
@@ -129,7 +129,7 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
         std::fs::rename(&partial, &path)
     };
     write().map_err(|e| {
-        SyncError::new(
+        AppError::new(
             "sync.enrolment_unwritable",
             format!("{}: {e}", path.display()),
         )
@@ -138,7 +138,7 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, SyncError> {
 }
 
 /// Forgets the enrolment (the device was revoked, or the officer leaves).
-pub fn forget(data_dir: &Path) -> Result<(), SyncError> {
+pub fn forget(data_dir: &Path) -> Result<(), AppError> {
     if let Ok(text) = std::fs::read_to_string(enrolment_path(data_dir)) {
         if let Ok(enrolment) = serde_json::from_str::<Enrolment>(&text) {
             if enrolment.token_in_keyring {
@@ -151,7 +151,7 @@ pub fn forget(data_dir: &Path) -> Result<(), SyncError> {
     match std::fs::remove_file(enrolment_path(data_dir)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(SyncError::new("sync.enrolment_unwritable", e.to_string())),
+        Err(e) => Err(AppError::new("sync.enrolment_unwritable", e.to_string())),
     }
 }
 

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ovop_sync::token::{self, Enrolment};
+use ovop_app::sync::token::{self, Enrolment};
 
 struct Session {
     children: Vec<Child>,

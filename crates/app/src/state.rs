@@ -1,0 +1,236 @@
+//! What the app holds while it runs: the criteria catalogue and the local store, shared by the
+//! front end's commands and the background sync. Every call here blocks; a front end with a
+//! window runs them off its drawing thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use ovop_core::catalog::Catalog;
+use ovop_store::Store;
+
+use crate::error::unavailable;
+use crate::folder::{self, Moved, DATABASE};
+use crate::AppError;
+
+/// The application: cheap to clone, every clone the same store.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+    /// The store, or why it could not be opened (a newer or damaged database): the app still
+    /// starts and says so instead of showing a blank window.
+    store: Mutex<Result<Store, AppError>>,
+    /// Set once the first-run region import is over; calls that need the store wait for it.
+    ready: (Mutex<bool>, Condvar),
+    /// The app's own data folder: the data lives there unless the officer moved it, and then
+    /// `data-folder.txt` there names the folder it moved to.
+    home: Option<PathBuf>,
+}
+
+impl App {
+    /// The shipped criteria sets and those imported into `<data dir>/criteria/` (a file that
+    /// cannot be read is listed as rejected, not fatal), and the store at
+    /// `<data dir>/ovop.sqlite`. On a fresh install the regions are imported in the background;
+    /// calls that need the store wait for it.
+    ///
+    /// `home` is the app's own data folder; when the officer moved the data, the folder it
+    /// names is used instead.
+    pub fn load(home: Option<&Path>) -> App {
+        let data_dir = home.map(folder::data_dir_in);
+        let catalog = match &data_dir {
+            Some(Ok(dir)) => ovop_store::installed::load_catalog(Some(dir)),
+            _ => ovop_store::installed::load_catalog(home),
+        };
+        let store = match data_dir {
+            Some(Ok(dir)) => std::fs::create_dir_all(&dir)
+                .map_err(|e| {
+                    AppError::new(
+                        "store.cannot_open",
+                        format!("cannot create {}: {e}", dir.display()),
+                    )
+                })
+                .and_then(|()| Store::open(&dir.join(DATABASE)).map_err(AppError::from)),
+            Some(Err(err)) => Err(err),
+            None => Err(AppError::new(
+                "store.cannot_open",
+                "the app has no data folder",
+            )),
+        };
+        let app = App {
+            inner: Arc::new(Inner {
+                catalog,
+                store: Mutex::new(store),
+                ready: (Mutex::new(false), Condvar::new()),
+                home: home.map(Path::to_path_buf),
+            }),
+        };
+        let background = app.clone();
+        std::thread::spawn(move || {
+            let inner = &background.inner;
+            if let Ok(mut guard) = inner.store.lock() {
+                if let Ok(store) = guard.as_mut() {
+                    if let Err(err) = store.ensure_regions() {
+                        eprintln!("the regions could not be imported: {err}");
+                    }
+                }
+            }
+            let (flag, condvar) = &inner.ready;
+            if let Ok(mut done) = flag.lock() {
+                *done = true;
+                condvar.notify_all();
+            }
+        });
+        app
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    /// Runs `work` on the store, once the first-run import is over.
+    pub fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut guard = self.lock()?;
+        work(&mut guard)
+    }
+
+    /// The data folder: where the database is.
+    pub fn data_dir(&self) -> Result<PathBuf, AppError> {
+        let guard = self.lock()?;
+        Ok(guard.path().parent().map(PathBuf::from).unwrap_or_default())
+    }
+
+    /// Replaces the database with the backup `name` (beside it): the store is closed, the
+    /// backup checked and swapped in, and the store opened again. When the backup is refused
+    /// the database stays as it was and is opened again.
+    pub fn restore_backup(&self, name: &str) -> Result<(), AppError> {
+        folder::check_backup_name(name)?;
+        let mut slot = self.lock()?;
+        let path = slot.path().to_path_buf();
+        let from = slot.backup_path(name);
+        if !from.is_file() {
+            return Err(AppError::new(
+                "backup.not_found",
+                format!("no backup is called {name:?}"),
+            ));
+        }
+        // Close the database (its WAL is folded in) before the files move.
+        *slot.0 = Err(unavailable());
+        let restored = ovop_store::restore(&path, &from).map_err(AppError::from);
+        *slot.0 = Store::open(&path).map_err(AppError::from);
+        restored?;
+        if let Err(err) = slot.0.as_ref() {
+            return Err(err.clone());
+        }
+        Ok(())
+    }
+
+    /// Moves the officer's data to `target` (an absolute folder with no database in it): the
+    /// photos, backups, criteria sets and a checked copy of the database are written there,
+    /// the app's own folder is told where the data now is, and the store is opened there.
+    /// Until the last step the data stays where it was and in use; after it the old database
+    /// is renamed, so a stale copy is never opened by mistake. Nothing is deleted.
+    pub fn move_data(&self, target: &Path) -> Result<Moved, AppError> {
+        let home = self
+            .inner
+            .home
+            .clone()
+            .ok_or_else(|| AppError::new("store.cannot_open", "the app has no data folder"))?;
+        let mut slot = self.lock()?;
+        let old_db = slot.path().to_path_buf();
+        let old_dir = old_db.parent().map(Path::to_path_buf).unwrap_or_default();
+        folder::check_target(target, &old_dir)?;
+        std::fs::create_dir_all(target).map_err(|e| {
+            AppError::new(
+                "data.cannot_write",
+                format!("cannot create {}: {e}", target.display()),
+            )
+        })?;
+        let new_db = target.join(DATABASE);
+        let copied = slot.copy_to(&new_db)?;
+        let switched = (|| {
+            let criteria = old_dir.join("criteria");
+            if criteria.is_dir() {
+                ovop_store::relocate::copy_tree(&criteria, &target.join("criteria"))?;
+            }
+            // The enrolment with the district server moves with the data (the user's file
+            // mode travels with it).
+            if let Some(enrolment) = crate::sync::token::load(&old_dir).ok().flatten() {
+                crate::sync::token::save(target, &enrolment)?;
+            }
+            let opened = Store::open(&new_db)?;
+            folder::point_to(&home, target)?;
+            Ok::<_, AppError>(opened)
+        })();
+        let opened = match switched {
+            Ok(opened) => opened,
+            Err(err) => {
+                // The data stays where it was; the copy's database goes, so a second try is
+                // not refused as "a folder that has data".
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(folder::sibling(&new_db, suffix));
+                }
+                return Err(err);
+            }
+        };
+        // From here the data is the new folder's: close the old database, then rename it.
+        *slot.0 = Ok(opened);
+        let _ = std::fs::rename(&old_db, folder::sibling(&old_db, ".moved"));
+        Ok(Moved {
+            folder: target.display().to_string(),
+            left: old_dir.display().to_string(),
+            files: copied.files as f64,
+            bytes: copied.bytes as f64,
+        })
+    }
+
+    /// The store, once the first-run import is over.
+    fn lock(&self) -> Result<StoreGuard<'_>, AppError> {
+        let (flag, condvar) = &self.inner.ready;
+        let done = flag.lock().map_err(|_| unavailable())?;
+        let (done, _) = condvar
+            .wait_timeout_while(done, Duration::from_secs(120), |done| !*done)
+            .map_err(|_| unavailable())?;
+        if !*done {
+            return Err(AppError::new(
+                "store.starting",
+                "the region data is still being prepared; try again in a moment",
+            ));
+        }
+        drop(done);
+        let guard = self.inner.store.lock().map_err(|_| unavailable())?;
+        if let Err(err) = guard.as_ref() {
+            return Err(err.clone());
+        }
+        Ok(StoreGuard(guard))
+    }
+}
+
+/// The open store, locked.
+struct StoreGuard<'a>(MutexGuard<'a, Result<Store, AppError>>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        // `lock` hands out a guard only for an opened store.
+        match self.0.as_ref() {
+            Ok(store) => store,
+            Err(_) => unreachable!("StoreGuard holds an open store"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        match self.0.as_mut() {
+            Ok(store) => store,
+            Err(_) => unreachable!("StoreGuard holds an open store"),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Syncing with the district office: enrolment, the store as the sync engine's local side, and
+//! the background task.
+
+pub mod background;
+pub mod enrol;
+pub mod qr;
+pub mod side;
+pub mod token;
+
+pub use background::{SyncProgress, SyncReport, SyncStatus, SyncTask};
+pub use enrol::{enrol, EnrolWith};
+pub use side::{LockedSide, StoreSide};
+pub use token::Enrolment;

@@ -1,0 +1,219 @@
+//! What the screens show, assembled from the store: an assessment with everything its sheet
+//! needs, the lines of a list of assessments, the criteria sets.
+
+use ovop_core::catalog::{Catalog, Rejected, SetSummary};
+use ovop_core::council::CouncilResult;
+use ovop_core::criteria::CriteriaSet;
+use ovop_core::validate::Finding;
+use ovop_core::{Answers, ScoreResult};
+use ovop_store::assessments::{Assessment, CouncilSheet, EvidenceDocument};
+use ovop_store::records::{Producer, Product};
+use ovop_store::Store;
+use serde::Serialize;
+
+use crate::AppError;
+
+/// Everything the assessment screen shows: the record, its frozen set, the result as it stands,
+/// what is assessed, the dossier, and the record's revisions.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct AssessmentView {
+    pub assessment: Assessment,
+    pub set: CriteriaSet,
+    pub result: ScoreResult,
+    pub product: Product,
+    pub producer: Producer,
+    pub evidence: Vec<EvidenceDocument>,
+    pub revisions: Vec<RevisionSummary>,
+    /// The other council members' sheets (member 2 onwards; member 1 is `assessment.answers`).
+    pub members: Vec<CouncilSheet>,
+    /// The council's average and divergence check, when several members score.
+    pub council: Option<CouncilResult>,
+}
+
+/// One line of a list of assessments (a product's history, the drafts on the home screen).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct AssessmentSummary {
+    pub id: String,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub revision: i64,
+    pub status: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub producer_name: String,
+    pub criteria_id: String,
+    pub criteria_version: String,
+    pub assessed_on: Option<String>,
+    pub updated_at: String,
+    pub total: u32,
+    pub max_total: u32,
+    pub star: Option<u8>,
+    pub star_by_score: u8,
+    pub complete: bool,
+    pub answered: u32,
+    pub criteria_count: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct RevisionSummary {
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub revision: i64,
+    pub status: String,
+    pub reason: Option<String>,
+    pub total: Option<u32>,
+    pub star: Option<u8>,
+    pub finalized_at: Option<String>,
+}
+
+pub fn view(store: &Store, id: &str) -> Result<AssessmentView, AppError> {
+    view_at(store, id, None)
+}
+
+/// The view of one revision (the latest when `None`).
+pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentView, AppError> {
+    let assessment = match revision {
+        None => store.assessment(id)?,
+        Some(n) => store
+            .revisions(id)?
+            .into_iter()
+            .find(|r| r.revision == n)
+            .ok_or_else(|| {
+                AppError::new(
+                    "store.not_found",
+                    format!("assessment {id} has no revision {n}"),
+                )
+            })?,
+    };
+    let set = store.frozen_set(&assessment.criteria_hash)?;
+    let result = store.current_result(&assessment)?;
+    let product = store.product(&assessment.product_id)?;
+    let producer = store.producer(&product.producer_id)?;
+    let evidence = store.evidence(id, assessment.revision)?;
+    let members = store.members(id, assessment.revision)?;
+    let council = store.council_of(&assessment)?;
+    let revisions = store
+        .revisions(id)?
+        .into_iter()
+        .map(|r| RevisionSummary {
+            revision: r.revision,
+            status: r.status,
+            reason: r.reason,
+            total: r.result.as_ref().map(|x| x.total),
+            star: r.result.as_ref().and_then(|x| x.star),
+            finalized_at: r.finalized_at,
+        })
+        .collect();
+    Ok(AssessmentView {
+        assessment,
+        set,
+        result,
+        product,
+        producer,
+        evidence,
+        revisions,
+        members,
+        council,
+    })
+}
+
+pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppError> {
+    let result = store.current_result(&a)?;
+    let product = store.product(&a.product_id)?;
+    let producer = store.producer(&product.producer_id)?;
+    let criteria_count = result.criteria.len() as u32;
+    Ok(AssessmentSummary {
+        answered: criteria_count.saturating_sub(result.unanswered.len() as u32),
+        criteria_count,
+        id: a.id,
+        revision: a.revision,
+        status: a.status,
+        product_id: product.id,
+        product_name: product.name,
+        producer_name: producer.name,
+        criteria_id: result.set.id.clone(),
+        criteria_version: result.set.version.clone(),
+        assessed_on: a.visit.assessed_on,
+        updated_at: a.updated_at,
+        total: result.total,
+        max_total: result.max_total,
+        star: result.star,
+        star_by_score: result.star_by_score,
+        complete: result.complete,
+    })
+}
+
+/// The latest revision of the assessments of one status and/or product, newest first.
+pub fn summaries(
+    store: &Store,
+    status: Option<&str>,
+    product_id: Option<&str>,
+) -> Result<Vec<AssessmentSummary>, AppError> {
+    store
+        .assessments(status, product_id)?
+        .into_iter()
+        .map(|a| summary(store, a))
+        .collect()
+}
+
+/// Every criteria set the app knows, and the files it could not take.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CriteriaList {
+    pub sets: Vec<SetSummary>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// One criteria set as the criteria screen shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CriteriaSetView {
+    pub set: CriteriaSet,
+    pub summary: SetSummary,
+    pub findings: Vec<Finding>,
+}
+
+pub fn criteria_list(catalog: &Catalog) -> CriteriaList {
+    CriteriaList {
+        sets: catalog.summaries(),
+        rejected: catalog.rejected().to_vec(),
+    }
+}
+
+fn not_installed(id: &str, version: &str) -> AppError {
+    AppError::new(
+        "criteria.not_found",
+        format!("criteria set {id} {version} is not installed"),
+    )
+}
+
+/// An installed set's engine, or `criteria.not_found`.
+pub fn rubric<'a>(
+    catalog: &'a Catalog,
+    id: &str,
+    version: &str,
+) -> Result<&'a ovop_core::Rubric, AppError> {
+    catalog
+        .get(id, Some(version))
+        .map(|entry| &entry.rubric)
+        .ok_or_else(|| not_installed(id, version))
+}
+
+pub fn criteria_set(catalog: &Catalog, id: &str, version: &str) -> Result<CriteriaSetView, AppError> {
+    let entry = catalog
+        .get(id, Some(version))
+        .ok_or_else(|| not_installed(id, version))?;
+    Ok(CriteriaSetView {
+        set: entry.rubric.set().clone(),
+        summary: entry.summary.clone(),
+        findings: entry.findings.clone(),
+    })
+}
+
+/// Scores answers against an installed set, each refusal a detail of its own.
+pub fn score(catalog: &Catalog, version: &str, answers: &Answers) -> Result<ScoreResult, AppError> {
+    rubric(catalog, &answers.criteria, version)?
+        .score(answers)
+        .map_err(AppError::answers)
+}
