@@ -24,26 +24,57 @@ fn seed_final(data_home: &Path) -> String {
     store.ensure_regions().expect("regions");
     let now = "2026-11-23T08:00:00Z";
     let producer = store
-        .save_producer(&Producer { name: "KWT Melati Sejahtera".into(), village_code: Some(TAPIN_VILLAGE.into()), ..Producer::default() }, now)
+        .save_producer(
+            &Producer {
+                name: "KWT Melati Sejahtera".into(),
+                village_code: Some(TAPIN_VILLAGE.into()),
+                ..Producer::default()
+            },
+            now,
+        )
         .expect("producer");
     let product = store
-        .save_product(&Product { producer_id: producer, name: "Keripik Pisang Kepok".into(), programme: Some("ovop".into()), ..Product::default() }, now)
+        .save_product(
+            &Product {
+                producer_id: producer,
+                name: "Keripik Pisang Kepok".into(),
+                programme: Some("ovop".into()),
+                ..Product::default()
+            },
+            now,
+        )
         .expect("product");
     let catalog = ovop_core::catalog::Catalog::shipped();
-    let rubric = &catalog.get("ovop-id-template", Some("2026.2")).expect("the template").rubric;
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.2"))
+        .expect("the template")
+        .rubric;
     let visit = Visit {
         assessed_on: Some("2026-11-23".into()),
         region_code: Some(TAPIN_VILLAGE.into()),
-        assessors: vec![Assessor { name: "Rina Wulandari".into(), ..Assessor::default() }],
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
         ..Visit::default()
     };
-    let id = store.new_assessment(&product, rubric, &visit, now).expect("draft");
+    let id = store
+        .new_assessment(&product, rubric, &visit, now)
+        .expect("draft");
     let set = rubric.set();
     let answers = ovop_core::Answers {
         criteria: set.id.clone(),
         version: Some(set.version.clone()),
         gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-        answers: set.criteria().map(|c| (c.code.clone(), ovop_core::Answer::Level(c.levels.len() as u32))).collect(),
+        answers: set
+            .criteria()
+            .map(|c| {
+                (
+                    c.code.clone(),
+                    ovop_core::Answer::Level(c.levels.len() as u32),
+                )
+            })
+            .collect(),
         ..ovop_core::Answers::default()
     };
     store.save_answers(&id, &answers, now).expect("answers");
@@ -58,7 +89,11 @@ async fn type_into(client: &Client, css: &str, text: &str) {
 }
 
 async fn click(client: &Client, css: &str) {
-    wait_for_css(client, css).await.click().await.expect("click");
+    wait_for_css(client, css)
+        .await
+        .click()
+        .await
+        .expect("click");
 }
 
 /// Waits until an element matching `css` exists (the sync runs in the background).
@@ -70,7 +105,10 @@ async fn wait_present(client: &Client, css: &str, within: Duration) {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("{css} did not appear within {within:?}; the page says: {}", text_of(client, "body").await);
+    panic!(
+        "{css} did not appear within {within:?}; the page says: {}",
+        text_of(client, "body").await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,30 +133,67 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
             regions: vec!["63.05".into()],
         };
         let now = now.clone();
-        server.state.db.run(move |tx| ovop_server::admin::create_user_in(tx, &user, &now)).await.expect("user");
+        server
+            .state
+            .db
+            .run(move |tx| ovop_server::admin::create_user_in(tx, &user, &now))
+            .await
+            .expect("user");
     }
     let address = url.clone();
-    let code = server.state.db.run(move |tx| ovop_server::admin::create_code_in(tx, "rina", 2, &address)).await.expect("code");
+    let code = server
+        .state
+        .db
+        .run(move |tx| ovop_server::admin::create_code_in(tx, "rina", 2, &address))
+        .await
+        .expect("code");
 
     let (_driver, client, _) = start(data_home.path(), SYNC_PORT).await;
     click(&client, "[data-testid=nav-sync]").await;
-    wait_present(&client, "[data-testid=sync-state][data-state=not_enrolled]", Duration::from_secs(30)).await;
+    wait_present(
+        &client,
+        "[data-testid=sync-state][data-state=not_enrolled]",
+        Duration::from_secs(30),
+    )
+    .await;
     save_screenshot(&client, "sync-enrol-id.png").await;
     type_into(&client, "[data-testid=enrol-server]", &url).await;
-    type_into(&client, "[data-testid=enrol-code]", &code.code.to_lowercase()).await;
+    type_into(
+        &client,
+        "[data-testid=enrol-code]",
+        &code.code.to_lowercase(),
+    )
+    .await;
     type_into(&client, "[data-testid=enrol-device]", "Laptop Rina").await;
     click(&client, "[data-testid=enrol-submit]").await;
 
     // The background task syncs at once: the assessment is sent.
-    wait_present(&client, "[data-testid=outbox-row][data-state=sent]", Duration::from_secs(60)).await;
-    wait_present(&client, "[data-testid=sync-state][data-state=waiting]", Duration::from_secs(30)).await;
+    wait_present(
+        &client,
+        "[data-testid=outbox-row][data-state=sent]",
+        Duration::from_secs(60),
+    )
+    .await;
+    wait_present(
+        &client,
+        "[data-testid=sync-state][data-state=waiting]",
+        Duration::from_secs(30),
+    )
+    .await;
     let last = text_of(&client, "[data-testid=sync-last]").await;
-    assert!(!last.contains("belum pernah"), "the last sync is shown: {last}");
+    assert!(
+        !last.contains("belum pernah"),
+        "the last sync is shown: {last}"
+    );
     save_screenshot(&client, "sync-done-id.png").await;
     let on_server = server
         .state
         .db
-        .run(|tx| Ok(tx.query_opt("SELECT count(*) FROM record WHERE kind = 'assessment'", &[])?.map_or(0, |r| r.int(0))))
+        .run(|tx| {
+            Ok(tx
+                .query_opt("SELECT count(*) FROM record WHERE kind = 'assessment'", &[])?
+                .map_or(0, |r| r.int(0)))
+        })
         .await
         .expect("count");
     assert_eq!(on_server, 1, "the assessment reached the server once");
@@ -150,10 +225,14 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
         if report.contains("keputusan diterima 1") {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "the decision did not come back: {report}");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the decision did not come back: {report}"
+        );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    let store = ovop_store::Store::open(&data_home.path().join("org.ovopfield.app/ovop.sqlite")).expect("store");
+    let store = ovop_store::Store::open(&data_home.path().join("org.ovopfield.app/ovop.sqlite"))
+        .expect("store");
     let decisions = store.decisions(&assessment).expect("decisions");
     assert_eq!(decisions.len(), 1);
     assert_eq!(decisions[0].comment, "Foto kemasan kurang jelas");
@@ -165,7 +244,10 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&token_file).expect("the enrolment is kept").permissions().mode();
+        let mode = std::fs::metadata(&token_file)
+            .expect("the enrolment is kept")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "only the user can read the token");
     }
     client.close().await.expect("close the session");

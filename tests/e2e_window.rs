@@ -381,12 +381,17 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
             .expect("script");
         if drawn[1].as_u64().is_some_and(|w| w > 0) {
             assert!(
-                drawn[0].as_str().is_some_and(|src| src.starts_with("photo://")),
+                drawn[0]
+                    .as_str()
+                    .is_some_and(|src| src.starts_with("photo://")),
                 "{drawn}"
             );
             break;
         }
-        assert!(Instant::now() < deadline, "the thumbnail never drew: {drawn}");
+        assert!(
+            Instant::now() < deadline,
+            "the thumbnail never drew: {drawn}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     client.close().await.expect("close the session");
@@ -651,7 +656,8 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         token_in_keyring: false,
     };
     std::env::set_var("OVOP_NO_KEYRING", "1");
-    ovop_app::sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment).expect("enrolment");
+    ovop_app::sync::token::save(&data_home.path().join("org.ovopfield.app"), &enrolment)
+        .expect("enrolment");
     let (_driver, client, _) = start(data_home.path(), TOUR_PORT).await;
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
 
@@ -741,7 +747,11 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
         )
         .await
         .expect("script");
-    assert_eq!(finalize_visible, json!(true), "the finalise button is on screen at 1024x600");
+    assert_eq!(
+        finalize_visible,
+        json!(true),
+        "the finalise button is on screen at 1024x600"
+    );
     click(&client, "[data-testid=nav-settings]").await;
     wait_for_css(&client, "[data-testid=settings-screen]").await;
     save_screenshot(&client, "settings-1024x600-vi.png").await;
@@ -774,8 +784,17 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
     client.close().await.expect("close the session");
     let moved = ovop_store::Store::open(&moved_to.join("ovop.sqlite")).expect("the moved store");
-    assert!(moved.assessment(&draft).is_ok(), "the draft moved with the data");
-    assert_eq!(ovop_app::sync::token::load(&moved_to).expect("read").map(|e| e.token), Some("ovt_tour".to_string()), "the enrolment moved with the data");
+    assert!(
+        moved.assessment(&draft).is_ok(),
+        "the draft moved with the data"
+    );
+    assert_eq!(
+        ovop_app::sync::token::load(&moved_to)
+            .expect("read")
+            .map(|e| e.token),
+        Some("ovt_tour".to_string()),
+        "the enrolment moved with the data"
+    );
     assert!(data_home
         .path()
         .join("org.ovopfield.app/ovop.sqlite.moved")
@@ -806,7 +825,8 @@ async fn assert_fits_width(client: &Client, screen: &str) {
         .await
         .expect("script");
     assert!(
-        overflow["scroll"].as_f64() <= overflow["width"].as_f64() && overflow["wide"].as_array().is_some_and(Vec::is_empty),
+        overflow["scroll"].as_f64() <= overflow["width"].as_f64()
+            && overflow["wide"].as_array().is_some_and(Vec::is_empty),
         "{screen} is wider than the 1024-pixel window: {overflow}"
     );
 }
@@ -818,7 +838,8 @@ fn level_of(code: &str, position: u32) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_council_refused_for_divergence_then_finalised() {
+async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_council_refused_for_divergence_then_finalised(
+) {
     let data_home = tempfile::tempdir().expect("temp data folder");
     let id = driver::seed_draft_with(data_home.path(), "ocop-1048-02", "781-2020").assessment;
     let (_driver, client, _) = start(data_home.path(), OCOP_PORT).await;
@@ -955,7 +976,10 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
         .expect("store");
     let last = store.assessment(&id).expect("assessment");
     assert_eq!(last.status, "final");
-    assert!(store.members(&id, last.revision).expect("members").is_empty());
+    assert!(store
+        .members(&id, last.revision)
+        .expect("members")
+        .is_empty());
     assert_eq!(
         last.answers.answers.get("1.1"),
         Some(&ovop_core::Answer::Level(1))
@@ -1000,7 +1024,9 @@ async fn score_every_criterion(client: &Client, pick: Pick) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let skipped = !client
-                .find_all(Locator::Css(&format!("{block} [data-testid=a-not-applicable]")))
+                .find_all(Locator::Css(&format!(
+                    "{block} [data-testid=a-not-applicable]"
+                )))
                 .await
                 .expect("not applicable")
                 .is_empty();

@@ -278,9 +278,8 @@ fn a_photo_arrives_as_raw_bytes_or_as_the_json_numbers_of_webkitgtk_and_a_bad_fi
         .is_ok_and(|v| v.contains("immutable")));
     assert_eq!(&thumb.body()[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
     for bad in ["/../ovop.sqlite", "/", &format!("/{}", "0".repeat(64))] {
-        let refused = tauri::async_runtime::block_on(ovop_field::commands::thumbnail_response(
-            &state, bad,
-        ));
+        let refused =
+            tauri::async_runtime::block_on(ovop_field::commands::thumbnail_response(&state, bad));
         assert_eq!(refused.status(), 404, "{bad}");
     }
 
@@ -813,7 +812,10 @@ fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart()
             ),
             ("data_move", json!({"folder": "relative/folder"})),
             ("data_move", json!({"folder": home.display().to_string()})),
-            ("data_move", json!({"folder": home.join("inside").display().to_string()})),
+            (
+                "data_move",
+                json!({"folder": home.join("inside").display().to_string()}),
+            ),
             ("data_move", json!({"folder": drive.display().to_string()})),
             ("data_info", json!({})),
             ("producers_list", json!({})),
@@ -827,24 +829,42 @@ fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart()
     assert_eq!(moved["folder"], drive.display().to_string());
     assert_eq!(moved["left"], home.display().to_string());
     let info = results[5].as_ref().expect("info");
-    assert_eq!(info["database"], drive.join("ovop.sqlite").display().to_string());
-    assert_eq!(results[6].as_ref().expect("list").as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        info["database"],
+        drive.join("ovop.sqlite").display().to_string()
+    );
+    assert_eq!(
+        results[6].as_ref().expect("list").as_array().map(Vec::len),
+        Some(1)
+    );
     // The old database is renamed, not deleted, and no longer opened.
     assert!(home.join("ovop.sqlite.moved").is_file());
     assert!(!home.join("ovop.sqlite").exists());
 
     // A restart opens the moved data.
-    let again = invoke_on(&home, &[("producers_list", json!({})), ("data_info", json!({}))]);
+    let again = invoke_on(
+        &home,
+        &[("producers_list", json!({})), ("data_info", json!({}))],
+    );
     assert_eq!(again[0].as_ref().expect("list")[0]["name"], "KUB Purun");
-    assert_eq!(again[1].as_ref().expect("info")["database"], drive.join("ovop.sqlite").display().to_string());
+    assert_eq!(
+        again[1].as_ref().expect("info")["database"],
+        drive.join("ovop.sqlite").display().to_string()
+    );
 
     // A folder that already has a database is not written over.
     let other = root.path().join("other");
     std::fs::create_dir_all(&other).expect("dir");
     std::fs::write(other.join("ovop.sqlite"), b"not ours").expect("write");
-    let refused = invoke_on(&home, &[("data_move", json!({"folder": other.display().to_string()}))]);
+    let refused = invoke_on(
+        &home,
+        &[("data_move", json!({"folder": other.display().to_string()}))],
+    );
     assert_eq!(code(&refused[0]), "data.target_has_data");
-    assert_eq!(std::fs::read(other.join("ovop.sqlite")).expect("read"), b"not ours");
+    assert_eq!(
+        std::fs::read(other.join("ovop.sqlite")).expect("read"),
+        b"not ours"
+    );
 
     // The drive unplugged: the app says where the data was, and does not start an empty one.
     std::fs::rename(&drive, root.path().join("unplugged")).expect("unplug");
@@ -857,37 +877,77 @@ fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart()
 fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_refused() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());
-    let view = app.start_template_sheet(json!({"assessed_on": "2026-11-20", "assessors": [{"name": "Rina Wulandari"}]}));
+    let view = app.start_template_sheet(
+        json!({"assessed_on": "2026-11-20", "assessors": [{"name": "Rina Wulandari"}]}),
+    );
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
     app.fill_template_sheet(&view, 2);
-    app.call("assessment_finalize", json!({"id": id})).expect("final");
+    app.call("assessment_finalize", json!({"id": id}))
+        .expect("final");
 
-    let name = app.call("sheet_file_name", json!({"id": id, "revision": null})).expect("a name");
-    assert!(name.as_str().is_some_and(|n| n.ends_with("-rev1.pdf")), "{name}");
+    let name = app
+        .call("sheet_file_name", json!({"id": id, "revision": null}))
+        .expect("a name");
+    assert!(
+        name.as_str().is_some_and(|n| n.ends_with("-rev1.pdf")),
+        "{name}"
+    );
     let target = data.path().join("Lembar KUB Purun.pdf");
     let saved = app
-        .call("sheet_save", json!({"id": id, "revision": 1, "lang": "en", "path": target.display().to_string()}))
+        .call(
+            "sheet_save",
+            json!({"id": id, "revision": 1, "lang": "en", "path": target.display().to_string()}),
+        )
         .expect("saved");
     assert_eq!(saved, target.display().to_string());
-    let out = std::process::Command::new("pdftotext").args([target.to_str().expect("path"), "-"]).output().expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("PRODUCT ASSESSMENT SHEET · OVOP") && text.contains("Rina Wulandari") && text.contains("44 / 66"), "{text}");
+    let out = std::process::Command::new("pdftotext")
+        .args([target.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("PRODUCT ASSESSMENT SHEET · OVOP")
+            && text.contains("Rina Wulandari")
+            && text.contains("44 / 66"),
+        "{text}"
+    );
 
     // The producer's receipt; no council sheet for a sheet scored alone.
     let receipt = data.path().join("tanda-terima.pdf");
     app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "receipt", "path": receipt.display().to_string()}))
         .expect("the receipt");
-    let out = std::process::Command::new("pdftotext").args([receipt.to_str().expect("path"), "-"]).output().expect("pdftotext");
+    let out = std::process::Command::new("pdftotext")
+        .args([receipt.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
     assert!(String::from_utf8_lossy(&out.stdout).contains("TANDA TERIMA PENILAIAN PRODUK"));
     let council = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "council", "path": data.path().join("c.pdf").display().to_string()}));
     assert_eq!(council.expect_err("no council")["code"], "sheet.invalid");
-    let name = app.call("sheet_file_name", json!({"id": id, "revision": 1, "kind": "receipt"})).expect("a name");
-    assert!(name.as_str().is_some_and(|n| n.ends_with("-rev1-tanda-terima.pdf")), "{name}");
+    let name = app
+        .call(
+            "sheet_file_name",
+            json!({"id": id, "revision": 1, "kind": "receipt"}),
+        )
+        .expect("a name");
+    assert!(
+        name.as_str()
+            .is_some_and(|n| n.ends_with("-rev1-tanda-terima.pdf")),
+        "{name}"
+    );
 
-    let relative = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "path": "lembar.pdf"}));
+    let relative = app.call(
+        "sheet_save",
+        json!({"id": id, "revision": 1, "lang": "id", "path": "lembar.pdf"}),
+    );
     assert_eq!(relative.expect_err("refused")["code"], "data.not_absolute");
     let nowhere = data.path().join("no-such-folder").join("x.pdf");
-    let refused = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "path": nowhere.display().to_string()}));
+    let refused = app.call(
+        "sheet_save",
+        json!({"id": id, "revision": 1, "lang": "id", "path": nowhere.display().to_string()}),
+    );
     assert_eq!(refused.expect_err("refused")["code"], "sheet.write");
     let missing = app.call("sheet_save", json!({"id": "nope", "revision": null, "lang": "id", "path": data.path().join("y.pdf").display().to_string()}));
     assert_eq!(missing.expect_err("refused")["code"], "store.not_found");

@@ -13,12 +13,20 @@ pub fn criteria_list(state: State<'_, AppState>) -> CriteriaList {
 }
 
 #[tauri::command]
-pub fn criteria_get(state: State<'_, AppState>, id: String, version: String) -> Result<CriteriaSetView, AppError> {
+pub fn criteria_get(
+    state: State<'_, AppState>,
+    id: String,
+    version: String,
+) -> Result<CriteriaSetView, AppError> {
     views::criteria_set(state.app.catalog(), &id, &version)
 }
 
 #[tauri::command]
-pub fn criteria_score(state: State<'_, AppState>, version: String, answers: Answers) -> Result<ScoreResult, AppError> {
+pub fn criteria_score(
+    state: State<'_, AppState>,
+    version: String,
+    answers: Answers,
+) -> Result<ScoreResult, AppError> {
     views::score(state.app.catalog(), &version, &answers)
 }
 
@@ -200,10 +208,7 @@ pub const PHOTO_SCHEME: &str = "photo";
 
 /// The answer to a thumbnail request: the JPEG, kept by the webview for good (a hash names the
 /// same bytes forever), or 404 for a name that is not a stored photo's hash.
-pub async fn thumbnail_response(
-    state: &AppState,
-    path: &str,
-) -> tauri::http::Response<Vec<u8>> {
+pub async fn thumbnail_response(state: &AppState, path: &str) -> tauri::http::Response<Vec<u8>> {
     use tauri::http::{header, Response, StatusCode};
     let name = path.trim_start_matches('/').to_string();
     let found = state

@@ -16,7 +16,9 @@ pub async fn data_info(state: State<'_, AppState>) -> Result<DataInfo, AppError>
 /// The backups beside the database, newest first.
 #[tauri::command]
 pub async fn backups_list(state: State<'_, AppState>) -> Result<Vec<BackupInfo>, AppError> {
-    state.with_store(|store| Ok(folder::backups_in(store.path()))).await
+    state
+        .with_store(|store| Ok(folder::backups_in(store.path())))
+        .await
 }
 
 /// A consistent copy of the database now, named after the time.
@@ -28,7 +30,10 @@ pub async fn backup_create(state: State<'_, AppState>) -> Result<BackupInfo, App
 /// Replaces the database with one of its backups (checked first); the replaced database is
 /// kept beside it. Only a name from `backups_list` is accepted, never a path.
 #[tauri::command]
-pub async fn backup_restore(state: State<'_, AppState>, name: String) -> Result<DataInfo, AppError> {
+pub async fn backup_restore(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<DataInfo, AppError> {
     state.run(move |app| app.restore_backup(&name)).await?;
     data_info(state).await
 }
@@ -37,5 +42,7 @@ pub async fn backup_restore(state: State<'_, AppState>, name: String) -> Result<
 /// has a database) and goes on from there; the previous folder keeps a copy.
 #[tauri::command]
 pub async fn data_move(state: State<'_, AppState>, folder: String) -> Result<Moved, AppError> {
-    state.run(move |app| app.move_data(&PathBuf::from(folder.trim()))).await
+    state
+        .run(move |app| app.move_data(&PathBuf::from(folder.trim())))
+        .await
 }

@@ -19,64 +19,69 @@ use tauri::{Builder, Manager, Runtime};
 /// `tauri::test::mock_builder()`.
 pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
-        .register_asynchronous_uri_scheme_protocol(commands::PHOTO_SCHEME, |ctx, request, responder| {
-            let app = ctx.app_handle().clone();
-            let path = request.uri().path().to_string();
-            tauri::async_runtime::spawn(async move {
-                match app.try_state::<state::AppState>() {
-                    Some(state) => responder.respond(commands::thumbnail_response(&state, &path).await),
-                    None => responder.respond(
-                        tauri::http::Response::builder()
-                            .status(tauri::http::StatusCode::SERVICE_UNAVAILABLE)
-                            .body(Vec::new())
-                            .unwrap_or_default(),
-                    ),
-                }
-            });
-        })
+        .register_asynchronous_uri_scheme_protocol(
+            commands::PHOTO_SCHEME,
+            |ctx, request, responder| {
+                let app = ctx.app_handle().clone();
+                let path = request.uri().path().to_string();
+                tauri::async_runtime::spawn(async move {
+                    match app.try_state::<state::AppState>() {
+                        Some(state) => {
+                            responder.respond(commands::thumbnail_response(&state, &path).await)
+                        }
+                        None => responder.respond(
+                            tauri::http::Response::builder()
+                                .status(tauri::http::StatusCode::SERVICE_UNAVAILABLE)
+                                .body(Vec::new())
+                                .unwrap_or_default(),
+                        ),
+                    }
+                });
+            },
+        )
         .invoke_handler(tauri::generate_handler![
-        commands::criteria_list,
-        commands::criteria_get,
-        commands::criteria_score,
-        commands::home_counts,
-        commands::regions_search,
-        commands::regions_children,
-        commands::region_get,
-        commands::producers_list,
-        commands::producer_get,
-        commands::producer_save,
-        commands::products_list,
-        commands::product_save,
-        commands::products_search,
-        commands::photos_list,
-        commands::photo_add,
-        commands::settings_get,
-        commands::setting_set,
-        data::data_info,
-        data::backups_list,
-        data::backup_create,
-        data::backup_restore,
-        data::data_move,
-        print::sheet_save,
-        print::sheet_print,
-        print::sheet_file_name,
-        assess::assessment_start,
-        assess::assessment_get,
-        assess::assessment_change,
-        assess::assessment_member_add,
-        assess::assessment_member_remove,
-        assess::assessment_evidence,
-        assess::assessment_visit,
-        assess::assessment_finalize,
-        assess::assessment_correct,
-        assess::assessments_list,
-        sync::sync_status,
-        sync::sync_now,
-        sync::sync_enrol,
-        sync::sync_forget,
-        sync::sync_outbox,
-        sync::assessment_decisions,
-    ])
+            commands::criteria_list,
+            commands::criteria_get,
+            commands::criteria_score,
+            commands::home_counts,
+            commands::regions_search,
+            commands::regions_children,
+            commands::region_get,
+            commands::producers_list,
+            commands::producer_get,
+            commands::producer_save,
+            commands::products_list,
+            commands::product_save,
+            commands::products_search,
+            commands::photos_list,
+            commands::photo_add,
+            commands::settings_get,
+            commands::setting_set,
+            data::data_info,
+            data::backups_list,
+            data::backup_create,
+            data::backup_restore,
+            data::data_move,
+            print::sheet_save,
+            print::sheet_print,
+            print::sheet_file_name,
+            assess::assessment_start,
+            assess::assessment_get,
+            assess::assessment_change,
+            assess::assessment_member_add,
+            assess::assessment_member_remove,
+            assess::assessment_evidence,
+            assess::assessment_visit,
+            assess::assessment_finalize,
+            assess::assessment_correct,
+            assess::assessments_list,
+            sync::sync_status,
+            sync::sync_now,
+            sync::sync_enrol,
+            sync::sync_forget,
+            sync::sync_outbox,
+            sync::assessment_decisions,
+        ])
 }
 
 pub fn run() {

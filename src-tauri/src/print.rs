@@ -11,9 +11,17 @@ use tauri::State;
 use crate::error::AppError;
 use crate::state::AppState;
 
-async fn paper(state: &AppState, id: String, revision: Option<i64>, lang: String, kind: Option<SheetKind>) -> Result<(Vec<u8>, String), AppError> {
+async fn paper(
+    state: &AppState,
+    id: String,
+    revision: Option<i64>,
+    lang: String,
+    kind: Option<SheetKind>,
+) -> Result<(Vec<u8>, String), AppError> {
     let kind = kind.unwrap_or_default();
-    state.with_store(move |store| sheets::paper(store, &id, revision, Lang::parse(&lang), kind)).await
+    state
+        .with_store(move |store| sheets::paper(store, &id, revision, Lang::parse(&lang), kind))
+        .await
 }
 
 /// Saves the sheet at `path` (a full path the officer chose); returns it.
@@ -28,7 +36,10 @@ pub async fn sheet_save(
 ) -> Result<String, AppError> {
     let path = PathBuf::from(path.trim());
     if !path.is_absolute() {
-        return Err(AppError::new("data.not_absolute", format!("{} is not a full path", path.display())));
+        return Err(AppError::new(
+            "data.not_absolute",
+            format!("{} is not a full path", path.display()),
+        ));
     }
     let (bytes, _) = paper(&state, id, revision, lang, kind).await?;
     write_file(&path, &bytes, "sheet.write")?;
@@ -46,17 +57,32 @@ pub async fn sheet_print(
 ) -> Result<String, AppError> {
     let (bytes, name) = paper(&state, id, revision, lang, kind).await?;
     let dir = std::env::temp_dir().join("ovop-field-sheets");
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::new("sheet.write", format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        AppError::new(
+            "sheet.write",
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
     let path = dir.join(name);
     write_file(&path, &bytes, "sheet.write")?;
     open::that_detached(&path).map_err(|e| {
-        AppError::new("sheet.no_viewer", format!("no program opens PDF files here ({e}); save the sheet instead"))
+        AppError::new(
+            "sheet.no_viewer",
+            format!("no program opens PDF files here ({e}); save the sheet instead"),
+        )
     })?;
     Ok(path.display().to_string())
 }
 
 /// A name for the paper of a revision, to suggest in the save dialog.
 #[tauri::command]
-pub async fn sheet_file_name(state: State<'_, AppState>, id: String, revision: Option<i64>, kind: Option<SheetKind>) -> Result<String, AppError> {
-    state.with_store(move |store| sheets::paper_name(store, &id, revision, kind.unwrap_or_default())).await
+pub async fn sheet_file_name(
+    state: State<'_, AppState>,
+    id: String,
+    revision: Option<i64>,
+    kind: Option<SheetKind>,
+) -> Result<String, AppError> {
+    state
+        .with_store(move |store| sheets::paper_name(store, &id, revision, kind.unwrap_or_default()))
+        .await
 }

@@ -18,7 +18,13 @@ pub fn low_memory(meminfo: Option<&str>, setting: Option<&str>) -> bool {
     let total_kib = meminfo.and_then(|text| {
         text.lines()
             .find_map(|line| line.strip_prefix("MemTotal:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
     });
     total_kib.is_some_and(|kib| kib <= LOW_MEMORY_KIB)
 }

@@ -39,7 +39,8 @@ pub async fn sync_enrol(
     device_name: String,
 ) -> Result<SyncStatus, AppError> {
     let dir = state.run(|app| app.data_dir()).await?;
-    let enrolment = app_sync::enrol(&dir, server, with, &device_name, &ovop_store::now_utc()).await?;
+    let enrolment =
+        app_sync::enrol(&dir, server, with, &device_name, &ovop_store::now_utc()).await?;
     sync.wake();
     let mut status = sync.status();
     status.server = Some(enrolment.server);
@@ -49,7 +50,10 @@ pub async fn sync_enrol(
 
 /// Forgets the enrolment (the outbox stays).
 #[tauri::command]
-pub async fn sync_forget(state: State<'_, AppState>, sync: State<'_, SyncTask>) -> Result<(), AppError> {
+pub async fn sync_forget(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncTask>,
+) -> Result<(), AppError> {
     state.run(|app| token::forget(&app.data_dir()?)).await?;
     sync.wake();
     Ok(())
@@ -69,6 +73,11 @@ pub async fn sync_outbox(state: State<'_, AppState>) -> Result<Vec<OutboxRow>, A
 
 /// The supervisors' decisions on an assessment.
 #[tauri::command]
-pub async fn assessment_decisions(state: State<'_, AppState>, id: String) -> Result<Vec<ReviewDecision>, AppError> {
-    state.with_store(move |store| Ok(store.decisions(&id)?)).await
+pub async fn assessment_decisions(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<ReviewDecision>, AppError> {
+    state
+        .with_store(move |store| Ok(store.decisions(&id)?))
+        .await
 }

@@ -2,27 +2,44 @@
 //! frozen criteria set, product, producer, village, assessors and the documents seen, made into
 //! the sheet, the producer's receipt or the council's sheet, and a file name for each.
 
-use ovop_sheets::{Blank, Council, Document, Filled, Fonts, Lang, Person, Producer, Product, Trace, Visit};
+use ovop_sheets::{
+    Blank, Council, Document, Filled, Fonts, Lang, Person, Producer, Product, Trace, Visit,
+};
 use ovop_store::{Store, StoreError};
 
 use crate::AppError;
 
 /// The filled sheet of revision `revision` of assessment `id` (the latest when `None`).
-pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Result<Filled, AppError> {
+pub fn filled(
+    store: &Store,
+    id: &str,
+    revision: Option<i64>,
+    lang: Lang,
+) -> Result<Filled, AppError> {
     let assessment = match revision {
         None => store.assessment(id)?,
         Some(n) => store
             .revisions(id)?
             .into_iter()
             .find(|a| a.revision == n)
-            .ok_or_else(|| StoreError::NotFound { what: "revision", id: format!("{id} revision {n}") })?,
+            .ok_or_else(|| StoreError::NotFound {
+                what: "revision",
+                id: format!("{id} revision {n}"),
+            })?,
     };
     let set = store.frozen_set(&assessment.criteria_hash)?;
     let result = store.current_result(&assessment)?;
     let product = store.product(&assessment.product_id)?;
     let producer = store.producer(&product.producer_id)?;
-    let region_name = |code: &Option<String>| code.as_deref().and_then(|c| store.region(c).ok()).map(|r| r.name);
-    let village_code = producer.village_code.clone().or_else(|| product.village_code.clone());
+    let region_name = |code: &Option<String>| {
+        code.as_deref()
+            .and_then(|c| store.region(c).ok())
+            .map(|r| r.name)
+    };
+    let village_code = producer
+        .village_code
+        .clone()
+        .or_else(|| product.village_code.clone());
     let documents = store
         .evidence(id, assessment.revision)?
         .into_iter()
@@ -37,14 +54,26 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
         })
         .collect();
     let visit = &assessment.visit;
-    let person = |a: &ovop_store::assessments::Assessor| Person { name: a.name.clone(), title: a.title.clone(), unit: a.unit.clone(), contact: None };
+    let person = |a: &ovop_store::assessments::Assessor| Person {
+        name: a.name.clone(),
+        title: a.title.clone(),
+        unit: a.unit.clone(),
+        contact: None,
+    };
     let mut assessors: Vec<Person> = visit.assessors.iter().map(person).collect();
     // The officer's own contact (from the profile in the settings) beside the lead assessor.
-    let profile = store.settings().ok().and_then(|mut all| all.remove("officer"));
+    let profile = store
+        .settings()
+        .ok()
+        .and_then(|mut all| all.remove("officer"));
     if let (Some(lead), Some(profile)) = (assessors.first_mut(), profile) {
         if let Ok(profile) = serde_json::from_str::<serde_json::Value>(&profile) {
             if profile["name"].as_str().map(str::trim) == Some(lead.name.trim()) {
-                let contact: Vec<&str> = ["phone", "email"].iter().filter_map(|k| profile[*k].as_str()).filter(|v| !v.trim().is_empty()).collect();
+                let contact: Vec<&str> = ["phone", "email"]
+                    .iter()
+                    .filter_map(|k| profile[*k].as_str())
+                    .filter(|v| !v.trim().is_empty())
+                    .collect();
                 if !contact.is_empty() {
                     lead.contact = Some(contact.join(" · "));
                 }
@@ -55,7 +84,12 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
         None => None,
         Some(result) => {
             let mut members = vec![assessors.first().cloned().unwrap_or_default()];
-            members.extend(store.members(id, assessment.revision)?.iter().map(|m| person(&m.assessor)));
+            members.extend(
+                store
+                    .members(id, assessment.revision)?
+                    .iter()
+                    .map(|m| person(&m.assessor)),
+            );
             Some(Council { result, members })
         }
     };
@@ -67,14 +101,21 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
             revision: assessment.revision,
             content_hash: assessment.content_hash.clone().unwrap_or_default(),
             status: assessment.status.clone(),
-            dated: assessment.finalized_at.clone().unwrap_or_else(|| assessment.updated_at.clone()),
+            dated: assessment
+                .finalized_at
+                .clone()
+                .unwrap_or_else(|| assessment.updated_at.clone()),
         },
         visit: Visit {
             round: None,
             date: visit.assessed_on.clone(),
             place: region_name(&visit.region_code).or_else(|| region_name(&village_code)),
         },
-        product: Product { name: product.name, brand: product.brand, skus: product.skus },
+        product: Product {
+            name: product.name,
+            brand: product.brand,
+            skus: product.skus,
+        },
         producer: Producer {
             name: producer.name,
             registration: producer.registration_no,
@@ -95,7 +136,11 @@ pub fn filled(store: &Store, id: &str, revision: Option<i64>, lang: Lang) -> Res
 /// The blank sheet of an installed or shipped criteria set.
 pub fn blank(set: ovop_core::CriteriaSet, lang: Lang) -> Blank {
     let set_hash = ovop_core::content_hash(&set);
-    Blank { lang, set, set_hash }
+    Blank {
+        lang,
+        set,
+        set_hash,
+    }
 }
 
 /// Which paper: the assessment sheet, the producer's receipt or the council's sheet.
@@ -183,7 +228,10 @@ mod tests {
 
     #[test]
     fn a_file_name_keeps_letters_and_digits_of_any_language() {
-        assert_eq!(file_stem("Keripik Pisang / Kepok 150g"), "Keripik-Pisang-Kepok-150g");
+        assert_eq!(
+            file_stem("Keripik Pisang / Kepok 150g"),
+            "Keripik-Pisang-Kepok-150g"
+        );
         assert_eq!(file_stem("Cà phê bột Đắk Hà"), "Cà-phê-bột-Đắk-Hà");
         assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
         assert_eq!(file_stem("///"), "lembar");

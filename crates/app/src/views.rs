@@ -200,7 +200,11 @@ pub fn rubric<'a>(
         .ok_or_else(|| not_installed(id, version))
 }
 
-pub fn criteria_set(catalog: &Catalog, id: &str, version: &str) -> Result<CriteriaSetView, AppError> {
+pub fn criteria_set(
+    catalog: &Catalog,
+    id: &str,
+    version: &str,
+) -> Result<CriteriaSetView, AppError> {
     let entry = catalog
         .get(id, Some(version))
         .ok_or_else(|| not_installed(id, version))?;

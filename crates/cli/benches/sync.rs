@@ -16,14 +16,21 @@ use std::time::Instant;
 use field::{client, rule, server, Backend, Fault, Field, Proxy};
 
 fn count(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let assessments = count("OVOP_BENCH_ASSESSMENTS", 10_000);
         let photos = count("OVOP_BENCH_PHOTOS", 100);

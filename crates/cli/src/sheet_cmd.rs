@@ -79,11 +79,13 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     Ok(())
 }
 
-
 /// The final assessments of a region and/or a day, one sheet after another into the file.
 fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     if args.village.is_none() && args.date.is_none() {
-        return Err(CliError::new("sheet.batch_empty", "a batch needs --village, --date or both"));
+        return Err(CliError::new(
+            "sheet.batch_empty",
+            "a batch needs --village, --date or both",
+        ));
     }
     let store = store_cmd::open(db)?;
     let mut title = Vec::new();
@@ -97,13 +99,21 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     // The records are chosen first (ids and revisions only); each sheet is read when written.
     let mut chosen = Vec::new();
     for assessment in store.final_assessments()? {
-        if args.date.as_ref().is_some_and(|d| assessment.visit.assessed_on.as_ref() != Some(d)) {
+        if args
+            .date
+            .as_ref()
+            .is_some_and(|d| assessment.visit.assessed_on.as_ref() != Some(d))
+        {
             continue;
         }
         if let Some(code) = &args.village {
             let product = store.product(&assessment.product_id)?;
             let producer = store.producer(&product.producer_id)?;
-            let place = producer.village_code.or(product.village_code).or(assessment.visit.region_code.clone()).unwrap_or_default();
+            let place = producer
+                .village_code
+                .or(product.village_code)
+                .or(assessment.visit.region_code.clone())
+                .unwrap_or_default();
             let inside = place == *code || place.starts_with(&format!("{code}."));
             if !inside {
                 continue;
@@ -112,25 +122,49 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
         chosen.push((assessment.id, assessment.revision));
     }
     if chosen.is_empty() {
-        return Err(CliError::new("sheet.batch_empty", format!("no final assessment for {}", title.join(" · "))));
+        return Err(CliError::new(
+            "sheet.batch_empty",
+            format!("no final assessment for {}", title.join(" · ")),
+        ));
     }
-    let cover = ovop_sheets::Cover { lang: Some(lang), title: title.join(" · "), made: ovop_store::now_utc() };
-    let sheets = chosen.iter().map(|(id, revision)| ovop_app::sheets::filled(&store, id, Some(*revision), lang).map_err(SheetError::from));
+    let cover = ovop_sheets::Cover {
+        lang: Some(lang),
+        title: title.join(" · "),
+        made: ovop_store::now_utc(),
+    };
+    let sheets = chosen.iter().map(|(id, revision)| {
+        ovop_app::sheets::filled(&store, id, Some(*revision), lang).map_err(SheetError::from)
+    });
     let mut partial = args.output.as_os_str().to_os_string();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
     let written = (|| {
-        let file = std::fs::File::create(&partial).map_err(|e| CliError::new("sheet.write", format!("cannot write {}: {e}", args.output.display())))?;
+        let file = std::fs::File::create(&partial).map_err(|e| {
+            CliError::new(
+                "sheet.write",
+                format!("cannot write {}: {e}", args.output.display()),
+            )
+        })?;
         let mut out = std::io::BufWriter::new(file);
         let written = ovop_sheets::batch(&cover, sheets, fonts, &mut out)?;
-        let file = out.into_inner().map_err(|e| CliError::new("sheet.write", e.to_string()))?;
-        file.sync_all().map_err(|e| CliError::new("sheet.write", e.to_string()))?;
-        std::fs::rename(&partial, &args.output).map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        file.sync_all()
+            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+        std::fs::rename(&partial, &args.output)
+            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
         Ok::<_, CliError>(written)
     })();
     let written = written.inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
     })?;
-    println!("{} ({} sheets, {} pages, {} bytes)", args.output.display(), written.sheets, written.pages, written.bytes);
+    println!(
+        "{} ({} sheets, {} pages, {} bytes)",
+        args.output.display(),
+        written.sheets,
+        written.pages,
+        written.bytes
+    );
     Ok(())
 }

@@ -57,7 +57,8 @@ pub enum SyncCommand {
 
 /// Where the enrolment is kept: beside the database.
 fn enrolment_dir(db: &Path) -> PathBuf {
-    db.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    db.parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
@@ -68,7 +69,10 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
                 _ => {
                     let mut text = String::new();
                     std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                        CliError::new("enrol.no_password", format!("the password cannot be read: {e}"))
+                        CliError::new(
+                            "enrol.no_password",
+                            format!("the password cannot be read: {e}"),
+                        )
                     })?;
                     text.trim_end_matches(['\r', '\n']).to_string()
                 }
@@ -76,9 +80,14 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
             EnrolWith::Password { user, password }
         }
         (None, Some(code), _) => EnrolWith::Code { code },
-        (None, None, Some(image)) => EnrolWith::Qr { path: image.display().to_string() },
+        (None, None, Some(image)) => EnrolWith::Qr {
+            path: image.display().to_string(),
+        },
         (None, None, None) => {
-            return Err(CliError::new("enrol.no_credentials", "give --user (with the password on stdin), --code or --qr"))
+            return Err(CliError::new(
+                "enrol.no_credentials",
+                "give --user (with the password on stdin), --code or --qr",
+            ))
         }
     };
     let enrolment = runtime()?.block_on(ovop_app::sync::enrol(
@@ -88,7 +97,10 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
         &args.device_name,
         &now(),
     ))?;
-    println!("enrolled as {} with {} (device {})", enrolment.user, enrolment.server, enrolment.device_id);
+    println!(
+        "enrolled as {} with {} (device {})",
+        enrolment.user, enrolment.server, enrolment.device_id
+    );
     Ok(())
 }
 
@@ -96,9 +108,17 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     if let Some(SyncCommand::Status { json }) = args.command {
         return status(db, json);
     }
-    let enrolment = token::load(&enrolment_dir(db))?
-        .ok_or_else(|| CliError::new("sync.not_enrolled", "this laptop is not enrolled: run `ovop enrol` first"))?;
-    let network = Network { connect: Duration::from_secs(args.timeout.min(30)), read: Duration::from_secs(args.timeout), reuse_connections: true };
+    let enrolment = token::load(&enrolment_dir(db))?.ok_or_else(|| {
+        CliError::new(
+            "sync.not_enrolled",
+            "this laptop is not enrolled: run `ovop enrol` first",
+        )
+    })?;
+    let network = Network {
+        connect: Duration::from_secs(args.timeout.min(30)),
+        read: Duration::from_secs(args.timeout),
+        reuse_connections: true,
+    };
     let client = Client::new(&enrolment.server, Some(enrolment.token.clone()), network)?;
     let mut store = open(db)?;
     let runtime = runtime()?;
@@ -110,7 +130,10 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
         let mut last_phase = None;
         let mut progress = |p: ovop_sync::Progress| {
             if last_phase != Some(p.phase) {
-                eprintln!("{:?}: {} of {} records, {} of {} photo bytes", p.phase, p.records_done, p.records_total, p.bytes_done, p.bytes_total);
+                eprintln!(
+                    "{:?}: {} of {} records, {} of {} photo bytes",
+                    p.phase, p.records_done, p.records_total, p.bytes_done, p.bytes_total
+                );
                 last_phase = Some(p.phase);
             }
         };
@@ -118,14 +141,22 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
             Ok(report) => break report,
             Err(err) if err.is_retryable() && attempt < args.attempts.max(1) => {
                 let wait = backoff.next(ovop_sync::backoff::clock_jitter());
-                eprintln!("error[{}]: {}; trying again in {} s", err.code, err.message, wait.as_secs());
+                eprintln!(
+                    "error[{}]: {}; trying again in {} s",
+                    err.code,
+                    err.message,
+                    wait.as_secs()
+                );
                 std::thread::sleep(wait);
             }
             Err(err) => return Err(err.into()),
         }
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         println!(
             "sent {}, rejected {}, conflicts {}, photos uploaded {}; pulled {} producers, {} products, {} decisions, {} criteria sets",
@@ -146,12 +177,21 @@ fn status(db: &Path, json: bool) -> CliResult {
     let store = open(db)?;
     let rows = store.outbox_rows()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
         return Ok(());
     }
     for row in rows {
-        let why = row.code.map(|c| format!(" [{c}] {}", row.reason.unwrap_or_default())).unwrap_or_default();
-        println!("{:>6} {:<10} {} r{} {}{why}", row.seq, row.kind, row.record_id, row.revision, row.state);
+        let why = row
+            .code
+            .map(|c| format!(" [{c}] {}", row.reason.unwrap_or_default()))
+            .unwrap_or_default();
+        println!(
+            "{:>6} {:<10} {} r{} {}{why}",
+            row.seq, row.kind, row.record_id, row.revision, row.state
+        );
     }
     if let Some(last) = store.last_sync()? {
         println!("last sync: {last}");

@@ -325,7 +325,8 @@ fn an_xlsx_sheet_imports_to_the_same_set_as_its_csv() {
     assert_eq!(hash(&from_csv), hash(&from_xlsx));
     // The documents column and the gate's fifth cell name the dossier documents.
     let set: Value =
-        serde_json::from_str(&std::fs::read_to_string(data.path().join("a.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("a.json")).unwrap())
+            .unwrap();
     assert_eq!(set["gates"][0]["documents"], serde_json::json!(["nib"]));
     assert_eq!(
         set["parts"][1]["sections"][0]["criteria"][0]["documents"],

@@ -222,48 +222,181 @@ fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
 
     // The printed sheet of the final revision, and of the draft correction, named as such.
     let sheet = d.join("lembar.pdf");
-    let out = ok(d, &["sheet", &id, "--revision", "1", "-o", sheet.to_str().unwrap()]);
+    let out = ok(
+        d,
+        &[
+            "sheet",
+            &id,
+            "--revision",
+            "1",
+            "-o",
+            sheet.to_str().unwrap(),
+        ],
+    );
     assert!(out.contains("lembar.pdf"), "{out}");
     let text = pdf_text(&sheet);
-    for expected in ["LEMBAR PENILAIAN PRODUK · OVOP", "Tas purun", "KUB Anyaman Purun", "Siti Rahmah", "44 / 66", "20 November 2026"] {
+    for expected in [
+        "LEMBAR PENILAIAN PRODUK · OVOP",
+        "Tas purun",
+        "KUB Anyaman Purun",
+        "Siti Rahmah",
+        "44 / 66",
+        "20 November 2026",
+    ] {
         assert!(text.contains(expected), "{expected:?}: {text}");
     }
     let draft = d.join("draft.pdf");
-    ok(d, &["sheet", &id, "--lang", "en", "-o", draft.to_str().unwrap()]);
+    ok(
+        d,
+        &["sheet", &id, "--lang", "en", "-o", draft.to_str().unwrap()],
+    );
     assert!(pdf_text(&draft).contains("DRAFT — not finalised"));
     // The same record, the same bytes.
     let again = d.join("again.pdf");
-    ok(d, &["sheet", &id, "--revision", "1", "-o", again.to_str().unwrap()]);
-    assert_eq!(std::fs::read(&sheet).unwrap(), std::fs::read(&again).unwrap());
+    ok(
+        d,
+        &[
+            "sheet",
+            &id,
+            "--revision",
+            "1",
+            "-o",
+            again.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&sheet).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
 
     // The producer's receipt, and no council sheet for a sheet scored alone.
     let receipt = d.join("tanda-terima.pdf");
-    ok(d, &["sheet", &id, "--revision", "1", "--receipt", "-o", receipt.to_str().unwrap()]);
+    ok(
+        d,
+        &[
+            "sheet",
+            &id,
+            "--revision",
+            "1",
+            "--receipt",
+            "-o",
+            receipt.to_str().unwrap(),
+        ],
+    );
     assert!(pdf_text(&receipt).contains("TANDA TERIMA PENILAIAN PRODUK"));
-    let (code, _, err) = ovop(d, &["sheet", &id, "--revision", "1", "--council", "-o", d.join("x.pdf").to_str().unwrap()]);
+    let (code, _, err) = ovop(
+        d,
+        &[
+            "sheet",
+            &id,
+            "--revision",
+            "1",
+            "--council",
+            "-o",
+            d.join("x.pdf").to_str().unwrap(),
+        ],
+    );
     assert!(code == 1 && err.contains("error[sheet.invalid]"), "{err}");
 
     // Every final assessment of the regency on that day, in one PDF; none on another day.
     let batch = d.join("tapin.pdf");
-    let out = ok(d, &["sheet", "--batch", "--village", "63.05", "--date", "2026-11-20", "-o", batch.to_str().unwrap()]);
+    let out = ok(
+        d,
+        &[
+            "sheet",
+            "--batch",
+            "--village",
+            "63.05",
+            "--date",
+            "2026-11-20",
+            "-o",
+            batch.to_str().unwrap(),
+        ],
+    );
     assert!(out.contains("1 sheets"), "{out}");
     let text = pdf_text(&batch);
-    assert!(text.contains("KUMPULAN LEMBAR PENILAIAN") && text.contains("Kabupaten Tapin (63.05)") && text.contains("Tas purun"), "{text}");
-    let (code, _, err) = ovop(d, &["sheet", "--batch", "--village", "63.05", "--date", "2026-01-01", "-o", d.join("x.pdf").to_str().unwrap()]);
-    assert!(code == 1 && err.contains("error[sheet.batch_empty]"), "{err}");
+    assert!(
+        text.contains("KUMPULAN LEMBAR PENILAIAN")
+            && text.contains("Kabupaten Tapin (63.05)")
+            && text.contains("Tas purun"),
+        "{text}"
+    );
+    let (code, _, err) = ovop(
+        d,
+        &[
+            "sheet",
+            "--batch",
+            "--village",
+            "63.05",
+            "--date",
+            "2026-01-01",
+            "-o",
+            d.join("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        code == 1 && err.contains("error[sheet.batch_empty]"),
+        "{err}"
+    );
 
     // A blank sheet of a set, for a visit on paper.
     let blank = d.join("kosong.pdf");
-    ok(d, &["sheet", "--blank", "--criteria", "ocop-1048-02", "--lang", "vi", "-o", blank.to_str().unwrap()]);
+    ok(
+        d,
+        &[
+            "sheet",
+            "--blank",
+            "--criteria",
+            "ocop-1048-02",
+            "--lang",
+            "vi",
+            "-o",
+            blank.to_str().unwrap(),
+        ],
+    );
     assert!(pdf_text(&blank).contains("PHIẾU ĐÁNH GIÁ SẢN PHẨM (MẪU TRỐNG)"));
 
     // Refusals: by code, and no file half-written.
-    let (code, _, err) = ovop(d, &["sheet", "no-such-assessment", "-o", d.join("x.pdf").to_str().unwrap()]);
+    let (code, _, err) = ovop(
+        d,
+        &[
+            "sheet",
+            "no-such-assessment",
+            "-o",
+            d.join("x.pdf").to_str().unwrap(),
+        ],
+    );
     assert!(code == 1 && err.contains("error[store.not_found]"), "{err}");
-    let (code, _, err) = ovop(d, &["sheet", &id, "--revision", "9", "-o", d.join("x.pdf").to_str().unwrap()]);
-    assert!(code == 1 && err.contains("error[store.not_found]") && err.contains("revision 9"), "{err}");
-    let (code, _, err) = ovop(d, &["sheet", "--blank", "--criteria", "nope", "-o", d.join("x.pdf").to_str().unwrap()]);
-    assert!(code == 1 && err.contains("error[criteria.not_found]"), "{err}");
+    let (code, _, err) = ovop(
+        d,
+        &[
+            "sheet",
+            &id,
+            "--revision",
+            "9",
+            "-o",
+            d.join("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        code == 1 && err.contains("error[store.not_found]") && err.contains("revision 9"),
+        "{err}"
+    );
+    let (code, _, err) = ovop(
+        d,
+        &[
+            "sheet",
+            "--blank",
+            "--criteria",
+            "nope",
+            "-o",
+            d.join("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        code == 1 && err.contains("error[criteria.not_found]"),
+        "{err}"
+    );
     let nowhere = d.join("no-such-folder").join("x.pdf");
     let (code, _, err) = ovop(d, &["sheet", &id, "-o", nowhere.to_str().unwrap()]);
     assert!(code == 1 && err.contains("error[sheet.write]"), "{err}");
@@ -276,7 +409,10 @@ fn pdf_text(pdf: &Path) -> String {
         .output()
         .expect("pdftotext (poppler-utils) is needed for this test");
     assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]

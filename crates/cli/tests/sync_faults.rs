@@ -27,7 +27,14 @@ async fn setup(backend: Backend, n: usize) -> (field::Server, String, Field, Pro
 
 /// The fault happened (its rule was used), the sync that met it failed with a retryable
 /// error, and a clean sync afterwards converges.
-async fn fault_then_converge(proxy: Proxy, server: field::Server, token: String, mut field: Field, n: usize, expected: &str) {
+async fn fault_then_converge(
+    proxy: Proxy,
+    server: field::Server,
+    token: String,
+    mut field: Field,
+    n: usize,
+    expected: &str,
+) {
     let through = client(&proxy.url(), &token);
     let first = field.sync(&through).await;
     assert_eq!(proxy.rules_left(), 0, "the fault was met");
@@ -54,8 +61,17 @@ async fn the_connection_dropped_in_the_middle_of_a_batch() {
         proxy.add(rule("POST /v1/push", Fault::CutRequestAfter(3_000), 1));
         let first = field.sync(&through).await.expect_err("cut");
         assert_eq!(first.code, "sync.offline", "{first:?}");
-        let sending: Vec<_> = field.store.outbox_rows().expect("outbox").into_iter().filter(|r| r.state == "sending").collect();
-        assert!(sending.is_empty(), "a batch without an answer goes back to waiting");
+        let sending: Vec<_> = field
+            .store
+            .outbox_rows()
+            .expect("outbox")
+            .into_iter()
+            .filter(|r| r.state == "sending")
+            .collect();
+        assert!(
+            sending.is_empty(),
+            "a batch without an answer goes back to waiting"
+        );
         field.sync(&through).await.expect("the next sync");
         assert_converged(&mut field, &server, 10).await;
         server.stop().await;
@@ -70,17 +86,32 @@ async fn the_connection_dropped_in_the_middle_of_a_blob() {
         let id = field.draft(0);
         let big = field::photo(99, 400);
         let size = big.len() as u64;
-        field.store.add_photo("assessment", &id, "", "besar.png", &big, &field::now()).expect("photo");
+        field
+            .store
+            .add_photo("assessment", &id, "", "besar.png", &big, &field::now())
+            .expect("photo");
         field.store.finalize(&id, &field::now()).expect("final");
-        let hex: String = sha2::Sha256::digest(&big).iter().map(|b| format!("{b:02x}")).collect();
-        proxy.add(rule(&format!("PUT /v1/blobs/{hex}"), Fault::CutRequestAfter((size / 2) as usize), 1));
+        let hex: String = sha2::Sha256::digest(&big)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        proxy.add(rule(
+            &format!("PUT /v1/blobs/{hex}"),
+            Fault::CutRequestAfter((size / 2) as usize),
+            1,
+        ));
         let through = client(&proxy.url(), &token);
         let first = field.sync(&through).await.expect_err("cut");
         assert_eq!(first.code, "sync.offline", "{first:?}");
         let report = field.sync(&through).await.expect("the next sync");
         // Nothing of what arrived is sent twice: the resumed upload sends only the rest.
         let photos = 3 * field::photo(1, 48).len() as u64;
-        assert!(report.blob_bytes_sent < size + photos, "sent {} bytes for {} of photos", report.blob_bytes_sent, size + photos);
+        assert!(
+            report.blob_bytes_sent < size + photos,
+            "sent {} bytes for {} of photos",
+            report.blob_bytes_sent,
+            size + photos
+        );
         assert_converged(&mut field, &server, 4).await;
         server.stop().await;
     }
@@ -101,7 +132,11 @@ async fn the_connection_dropped_in_the_middle_of_the_response() {
 async fn a_captive_portal_answers_200_with_html() {
     for backend in BACKENDS {
         let (server, token, field, proxy) = setup(backend, 5).await;
-        let portal = answer("200 OK", "text/html", b"<html><body><form>Masuk ke WiFi Kantor Desa</form></body></html>");
+        let portal = answer(
+            "200 OK",
+            "text/html",
+            b"<html><body><form>Masuk ke WiFi Kantor Desa</form></body></html>",
+        );
         proxy.add(rule("GET /v1/health", Fault::Respond(portal), 1));
         fault_then_converge(proxy, server, token, field, 5, "sync.not_the_server").await;
     }
@@ -120,10 +155,18 @@ async fn a_captive_portal_answers_the_push_with_html() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_answers_500_502_and_503_with_garbage() {
     for backend in BACKENDS {
-        for (status, target) in [("500 Internal Server Error", "POST /v1/push"), ("502 Bad Gateway", "PUT /v1/blobs"), ("503 Service Unavailable", "GET /v1/changes")] {
+        for (status, target) in [
+            ("500 Internal Server Error", "POST /v1/push"),
+            ("502 Bad Gateway", "PUT /v1/blobs"),
+            ("503 Service Unavailable", "GET /v1/changes"),
+        ] {
             let (server, token, field, proxy) = setup(backend, 5).await;
             let garbage: Vec<u8> = (0..300u32).map(|i| (i * 7 % 251) as u8).collect();
-            proxy.add(rule(target, Fault::Respond(answer(status, "application/octet-stream", &garbage)), 1));
+            proxy.add(rule(
+                target,
+                Fault::Respond(answer(status, "application/octet-stream", &garbage)),
+                1,
+            ));
             fault_then_converge(proxy, server, token, field, 5, "sync.server_error").await;
         }
     }
@@ -143,7 +186,9 @@ async fn a_slow_link_still_delivers_everything() {
     for backend in BACKENDS {
         let (server, token, mut field, proxy) = setup(backend, 6).await;
         // About 200 kbit/s each way: slower than the photos, faster than the read timeout.
-        proxy.rate.store(25_000, std::sync::atomic::Ordering::Relaxed);
+        proxy
+            .rate
+            .store(25_000, std::sync::atomic::Ordering::Relaxed);
         let through = client(&proxy.url(), &token);
         let report = field.sync(&through).await.expect("a slow sync");
         assert_eq!(report.sent, 6);
@@ -169,7 +214,10 @@ async fn the_same_batch_pushed_twice_concurrently() {
         // Either may meet the other's lock; neither loses or duplicates anything.
         for result in [&a, &b] {
             if let Err(error) = result {
-                assert!(error.is_retryable() || error.code == "sync.local", "{error:?}");
+                assert!(
+                    error.is_retryable() || error.code == "sync.local",
+                    "{error:?}"
+                );
             }
         }
         field.sync(&one).await.expect("a clean sync");
@@ -214,7 +262,9 @@ async fn killed_and_restarted(backend: Backend) {
     };
     let (runtime, running) = start(data.clone());
     let first = field::support::Server::from_running(running);
-    first.user("budi", "officer", &["63.05"], Some("rahasia-budi-1")).await;
+    first
+        .user("budi", "officer", &["63.05"], Some("rahasia-budi-1"))
+        .await;
     let token = first.enrol("budi", "rahasia-budi-1").await;
     let proxy = Proxy::start(first.running.addr).await;
     let mut field = Field::new();
@@ -222,17 +272,29 @@ async fn killed_and_restarted(backend: Backend) {
         field.finalised(1);
     }
     // Slow the link so the kill lands during the pushes.
-    proxy.rate.store(200_000, std::sync::atomic::Ordering::Relaxed);
+    proxy
+        .rate
+        .store(200_000, std::sync::atomic::Ordering::Relaxed);
     let through = client(&proxy.url(), &token);
     let killer = {
         let proxy = proxy.clone();
         tokio::spawn(async move {
-            while !proxy.requests.lock().expect("log").iter().filter(|l| l.starts_with("POST /v1/push")).nth(1).is_some() {
+            while !proxy
+                .requests
+                .lock()
+                .expect("log")
+                .iter()
+                .filter(|l| l.starts_with("POST /v1/push"))
+                .nth(1)
+                .is_some()
+            {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             // Dropped on a plain thread: a runtime cannot be dropped inside another.
             tokio::task::spawn_blocking(move || {
-                std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_millis(0))).join().expect("kill")
+                std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_millis(0)))
+                    .join()
+                    .expect("kill")
             })
             .await
             .expect("kill");
@@ -249,12 +311,17 @@ async fn killed_and_restarted(backend: Backend) {
     field.sync(&through).await.expect("sync after the restart");
     assert_converged(&mut field, &second, 20).await;
     drop(second);
-    std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_secs(1))).join().expect("stop");
+    std::thread::spawn(move || runtime.shutdown_timeout(Duration::from_secs(1)))
+        .join()
+        .expect("stop");
     if let Some((_, name)) = database {
         // The servers are gone: their test database goes too.
         let _ = tokio::task::spawn_blocking(move || {
-            if let Ok(mut client) = postgres::Client::connect(&field::support::postgres_admin(), postgres::NoTls) {
-                let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            if let Ok(mut client) =
+                postgres::Client::connect(&field::support::postgres_admin(), postgres::NoTls)
+            {
+                let _ =
+                    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         })
         .await;
@@ -271,27 +338,47 @@ async fn a_laptop_whose_clock_is_days_off_still_syncs() {
         let ahead = "2026-12-12T08:00:00Z";
         for _ in 0..3 {
             let id = field.draft(1);
-            field.store.finalize(&id, ahead).expect("finalised on the laptop's clock");
+            field
+                .store
+                .finalize(&id, ahead)
+                .expect("finalised on the laptop's clock");
         }
         fn skewed() -> String {
             "2026-12-12T08:05:00Z".into()
         }
         let through = client(&server.running.url(), &token);
-        let mut side = ovop_app::sync::StoreSide { now: skewed, ..field.side() };
-        let report = ovop_sync::sync_once(&through, &mut side, &mut |_| {}).await.expect("sync");
+        let mut side = ovop_app::sync::StoreSide {
+            now: skewed,
+            ..field.side()
+        };
+        let report = ovop_sync::sync_once(&through, &mut side, &mut |_| {})
+            .await
+            .expect("sync");
         assert_eq!(report.sent, 3);
-        assert_eq!(field.store.last_sync().expect("last").as_deref(), Some("2026-12-12T08:05:00Z"), "the laptop keeps its own time for itself");
+        assert_eq!(
+            field.store.last_sync().expect("last").as_deref(),
+            Some("2026-12-12T08:05:00Z"),
+            "the laptop keeps its own time for itself"
+        );
         let before = ovop_server::now();
         let received = server
             .running
             .state
             .db
-            .run(|tx| Ok(tx.query("SELECT received_at FROM record WHERE kind = 'assessment'", &[])?))
+            .run(|tx| {
+                Ok(tx.query(
+                    "SELECT received_at FROM record WHERE kind = 'assessment'",
+                    &[],
+                )?)
+            })
             .await
             .expect("rows");
         for row in received {
             let at = row.text(0);
-            assert!(at.as_str() <= before.as_str() && at.starts_with("20"), "the server's own receive time {at}, not the laptop's");
+            assert!(
+                at.as_str() <= before.as_str() && at.starts_with("20"),
+                "the server's own receive time {at}, not the laptop's"
+            );
             assert!(!at.starts_with("2026-12-12"));
         }
         assert_converged(&mut field, &server, 3).await;
@@ -308,15 +395,25 @@ async fn a_photo_the_server_refuses_for_good_does_not_hold_up_the_others() {
         let mut field = Field::new();
         // A photo on a draft: on this laptop, unknown to the server.
         let draft = field.draft(1);
-        let stray = field.store.photos("assessment", &draft).expect("photos").remove(0);
-        field.store.want_uploads(&[(stray.sha256.clone(), u64::from(stray.size))]).expect("asked");
+        let stray = field
+            .store
+            .photos("assessment", &draft)
+            .expect("photos")
+            .remove(0);
+        field
+            .store
+            .want_uploads(&[(stray.sha256.clone(), u64::from(stray.size))])
+            .expect("asked");
         for _ in 0..3 {
             field.finalised(1);
         }
         let through = client(&server.running.url(), &token);
         let report = field.sync(&through).await.expect("the sync goes on");
         assert_eq!(report.blobs_refused.len(), 1, "{report:?}");
-        assert_eq!(report.blobs_refused[0].0, format!("sha256:{}", stray.sha256));
+        assert_eq!(
+            report.blobs_refused[0].0,
+            format!("sha256:{}", stray.sha256)
+        );
         assert!(report.blobs_refused[0].1.starts_with("blob."), "{report:?}");
         assert_eq!(report.blobs_uploaded, 3);
         assert_converged(&mut field, &server, 3).await;

@@ -26,29 +26,53 @@ impl Rng {
 
 async fn check(field: &mut Field, server: &field::Server, finals: usize) {
     let rows = field.store.outbox_rows().expect("outbox");
-    assert_eq!(rows.len(), finals, "every finalised revision is still in the outbox");
-    assert_eq!(field.store.final_assessments().expect("finals").len() <= finals, true);
+    assert_eq!(
+        rows.len(),
+        finals,
+        "every finalised revision is still in the outbox"
+    );
+    assert_eq!(
+        field.store.final_assessments().expect("finals").len() <= finals,
+        true
+    );
     let local: HashMap<(String, i64), String> = rows
         .iter()
         .map(|r| {
-            let wire = field.store.wire_assessment(&r.record_id, r.revision).expect("wire");
-            ((r.record_id.clone(), r.revision), canonical_hash(&wire.body))
+            let wire = field
+                .store
+                .wire_assessment(&r.record_id, r.revision)
+                .expect("wire");
+            (
+                (r.record_id.clone(), r.revision),
+                canonical_hash(&wire.body),
+            )
         })
         .collect();
     let on_server = server
         .running
         .state
         .db
-        .run(|tx| Ok(tx.query("SELECT id, revision, content_hash FROM record WHERE kind = 'assessment'", &[])?))
+        .run(|tx| {
+            Ok(tx.query(
+                "SELECT id, revision, content_hash FROM record WHERE kind = 'assessment'",
+                &[],
+            )?)
+        })
         .await
         .expect("records");
     for row in &on_server {
         let key = (row.text(0), row.int(1));
-        assert_eq!(local.get(&key), Some(&row.text(2)), "{key:?} on the server is what the laptop finalised");
+        assert_eq!(
+            local.get(&key),
+            Some(&row.text(2)),
+            "{key:?} on the server is what the laptop finalised"
+        );
     }
     for row in rows.iter().filter(|r| r.state == "sent") {
         assert!(
-            on_server.iter().any(|s| s.text(0) == row.record_id && s.int(1) == row.revision),
+            on_server
+                .iter()
+                .any(|s| s.text(0) == row.record_id && s.int(1) == row.revision),
             "{} r{} is marked sent and is on the server",
             row.record_id,
             row.revision
@@ -63,14 +87,21 @@ async fn check(field: &mut Field, server: &field::Server, finals: usize) {
         .expect("blobs");
     for row in complete {
         let hex = row.text(0).trim_start_matches("sha256:").to_string();
-        let bytes = std::fs::read(server.running.state.blobs.path(&hex)).expect("a complete photo is on disk");
-        let digest: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let bytes = std::fs::read(server.running.state.blobs.path(&hex))
+            .expect("a complete photo is on disk");
+        let digest: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(digest, hex);
     }
 }
 
 async fn walk(seed: u64, steps: usize) {
-    let (server, token) = server_with(Backend::Sqlite, |config| config.limits.max_batch_records = 3).await;
+    let (server, token) = server_with(Backend::Sqlite, |config| {
+        config.limits.max_batch_records = 3
+    })
+    .await;
     let proxy = Proxy::start(server.running.addr).await;
     let through = client(&proxy.url(), &token);
     let mut field = Field::new();
@@ -87,15 +118,24 @@ async fn walk(seed: u64, steps: usize) {
             3 => drafts.push(field.draft(rng.below(2) as usize)),
             4 if !drafts.is_empty() => {
                 let id = drafts.remove(rng.below(drafts.len() as u64) as usize);
-                field.store.finalize(&id, &field::now()).expect("finalise a draft");
+                field
+                    .store
+                    .finalize(&id, &field::now())
+                    .expect("finalise a draft");
                 finalised.push(id);
                 finals += 1;
             }
             5 if !finalised.is_empty() => {
                 // A correction: a new revision, finalised at once.
                 let id = finalised[rng.below(finalised.len() as u64) as usize].clone();
-                field.store.correct(&id, "salah hitung", &field::now()).expect("correct");
-                field.store.finalize(&id, &field::now()).expect("finalise the correction");
+                field
+                    .store
+                    .correct(&id, "salah hitung", &field::now())
+                    .expect("correct");
+                field
+                    .store
+                    .finalize(&id, &field::now())
+                    .expect("finalise the correction");
                 finals += 1;
             }
             6 => {
@@ -103,11 +143,35 @@ async fn walk(seed: u64, steps: usize) {
             }
             _ => {
                 let fault = match rng.below(6) {
-                    0 => Some(rule("POST /v1/push", Fault::CutRequestAfter(500 + rng.below(4_000) as usize), 1)),
-                    1 => Some(rule("POST /v1/push", Fault::CutResponseAfter(rng.below(200) as usize + 1), 1)),
-                    2 => Some(rule("PUT /v1/blobs", Fault::CutRequestAfter(200 + rng.below(3_000) as usize), 1)),
-                    3 => Some(rule("GET /v1/changes", Fault::Respond(answer("503 Service Unavailable", "text/plain", b"\x00\xffbusy")), 1)),
-                    4 => Some(rule("GET /v1/health", Fault::Respond(answer("200 OK", "text/html", b"<html>login</html>")), 1)),
+                    0 => Some(rule(
+                        "POST /v1/push",
+                        Fault::CutRequestAfter(500 + rng.below(4_000) as usize),
+                        1,
+                    )),
+                    1 => Some(rule(
+                        "POST /v1/push",
+                        Fault::CutResponseAfter(rng.below(200) as usize + 1),
+                        1,
+                    )),
+                    2 => Some(rule(
+                        "PUT /v1/blobs",
+                        Fault::CutRequestAfter(200 + rng.below(3_000) as usize),
+                        1,
+                    )),
+                    3 => Some(rule(
+                        "GET /v1/changes",
+                        Fault::Respond(answer(
+                            "503 Service Unavailable",
+                            "text/plain",
+                            b"\x00\xffbusy",
+                        )),
+                        1,
+                    )),
+                    4 => Some(rule(
+                        "GET /v1/health",
+                        Fault::Respond(answer("200 OK", "text/html", b"<html>login</html>")),
+                        1,
+                    )),
                     _ => None,
                 };
                 proxy.clear();

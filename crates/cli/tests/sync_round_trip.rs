@@ -28,26 +28,54 @@ async fn round_trip(backend: Backend) {
     assert_converged(&mut field, &server, ASSESSMENTS).await;
     // Producers and products travelled once each with the first assessment that needed them
     // (the first product of the laptop has no assessment, so it stays).
-    assert_eq!(server.count("SELECT count(*) FROM record WHERE kind = 'product'").await, 10);
-    assert_eq!(server.count("SELECT count(*) FROM record WHERE kind = 'producer'").await, 10);
+    assert_eq!(
+        server
+            .count("SELECT count(*) FROM record WHERE kind = 'product'")
+            .await,
+        10
+    );
+    assert_eq!(
+        server
+            .count("SELECT count(*) FROM record WHERE kind = 'producer'")
+            .await,
+        10
+    );
 
     // A second sync sends nothing again.
     let again = field.sync(&client).await.expect("sync again");
-    assert_eq!((again.sent, again.blobs_uploaded, again.push_bytes_sent), (0, 0, 0));
+    assert_eq!(
+        (again.sent, again.blobs_uploaded, again.push_bytes_sent),
+        (0, 0, 0)
+    );
 
     // The supervisor returns one assessment with a comment; the officer sees it at the next pull.
-    server.user("sari", "supervisor", &["63.05"], Some("rahasia-sari-1")).await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("rahasia-sari-1"))
+        .await;
     let sari = server.enrol("sari", "rahasia-sari-1").await;
     let (status, _) = server
-        .post(&sari, &format!("/v1/review/assessments/{}/decision", ids[7]), &json!({"revision": 1, "decision": "returned", "comment": "Foto kemasan kurang jelas"}))
+        .post(
+            &sari,
+            &format!("/v1/review/assessments/{}/decision", ids[7]),
+            &json!({"revision": 1, "decision": "returned", "comment": "Foto kemasan kurang jelas"}),
+        )
         .await;
     assert_eq!(status, 201, "the decision is recorded");
     let pulled = field.sync(&client).await.expect("pull");
     assert_eq!(pulled.pulled.decisions, 1);
     let decisions = field.store.decisions(&ids[7]).expect("decisions");
     assert_eq!(decisions.len(), 1);
-    assert_eq!((decisions[0].decision.as_str(), decisions[0].comment.as_str()), ("returned", "Foto kemasan kurang jelas"));
-    assert_eq!(field.store.assessment(&ids[7]).expect("assessment").status, "reviewed");
+    assert_eq!(
+        (
+            decisions[0].decision.as_str(),
+            decisions[0].comment.as_str()
+        ),
+        ("returned", "Foto kemasan kurang jelas")
+    );
+    assert_eq!(
+        field.store.assessment(&ids[7]).expect("assessment").status,
+        "reviewed"
+    );
     // Pulling again brings nothing twice.
     let quiet = field.sync(&client).await.expect("quiet pull");
     assert_eq!(quiet.pulled.decisions, 0);
@@ -69,7 +97,9 @@ async fn a_thousand_assessments_with_photos_arrive_once_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn colleagues_records_are_pulled_and_a_local_edit_is_never_overwritten() {
     let (server, token) = server(Backend::Sqlite).await;
-    server.user("rina", "officer", &["63.05"], Some("rahasia-rina-1")).await;
+    server
+        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
+        .await;
     let rina = field::support::Server::enrol(&server, "rina", "rahasia-rina-1").await;
     // Rina's laptop sends an assessment of her own product.
     let mut hers = Field::new();
@@ -82,26 +112,41 @@ async fn colleagues_records_are_pulled_and_a_local_edit_is_never_overwritten() {
     let report = mine.sync(&budi).await.expect("budi pulls");
     assert_eq!((report.pulled.producers, report.pulled.products), (1, 1));
     let theirs = hers.store.product(&hers.product).expect("her product");
-    let pulled = mine.store.product(&hers.product).expect("her product on my laptop");
+    let pulled = mine
+        .store
+        .product(&hers.product)
+        .expect("her product on my laptop");
     assert_eq!(pulled.name, theirs.name);
-    assert!(report.pulled.criteria_sets == 0, "the shipped sets are not installed twice");
+    assert!(
+        report.pulled.criteria_sets == 0,
+        "the shipped sets are not installed twice"
+    );
 
     // I correct the producer's name on my laptop; a pull of the server's older copy leaves it.
     let mut producer = mine.store.producer(&pulled.producer_id).expect("producer");
     producer.name = "KUB Purun Tapin (nama baru)".into();
-    mine.store.save_producer(&producer, &field::now()).expect("edit");
-    mine.store.apply_pulled(
-        &[ovop_store::sync::Pulled {
-            cursor: 1,
-            kind: "producer".into(),
-            id: producer.id.clone(),
-            body: serde_json::to_value(hers.store.wire_producer(&producer.id).expect("wire").body).expect("json"),
-        }],
-        report_cursor(&mine),
-        &field::now(),
-    )
-    .expect("apply");
-    assert_eq!(mine.store.producer(&producer.id).expect("producer").name, "KUB Purun Tapin (nama baru)");
+    mine.store
+        .save_producer(&producer, &field::now())
+        .expect("edit");
+    mine.store
+        .apply_pulled(
+            &[ovop_store::sync::Pulled {
+                cursor: 1,
+                kind: "producer".into(),
+                id: producer.id.clone(),
+                body: serde_json::to_value(
+                    hers.store.wire_producer(&producer.id).expect("wire").body,
+                )
+                .expect("json"),
+            }],
+            report_cursor(&mine),
+            &field::now(),
+        )
+        .expect("apply");
+    assert_eq!(
+        mine.store.producer(&producer.id).expect("producer").name,
+        "KUB Purun Tapin (nama baru)"
+    );
     server.stop().await;
 }
 
@@ -121,30 +166,72 @@ async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_
     let visit = |region: &str| Visit {
         assessed_on: Some("2026-11-20".into()),
         region_code: Some(region.into()),
-        assessors: vec![Assessor { name: "Budi Santoso".into(), ..Assessor::default() }],
+        assessors: vec![Assessor {
+            name: "Budi Santoso".into(),
+            ..Assessor::default()
+        }],
         ..Visit::default()
     };
-    field.store.set_visit(&elsewhere, &visit(field::support::HSS), &field::now()).expect("visit");
-    field.store.finalize(&elsewhere, &field::now()).expect("final");
+    field
+        .store
+        .set_visit(&elsewhere, &visit(field::support::HSS), &field::now())
+        .expect("visit");
+    field
+        .store
+        .finalize(&elsewhere, &field::now())
+        .expect("final");
     field.finalised(1);
     let client = client(&server.running.url(), &token);
     let report = field.sync(&client).await.expect("sync");
     assert_eq!((report.sent, report.rejected), (2, 1), "{report:?}");
-    let refused = field.store.outbox_rows().expect("outbox").into_iter().find(|r| r.record_id == elsewhere).expect("row");
-    assert_eq!((refused.state.as_str(), refused.code.as_deref()), ("rejected", Some("push.region_not_assigned")));
-    assert!(refused.reason.as_deref().is_some_and(|r| r.contains("63.06")), "{refused:?}");
+    let refused = field
+        .store
+        .outbox_rows()
+        .expect("outbox")
+        .into_iter()
+        .find(|r| r.record_id == elsewhere)
+        .expect("row");
+    assert_eq!(
+        (refused.state.as_str(), refused.code.as_deref()),
+        ("rejected", Some("push.region_not_assigned"))
+    );
+    assert!(
+        refused
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("63.06")),
+        "{refused:?}"
+    );
 
     // Corrected: the visit was in Tapin after all.
-    field.store.correct(&elsewhere, "wilayah kunjungan salah", &field::now()).expect("correct");
-    field.store.set_visit(&elsewhere, &visit(field::TAPIN), &field::now()).expect("visit");
-    field.store.finalize(&elsewhere, &field::now()).expect("final");
+    field
+        .store
+        .correct(&elsewhere, "wilayah kunjungan salah", &field::now())
+        .expect("correct");
+    field
+        .store
+        .set_visit(&elsewhere, &visit(field::TAPIN), &field::now())
+        .expect("visit");
+    field
+        .store
+        .finalize(&elsewhere, &field::now())
+        .expect("final");
     let report = field.sync(&client).await.expect("sync the correction");
     assert_eq!((report.sent, report.rejected), (1, 0), "{report:?}");
-    let revisions = server.count("SELECT count(*) FROM record WHERE kind = 'assessment'").await;
-    assert_eq!(revisions, 3, "the two first and the correction; the refused revision is not stored");
+    let revisions = server
+        .count("SELECT count(*) FROM record WHERE kind = 'assessment'")
+        .await;
+    assert_eq!(
+        revisions, 3,
+        "the two first and the correction; the refused revision is not stored"
+    );
     let rows = field.store.outbox_rows().expect("outbox");
     assert_eq!(rows.iter().filter(|r| r.state == "sent").count(), 3);
-    assert_eq!(rows.iter().filter(|r| r.state == "rejected").count(), 1, "the refused revision stays set aside, with its reason");
+    assert_eq!(
+        rows.iter().filter(|r| r.state == "rejected").count(),
+        1,
+        "the refused revision stays set aside, with its reason"
+    );
     server.stop().await;
 }
 
@@ -153,23 +240,57 @@ async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_criteria_set_published_by_the_office_is_installed_on_the_laptop() {
     let (server, token) = server(Backend::Sqlite).await;
-    server.user("admin", "admin", &[], Some("rahasia-admin-1")).await;
+    server
+        .user("admin", "admin", &[], Some("rahasia-admin-1"))
+        .await;
     let admin = server.enrol("admin", "rahasia-admin-1").await;
     let catalog = ovop_core::Catalog::shipped();
-    let mut set = serde_json::to_value(catalog.get(field::SET, None).expect("template").rubric.set()).expect("json");
+    let mut set = serde_json::to_value(
+        catalog
+            .get(field::SET, None)
+            .expect("template")
+            .rubric
+            .set(),
+    )
+    .expect("json");
     set["id"] = json!("ovop-id-tapin");
     set["version"] = json!("2026.11");
-    let published = server.http.post(server.url("/v1/admin/criteria-sets")).bearer_auth(&admin).json(&set).send().await.expect("publish");
+    let published = server
+        .http
+        .post(server.url("/v1/admin/criteria-sets"))
+        .bearer_auth(&admin)
+        .json(&set)
+        .send()
+        .await
+        .expect("publish");
     assert_eq!(published.status(), 201, "{:?}", published.text().await);
 
     let mut field = Field::new();
     let client = client(&server.running.url(), &token);
     let report = field.sync(&client).await.expect("sync");
-    assert_eq!(report.pulled.criteria_sets, 1, "only the new set: the shipped ones are there already");
+    assert_eq!(
+        report.pulled.criteria_sets, 1,
+        "only the new set: the shipped ones are there already"
+    );
     let installed = ovop_store::installed::load_catalog(Some(field.dir.path()));
-    let entry = installed.get("ovop-id-tapin", Some("2026.11")).expect("the office's set is installed");
-    assert_eq!(entry.rubric.set().criteria().count(), catalog.get(field::SET, None).expect("template").rubric.set().criteria().count());
-    assert!(installed.rejected().is_empty(), "{:?}", installed.rejected());
+    let entry = installed
+        .get("ovop-id-tapin", Some("2026.11"))
+        .expect("the office's set is installed");
+    assert_eq!(
+        entry.rubric.set().criteria().count(),
+        catalog
+            .get(field::SET, None)
+            .expect("template")
+            .rubric
+            .set()
+            .criteria()
+            .count()
+    );
+    assert!(
+        installed.rejected().is_empty(),
+        "{:?}",
+        installed.rejected()
+    );
     let again = field.sync(&client).await.expect("sync again");
     assert_eq!(again.pulled.criteria_sets, 0);
     server.stop().await;
@@ -181,13 +302,26 @@ async fn a_criteria_set_published_by_the_office_is_installed_on_the_laptop() {
 fn a_long_outbox_is_frozen_a_few_records_at_a_time() {
     let mut field = Field::new();
     let ids: Vec<String> = (0..5).map(|_| field.finalised(0)).collect();
-    let steps: Vec<usize> = std::iter::from_fn(|| Some(field.store.freeze_waiting(2).expect("freeze"))).take(4).collect();
+    let steps: Vec<usize> =
+        std::iter::from_fn(|| Some(field.store.freeze_waiting(2).expect("freeze")))
+            .take(4)
+            .collect();
     assert_eq!(steps, vec![2, 2, 1, 0]);
     let outgoing = field.store.outgoing().expect("outgoing");
     let sent: Vec<&str> = outgoing.iter().map(|o| o.record.id.as_str()).collect();
-    assert_eq!(sent, ids.iter().map(String::as_str).collect::<Vec<_>>(), "oldest first, each once");
+    assert_eq!(
+        sent,
+        ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        "oldest first, each once"
+    );
     for entry in &outgoing {
-        let fresh = field.store.wire_assessment(&entry.record.id, entry.record.revision).expect("wire");
-        assert_eq!(entry.record.body, fresh.body, "the frozen record is the record");
+        let fresh = field
+            .store
+            .wire_assessment(&entry.record.id, entry.record.revision)
+            .expect("wire");
+        assert_eq!(
+            entry.record.body, fresh.body,
+            "the frozen record is the record"
+        );
     }
 }

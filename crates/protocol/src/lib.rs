@@ -133,7 +133,10 @@ pub fn recognise_health(body: &[u8]) -> Result<Health, Problem> {
         return Err(Problem::new(
             "sync.not_the_server",
             Some("service"),
-            format!("the address is a {:?}, not an OVOP Field server", health.service),
+            format!(
+                "the address is a {:?}, not an OVOP Field server",
+                health.service
+            ),
         ));
     }
     if health.protocol != PROTOCOL_VERSION {
@@ -323,11 +326,26 @@ impl Record {
             let mut path = e.path().to_string();
             // A missing field is reported at its parent: name the field itself.
             let inner = e.inner().to_string();
-            if let Some(missing) = inner.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-                path = if path == "." { missing.to_string() } else { format!("{path}.{missing}") };
+            if let Some(missing) = inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                path = if path == "." {
+                    missing.to_string()
+                } else {
+                    format!("{path}.{missing}")
+                };
             }
-            let field = if path == "." { "body".to_string() } else { format!("body.{path}") };
-            Problem::new("push.invalid", Some(&field), format!("{field}: {}", e.inner()))
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                format!("body.{path}")
+            };
+            Problem::new(
+                "push.invalid",
+                Some(&field),
+                format!("{field}: {}", e.inner()),
+            )
         })
     }
 }
@@ -364,18 +382,30 @@ impl BlobChunk {
                 "a blob is named by the 64 lower-case hex digits of its SHA-256",
             ));
         }
-        let bad_offset = || Problem::new("blob.bad_offset", Some("offset"), "the query must be offset=N, N a whole number of bytes");
+        let bad_offset = || {
+            Problem::new(
+                "blob.bad_offset",
+                Some("offset"),
+                "the query must be offset=N, N a whole number of bytes",
+            )
+        };
         let offset = match query.unwrap_or("") {
             "" => 0,
             query => {
                 let value = query.strip_prefix("offset=").ok_or_else(bad_offset)?;
-                if value.is_empty() || value.len() > 15 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                if value.is_empty()
+                    || value.len() > 15
+                    || !value.bytes().all(|b| b.is_ascii_digit())
+                {
                     return Err(bad_offset());
                 }
                 value.parse().map_err(|_| bad_offset())?
             }
         };
-        Ok(BlobChunk { sha256: format!("sha256:{hex}"), offset })
+        Ok(BlobChunk {
+            sha256: format!("sha256:{hex}"),
+            offset,
+        })
     }
 
     /// The hex digits alone, for a file name.
@@ -385,12 +415,16 @@ impl BlobChunk {
 }
 
 fn is_hex(text: &str, len: usize) -> bool {
-    text.len() == len && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == len
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// `sha256:` and 64 lower-case hex digits.
 pub fn is_sha256(text: &str) -> bool {
-    text.strip_prefix("sha256:").is_some_and(|hex| is_hex(hex, 64))
+    text.strip_prefix("sha256:")
+        .is_some_and(|hex| is_hex(hex, 64))
 }
 
 /// A UUID in its canonical text form (any version; the app makes v7).
@@ -411,18 +445,30 @@ impl PushRequest {
             return Err(Problem::new(
                 "push.too_large",
                 None,
-                format!("the request has {} bytes; at most {} are accepted", body.len(), limits.max_request_bytes),
+                format!(
+                    "the request has {} bytes; at most {} are accepted",
+                    body.len(),
+                    limits.max_request_bytes
+                ),
             ));
         }
         let request: PushRequest = serde_json::from_slice(body).map_err(|e| {
-            let code = if e.is_syntax() || e.is_eof() { "push.malformed" } else { "push.invalid" };
+            let code = if e.is_syntax() || e.is_eof() {
+                "push.malformed"
+            } else {
+                "push.invalid"
+            };
             Problem::new(code, None, format!("the push cannot be read: {e}"))
         })?;
         if request.records.len() > limits.max_batch_records as usize {
             return Err(Problem::new(
                 "push.too_many",
                 Some("records"),
-                format!("{} records in one push; at most {}", request.records.len(), limits.max_batch_records),
+                format!(
+                    "{} records in one push; at most {}",
+                    request.records.len(),
+                    limits.max_batch_records
+                ),
             ));
         }
         Ok(request)
@@ -434,29 +480,62 @@ impl Record {
     /// (which must be the canonical hash of its body) and blobs.
     pub fn check(&self, limits: &Limits) -> Result<(), Problem> {
         if !is_uuid(&self.id) {
-            return Err(Problem::new("push.bad_id", Some("id"), format!("{:?} is not a UUID", self.id.chars().take(80).collect::<String>())));
+            return Err(Problem::new(
+                "push.bad_id",
+                Some("id"),
+                format!(
+                    "{:?} is not a UUID",
+                    self.id.chars().take(80).collect::<String>()
+                ),
+            ));
         }
         if self.revision < 1 || (self.kind != Kind::Assessment && self.revision != 1) {
-            return Err(Problem::new("push.bad_revision", Some("revision"), format!("revision {} is not valid for a {:?}", self.revision, self.kind)));
+            return Err(Problem::new(
+                "push.bad_revision",
+                Some("revision"),
+                format!(
+                    "revision {} is not valid for a {:?}",
+                    self.revision, self.kind
+                ),
+            ));
         }
         if !self.body.is_object() {
-            return Err(Problem::new("push.bad_body", Some("body"), "the record's body must be an object"));
+            return Err(Problem::new(
+                "push.bad_body",
+                Some("body"),
+                "the record's body must be an object",
+            ));
         }
         if !is_sha256(&self.content_hash) {
-            return Err(Problem::new("push.bad_hash", Some("content_hash"), "the content hash must be sha256: and 64 hex digits"));
+            return Err(Problem::new(
+                "push.bad_hash",
+                Some("content_hash"),
+                "the content hash must be sha256: and 64 hex digits",
+            ));
         }
         if ovop_core::canonical_hash(&self.body) != self.content_hash {
-            return Err(Problem::new("push.hash_mismatch", Some("content_hash"), "the content hash is not the hash of the body"));
+            return Err(Problem::new(
+                "push.hash_mismatch",
+                Some("content_hash"),
+                "the content hash is not the hash of the body",
+            ));
         }
         for (i, blob) in self.blobs.iter().enumerate() {
             if !is_sha256(&blob.sha256) {
-                return Err(Problem::new("push.bad_blob", Some(&format!("blobs[{i}].sha256")), "a blob is named by sha256: and 64 hex digits"));
+                return Err(Problem::new(
+                    "push.bad_blob",
+                    Some(&format!("blobs[{i}].sha256")),
+                    "a blob is named by sha256: and 64 hex digits",
+                ));
             }
             if blob.size == 0 || blob.size > limits.max_blob_bytes {
                 return Err(Problem::new(
                     "push.blob_too_large",
                     Some(&format!("blobs[{i}].size")),
-                    format!("a blob of {} bytes; between 1 and {} are accepted", blob.size, limits.max_blob_bytes),
+                    format!(
+                        "a blob of {} bytes; between 1 and {} are accepted",
+                        blob.size, limits.max_blob_bytes
+                    ),
                 ));
             }
         }
@@ -498,26 +577,57 @@ mod tests {
         let found = recognise_health(&health(SERVICE, 1)).expect("the server");
         assert_eq!(found.limits.max_batch_records, 3);
         let portal = b"<html><body>Silakan login ke WiFi Kantor</body></html>";
-        assert_eq!(recognise_health(portal).unwrap_err().code, "sync.not_the_server");
-        assert_eq!(recognise_health(&health("nginx", 1)).unwrap_err().code, "sync.not_the_server");
-        assert_eq!(recognise_health(b"{}").unwrap_err().code, "sync.not_the_server");
-        assert_eq!(recognise_health(&health(SERVICE, 2)).unwrap_err().code, "sync.protocol_version");
+        assert_eq!(
+            recognise_health(portal).unwrap_err().code,
+            "sync.not_the_server"
+        );
+        assert_eq!(
+            recognise_health(&health("nginx", 1)).unwrap_err().code,
+            "sync.not_the_server"
+        );
+        assert_eq!(
+            recognise_health(b"{}").unwrap_err().code,
+            "sync.not_the_server"
+        );
+        assert_eq!(
+            recognise_health(&health(SERVICE, 2)).unwrap_err().code,
+            "sync.protocol_version"
+        );
     }
 
     #[test]
     fn a_push_is_refused_by_code_when_it_is_not_json_has_wrong_types_unknown_fields_or_too_much() {
-        let limits = Limits { max_request_bytes: 2000, max_batch_records: 2, ..Limits::default() };
+        let limits = Limits {
+            max_request_bytes: 2000,
+            max_batch_records: 2,
+            ..Limits::default()
+        };
         let record = Record::new(Kind::Producer, ID, 1, json!({"name": "KUB Purun"}), vec![]);
-        let ok = serde_json::to_vec(&PushRequest { records: vec![record.clone()] }).expect("json");
-        assert_eq!(PushRequest::parse(&ok, &limits).expect("a push").records.len(), 1);
+        let ok = serde_json::to_vec(&PushRequest {
+            records: vec![record.clone()],
+        })
+        .expect("json");
+        assert_eq!(
+            PushRequest::parse(&ok, &limits)
+                .expect("a push")
+                .records
+                .len(),
+            1
+        );
         let code = |body: &[u8]| PushRequest::parse(body, &limits).unwrap_err().code;
         assert_eq!(code(b"{\"records\": [ "), "push.malformed");
         assert_eq!(code(b"{\"records\": 7}"), "push.invalid");
         assert_eq!(code(b"{\"records\": [], \"extra\": 1}"), "push.invalid");
         let mut unknown = serde_json::to_value(&record).expect("value");
         unknown["sneaky"] = json!(1);
-        assert_eq!(code(&serde_json::to_vec(&json!({"records": [unknown]})).expect("json")), "push.invalid");
-        let three = serde_json::to_vec(&PushRequest { records: vec![record.clone(), record.clone(), record] }).expect("json");
+        assert_eq!(
+            code(&serde_json::to_vec(&json!({"records": [unknown]})).expect("json")),
+            "push.invalid"
+        );
+        let three = serde_json::to_vec(&PushRequest {
+            records: vec![record.clone(), record.clone(), record],
+        })
+        .expect("json");
         assert_eq!(code(&three), "push.too_many");
         assert_eq!(code(&vec![b' '; 2001]), "push.too_large");
     }
@@ -525,47 +635,88 @@ mod tests {
     #[test]
     fn a_record_is_checked_for_its_id_revision_hash_and_blobs() {
         let limits = Limits::default();
-        let blob = BlobRef { sha256: format!("sha256:{}", "a".repeat(64)), size: 2048 };
-        let good = Record::new(Kind::Assessment, ID, 2, json!({"answers": {"1.1": 3}}), vec![blob.clone()]);
+        let blob = BlobRef {
+            sha256: format!("sha256:{}", "a".repeat(64)),
+            size: 2048,
+        };
+        let good = Record::new(
+            Kind::Assessment,
+            ID,
+            2,
+            json!({"answers": {"1.1": 3}}),
+            vec![blob.clone()],
+        );
         assert_eq!(good.check(&limits), Ok(()));
         let broken = |f: &dyn Fn(&mut Record)| {
             let mut record = good.clone();
             f(&mut record);
             record.check(&limits).unwrap_err().code
         };
-        assert_eq!(broken(&|r| r.id = "'; DROP TABLE assessment; --".into()), "push.bad_id");
+        assert_eq!(
+            broken(&|r| r.id = "'; DROP TABLE assessment; --".into()),
+            "push.bad_id"
+        );
         assert_eq!(broken(&|r| r.revision = 0), "push.bad_revision");
         assert_eq!(broken(&|r| r.kind = Kind::Product), "push.bad_revision");
         assert_eq!(broken(&|r| r.body = json!([1, 2])), "push.bad_body");
-        assert_eq!(broken(&|r| r.content_hash = "md5:abc".into()), "push.bad_hash");
-        assert_eq!(broken(&|r| r.body = json!({"answers": {"1.1": 2}})), "push.hash_mismatch");
-        assert_eq!(broken(&|r| r.blobs[0].sha256 = "sha256:../../etc/passwd".into()), "push.bad_blob");
-        assert_eq!(broken(&|r| r.blobs[0].size = limits.max_blob_bytes + 1), "push.blob_too_large");
+        assert_eq!(
+            broken(&|r| r.content_hash = "md5:abc".into()),
+            "push.bad_hash"
+        );
+        assert_eq!(
+            broken(&|r| r.body = json!({"answers": {"1.1": 2}})),
+            "push.hash_mismatch"
+        );
+        assert_eq!(
+            broken(&|r| r.blobs[0].sha256 = "sha256:../../etc/passwd".into()),
+            "push.bad_blob"
+        );
+        assert_eq!(
+            broken(&|r| r.blobs[0].size = limits.max_blob_bytes + 1),
+            "push.blob_too_large"
+        );
         // The hash does not depend on the order of the body's keys.
         let reordered: Value = serde_json::from_str(r#"{"b": 2, "a": 1}"#).expect("json");
-        assert_eq!(Record::new(Kind::Producer, ID, 1, reordered, vec![]).content_hash, Record::new(Kind::Producer, ID, 1, json!({"a": 1, "b": 2}), vec![]).content_hash);
+        assert_eq!(
+            Record::new(Kind::Producer, ID, 1, reordered, vec![]).content_hash,
+            Record::new(Kind::Producer, ID, 1, json!({"a": 1, "b": 2}), vec![]).content_hash
+        );
     }
 
     #[test]
     fn a_blob_chunk_names_a_hash_and_an_offset_and_nothing_else() {
         let hex = "ab".repeat(32);
         let chunk = BlobChunk::parse(&hex, Some("offset=1024")).expect("a chunk");
-        assert_eq!((chunk.sha256.as_str(), chunk.offset, chunk.hex()), (format!("sha256:{hex}").as_str(), 1024, hex.as_str()));
-        assert_eq!(BlobChunk::parse(&format!("sha256:{hex}"), None).expect("a chunk").offset, 0);
-        let code = |name: &str, query: Option<&str>| BlobChunk::parse(name, query).unwrap_err().code;
+        assert_eq!(
+            (chunk.sha256.as_str(), chunk.offset, chunk.hex()),
+            (format!("sha256:{hex}").as_str(), 1024, hex.as_str())
+        );
+        assert_eq!(
+            BlobChunk::parse(&format!("sha256:{hex}"), None)
+                .expect("a chunk")
+                .offset,
+            0
+        );
+        let code =
+            |name: &str, query: Option<&str>| BlobChunk::parse(name, query).unwrap_err().code;
         assert_eq!(code("../../ovop.sqlite", None), "blob.bad_name");
         assert_eq!(code(&format!("{}/..", &hex[..61]), None), "blob.bad_name");
         assert_eq!(code(&hex.to_uppercase(), None), "blob.bad_name");
         assert_eq!(code(&hex, Some("offset=-1")), "blob.bad_offset");
         assert_eq!(code(&hex, Some("offset=1&x=2")), "blob.bad_offset");
-        assert_eq!(code(&hex, Some("offset=99999999999999999999")), "blob.bad_offset");
+        assert_eq!(
+            code(&hex, Some("offset=99999999999999999999")),
+            "blob.bad_offset"
+        );
         assert_eq!(code(&hex, Some("offset=")), "blob.bad_offset");
     }
 
     #[test]
     fn uuids_and_hashes_are_recognised_exactly() {
         assert!(is_uuid(ID) && is_uuid(&ID.to_uppercase()));
-        assert!(!is_uuid("0192f5c4-7d1a-7b31-9c55") && !is_uuid("zz92f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d"));
+        assert!(
+            !is_uuid("0192f5c4-7d1a-7b31-9c55") && !is_uuid("zz92f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d")
+        );
         assert!(is_sha256(&format!("sha256:{}", "0f".repeat(32))));
         assert!(!is_sha256(&format!("sha256:{}", "0F".repeat(32))) && !is_sha256("sha256:"));
     }

@@ -31,7 +31,10 @@ impl Drop for ServerProcess {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn status_kb(pid: u32, field: &str) -> u64 {
@@ -48,7 +51,12 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
     let exe = env!("CARGO_BIN_EXE_ovop-server");
-    let mut args = vec!["--data".to_string(), dir.path().display().to_string(), "--listen".into(), format!("127.0.0.1:{port}")];
+    let mut args = vec![
+        "--data".to_string(),
+        dir.path().display().to_string(),
+        "--listen".into(),
+        format!("127.0.0.1:{port}"),
+    ];
     if let Some(url) = database {
         args.extend(["--database".into(), url.to_string()]);
     }
@@ -67,11 +75,26 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
     for n in 0..officers {
         add(&format!("officer{n}"), "officer", "officer-rahasia-1");
     }
-    let child = Command::new(exe).args(&args).arg("serve").env("OVOP_LOG", "warn").stdout(Stdio::null()).spawn().expect("serve");
-    let server = ServerProcess { child, url: format!("http://127.0.0.1:{port}"), _dir: dir };
+    let child = Command::new(exe)
+        .args(&args)
+        .arg("serve")
+        .env("OVOP_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let server = ServerProcess {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    };
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if client.get(format!("{}/v1/health", server.url)).send().await.is_ok_and(|r| r.status() == 200) {
+        if client
+            .get(format!("{}/v1/health", server.url))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -101,7 +124,11 @@ fn workload(device: u32, batches: u32) -> (Vec<u8>, Vec<Vec<u8>>) {
         let mut batch = Vec::new();
         for n in 0..100 {
             let i = b * 100 + n;
-            let (pr, pd, a) = (uuid(device, i * 3), uuid(device, i * 3 + 1), uuid(device, i * 3 + 2));
+            let (pr, pd, a) = (
+                uuid(device, i * 3),
+                uuid(device, i * 3 + 1),
+                uuid(device, i * 3 + 2),
+            );
             if n % 10 == 0 {
                 setup.push(producer(&pr, TAPIN));
             }
@@ -112,7 +139,10 @@ fn workload(device: u32, batches: u32) -> (Vec<u8>, Vec<Vec<u8>>) {
         timed.push(serde_json::to_vec(&PushRequest { records: batch }).expect("json"));
     }
     let setup: Vec<Record> = setup;
-    (serde_json::to_vec(&json!({ "records": setup })).expect("json"), timed)
+    (
+        serde_json::to_vec(&json!({ "records": setup })).expect("json"),
+        timed,
+    )
 }
 
 async fn push(client: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -> Duration {
@@ -127,7 +157,14 @@ async fn push(client: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -
         .expect("push");
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
-    assert!(body["results"].as_array().expect("results").iter().all(|r| r["outcome"] == "accepted"), "{body}");
+    assert!(
+        body["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .all(|r| r["outcome"] == "accepted"),
+        "{body}"
+    );
     started.elapsed()
 }
 
@@ -135,7 +172,13 @@ async fn push(client: &reqwest::Client, url: &str, token: &str, body: Vec<u8>) -
 async fn push_setup(client: &reqwest::Client, url: &str, token: &str, setup: &[u8]) {
     let value: Value = serde_json::from_slice(setup).expect("json");
     for chunk in value["records"].as_array().expect("records").chunks(200) {
-        push(client, url, token, serde_json::to_vec(&json!({ "records": chunk })).expect("json")).await;
+        push(
+            client,
+            url,
+            token,
+            serde_json::to_vec(&json!({ "records": chunk })).expect("json"),
+        )
+        .await;
     }
 }
 
@@ -147,12 +190,16 @@ async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
     let server = start(database, devices).await;
     let pid = server.child.id();
     let rest_kb = status_kb(pid, "VmRSS:");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
     let mut tokens = Vec::new();
     for d in 0..devices {
         tokens.push(enrol(&client, &server.url, &format!("officer{d}")).await);
     }
-    let work: Vec<(Vec<u8>, Vec<Vec<u8>>)> = (0..devices).map(|d| workload(d + 1, batches)).collect();
+    let work: Vec<(Vec<u8>, Vec<Vec<u8>>)> =
+        (0..devices).map(|d| workload(d + 1, batches)).collect();
     for (d, (setup, _)) in work.iter().enumerate() {
         push_setup(&client, &server.url, &tokens[d], setup).await;
     }
@@ -193,7 +240,10 @@ fn main() {
     }
     // Built with a provider-less rustls when the workspace is built together (ovop-sync).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let batches_one: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
         let batches_many: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(4);

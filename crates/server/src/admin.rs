@@ -18,11 +18,17 @@ use crate::AppState;
 /// This server's identity, made once and kept in the database.
 pub async fn server_id(db: &Db) -> ApiResult<String> {
     db.run(|tx| {
-        if let Some(row) = tx.query_opt("SELECT value FROM server_setting WHERE key = 'server_id'", &[])? {
+        if let Some(row) = tx.query_opt(
+            "SELECT value FROM server_setting WHERE key = 'server_id'",
+            &[],
+        )? {
             return Ok(row.text(0));
         }
         let id = format!("srv-{}", &auth::secret_hash(&auth::new_token())[..16]);
-        tx.exec("INSERT INTO server_setting (key, value) VALUES ('server_id', $1)", &[Val::from(&id)])?;
+        tx.exec(
+            "INSERT INTO server_setting (key, value) VALUES ('server_id', $1)",
+            &[Val::from(&id)],
+        )?;
         Ok(id)
     })
     .await
@@ -33,13 +39,19 @@ pub async fn server_id(db: &Db) -> ApiResult<String> {
 fn store_set(tx: &mut dyn Tx, rubric: &Rubric, now: &str) -> ApiResult<bool> {
     let set = rubric.set();
     let body = serde_json::to_value(set).map_err(|e| ApiError::internal(e.to_string()))?;
-    let existing = tx.query_opt("SELECT hash FROM criteria_set WHERE id = $1 AND version = $2", &[Val::from(&set.id), Val::from(&set.version)])?;
+    let existing = tx.query_opt(
+        "SELECT hash FROM criteria_set WHERE id = $1 AND version = $2",
+        &[Val::from(&set.id), Val::from(&set.version)],
+    )?;
     match existing {
         Some(row) if row.text(0) == rubric.hash() => Ok(false),
         Some(_) => Err(ApiError::conflict(
             "criteria.version_exists",
             Some("version"),
-            format!("{} {} is already published with other content: give the new content a new version", set.id, set.version),
+            format!(
+                "{} {} is already published with other content: give the new content a new version",
+                set.id, set.version
+            ),
         )),
         None => {
             tx.lock_changes()?;
@@ -87,7 +99,10 @@ fn check_regions(regions: &[String]) -> ApiResult<()> {
             return Err(ApiError::bad(
                 "user.unknown_region",
                 Some(&format!("regions[{i}]")),
-                format!("{:?} is not a known region code", code.chars().take(40).collect::<String>()),
+                format!(
+                    "{:?} is not a known region code",
+                    code.chars().take(40).collect::<String>()
+                ),
             ));
         }
     }
@@ -96,7 +111,11 @@ fn check_regions(regions: &[String]) -> ApiResult<()> {
 
 fn check_password_strength(password: &str) -> ApiResult<()> {
     if password.chars().count() < 8 || password.len() > 1024 {
-        return Err(ApiError::bad("user.weak_password", Some("password"), "a password has at least 8 characters"));
+        return Err(ApiError::bad(
+            "user.weak_password",
+            Some("password"),
+            "a password has at least 8 characters",
+        ));
     }
     Ok(())
 }
@@ -104,8 +123,17 @@ fn check_password_strength(password: &str) -> ApiResult<()> {
 /// Creates a user (the admin API, the dashboard and `ovop-server user add` all come here).
 pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<User> {
     let name = new.name.trim().to_lowercase();
-    if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-        return Err(ApiError::bad("user.bad_name", Some("name"), "a user name is 1 to 64 letters, digits, dots, dashes or underscores"));
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(ApiError::bad(
+            "user.bad_name",
+            Some("name"),
+            "a user name is 1 to 64 letters, digits, dots, dashes or underscores",
+        ));
     }
     let role = Role::parse(&new.role)?;
     check_regions(&new.regions)?;
@@ -116,7 +144,11 @@ pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<Us
         }
         None => None,
     };
-    let display = new.display_name.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| name.clone());
+    let display = new
+        .display_name
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| name.clone());
     let id = match tx.query_opt(
         "INSERT INTO app_user (name, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (name) DO NOTHING RETURNING id",
@@ -126,20 +158,32 @@ pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<Us
         None => return Err(ApiError::conflict("user.exists", Some("name"), format!("a user {name} exists already"))),
     };
     for code in &new.regions {
-        tx.exec("INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[Val::Int(id), Val::from(code)])?;
+        tx.exec(
+            "INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[Val::Int(id), Val::from(code)],
+        )?;
     }
     user_by_name(tx, &name)
 }
 
 pub fn user_by_name(tx: &mut dyn Tx, name: &str) -> ApiResult<User> {
     let row = tx
-        .query_opt(&format!("SELECT {} FROM app_user WHERE name = $1", auth::USER_COLUMNS), &[Val::from(name.trim().to_lowercase())])?
+        .query_opt(
+            &format!(
+                "SELECT {} FROM app_user WHERE name = $1",
+                auth::USER_COLUMNS
+            ),
+            &[Val::from(name.trim().to_lowercase())],
+        )?
         .ok_or_else(|| ApiError::not_found("user.unknown", "no such user"))?;
     auth::user_from_row(tx, &row)
 }
 
 pub fn users_in(tx: &mut dyn Tx) -> ApiResult<Vec<User>> {
-    let rows = tx.query(&format!("SELECT {} FROM app_user ORDER BY name", auth::USER_COLUMNS), &[])?;
+    let rows = tx.query(
+        &format!("SELECT {} FROM app_user ORDER BY name", auth::USER_COLUMNS),
+        &[],
+    )?;
     rows.iter().map(|r| auth::user_from_row(tx, r)).collect()
 }
 
@@ -148,11 +192,18 @@ pub async fn list_users(State(state): State<AppState>, actor: Actor) -> ApiResul
     Ok(Json(state.db.run(users_in).await?))
 }
 
-pub async fn create_user(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<(StatusCode, Json<User>)> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<User>)> {
     actor.require(Role::Admin)?;
     let new: NewUser = read_json(body, "user")?;
     let now = crate::now();
-    let user = state.db.run(move |tx| create_user_in(tx, &new, &now)).await?;
+    let user = state
+        .db
+        .run(move |tx| create_user_in(tx, &new, &now))
+        .await?;
     tracing::info!(admin = %actor.user.name, user = %user.name, role = user.role.as_str(), "user created");
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -166,17 +217,33 @@ pub struct RegionsRequest {
 pub fn set_regions_in(tx: &mut dyn Tx, name: &str, regions: &[String]) -> ApiResult<User> {
     check_regions(regions)?;
     let user = user_by_name(tx, name)?;
-    tx.exec("DELETE FROM user_region WHERE user_id = $1", &[Val::Int(user.id)])?;
+    tx.exec(
+        "DELETE FROM user_region WHERE user_id = $1",
+        &[Val::Int(user.id)],
+    )?;
     for code in regions {
-        tx.exec("INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[Val::Int(user.id), Val::from(code)])?;
+        tx.exec(
+            "INSERT INTO user_region (user_id, region_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[Val::Int(user.id), Val::from(code)],
+        )?;
     }
     user_by_name(tx, name)
 }
 
-pub async fn set_regions(State(state): State<AppState>, actor: Actor, Path(name): Path<String>, body: Result<Bytes, BytesRejection>) -> ApiResult<Json<User>> {
+pub async fn set_regions(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(name): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<User>> {
     actor.require(Role::Admin)?;
     let request: RegionsRequest = read_json(body, "user")?;
-    Ok(Json(state.db.run(move |tx| set_regions_in(tx, &name, &request.regions)).await?))
+    Ok(Json(
+        state
+            .db
+            .run(move |tx| set_regions_in(tx, &name, &request.regions))
+            .await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,14 +267,30 @@ pub struct EnrolCode {
 
 /// The address officers reach this server at, as the request came in.
 pub fn public_address(headers: &HeaderMap, secure: bool) -> String {
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c)).take(255).collect();
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(*c))
+        .take(255)
+        .collect();
     format!("{}://{host}", if secure { "https" } else { "http" })
 }
 
-pub fn create_code_in(tx: &mut dyn Tx, name: &str, hours: u32, address: &str) -> ApiResult<EnrolCode> {
+pub fn create_code_in(
+    tx: &mut dyn Tx,
+    name: &str,
+    hours: u32,
+    address: &str,
+) -> ApiResult<EnrolCode> {
     if !(1..=720).contains(&hours) {
-        return Err(ApiError::bad("code.bad_validity", Some("valid_hours"), "a code is valid for 1 to 720 hours"));
+        return Err(ApiError::bad(
+            "code.bad_validity",
+            Some("valid_hours"),
+            "a code is valid for 1 to 720 hours",
+        ));
     }
     let user = user_by_name(tx, name)?;
     let code = auth::new_code();
@@ -219,9 +302,19 @@ pub fn create_code_in(tx: &mut dyn Tx, name: &str, hours: u32, address: &str) ->
     )?;
     let qr_text = format!("OVOP:E:{code}:{address}");
     let qr_svg = qrcode::QrCode::new(qr_text.as_bytes())
-        .map(|qr| qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+        .map(|qr| {
+            qr.render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build()
+        })
         .map_err(|e| ApiError::internal(format!("QR code: {e}")))?;
-    Ok(EnrolCode { code, user: user.name, expires_at: expires, qr_text, qr_svg })
+    Ok(EnrolCode {
+        code,
+        user: user.name,
+        expires_at: expires,
+        qr_text,
+        qr_svg,
+    })
 }
 
 pub async fn create_code(
@@ -237,7 +330,10 @@ pub async fn create_code(
         other => read_json(other, "code")?,
     };
     let address = public_address(&headers, state.secure_cookies);
-    let code = state.db.run(move |tx| create_code_in(tx, &name, request.valid_hours.unwrap_or(72), &address)).await?;
+    let code = state
+        .db
+        .run(move |tx| create_code_in(tx, &name, request.valid_hours.unwrap_or(72), &address))
+        .await?;
     Ok((StatusCode::CREATED, Json(code)))
 }
 
@@ -259,49 +355,87 @@ pub fn devices_in(tx: &mut dyn Tx, name: &str) -> ApiResult<Vec<Device>> {
         .collect())
 }
 
-pub async fn devices(State(state): State<AppState>, actor: Actor, Path(name): Path<String>) -> ApiResult<Json<Vec<Device>>> {
+pub async fn devices(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Vec<Device>>> {
     actor.require(Role::Admin)?;
     Ok(Json(state.db.run(move |tx| devices_in(tx, &name)).await?))
 }
 
 pub fn revoke_in(tx: &mut dyn Tx, id: i64, now: &str) -> ApiResult<()> {
-    let changed = tx.exec("UPDATE device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[Val::Int(id), Val::from(now)])?;
-    if changed == 0 && tx.query_opt("SELECT id FROM device WHERE id = $1", &[Val::Int(id)])?.is_none() {
+    let changed = tx.exec(
+        "UPDATE device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        &[Val::Int(id), Val::from(now)],
+    )?;
+    if changed == 0
+        && tx
+            .query_opt("SELECT id FROM device WHERE id = $1", &[Val::Int(id)])?
+            .is_none()
+    {
         return Err(ApiError::not_found("device.unknown", "no such device"));
     }
     Ok(())
 }
 
-pub async fn revoke_device(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
     actor.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| ApiError::bad("device.bad_id", Some("id"), "a device id is a number"))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad("device.bad_id", Some("id"), "a device id is a number"))?;
     let now = crate::now();
     state.db.run(move |tx| revoke_in(tx, id, &now)).await?;
     tracing::info!(admin = %actor.user.name, device = id, "device revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn publish_set(State(state): State<AppState>, actor: Actor, body: Result<Bytes, BytesRejection>) -> ApiResult<StatusCode> {
+pub async fn publish_set(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<StatusCode> {
     actor.require(Role::Admin)?;
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "criteria.too_large", None, "the set is larger than the server accepts")
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "criteria.too_large",
+                None,
+                "the set is larger than the server accepts",
+            )
         } else {
-            ApiError::bad("criteria.malformed", None, format!("the set cannot be read: {e}"))
+            ApiError::bad(
+                "criteria.malformed",
+                None,
+                format!("the set cannot be read: {e}"),
+            )
         }
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::bad("criteria.malformed", None, "a criteria set is UTF-8 JSON"))?;
-    let set = parse_set(text).map_err(|e| ApiError::bad("criteria.malformed", None, e.to_string()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::bad("criteria.malformed", None, "a criteria set is UTF-8 JSON"))?;
+    let set =
+        parse_set(text).map_err(|e| ApiError::bad("criteria.malformed", None, e.to_string()))?;
     let rubric = Rubric::new(set).map_err(|findings| {
         let first = findings.iter().find(|f| f.is_error());
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "criteria.invalid",
             None,
-            first.map_or("the set has errors".into(), |f| format!("{}: {}", f.code, f.message)),
+            first.map_or("the set has errors".into(), |f| {
+                format!("{}: {}", f.code, f.message)
+            }),
         )
     })?;
     let now = crate::now();
     let new = state.db.run(move |tx| store_set(tx, &rubric, &now)).await?;
-    Ok(if new { StatusCode::CREATED } else { StatusCode::OK })
+    Ok(if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
 }

@@ -8,7 +8,10 @@ use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ovop_protocol::{BlobChunk, BlobStatus, Change, ChangesPage, EnrolRequest, Enrolled, Health, PushRequest, SERVICE, PROTOCOL_VERSION};
+use ovop_protocol::{
+    BlobChunk, BlobStatus, Change, ChangesPage, EnrolRequest, Enrolled, Health, PushRequest,
+    PROTOCOL_VERSION, SERVICE,
+};
 use serde::Deserialize;
 
 use crate::auth::{self, Actor, User};
@@ -29,23 +32,47 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
 }
 
 pub async fn openapi() -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
+        .into_response()
 }
 
 /// Reads a JSON body with stable codes: `<prefix>.malformed`, `<prefix>.invalid`, `<prefix>.too_large`.
-pub fn read_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>, prefix: &str) -> ApiResult<T> {
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    prefix: &str,
+) -> ApiResult<T> {
     let body = body.map_err(|e| too_large_or_bad(e, prefix))?;
     serde_json::from_slice(&body).map_err(|e| {
-        let code = if e.is_syntax() || e.is_eof() { "malformed" } else { "invalid" };
-        ApiError::bad(&format!("{prefix}.{code}"), None, format!("the request cannot be read: {e}"))
+        let code = if e.is_syntax() || e.is_eof() {
+            "malformed"
+        } else {
+            "invalid"
+        };
+        ApiError::bad(
+            &format!("{prefix}.{code}"),
+            None,
+            format!("the request cannot be read: {e}"),
+        )
     })
 }
 
 fn too_large_or_bad(e: BytesRejection, prefix: &str) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, &format!("{prefix}.too_large"), None, "the request is larger than the server accepts")
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("{prefix}.too_large"),
+            None,
+            "the request is larger than the server accepts",
+        )
     } else {
-        ApiError::bad(&format!("{prefix}.malformed"), None, format!("the request's body cannot be read: {e}"))
+        ApiError::bad(
+            &format!("{prefix}.malformed"),
+            None,
+            format!("the request's body cannot be read: {e}"),
+        )
     }
 }
 
@@ -57,7 +84,11 @@ pub async fn enrol(
     let request: EnrolRequest = read_json(body, "enrol")?;
     let device_name = request.device_name.trim().to_string();
     if device_name.is_empty() || device_name.chars().count() > 120 {
-        return Err(ApiError::bad("enrol.device_name", Some("device_name"), "name the laptop (1 to 120 characters)"));
+        return Err(ApiError::bad(
+            "enrol.device_name",
+            Some("device_name"),
+            "name the laptop (1 to 120 characters)",
+        ));
     }
     let ip_key = format!("ip:{}", peer.ip());
     // A code is guessed by address only: one key for every code would let anyone lock all
@@ -65,10 +96,20 @@ pub async fn enrol(
     let who_key = match (&request.user, &request.code) {
         (Some(user), _) => format!("user:{}", user.trim().to_lowercase()),
         (None, Some(_)) => ip_key.clone(),
-        (None, None) => return Err(ApiError::bad("enrol.invalid", None, "give a user and password, or a one-time code")),
+        (None, None) => {
+            return Err(ApiError::bad(
+                "enrol.invalid",
+                None,
+                "give a user and password, or a one-time code",
+            ))
+        }
     };
     state.sign_in.check(&[&ip_key, &who_key])?;
-    let keys: Vec<String> = if who_key == ip_key { vec![ip_key.clone()] } else { vec![ip_key.clone(), who_key.clone()] };
+    let keys: Vec<String> = if who_key == ip_key {
+        vec![ip_key.clone()]
+    } else {
+        vec![ip_key.clone(), who_key.clone()]
+    };
     let now = crate::now();
     let token = auth::new_token();
     let token_hash = auth::secret_hash(&token);
@@ -117,7 +158,15 @@ pub async fn enrol(
         Some((user, device_id)) => {
             limiter.succeeded(&[&who_key]);
             tracing::info!(user = %user.name, device_id, "device enrolled");
-            Ok((StatusCode::CREATED, Json(Enrolled { token, device_id, user: user.officer(), server_id: state.server_id.clone() })))
+            Ok((
+                StatusCode::CREATED,
+                Json(Enrolled {
+                    token,
+                    device_id,
+                    user: user.officer(),
+                    server_id: state.server_id.clone(),
+                }),
+            ))
         }
         None => {
             limiter.failed(&keys.iter().map(String::as_str).collect::<Vec<_>>());
@@ -130,7 +179,11 @@ pub async fn me(actor: Actor) -> Json<User> {
     Json(actor.user)
 }
 
-pub async fn push(State(state): State<AppState>, headers: axum::http::HeaderMap, body: Body) -> ApiResult<Response> {
+pub async fn push(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
     let actor = match auth::authenticate(&state, &headers).await {
         Ok(actor) => actor,
         Err(refused) => {
@@ -140,11 +193,22 @@ pub async fn push(State(state): State<AppState>, headers: axum::http::HeaderMap,
     };
     // A few pushes are read and parsed at a time: writes go one at a time anyway, and fifty
     // laptops sending 8 MB each at once would otherwise hold all of it in memory.
-    let _permit = state.pushes.acquire().await.map_err(|_| ApiError::internal("the server is stopping"))?;
+    let _permit = state
+        .pushes
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is stopping"))?;
     let limits = state.limits;
-    let body = axum::body::to_bytes(body, limits.max_request_bytes as usize).await.map_err(|_| {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "push.too_large", None, "the request is larger than the server accepts")
-    })?;
+    let body = axum::body::to_bytes(body, limits.max_request_bytes as usize)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "push.too_large",
+                None,
+                "the request is larger than the server accepts",
+            )
+        })?;
     let request = PushRequest::parse(&body, &limits).map_err(|problem| {
         let status = match problem.code.as_str() {
             "push.too_large" | "push.too_many" => StatusCode::PAYLOAD_TOO_LARGE,
@@ -162,7 +226,10 @@ pub async fn push(State(state): State<AppState>, headers: axum::http::HeaderMap,
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?;
-    let response = state.db.run(move |tx| ingest::push(tx, &actor, &request, checked, &blobs, &now)).await?;
+    let response = state
+        .db
+        .run(move |tx| ingest::push(tx, &actor, &request, checked, &blobs, &now))
+        .await?;
     tracing::info!(%user, records = count, missing_blobs = response.missing_blobs.len(), "push");
     Ok(Json(response).into_response())
 }
@@ -175,17 +242,40 @@ async fn blob_row(state: &AppState, sha: &str) -> ApiResult<(u64, bool)> {
     let sha = sha.to_string();
     state
         .db
-        .run(move |tx| Ok(tx.query_opt("SELECT size, complete_at FROM blob WHERE sha256 = $1", &[Val::from(&sha)])?))
+        .run(move |tx| {
+            Ok(tx.query_opt(
+                "SELECT size, complete_at FROM blob WHERE sha256 = $1",
+                &[Val::from(&sha)],
+            )?)
+        })
         .await?
         .map(|r| (r.int(0) as u64, r.opt_text(1).is_some()))
-        .ok_or_else(|| ApiError::not_found("blob.unknown", "no pushed record names this blob: push the record first"))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "blob.unknown",
+                "no pushed record names this blob: push the record first",
+            )
+        })
 }
 
-pub async fn blob_status(State(state): State<AppState>, _actor: Actor, Path(name): Path<String>) -> ApiResult<Json<BlobStatus>> {
+pub async fn blob_status(
+    State(state): State<AppState>,
+    _actor: Actor,
+    Path(name): Path<String>,
+) -> ApiResult<Json<BlobStatus>> {
     let chunk = chunk(&name, None)?;
     let (size, complete) = blob_row(&state, &chunk.sha256).await?;
-    let offset = if complete { size } else { state.blobs.offset(chunk.hex(), size) };
-    Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset, complete }))
+    let offset = if complete {
+        size
+    } else {
+        state.blobs.offset(chunk.hex(), size)
+    };
+    Ok(Json(BlobStatus {
+        sha256: chunk.sha256,
+        size,
+        offset,
+        complete,
+    }))
 }
 
 pub async fn blob_put(
@@ -214,10 +304,24 @@ pub async fn blob_put(
     };
     if complete {
         crate::blobs::drain(body, size).await;
-        return Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }));
+        return Ok(Json(BlobStatus {
+            sha256: chunk.sha256,
+            size,
+            offset: size,
+            complete: true,
+        }));
     }
-    match state.blobs.write(chunk.hex(), size, chunk.offset, length, body).await? {
-        Stored::Partial(offset) => Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset, complete: false })),
+    match state
+        .blobs
+        .write(chunk.hex(), size, chunk.offset, length, body)
+        .await?
+    {
+        Stored::Partial(offset) => Ok(Json(BlobStatus {
+            sha256: chunk.sha256,
+            size,
+            offset,
+            complete: false,
+        })),
         Stored::Complete => {
             let sha = chunk.sha256.clone();
             let now = crate::now();
@@ -225,7 +329,12 @@ pub async fn blob_put(
                 .db
                 .run(move |tx| Ok(tx.exec("UPDATE blob SET complete_at = $2 WHERE sha256 = $1 AND complete_at IS NULL", &[Val::from(&sha), Val::from(&now)])?))
                 .await?;
-            Ok(Json(BlobStatus { sha256: chunk.sha256, size, offset: size, complete: true }))
+            Ok(Json(BlobStatus {
+                sha256: chunk.sha256,
+                size,
+                offset: size,
+                complete: true,
+            }))
         }
     }
 }
@@ -244,7 +353,8 @@ pub async fn changes(
     actor: Actor,
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<ChangesPage>> {
-    let Query(query) = query.map_err(|e| ApiError::bad("changes.bad_query", None, format!("since=N&limit=M: {e}")))?;
+    let Query(query) = query
+        .map_err(|e| ApiError::bad("changes.bad_query", None, format!("since=N&limit=M: {e}")))?;
     let limit = query.limit.unwrap_or(500).clamp(1, 1000) as i64;
     let since = query.since.max(0);
     let page = state

@@ -42,7 +42,11 @@ impl Role {
             "officer" => Ok(Role::Officer),
             "supervisor" => Ok(Role::Supervisor),
             "admin" => Ok(Role::Admin),
-            _ => Err(ApiError::bad("user.bad_role", Some("role"), "the role is officer, supervisor or admin")),
+            _ => Err(ApiError::bad(
+                "user.bad_role",
+                Some("role"),
+                "the role is officer, supervisor or admin",
+            )),
         }
     }
 }
@@ -93,7 +97,12 @@ impl Actor {
             Err(ApiError::forbidden(
                 "auth.role",
                 None,
-                format!("this needs the {} role; {} is {}", role.as_str(), self.user.name, self.user.role.as_str()),
+                format!(
+                    "this needs the {} role; {} is {}",
+                    role.as_str(),
+                    self.user.name,
+                    self.user.role.as_str()
+                ),
             ))
         }
     }
@@ -109,26 +118,39 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A new secret token: 32 random bytes, base64url.
 pub fn new_token() -> String {
-    format!("ovt_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>()))
+    format!(
+        "ovt_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+    )
 }
 
 /// A one-time enrolment code a person can type: 12 characters from an alphabet without look-alikes.
 pub fn new_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    let raw: String = (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let raw: String = (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12])
 }
 
 /// What is stored of a token or code.
 pub fn secret_hash(secret: &str) -> String {
     let normalised = secret.trim().to_ascii_uppercase();
-    let secret = if secret.starts_with("ovt_") { secret.trim() } else { normalised.as_str() };
+    let secret = if secret.starts_with("ovt_") {
+        secret.trim()
+    } else {
+        normalised.as_str()
+    };
     let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -138,7 +160,10 @@ pub const USER_COLUMNS: &str = "id, name, display_name, role, disabled";
 pub fn user_from_row(tx: &mut dyn Tx, row: &Row) -> ApiResult<User> {
     let id = row.int(0);
     let regions = tx
-        .query("SELECT region_code FROM user_region WHERE user_id = $1 ORDER BY region_code", &[Val::Int(id)])?
+        .query(
+            "SELECT region_code FROM user_region WHERE user_id = $1 ORDER BY region_code",
+            &[Val::Int(id)],
+        )?
         .iter()
         .map(|r| r.text(0))
         .collect();
@@ -167,7 +192,11 @@ pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Opt
     if user.disabled {
         return Ok(None);
     }
-    Ok(Some(Actor { user, device_id: row.int(5), web: row.text(6) == "web" }))
+    Ok(Some(Actor {
+        user,
+        device_id: row.int(5),
+        web: row.text(6) == "web",
+    }))
 }
 
 /// The name of the dashboard's session cookie.
@@ -193,22 +222,35 @@ impl FromRequestParts<AppState> for Actor {
 }
 
 /// The actor behind a request's bearer token or dashboard session.
-pub async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Actor, ApiError> {
+pub async fn authenticate(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Actor, ApiError> {
     {
         let bearer = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::to_string);
         let token = bearer
             .or_else(|| cookie(headers, SESSION_COOKIE))
-            .ok_or_else(|| ApiError::unauthorized("auth.missing", "sign in or enrol this device first"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("auth.missing", "sign in or enrol this device first")
+            })?;
         let now = crate::now();
         state
             .db
             .run(move |tx| actor_for_token(tx, &token, &now))
             .await?
-            .ok_or_else(|| ApiError::unauthorized("auth.invalid_token", "the token is unknown, revoked or expired: enrol again"))
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "auth.invalid_token",
+                    "the token is unknown, revoked or expired: enrol again",
+                )
+            })
     }
 }
 
@@ -223,7 +265,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(max: usize, window: Duration) -> RateLimiter {
-        RateLimiter { max, window, failures: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            max,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Refuses with `auth.too_many_attempts` while any key is over the limit.
@@ -233,14 +279,21 @@ impl RateLimiter {
         for key in keys {
             if let Some(times) = failures.get_mut(*key) {
                 times.retain(|t| now.duration_since(*t) < self.window);
-                let max = if key.starts_with("ip:") { self.max * 6 } else { self.max };
+                let max = if key.starts_with("ip:") {
+                    self.max * 6
+                } else {
+                    self.max
+                };
                 if times.len() >= max {
                     let wait = self.window.saturating_sub(now.duration_since(times[0]));
                     return Err(ApiError::new(
                         StatusCode::TOO_MANY_REQUESTS,
                         "auth.too_many_attempts",
                         None,
-                        format!("too many failed attempts; try again in {} seconds", wait.as_secs().max(1)),
+                        format!(
+                            "too many failed attempts; try again in {} seconds",
+                            wait.as_secs().max(1)
+                        ),
                     ));
                 }
             }
@@ -253,10 +306,17 @@ impl RateLimiter {
         if failures.len() > 100_000 {
             // Bounded memory under a flood of names: old entries go first.
             let now = Instant::now();
-            failures.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < self.window));
+            failures.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
         for key in keys {
-            failures.entry(key.to_string()).or_default().push(Instant::now());
+            failures
+                .entry(key.to_string())
+                .or_default()
+                .push(Instant::now());
         }
     }
 
@@ -305,7 +365,10 @@ mod tests {
     fn codes_are_typed_loosely_and_tokens_are_secret() {
         let code = new_code();
         assert_eq!(code.len(), 14);
-        assert_eq!(secret_hash(&code), secret_hash(&format!(" {} ", code.to_lowercase())));
+        assert_eq!(
+            secret_hash(&code),
+            secret_hash(&format!(" {} ", code.to_lowercase()))
+        );
         let (a, b) = (new_token(), new_token());
         assert_ne!(a, b);
         assert_ne!(secret_hash(&a), secret_hash(&a.to_uppercase()));
@@ -318,7 +381,10 @@ mod tests {
             assert!(limiter.check(&["budi"]).is_ok());
             limiter.failed(&["budi"]);
         }
-        assert_eq!(limiter.check(&["budi"]).unwrap_err().problem.code, "auth.too_many_attempts");
+        assert_eq!(
+            limiter.check(&["budi"]).unwrap_err().problem.code,
+            "auth.too_many_attempts"
+        );
         assert!(limiter.check(&["sari"]).is_ok());
         limiter.succeeded(&["budi"]);
         assert!(limiter.check(&["budi"]).is_ok());

@@ -31,7 +31,12 @@ pub enum Stored {
 
 fn io_error(e: std::io::Error) -> ApiError {
     if e.kind() == std::io::ErrorKind::StorageFull {
-        ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "server.disk_full", None, "the server's disk is full; the upload resumes later")
+        ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "server.disk_full",
+            None,
+            "the server's disk is full; the upload resumes later",
+        )
     } else {
         ApiError::internal(format!("blob storage: {e}"))
     }
@@ -55,7 +60,10 @@ impl BlobStore {
     pub fn open(root: &Path) -> ApiResult<BlobStore> {
         std::fs::create_dir_all(root.join("partial"))
             .map_err(|e| ApiError::startup(format!("cannot create {}: {e}", root.display())))?;
-        Ok(BlobStore { root: root.to_path_buf(), locks: Mutex::new(HashMap::new()) })
+        Ok(BlobStore {
+            root: root.to_path_buf(),
+            locks: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Where a complete blob lives. `hex` is checked by the caller (64 lower-case hex digits).
@@ -89,7 +97,14 @@ impl BlobStore {
 
     /// Appends a chunk that starts at `offset` (which must be where the blob stands), up to
     /// `size` bytes in all; verifies and completes the blob when its last byte arrives.
-    pub async fn write(&self, hex: &str, size: u64, offset: u64, length: Option<u64>, body: Body) -> ApiResult<Stored> {
+    pub async fn write(
+        &self,
+        hex: &str,
+        size: u64,
+        offset: u64,
+        length: Option<u64>,
+        body: Body,
+    ) -> ApiResult<Stored> {
         let too_long = || {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -118,7 +133,11 @@ impl BlobStore {
                 format!("the server has {have} bytes of this blob; send from offset {have}"),
             ));
         }
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&partial).map_err(io_error)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&partial)
+            .map_err(io_error)?;
         let mut written = have;
         let mut stream = body.into_data_stream();
         let mut failure = None;
@@ -164,7 +183,11 @@ impl BlobStore {
             let mut hasher = Sha256::new();
             let mut file = std::fs::File::open(root.join("partial").join(&hex_owned))?;
             std::io::copy(&mut file, &mut hasher)?;
-            let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            let digest: String = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             Ok(digest == hex_owned)
         })
         .await
@@ -180,7 +203,10 @@ impl BlobStore {
             ));
         }
         let target = self.path(hex);
-        let dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.clone());
+        let dir = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.clone());
         std::fs::create_dir_all(&dir).map_err(io_error)?;
         std::fs::rename(&partial, &target).map_err(io_error)?;
         if let Ok(dir) = std::fs::File::open(&dir) {

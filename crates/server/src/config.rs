@@ -68,7 +68,9 @@ impl Config {
 
 /// `postgres://ovop:secret@db/ovop` becomes `postgres://ovop:***@db/ovop`.
 pub fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return "***".into() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".into();
+    };
     let (auth, host) = match rest.rsplit_once('@') {
         Some(parts) => parts,
         None => return url.split('?').next().unwrap_or(url).to_string(),
@@ -109,16 +111,24 @@ mod tests {
 
     #[test]
     fn a_database_password_is_never_printed() {
-        assert_eq!(mask_password("postgres://ovop:s3cret@db.example/ovop?sslmode=require"), "postgres://ovop:***@db.example/ovop");
+        assert_eq!(
+            mask_password("postgres://ovop:s3cret@db.example/ovop?sslmode=require"),
+            "postgres://ovop:***@db.example/ovop"
+        );
         let mut config = Config::new("/srv/ovop".into());
         config.database = Some("postgresql://admin:hunter2@10.0.0.5:5432/prov".into());
         assert!(!format!("{config:?}").contains("hunter2"));
-        assert!(config.describe().contains("postgresql://admin:***@10.0.0.5:5432/prov"));
+        assert!(config
+            .describe()
+            .contains("postgresql://admin:***@10.0.0.5:5432/prov"));
     }
 
     #[test]
     fn a_config_file_refuses_unknown_keys() {
-        assert!(toml::from_str::<FileConfig>("listen = \"0.0.0.0:8480\"\nname = \"Dinas Tapin\"").is_ok());
+        assert!(
+            toml::from_str::<FileConfig>("listen = \"0.0.0.0:8480\"\nname = \"Dinas Tapin\"")
+                .is_ok()
+        );
         assert!(toml::from_str::<FileConfig>("lisen = \"0.0.0.0:8480\"").is_err());
     }
 }

@@ -51,7 +51,11 @@ fn csrf(headers: &HeaderMap) -> String {
 
 fn check_csrf(headers: &HeaderMap, given: &str) -> Result<(), ApiError> {
     if given.is_empty() || given != csrf(headers) {
-        return Err(ApiError::forbidden("auth.csrf", None, "the form is stale or not from this dashboard: reload the page"));
+        return Err(ApiError::forbidden(
+            "auth.csrf",
+            None,
+            "the form is stale or not from this dashboard: reload the page",
+        ));
     }
     Ok(())
 }
@@ -75,7 +79,13 @@ button.secondary,.button.secondary{background:#fff;color:#1e5b3a}button.warn{bac
 main{overflow-x:auto}td.date{white-space:nowrap}main a{color:#1e5b3a}.login{max-width:360px;margin:3rem auto;background:#fff;padding:1.4rem;border:1px solid #dde3dc;border-radius:8px;display:flex;flex-direction:column;gap:.8rem}
 ";
 
-fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, body: Markup) -> Markup {
+fn page(
+    lang: &str,
+    title: &str,
+    actor: Option<&Actor>,
+    headers: &HeaderMap,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -113,19 +123,35 @@ fn page(lang: &str, title: &str, actor: Option<&Actor>, headers: &HeaderMap, bod
 /// they were on when it can be shown again by a GET (a page made by a form goes to the list).
 async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response {
     let lang = i18n::language(Some(&code));
-    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let local = referer.split_once("://").map_or("", |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let local = referer
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let (path, query) = local.split_once('?').unwrap_or((local, ""));
     let gettable = matches!(path, "/dashboard" | "/dashboard/users" | "/login")
-        || (path.starts_with("/dashboard/assessments/") && !path.ends_with("/decision") && !path.contains("//"));
+        || (path.starts_with("/dashboard/assessments/")
+            && !path.ends_with("/decision")
+            && !path.contains("//"));
     let back = if gettable {
-        let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
-        if kept.is_empty() { path.to_string() } else { format!("{path}?{}", kept.join("&")) }
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .collect();
+        if kept.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        }
     } else {
         "/dashboard".to_string()
     };
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000")) {
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000"
+    )) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
@@ -142,7 +168,11 @@ fn when(at: &str) -> String {
 /// A decimal as the language writes it: a comma in Indonesian and Vietnamese.
 fn decimal(lang: &str, value: f64) -> String {
     let text = format!("{value:.1}");
-    if lang == "en" { text } else { text.replace('.', ",") }
+    if lang == "en" {
+        text
+    } else {
+        text.replace('.', ",")
+    }
 }
 
 fn html_response(lang: &str, markup: Markup, status: StatusCode) -> Response {
@@ -154,7 +184,9 @@ fn html_response(lang: &str, markup: Markup, status: StatusCode) -> Response {
         "content-security-policy",
         HeaderValue::from_static("default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"),
     );
-    if let Ok(cookie) = HeaderValue::from_str(&format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000")) {
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000"
+    )) {
         headers.append(header::SET_COOKIE, cookie);
     }
     response
@@ -181,28 +213,46 @@ pub struct LangQuery {
     next: Option<String>,
 }
 
-fn login_form(lang: &str, error: Option<String>, headers: &HeaderMap, next: &str, user: &str) -> Markup {
-    page(lang, &t(lang, "login.title"), None, headers, html! {
-        form.login method="post" action="/login" {
-            h1 { (t(lang, "login.title")) }
-            @if let Some(error) = error { div.error role="alert" { (error) } }
-            input type="hidden" name="next" value=(next);
-            label { (t(lang, "login.user")) input name="user" autocomplete="username" value=(user) required autofocus[user.is_empty()]; }
-            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="current-password" required autofocus[!user.is_empty()]; }
-            button type="submit" { (t(lang, "login.submit")) }
-        }
-    })
+fn login_form(
+    lang: &str,
+    error: Option<String>,
+    headers: &HeaderMap,
+    next: &str,
+    user: &str,
+) -> Markup {
+    page(
+        lang,
+        &t(lang, "login.title"),
+        None,
+        headers,
+        html! {
+            form.login method="post" action="/login" {
+                h1 { (t(lang, "login.title")) }
+                @if let Some(error) = error { div.error role="alert" { (error) } }
+                input type="hidden" name="next" value=(next);
+                label { (t(lang, "login.user")) input name="user" autocomplete="username" value=(user) required autofocus[user.is_empty()]; }
+                label { (t(lang, "login.password")) input name="password" type="password" autocomplete="current-password" required autofocus[!user.is_empty()]; }
+                button type="submit" { (t(lang, "login.submit")) }
+            }
+        },
+    )
 }
 
 async fn login_page(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = lang_of(&headers, q.lang.as_deref());
-    html_response(lang, login_form(lang, None, &headers, &safe_next(q.next.as_deref()), ""), StatusCode::OK)
+    html_response(
+        lang,
+        login_form(lang, None, &headers, &safe_next(q.next.as_deref()), ""),
+        StatusCode::OK,
+    )
 }
 
 /// Only a path of this dashboard: never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/dashboard") && !n.contains("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with("/dashboard") && !n.contains("//") && !n.contains('\\') => {
+            n.to_string()
+        }
         _ => "/dashboard".into(),
     }
 }
@@ -215,7 +265,12 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let lang = lang_of(&headers, None);
     let name = form.user.trim().to_lowercase();
     let name_shown: String = form.user.trim().chars().take(64).collect();
@@ -223,7 +278,17 @@ async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<Soc
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let next = safe_next(form.next.as_deref());
     if let Err(e) = state.sign_in.check(&keys) {
-        return html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next, &name_shown), e.status);
+        return html_response(
+            lang,
+            login_form(
+                lang,
+                Some(i18n::error(lang, &e.problem.code, &e.problem.message)),
+                &headers,
+                &next,
+                &name_shown,
+            ),
+            e.status,
+        );
     }
     let token = auth::new_token();
     let hash = auth::secret_hash(&token);
@@ -253,12 +318,42 @@ async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<Soc
             }
             response
         }
-        Ok(Some(Err(()))) => html_response(lang, login_form(lang, Some(t(lang, "login.officer")), &headers, &next, &name_shown), StatusCode::FORBIDDEN),
+        Ok(Some(Err(()))) => html_response(
+            lang,
+            login_form(
+                lang,
+                Some(t(lang, "login.officer")),
+                &headers,
+                &next,
+                &name_shown,
+            ),
+            StatusCode::FORBIDDEN,
+        ),
         Ok(None) => {
             state.sign_in.failed(&keys);
-            html_response(lang, login_form(lang, Some(t(lang, "login.failed")), &headers, &next, &name_shown), StatusCode::UNAUTHORIZED)
+            html_response(
+                lang,
+                login_form(
+                    lang,
+                    Some(t(lang, "login.failed")),
+                    &headers,
+                    &next,
+                    &name_shown,
+                ),
+                StatusCode::UNAUTHORIZED,
+            )
         }
-        Err(e) => html_response(lang, login_form(lang, Some(i18n::error(lang, &e.problem.code, &e.problem.message)), &headers, &next, &name_shown), e.status),
+        Err(e) => html_response(
+            lang,
+            login_form(
+                lang,
+                Some(i18n::error(lang, &e.problem.code, &e.problem.message)),
+                &headers,
+                &next,
+                &name_shown,
+            ),
+            e.status,
+        ),
     }
 }
 
@@ -268,7 +363,11 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if let Err(refused) = check_csrf(&headers, &form.csrf) {
         return refused.into_response();
     }
@@ -276,11 +375,19 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(form): F
         let now = crate::now();
         let _ = state
             .db
-            .run(move |tx| Ok(tx.exec("UPDATE device SET revoked_at = $2 WHERE token_hash = $1 AND kind = 'web'", &[Val::Text(auth::secret_hash(&token)), Val::from(&now)])?))
+            .run(move |tx| {
+                Ok(tx.exec(
+                    "UPDATE device SET revoked_at = $2 WHERE token_hash = $1 AND kind = 'web'",
+                    &[Val::Text(auth::secret_hash(&token)), Val::from(&now)],
+                )?)
+            })
             .await;
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("ovop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("ovop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
     response
 }
 
@@ -290,7 +397,11 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, here: &str) -> Result<
         return Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response());
     };
     let now = crate::now();
-    match state.db.run(move |tx| auth::actor_for_token(tx, &token, &now)).await {
+    match state
+        .db
+        .run(move |tx| auth::actor_for_token(tx, &token, &now))
+        .await
+    {
         Ok(Some(actor)) if actor.web => Ok(actor),
         Ok(_) => Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response()),
         Err(e) => Err(e.into_response()),
@@ -299,7 +410,13 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, here: &str) -> Result<
 
 fn urlencode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -316,7 +433,11 @@ fn query_string(filter: &Filter) -> String {
     ];
     pairs
         .iter()
-        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", urlencode(v))))
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", urlencode(v)))
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -324,16 +445,26 @@ fn query_string(filter: &Filter) -> String {
 fn error_page(lang: &str, actor: Option<&Actor>, headers: &HeaderMap, e: &ApiError) -> Response {
     html_response(
         lang,
-        page(lang, &t(lang, "error.title"), actor, headers, html! {
-            h1 { (t(lang, "error.title")) }
-            div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) " (" code { (e.problem.code) } ")" }
-            p { a href="/dashboard" { (t(lang, "nav.back")) } }
-        }),
+        page(
+            lang,
+            &t(lang, "error.title"),
+            actor,
+            headers,
+            html! {
+                h1 { (t(lang, "error.title")) }
+                div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) " (" code { (e.problem.code) } ")" }
+                p { a href="/dashboard" { (t(lang, "nav.back")) } }
+            },
+        ),
         e.status,
     )
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Query<Filter>, QueryRejection>) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> Response {
     let actor = match signed_in(&state, &headers, "/dashboard").await {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
@@ -342,7 +473,12 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
         Ok(Query(filter)) => filter,
         Err(e) => {
             let lang = lang_of(&headers, None);
-            return error_page(lang, Some(&actor), &headers, &ApiError::bad("review.bad_filter", None, e.to_string()));
+            return error_page(
+                lang,
+                Some(&actor),
+                &headers,
+                &ApiError::bad("review.bad_filter", None, e.to_string()),
+            );
         }
     };
     let lang = lang_of(&headers, filter.lang.as_deref());
@@ -353,7 +489,18 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
     let (f, a) = (filter.clone(), actor.clone());
     let loaded = state
         .db
-        .run(move |tx| Ok((review::list_in(tx, &a, &f, review::PAGE + 1, i64::from(page_no) * review::PAGE)?, review::stats_in(tx, &a, &f)?)))
+        .run(move |tx| {
+            Ok((
+                review::list_in(
+                    tx,
+                    &a,
+                    &f,
+                    review::PAGE + 1,
+                    i64::from(page_no) * review::PAGE,
+                )?,
+                review::stats_in(tx, &a, &f)?,
+            ))
+        })
         .await;
     let (mut items, stats) = match loaded {
         Ok(v) => v,
@@ -362,7 +509,11 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
     let more = items.len() as i64 > review::PAGE;
     items.truncate(review::PAGE as usize);
     let qs = query_string(&filter);
-    let amp_qs = if qs.is_empty() { String::new() } else { format!("&{qs}") };
+    let amp_qs = if qs.is_empty() {
+        String::new()
+    } else {
+        format!("&{qs}")
+    };
     let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     let body = html! {
         h1 { (t(lang, "home.title")) }
@@ -443,10 +594,19 @@ async fn home(State(state): State<AppState>, headers: HeaderMap, query: Result<Q
             @if more { a.button.secondary href={ "/dashboard?page=" (page_no + 1) (amp_qs) } { (t(lang, "home.next")) " →" } }
         }
     };
-    html_response(lang, page(lang, &t(lang, "home.title"), Some(&actor), &headers, body), StatusCode::OK)
+    html_response(
+        lang,
+        page(lang, &t(lang, "home.title"), Some(&actor), &headers, body),
+        StatusCode::OK,
+    )
 }
 
-async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<LangQuery>) -> Response {
+async fn assessment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let here = format!("/dashboard/assessments/{}", urlencode(&id));
     let actor = match signed_in(&state, &headers, &here).await {
         Ok(actor) => actor,
@@ -461,7 +621,11 @@ async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id):
     let i = &detail.assessment;
     let assessors: Vec<String> = detail.body["visit"]["assessors"]
         .as_array()
-        .map(|list| list.iter().filter_map(|a| a["name"].as_str().map(str::to_string)).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a["name"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let decided = detail.decisions.iter().any(|d| d.revision == i.revision);
     let flash = q.next.as_deref();
@@ -523,7 +687,11 @@ async fn assessment(State(state): State<AppState>, headers: HeaderMap, Path(id):
             }
         }
     };
-    html_response(lang, page(lang, &i.product, Some(&actor), &headers, body), StatusCode::OK)
+    html_response(
+        lang,
+        page(lang, &i.product, Some(&actor), &headers, body),
+        StatusCode::OK,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -536,7 +704,12 @@ pub struct DecisionForm {
     comment: String,
 }
 
-async fn decide(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<DecisionForm>) -> Response {
+async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
     let here = format!("/dashboard/assessments/{}", urlencode(&id));
     let actor = match signed_in(&state, &headers, &here).await {
         Ok(actor) => actor,
@@ -549,17 +722,29 @@ async fn decide(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
     if let Err(e) = actor.require(Role::Supervisor) {
         return error_page(lang, Some(&actor), &headers, &e);
     }
-    let request = review::DecisionRequest { revision: form.revision, decision: form.decision, comment: form.comment };
+    let request = review::DecisionRequest {
+        revision: form.revision,
+        decision: form.decision,
+        comment: form.comment,
+    };
     let now = crate::now();
     let a = actor.clone();
     let target = id.clone();
-    match state.db.run(move |tx| review::decide_in(tx, &a, &target, &request, &now)).await {
+    match state
+        .db
+        .run(move |tx| review::decide_in(tx, &a, &target, &request, &now))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("{here}?next=decided")).into_response(),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
 }
 
-async fn blob(State(state): State<AppState>, headers: HeaderMap, Path(hex): Path<String>) -> Response {
+async fn blob(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(hex): Path<String>,
+) -> Response {
     let actor = match signed_in(&state, &headers, "/dashboard").await {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
@@ -584,7 +769,10 @@ async fn blob(State(state): State<AppState>, headers: HeaderMap, Path(hex): Path
         .await;
     match allowed {
         Ok(true) => {}
-        Ok(false) => return ApiError::not_found("blob.unknown", "no such photo within your regions").into_response(),
+        Ok(false) => {
+            return ApiError::not_found("blob.unknown", "no such photo within your regions")
+                .into_response()
+        }
         Err(e) => return e.into_response(),
     }
     let path = state.blobs.path(chunk.hex());
@@ -600,48 +788,73 @@ async fn blob(State(state): State<AppState>, headers: HeaderMap, Path(hex): Path
                 "application/octet-stream"
             };
             let mut response = Bytes::from(bytes).into_response();
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
-            response.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=31536000, immutable"),
+            );
+            response.headers_mut().insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
             response
         }
-        Err(_) => ApiError::not_found("blob.incomplete", "the photo has not arrived in full yet").into_response(),
+        Err(_) => ApiError::not_found("blob.incomplete", "the photo has not arrived in full yet")
+            .into_response(),
     }
 }
 
-fn users_page(lang: &str, actor: &Actor, headers: &HeaderMap, users: &[auth::User], notice: Option<Markup>) -> Markup {
+fn users_page(
+    lang: &str,
+    actor: &Actor,
+    headers: &HeaderMap,
+    users: &[auth::User],
+    notice: Option<Markup>,
+) -> Markup {
     let token = csrf(headers);
-    page(lang, &t(lang, "users.title"), Some(actor), headers, html! {
-        h1 { (t(lang, "users.title")) }
-        @if let Some(notice) = notice { (notice) }
-        table id="users" {
-            thead { tr { th { (t(lang, "users.name")) } th { (t(lang, "users.role")) } th { (t(lang, "users.regions")) } th {} } }
-            tbody { @for u in users { tr {
-                td { (u.display_name) br; span.muted { (u.name) } }
-                td { (t(lang, &format!("role.{}", u.role.as_str()))) }
-                td { (u.regions.join(", ")) }
-                td { form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
-                    input type="hidden" name="csrf" value=(token);
-                    button.secondary type="submit" { (t(lang, "users.code")) }
-                } }
-            } } }
-        }
-        h2 { (t(lang, "users.new")) }
-        form.filters method="post" action="/dashboard/users" {
-            input type="hidden" name="csrf" value=(token);
-            label { (t(lang, "users.name")) input name="name" required size="12"; }
-            label { (t(lang, "users.display_name")) input name="display_name" size="18"; }
-            label { (t(lang, "users.role"))
-                select name="role" { @for r in ["officer", "supervisor", "admin"] { option value=(r) { (t(lang, &format!("role.{r}"))) } } }
+    page(
+        lang,
+        &t(lang, "users.title"),
+        Some(actor),
+        headers,
+        html! {
+            h1 { (t(lang, "users.title")) }
+            @if let Some(notice) = notice { (notice) }
+            table id="users" {
+                thead { tr { th { (t(lang, "users.name")) } th { (t(lang, "users.role")) } th { (t(lang, "users.regions")) } th {} } }
+                tbody { @for u in users { tr {
+                    td { (u.display_name) br; span.muted { (u.name) } }
+                    td { (t(lang, &format!("role.{}", u.role.as_str()))) }
+                    td { (u.regions.join(", ")) }
+                    td { form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
+                        input type="hidden" name="csrf" value=(token);
+                        button.secondary type="submit" { (t(lang, "users.code")) }
+                    } }
+                } } }
             }
-            label { (t(lang, "users.regions")) input name="regions" placeholder="63.05, 63.06" size="14"; }
-            label { (t(lang, "login.password")) input name="password" type="password" autocomplete="new-password" size="12"; }
-            button type="submit" { (t(lang, "users.create")) }
-        }
-    })
+            h2 { (t(lang, "users.new")) }
+            form.filters method="post" action="/dashboard/users" {
+                input type="hidden" name="csrf" value=(token);
+                label { (t(lang, "users.name")) input name="name" required size="12"; }
+                label { (t(lang, "users.display_name")) input name="display_name" size="18"; }
+                label { (t(lang, "users.role"))
+                    select name="role" { @for r in ["officer", "supervisor", "admin"] { option value=(r) { (t(lang, &format!("role.{r}"))) } } }
+                }
+                label { (t(lang, "users.regions")) input name="regions" placeholder="63.05, 63.06" size="14"; }
+                label { (t(lang, "login.password")) input name="password" type="password" autocomplete="new-password" size="12"; }
+                button type="submit" { (t(lang, "users.create")) }
+            }
+        },
+    )
 }
 
-async fn users(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+async fn users(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let actor = match signed_in(&state, &headers, "/dashboard/users").await {
         Ok(actor) => actor,
         Err(redirect) => return redirect,
@@ -651,7 +864,11 @@ async fn users(State(state): State<AppState>, headers: HeaderMap, Query(q): Quer
         return error_page(lang, Some(&actor), &headers, &e);
     }
     match state.db.run(admin::users_in).await {
-        Ok(list) => html_response(lang, users_page(lang, &actor, &headers, &list, None), StatusCode::OK),
+        Ok(list) => html_response(
+            lang,
+            users_page(lang, &actor, &headers, &list, None),
+            StatusCode::OK,
+        ),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
 }
@@ -671,7 +888,11 @@ pub struct UserForm {
 }
 
 /// What every admin form checks first: signed in, the form's token, the admin role.
-async fn admin_post(state: &AppState, headers: &HeaderMap, token: &str) -> Result<(Actor, &'static str), Response> {
+async fn admin_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+) -> Result<(Actor, &'static str), Response> {
     let actor = signed_in(state, headers, "/dashboard/users").await?;
     check_csrf(headers, token).map_err(IntoResponse::into_response)?;
     let lang = lang_of(headers, None);
@@ -681,7 +902,11 @@ async fn admin_post(state: &AppState, headers: &HeaderMap, token: &str) -> Resul
     Ok((actor, lang))
 }
 
-async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<UserForm>) -> Response {
+async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<UserForm>,
+) -> Response {
     let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
         Ok(signed) => signed,
         Err(refused) => return refused,
@@ -691,40 +916,72 @@ async fn create_user(State(state): State<AppState>, headers: HeaderMap, Form(for
         display_name: Some(form.display_name),
         role: form.role,
         password: Some(form.password).filter(|p| !p.is_empty()),
-        regions: form.regions.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string).collect(),
+        regions: form
+            .regions
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     let now = crate::now();
-    let outcome = state.db.run(move |tx| admin::create_user_in(tx, &new, &now)).await;
+    let outcome = state
+        .db
+        .run(move |tx| admin::create_user_in(tx, &new, &now))
+        .await;
     let notice = match &outcome {
         Ok(user) => html! { div.ok role="status" { (t(lang, "users.created")) ": " (user.name) } },
-        Err(e) => html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } },
+        Err(e) => {
+            html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } }
+        }
     };
-    let status = outcome.as_ref().map_or_else(|e| e.status, |_| StatusCode::OK);
+    let status = outcome
+        .as_ref()
+        .map_or_else(|e| e.status, |_| StatusCode::OK);
     match state.db.run(admin::users_in).await {
-        Ok(list) => html_response(lang, users_page(lang, &actor, &headers, &list, Some(notice)), status),
+        Ok(list) => html_response(
+            lang,
+            users_page(lang, &actor, &headers, &list, Some(notice)),
+            status,
+        ),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
 }
 
-async fn create_code(State(state): State<AppState>, headers: HeaderMap, Path(name): Path<String>, Form(form): Form<CsrfForm>) -> Response {
+async fn create_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
         Ok(signed) => signed,
         Err(refused) => return refused,
     };
     let address = admin::public_address(&headers, state.secure_cookies);
-    match state.db.run(move |tx| admin::create_code_in(tx, &name, 72, &address)).await {
+    match state
+        .db
+        .run(move |tx| admin::create_code_in(tx, &name, 72, &address))
+        .await
+    {
         Ok(code) => html_response(
             lang,
-            page(lang, &t(lang, "code.title"), Some(&actor), &headers, html! {
-                h1 { (t(lang, "code.title")) ": " (code.user) }
-                div.card style="max-width:420px" {
-                    p { (t(lang, "code.explain")) }
-                    p style="font-size:1.6rem;font-weight:700;letter-spacing:2px" #code { (code.code) }
-                    div { (PreEscaped(&code.qr_svg)) }
-                    p.muted { (t(lang, "code.expires")) " " (when(&code.expires_at)) }
-                }
-                p { a href="/dashboard/users" { "← " (t(lang, "nav.users")) } }
-            }),
+            page(
+                lang,
+                &t(lang, "code.title"),
+                Some(&actor),
+                &headers,
+                html! {
+                    h1 { (t(lang, "code.title")) ": " (code.user) }
+                    div.card style="max-width:420px" {
+                        p { (t(lang, "code.explain")) }
+                        p style="font-size:1.6rem;font-weight:700;letter-spacing:2px" #code { (code.code) }
+                        div { (PreEscaped(&code.qr_svg)) }
+                        p.muted { (t(lang, "code.expires")) " " (when(&code.expires_at)) }
+                    }
+                    p { a href="/dashboard/users" { "← " (t(lang, "nav.users")) } }
+                },
+            ),
             StatusCode::OK,
         ),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),

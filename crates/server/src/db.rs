@@ -153,7 +153,10 @@ impl r2d2::ManageConnection for PgManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
-        Ok(PgConn { client: self.config.connect(postgres::NoTls)?, statements: std::collections::HashMap::new() })
+        Ok(PgConn {
+            client: self.config.connect(postgres::NoTls)?,
+            statements: std::collections::HashMap::new(),
+        })
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
@@ -177,13 +180,17 @@ impl Drop for PgPool {
     }
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
 
 impl Db {
     /// Opens (creating) `dir/server.sqlite` in WAL mode and applies its migrations.
     pub fn open_sqlite(path: &Path) -> Result<Db, ApiError> {
-        let manager = SqliteManager { path: path.to_path_buf() };
+        let manager = SqliteManager {
+            path: path.to_path_buf(),
+        };
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .connection_timeout(Duration::from_secs(30))
@@ -196,8 +203,9 @@ impl Db {
 
     /// Connects to PostgreSQL (`postgres://user@host/db`) and applies its migrations.
     pub fn open_postgres(url: &str) -> Result<Db, ApiError> {
-        let config: postgres::Config =
-            url.parse().map_err(|e| ApiError::startup(format!("the database address cannot be read: {e}")))?;
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|e| ApiError::startup(format!("the database address cannot be read: {e}")))?;
         let manager = PgManager { config };
         let pool = r2d2::Pool::builder()
             .max_size(16)
@@ -251,7 +259,9 @@ impl Db {
     pub fn transaction<T>(&self, f: impl FnOnce(&mut dyn TxBatch) -> DbResult<T>) -> DbResult<T> {
         match self {
             Db::Sqlite(pool) => {
-                let mut conn = pool.get().map_err(|e| DbError::Other(format!("pool: {e}")))?;
+                let mut conn = pool
+                    .get()
+                    .map_err(|e| DbError::Other(format!("pool: {e}")))?;
                 // IMMEDIATE: a writer takes the lock at the start, so two writers never
                 // deadlock upgrading a read lock.
                 let tx = conn
@@ -263,8 +273,13 @@ impl Db {
                 Ok(value)
             }
             Db::Postgres(pool) => {
-                let pool = pool.0.as_ref().ok_or_else(|| DbError::Other("the pool is closed".into()))?;
-                let mut conn = pool.get().map_err(|e| DbError::Other(format!("pool: {e}")))?;
+                let pool = pool
+                    .0
+                    .as_ref()
+                    .ok_or_else(|| DbError::Other("the pool is closed".into()))?;
+                let mut conn = pool
+                    .get()
+                    .map_err(|e| DbError::Other(format!("pool: {e}")))?;
                 let PgConn { client, statements } = &mut *conn;
                 let tx = client.transaction().map_err(postgres_error)?;
                 let mut wrapped = PostgresTx(tx, statements);
@@ -319,7 +334,9 @@ impl r2d2::ManageConnection for SqliteManager {
     fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
         let conn = rusqlite::Connection::open(&self.path)?;
         conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )?;
         Ok(conn)
     }
 
@@ -334,7 +351,10 @@ impl r2d2::ManageConnection for SqliteManager {
 
 fn sqlite_error(e: rusqlite::Error) -> DbError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
             DbError::Unique(e.to_string())
         }
         _ => DbError::Other(e.to_string()),
@@ -374,14 +394,24 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64> {
-        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_error)?;
-        Ok(stmt.execute(rusqlite::params_from_iter(params)).map_err(sqlite_error)? as u64)
+        let mut stmt = self
+            .0
+            .prepare_cached(&sqlite_sql(sql))
+            .map_err(sqlite_error)?;
+        Ok(stmt
+            .execute(rusqlite::params_from_iter(params))
+            .map_err(sqlite_error)? as u64)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>> {
-        let mut stmt = self.0.prepare_cached(&sqlite_sql(sql)).map_err(sqlite_error)?;
+        let mut stmt = self
+            .0
+            .prepare_cached(&sqlite_sql(sql))
+            .map_err(sqlite_error)?;
         let width = stmt.column_count();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(sqlite_error)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params))
+            .map_err(sqlite_error)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(sqlite_error)? {
             let mut values = Vec::with_capacity(width);
@@ -391,7 +421,9 @@ impl Tx for SqliteTx<'_> {
                     ValueRef::Null => Val::Null,
                     ValueRef::Integer(v) => Val::Int(v),
                     ValueRef::Real(v) => Val::Real(v),
-                    ValueRef::Text(v) | ValueRef::Blob(v) => Val::Text(String::from_utf8_lossy(v).into_owned()),
+                    ValueRef::Text(v) | ValueRef::Blob(v) => {
+                        Val::Text(String::from_utf8_lossy(v).into_owned())
+                    }
                 });
             }
             out.push(Row(values));
@@ -411,7 +443,10 @@ impl TxBatch for SqliteTx<'_> {
     }
 }
 
-struct PostgresTx<'a>(postgres::Transaction<'a>, &'a mut std::collections::HashMap<String, postgres::Statement>);
+struct PostgresTx<'a>(
+    postgres::Transaction<'a>,
+    &'a mut std::collections::HashMap<String, postgres::Statement>,
+);
 
 impl postgres::types::ToSql for Val {
     fn to_sql(
@@ -424,7 +459,9 @@ impl postgres::types::ToSql for Val {
             Val::Null => Ok(postgres::types::IsNull::Yes),
             Val::Int(v) if *ty == Type::INT4 => (*v as i32).to_sql(ty, out),
             Val::Int(v) if *ty == Type::FLOAT8 => (*v as f64).to_sql(ty, out),
-            Val::Int(v) if *ty == Type::TEXT || *ty == Type::VARCHAR => v.to_string().to_sql(ty, out),
+            Val::Int(v) if *ty == Type::TEXT || *ty == Type::VARCHAR => {
+                v.to_string().to_sql(ty, out)
+            }
             Val::Int(v) => v.to_sql(ty, out),
             Val::Real(v) => v.to_sql(ty, out),
             Val::Text(v) => v.to_sql(ty, out),
@@ -452,7 +489,10 @@ impl PostgresTx<'_> {
     }
 
     fn params(params: &[Val]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
-        params.iter().map(|p| p as &(dyn postgres::types::ToSql + Sync)).collect()
+        params
+            .iter()
+            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+            .collect()
     }
 }
 
@@ -463,13 +503,18 @@ impl Tx for PostgresTx<'_> {
 
     fn exec(&mut self, sql: &str, params: &[Val]) -> DbResult<u64> {
         let stmt = self.statement(sql)?;
-        self.0.execute(&stmt, &Self::params(params)).map_err(postgres_error)
+        self.0
+            .execute(&stmt, &Self::params(params))
+            .map_err(postgres_error)
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> DbResult<Vec<Row>> {
         use postgres::types::Type;
         let stmt = self.statement(sql)?;
-        let rows = self.0.query(&stmt, &Self::params(params)).map_err(postgres_error)?;
+        let rows = self
+            .0
+            .query(&stmt, &Self::params(params))
+            .map_err(postgres_error)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut values = Vec::with_capacity(row.len());
@@ -478,15 +523,19 @@ impl Tx for PostgresTx<'_> {
                 let value = if *ty == Type::INT8 {
                     row.try_get::<_, Option<i64>>(i).map(|v| v.map(Val::Int))
                 } else if *ty == Type::INT4 {
-                    row.try_get::<_, Option<i32>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                    row.try_get::<_, Option<i32>>(i)
+                        .map(|v| v.map(|v| Val::Int(v.into())))
                 } else if *ty == Type::INT2 {
-                    row.try_get::<_, Option<i16>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                    row.try_get::<_, Option<i16>>(i)
+                        .map(|v| v.map(|v| Val::Int(v.into())))
                 } else if *ty == Type::FLOAT8 {
                     row.try_get::<_, Option<f64>>(i).map(|v| v.map(Val::Real))
                 } else if *ty == Type::BOOL {
-                    row.try_get::<_, Option<bool>>(i).map(|v| v.map(|v| Val::Int(v.into())))
+                    row.try_get::<_, Option<bool>>(i)
+                        .map(|v| v.map(|v| Val::Int(v.into())))
                 } else {
-                    row.try_get::<_, Option<String>>(i).map(|v| v.map(Val::Text))
+                    row.try_get::<_, Option<String>>(i)
+                        .map(|v| v.map(Val::Text))
                 };
                 values.push(value.map_err(postgres_error)?.unwrap_or(Val::Null));
             }
@@ -498,7 +547,9 @@ impl Tx for PostgresTx<'_> {
     fn lock_changes(&mut self) -> DbResult<()> {
         // Transaction-scoped: released at commit or rollback. A cursor taken later is
         // committed later, so a client reading `cursor > since` never skips one.
-        self.0.execute("SELECT pg_advisory_xact_lock(4242)", &[]).map_err(postgres_error)?;
+        self.0
+            .execute("SELECT pg_advisory_xact_lock(4242)", &[])
+            .map_err(postgres_error)?;
         Ok(())
     }
 }
@@ -513,6 +564,9 @@ impl TxBatch for PostgresTx<'_> {
 mod tests {
     #[test]
     fn placeholders_are_numbered_for_sqlite() {
-        assert_eq!(super::sqlite_sql("SELECT $2, $1 WHERE a = $10"), "SELECT ?2, ?1 WHERE a = ?10");
+        assert_eq!(
+            super::sqlite_sql("SELECT $2, $1 WHERE a = $10"),
+            "SELECT ?2, ?1 WHERE a = ?10"
+        );
     }
 }

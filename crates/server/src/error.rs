@@ -23,8 +23,16 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, field: Option<&str>, message: impl Into<String>) -> ApiError {
-        ApiError { status, problem: Problem::new(code, field, message) }
+    pub fn new(
+        status: StatusCode,
+        code: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            problem: Problem::new(code, field, message),
+        }
     }
 
     pub fn from_problem(status: StatusCode, problem: Problem) -> ApiError {
@@ -52,18 +60,33 @@ impl ApiError {
     }
 
     pub fn startup(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server.startup", None, message)
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server.startup",
+            None,
+            message,
+        )
     }
 
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();
         tracing::error!(%message, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server.internal", None, "the server failed; the request can be retried")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server.internal",
+            None,
+            "the server failed; the request can be retried",
+        )
     }
 
     pub fn storage(e: DbError) -> ApiError {
         tracing::error!(error = %e, "storage error");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "server.storage", None, "the server's database failed; the request can be retried")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server.storage",
+            None,
+            "the server's database failed; the request can be retried",
+        )
     }
 }
 
@@ -76,7 +99,9 @@ impl From<DbError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, axum::Json(&self.problem)).into_response();
-        response.headers_mut().insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+        response
+            .headers_mut()
+            .insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
         response
     }
 }

@@ -9,14 +9,23 @@ pub const LANGUAGES: &[&str] = &["id", "en", "vi"];
 fn tables() -> &'static HashMap<&'static str, HashMap<String, String>> {
     static TABLES: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let files = [("id", include_str!("../i18n/id.json")), ("en", include_str!("../i18n/en.json")), ("vi", include_str!("../i18n/vi.json"))];
-        files.into_iter().map(|(lang, text)| (lang, serde_json::from_str(text).unwrap_or_default())).collect()
+        let files = [
+            ("id", include_str!("../i18n/id.json")),
+            ("en", include_str!("../i18n/en.json")),
+            ("vi", include_str!("../i18n/vi.json")),
+        ];
+        files
+            .into_iter()
+            .map(|(lang, text)| (lang, serde_json::from_str(text).unwrap_or_default()))
+            .collect()
     })
 }
 
 /// A supported language, or Indonesian.
 pub fn language(wanted: Option<&str>) -> &'static str {
-    wanted.and_then(|w| LANGUAGES.iter().find(|l| **l == w).copied()).unwrap_or("id")
+    wanted
+        .and_then(|w| LANGUAGES.iter().find(|l| **l == w).copied())
+        .unwrap_or("id")
 }
 
 /// The text of `key` in `lang`, falling back to Indonesian, then to the key itself.
@@ -55,7 +64,10 @@ mod tests {
             let mut theirs: Vec<&String> = tables[lang].keys().collect();
             theirs.sort();
             assert_eq!(theirs, keys, "{lang} differs from id");
-            assert!(tables[lang].values().all(|v| !v.trim().is_empty()), "{lang} has an empty text");
+            assert!(
+                tables[lang].values().all(|v| !v.trim().is_empty()),
+                "{lang} has an empty text"
+            );
         }
         assert_eq!(language(Some("vi")), "vi");
         assert_eq!(language(Some("fr")), "id");

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use ovop_core::rubric::Outcome as CriterionOutcome;
 use ovop_core::Catalog;
 use ovop_protocol::{
-    AssessmentBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody, PushRequest, PushResponse,
-    Record, RecordResult,
+    AssessmentBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody,
+    PushRequest, PushResponse, Record, RecordResult,
 };
 use serde_json::json;
 
@@ -59,7 +59,10 @@ fn place_region(code: &str, field: &str) -> Result<(String, String), Problem> {
         None => Err(Problem::new(
             "push.unknown_region",
             Some(field),
-            format!("{:?} is not a known region code", code.chars().take(40).collect::<String>()),
+            format!(
+                "{:?} is not a known region code",
+                code.chars().take(40).collect::<String>()
+            ),
         )),
     }
 }
@@ -68,7 +71,12 @@ fn place_region(code: &str, field: &str) -> Result<(String, String), Problem> {
 type Known = HashMap<(&'static str, String), Option<(serde_json::Value, String)>>;
 
 /// Reads a stored record's body and region, once per push.
-fn stored(tx: &mut dyn Tx, known: &mut Known, kind: &'static str, id: &str) -> ApiResult<Option<(serde_json::Value, String)>> {
+fn stored(
+    tx: &mut dyn Tx,
+    known: &mut Known,
+    kind: &'static str,
+    id: &str,
+) -> ApiResult<Option<(serde_json::Value, String)>> {
     if let Some(found) = known.get(&(kind, id.to_string())) {
         return Ok(found.clone());
     }
@@ -76,7 +84,12 @@ fn stored(tx: &mut dyn Tx, known: &mut Known, kind: &'static str, id: &str) -> A
         "SELECT body, region_code FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
         &[Val::from(kind), Val::from(id)],
     )?;
-    let found = row.map(|r| (serde_json::from_str(&r.text(0)).unwrap_or_default(), r.text(1)));
+    let found = row.map(|r| {
+        (
+            serde_json::from_str(&r.text(0)).unwrap_or_default(),
+            r.text(1),
+        )
+    });
     known.insert((kind, id.to_string()), found.clone());
     Ok(found)
 }
@@ -84,9 +97,18 @@ fn stored(tx: &mut dyn Tx, known: &mut Known, kind: &'static str, id: &str) -> A
 /// Reads, in one query per kind, the producers and products a push refers to.
 fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult<()> {
     let refers = |key: &str| -> Vec<String> {
-        records.iter().filter_map(|r| r.body.get(key).and_then(|v| v.as_str())).filter(|id| ovop_protocol::is_uuid(id)).map(str::to_string).collect()
+        records
+            .iter()
+            .filter_map(|r| r.body.get(key).and_then(|v| v.as_str()))
+            .filter(|id| ovop_protocol::is_uuid(id))
+            .map(str::to_string)
+            .collect()
     };
-    let fetch = |tx: &mut dyn Tx, known: &mut Known, kind: &'static str, mut ids: Vec<String>| -> ApiResult<()> {
+    let fetch = |tx: &mut dyn Tx,
+                 known: &mut Known,
+                 kind: &'static str,
+                 mut ids: Vec<String>|
+     -> ApiResult<()> {
         ids.sort();
         ids.dedup();
         ids.retain(|id| !known.contains_key(&(kind, id.clone())));
@@ -102,30 +124,52 @@ fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult
                 known.insert((kind, id.clone()), None);
             }
             for row in rows {
-                known.insert((kind, row.text(0)), Some((serde_json::from_str(&row.text(1)).unwrap_or_default(), row.text(2))));
+                known.insert(
+                    (kind, row.text(0)),
+                    Some((
+                        serde_json::from_str(&row.text(1)).unwrap_or_default(),
+                        row.text(2),
+                    )),
+                );
             }
         }
         Ok(())
     };
     fetch(tx, known, "product", refers("product_id"))?;
     let mut producers = refers("producer_id");
-    producers.extend(known.values().flatten().filter_map(|(body, _)| body.get("producer_id").and_then(|v| v.as_str()).map(str::to_string)));
+    producers.extend(known.values().flatten().filter_map(|(body, _)| {
+        body.get("producer_id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }));
     fetch(tx, known, "producer", producers)
 }
 
-fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<AssessmentBody>) -> ApiResult<Result<Placed, Problem>> {
+fn place(
+    tx: &mut dyn Tx,
+    known: &mut Known,
+    record: &Record,
+    checked: Option<AssessmentBody>,
+) -> ApiResult<Result<Placed, Problem>> {
     Ok(match record.kind {
         Kind::Producer => match record.read_body::<ProducerBody>() {
             Err(p) => reject(p),
-            Ok(body) => place_region(&body.village_code, "body.village_code")
-                .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None }),
+            Ok(body) => place_region(&body.village_code, "body.village_code").map(
+                |(region_code, region_path)| Placed {
+                    region_code,
+                    region_path,
+                    facts: None,
+                },
+            ),
         },
         Kind::Product => match record.read_body::<ProductBody>() {
             Err(p) => reject(p),
             Ok(body) => {
                 let village = match body.village_code.filter(|c| !c.is_empty()) {
                     Some(code) => Some(code),
-                    None => stored(tx, known, "producer", &body.producer_id)?.map(|(_, region)| region),
+                    None => {
+                        stored(tx, known, "producer", &body.producer_id)?.map(|(_, region)| region)
+                    }
                 };
                 match village {
                     None => reject(Problem::new(
@@ -138,7 +182,13 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<As
                 }
             }
         },
-        Kind::Assessment => match checked.ok_or_else(|| Problem::new("push.invalid", Some("body"), "the assessment was not checked")) {
+        Kind::Assessment => match checked.ok_or_else(|| {
+            Problem::new(
+                "push.invalid",
+                Some("body"),
+                "the assessment was not checked",
+            )
+        }) {
             Err(p) => reject(p),
             Ok(body) => {
                 let Some((product, _)) = stored(tx, known, "product", &body.product_id)? else {
@@ -148,19 +198,31 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<As
                         "the assessed product is not on the server: send it first (or in the same push)",
                     )));
                 };
-                let producer_id = product.get("producer_id").and_then(|v| v.as_str()).unwrap_or("");
-                let producer = stored(tx, known, "producer", producer_id)?.map(|(body, _)| body).unwrap_or_default();
-                let text = |v: &serde_json::Value, key: &str| v.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let producer_id = product
+                    .get("producer_id")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                let producer = stored(tx, known, "producer", producer_id)?
+                    .map(|(body, _)| body)
+                    .unwrap_or_default();
+                let text = |v: &serde_json::Value, key: &str| {
+                    v.get(key)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                };
                 let facts = Facts {
                     product_name: text(&product, "name"),
                     producer_name: text(&producer, "name"),
                     product_set: text(&product, "product_set"),
                 };
-                place_region(&body.visit.region_code, "body.visit.region_code").map(|(region_code, region_path)| Placed {
-                    region_code,
-                    region_path,
-                    facts: Some((body, facts)),
-                })
+                place_region(&body.visit.region_code, "body.visit.region_code").map(
+                    |(region_code, region_path)| Placed {
+                        region_code,
+                        region_path,
+                        facts: Some((body, facts)),
+                    },
+                )
             }
         },
     })
@@ -169,12 +231,21 @@ fn place(tx: &mut dyn Tx, known: &mut Known, record: &Record, checked: Option<As
 /// The date, and the result against the engine's own when the server knows the set.
 fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
     let date_ok = body.visit.assessed_on.len() == 10
-        && time::Date::parse(&body.visit.assessed_on, &time::macros::format_description!("[year]-[month]-[day]")).is_ok();
+        && time::Date::parse(
+            &body.visit.assessed_on,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_ok();
     if !date_ok {
-        return Err(Problem::new("push.invalid", Some("body.visit.assessed_on"), "the date of the visit is YYYY-MM-DD"));
+        return Err(Problem::new(
+            "push.invalid",
+            Some("body.visit.assessed_on"),
+            "the date of the visit is YYYY-MM-DD",
+        ));
     }
     let set = &body.result.set;
-    let (Some(answers), Some(entry)) = (&body.answers, catalog().get(&set.id, Some(&set.version))) else {
+    let (Some(answers), Some(entry)) = (&body.answers, catalog().get(&set.id, Some(&set.version)))
+    else {
         return Ok(());
     };
     if entry.rubric.hash() != set.hash {
@@ -193,7 +264,9 @@ fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
         Err(errors) => Err(Problem::new(
             "push.invalid",
             Some("body.answers"),
-            errors.first().map_or("the answers cannot be scored".into(), |e| e.message.clone()),
+            errors
+                .first()
+                .map_or("the answers cannot be scored".into(), |e| e.message.clone()),
         )),
     }
 }
@@ -221,8 +294,18 @@ struct Deferred {
 impl Deferred {
     fn flush(self, tx: &mut dyn Tx) -> ApiResult<()> {
         // Blobs before the rows that name them; changes in the order they happened.
-        insert_rows(tx, "blob (sha256, size, complete_at)", self.blobs, "ON CONFLICT (sha256) DO NOTHING")?;
-        insert_rows(tx, "record_blob (kind, id, revision, sha256)", self.record_blobs, "ON CONFLICT DO NOTHING")?;
+        insert_rows(
+            tx,
+            "blob (sha256, size, complete_at)",
+            self.blobs,
+            "ON CONFLICT (sha256) DO NOTHING",
+        )?;
+        insert_rows(
+            tx,
+            "record_blob (kind, id, revision, sha256)",
+            self.record_blobs,
+            "ON CONFLICT DO NOTHING",
+        )?;
         insert_rows(
             tx,
             "assessment (id, revision, product_id, product_name, producer_name, programme, product_set, criteria_set,
@@ -231,9 +314,24 @@ impl Deferred {
             self.assessments,
             "",
         )?;
-        insert_rows(tx, "assessment_part (id, revision, part, points, max)", self.parts, "ON CONFLICT DO NOTHING")?;
-        insert_rows(tx, "assessment_criterion (id, revision, position, criterion, status, points, max)", self.criteria, "ON CONFLICT DO NOTHING")?;
-        insert_rows(tx, "change (kind, ref_id, region_path, for_user, from_user, body, created_at)", self.changes, "")
+        insert_rows(
+            tx,
+            "assessment_part (id, revision, part, points, max)",
+            self.parts,
+            "ON CONFLICT DO NOTHING",
+        )?;
+        insert_rows(
+            tx,
+            "assessment_criterion (id, revision, position, criterion, status, points, max)",
+            self.criteria,
+            "ON CONFLICT DO NOTHING",
+        )?;
+        insert_rows(
+            tx,
+            "change (kind, ref_id, region_path, for_user, from_user, body, created_at)",
+            self.changes,
+            "",
+        )
     }
 }
 
@@ -244,8 +342,15 @@ fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> 
 }
 
 /// [`insert_rows`] with a `RETURNING` tail: the rows it returns.
-fn insert_returning(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<Vec<crate::db::Row>> {
-    let Some(width) = rows.first().map(Vec::len) else { return Ok(Vec::new()) };
+fn insert_returning(
+    tx: &mut dyn Tx,
+    into: &str,
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> ApiResult<Vec<crate::db::Row>> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for chunk in rows.chunks((30_000 / width).max(1)) {
         let mut marks = Vec::with_capacity(chunk.len());
@@ -254,7 +359,10 @@ fn insert_returning(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str
             marks.push(format!("({})", row.join(", ")));
         }
         let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        out.extend(tx.query(&format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")), &params)?);
+        out.extend(tx.query(
+            &format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")),
+            &params,
+        )?);
     }
     Ok(out)
 }
@@ -262,8 +370,17 @@ fn insert_returning(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str
 fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &Placed, now: &str) {
     let kind = kind_name(record.kind);
     for blob in &record.blobs {
-        deferred.blobs.push(vec![Val::from(&blob.sha256), Val::Int(blob.size as i64), Val::Null]);
-        deferred.record_blobs.push(vec![Val::from(kind), Val::from(&record.id), Val::Int(record.revision), Val::from(&blob.sha256)]);
+        deferred.blobs.push(vec![
+            Val::from(&blob.sha256),
+            Val::Int(blob.size as i64),
+            Val::Null,
+        ]);
+        deferred.record_blobs.push(vec![
+            Val::from(kind),
+            Val::from(&record.id),
+            Val::Int(record.revision),
+            Val::from(&blob.sha256),
+        ]);
     }
     match &placed.facts {
         Some((body, facts)) => {
@@ -280,7 +397,11 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 Val::from(&result.set.version),
                 Val::from(&placed.region_code),
                 Val::from(&placed.region_path),
-                Val::from(Regions::get().regency(&placed.region_code).unwrap_or_default()),
+                Val::from(
+                    Regions::get()
+                        .regency(&placed.region_code)
+                        .unwrap_or_default(),
+                ),
                 Val::Int(actor.user.id),
                 Val::from(&body.visit.assessed_on),
                 Val::Int(result.total.into()),
@@ -333,7 +454,10 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
 
 /// What can be checked of each record without the database (its id, hash, body; an
 /// assessment scored again): done before the push takes the write lock, on every core.
-pub fn check_records(records: &[Record], limits: &Limits) -> Vec<Result<Option<AssessmentBody>, Problem>> {
+pub fn check_records(
+    records: &[Record],
+    limits: &Limits,
+) -> Vec<Result<Option<AssessmentBody>, Problem>> {
     records
         .iter()
         .map(|record| {
@@ -381,7 +505,12 @@ pub fn push(
     // statements, before the next group looks for what it needs.
     for kind in [Kind::Producer, Kind::Product, Kind::Assessment] {
         let mut candidates: Vec<(usize, Placed)> = Vec::new();
-        for (i, record) in request.records.iter().enumerate().filter(|(_, r)| r.kind == kind) {
+        for (i, record) in request
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == kind)
+        {
             // Each record is placed once: its checked body moves on rather than being copied.
             let pre = match std::mem::replace(&mut checked[i], Ok(None)) {
                 Ok(pre) => pre,
@@ -401,7 +530,10 @@ pub fn push(
                 return Err(ApiError::forbidden(
                     "push.region_not_assigned",
                     Some(&format!("records[{i}]")),
-                    format!("{} is not in the regions assigned to {}; nothing was stored", placed.region_code, actor.user.name),
+                    format!(
+                        "{} is not in the regions assigned to {}; nothing was stored",
+                        placed.region_code, actor.user.name
+                    ),
                 ));
             }
             // A blob named twice with two sizes: one of the two is wrong.
@@ -409,13 +541,21 @@ pub fn push(
             for (b, blob) in record.blobs.iter().enumerate() {
                 let have = match sizes.get(&blob.sha256) {
                     Some(size) => Some(*size),
-                    None => tx.query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(&blob.sha256)])?.map(|row| row.int(0) as u64),
+                    None => tx
+                        .query_opt(
+                            "SELECT size FROM blob WHERE sha256 = $1",
+                            &[Val::from(&blob.sha256)],
+                        )?
+                        .map(|row| row.int(0) as u64),
                 };
                 if let Some(have) = have.filter(|have| *have != blob.size) {
                     blob_problem = Some(Problem::new(
                         "push.blob_size",
                         Some(&format!("blobs[{b}].size")),
-                        format!("the server knows this blob with {have} bytes, not {}", blob.size),
+                        format!(
+                            "the server knows this blob with {have} bytes, not {}",
+                            blob.size
+                        ),
                     ));
                     break;
                 }
@@ -473,7 +613,13 @@ pub fn push(
             let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
             let mut params = vec![Val::from(kind_name(kind))];
             params.extend(chunk.iter().map(Val::from));
-            for row in tx.query(&format!("SELECT id, revision, content_hash FROM record WHERE kind = $1 AND id IN ({})", marks.join(", ")), &params)? {
+            for row in tx.query(
+                &format!(
+                    "SELECT id, revision, content_hash FROM record WHERE kind = $1 AND id IN ({})",
+                    marks.join(", ")
+                ),
+                &params,
+            )? {
                 hashes.insert((row.text(0), row.int(1)), row.text(2));
             }
         }
@@ -483,7 +629,10 @@ pub fn push(
             let outcome = if stored_now.contains(&key) && taken.insert(key.clone()) {
                 insert_new(&mut deferred, actor, record, &placed, now);
                 if record.kind != Kind::Assessment {
-                    known.insert((kind_name(record.kind), record.id.clone()), Some((record.body.clone(), placed.region_code.clone())));
+                    known.insert(
+                        (kind_name(record.kind), record.id.clone()),
+                        Some((record.body.clone(), placed.region_code.clone())),
+                    );
                 }
                 hashes.insert(key, record.content_hash.clone());
                 Outcome::Accepted
@@ -512,15 +661,25 @@ pub fn push(
     let complete: HashMap<String, bool> = needed
         .keys()
         .map(|sha| -> ApiResult<(String, bool)> {
-            let row = tx.query_opt("SELECT complete_at FROM blob WHERE sha256 = $1", &[Val::from(sha)])?;
+            let row = tx.query_opt(
+                "SELECT complete_at FROM blob WHERE sha256 = $1",
+                &[Val::from(sha)],
+            )?;
             Ok((sha.clone(), row.is_some_and(|r| r.opt_text(0).is_some())))
         })
         .collect::<ApiResult<_>>()?;
     for (sha, size) in needed {
         if !complete.get(&sha).copied().unwrap_or(false) {
             let offset = blobs.offset(&sha["sha256:".len()..], size);
-            missing_blobs.push(MissingBlob { sha256: sha, size, offset });
+            missing_blobs.push(MissingBlob {
+                sha256: sha,
+                size,
+                offset,
+            });
         }
     }
-    Ok(PushResponse { results: results.into_iter().flatten().collect(), missing_blobs })
+    Ok(PushResponse {
+        results: results.into_iter().flatten().collect(),
+        missing_blobs,
+    })
 }

@@ -56,10 +56,11 @@ pub fn now() -> String {
 }
 
 pub fn format_time(at: time::OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC).format(&time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    ))
-    .unwrap_or_default()
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_default()
 }
 
 /// The sync API's routes, as the OpenAPI document lists them (a test keeps the two in step).
@@ -97,20 +98,31 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/push", post(api::push))
         .route(
             "/v1/blobs/{sha256}",
-            get(api::blob_status).put(api::blob_put).layer(DefaultBodyLimit::max(blob_limit)),
+            get(api::blob_status)
+                .put(api::blob_put)
+                .layer(DefaultBodyLimit::max(blob_limit)),
         )
         .route("/v1/changes", get(api::changes))
         .route("/v1/review/assessments", get(review::list_json))
         .route("/v1/review/assessments/{id}", get(review::detail_json))
-        .route("/v1/review/assessments/{id}/decision", post(review::decide_json))
+        .route(
+            "/v1/review/assessments/{id}/decision",
+            post(review::decide_json),
+        )
         .route("/v1/export/assessments", get(review::export_assessments))
         .route("/v1/export/criteria", get(review::export_criteria))
         .route("/v1/stats", get(review::stats_json))
-        .route("/v1/admin/users", get(admin::list_users).post(admin::create_user))
+        .route(
+            "/v1/admin/users",
+            get(admin::list_users).post(admin::create_user),
+        )
         .route("/v1/admin/users/{name}/regions", put(admin::set_regions))
         .route("/v1/admin/users/{name}/codes", post(admin::create_code))
         .route("/v1/admin/users/{name}/devices", get(admin::devices))
-        .route("/v1/admin/devices/{id}", axum::routing::delete(admin::revoke_device))
+        .route(
+            "/v1/admin/devices/{id}",
+            axum::routing::delete(admin::revoke_device),
+        )
         .route("/v1/admin/criteria-sets", post(admin::publish_set))
         .route("/openapi.json", get(api::openapi));
     Router::new()
@@ -134,7 +146,9 @@ async fn version_header(response: axum::response::Response) -> axum::response::R
         .is_some_and(|v| v.starts_with("text/plain"));
     let mut response = if plain && response.status().is_client_error() {
         let status = response.status();
-        let text = axum::body::to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+        let text = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap_or_default();
         let code = match status {
             StatusCode::PAYLOAD_TOO_LARGE => "http.too_large",
             StatusCode::METHOD_NOT_ALLOWED => "http.method_not_allowed",
@@ -142,16 +156,29 @@ async fn version_header(response: axum::response::Response) -> axum::response::R
             StatusCode::UNPROCESSABLE_ENTITY => "http.unprocessable",
             _ => "http.bad_request",
         };
-        ApiError::new(status, code, None, String::from_utf8_lossy(&text).into_owned()).into_response()
+        ApiError::new(
+            status,
+            code,
+            None,
+            String::from_utf8_lossy(&text).into_owned(),
+        )
+        .into_response()
     } else {
         response
     };
-    response.headers_mut().insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+    response
+        .headers_mut()
+        .insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
     response
 }
 
 async fn no_route() -> impl IntoResponse {
-    ApiError::new(StatusCode::NOT_FOUND, "http.no_route", None, "no such address on this server")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "http.no_route",
+        None,
+        "no such address on this server",
+    )
 }
 
 /// A running server: its address, and a way to stop it that lets requests in flight finish.
@@ -188,10 +215,15 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
         (Some(cert), Some(key)) => {
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
-                .map_err(|e| ApiError::startup(format!("TLS certificate or key cannot be read: {e}")))?;
-            let listener = std::net::TcpListener::bind(&config.listen)
-                .map_err(|e| ApiError::startup(format!("cannot listen on {}: {e}", config.listen)))?;
-            let addr = listener.local_addr().map_err(|e| ApiError::startup(e.to_string()))?;
+                .map_err(|e| {
+                    ApiError::startup(format!("TLS certificate or key cannot be read: {e}"))
+                })?;
+            let listener = std::net::TcpListener::bind(&config.listen).map_err(|e| {
+                ApiError::startup(format!("cannot listen on {}: {e}", config.listen))
+            })?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| ApiError::startup(e.to_string()))?;
             let handle = axum_server::Handle::new();
             let shutdown = handle.clone();
             tokio::spawn(async move {
@@ -199,22 +231,43 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
                 shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
             });
             let server = axum_server::from_tcp_rustls(listener, tls).handle(handle);
-            let task = tokio::spawn(async move { server.serve(app.into_make_service_with_connect_info::<SocketAddr>()).await });
-            Ok(Running { addr, state, stop: Some(stop), task })
+            let task = tokio::spawn(async move {
+                server
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                    .await
+            });
+            Ok(Running {
+                addr,
+                state,
+                stop: Some(stop),
+                task,
+            })
         }
         (None, None) => {
             let listener = tokio::net::TcpListener::bind(&config.listen)
                 .await
-                .map_err(|e| ApiError::startup(format!("cannot listen on {}: {e}", config.listen)))?;
-            let addr = listener.local_addr().map_err(|e| ApiError::startup(e.to_string()))?;
+                .map_err(|e| {
+                    ApiError::startup(format!("cannot listen on {}: {e}", config.listen))
+                })?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| ApiError::startup(e.to_string()))?;
             let task = tokio::spawn(async move {
-                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.await;
-                    })
-                    .await
+                axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
             });
-            Ok(Running { addr, state, stop: Some(stop), task })
+            Ok(Running {
+                addr,
+                state,
+                stop: Some(stop),
+                task,
+            })
         }
         _ => Err(ApiError::startup("TLS needs both --tls-cert and --tls-key")),
     }
@@ -224,8 +277,12 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
 /// shipped criteria sets published.
 pub async fn open(config: &Config) -> Result<AppState, ApiError> {
     let data = config.data.clone();
-    std::fs::create_dir_all(&data)
-        .map_err(|e| ApiError::startup(format!("cannot create the data folder {}: {e}", data.display())))?;
+    std::fs::create_dir_all(&data).map_err(|e| {
+        ApiError::startup(format!(
+            "cannot create the data folder {}: {e}",
+            data.display()
+        ))
+    })?;
     let database = config.database.clone();
     let sqlite_path: PathBuf = data.join("server.sqlite");
     let db = tokio::task::spawn_blocking(move || match database.as_deref() {
@@ -242,14 +299,19 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
     let server_id = admin::server_id(&db).await?;
     admin::publish_shipped(&db).await?;
     // Regions load once per process; doing it now keeps the first push fast.
-    tokio::task::spawn_blocking(regions::Regions::get).await.map_err(|e| ApiError::startup(e.to_string()))?;
+    tokio::task::spawn_blocking(regions::Regions::get)
+        .await
+        .map_err(|e| ApiError::startup(e.to_string()))?;
     Ok(AppState {
         db,
         blobs: Arc::new(blobs),
         limits: config.limits,
         server_id,
         name: config.name.clone(),
-        sign_in: Arc::new(auth::RateLimiter::new(config.sign_in_attempts, Duration::from_secs(600))),
+        sign_in: Arc::new(auth::RateLimiter::new(
+            config.sign_in_attempts,
+            Duration::from_secs(600),
+        )),
         secure_cookies: config.tls_cert.is_some() || config.behind_tls_proxy,
         pushes: Arc::new(tokio::sync::Semaphore::new(4)),
     })

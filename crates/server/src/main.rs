@@ -10,7 +10,11 @@ use ovop_server::config::FileConfig;
 use ovop_server::{admin, ApiError, Config};
 
 #[derive(Parser)]
-#[command(name = "ovop-server", version, about = "The central server of OVOP Field")]
+#[command(
+    name = "ovop-server",
+    version,
+    about = "The central server of OVOP Field"
+)]
 struct Cli {
     /// A TOML file with the same settings (flags and OVOP_* variables win over it).
     #[arg(long, env = "OVOP_CONFIG", global = true)]
@@ -78,11 +82,11 @@ fn config(cli: &Cli) -> Result<Config, ApiError> {
         Some(path) => FileConfig::read(path)?,
         None => FileConfig::default(),
     };
-    let data = cli
-        .data
-        .clone()
-        .or(file.data)
-        .ok_or_else(|| ApiError::startup("say where the data folder is: --data DIR (or OVOP_DATA, or data = in --config)"))?;
+    let data = cli.data.clone().or(file.data).ok_or_else(|| {
+        ApiError::startup(
+            "say where the data folder is: --data DIR (or OVOP_DATA, or data = in --config)",
+        )
+    })?;
     let mut config = Config::new(data);
     config.database = cli.database.clone().or(file.database);
     if let Some(listen) = cli.listen.clone().or(file.listen) {
@@ -141,27 +145,60 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             tracing::info!("stopped");
             Ok(())
         }
-        Command::AddUser { name, role, display_name, regions, no_password } => {
+        Command::AddUser {
+            name,
+            role,
+            display_name,
+            regions,
+            no_password,
+        } => {
             let password = if no_password {
                 None
             } else if let Ok(p) = std::env::var("OVOP_PASSWORD") {
                 Some(p)
             } else {
                 let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).map_err(|e| ApiError::startup(e.to_string()))?;
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| ApiError::startup(e.to_string()))?;
                 Some(line.trim_end_matches(['\n', '\r']).to_string())
             };
             let state = ovop_server::open(&config).await?;
-            let new = admin::NewUser { name, display_name, role, password, regions };
+            let new = admin::NewUser {
+                name,
+                display_name,
+                role,
+                password,
+                regions,
+            };
             let now = ovop_server::now();
-            let user = state.db.run(move |tx| admin::create_user_in(tx, &new, &now)).await?;
-            println!("added {} ({}) regions: {}", user.name, user.role.as_str(), user.regions.join(","));
+            let user = state
+                .db
+                .run(move |tx| admin::create_user_in(tx, &new, &now))
+                .await?;
+            println!(
+                "added {} ({}) regions: {}",
+                user.name,
+                user.role.as_str(),
+                user.regions.join(",")
+            );
             Ok(())
         }
-        Command::Code { name, hours, address } => {
+        Command::Code {
+            name,
+            hours,
+            address,
+        } => {
             let state = ovop_server::open(&config).await?;
-            let code = state.db.run(move |tx| admin::create_code_in(tx, &name, hours, &address)).await?;
-            println!("{}\nfor {}, valid until {}\nQR: {}", code.code, code.user, code.expires_at, code.qr_text);
+            let code = state
+                .db
+                .run(move |tx| admin::create_code_in(tx, &name, hours, &address))
+                .await?;
+            println!(
+                "{}\nfor {}, valid until {}\nQR: {}",
+                code.code, code.user, code.expires_at, code.qr_text
+            );
             Ok(())
         }
     }
@@ -169,9 +206,13 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OVOP_LOG").unwrap_or_else(|_| "info,tower_http=info".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OVOP_LOG")
+        .unwrap_or_else(|_| "info,tower_http=info".into());
     if cli.log_json {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }

@@ -27,7 +27,13 @@ impl Regions {
                 // The datasets are part of the binary and tested in core: a failure here is a
                 // broken build, and the server then knows no region (every push is refused).
                 for row in dataset.rows().unwrap_or_default() {
-                    by_code.insert(row.code, Entry { parent: row.parent, name: row.name });
+                    by_code.insert(
+                        row.code,
+                        Entry {
+                            parent: row.parent,
+                            name: row.name,
+                        },
+                    );
                 }
             }
             Regions { by_code }
@@ -67,13 +73,16 @@ impl Regions {
 
     /// The second level of the lineage (a regency or a Vietnamese district), or the province.
     pub fn regency(&self, code: &str) -> Option<String> {
-        self.lineage(code).map(|l| l.get(1).unwrap_or(&l[0]).to_string())
+        self.lineage(code)
+            .map(|l| l.get(1).unwrap_or(&l[0]).to_string())
     }
 }
 
 /// Whether a record at `path` lies inside one of `assigned`.
 pub fn within(path: &str, assigned: &[String]) -> bool {
-    assigned.iter().any(|code| path.contains(&format!("|{code}|")))
+    assigned
+        .iter()
+        .any(|code| path.contains(&format!("|{code}|")))
 }
 
 #[cfg(test)]

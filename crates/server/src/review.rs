@@ -53,13 +53,24 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 fn is_date(text: &str) -> bool {
-    text.len() == 10 && time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]")).is_ok()
+    text.len() == 10
+        && time::Date::parse(
+            text,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .is_ok()
 }
 
 impl Filter {
     /// Refuses values that cannot match anything with `review.bad_filter`, naming the field.
     pub fn check(&self) -> ApiResult<()> {
-        let bad = |field: &str, message: &str| Err(ApiError::bad("review.bad_filter", Some(field), message.to_string()));
+        let bad = |field: &str, message: &str| {
+            Err(ApiError::bad(
+                "review.bad_filter",
+                Some(field),
+                message.to_string(),
+            ))
+        };
         if let Some(star) = given(&self.star) {
             if !matches!(star, "1" | "2" | "3" | "4" | "5" | "none") {
                 return bad("star", "a star is 1 to 5, or none");
@@ -75,7 +86,12 @@ impl Filter {
                 return bad(field, "a date is YYYY-MM-DD");
             }
         }
-        for (field, value) in [("region", &self.region), ("programme", &self.programme), ("product_set", &self.product_set), ("officer", &self.officer)] {
+        for (field, value) in [
+            ("region", &self.region),
+            ("programme", &self.programme),
+            ("product_set", &self.product_set),
+            ("officer", &self.officer),
+        ] {
             if given(value).is_some_and(|v| v.len() > 200) {
                 return bad(field, "at most 200 characters");
             }
@@ -88,7 +104,10 @@ impl Filter {
 
     /// The WHERE clause over `assessment a` (latest revisions, within the actor's regions).
     fn sql(&self, actor: &Actor, params: &mut Vec<Val>) -> String {
-        let mut clauses = vec!["NOT EXISTS (SELECT 1 FROM assessment n WHERE n.id = a.id AND n.revision > a.revision)".to_string()];
+        let mut clauses = vec![
+            "NOT EXISTS (SELECT 1 FROM assessment n WHERE n.id = a.id AND n.revision > a.revision)"
+                .to_string(),
+        ];
         let bind = |params: &mut Vec<Val>, value: Val| {
             params.push(value);
             format!("${}", params.len())
@@ -101,33 +120,56 @@ impl Filter {
                     .user
                     .regions
                     .iter()
-                    .map(|code| format!("a.region_path LIKE {}", bind(params, Val::Text(format!("%|{code}|%")))))
+                    .map(|code| {
+                        format!(
+                            "a.region_path LIKE {}",
+                            bind(params, Val::Text(format!("%|{code}|%")))
+                        )
+                    })
                     .collect();
                 clauses.push(format!("({})", likes.join(" OR ")));
             }
         }
         if let Some(region) = given(&self.region) {
-            clauses.push(format!("a.region_path LIKE {}", bind(params, Val::Text(format!("%|{}|%", region.replace(['%', '_'], ""))))));
+            clauses.push(format!(
+                "a.region_path LIKE {}",
+                bind(
+                    params,
+                    Val::Text(format!("%|{}|%", region.replace(['%', '_'], "")))
+                )
+            ));
         }
         if let Some(programme) = given(&self.programme) {
-            clauses.push(format!("a.programme = {}", bind(params, Val::from(programme.to_lowercase()))));
+            clauses.push(format!(
+                "a.programme = {}",
+                bind(params, Val::from(programme.to_lowercase()))
+            ));
         }
         if let Some(set) = given(&self.product_set) {
             clauses.push(format!("a.product_set = {}", bind(params, Val::from(set))));
         }
         match given(&self.star) {
             Some("none") => clauses.push("a.star IS NULL".into()),
-            Some(star) => clauses.push(format!("a.star = {}", bind(params, Val::Int(star.parse().unwrap_or(0))))),
+            Some(star) => clauses.push(format!(
+                "a.star = {}",
+                bind(params, Val::Int(star.parse().unwrap_or(0)))
+            )),
             None => {}
         }
         if let Some(status) = given(&self.status) {
             clauses.push(format!("a.status = {}", bind(params, Val::from(status))));
         }
         if let Some(officer) = given(&self.officer) {
-            clauses.push(format!("u.name = {}", bind(params, Val::from(officer.to_lowercase()))));
+            clauses.push(format!(
+                "u.name = {}",
+                bind(params, Val::from(officer.to_lowercase()))
+            ));
         }
         if let Some(from) = given(&self.from) {
-            clauses.push(format!("a.assessed_on >= {}", bind(params, Val::from(from))));
+            clauses.push(format!(
+                "a.assessed_on >= {}",
+                bind(params, Val::from(from))
+            ));
         }
         if let Some(to) = given(&self.to) {
             clauses.push(format!("a.assessed_on <= {}", bind(params, Val::from(to))));
@@ -196,7 +238,13 @@ fn listed(row: &Row) -> Listed {
 }
 
 /// Assessments matching the filter, newest first; `limit` rows from `offset`, with their parts.
-pub fn list_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter, limit: i64, offset: i64) -> ApiResult<Vec<Listed>> {
+pub fn list_in(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> ApiResult<Vec<Listed>> {
     let mut params = Vec::new();
     let clause = filter.sql(actor, &mut params);
     params.push(Val::Int(limit));
@@ -226,18 +274,33 @@ fn reviewer(actor: &Actor) -> ApiResult<()> {
 }
 
 fn filter_from(query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Filter> {
-    let Query(filter) = query.map_err(|e| ApiError::bad("review.bad_filter", None, format!("the filter cannot be read: {e}")))?;
+    let Query(filter) = query.map_err(|e| {
+        ApiError::bad(
+            "review.bad_filter",
+            None,
+            format!("the filter cannot be read: {e}"),
+        )
+    })?;
     filter.check()?;
     Ok(filter)
 }
 
 pub const PAGE: i64 = 200;
 
-pub async fn list_json(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Json<Vec<Listed>>> {
+pub async fn list_json(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> ApiResult<Json<Vec<Listed>>> {
     reviewer(&actor)?;
     let filter = filter_from(query)?;
     let offset = i64::from(filter.page.unwrap_or(0)) * PAGE;
-    Ok(Json(state.db.run(move |tx| list_in(tx, &actor, &filter, PAGE, offset)).await?))
+    Ok(Json(
+        state
+            .db
+            .run(move |tx| list_in(tx, &actor, &filter, PAGE, offset))
+            .await?,
+    ))
 }
 
 /// One assessment in full, for review.
@@ -297,22 +360,47 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         )?
         .ok_or_else(|| ApiError::not_found("review.unknown", "no such assessment on this server"))?;
     if actor.user.role != Role::Admin && !within(&row.text(18), &actor.user.regions) {
-        return Err(ApiError::forbidden("review.region_not_assigned", None, "this assessment is outside your regions"));
+        return Err(ApiError::forbidden(
+            "review.region_not_assigned",
+            None,
+            "this assessment is outside your regions",
+        ));
     }
     let assessment = listed(&row);
     let key = [Val::from(id), Val::Int(assessment.revision)];
     let body: Value = tx
-        .query_opt("SELECT body FROM record WHERE kind = 'assessment' AND id = $1 AND revision = $2", &key)?
+        .query_opt(
+            "SELECT body FROM record WHERE kind = 'assessment' AND id = $1 AND revision = $2",
+            &key,
+        )?
         .and_then(|r| serde_json::from_str(&r.text(0)).ok())
         .unwrap_or_default();
     // The words of the criteria and of the chosen levels, from the published set.
     let set = tx
-        .query_opt("SELECT body FROM criteria_set WHERE id = $1 AND version = $2", &[Val::from(&assessment.criteria_set), Val::from(&assessment.criteria_version)])?
+        .query_opt(
+            "SELECT body FROM criteria_set WHERE id = $1 AND version = $2",
+            &[
+                Val::from(&assessment.criteria_set),
+                Val::from(&assessment.criteria_version),
+            ],
+        )?
         .and_then(|r| ovop_core::parse_set(&r.text(0)).ok());
-    let mut words: BTreeMap<String, (ovop_core::criteria::Text, Vec<ovop_core::criteria::Text>)> = BTreeMap::new();
+    let mut words: BTreeMap<String, (ovop_core::criteria::Text, Vec<ovop_core::criteria::Text>)> =
+        BTreeMap::new();
     if let Some(set) = &set {
-        for criterion in set.parts.iter().flat_map(|p| &p.sections).flat_map(|s| &s.criteria) {
-            words.insert(criterion.code.clone(), (criterion.text.clone(), criterion.levels.iter().map(|l| l.text.clone()).collect()));
+        for criterion in set
+            .parts
+            .iter()
+            .flat_map(|p| &p.sections)
+            .flat_map(|s| &s.criteria)
+        {
+            words.insert(
+                criterion.code.clone(),
+                (
+                    criterion.text.clone(),
+                    criterion.levels.iter().map(|l| l.text.clone()).collect(),
+                ),
+            );
         }
     }
     let answers: Option<ovop_core::Answers> = serde_json::from_value(body["answers"].clone()).ok();
@@ -361,16 +449,33 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         .map(|r| Decision { revision: r.int(0), decision: r.text(1), comment: r.text(2), reviewer: r.text(3), decided_at: r.text(4) })
         .collect();
     let revisions = tx
-        .query("SELECT revision FROM assessment WHERE id = $1 ORDER BY revision", &[Val::from(id)])?
+        .query(
+            "SELECT revision FROM assessment WHERE id = $1 ORDER BY revision",
+            &[Val::from(id)],
+        )?
         .iter()
         .map(|r| r.int(0))
         .collect();
-    Ok(Detail { assessment, body, criteria, parts, blobs, decisions, revisions })
+    Ok(Detail {
+        assessment,
+        body,
+        criteria,
+        parts,
+        blobs,
+        decisions,
+        revisions,
+    })
 }
 
-pub async fn detail_json(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> ApiResult<Json<Detail>> {
+pub async fn detail_json(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Detail>> {
     reviewer(&actor)?;
-    Ok(Json(state.db.run(move |tx| detail_in(tx, &actor, &id)).await?))
+    Ok(Json(
+        state.db.run(move |tx| detail_in(tx, &actor, &id)).await?,
+    ))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -384,16 +489,34 @@ pub struct DecisionRequest {
 }
 
 /// Records a decision on the latest revision, tells the officer through the change feed.
-pub fn decide_in(tx: &mut dyn Tx, actor: &Actor, id: &str, request: &DecisionRequest, now: &str) -> ApiResult<Decision> {
+pub fn decide_in(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: &str,
+    request: &DecisionRequest,
+    now: &str,
+) -> ApiResult<Decision> {
     if !matches!(request.decision.as_str(), "approved" | "returned") {
-        return Err(ApiError::bad("review.bad_decision", Some("decision"), "a decision is approved or returned"));
+        return Err(ApiError::bad(
+            "review.bad_decision",
+            Some("decision"),
+            "a decision is approved or returned",
+        ));
     }
     let comment = request.comment.trim();
     if request.decision == "returned" && comment.is_empty() {
-        return Err(ApiError::bad("review.comment_required", Some("comment"), "say what the officer should correct"));
+        return Err(ApiError::bad(
+            "review.comment_required",
+            Some("comment"),
+            "say what the officer should correct",
+        ));
     }
     if comment.chars().count() > 4000 {
-        return Err(ApiError::bad("review.comment_too_long", Some("comment"), "a comment has at most 4,000 characters"));
+        return Err(ApiError::bad(
+            "review.comment_too_long",
+            Some("comment"),
+            "a comment has at most 4,000 characters",
+        ));
     }
     tx.lock_changes()?;
     let detail = detail_in(tx, actor, id)?;
@@ -401,7 +524,10 @@ pub fn decide_in(tx: &mut dyn Tx, actor: &Actor, id: &str, request: &DecisionReq
         return Err(ApiError::conflict(
             "review.not_latest",
             Some("revision"),
-            format!("revision {} is not the latest ({})", request.revision, detail.assessment.revision),
+            format!(
+                "revision {} is not the latest ({})",
+                request.revision, detail.assessment.revision
+            ),
         ));
     }
     let inserted = tx.exec(
@@ -410,14 +536,25 @@ pub fn decide_in(tx: &mut dyn Tx, actor: &Actor, id: &str, request: &DecisionReq
         &[Val::from(id), Val::Int(request.revision), Val::from(&request.decision), Val::from(comment), Val::Int(actor.user.id), Val::from(now)],
     )?;
     if inserted == 0 {
-        return Err(ApiError::conflict("review.already_decided", Some("revision"), "this revision has a decision already"));
+        return Err(ApiError::conflict(
+            "review.already_decided",
+            Some("revision"),
+            "this revision has a decision already",
+        ));
     }
     tx.exec(
         "UPDATE assessment SET status = $3 WHERE id = $1 AND revision = $2",
-        &[Val::from(id), Val::Int(request.revision), Val::from(&request.decision)],
+        &[
+            Val::from(id),
+            Val::Int(request.revision),
+            Val::from(&request.decision),
+        ],
     )?;
     let officer = tx
-        .query_opt("SELECT officer_id FROM assessment WHERE id = $1 AND revision = $2", &[Val::from(id), Val::Int(request.revision)])?
+        .query_opt(
+            "SELECT officer_id FROM assessment WHERE id = $1 AND revision = $2",
+            &[Val::from(id), Val::Int(request.revision)],
+        )?
         .map(|r| r.int(0))
         .unwrap_or_default();
     let decision = Decision {
@@ -448,7 +585,10 @@ pub async fn decide_json(
     let request: DecisionRequest = read_json(body, "review")?;
     let now = crate::now();
     let who = actor.user.name.clone();
-    let decision = state.db.run(move |tx| decide_in(tx, &actor, &id, &request, &now)).await?;
+    let decision = state
+        .db
+        .run(move |tx| decide_in(tx, &actor, &id, &request, &now))
+        .await?;
     tracing::info!(reviewer = %who, decision = %decision.decision, "review decision");
     Ok((StatusCode::CREATED, Json(decision)))
 }
@@ -495,7 +635,9 @@ impl Table {
                     }))
                     .map_err(fail)?;
             }
-            writer.flush().map_err(|e| ApiError::internal(format!("csv: {e}")))?;
+            writer
+                .flush()
+                .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
         }
         Ok(out)
     }
@@ -508,7 +650,8 @@ impl Table {
         let ws = book.add_worksheet();
         ws.set_name(sheet).map_err(fail)?;
         for (c, name) in self.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, name, &bold).map_err(fail)?;
+            ws.write_string_with_format(0, c as u16, name, &bold)
+                .map_err(fail)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
@@ -530,14 +673,36 @@ impl Table {
 pub fn assessments_table(items: &[Listed]) -> Table {
     let parts: BTreeSet<&String> = items.iter().flat_map(|i| i.parts.keys()).collect();
     let mut header: Vec<String> = [
-        "id", "revision", "product", "producer", "programme", "product_set", "criteria_set", "criteria_version", "region_code",
-        "region", "officer", "assessed_on",
+        "id",
+        "revision",
+        "product",
+        "producer",
+        "programme",
+        "product_set",
+        "criteria_set",
+        "criteria_version",
+        "region_code",
+        "region",
+        "officer",
+        "assessed_on",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     header.extend(parts.iter().map(|p| format!("part_{p}")));
-    header.extend(["total", "max_total", "star_by_score", "star", "status", "received_at", "blobs_missing"].iter().map(|s| s.to_string()));
+    header.extend(
+        [
+            "total",
+            "max_total",
+            "star_by_score",
+            "star",
+            "status",
+            "received_at",
+            "blobs_missing",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     let rows = items
         .iter()
         .map(|i| {
@@ -555,7 +720,11 @@ pub fn assessments_table(items: &[Listed]) -> Table {
                 Cell::Text(i.officer.clone()),
                 Cell::Text(i.assessed_on.clone()),
             ];
-            row.extend(parts.iter().map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Int(*v))));
+            row.extend(
+                parts
+                    .iter()
+                    .map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Int(*v))),
+            );
             row.extend([
                 Cell::Int(i.total),
                 Cell::Int(i.max_total),
@@ -573,10 +742,22 @@ pub fn assessments_table(items: &[Listed]) -> Table {
 
 /// The per-criterion export: one row per criterion of every assessment.
 pub fn criteria_table(tx: &mut dyn Tx, items: &[Listed]) -> ApiResult<Table> {
-    let header = ["id", "revision", "product", "region_code", "programme", "criteria_set", "criteria_version", "criterion", "status", "points", "max"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let header = [
+        "id",
+        "revision",
+        "product",
+        "region_code",
+        "programme",
+        "criteria_set",
+        "criteria_version",
+        "criterion",
+        "status",
+        "points",
+        "max",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let mut rows = Vec::new();
     for item in items {
         for r in tx.query(
@@ -602,7 +783,12 @@ pub fn criteria_table(tx: &mut dyn Tx, items: &[Listed]) -> ApiResult<Table> {
 }
 
 /// Builds an export: `criteria` picks the per-criterion table.
-pub async fn export(state: &AppState, actor: Actor, filter: Filter, criteria: bool) -> ApiResult<Response> {
+pub async fn export(
+    state: &AppState,
+    actor: Actor,
+    filter: Filter,
+    criteria: bool,
+) -> ApiResult<Response> {
     reviewer(&actor)?;
     let format = given(&filter.format).unwrap_or("csv").to_string();
     let table = state
@@ -616,7 +802,11 @@ pub async fn export(state: &AppState, actor: Actor, filter: Filter, criteria: bo
             }
         })
         .await?;
-    let stem = format!("ovop-{}-{}", if criteria { "criteria" } else { "assessments" }, &crate::now()[..10]);
+    let stem = format!(
+        "ovop-{}-{}",
+        if criteria { "criteria" } else { "assessments" },
+        &crate::now()[..10]
+    );
     Ok(if format == "xlsx" {
         attachment(
             table.xlsx(if criteria { "criteria" } else { "assessments" })?,
@@ -624,17 +814,29 @@ pub async fn export(state: &AppState, actor: Actor, filter: Filter, criteria: bo
             &format!("{stem}.xlsx"),
         )
     } else {
-        attachment(table.csv()?, "text/csv; charset=utf-8", &format!("{stem}.csv"))
+        attachment(
+            table.csv()?,
+            "text/csv; charset=utf-8",
+            &format!("{stem}.csv"),
+        )
     })
 }
 
-pub async fn export_assessments(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+pub async fn export_assessments(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> ApiResult<Response> {
     reviewer(&actor)?;
     let filter = filter_from(query)?;
     export(&state, actor, filter, false).await
 }
 
-pub async fn export_criteria(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Response> {
+pub async fn export_criteria(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> ApiResult<Response> {
     reviewer(&actor)?;
     let filter = filter_from(query)?;
     export(&state, actor, filter, true).await
@@ -694,16 +896,29 @@ pub fn stats_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Ve
     Ok(by_region
         .into_values()
         .map(|(mut stats, sum)| {
-            stats.average_total = if stats.assessments > 0 { (sum as f64 / stats.assessments as f64 * 10.0).round() / 10.0 } else { 0.0 };
+            stats.average_total = if stats.assessments > 0 {
+                (sum as f64 / stats.assessments as f64 * 10.0).round() / 10.0
+            } else {
+                0.0
+            };
             stats
         })
         .collect())
 }
 
-pub async fn stats_json(State(state): State<AppState>, actor: Actor, query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Json<Vec<RegionStats>>> {
+pub async fn stats_json(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> ApiResult<Json<Vec<RegionStats>>> {
     reviewer(&actor)?;
     let filter = filter_from(query)?;
-    Ok(Json(state.db.run(move |tx| stats_in(tx, &actor, &filter)).await?))
+    Ok(Json(
+        state
+            .db
+            .run(move |tx| stats_in(tx, &actor, &filter))
+            .await?,
+    ))
 }
 
 /// Whether the actor may review (the dashboard hides what they may not do).

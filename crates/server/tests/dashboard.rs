@@ -46,7 +46,9 @@ fn words(lang: &str) -> HashMap<String, String> {
 }
 
 fn w(lang: &str, key: &str) -> String {
-    words(lang).remove(key).unwrap_or_else(|| panic!("i18n/{lang}.json has no {key}"))
+    words(lang)
+        .remove(key)
+        .unwrap_or_else(|| panic!("i18n/{lang}.json has no {key}"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -57,7 +59,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -112,7 +118,11 @@ fn png(width: u32, height: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> 
 fn mat_photo() -> Vec<u8> {
     png(64, 48, |x, y| {
         let over = ((x / 8) + (y / 8)) % 2 == 0;
-        let shade = if over { (x % 8) as u8 * 6 } else { (y % 8) as u8 * 6 };
+        let shade = if over {
+            (x % 8) as u8 * 6
+        } else {
+            (y % 8) as u8 * 6
+        };
         if over {
             [196 - shade, 150 - shade, 92]
         } else {
@@ -133,7 +143,10 @@ struct ChromeDriver {
 impl Drop for ChromeDriver {
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -142,7 +155,10 @@ impl Drop for ChromeDriver {
             std::thread::sleep(Duration::from_millis(50));
         }
         // Whatever is left of the group (a browser that ignored the TERM).
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -161,7 +177,8 @@ fn chromedriver_path() -> PathBuf {
 }
 
 fn chromium_path() -> PathBuf {
-    let path = std::env::var_os("CHROME_BIN").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let path = std::env::var_os("CHROME_BIN")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     assert!(
         path.is_file(),
         "Chromium is not at {} (apt-get install chromium chromium-driver, or set CHROME_BIN)",
@@ -179,7 +196,10 @@ async fn start_chromedriver(logs: &Path) -> ChromeDriver {
     let program = chromedriver_path();
     // Built with a provider-less rustls when the workspace is built together (ovop-sync).
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let probe = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().expect("client");
+    let probe = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
     let mut tried = Vec::new();
     // A port picked free can be taken again before ChromeDriver binds it: then another one.
     for attempt in 0..3 {
@@ -203,10 +223,17 @@ async fn start_chromedriver(logs: &Path) -> ChromeDriver {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok(Some(status)) = driver.child.try_wait() {
-                tried.push(format!("port {port}: exited with {status}: {}", std::fs::read_to_string(&log).unwrap_or_default().trim()));
+                tried.push(format!(
+                    "port {port}: exited with {status}: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default().trim()
+                ));
                 break;
             }
-            if let Ok(response) = probe.get(format!("http://127.0.0.1:{port}/status")).send().await {
+            if let Ok(response) = probe
+                .get(format!("http://127.0.0.1:{port}/status"))
+                .send()
+                .await
+            {
                 if let Ok(status) = response.json::<Value>().await {
                     if status["value"]["ready"] == true {
                         return driver;
@@ -220,7 +247,11 @@ async fn start_chromedriver(logs: &Path) -> ChromeDriver {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    panic!("ChromeDriver ({}) did not become ready: {}", program.display(), tried.join("; "));
+    panic!(
+        "ChromeDriver ({}) did not become ready: {}",
+        program.display(),
+        tried.join("; ")
+    );
 }
 
 async fn open_browser(driver: &ChromeDriver, chromium: &Path) -> Client {
@@ -235,12 +266,24 @@ async fn open_browser(driver: &ChromeDriver, chromium: &Path) -> Client {
     );
     let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
     builder.capabilities(caps);
-    let client = tokio::time::timeout(Duration::from_secs(60), builder.connect(&format!("http://127.0.0.1:{}", driver.port)))
-        .await
-        .expect("Chromium did not start a WebDriver session within 60 s")
-        .unwrap_or_else(|e| panic!("Chromium ({}) did not start a WebDriver session: {e}", chromium.display()));
+    let client = tokio::time::timeout(
+        Duration::from_secs(60),
+        builder.connect(&format!("http://127.0.0.1:{}", driver.port)),
+    )
+    .await
+    .expect("Chromium did not start a WebDriver session within 60 s")
+    .unwrap_or_else(|e| {
+        panic!(
+            "Chromium ({}) did not start a WebDriver session: {e}",
+            chromium.display()
+        )
+    });
     client
-        .update_timeouts(TimeoutConfiguration::new(Some(WAIT), Some(Duration::from_secs(30)), Some(Duration::ZERO)))
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(WAIT),
+            Some(Duration::from_secs(30)),
+            Some(Duration::ZERO),
+        ))
         .await
         .expect("timeouts");
     client
@@ -266,10 +309,25 @@ impl Browser {
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(&failure, png);
         }
-        let at = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
-        let text = self.client.execute("return document.body ? document.body.innerText : ''", vec![]).await.unwrap_or_default();
+        let at = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let text = self
+            .client
+            .execute(
+                "return document.body ? document.body.innerText : ''",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
         let text: String = text.as_str().unwrap_or("").chars().take(600).collect();
-        format!("{what}\n  at {at}\n  page text: {text:?}\n  screenshot: {}", failure.display())
+        format!(
+            "{what}\n  at {at}\n  page text: {text:?}\n  screenshot: {}",
+            failure.display()
+        )
     }
 
     async fn goto(&self, path: &str) {
@@ -279,24 +337,47 @@ impl Browser {
     }
 
     async fn wait_css(&self, css: &str) -> Element {
-        match self.client.wait().at_most(WAIT).every(Duration::from_millis(50)).for_element(Locator::Css(css)).await {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .every(Duration::from_millis(50))
+            .for_element(Locator::Css(css))
+            .await
+        {
             Ok(element) => element,
-            Err(e) => panic!("{}", self.failure(format!("{css} did not appear within {WAIT:?}: {e}")).await),
+            Err(e) => panic!(
+                "{}",
+                self.failure(format!("{css} did not appear within {WAIT:?}: {e}"))
+                    .await
+            ),
         }
     }
 
     async fn all(&self, css: &str) -> Vec<Element> {
-        self.client.find_all(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"))
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("find {css}: {e}"))
     }
 
     async fn text(&self, css: &str) -> String {
-        self.wait_css(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}")).trim().to_string()
+        self.wait_css(css)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+            .trim()
+            .to_string()
     }
 
     async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         match self.client.execute(script, args).await {
             Ok(value) => value,
-            Err(e) => panic!("{}", self.failure(format!("script failed: {e}\n{script}")).await),
+            Err(e) => panic!(
+                "{}",
+                self.failure(format!("script failed: {e}\n{script}")).await
+            ),
         }
     }
 
@@ -318,7 +399,10 @@ impl Browser {
                 }
             }
             if Instant::now() > deadline {
-                panic!("{}", self.failure(format!("{what}: not within {WAIT:?}")).await);
+                panic!(
+                    "{}",
+                    self.failure(format!("{what}: not within {WAIT:?}")).await
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -326,28 +410,47 @@ impl Browser {
 
     /// Runs `action` (a click that submits or follows a link) and waits until a new document
     /// has loaded in place of the current one.
-    async fn navigates<F: Future<Output = Result<(), fantoccini::error::CmdError>>>(&self, what: &str, action: F) {
+    async fn navigates<F: Future<Output = Result<(), fantoccini::error::CmdError>>>(
+        &self,
+        what: &str,
+        action: F,
+    ) {
         self.js("window.__ovopOld = true", vec![]).await;
         if let Err(e) = action.await {
             panic!("{}", self.failure(format!("{what}: {e}")).await);
         }
-        self.wait_js(what, "return !window.__ovopOld && document.readyState === 'complete'", vec![]).await;
+        self.wait_js(
+            what,
+            "return !window.__ovopOld && document.readyState === 'complete'",
+            vec![],
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let element = self.wait_css(css).await;
-        self.navigates(&format!("click {css}"), element.click()).await;
+        self.navigates(&format!("click {css}"), element.click())
+            .await;
     }
 
     async fn type_into(&self, css: &str, text: &str) {
         let element = self.wait_css(css).await;
-        element.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        element.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        element
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        element
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     async fn path_and_query(&self) -> (String, String) {
         let url = self.client.current_url().await.expect("current url");
-        (url.path().to_string(), url.query().unwrap_or("").to_string())
+        (
+            url.path().to_string(),
+            url.query().unwrap_or("").to_string(),
+        )
     }
 
     async fn rows(&self, table: &str) -> usize {
@@ -367,18 +470,33 @@ impl Browser {
             .await;
         assert_eq!(found["keys"], json!([]), "{page}: words shown as raw keys");
         assert_eq!(found["lang"], lang, "{page}: the document's language");
-        assert!(found["overflow"].as_i64().unwrap_or(0) <= 0, "{page}: the page is {} px wider than the window", found["overflow"]);
+        assert!(
+            found["overflow"].as_i64().unwrap_or(0) <= 0,
+            "{page}: the page is {} px wider than the window",
+            found["overflow"]
+        );
     }
 
     /// A screenshot of the whole page (the window made as tall as the page, then put back).
     async fn screenshot(&self, name: &str) -> PathBuf {
-        let sizes = self.js("return [document.documentElement.scrollHeight, window.innerHeight]", vec![]).await;
-        let (page, inner) = (sizes[0].as_u64().unwrap_or(0) as u32, sizes[1].as_u64().unwrap_or(0) as u32);
+        let sizes = self
+            .js(
+                "return [document.documentElement.scrollHeight, window.innerHeight]",
+                vec![],
+            )
+            .await;
+        let (page, inner) = (
+            sizes[0].as_u64().unwrap_or(0) as u32,
+            sizes[1].as_u64().unwrap_or(0) as u32,
+        );
         let (width, outer) = self.client.get_window_size().await.expect("window size");
         let tall = page > inner;
         if tall {
             let height = (page + outer as u32 - inner).min(6000);
-            self.client.set_window_size(width as u32, height).await.expect("resize for a whole-page picture");
+            self.client
+                .set_window_size(width as u32, height)
+                .await
+                .expect("resize for a whole-page picture");
         }
         // Two frames, so what was laid out is painted.
         self.client
@@ -387,9 +505,16 @@ impl Browser {
             .expect("wait for a paint");
         let png = self.client.screenshot().await.expect("screenshot");
         if tall {
-            self.client.set_window_size(width as u32, outer as u32).await.expect("resize back");
+            self.client
+                .set_window_size(width as u32, outer as u32)
+                .await
+                .expect("resize back");
         }
-        assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "the screenshot {name} is not a picture of a page ({} bytes)", png.len());
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 10_000,
+            "the screenshot {name} is not a picture of a page ({} bytes)",
+            png.len()
+        );
         let path = self.shots.join(name);
         std::fs::write(&path, png).expect("write the screenshot");
         path
@@ -412,8 +537,17 @@ impl Browser {
             Err(e) => panic!("{}", self.failure(format!("fetch {href}: {e}")).await),
         };
         assert!(got["error"].is_null(), "fetch {href}: {}", got["error"]);
-        let bytes = got["bytes"].as_array().expect("bytes").iter().map(|b| b.as_u64().expect("a byte") as u8).collect();
-        (got["status"].as_u64().unwrap_or(0) as u16, got["type"].as_str().unwrap_or("").to_string(), bytes)
+        let bytes = got["bytes"]
+            .as_array()
+            .expect("bytes")
+            .iter()
+            .map(|b| b.as_u64().expect("a byte") as u8)
+            .collect();
+        (
+            got["status"].as_u64().unwrap_or(0) as u16,
+            got["type"].as_str().unwrap_or("").to_string(),
+            bytes,
+        )
     }
 }
 
@@ -437,20 +571,57 @@ fn screenshot_dir() -> PathBuf {
 // What the officers pushed.
 
 fn named_producer(id: &str, name: &str, village: &str) -> Record {
-    Record::new(Kind::Producer, id, 1, json!({"name": name, "village_code": village, "legal_form": "KUB"}), vec![])
+    Record::new(
+        Kind::Producer,
+        id,
+        1,
+        json!({"name": name, "village_code": village, "legal_form": "KUB"}),
+        vec![],
+    )
 }
 
 fn named_product(id: &str, producer_id: &str, name: &str, product_set: &str) -> Record {
-    Record::new(Kind::Product, id, 1, json!({"producer_id": producer_id, "name": name, "programme": "ovop", "product_set": product_set}), vec![])
+    Record::new(
+        Kind::Product,
+        id,
+        1,
+        json!({"producer_id": producer_id, "name": name, "programme": "ovop", "product_set": product_set}),
+        vec![],
+    )
 }
 
 /// Budi's assessments in Tapin: (product, producer, product set, village).
 const TAPIN_PRODUCTS: [(&str, &str, &str, &str); 5] = [
-    ("Tikar Purun Motif Tapin", "KUB Purun Sejahtera", "kriya", TAPIN),
-    ("Kain Sasirangan Binuang", "Kelompok Pengrajin Sasirangan", "kriya", TAPIN),
-    ("Keripik Pisang Kepok", "KWT Melati", "pangan", "63.05.02.2001"),
-    ("Madu Kelulut", "KUB Lebah Kelulut Tatakan", "pangan", "63.05.02.2001"),
-    ("Gula Aren Cetak", "UMKM Aren Manis", "pangan", "63.05.03.2001"),
+    (
+        "Tikar Purun Motif Tapin",
+        "KUB Purun Sejahtera",
+        "kriya",
+        TAPIN,
+    ),
+    (
+        "Kain Sasirangan Binuang",
+        "Kelompok Pengrajin Sasirangan",
+        "kriya",
+        TAPIN,
+    ),
+    (
+        "Keripik Pisang Kepok",
+        "KWT Melati",
+        "pangan",
+        "63.05.02.2001",
+    ),
+    (
+        "Madu Kelulut",
+        "KUB Lebah Kelulut Tatakan",
+        "pangan",
+        "63.05.02.2001",
+    ),
+    (
+        "Gula Aren Cetak",
+        "UMKM Aren Manis",
+        "pangan",
+        "63.05.03.2001",
+    ),
 ];
 /// Sari's name as people see it (`Server::user` names everyone "<name> (display)").
 const SARI: &str = "sari (display)";
@@ -465,10 +636,18 @@ struct Seeded {
 }
 
 async fn seed(server: &Server) -> Seeded {
-    server.user("admin", "admin", &[], Some("admin-rahasia-1")).await;
-    server.user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1")).await;
-    server.user("budi", "officer", &["63.05"], Some("budi-rahasia-1")).await;
-    server.user("tono", "officer", &["63.06"], Some("tono-rahasia-1")).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("tono", "officer", &["63.06"], Some("tono-rahasia-1"))
+        .await;
     let sari = server.enrol("sari", "sari-rahasia-1").await;
     let budi = server.enrol("budi", "budi-rahasia-1").await;
     let tono = server.enrol("tono", "tono-rahasia-1").await;
@@ -487,38 +666,72 @@ async fn seed(server: &Server) -> Seeded {
             2 => vec![missing.clone()],
             _ => vec![],
         };
-        records.extend([named_producer(&pr, producer_name, village), named_product(&pd, &pr, product_name, set), assessment(&a, 1, &pd, village, n * 2, blobs)]);
+        records.extend([
+            named_producer(&pr, producer_name, village),
+            named_product(&pd, &pr, product_name, set),
+            assessment(&a, 1, &pd, village, n * 2, blobs),
+        ]);
         assessments.push(a);
     }
     let pushed = server.push_ok(&budi, &records).await;
-    assert!(pushed.results.iter().all(|r| r.outcome == Outcome::Accepted), "{pushed:?}");
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Accepted),
+        "{pushed:?}"
+    );
     assert_eq!(pushed.missing_blobs.len(), 2);
 
     let hex = &photo_ref.sha256[7..];
-    let put = server.http.put(server.url(&format!("/v1/blobs/{hex}?offset=0"))).bearer_auth(&budi).body(photo.clone()).send().await.expect("put the photo");
+    let put = server
+        .http
+        .put(server.url(&format!("/v1/blobs/{hex}?offset=0")))
+        .bearer_auth(&budi)
+        .body(photo.clone())
+        .send()
+        .await
+        .expect("put the photo");
     assert_eq!(put.status(), 200);
     assert_eq!(put.json::<Value>().await.expect("json")["complete"], true);
 
     // Tono's assessment in Hulu Sungai Selatan: outside Sari's regions.
     let (pr, pd, a) = (uuid(6, 1), uuid(6, 2), uuid(6, 3));
     let hss = server
-        .push_ok(&tono, &[named_producer(&pr, "KUB Dodol Kandangan", HSS), named_product(&pd, &pr, "Dodol Kandangan", "pangan"), assessment(&a, 1, &pd, HSS, 4, vec![])])
+        .push_ok(
+            &tono,
+            &[
+                named_producer(&pr, "KUB Dodol Kandangan", HSS),
+                named_product(&pd, &pr, "Dodol Kandangan", "pangan"),
+                assessment(&a, 1, &pd, HSS, 4, vec![]),
+            ],
+        )
         .await;
-    assert!(hss.results.iter().all(|r| r.outcome == Outcome::Accepted), "{hss:?}");
-    Seeded { sari, assessments, photo }
+    assert!(
+        hss.results.iter().all(|r| r.outcome == Outcome::Accepted),
+        "{hss:?}"
+    );
+    Seeded {
+        sari,
+        assessments,
+        photo,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async fn sign_in(b: &Browser, user: &str, password: &str) {
     b.type_into("form.login input[name=user]", user).await;
-    b.type_into("form.login input[name=password]", password).await;
+    b.type_into("form.login input[name=password]", password)
+        .await;
     b.click("form.login button[type=submit]").await;
 }
 
 /// Rows of `#assessments` (the "none" row does not count).
 async fn listed(b: &Browser) -> usize {
-    b.all("#assessments tbody tr a[href^='/dashboard/assessments/']").await.len()
+    b.all("#assessments tbody tr a[href^='/dashboard/assessments/']")
+        .await
+        .len()
 }
 
 async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
@@ -529,13 +742,19 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.goto("/dashboard").await;
     b.wait_css("form.login").await;
     let (path, query) = b.path_and_query().await;
-    assert_eq!((path.as_str(), query.as_str()), ("/login", "next=/dashboard"));
+    assert_eq!(
+        (path.as_str(), query.as_str()),
+        ("/login", "next=/dashboard")
+    );
     assert_eq!(b.text("form.login h1").await, id("login.title"));
     b.check_page("sign-in", "id").await;
 
     // A wrong password: the translated refusal, still on the sign-in page.
     sign_in(b, "sari", "salah-sekali").await;
-    assert_eq!(b.text("form.login .error[role=alert]").await, id("login.failed"));
+    assert_eq!(
+        b.text("form.login .error[role=alert]").await,
+        id("login.failed")
+    );
     b.check_page("sign-in refused", "id").await;
     let login_shot = b.screenshot("dashboard-login-id.png").await;
     assert!(b.all("#assessments").await.is_empty());
@@ -544,9 +763,20 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css("#assessments").await;
     assert_eq!(b.path_and_query().await.0, "/dashboard");
     let cookies = b.client.get_all_cookies().await.expect("cookies");
-    let session = cookies.iter().find(|c| c.name() == "ovop_session").expect("the session cookie");
-    assert_eq!(session.http_only(), Some(true), "the session cookie is HttpOnly");
-    assert_eq!(format!("{:?}", session.same_site()), "Some(Strict)", "the session cookie is SameSite=Strict");
+    let session = cookies
+        .iter()
+        .find(|c| c.name() == "ovop_session")
+        .expect("the session cookie");
+    assert_eq!(
+        session.http_only(),
+        Some(true),
+        "the session cookie is HttpOnly"
+    );
+    assert_eq!(
+        format!("{:?}", session.same_site()),
+        "Some(Strict)",
+        "the session cookie is SameSite=Strict"
+    );
     let session_cookie = format!("ovop_session={}", session.value());
 
     // The list: Budi's five assessments in Tapin, none of Tono's; statistics for Kabupaten Tapin.
@@ -554,39 +784,92 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert_eq!(listed(b).await, budi_count);
     let list_text = b.text("#assessments").await;
     for (product, producer, _, _) in TAPIN_PRODUCTS {
-        assert!(list_text.contains(product) && list_text.contains(producer), "{product} of {producer} listed: {list_text}");
+        assert!(
+            list_text.contains(product) && list_text.contains(producer),
+            "{product} of {producer} listed: {list_text}"
+        );
     }
-    assert!(!list_text.contains("Dodol Kandangan"), "Hulu Sungai Selatan is outside Sari's regions");
+    assert!(
+        !list_text.contains("Dodol Kandangan"),
+        "Hulu Sungai Selatan is outside Sari's regions"
+    );
     assert!(list_text.contains(&id("status.submitted")));
-    assert!(list_text.contains(&format!("1 {}", id("col.missing"))), "the scan not yet received: {list_text}");
+    assert!(
+        list_text.contains(&format!("1 {}", id("col.missing"))),
+        "the scan not yet received: {list_text}"
+    );
     assert_eq!(b.rows("stats").await, 1);
     let stats = b.all("#stats tbody tr td").await;
-    assert!(stats[0].text().await.expect("text").contains("Kabupaten Tapin"));
+    assert!(stats[0]
+        .text()
+        .await
+        .expect("text")
+        .contains("Kabupaten Tapin"));
     assert_eq!(stats[1].text().await.expect("text"), budi_count.to_string());
     let star_cells: u64 = {
         let mut sum = 0;
         for cell in &stats[2..8] {
-            sum += cell.text().await.expect("text").parse::<u64>().expect("a count");
+            sum += cell
+                .text()
+                .await
+                .expect("text")
+                .parse::<u64>()
+                .expect("a count");
         }
         sum
     };
-    assert_eq!(star_cells, budi_count as u64, "every assessment counted under one star (or none)");
+    assert_eq!(
+        star_cells, budi_count as u64,
+        "every assessment counted under one star (or none)"
+    );
     b.check_page("list", "id").await;
 
     // The filter form: a district narrows the list, the statistics and the export links.
-    b.type_into("form.filters input[name=region]", TAPIN_SELATAN).await;
+    b.type_into("form.filters input[name=region]", TAPIN_SELATAN)
+        .await;
     b.click("form.filters button[type=submit]").await;
     b.wait_css("#assessments").await;
     let (path, query) = b.path_and_query().await;
     assert_eq!(path, "/dashboard");
-    assert!(query.contains(&format!("region={TAPIN_SELATAN}")), "{query}");
+    assert!(
+        query.contains(&format!("region={TAPIN_SELATAN}")),
+        "{query}"
+    );
     assert_eq!(listed(b).await, 2);
     let narrowed = b.text("#assessments").await;
-    assert!(narrowed.contains("Keripik Pisang Kepok") && narrowed.contains("Madu Kelulut") && !narrowed.contains("Tikar Purun"), "{narrowed}");
-    assert_eq!(b.all("#stats tbody tr td").await[1].text().await.expect("text"), "2");
-    assert_eq!(b.wait_css("form.filters input[name=region]").await.prop("value").await.expect("value").as_deref(), Some(TAPIN_SELATAN));
-    let csv_href = b.wait_css("a[href^='/v1/export/assessments?format=csv']").await.attr("href").await.expect("href").expect("a link");
-    assert!(csv_href.contains(&format!("region={TAPIN_SELATAN}")), "the export follows the filter: {csv_href}");
+    assert!(
+        narrowed.contains("Keripik Pisang Kepok")
+            && narrowed.contains("Madu Kelulut")
+            && !narrowed.contains("Tikar Purun"),
+        "{narrowed}"
+    );
+    assert_eq!(
+        b.all("#stats tbody tr td").await[1]
+            .text()
+            .await
+            .expect("text"),
+        "2"
+    );
+    assert_eq!(
+        b.wait_css("form.filters input[name=region]")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some(TAPIN_SELATAN)
+    );
+    let csv_href = b
+        .wait_css("a[href^='/v1/export/assessments?format=csv']")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
+    assert!(
+        csv_href.contains(&format!("region={TAPIN_SELATAN}")),
+        "the export follows the filter: {csv_href}"
+    );
     let (status, kind, bytes) = b.fetch(&csv_href).await;
     assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
     assert_eq!(csv_rows(&bytes).1.len(), 2, "the filtered export");
@@ -595,28 +878,64 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.click("form.filters a.button.secondary").await; // clear the filter
     assert_eq!(listed(b).await, budi_count);
     let (_, all) = server.get(&seeded.sari, "/v1/review/assessments").await;
-    let star = all[0]["star"].as_i64().map_or("none".to_string(), |s| s.to_string());
-    b.wait_css("form.filters select[name=star]").await.select_by_value(&star).await.expect("pick a star");
-    b.wait_css("form.filters select[name=status]").await.select_by_value("submitted").await.expect("pick a status");
+    let star = all[0]["star"]
+        .as_i64()
+        .map_or("none".to_string(), |s| s.to_string());
+    b.wait_css("form.filters select[name=star]")
+        .await
+        .select_by_value(&star)
+        .await
+        .expect("pick a star");
+    b.wait_css("form.filters select[name=status]")
+        .await
+        .select_by_value("submitted")
+        .await
+        .expect("pick a status");
     b.click("form.filters button[type=submit]").await;
     b.wait_css("#assessments").await;
-    let (_, expected) = server.get(&seeded.sari, &format!("/v1/review/assessments?star={star}&status=submitted")).await;
+    let (_, expected) = server
+        .get(
+            &seeded.sari,
+            &format!("/v1/review/assessments?star={star}&status=submitted"),
+        )
+        .await;
     let expected = expected.as_array().expect("a list").len();
     assert!(expected >= 1);
     assert_eq!(listed(b).await, expected, "star {star}, submitted");
     assert!(b.path_and_query().await.1.contains(&format!("star={star}")));
-    assert_eq!(b.wait_css("form.filters select[name=star]").await.prop("value").await.expect("value").as_deref(), Some(star.as_str()));
+    assert_eq!(
+        b.wait_css("form.filters select[name=star]")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .as_deref(),
+        Some(star.as_str())
+    );
     b.click("form.filters a.button.secondary").await;
 
     // The assessment with the photo: the picture decodes; a return with a comment.
     let (returned_id, approved_id) = (&seeded.assessments[0], &seeded.assessments[1]);
-    b.click(&format!("#assessments a[href='/dashboard/assessments/{returned_id}']")).await;
-    assert_eq!(b.path_and_query().await.0, format!("/dashboard/assessments/{returned_id}"));
-    assert!(b.text("main h1").await.starts_with("Tikar Purun Motif Tapin"));
+    b.click(&format!(
+        "#assessments a[href='/dashboard/assessments/{returned_id}']"
+    ))
+    .await;
+    assert_eq!(
+        b.path_and_query().await.0,
+        format!("/dashboard/assessments/{returned_id}")
+    );
+    assert!(b
+        .text("main h1")
+        .await
+        .starts_with("Tikar Purun Motif Tapin"));
     let img = b.wait_css(".photos img").await;
     img.click().await.ok(); // nothing happens; scrolls it into view, so the lazy image loads
     let width = b
-        .wait_js("the photo decoded", "const i = document.querySelector('.photos img'); return i.complete && i.naturalWidth", vec![])
+        .wait_js(
+            "the photo decoded",
+            "const i = document.querySelector('.photos img'); return i.complete && i.naturalWidth",
+            vec![],
+        )
         .await;
     assert_eq!(width, 64, "the photo's natural width");
     let src = img.attr("src").await.expect("src").expect("a source");
@@ -624,90 +943,207 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert_eq!((status, kind.as_str()), (200, "image/png"));
     assert_eq!(bytes, seeded.photo, "the photo as Budi sent it");
     assert_eq!(b.text("p .badge.submitted").await, id("status.submitted"));
-    assert!(b.rows("criteria").await > 10, "the criteria with their points");
+    assert!(
+        b.rows("criteria").await > 10,
+        "the criteria with their points"
+    );
     b.check_page("assessment", "id").await;
     let comment = "Foto kemasan kurang jelas; ulangi kriteria 4.3 — sertakan label.";
-    b.type_into("#decision textarea[name=comment]", comment).await;
+    b.type_into("#decision textarea[name=comment]", comment)
+        .await;
     b.js("window.scrollTo(0, 0)", vec![]).await;
     let assessment_shot = b.screenshot("dashboard-assessment-id.png").await;
     b.click("#decision button[value=returned]").await;
     assert_eq!(b.text(".ok[role=status]").await, id("review.saved"));
     assert_eq!(b.text("p .badge.returned").await, id("status.returned"));
-    assert!(b.all("#decision").await.is_empty(), "decided: the form is gone");
+    assert!(
+        b.all("#decision").await.is_empty(),
+        "decided: the form is gone"
+    );
     let card = b.text(".card .badge.returned").await;
     assert_eq!(card, id("status.returned"));
-    assert!(b.text("main").await.contains(comment), "the comment is shown with the decision");
-    assert_eq!(b.text(".card:has(> .badge) strong").await, SARI, "the reviewer's name with the decision");
+    assert!(
+        b.text("main").await.contains(comment),
+        "the comment is shown with the decision"
+    );
+    assert_eq!(
+        b.text(".card:has(> .badge) strong").await,
+        SARI,
+        "the reviewer's name with the decision"
+    );
     b.check_page("assessment returned", "id").await;
     let returned_shot = b.screenshot("dashboard-assessment-returned-id.png").await;
 
     // Another one approved, without a comment.
-    b.goto(&format!("/dashboard/assessments/{approved_id}")).await;
-    assert!(b.text("main h1").await.starts_with("Kain Sasirangan Binuang"));
+    b.goto(&format!("/dashboard/assessments/{approved_id}"))
+        .await;
+    assert!(b
+        .text("main h1")
+        .await
+        .starts_with("Kain Sasirangan Binuang"));
     assert_eq!(b.text(".photos .muted").await, id("detail.no_photos"));
     b.click("#decision button[value=approved]").await;
     assert_eq!(b.text(".ok[role=status]").await, id("review.saved"));
     assert_eq!(b.text("p .badge.approved").await, id("status.approved"));
 
     // The decisions are recorded, with the reviewer.
-    let (status, detail) = server.get(&seeded.sari, &format!("/v1/review/assessments/{returned_id}")).await;
+    let (status, detail) = server
+        .get(
+            &seeded.sari,
+            &format!("/v1/review/assessments/{returned_id}"),
+        )
+        .await;
     assert_eq!(status, 200, "{detail}");
     assert_eq!(detail["assessment"]["status"], "returned");
     let decisions = detail["decisions"].as_array().expect("decisions");
     assert_eq!(decisions.len(), 1);
-    assert_eq!((decisions[0]["decision"].as_str(), decisions[0]["reviewer"].as_str(), decisions[0]["comment"].as_str(), decisions[0]["revision"].as_i64()), (Some("returned"), Some(SARI), Some(comment), Some(1)));
-    let (_, detail) = server.get(&seeded.sari, &format!("/v1/review/assessments/{approved_id}")).await;
+    assert_eq!(
+        (
+            decisions[0]["decision"].as_str(),
+            decisions[0]["reviewer"].as_str(),
+            decisions[0]["comment"].as_str(),
+            decisions[0]["revision"].as_i64()
+        ),
+        (Some("returned"), Some(SARI), Some(comment), Some(1))
+    );
+    let (_, detail) = server
+        .get(
+            &seeded.sari,
+            &format!("/v1/review/assessments/{approved_id}"),
+        )
+        .await;
     assert_eq!(detail["assessment"]["status"], "approved");
-    assert_eq!((detail["decisions"][0]["decision"].as_str(), detail["decisions"][0]["reviewer"].as_str()), (Some("approved"), Some(SARI)));
+    assert_eq!(
+        (
+            detail["decisions"][0]["decision"].as_str(),
+            detail["decisions"][0]["reviewer"].as_str()
+        ),
+        (Some("approved"), Some(SARI))
+    );
 
     // Back to the list: the new statuses, in the statistics too.
     b.click("main a[href='/dashboard']").await;
     b.wait_css("#assessments").await;
     assert_eq!(b.all("#assessments .badge.approved").await.len(), 1);
-    assert_eq!(b.all("#assessments .badge.returned").await.len(), 2, "the returned one and the missing scan");
+    assert_eq!(
+        b.all("#assessments .badge.returned").await.len(),
+        2,
+        "the returned one and the missing scan"
+    );
     let stats = b.all("#stats tbody tr td").await;
-    assert_eq!((stats[9].text().await.expect("text"), stats[10].text().await.expect("text")), ("1".to_string(), "1".to_string()), "approved, returned");
+    assert_eq!(
+        (
+            stats[9].text().await.expect("text"),
+            stats[10].text().await.expect("text")
+        ),
+        ("1".to_string(), "1".to_string()),
+        "approved, returned"
+    );
     b.check_page("list after the decisions", "id").await;
     let list_shot = b.screenshot("dashboard-list-id.png").await;
 
     // The exports the page links to: the CSV with its BOM, header and every row; the XLSX.
-    let csv_href = b.wait_css("a[href^='/v1/export/assessments?format=csv']").await.attr("href").await.expect("href").expect("a link");
+    let csv_href = b
+        .wait_css("a[href^='/v1/export/assessments?format=csv']")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
     let (status, kind, bytes) = b.fetch(&csv_href).await;
     assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
     let (header, rows) = csv_rows(&bytes);
     assert_eq!(&header[..4], ["id", "revision", "product", "producer"]);
     assert!(header.iter().any(|h| h.starts_with("part_")), "{header:?}");
     assert_eq!(rows.len(), budi_count);
-    let status_col = header.iter().position(|h| h == "status").expect("a status column");
-    let status_of = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[status_col].clone());
-    assert_eq!((status_of(returned_id).as_deref(), status_of(approved_id).as_deref()), (Some("returned"), Some("approved")));
-    let xlsx_href = b.wait_css("a[href^='/v1/export/assessments?format=xlsx']").await.attr("href").await.expect("href").expect("a link");
+    let status_col = header
+        .iter()
+        .position(|h| h == "status")
+        .expect("a status column");
+    let status_of = |id: &str| {
+        rows.iter()
+            .find(|r| r[0] == id)
+            .map(|r| r[status_col].clone())
+    };
+    assert_eq!(
+        (
+            status_of(returned_id).as_deref(),
+            status_of(approved_id).as_deref()
+        ),
+        (Some("returned"), Some("approved"))
+    );
+    let xlsx_href = b
+        .wait_css("a[href^='/v1/export/assessments?format=xlsx']")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
     // The XLSX through an ordinary HTTP client with the browser's session cookie.
-    let xlsx = server.http.get(server.url(&xlsx_href)).header("cookie", &session_cookie).send().await.expect("xlsx");
+    let xlsx = server
+        .http
+        .get(server.url(&xlsx_href))
+        .header("cookie", &session_cookie)
+        .send()
+        .await
+        .expect("xlsx");
     assert_eq!(xlsx.status(), 200);
-    assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    assert!(xlsx.headers()["content-disposition"].to_str().expect("a name").contains(".xlsx"));
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(xlsx.headers()["content-disposition"]
+        .to_str()
+        .expect("a name")
+        .contains(".xlsx"));
     let xlsx = xlsx.bytes().await.expect("bytes");
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("an XLSX workbook");
-    assert_eq!(book.worksheet_range("assessments").expect("the sheet").height(), budi_count + 1);
-    let (status, kind, _) = b.fetch(&b.wait_css("a[href^='/v1/export/criteria?format=csv']").await.attr("href").await.expect("href").expect("a link")).await;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec()))
+            .expect("an XLSX workbook");
+    assert_eq!(
+        book.worksheet_range("assessments")
+            .expect("the sheet")
+            .height(),
+        budi_count + 1
+    );
+    let (status, kind, _) = b
+        .fetch(
+            &b.wait_css("a[href^='/v1/export/criteria?format=csv']")
+                .await
+                .attr("href")
+                .await
+                .expect("href")
+                .expect("a link"),
+        )
+        .await;
     assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
 
     // The languages: English, then Vietnamese, then back to Indonesian.
     for lang in ["en", "vi"] {
         b.click(&format!("header a[lang={lang}]")).await;
         b.wait_css("#assessments").await;
-        assert_eq!(b.text("main h1").await, w(lang, "home.title"), "the heading in {lang}");
+        assert_eq!(
+            b.text("main h1").await,
+            w(lang, "home.title"),
+            "the heading in {lang}"
+        );
         assert_eq!(b.text("#stats th").await, w(lang, "stats.region"));
-        assert_eq!(b.text("#assessments .badge.approved").await, w(lang, "status.approved"));
+        assert_eq!(
+            b.text("#assessments .badge.approved").await,
+            w(lang, "status.approved")
+        );
         assert_eq!(b.text("header form button").await, w(lang, "nav.logout"));
         b.check_page(&format!("list in {lang}"), lang).await;
     }
     let list_vi_shot = b.screenshot("dashboard-list-vi.png").await;
     // The language stays with the browser: the assessment opens in Vietnamese too.
-    b.goto(&format!("/dashboard/assessments/{returned_id}")).await;
-    assert_eq!(b.text("p .badge.returned").await, w("vi", "status.returned"));
+    b.goto(&format!("/dashboard/assessments/{returned_id}"))
+        .await;
+    assert_eq!(
+        b.text("p .badge.returned").await,
+        w("vi", "status.returned")
+    );
     b.check_page("assessment in vi", "vi").await;
     let assessment_vi_shot = b.screenshot("dashboard-assessment-vi.png").await;
     b.click("header a[lang=id]").await;
@@ -738,34 +1174,71 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
 
     // A new officer through the form.
     b.type_into("form.filters input[name=name]", "wati").await;
-    b.type_into("form.filters input[name=display_name]", "Wati Lestari").await;
-    b.wait_css("form.filters select[name=role]").await.select_by_value("officer").await.expect("pick a role");
-    b.type_into("form.filters input[name=regions]", "63.05.02").await;
-    b.type_into("form.filters input[name=password]", "wati-rahasia-1").await;
+    b.type_into("form.filters input[name=display_name]", "Wati Lestari")
+        .await;
+    b.wait_css("form.filters select[name=role]")
+        .await
+        .select_by_value("officer")
+        .await
+        .expect("pick a role");
+    b.type_into("form.filters input[name=regions]", "63.05.02")
+        .await;
+    b.type_into("form.filters input[name=password]", "wati-rahasia-1")
+        .await;
     b.click("form.filters button[type=submit]").await;
-    assert_eq!(b.text(".ok[role=status]").await, format!("{}: wati", id("users.created")));
+    assert_eq!(
+        b.text(".ok[role=status]").await,
+        format!("{}: wati", id("users.created"))
+    );
     assert_eq!(b.rows("users").await, 5);
-    let wati_row = b.text("#users tbody tr:has(form[action='/dashboard/users/wati/code'])").await;
-    assert!(wati_row.contains("Wati Lestari") && wati_row.contains(&id("role.officer")) && wati_row.contains("63.05.02"), "{wati_row}");
+    let wati_row = b
+        .text("#users tbody tr:has(form[action='/dashboard/users/wati/code'])")
+        .await;
+    assert!(
+        wati_row.contains("Wati Lestari")
+            && wati_row.contains(&id("role.officer"))
+            && wati_row.contains("63.05.02"),
+        "{wati_row}"
+    );
     b.check_page("users after creating one", "id").await;
     let users_shot = b.screenshot("dashboard-users-id.png").await;
 
     // Her enrolment code: typed or scanned.
-    b.click("form[action='/dashboard/users/wati/code'] button").await;
+    b.click("form[action='/dashboard/users/wati/code'] button")
+        .await;
     let code = b.text("#code").await;
     let groups: Vec<&str> = code.split('-').collect();
     assert!(
-        groups.len() == 3 && groups.iter().all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())),
+        groups.len() == 3
+            && groups.iter().all(|g| g.len() == 4
+                && g.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())),
         "a code like XXXX-XXXX-XXXX: {code:?}"
     );
-    assert_eq!(b.text("main h1").await, format!("{}: wati", id("code.title")));
+    assert_eq!(
+        b.text("main h1").await,
+        format!("{}: wati", id("code.title"))
+    );
     let qr = b.wait_js("the QR code drawn", "const s = document.querySelector('main svg'); return s && s.getBoundingClientRect().width", vec![]).await;
-    assert!(qr.as_f64().unwrap_or(0.0) >= 100.0, "a QR code big enough to scan: {qr} px");
+    assert!(
+        qr.as_f64().unwrap_or(0.0) >= 100.0,
+        "a QR code big enough to scan: {qr} px"
+    );
     b.check_page("enrolment code", "id").await;
     let code_shot = b.screenshot("dashboard-code-id.png").await;
     // The code works once, from a laptop.
-    let (status, enrolled) = server.post("", "/v1/enrol", &json!({"code": code, "device_name": "Laptop Wati"})).await;
-    assert_eq!((status, enrolled["user"]["name"].as_str()), (201, Some("wati")), "{enrolled}");
+    let (status, enrolled) = server
+        .post(
+            "",
+            "/v1/enrol",
+            &json!({"code": code, "device_name": "Laptop Wati"}),
+        )
+        .await;
+    assert_eq!(
+        (status, enrolled["user"]["name"].as_str()),
+        (201, Some("wati")),
+        "{enrolled}"
+    );
 
     // The admin sees every region: Tono's assessment too.
     b.click("header a[href='/dashboard']:not(.brand)").await;
@@ -773,17 +1246,37 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert_eq!(listed(b).await, budi_count + 1);
     assert_eq!(b.rows("stats").await, 2);
 
-    for shot in [login_shot, assessment_shot, returned_shot, list_shot, list_vi_shot, assessment_vi_shot, users_shot, code_shot] {
+    for shot in [
+        login_shot,
+        assessment_shot,
+        returned_shot,
+        list_shot,
+        list_vi_shot,
+        assessment_vi_shot,
+        users_shot,
+        code_shot,
+    ] {
         eprintln!("screenshot: {}", shot.display());
     }
 }
 
 /// A CSV export: with a BOM, then its header and rows.
 fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a CSV for spreadsheets starts with the UTF-8 BOM");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "a CSV for spreadsheets starts with the UTF-8 BOM"
+    );
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let header = reader.headers().expect("a header").iter().map(str::to_string).collect();
-    let rows = reader.records().map(|r| r.expect("a row").iter().map(str::to_string).collect()).collect();
+    let header = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a row").iter().map(str::to_string).collect())
+        .collect();
     (header, rows)
 }
 
@@ -797,13 +1290,23 @@ async fn the_dashboard_in_chromium() {
     let server = Server::start(Backend::Sqlite).await;
     let seeded = seed(&server).await;
     let client = open_browser(&driver, &chromium).await;
-    eprintln!("server filled and browser open in {} ms", started.elapsed().as_millis());
-    let browser = Browser { client: client.clone(), base: server.running.url(), shots };
+    eprintln!(
+        "server filled and browser open in {} ms",
+        started.elapsed().as_millis()
+    );
+    let browser = Browser {
+        client: client.clone(),
+        base: server.running.url(),
+        shots,
+    };
     tokio::time::timeout(WHOLE, dashboard(&server, &seeded, &browser))
         .await
         .unwrap_or_else(|_| panic!("the dashboard test did not finish within {WHOLE:?}"));
     let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
     server.stop().await;
     drop(driver);
-    eprintln!("the dashboard test took {} ms", started.elapsed().as_millis());
+    eprintln!(
+        "the dashboard test took {} ms",
+        started.elapsed().as_millis()
+    );
 }

@@ -38,11 +38,17 @@ fn main() {
         runs.iter().min().copied().unwrap_or_default().as_secs_f64() * 1000.0,
         size as f64 / 1024.0
     );
-    let blank = Blank { lang: Lang::Id, set_hash: ovop_core::content_hash(&sheet.set), set: sheet.set.clone() };
+    let blank = Blank {
+        lang: Lang::Id,
+        set_hash: ovop_core::content_hash(&sheet.set),
+        set: sheet.set.clone(),
+    };
     let mut runs = Vec::new();
     for _ in 0..30 {
         let start = Instant::now();
-        size = ovop_sheets::blank(&blank, &fonts).expect("a blank sheet").len();
+        size = ovop_sheets::blank(&blank, &fonts)
+            .expect("a blank sheet")
+            .len();
         runs.push(start.elapsed());
     }
     println!(
@@ -56,7 +62,11 @@ fn main() {
     for n in [100usize, 1000] {
         let path = dir.join(format!("batch-{n}.pdf"));
         let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("file"));
-        let cover = Cover { lang: None, title: format!("{n} sheets"), made: "2026-11-21T08:00:00Z".into() };
+        let cover = Cover {
+            lang: None,
+            title: format!("{n} sheets"),
+            made: "2026-11-21T08:00:00Z".into(),
+        };
         let start = Instant::now();
         let sheets = (0..n).map(|i| {
             let mut one = sheet.clone();
@@ -81,7 +91,12 @@ fn main() {
 fn peak_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches("kB").trim().to_string())))
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmHWM:")
+                    .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+            })
+        })
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)

@@ -80,18 +80,31 @@ fn io(err: std::io::Error) -> SheetError {
 
 /// Writes the sheets to `out` as one PDF, with a cover and a table of contents in front.
 /// `sheets` is read one at a time (a sheet that cannot be read stops the batch with its error).
-pub fn batch<W: Write, I>(cover: &Cover, sheets: I, fonts: &Fonts, out: &mut W) -> Result<Written, SheetError>
+pub fn batch<W: Write, I>(
+    cover: &Cover,
+    sheets: I,
+    fonts: &Fonts,
+    out: &mut W,
+) -> Result<Written, SheetError>
 where
     I: IntoIterator<Item = Result<Filled, SheetError>>,
 {
-    let mut out = Out { inner: out, at: 0, offsets: Vec::new(), hasher: Default::default() };
+    let mut out = Out {
+        inner: out,
+        at: 0,
+        offsets: Vec::new(),
+        hasher: Default::default(),
+    };
     out.put(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
     let mut next_id = INFO + 1;
     let mut sheet_pages: Vec<ObjectId> = Vec::new();
     let mut entries = Vec::new();
     let mut lang = cover.lang;
     // A few sheets at a time, made on every core and written in order: memory holds one round.
-    let round = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+    let round = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
     let mut sheets = sheets.into_iter();
     loop {
         let mut batch = Vec::with_capacity(round);
@@ -102,21 +115,40 @@ where
             break;
         }
         let made: Vec<Result<Vec<u8>, SheetError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch.iter().map(|sheet| scope.spawn(move || crate::sheet::filled(sheet, fonts))).collect();
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|sheet| scope.spawn(move || crate::sheet::filled(sheet, fonts)))
+                .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(SheetError::Invalid("a sheet could not be made".into()))))
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(SheetError::Invalid("a sheet could not be made".into()))
+                    })
+                })
                 .collect()
         });
         for (sheet, bytes) in batch.iter().zip(made) {
             let bytes = bytes?;
             lang.get_or_insert(sheet.lang);
-            let words = Words { lang: sheet.lang.code(), fallback: &sheet.set.language };
+            let words = Words {
+                lang: sheet.lang.code(),
+                fallback: &sheet.set.language,
+            };
             let pages = copy_pages(&bytes, &mut next_id, &mut out)?;
             entries.push(Entry {
                 product: sheet.product.name.clone(),
                 producer: sheet.producer.name.clone(),
-                record: format!("{} · {}", words.of(&sheet.set.name), sheet.trace.assessment_id.chars().take(8).collect::<String>()),
+                record: format!(
+                    "{} · {}",
+                    words.of(&sheet.set.name),
+                    sheet
+                        .trace
+                        .assessment_id
+                        .chars()
+                        .take(8)
+                        .collect::<String>()
+                ),
                 total: format!("{} / {}", sheet.result.total, sheet.result.max_total),
                 star: sheet.result.star,
                 first_page: sheet_pages.len(),
@@ -132,7 +164,9 @@ where
     let mut front_len = 1;
     let mut front = front_matter(cover, lang, &entries, front_len, fonts)?;
     for _ in 0..4 {
-        let count = Pdf::load_mem(&front).map(|d| d.get_pages().len()).unwrap_or(front_len);
+        let count = Pdf::load_mem(&front)
+            .map(|d| d.get_pages().len())
+            .unwrap_or(front_len);
         if count == front_len {
             break;
         }
@@ -141,7 +175,11 @@ where
     }
     let front_pages = copy_pages(&front, &mut next_id, &mut out)?;
 
-    let kids: Vec<Object> = front_pages.iter().chain(&sheet_pages).map(|id| Object::Reference(*id)).collect();
+    let kids: Vec<Object> = front_pages
+        .iter()
+        .chain(&sheet_pages)
+        .map(|id| Object::Reference(*id))
+        .collect();
     let count = kids.len();
     let mut pages = Dictionary::new();
     pages.set("Type", Object::Name(b"Pages".to_vec()));
@@ -158,8 +196,14 @@ where
     info.set("Creator", text("OVOP Field"));
     info.set("Producer", text("OVOP Field (printpdf, lopdf)"));
     let date = pdf_date(&cover.made);
-    info.set("CreationDate", Object::String(date.clone().into_bytes(), StringFormat::Literal));
-    info.set("ModDate", Object::String(date.into_bytes(), StringFormat::Literal));
+    info.set(
+        "CreationDate",
+        Object::String(date.clone().into_bytes(), StringFormat::Literal),
+    );
+    info.set(
+        "ModDate",
+        Object::String(date.into_bytes(), StringFormat::Literal),
+    );
     out.object(INFO, &Object::Dictionary(info))?;
 
     // The cross-reference table: every number up to the last, unused ones free.
@@ -181,14 +225,24 @@ where
     out.put(table.as_bytes())?;
     let digest: String = {
         use sha2::Digest;
-        out.hasher.clone().finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+        out.hasher
+            .clone()
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     };
     let trailer = format!(
         "trailer\n<< /Size {size} /Root {ROOT} 0 R /Info {INFO} 0 R /ID [<{digest}> <{digest}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
     );
     out.put(trailer.as_bytes())?;
     out.inner.flush().map_err(io)?;
-    Ok(Written { sheets: entries.len(), pages: count, bytes: out.at })
+    Ok(Written {
+        sheets: entries.len(),
+        pages: count,
+        bytes: out.at,
+    })
 }
 
 fn text(value: &str) -> Object {
@@ -201,14 +255,23 @@ fn text(value: &str) -> Object {
 }
 
 fn pdf_date(rfc3339: &str) -> String {
-    let digits: String = rfc3339.chars().filter(char::is_ascii_digit).take(14).collect();
+    let digits: String = rfc3339
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
     format!("D:{digits:0<14}Z")
 }
 
 /// Writes the pages of a whole PDF (and everything they use) under new numbers, each page
 /// hung on the batch's page tree; returns the pages in order.
-fn copy_pages<W: Write>(bytes: &[u8], next_id: &mut u32, out: &mut Out<'_, W>) -> Result<Vec<ObjectId>, SheetError> {
-    let mut doc = Pdf::load_mem(bytes).map_err(|e| SheetError::Invalid(format!("a sheet could not be read back: {e}")))?;
+fn copy_pages<W: Write>(
+    bytes: &[u8],
+    next_id: &mut u32,
+    out: &mut Out<'_, W>,
+) -> Result<Vec<ObjectId>, SheetError> {
+    let mut doc = Pdf::load_mem(bytes)
+        .map_err(|e| SheetError::Invalid(format!("a sheet could not be read back: {e}")))?;
     doc.renumber_objects_with(*next_id);
     *next_id = doc.max_id + 1;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
@@ -225,7 +288,11 @@ fn copy_pages<W: Write>(bytes: &[u8], next_id: &mut u32, out: &mut Out<'_, W>) -
         })
         .map(|(id, _)| *id)
         .collect();
-    let info = doc.trailer.get(b"Info").ok().and_then(|o| o.as_reference().ok());
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| o.as_reference().ok());
     for (id, object) in doc.objects.iter_mut() {
         if skip.contains(id) || Some(*id) == info {
             continue;
@@ -242,20 +309,53 @@ fn copy_pages<W: Write>(bytes: &[u8], next_id: &mut u32, out: &mut Out<'_, W>) -
 
 /// The cover (what the batch is, how many sheets) and the contents: a line per sheet with its
 /// first page, `front_len` pages counted in front of the sheets.
-fn front_matter(cover: &Cover, lang: Lang, entries: &[Entry], front_len: usize, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
+fn front_matter(
+    cover: &Cover,
+    lang: Lang,
+    entries: &[Entry],
+    front_len: usize,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, SheetError> {
     let labels = Labels::new(lang);
-    let mut w = Writer::new(fonts, labels, cover.title.clone(), format!("OVOP Field · {}", cover.title))?;
+    let mut w = Writer::new(
+        fonts,
+        labels,
+        cover.title.clone(),
+        format!("OVOP Field · {}", cover.title),
+    )?;
     let title = w.labels.get("batch_title");
-    let count = w.labels.fmt("batch_count", &[("n", &entries.len().to_string())]);
-    let block = title_block(&w, &title, &cover.title, None, &format!("OVOP:B:{}:{}", cover.title, entries.len()))?;
+    let count = w
+        .labels
+        .fmt("batch_count", &[("n", &entries.len().to_string())]);
+    let block = title_block(
+        &w,
+        &title,
+        &cover.title,
+        None,
+        &format!("OVOP:B:{}:{}", cover.title, entries.len()),
+    )?;
     w.place(block);
     let mut b = Block::default();
     let y = lines(&mut b, LEFT, 0.5, 10.0, Weight::Bold, INK, &[count]);
     b.height = y + 4.0;
     w.place(b);
     let mut head = Block::default();
-    let y = lines(&mut head, LEFT, 0.5, 10.5, Weight::Bold, ACCENT, &[w.labels.get("batch_contents")]);
-    head.items.push(Item::Line { x1: LEFT, x2: RIGHT, dy: y + 0.6, width: 0.6, ink: RULE });
+    let y = lines(
+        &mut head,
+        LEFT,
+        0.5,
+        10.5,
+        Weight::Bold,
+        ACCENT,
+        &[w.labels.get("batch_contents")],
+    );
+    head.items.push(Item::Line {
+        x1: LEFT,
+        x2: RIGHT,
+        dy: y + 0.6,
+        width: 0.6,
+        ink: RULE,
+    });
     head.height = y + 2.0;
     w.place(head);
     for (i, entry) in entries.iter().enumerate() {
@@ -268,14 +368,57 @@ fn front_matter(cover: &Cover, lang: Lang, entries: &[Entry], front_len: usize, 
         };
         let right = format!("{}  ·  {star}", entry.total);
         let rw = w.width(&right, 8.5, Weight::Regular);
-        b.text(LEFT, leading(9.0) * 0.78 + 0.3, 9.0, Weight::Bold, MUTED, format!("{}.", i + 1));
+        b.text(
+            LEFT,
+            leading(9.0) * 0.78 + 0.3,
+            9.0,
+            Weight::Bold,
+            MUTED,
+            format!("{}.", i + 1),
+        );
         let name = format!("{} — {}", entry.product, entry.producer);
         let text_w = WIDTH - 10.0 - rw - pw - 8.0;
-        let mut y = lines(&mut b, LEFT + 10.0, 0.3, 9.0, Weight::Bold, INK, &w.wrap(&name, 9.0, Weight::Bold, text_w));
-        y = lines(&mut b, LEFT + 10.0, y, 7.5, Weight::Regular, MUTED, &w.wrap(&entry.record, 7.5, Weight::Regular, text_w));
-        b.text(RIGHT - pw - 6.0 - rw, leading(9.0) * 0.78 + 0.3, 8.5, Weight::Regular, INK, right);
-        b.text(RIGHT - pw, leading(9.0) * 0.78 + 0.3, 9.0, Weight::Bold, ACCENT, page);
-        b.items.push(Item::Line { x1: LEFT, x2: RIGHT, dy: y + 0.4, width: 0.25, ink: RULE });
+        let mut y = lines(
+            &mut b,
+            LEFT + 10.0,
+            0.3,
+            9.0,
+            Weight::Bold,
+            INK,
+            &w.wrap(&name, 9.0, Weight::Bold, text_w),
+        );
+        y = lines(
+            &mut b,
+            LEFT + 10.0,
+            y,
+            7.5,
+            Weight::Regular,
+            MUTED,
+            &w.wrap(&entry.record, 7.5, Weight::Regular, text_w),
+        );
+        b.text(
+            RIGHT - pw - 6.0 - rw,
+            leading(9.0) * 0.78 + 0.3,
+            8.5,
+            Weight::Regular,
+            INK,
+            right,
+        );
+        b.text(
+            RIGHT - pw,
+            leading(9.0) * 0.78 + 0.3,
+            9.0,
+            Weight::Bold,
+            ACCENT,
+            page,
+        );
+        b.items.push(Item::Line {
+            x1: LEFT,
+            x2: RIGHT,
+            dy: y + 0.4,
+            width: 0.25,
+            ink: RULE,
+        });
         b.height = y + 1.0;
         w.place(b);
     }

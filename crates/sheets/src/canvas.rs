@@ -62,7 +62,15 @@ pub fn clean(text: &str) -> String {
 }
 
 impl Page {
-    pub fn text(&mut self, x: f32, baseline: f32, size: f32, weight: Weight, ink: (f32, f32, f32), text: &str) {
+    pub fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        size: f32,
+        weight: Weight,
+        ink: (f32, f32, f32),
+        text: &str,
+    ) {
         if text.is_empty() {
             return;
         }
@@ -194,7 +202,9 @@ impl Page {
 
     /// The dark modules of a QR code, `module` mm each, from the top-left corner.
     pub fn qr(&mut self, x: f32, y: f32, module: f32, dark: &[Vec<bool>]) {
-        self.ops.push(Op::SetFillColor { col: color((0.0, 0.0, 0.0)) });
+        self.ops.push(Op::SetFillColor {
+            col: color((0.0, 0.0, 0.0)),
+        });
         for (row, cells) in dark.iter().enumerate() {
             // Runs of dark modules on a row as one rectangle each: fewer operations.
             let mut col = 0;

@@ -14,7 +14,8 @@ const BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf");
 pub struct Fonts {
     pub(crate) regular: Vec<u8>,
     pub(crate) bold: Vec<u8>,
-    parsed: std::sync::Arc<std::sync::OnceLock<Option<(printpdf::ParsedFont, printpdf::ParsedFont)>>>,
+    parsed:
+        std::sync::Arc<std::sync::OnceLock<Option<(printpdf::ParsedFont, printpdf::ParsedFont)>>>,
 }
 
 impl Fonts {
@@ -32,7 +33,9 @@ impl Fonts {
         for (name, bytes) in [("regular", &regular), ("bold", &bold)] {
             let face = ttf_parser::Face::parse(bytes, 0)
                 .map_err(|e| SheetError::Font(format!("the {name} font cannot be read: {e}")))?;
-            let letters = face.glyph_index('A').and_then(|g| face.glyph_hor_advance(g));
+            let letters = face
+                .glyph_index('A')
+                .and_then(|g| face.glyph_hor_advance(g));
             let mut warnings = Vec::new();
             let embeddable = printpdf::ParsedFont::from_bytes(bytes, 0, &mut warnings).is_some();
             if letters.is_none() || !embeddable {
@@ -41,11 +44,17 @@ impl Fonts {
                 )));
             }
         }
-        Ok(Fonts { regular, bold, parsed: Default::default() })
+        Ok(Fonts {
+            regular,
+            bold,
+            parsed: Default::default(),
+        })
     }
 
     /// The faces as printpdf embeds them: regular, bold.
-    pub(crate) fn parsed(&self) -> Result<&(printpdf::ParsedFont, printpdf::ParsedFont), SheetError> {
+    pub(crate) fn parsed(
+        &self,
+    ) -> Result<&(printpdf::ParsedFont, printpdf::ParsedFont), SheetError> {
         self.parsed
             .get_or_init(|| {
                 let mut warnings = Vec::new();

@@ -62,7 +62,10 @@ impl Labels {
                 .to_string(),
             _ => m.to_string(),
         };
-        self.fmt("date_format", &[("d", &d.to_string()), ("month", &month), ("y", y)])
+        self.fmt(
+            "date_format",
+            &[("d", &d.to_string()), ("month", &month), ("y", y)],
+        )
     }
 
     /// A number with one decimal, written the language's way (`36,3` in Indonesian).

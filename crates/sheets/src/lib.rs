@@ -61,7 +61,12 @@ pub fn council(sheet: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
 
 /// Many filled sheets in one PDF, written to `out` as they come (memory does not grow with the
 /// batch), with a cover and a table of contents in front.
-pub fn batch<W: std::io::Write, I>(cover: &Cover, sheets: I, fonts: &Fonts, out: &mut W) -> Result<Written, SheetError>
+pub fn batch<W: std::io::Write, I>(
+    cover: &Cover,
+    sheets: I,
+    fonts: &Fonts,
+    out: &mut W,
+) -> Result<Written, SheetError>
 where
     I: IntoIterator<Item = Result<Filled, SheetError>>,
 {

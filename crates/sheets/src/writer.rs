@@ -20,19 +20,56 @@ const BOTTOM: f32 = 278.0;
 
 /// Something drawn in a block, placed from the block's top.
 pub enum Item {
-    Text { x: f32, dy: f32, size: f32, weight: Weight, ink: (f32, f32, f32), text: String },
-    Rect { x: f32, dy: f32, w: f32, h: f32, fill: Option<(f32, f32, f32)>, stroke: Option<((f32, f32, f32), f32)> },
-    Line { x1: f32, x2: f32, dy: f32, width: f32, ink: (f32, f32, f32) },
-    Tick { x: f32, dy: f32, s: f32 },
-    Star { cx: f32, dy: f32, r: f32, filled: bool },
-    Qr { x: f32, dy: f32, module: f32, dark: Vec<Vec<bool>> },
+    Text {
+        x: f32,
+        dy: f32,
+        size: f32,
+        weight: Weight,
+        ink: (f32, f32, f32),
+        text: String,
+    },
+    Rect {
+        x: f32,
+        dy: f32,
+        w: f32,
+        h: f32,
+        fill: Option<(f32, f32, f32)>,
+        stroke: Option<((f32, f32, f32), f32)>,
+    },
+    Line {
+        x1: f32,
+        x2: f32,
+        dy: f32,
+        width: f32,
+        ink: (f32, f32, f32),
+    },
+    Tick {
+        x: f32,
+        dy: f32,
+        s: f32,
+    },
+    Star {
+        cx: f32,
+        dy: f32,
+        r: f32,
+        filled: bool,
+    },
+    Qr {
+        x: f32,
+        dy: f32,
+        module: f32,
+        dark: Vec<Vec<bool>>,
+    },
 }
 
 impl Item {
     fn top(&self) -> f32 {
         match self {
             Item::Text { dy, size, .. } => dy - leading(*size) * 0.78,
-            Item::Rect { dy, .. } | Item::Line { dy, .. } | Item::Tick { dy, .. } | Item::Qr { dy, .. } => *dy,
+            Item::Rect { dy, .. }
+            | Item::Line { dy, .. }
+            | Item::Tick { dy, .. }
+            | Item::Qr { dy, .. } => *dy,
             Item::Star { dy, r, .. } => dy - r,
         }
     }
@@ -44,7 +81,9 @@ impl Item {
             Item::Line { dy, .. } => *dy,
             Item::Tick { dy, s, .. } => dy + s,
             Item::Star { dy, r, .. } => dy + r,
-            Item::Qr { dy, module, dark, .. } => dy + module * dark.len() as f32,
+            Item::Qr {
+                dy, module, dark, ..
+            } => dy + module * dark.len() as f32,
         }
     }
 }
@@ -57,8 +96,23 @@ pub struct Block {
 }
 
 impl Block {
-    pub fn text(&mut self, x: f32, dy: f32, size: f32, weight: Weight, ink: (f32, f32, f32), text: impl Into<String>) {
-        self.items.push(Item::Text { x, dy, size, weight, ink, text: text.into() });
+    pub fn text(
+        &mut self,
+        x: f32,
+        dy: f32,
+        size: f32,
+        weight: Weight,
+        ink: (f32, f32, f32),
+        text: impl Into<String>,
+    ) {
+        self.items.push(Item::Text {
+            x,
+            dy,
+            size,
+            weight,
+            ink,
+            text: text.into(),
+        });
     }
 }
 
@@ -75,7 +129,12 @@ pub struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(fonts: &'a Fonts, labels: Labels, running: String, trace: String) -> Result<Writer<'a>, SheetError> {
+    pub fn new(
+        fonts: &'a Fonts,
+        labels: Labels,
+        running: String,
+        trace: String,
+    ) -> Result<Writer<'a>, SheetError> {
         Ok(Writer {
             metrics: fonts.metrics()?,
             labels,
@@ -92,7 +151,8 @@ impl<'a> Writer<'a> {
     }
 
     pub fn width(&self, text: &str, size: f32, weight: Weight) -> f32 {
-        self.metrics.width(&crate::canvas::clean(text), size, weight)
+        self.metrics
+            .width(&crate::canvas::clean(text), size, weight)
     }
 
     /// Vertical space before the next block.
@@ -103,7 +163,11 @@ impl<'a> Writer<'a> {
     fn new_page(&mut self) {
         let mut page = Page::default();
         let running = crate::canvas::clean(&self.running);
-        let line = self.wrap(&running, 7.5, Weight::Regular, WIDTH).into_iter().next().unwrap_or_default();
+        let line = self
+            .wrap(&running, 7.5, Weight::Regular, WIDTH)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         page.text(LEFT, 11.0, 7.5, Weight::Regular, MUTED, &line);
         page.line(LEFT, 13.2, RIGHT, 13.2, 0.5, RULE);
         self.pages.push(page);
@@ -113,7 +177,8 @@ impl<'a> Writer<'a> {
     /// Places `block` where the page has room for all of it.
     pub fn place(&mut self, block: Block) {
         let room = BOTTOM - self.y;
-        let at_top = self.y <= NEXT_TOP + 0.01 || (self.pages.len() == 1 && self.y <= FIRST_TOP + 0.01);
+        let at_top =
+            self.y <= NEXT_TOP + 0.01 || (self.pages.len() == 1 && self.y <= FIRST_TOP + 0.01);
         if block.height > room && !at_top {
             self.new_page();
         }
@@ -133,12 +198,37 @@ impl<'a> Writer<'a> {
                 continue;
             };
             match item {
-                Item::Text { x, dy, size, weight, ink, text } => page.text(x, y + dy, size, weight, ink, &text),
-                Item::Rect { x, dy, w, h, fill, stroke } => page.rect(x, y + dy, w, h, fill, stroke),
-                Item::Line { x1, x2, dy, width, ink } => page.line(x1, y + dy, x2, y + dy, width, ink),
+                Item::Text {
+                    x,
+                    dy,
+                    size,
+                    weight,
+                    ink,
+                    text,
+                } => page.text(x, y + dy, size, weight, ink, &text),
+                Item::Rect {
+                    x,
+                    dy,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                } => page.rect(x, y + dy, w, h, fill, stroke),
+                Item::Line {
+                    x1,
+                    x2,
+                    dy,
+                    width,
+                    ink,
+                } => page.line(x1, y + dy, x2, y + dy, width, ink),
                 Item::Tick { x, dy, s } => page.tick(x, y + dy, s, INK),
                 Item::Star { cx, dy, r, filled } => page.star(cx, y + dy, r, filled),
-                Item::Qr { x, dy, module, dark } => page.qr(x, y + dy, module, &dark),
+                Item::Qr {
+                    x,
+                    dy,
+                    module,
+                    dark,
+                } => page.qr(x, y + dy, module, &dark),
             }
         }
         self.y = (origin + block.height - offset).min(BOTTOM);
@@ -152,7 +242,10 @@ impl<'a> Writer<'a> {
         for (i, page) in self.pages.iter_mut().enumerate() {
             page.line(LEFT, 284.0, RIGHT, 284.0, 0.5, RULE);
             page.text(LEFT, 288.5, 7.0, Weight::Regular, MUTED, &trace);
-            let label = self.labels.fmt("page", &[("n", &(i + 1).to_string()), ("m", &total.to_string())]);
+            let label = self.labels.fmt(
+                "page",
+                &[("n", &(i + 1).to_string()), ("m", &total.to_string())],
+            );
             let w = self.metrics.width(&label, 8.0, Weight::Bold);
             page.text(RIGHT - w, 288.5, 8.0, Weight::Bold, INK, &label);
         }
@@ -160,7 +253,10 @@ impl<'a> Writer<'a> {
         let mut doc = PdfDocument::new(title);
         let (regular, bold) = self.fonts.parsed()?;
         for (id, parsed) in [("R", regular), ("B", bold)] {
-            doc.resources.fonts.map.insert(FontId(id.into()), PdfFont::new(parsed.clone()));
+            doc.resources
+                .fonts
+                .map
+                .insert(FontId(id.into()), PdfFont::new(parsed.clone()));
         }
         let when = printpdf::OffsetDateTime::from_unix_timestamp(unix_time(dated))
             .map_err(|e| SheetError::Invalid(format!("the date {dated:?}: {e}")))?;
@@ -192,11 +288,16 @@ impl<'a> Writer<'a> {
 /// Seconds since 1970 of an RFC 3339 time or a date (`2026-11-23T08:30:00Z`, `2026-11-23`);
 /// 0 for anything else.
 fn unix_time(text: &str) -> i64 {
-    let digits = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i64>().ok());
+    let digits =
+        |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i64>().ok());
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
         return 0;
     };
-    let (hh, mm, ss) = (digits(11..13).unwrap_or(0), digits(14..16).unwrap_or(0), digits(17..19).unwrap_or(0));
+    let (hh, mm, ss) = (
+        digits(11..13).unwrap_or(0),
+        digits(14..16).unwrap_or(0),
+        digits(17..19).unwrap_or(0),
+    );
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return 0;
     }
@@ -237,7 +338,11 @@ fn fix_identifier(bytes: &mut [u8]) {
     let mut hasher = Sha256::new();
     hasher.update(&bytes[..spans[0].0]);
     hasher.update(&bytes[spans[1].1..]);
-    let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     for (start, end) in spans {
         let id = digest.as_bytes();
         for (k, slot) in bytes[start..end].iter_mut().enumerate() {

@@ -11,8 +11,18 @@ use ovop_sheets::{Blank, Fonts, Lang};
 use support::{council_sheet, filled_sheet, repo, set};
 
 fn tool(name: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -22,8 +32,15 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn stdout(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
-    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -40,7 +57,10 @@ fn check(bytes: &[u8]) -> Checked {
     let pdf = write(dir.path(), "sheet.pdf", bytes);
     let pdf = pdf.to_str().expect("path");
     let (ok, qpdf) = tool("qpdf", &["--check", pdf]);
-    assert!(ok && qpdf.contains("No syntax or stream encoding errors"), "qpdf: {qpdf}");
+    assert!(
+        ok && qpdf.contains("No syntax or stream encoding errors"),
+        "qpdf: {qpdf}"
+    );
     let info = stdout("pdfinfo", &[pdf]);
     let pages = info
         .lines()
@@ -50,14 +70,29 @@ fn check(bytes: &[u8]) -> Checked {
     assert!(info.contains("A4"), "{info}");
     let text = stdout("pdftotext", &["-layout", pdf, "-"]);
     let png = dir.path().join("page");
-    stdout("pdftoppm", &["-png", "-r", "150", "-f", "1", "-l", "1", pdf, png.to_str().expect("path")]);
+    stdout(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf,
+            png.to_str().expect("path"),
+        ],
+    );
     let first = std::fs::read_dir(dir.path())
         .expect("dir")
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "png"))
         .expect("a rendered page");
-    let qr = stdout("zbarimg", &["--raw", "-q", first.to_str().expect("path")]).trim().to_string();
+    let qr = stdout("zbarimg", &["--raw", "-q", first.to_str().expect("path")])
+        .trim()
+        .to_string();
     Checked { text, pages, qr }
 }
 
@@ -83,7 +118,10 @@ fn a_filled_vietnamese_sheet_has_its_text_its_pages_and_a_qr_code_that_names_the
         "Giấy chứng nhận ATTP",
         "(ký và ghi rõ họ tên)",
     ] {
-        assert!(text.contains(expected), "{expected:?} is on the sheet: {text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} is on the sheet: {text}"
+        );
     }
     // Every criterion's text, and the total.
     for criterion in sheet.set.criteria() {
@@ -91,11 +129,22 @@ fn a_filled_vietnamese_sheet_has_its_text_its_pages_and_a_qr_code_that_names_the
         let start: String = title.chars().take(24).collect();
         assert!(text.contains(&start), "{} {start:?}", criterion.code);
     }
-    assert!(text.contains(&format!("Tổng điểm {} / {}", sheet.result.total, sheet.result.max_total)), "{text}");
-    assert!(text.contains(&format!("Trang {0}/{0}", checked.pages)), "page n of m on the last page");
+    assert!(
+        text.contains(&format!(
+            "Tổng điểm {} / {}",
+            sheet.result.total, sheet.result.max_total
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Trang {0}/{0}", checked.pages)),
+        "page n of m on the last page"
+    );
     assert!(checked.pages >= 3, "{} pages", checked.pages);
     assert_eq!(checked.qr, ovop_sheets::trace_code(&sheet.trace));
-    assert!(checked.qr.starts_with("OVOP:A:0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d:2:sha256:"));
+    assert!(checked
+        .qr
+        .starts_with("OVOP:A:0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d:2:sha256:"));
 }
 
 #[test]
@@ -110,7 +159,10 @@ fn the_same_assessment_gives_the_same_bytes() {
     assert!(ovop_sheets::filled(&other, &fonts).expect("a sheet") != first);
     // Dated from the record, not from the clock.
     let text = String::from_utf8_lossy(&first);
-    assert!(text.contains("D:20261120094100"), "the creation date is the record's");
+    assert!(
+        text.contains("D:20261120094100"),
+        "the creation date is the record's"
+    );
 }
 
 #[test]
@@ -118,7 +170,10 @@ fn an_indonesian_sheet_marks_gates_and_a_knock_out_and_says_why_the_stars_differ
     let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
     let rubric = Rubric::new(sheet.set.clone()).expect("rubric");
     sheet.answers.knockouts.push("4.3".into());
-    sheet.answers.notes.insert("1.1".into(), "Bahan baku dari petani Desa Tapin Bini.".into());
+    sheet.answers.notes.insert(
+        "1.1".into(),
+        "Bahan baku dari petani Desa Tapin Bini.".into(),
+    );
     sheet.result = rubric.score(&sheet.answers).expect("scores");
     let bytes = ovop_sheets::filled(&sheet, &Fonts::bundled()).expect("a sheet");
     let text = squeezed(&check(&bytes).text);
@@ -142,14 +197,27 @@ fn an_indonesian_sheet_marks_gates_and_a_knock_out_and_says_why_the_stars_differ
 fn a_blank_sheet_has_a_box_per_level_room_to_write_and_a_qr_code_that_names_its_set() {
     let set = set("ocop-1048-06");
     let hash = content_hash(&set);
-    let sheet = Blank { lang: Lang::Id, set: set.clone(), set_hash: hash.clone() };
+    let sheet = Blank {
+        lang: Lang::Id,
+        set: set.clone(),
+        set_hash: hash.clone(),
+    };
     let bytes = ovop_sheets::blank(&sheet, &Fonts::bundled()).expect("a blank sheet");
     let checked = check(&bytes);
     let text = squeezed(&checked.text);
-    assert!(text.contains("LEMBAR PENILAIAN PRODUK (KOSONG) · OCOP"), "{text}");
-    assert!(text.contains("Beri tanda centang pada satu tingkat per kriteria"), "{text}");
+    assert!(
+        text.contains("LEMBAR PENILAIAN PRODUK (KOSONG) · OCOP"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Beri tanda centang pada satu tingkat per kriteria"),
+        "{text}"
+    );
     assert!(text.contains("Jumlah poin"), "{text}");
-    assert_eq!(checked.qr, ovop_sheets::set_code(&set.id, &set.version, &hash));
+    assert_eq!(
+        checked.qr,
+        ovop_sheets::set_code(&set.id, &set.version, &hash)
+    );
     // Every level of every criterion is on the paper.
     let levels: usize = set.criteria().map(|c| c.levels.len()).sum();
     let boxes = text.matches(" poin").count();
@@ -167,7 +235,10 @@ fn the_three_catalogues_have_the_same_words() {
         let other = read(lang);
         let missing: Vec<_> = id.keys().filter(|k| !other.contains_key(*k)).collect();
         let extra: Vec<_> = other.keys().filter(|k| !id.contains_key(*k)).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{lang}: missing {missing:?}, extra {extra:?}"
+        );
         assert_eq!(other["months"].as_array().map(Vec::len), Some(12));
     }
 }
@@ -179,25 +250,52 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
     let fonts = Fonts::bundled();
     let set06 = set("ocop-1048-06");
     let references = [
-        ("filled-ocop-vi", ovop_sheets::filled(&filled_sheet("ocop-1048-06", Lang::Vi), &fonts).expect("filled")),
-        ("filled-ovop-id", ovop_sheets::filled(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("filled")),
-        ("receipt-ovop-id", ovop_sheets::receipt(&filled_sheet("ovop-id-template", Lang::Id), &fonts).expect("receipt")),
-        ("council-ovop-id", ovop_sheets::council(&council_sheet(), &fonts).expect("council")),
+        (
+            "filled-ocop-vi",
+            ovop_sheets::filled(&filled_sheet("ocop-1048-06", Lang::Vi), &fonts).expect("filled"),
+        ),
+        (
+            "filled-ovop-id",
+            ovop_sheets::filled(&filled_sheet("ovop-id-template", Lang::Id), &fonts)
+                .expect("filled"),
+        ),
+        (
+            "receipt-ovop-id",
+            ovop_sheets::receipt(&filled_sheet("ovop-id-template", Lang::Id), &fonts)
+                .expect("receipt"),
+        ),
+        (
+            "council-ovop-id",
+            ovop_sheets::council(&council_sheet(), &fonts).expect("council"),
+        ),
         ("batch-ovop-id", {
             let sheets = (0..3).map(|i| {
                 let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
-                sheet.product.name = ["Keripik Pisang Kepok", "Dodol Kandangan", "Tikar Purun"][i].into();
+                sheet.product.name =
+                    ["Keripik Pisang Kepok", "Dodol Kandangan", "Tikar Purun"][i].into();
                 sheet.trace.assessment_id = format!("0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6{i}");
                 Ok(sheet)
             });
-            let cover = ovop_sheets::Cover { lang: None, title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(), made: "2026-11-21T08:00:00Z".into() };
+            let cover = ovop_sheets::Cover {
+                lang: None,
+                title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(),
+                made: "2026-11-21T08:00:00Z".into(),
+            };
             let mut bytes = Vec::new();
             ovop_sheets::batch(&cover, sheets, &fonts, &mut bytes).expect("batch");
             bytes
         }),
         (
             "blank-ocop-id",
-            ovop_sheets::blank(&Blank { lang: Lang::Id, set_hash: content_hash(&set06), set: set06 }, &fonts).expect("blank"),
+            ovop_sheets::blank(
+                &Blank {
+                    lang: Lang::Id,
+                    set_hash: content_hash(&set06),
+                    set: set06,
+                },
+                &fonts,
+            )
+            .expect("blank"),
         ),
     ];
     let dir = repo().join("docs/sheets");
@@ -207,9 +305,24 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
             std::fs::create_dir_all(&dir).expect("docs/sheets");
             std::fs::write(&path, &bytes).expect("write the reference");
             let png = dir.join(name);
-            stdout("pdftoppm", &["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", path.to_str().unwrap(), png.to_str().unwrap()]);
+            stdout(
+                "pdftoppm",
+                &[
+                    "-png",
+                    "-r",
+                    "60",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    path.to_str().unwrap(),
+                    png.to_str().unwrap(),
+                ],
+            );
         }
-        let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SHEETS=1", path.display()));
+        let committed = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SHEETS=1", path.display()));
         assert!(
             same_document(&committed, &bytes),
             "{name}.pdf differs from what the code makes now: run with UPDATE_SHEETS=1 and look at it"
@@ -217,7 +330,10 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
     }
     // The comparison sees a difference when there is one.
     let read = |name: &str| std::fs::read(dir.join(name)).expect("reference");
-    assert!(!same_document(&read("filled-ocop-vi.pdf"), &read("filled-ovop-id.pdf")));
+    assert!(!same_document(
+        &read("filled-ocop-vi.pdf"),
+        &read("filled-ovop-id.pdf")
+    ));
 }
 
 /// The same document object for object, with every stream compared decompressed: the deflate
@@ -235,14 +351,20 @@ fn same_document(a: &[u8], b: &[u8]) -> bool {
                 let mut dict = stream.dict.clone();
                 dict.remove(b"Length");
                 dict.remove(b"Filter");
-                let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                let content = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
                 Object::Stream(lopdf::Stream::new(dict, content))
             }
             other => other.clone(),
         }
     };
     a.objects.len() == b.objects.len()
-        && a.objects.iter().all(|(id, object)| b.objects.get(id).is_some_and(|other| plain(object) == plain(other)))
+        && a.objects.iter().all(|(id, object)| {
+            b.objects
+                .get(id)
+                .is_some_and(|other| plain(object) == plain(other))
+        })
 }
 
 #[test]
@@ -250,39 +372,70 @@ fn bad_input_gives_a_whole_pdf_or_a_coded_error() {
     let fonts = Fonts::bundled();
     // A criterion whose text is longer than a page: split between its lines, nothing lost.
     let mut long = filled_sheet("ovop-id-template", Lang::Id);
-    let words = "Produk memakai bahan baku lokal yang ditanam sendiri oleh anggota kelompok. ".repeat(180);
+    let words =
+        "Produk memakai bahan baku lokal yang ditanam sendiri oleh anggota kelompok. ".repeat(180);
     if let Some(first) = long.set.parts[0].sections[0].criteria.first_mut() {
-        first.text.0.insert("id".into(), format!("{words}AKHIR-KRITERIA"));
+        first
+            .text
+            .0
+            .insert("id".into(), format!("{words}AKHIR-KRITERIA"));
     }
     // A product name of 500 characters, wrapped rather than cut.
-    long.product.name = format!("{}AKHIR-NAMA", "Keripik pisang kepok rasa original ".repeat(14));
+    long.product.name = format!(
+        "{}AKHIR-NAMA",
+        "Keripik pisang kepok rasa original ".repeat(14)
+    );
     assert!(long.product.name.chars().count() >= 500);
-    let bytes = ovop_sheets::filled(&long, &fonts).expect("a sheet with a criterion longer than a page");
+    let bytes =
+        ovop_sheets::filled(&long, &fonts).expect("a sheet with a criterion longer than a page");
     let checked = check(&bytes);
-    assert!(checked.text.contains("AKHIR-KRITERIA") && checked.text.contains("AKHIR-NAMA"), "the ends of the long texts are printed");
+    assert!(
+        checked.text.contains("AKHIR-KRITERIA") && checked.text.contains("AKHIR-NAMA"),
+        "the ends of the long texts are printed"
+    );
     assert!(checked.pages >= 5, "{} pages", checked.pages);
 
     // An empty assessment: every criterion says it is not answered.
     let mut empty = filled_sheet("ovop-id-template", Lang::En);
     empty.answers.answers.clear();
     empty.answers.gates.clear();
-    empty.result = Rubric::new(empty.set.clone()).expect("rubric").score(&empty.answers).expect("scores");
+    empty.result = Rubric::new(empty.set.clone())
+        .expect("rubric")
+        .score(&empty.answers)
+        .expect("scores");
     empty.trace.status = "draft".into();
     empty.documents.clear();
     empty.assessors.clear();
     let text = squeezed(&check(&ovop_sheets::filled(&empty, &fonts).expect("an empty sheet")).text);
-    assert!(text.contains("DRAFT — not finalised") && text.contains("Not answered") && text.contains("Not checked"), "{text}");
+    assert!(
+        text.contains("DRAFT — not finalised")
+            && text.contains("Not answered")
+            && text.contains("Not checked"),
+        "{text}"
+    );
 
     // Fonts that are not fonts: refused by code, nothing half-made.
-    let err = Fonts::from_bytes(Vec::new(), b"not a font".to_vec()).err().expect("refused");
+    let err = Fonts::from_bytes(Vec::new(), b"not a font".to_vec())
+        .err()
+        .expect("refused");
     assert_eq!(err.code(), "sheet.font");
     let bundled = Fonts::bundled();
-    let truncated = Fonts::from_bytes(bundled_bytes(&bundled, 0).into_iter().take(4096).collect(), bundled_bytes(&bundled, 1));
-    assert_eq!(truncated.err().map(|e| e.code().to_string()).as_deref(), Some("sheet.font"));
+    let truncated = Fonts::from_bytes(
+        bundled_bytes(&bundled, 0).into_iter().take(4096).collect(),
+        bundled_bytes(&bundled, 1),
+    );
+    assert_eq!(
+        truncated.err().map(|e| e.code().to_string()).as_deref(),
+        Some("sheet.font")
+    );
 }
 
 fn bundled_bytes(_fonts: &Fonts, which: usize) -> Vec<u8> {
-    let name = if which == 0 { "NotoSans-Regular.ttf" } else { "NotoSans-Bold.ttf" };
+    let name = if which == 0 {
+        "NotoSans-Regular.ttf"
+    } else {
+        "NotoSans-Bold.ttf"
+    };
     std::fs::read(repo().join("assets/fonts").join(name)).expect("font")
 }
 
@@ -315,20 +468,48 @@ fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_
     let council = sheet.council.as_ref().expect("council");
     let checked = check(&ovop_sheets::council(&sheet, &Fonts::bundled()).expect("a council sheet"));
     let text = squeezed(&checked.text);
-    for expected in ["LEMBAR HASIL TIM PENILAI · OVOP", "Rina Wulandari", "Budi Santoso", "Sari Dewi", "Rata-rata", "Pemeriksaan selisih", "PLUT-KUMKM Kalimantan Selatan"] {
+    for expected in [
+        "LEMBAR HASIL TIM PENILAI · OVOP",
+        "Rina Wulandari",
+        "Budi Santoso",
+        "Sari Dewi",
+        "Rata-rata",
+        "Pemeriksaan selisih",
+        "PLUT-KUMKM Kalimantan Selatan",
+    ] {
         assert!(text.contains(expected), "{expected:?}: {text}");
     }
     let average = format!("{:.1}", council.result.average).replace('.', ",");
-    assert!(text.contains(&format!("{average} / {}", council.result.max_total)), "the average, with a decimal comma: {text}");
+    assert!(
+        text.contains(&format!("{average} / {}", council.result.max_total)),
+        "the average, with a decimal comma: {text}"
+    );
     for member in &council.result.members {
-        assert!(text.contains(&format!("{} / {}", member.result.total, member.result.max_total)), "{}'s total", member.member);
+        assert!(
+            text.contains(&format!(
+                "{} / {}",
+                member.result.total, member.result.max_total
+            )),
+            "{}'s total",
+            member.member
+        );
     }
     let exceeded = council.result.divergence.exceeded;
     assert_eq!(text.contains("melebihi"), exceeded, "{text}");
-    assert_eq!(text.matches("(tanda tangan dan nama jelas)").count(), 3, "a signature line per member");
+    assert_eq!(
+        text.matches("(tanda tangan dan nama jelas)").count(),
+        3,
+        "a signature line per member"
+    );
     // A sheet scored alone has no council sheet.
     let alone = filled_sheet("ovop-id-template", Lang::Id);
-    assert_eq!(ovop_sheets::council(&alone, &Fonts::bundled()).err().map(|e| e.code().to_string()).as_deref(), Some("sheet.invalid"));
+    assert_eq!(
+        ovop_sheets::council(&alone, &Fonts::bundled())
+            .err()
+            .map(|e| e.code().to_string())
+            .as_deref(),
+        Some("sheet.invalid")
+    );
 }
 
 #[test]
@@ -342,25 +523,54 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
             Ok(sheet)
         })
         .collect();
-    let cover = ovop_sheets::Cover { lang: None, title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(), made: "2026-11-21T08:00:00Z".into() };
+    let cover = ovop_sheets::Cover {
+        lang: None,
+        title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(),
+        made: "2026-11-21T08:00:00Z".into(),
+    };
     let mut bytes = Vec::new();
-    let written = ovop_sheets::batch(&cover, sheets, &Fonts::bundled(), &mut bytes).expect("a batch");
+    let written =
+        ovop_sheets::batch(&cover, sheets, &Fonts::bundled(), &mut bytes).expect("a batch");
     assert_eq!(written.sheets, 12);
     assert_eq!(written.bytes as usize, bytes.len());
     let checked = check(&bytes);
     assert_eq!(checked.pages, written.pages);
-    assert!(checked.qr.starts_with("OVOP:B:Desa Tapin Bini"), "{}", checked.qr);
+    assert!(
+        checked.qr.starts_with("OVOP:B:Desa Tapin Bini"),
+        "{}",
+        checked.qr
+    );
     let text = squeezed(&checked.text);
-    assert!(text.contains("KUMPULAN LEMBAR PENILAIAN") && text.contains("12 lembar penilaian final") && text.contains("Daftar isi"), "{text}");
+    assert!(
+        text.contains("KUMPULAN LEMBAR PENILAIAN")
+            && text.contains("12 lembar penilaian final")
+            && text.contains("Daftar isi"),
+        "{text}"
+    );
 
     // The contents say where each sheet starts; that page is the sheet's first.
     let dir = tempfile::tempdir().expect("temp");
     let pdf = write(dir.path(), "batch.pdf", &bytes);
-    let page_text = |n: usize| squeezed(&stdout("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), pdf.to_str().unwrap(), "-"]));
+    let page_text = |n: usize| {
+        squeezed(&stdout(
+            "pdftotext",
+            &[
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+                pdf.to_str().unwrap(),
+                "-",
+            ],
+        ))
+    };
     let contents = page_text(1);
     for i in [1usize, 7, 12] {
         let name = format!("Produk nomor {i:02}");
-        let line = contents.split(&name).nth(1).unwrap_or_else(|| panic!("{name} in the contents: {contents}"));
+        let line = contents
+            .split(&name)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name} in the contents: {contents}"));
         // "— producer  total · n bintang  PAGE"
         let page: usize = line
             .split("bintang")
@@ -369,9 +579,14 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
             .and_then(|w| w.parse().ok())
             .unwrap_or_else(|| panic!("a page number for {name}: {line}"));
         let first = page_text(page);
-        assert!(first.contains(&name) && first.contains("LEMBAR PENILAIAN PRODUK · OVOP"), "{name} starts on page {page}: {first}");
+        assert!(
+            first.contains(&name) && first.contains("LEMBAR PENILAIAN PRODUK · OVOP"),
+            "{name} starts on page {page}: {first}"
+        );
     }
     // Every sheet is whole: its first page has its title, and the last page closes the batch.
-    let firsts = (1..=checked.pages).filter(|&n| page_text(n).contains("LEMBAR PENILAIAN PRODUK · OVOP")).count();
+    let firsts = (1..=checked.pages)
+        .filter(|&n| page_text(n).contains("LEMBAR PENILAIAN PRODUK · OVOP"))
+        .count();
     assert_eq!(firsts, 12);
 }

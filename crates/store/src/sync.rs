@@ -145,7 +145,13 @@ impl Store {
         }
         body["local_hash"] = json!(assessment.content_hash);
         body["finalized_at"] = json!(assessment.finalized_at);
-        Ok(WireRecord { kind: "assessment".into(), id: id.into(), revision, body, blobs: self.blobs_of("assessment", id)? })
+        Ok(WireRecord {
+            kind: "assessment".into(),
+            id: id.into(),
+            revision,
+            body,
+            blobs: self.blobs_of("assessment", id)?,
+        })
     }
 
     /// A producer as it travels (its photos with it).
@@ -160,16 +166,27 @@ impl Store {
 
     /// A producer or product: its fields without the id (the record carries it), revision 1.
     fn wire_reference(&self, kind: &str, id: &str, value: &impl Serialize) -> Result<WireRecord> {
-        let mut body = serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut body =
+            serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
         if let Some(map) = body.as_object_mut() {
             map.remove("id");
         }
-        Ok(WireRecord { kind: kind.into(), id: id.into(), revision: 1, body, blobs: self.blobs_of(kind, id)? })
+        Ok(WireRecord {
+            kind: kind.into(),
+            id: id.into(),
+            revision: 1,
+            body,
+            blobs: self.blobs_of(kind, id)?,
+        })
     }
 
     /// The photos of a record as blobs: `(sha256, size)`.
     fn blobs_of(&self, kind: &str, id: &str) -> Result<Vec<(String, u64)>> {
-        Ok(self.photos(kind, id)?.into_iter().map(|p| (p.sha256, u64::from(p.size))).collect())
+        Ok(self
+            .photos(kind, id)?
+            .into_iter()
+            .map(|p| (p.sha256, u64::from(p.size)))
+            .collect())
     }
 
     /// The record of one outbox entry as it travels.
@@ -178,7 +195,9 @@ impl Store {
             "assessment" => self.wire_assessment(id, revision),
             "producer" => self.wire_producer(id),
             "product" => self.wire_product(id),
-            other => Err(StoreError::Corrupt(format!("outbox entry {seq} is a {other:?}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "outbox entry {seq} is a {other:?}"
+            ))),
         }
     }
 
@@ -191,7 +210,9 @@ impl Store {
                 "SELECT seq, kind, record_id, revision FROM outbox
                  WHERE state IN ('waiting', 'sending') AND payload IS NULL ORDER BY seq LIMIT ?1",
             )?;
-            let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
             rows.collect::<std::result::Result<_, _>>()?
         };
         let mut frozen = Vec::with_capacity(rows.len());
@@ -200,7 +221,10 @@ impl Store {
         }
         let tx = self.conn().transaction()?;
         for (seq, payload) in &frozen {
-            tx.execute("UPDATE outbox SET payload = ?2 WHERE seq = ?1 AND payload IS NULL", params![seq, payload])?;
+            tx.execute(
+                "UPDATE outbox SET payload = ?2 WHERE seq = ?1 AND payload IS NULL",
+                params![seq, payload],
+            )?;
         }
         tx.commit()?;
         Ok(frozen.len())

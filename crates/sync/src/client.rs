@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use ovop_protocol::{
-    recognise_health, BlobStatus, ChangesPage, EnrolRequest, Enrolled, Health, Problem, PushRequest, PushResponse,
-    PROTOCOL_VERSION, VERSION_HEADER,
+    recognise_health, BlobStatus, ChangesPage, EnrolRequest, Enrolled, Health, Problem,
+    PushRequest, PushResponse, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use serde::de::DeserializeOwned;
 

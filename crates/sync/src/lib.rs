@@ -12,7 +12,7 @@ pub mod plan;
 
 pub use backoff::{after, Backoff, Next};
 pub use client::{Client, Credentials, Network};
-pub use ovop_protocol::Enrolled;
 pub use engine::{sync_once, Local, Phase, Progress, Pulled, Report, Settle};
 pub use error::SyncError;
+pub use ovop_protocol::Enrolled;
 pub use plan::{plan, Pending, Plan};

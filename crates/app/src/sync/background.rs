@@ -171,7 +171,9 @@ async fn run(app: App, reporter: Reporter, wake: Arc<tokio::sync::Notify>) {
 }
 
 fn last_sync(app: &App) -> Option<String> {
-    app.with_store(|store| Ok(store.last_sync()?)).ok().flatten()
+    app.with_store(|store| Ok(store.last_sync()?))
+        .ok()
+        .flatten()
 }
 
 /// One try; how long to wait before the next (`None`: until woken).

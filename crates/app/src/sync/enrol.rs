@@ -15,10 +15,17 @@ use crate::AppError;
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EnrolWith {
-    Password { user: String, password: String },
-    Code { code: String },
+    Password {
+        user: String,
+        password: String,
+    },
+    Code {
+        code: String,
+    },
     /// A picture of the enrolment QR code (it carries the server's address too).
-    Qr { path: String },
+    Qr {
+        path: String,
+    },
 }
 
 /// The name a laptop is listed under when the officer gives none.

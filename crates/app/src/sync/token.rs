@@ -104,7 +104,8 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, AppError> {
             on_disk.token_in_keyring = true;
         }
     }
-    let bytes = serde_json::to_vec_pretty(&on_disk).map_err(|e| AppError::new("sync.local", e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(&on_disk)
+        .map_err(|e| AppError::new("sync.local", e.to_string()))?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(data_dir)?;
         let partial = path.with_extension("json.partial");

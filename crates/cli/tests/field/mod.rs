@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ovop_app::sync::StoreSide;
 use ovop_core::{canonical_hash, Answer, Answers, Catalog, Rubric};
 use ovop_server::db::Val;
 use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::Store;
-use ovop_app::sync::StoreSide;
 use ovop_sync::{sync_once, Client, Network, Report, SyncError};
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -39,7 +39,10 @@ pub struct Field {
 
 /// A PNG of `side`×`side` pixels of noise drawn from `seed`: every seed a different photo.
 pub fn photo(seed: u64, side: u32) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
+        | 1;
     let picture = image::RgbImage::from_fn(side, side, |_, _| {
         state ^= state << 13;
         state ^= state >> 7;
@@ -47,7 +50,9 @@ pub fn photo(seed: u64, side: u32) -> Vec<u8> {
         image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
     });
     let mut bytes = std::io::Cursor::new(Vec::new());
-    picture.write_to(&mut bytes, image::ImageFormat::Png).expect("png");
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("png");
     bytes.into_inner()
 }
 
@@ -62,7 +67,11 @@ impl Field {
         let db = dir.path().join("ovop.sqlite");
         let mut store = Store::open(&db).expect("store");
         store.ensure_regions().expect("regions");
-        let rubric = Catalog::shipped().get(SET, None).expect("the OVOP template").rubric.clone();
+        let rubric = Catalog::shipped()
+            .get(SET, None)
+            .expect("the OVOP template")
+            .rubric
+            .clone();
         let producer = Producer {
             name: "KUB Purun Tapin".into(),
             legal_form: Some("KUB".into()),
@@ -79,14 +88,32 @@ impl Field {
             ..Product::default()
         };
         let product = store.add_product(&product, &now()).expect("product");
-        Field { dir, db, store, rubric, product, made: 0 }
+        Field {
+            dir,
+            db,
+            store,
+            rubric,
+            product,
+            made: 0,
+        }
     }
 
     /// Another product (of a new producer): it travels with its first assessment.
     pub fn new_product(&mut self) -> String {
-        let producer = Producer { name: format!("UMKM {}", self.made), village_code: Some(TAPIN.into()), ..Producer::default() };
-        let producer_id = self.store.add_producer(&producer, &now()).expect("producer");
-        let product = Product { producer_id, name: format!("Kerupuk {}", self.made), ..Product::default() };
+        let producer = Producer {
+            name: format!("UMKM {}", self.made),
+            village_code: Some(TAPIN.into()),
+            ..Producer::default()
+        };
+        let producer_id = self
+            .store
+            .add_producer(&producer, &now())
+            .expect("producer");
+        let product = Product {
+            producer_id,
+            name: format!("Kerupuk {}", self.made),
+            ..Product::default()
+        };
         self.product = self.store.add_product(&product, &now()).expect("product");
         self.product.clone()
     }
@@ -96,23 +123,42 @@ impl Field {
         let visit = Visit {
             assessed_on: Some("2026-11-20".into()),
             region_code: Some(TAPIN.into()),
-            assessors: vec![Assessor { name: "Budi Santoso".into(), title: Some("Penyuluh".into()), ..Assessor::default() }],
+            assessors: vec![Assessor {
+                name: "Budi Santoso".into(),
+                title: Some("Penyuluh".into()),
+                ..Assessor::default()
+            }],
             ..Visit::default()
         };
-        let id = self.store.new_assessment(&self.product, &self.rubric, &visit, &now()).expect("new");
+        let id = self
+            .store
+            .new_assessment(&self.product, &self.rubric, &visit, &now())
+            .expect("new");
         let set = self.rubric.set();
         let answers = Answers {
             criteria: set.id.clone(),
             version: Some(set.version.clone()),
             gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-            answers: set.criteria().map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32))).collect(),
+            answers: set
+                .criteria()
+                .map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32)))
+                .collect(),
             ..Answers::default()
         };
-        self.store.save_answers(&id, &answers, &now()).expect("answers");
+        self.store
+            .save_answers(&id, &answers, &now())
+            .expect("answers");
         for _ in 0..photos {
             self.made += 1;
             self.store
-                .add_photo("assessment", &id, "", &format!("foto-{}.png", self.made), &photo(self.made, 48), &now())
+                .add_photo(
+                    "assessment",
+                    &id,
+                    "",
+                    &format!("foto-{}.png", self.made),
+                    &photo(self.made, 48),
+                    &now(),
+                )
                 .expect("photo");
         }
         id
@@ -139,7 +185,11 @@ impl Field {
 /// A client for `url` with `token`, one connection per request (so the proxy sees each),
 /// and a read timeout short enough for the "no answer" test, long enough for a busy machine.
 pub fn client(url: &str, token: &str) -> Client {
-    let network = Network { connect: Duration::from_secs(5), read: Duration::from_secs(10), reuse_connections: false };
+    let network = Network {
+        connect: Duration::from_secs(5),
+        read: Duration::from_secs(10),
+        reuse_connections: false,
+    };
     Client::new(url, Some(token.to_string()), network).expect("client")
 }
 
@@ -153,10 +203,15 @@ pub async fn server(backend: Backend) -> (Server, String) {
     server_with(backend, |_| {}).await
 }
 
-pub async fn server_with(backend: Backend, adjust: impl FnOnce(&mut ovop_server::Config)) -> (Server, String) {
+pub async fn server_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut ovop_server::Config),
+) -> (Server, String) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let server = Server::start_with(backend, adjust).await;
-    server.user("budi", "officer", &["63.05"], Some("rahasia-budi-1")).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("rahasia-budi-1"))
+        .await;
     let token = server.enrol("budi", "rahasia-budi-1").await;
     (server, token)
 }
@@ -182,7 +237,11 @@ pub struct Rule {
 }
 
 pub fn rule(matches: &str, fault: Fault, times: u32) -> Rule {
-    Rule { matches: matches.into(), fault, times }
+    Rule {
+        matches: matches.into(),
+        fault,
+        times,
+    }
 }
 
 /// A TCP proxy in front of the server that injects faults, throttles, and counts bytes.
@@ -236,7 +295,12 @@ impl Proxy {
 
     /// Rules not yet used up.
     pub fn rules_left(&self) -> usize {
-        self.rules.lock().expect("rules").iter().filter(|r| r.times > 0).count()
+        self.rules
+            .lock()
+            .expect("rules")
+            .iter()
+            .filter(|r| r.times > 0)
+            .count()
     }
 
     async fn serve(&self, mut client: TcpStream) -> std::io::Result<()> {
@@ -249,14 +313,19 @@ impl Proxy {
             }
             head.extend_from_slice(&buf[..n]);
         }
-        let line = String::from_utf8_lossy(&head[..head.iter().position(|b| *b == b'\r').unwrap_or(0)]).to_string();
+        let line =
+            String::from_utf8_lossy(&head[..head.iter().position(|b| *b == b'\r').unwrap_or(0)])
+                .to_string();
         self.requests.lock().expect("log").push(line.clone());
         let fault = {
             let mut rules = self.rules.lock().expect("rules");
-            rules.iter_mut().find(|r| r.times > 0 && line.starts_with(&r.matches)).map(|r| {
-                r.times -= 1;
-                r.fault.clone()
-            })
+            rules
+                .iter_mut()
+                .find(|r| r.times > 0 && line.starts_with(&r.matches))
+                .map(|r| {
+                    r.times -= 1;
+                    r.fault.clone()
+                })
         };
         match &fault {
             Some(Fault::Respond(bytes)) => {
@@ -318,7 +387,9 @@ impl Proxy {
                     if let Some(limit) = cut_request {
                         if sent + pending.len() >= limit {
                             let _ = server_write.write_all(&pending[..limit - sent]).await;
-                            proxy.bytes_up.fetch_add((limit - sent) as u64, Ordering::Relaxed);
+                            proxy
+                                .bytes_up
+                                .fetch_add((limit - sent) as u64, Ordering::Relaxed);
                             return false;
                         }
                     }
@@ -327,7 +398,9 @@ impl Proxy {
                         if server_write.write_all(&pending).await.is_err() {
                             return true;
                         }
-                        proxy.bytes_up.fetch_add(pending.len() as u64, Ordering::Relaxed);
+                        proxy
+                            .bytes_up
+                            .fetch_add(pending.len() as u64, Ordering::Relaxed);
                         sent += pending.len();
                     }
                     let mut buf = vec![0u8; 16 * 1024];
@@ -393,7 +466,10 @@ pub fn answer(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The end state every fault must leave: every final revision on the laptop is on the server
@@ -401,12 +477,28 @@ fn hex(bytes: &[u8]) -> String {
 /// and verified, the outbox is all sent, and nothing the laptop had is gone.
 pub async fn assert_converged(field: &mut Field, server: &Server, finals: usize) {
     let rows = field.store.outbox_rows().expect("outbox");
-    assert_eq!(rows.len(), finals, "every finalised revision is in the outbox");
-    let not_sent: Vec<_> = rows.iter().filter(|r| r.state != "sent").map(|r| (&r.record_id, &r.state, &r.reason)).collect();
+    assert_eq!(
+        rows.len(),
+        finals,
+        "every finalised revision is in the outbox"
+    );
+    let not_sent: Vec<_> = rows
+        .iter()
+        .filter(|r| r.state != "sent")
+        .map(|r| (&r.record_id, &r.state, &r.reason))
+        .collect();
     assert!(not_sent.is_empty(), "not sent: {not_sent:?}");
-    assert!(field.store.uploads_waiting().expect("uploads").is_empty(), "photos still waiting");
+    assert!(
+        field.store.uploads_waiting().expect("uploads").is_empty(),
+        "photos still waiting"
+    );
     let local_finals = field.store.final_assessments().expect("finals");
-    assert!(local_finals.iter().all(|a| a.status == "synced" || a.status == "reviewed"), "every final revision is marked synced");
+    assert!(
+        local_finals
+            .iter()
+            .all(|a| a.status == "synced" || a.status == "reviewed"),
+        "every final revision is marked synced"
+    );
     let on_server = server
         .running
         .state
@@ -415,11 +507,16 @@ pub async fn assert_converged(field: &mut Field, server: &Server, finals: usize)
         .await
         .expect("records");
     assert_eq!(on_server.len(), finals, "the server has each revision once");
-    let server_hashes: HashSet<(String, i64, String)> =
-        on_server.iter().map(|r| (r.text(0), r.int(1), r.text(2))).collect();
+    let server_hashes: HashSet<(String, i64, String)> = on_server
+        .iter()
+        .map(|r| (r.text(0), r.int(1), r.text(2)))
+        .collect();
     let mut photos = HashSet::new();
     for row in &rows {
-        let wire = field.store.wire_assessment(&row.record_id, row.revision).expect("wire");
+        let wire = field
+            .store
+            .wire_assessment(&row.record_id, row.revision)
+            .expect("wire");
         let hash = canonical_hash(&wire.body);
         assert!(
             server_hashes.contains(&(row.record_id.clone(), row.revision, hash)),
@@ -433,16 +530,27 @@ pub async fn assert_converged(field: &mut Field, server: &Server, finals: usize)
     }
     for sha in photos {
         let path = server.running.state.blobs.path(&sha);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("photo {sha} on the server: {e}"));
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("photo {sha} on the server: {e}"));
         assert_eq!(hex(&bytes), sha, "the server's copy of {sha} is whole");
         let key = format!("sha256:{sha}");
         let complete = server
             .running
             .state
             .db
-            .run(move |tx| Ok(tx.query_opt("SELECT complete_at FROM blob WHERE sha256 = $1", &[Val::from(key.as_str())])?.map(|r| r.text(0))))
+            .run(move |tx| {
+                Ok(tx
+                    .query_opt(
+                        "SELECT complete_at FROM blob WHERE sha256 = $1",
+                        &[Val::from(key.as_str())],
+                    )?
+                    .map(|r| r.text(0)))
+            })
             .await
             .expect("blob row");
-        assert!(complete.is_some_and(|c| !c.is_empty()), "photo {sha} is marked complete");
+        assert!(
+            complete.is_some_and(|c| !c.is_empty()),
+            "photo {sha} is marked complete"
+        );
     }
 }

@@ -20,12 +20,15 @@ pub enum Backend {
 /// The machine's PostgreSQL, where each test makes its own database (`OVOP_TEST_POSTGRES`, a
 /// libpq connection string, overrides it).
 pub fn postgres_admin() -> String {
-    std::env::var("OVOP_TEST_POSTGRES").unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=postgres".into())
+    std::env::var("OVOP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=postgres".into())
 }
 
 /// The URL of database `name` on the same server as [`postgres_admin`].
 fn postgres_url(name: &str) -> String {
-    let config: postgres::Config = postgres_admin().parse().expect("OVOP_TEST_POSTGRES is a libpq connection string");
+    let config: postgres::Config = postgres_admin()
+        .parse()
+        .expect("OVOP_TEST_POSTGRES is a libpq connection string");
     let host = match config.get_hosts().first() {
         Some(postgres::config::Host::Tcp(host)) => host.clone(),
         _ => "127.0.0.1".into(),
@@ -33,7 +36,10 @@ fn postgres_url(name: &str) -> String {
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let user = config.get_user().unwrap_or("postgres");
     match config.get_password() {
-        Some(password) => format!("postgres://{user}:{}@{host}:{port}/{name}", String::from_utf8_lossy(password)),
+        Some(password) => format!(
+            "postgres://{user}:{}@{host}:{port}/{name}",
+            String::from_utf8_lossy(password)
+        ),
         None => format!("postgres://{user}@{host}:{port}/{name}"),
     }
 }
@@ -49,12 +55,21 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A new empty PostgreSQL database on the machine's server; its URL.
 pub async fn fresh_postgres() -> (String, String) {
-    let name = format!("ovop_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let name = format!(
+        "ovop_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
     let create = name.clone();
     tokio::task::spawn_blocking(move || {
-        let mut client = postgres::Client::connect(&postgres_admin(), postgres::NoTls).expect("PostgreSQL on 127.0.0.1:5432 (see the README)");
-        client.batch_execute(&format!("DROP DATABASE IF EXISTS {create}")).expect("drop an old database");
-        client.batch_execute(&format!("CREATE DATABASE {create}")).expect("create database");
+        let mut client = postgres::Client::connect(&postgres_admin(), postgres::NoTls)
+            .expect("PostgreSQL on 127.0.0.1:5432 (see the README)");
+        client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {create}"))
+            .expect("drop an old database");
+        client
+            .batch_execute(&format!("CREATE DATABASE {create}"))
+            .expect("create database");
     })
     .await
     .expect("task");
@@ -84,14 +99,30 @@ impl Server {
         }
         adjust(&mut config);
         let running = ovop_server::start(config).await.expect("the server starts");
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-        Server { running, dir, http, database }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client");
+        Server {
+            running,
+            dir,
+            http,
+            database,
+        }
     }
 
     /// A server started elsewhere (on a runtime of its own, say).
     pub fn from_running(running: Running) -> Server {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-        Server { running, dir: tempfile::tempdir().expect("tempdir"), http, database: None }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client");
+        Server {
+            running,
+            dir: tempfile::tempdir().expect("tempdir"),
+            http,
+            database: None,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -108,7 +139,12 @@ impl Server {
             regions: regions.iter().map(|r| r.to_string()).collect(),
         };
         let now = ovop_server::now();
-        self.running.state.db.run(move |tx| create_user_in(tx, &new, &now)).await.expect("user");
+        self.running
+            .state
+            .db
+            .run(move |tx| create_user_in(tx, &new, &now))
+            .await
+            .expect("user");
     }
 
     /// Enrols a device with a password; its token.
@@ -130,7 +166,9 @@ impl Server {
             .http
             .post(self.url("/v1/push"))
             .bearer_auth(token)
-            .json(&PushRequest { records: records.to_vec() })
+            .json(&PushRequest {
+                records: records.to_vec(),
+            })
             .send()
             .await
             .expect("push");
@@ -145,17 +183,36 @@ impl Server {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
-        let response = self.http.get(self.url(path)).bearer_auth(token).send().await.expect("get");
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
         let status = response.status().as_u16();
         let text = response.text().await.expect("text");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
-        let response = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("post");
+        let response = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("post");
         let status = response.status().as_u16();
         let text = response.text().await.expect("text");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A count straight from the database.
@@ -169,7 +226,12 @@ impl Server {
     }
 
     pub async fn healthy(&self) {
-        let response = self.http.get(self.url("/v1/health")).send().await.expect("health");
+        let response = self
+            .http
+            .get(self.url("/v1/health"))
+            .send()
+            .await
+            .expect("health");
         assert_eq!(response.status(), 200);
     }
 
@@ -177,8 +239,11 @@ impl Server {
         self.running.shutdown(Duration::from_secs(5)).await;
         if let Some(name) = self.database {
             let _ = tokio::task::spawn_blocking(move || {
-                if let Ok(mut client) = postgres::Client::connect(&postgres_admin(), postgres::NoTls) {
-                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                if let Ok(mut client) =
+                    postgres::Client::connect(&postgres_admin(), postgres::NoTls)
+                {
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             })
             .await;
@@ -192,7 +257,13 @@ pub fn uuid(salt: u32, n: u32) -> String {
 }
 
 pub fn producer(id: &str, village: &str) -> Record {
-    Record::new(Kind::Producer, id, 1, json!({"name": format!("KUB Purun {id}"), "village_code": village, "legal_form": "KUB"}), vec![])
+    Record::new(
+        Kind::Producer,
+        id,
+        1,
+        json!({"name": format!("KUB Purun {id}"), "village_code": village, "legal_form": "KUB"}),
+        vec![],
+    )
 }
 
 pub fn product(id: &str, producer_id: &str) -> Record {
@@ -206,12 +277,25 @@ pub fn product(id: &str, producer_id: &str) -> Record {
 }
 
 /// A finalised assessment scored by the engine on a shipped set; `seed` varies the levels.
-pub fn assessment(id: &str, revision: i64, product_id: &str, village: &str, seed: u32, blobs: Vec<BlobRef>) -> Record {
+pub fn assessment(
+    id: &str,
+    revision: i64,
+    product_id: &str,
+    village: &str,
+    seed: u32,
+    blobs: Vec<BlobRef>,
+) -> Record {
     static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
     let catalog = CATALOG.get_or_init(Catalog::shipped);
-    let entry = catalog.get("ovop-id-template", None).expect("the OVOP template");
+    let entry = catalog
+        .get("ovop-id-template", None)
+        .expect("the OVOP template");
     let set = entry.rubric.set();
-    let mut answers = Answers { criteria: set.id.clone(), version: Some(set.version.clone()), ..Answers::default() };
+    let mut answers = Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        ..Answers::default()
+    };
     for gate in &set.gates {
         answers.gates.insert(gate.code.clone(), true);
     }
@@ -221,7 +305,10 @@ pub fn assessment(id: &str, revision: i64, product_id: &str, village: &str, seed
             for criterion in &section.criteria {
                 let levels = criterion.levels.len() as u32;
                 if levels > 0 {
-                    answers.answers.insert(criterion.code.clone(), Answer::Level(1 + (seed + i) % levels));
+                    answers.answers.insert(
+                        criterion.code.clone(),
+                        Answer::Level(1 + (seed + i) % levels),
+                    );
                 }
                 i += 1;
             }
@@ -252,8 +339,14 @@ pub fn assessment(id: &str, revision: i64, product_id: &str, village: &str, seed
 
 pub fn blob_of(bytes: &[u8]) -> BlobRef {
     use sha2::Digest;
-    let hex: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    BlobRef { sha256: format!("sha256:{hex}"), size: bytes.len() as u64 }
+    let hex: String = sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    BlobRef {
+        sha256: format!("sha256:{hex}"),
+        size: bytes.len() as u64,
+    }
 }
 
 /// A village of Kabupaten Tapin (63.05) and one of Kabupaten Hulu Sungai Selatan (63.06).

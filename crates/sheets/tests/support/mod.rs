@@ -12,22 +12,31 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn set(id: &str) -> CriteriaSet {
-    let text = std::fs::read_to_string(repo().join(format!("assets/criteria/sets/{id}.json"))).expect("set");
+    let text = std::fs::read_to_string(repo().join(format!("assets/criteria/sets/{id}.json")))
+        .expect("set");
     parse_set(&text).expect("a valid set")
 }
 
 /// Every criterion answered: the top level, except where the engine wants otherwise.
 pub fn answered(set: &CriteriaSet, pick: impl Fn(usize, usize) -> usize) -> Answers {
     let rubric = Rubric::new(set.clone()).expect("rubric");
-    let mut answers = Answers { criteria: set.id.clone(), version: Some(set.version.clone()), ..Answers::default() };
+    let mut answers = Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        ..Answers::default()
+    };
     for gate in &set.gates {
         answers.gates.insert(gate.code.clone(), true);
     }
     for (i, criterion) in set.criteria().enumerate() {
         let level = pick(i, criterion.levels.len()).clamp(1, criterion.levels.len());
-        answers.answers.insert(criterion.code.clone(), Answer::Level(level as u32));
+        answers
+            .answers
+            .insert(criterion.code.clone(), Answer::Level(level as u32));
         if rubric.score(&answers).is_err() {
-            answers.answers.insert(criterion.code.clone(), Answer::NotApplicable);
+            answers
+                .answers
+                .insert(criterion.code.clone(), Answer::NotApplicable);
             if rubric.score(&answers).is_err() {
                 answers.answers.remove(&criterion.code);
             }
@@ -39,7 +48,10 @@ pub fn answered(set: &CriteriaSet, pick: impl Fn(usize, usize) -> usize) -> Answ
 pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
     let set = set(id);
     let answers = answered(&set, |i, n| 1 + (i * 7) % n);
-    let result = Rubric::new(set.clone()).expect("rubric").score(&answers).expect("scores");
+    let result = Rubric::new(set.clone())
+        .expect("rubric")
+        .score(&answers)
+        .expect("scores");
     let trace = Trace {
         assessment_id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
         revision: 2,
@@ -51,8 +63,16 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
         return Filled {
             lang,
             trace,
-            visit: Visit { round: Some("2026 · I".into()), date: Some("2026-11-20".into()), place: Some("Xã Tân Hòa, huyện Lai Vung".into()) },
-            product: Product { name: "Cà phê bột Đắk Hà nguyên chất".into(), brand: Some("Đắk Hà".into()), skus: vec!["DH-250".into()] },
+            visit: Visit {
+                round: Some("2026 · I".into()),
+                date: Some("2026-11-20".into()),
+                place: Some("Xã Tân Hòa, huyện Lai Vung".into()),
+            },
+            product: Product {
+                name: "Cà phê bột Đắk Hà nguyên chất".into(),
+                brand: Some("Đắk Hà".into()),
+                skus: vec!["DH-250".into()],
+            },
             producer: Producer {
                 name: "Hợp tác xã Nông nghiệp Đắk Hà".into(),
                 registration: Some("6101234567".into()),
@@ -62,8 +82,19 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
                 gps: Some((14.523456, 107.912345)),
                 contact: None,
             },
-            assessors: vec![Person { name: "Nguyễn Thị Hương".into(), title: Some("Chuyên viên".into()), unit: Some("Phòng Nông nghiệp huyện".into()), contact: None }],
-            documents: vec![Document { label: "Giấy chứng nhận ATTP".into(), present: true, number: Some("123/2025/ATTP".into()), expires_on: Some("2028-05-01".into()), ..Document::default() }],
+            assessors: vec![Person {
+                name: "Nguyễn Thị Hương".into(),
+                title: Some("Chuyên viên".into()),
+                unit: Some("Phòng Nông nghiệp huyện".into()),
+                contact: None,
+            }],
+            documents: vec![Document {
+                label: "Giấy chứng nhận ATTP".into(),
+                present: true,
+                number: Some("123/2025/ATTP".into()),
+                expires_on: Some("2028-05-01".into()),
+                ..Document::default()
+            }],
             answers,
             result,
             set,
@@ -73,8 +104,16 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
     Filled {
         lang,
         trace,
-        visit: Visit { round: Some("2026 · Tahap I".into()), date: Some("2026-11-20".into()), place: Some("Desa Tapin Bini, Kabupaten Tapin".into()) },
-        product: Product { name: "Keripik Pisang Kepok".into(), brand: Some("Melati".into()), skus: vec!["KPK-150".into()] },
+        visit: Visit {
+            round: Some("2026 · Tahap I".into()),
+            date: Some("2026-11-20".into()),
+            place: Some("Desa Tapin Bini, Kabupaten Tapin".into()),
+        },
+        product: Product {
+            name: "Keripik Pisang Kepok".into(),
+            brand: Some("Melati".into()),
+            skus: vec!["KPK-150".into()],
+        },
         producer: Producer {
             name: "KWT Melati Sejahtera".into(),
             registration: Some("9120001234567".into()),
@@ -85,13 +124,38 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
             contact: None,
         },
         assessors: vec![
-            Person { name: "Rina Wulandari".into(), title: Some("Penyuluh Perindustrian".into()), unit: Some("Dinas Perindustrian Kabupaten Tapin".into()), contact: None },
-            Person { name: "Budi Santoso".into(), title: Some("Pembina Industri".into()), unit: Some("Dinas Perindustrian Kabupaten Tapin".into()), contact: None },
+            Person {
+                name: "Rina Wulandari".into(),
+                title: Some("Penyuluh Perindustrian".into()),
+                unit: Some("Dinas Perindustrian Kabupaten Tapin".into()),
+                contact: None,
+            },
+            Person {
+                name: "Budi Santoso".into(),
+                title: Some("Pembina Industri".into()),
+                unit: Some("Dinas Perindustrian Kabupaten Tapin".into()),
+                contact: None,
+            },
         ],
         documents: vec![
-            Document { label: "NIB".into(), present: true, number: Some("9120001234567".into()), ..Document::default() },
-            Document { label: "PIRT".into(), present: true, number: Some("P-IRT 2066305010123-29".into()), expires_on: Some("2029-03-01".into()), ..Document::default() },
-            Document { label: "Sertifikat halal".into(), present: false, ..Document::default() },
+            Document {
+                label: "NIB".into(),
+                present: true,
+                number: Some("9120001234567".into()),
+                ..Document::default()
+            },
+            Document {
+                label: "PIRT".into(),
+                present: true,
+                number: Some("P-IRT 2066305010123-29".into()),
+                expires_on: Some("2029-03-01".into()),
+                ..Document::default()
+            },
+            Document {
+                label: "Sertifikat halal".into(),
+                present: false,
+                ..Document::default()
+            },
         ],
         answers,
         result,
@@ -115,7 +179,10 @@ pub fn sheet_of_35() -> Filled {
     }
     sheet.set.max_total = None;
     let answers = answered(&sheet.set, |i, n| 1 + (i * 5) % n);
-    sheet.result = Rubric::new(sheet.set.clone()).expect("rubric").score(&answers).expect("scores");
+    sheet.result = Rubric::new(sheet.set.clone())
+        .expect("rubric")
+        .score(&answers)
+        .expect("scores");
     sheet.answers = answers;
     assert_eq!(sheet.set.criteria().count(), 35);
     sheet
@@ -132,13 +199,20 @@ pub fn council_sheet() -> Filled {
     sari.assessor = Some("Sari Dewi".into());
     let mut lead = sheet.answers.clone();
     lead.assessor = Some("Rina Wulandari".into());
-    let result = rubric.score_council(&[lead, budi, sari]).expect("a council");
+    let result = rubric
+        .score_council(&[lead, budi, sari])
+        .expect("a council");
     sheet.council = Some(ovop_sheets::Council {
         result,
         members: vec![
             sheet.assessors[0].clone(),
             sheet.assessors[1].clone(),
-            Person { name: "Sari Dewi".into(), title: Some("Pendamping UMKM".into()), unit: Some("PLUT-KUMKM Kalimantan Selatan".into()), contact: None },
+            Person {
+                name: "Sari Dewi".into(),
+                title: Some("Pendamping UMKM".into()),
+                unit: Some("PLUT-KUMKM Kalimantan Selatan".into()),
+                contact: None,
+            },
         ],
     });
     sheet
