@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the UI's checks and component tests, then the whole Rust workspace with the
-# end-to-end tests in the real app window under Xvfb. Installs what is missing first.
+# Runs every test: the UI's checks and component tests, the Rust formatting and lint gates, then
+# the whole Rust workspace with the end-to-end tests in the real app window under Xvfb. Installs
+# what is missing first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
@@ -18,6 +19,12 @@ npm --prefix ui run --silent test
 # A tauri-driver left over from an interrupted run keeps the WebDriver ports: end it.
 pkill -TERM -x tauri-driver 2>/dev/null || true
 pkill -TERM -x WebKitWebDriver 2>/dev/null || true
+
+say "Rust: formatting (cargo fmt --check)"
+cargo fmt --all --check
+say "Rust: lints (clippy, warnings denied; no unwrap or expect outside tests)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --lib --bins --quiet -- -D warnings -D clippy::unwrap_used -D clippy::expect_used
 
 say "Rust: build"
 cargo build --workspace --all-targets --quiet

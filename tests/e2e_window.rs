@@ -1047,7 +1047,7 @@ async fn score_every_criterion(client: &Client, pick: Pick) {
                 client
                     .execute(
                         "arguments[0].scrollIntoView({block: 'center'})",
-                        vec![serde_json::to_value(&level).expect("element")],
+                        vec![serde_json::to_value(level).expect("element")],
                     )
                     .await
                     .expect("scroll");

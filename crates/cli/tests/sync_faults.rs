@@ -279,14 +279,14 @@ async fn killed_and_restarted(backend: Backend) {
     let killer = {
         let proxy = proxy.clone();
         tokio::spawn(async move {
-            while !proxy
+            while proxy
                 .requests
                 .lock()
                 .expect("log")
                 .iter()
                 .filter(|l| l.starts_with("POST /v1/push"))
                 .nth(1)
-                .is_some()
+                .is_none()
             {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }

@@ -31,10 +31,7 @@ async fn check(field: &mut Field, server: &field::Server, finals: usize) {
         finals,
         "every finalised revision is still in the outbox"
     );
-    assert_eq!(
-        field.store.final_assessments().expect("finals").len() <= finals,
-        true
-    );
+    assert!(field.store.final_assessments().expect("finals").len() <= finals);
     let local: HashMap<(String, i64), String> = rows
         .iter()
         .map(|r| {

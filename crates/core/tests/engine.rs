@@ -257,7 +257,7 @@ fn next_star_says_how_many_points_are_missing() {
             ("3", 1),
         ]))
         .unwrap();
-    assert_eq!(r.total, 3 + 2 + 0 + 2 + 3);
+    assert_eq!(r.total, 3 + 2 + 2 + 3, "3 + 2 + 0 (not applicable) + 2 + 3");
     assert_eq!(r.star_by_score, 3);
     let next = r.next_star.unwrap();
     assert_eq!(

@@ -87,6 +87,15 @@ pub fn after(status: u16, code: Option<&str>) -> Next {
     }
 }
 
+/// A number in [0, 1) from the clock's nanoseconds: the jitter the app and the command line
+/// pass to [`Backoff::next`] (good enough to spread laptops apart; not for secrets).
+pub fn clock_jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1_000_000) / 1_000_000.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,13 +147,4 @@ mod tests {
         assert_eq!(after(0, Some("sync.not_the_server")), Next::Stop);
         assert_eq!(after(302, None), Next::Stop);
     }
-}
-
-/// A number in [0, 1) from the clock's nanoseconds: the jitter the app and the command line
-/// pass to [`Backoff::next`] (good enough to spread laptops apart; not for secrets).
-pub fn clock_jitter() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1_000_000) / 1_000_000.0
 }
