@@ -10,6 +10,7 @@ use serde::Serialize;
 pub struct AppError {
     pub code: String,
     pub message: String,
+    /// Per-item details (one answer error per criterion, say).
     pub details: Vec<ErrorDetail>,
 }
 
