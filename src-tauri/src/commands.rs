@@ -6,6 +6,7 @@ use tauri::State;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use ovop_core::Code;
 
 #[tauri::command]
 pub fn criteria_list(state: State<'_, AppState>) -> CriteriaList {
@@ -154,7 +155,12 @@ pub async fn photo_add(
     let bytes = match request.body() {
         tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
         tauri::ipc::InvokeBody::Json(value) => serde_json::from_value::<Vec<u8>>(value.clone())
-            .map_err(|_| AppError::new("photo.unreadable", "the photo did not arrive as a file"))?,
+            .map_err(|_| {
+                AppError::new(
+                    Code::PhotoUnreadable.as_str(),
+                    "the photo did not arrive as a file",
+                )
+            })?,
     };
     let header = |name: &str| {
         request
@@ -220,7 +226,7 @@ pub async fn thumbnail_response(state: &AppState, path: &str) -> tauri::http::Re
             .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
             .body(bytes),
         Err(err) => Response::builder()
-            .status(if err.code == "store.not_found" {
+            .status(if err.code == Code::StoreNotFound.as_str() {
                 StatusCode::NOT_FOUND
             } else {
                 StatusCode::SERVICE_UNAVAILABLE

@@ -10,6 +10,7 @@ use tauri::State;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use ovop_core::Code;
 
 async fn paper(
     state: &AppState,
@@ -37,12 +38,12 @@ pub async fn sheet_save(
     let path = PathBuf::from(path.trim());
     if !path.is_absolute() {
         return Err(AppError::new(
-            "data.not_absolute",
+            Code::DataNotAbsolute.as_str(),
             format!("{} is not a full path", path.display()),
         ));
     }
     let (bytes, _) = paper(&state, id, revision, lang, kind).await?;
-    write_file(&path, &bytes, "sheet.write")?;
+    write_file(&path, &bytes, Code::SheetWrite.as_str())?;
     Ok(path.display().to_string())
 }
 
@@ -59,15 +60,15 @@ pub async fn sheet_print(
     let dir = std::env::temp_dir().join("ovop-field-sheets");
     std::fs::create_dir_all(&dir).map_err(|e| {
         AppError::new(
-            "sheet.write",
+            Code::SheetWrite.as_str(),
             format!("cannot create {}: {e}", dir.display()),
         )
     })?;
     let path = dir.join(name);
-    write_file(&path, &bytes, "sheet.write")?;
+    write_file(&path, &bytes, Code::SheetWrite.as_str())?;
     open::that_detached(&path).map_err(|e| {
         AppError::new(
-            "sheet.no_viewer",
+            Code::SheetNoViewer.as_str(),
             format!("no program opens PDF files here ({e}); save the sheet instead"),
         )
     })?;

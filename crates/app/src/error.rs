@@ -2,6 +2,7 @@
 //! UI translates and scripts match, an English message for logs and for codes a front end does
 //! not know yet, and per-item details (one answer error per criterion, say).
 
+use ovop_core::Code;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
@@ -34,7 +35,7 @@ impl AppError {
     /// The engine's refusals of a sheet's answers, one detail per criterion.
     pub fn answers(errors: Vec<ovop_core::AnswerError>) -> Self {
         AppError {
-            code: "answers.invalid".into(),
+            code: Code::AnswersInvalid.as_str().into(),
             message: errors
                 .iter()
                 .map(|e| e.message.as_str())
@@ -55,7 +56,7 @@ impl AppError {
 /// The store stopped after an error (a poisoned lock, a worker thread that died).
 pub fn unavailable() -> AppError {
     AppError::new(
-        "store.unavailable",
+        Code::StoreUnavailable.as_str(),
         "the store stopped after an error; restart the app",
     )
 }

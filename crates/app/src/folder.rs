@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::AppError;
+use ovop_core::Code;
 
 /// In the app's own data folder, the folder the officer moved the data to.
 pub const POINTER: &str = "data-folder.txt";
@@ -33,7 +34,7 @@ pub fn data_dir_in(home: &Path) -> Result<PathBuf, AppError> {
         Ok(named)
     } else {
         Err(AppError::new(
-            "data.folder_missing",
+            Code::DataFolderMissing.as_str(),
             format!(
                 "the data folder {} cannot be found; connect the drive it is on and start the app again",
                 named.display()
@@ -138,14 +139,14 @@ pub fn backup_now(store: &ovop_store::Store) -> Result<BackupInfo, AppError> {
     backups_in(store.path())
         .into_iter()
         .find(|b| b.name == name)
-        .ok_or_else(|| AppError::new("store.io", "the backup was not written"))
+        .ok_or_else(|| AppError::new(Code::StoreIo.as_str(), "the backup was not written"))
 }
 
 /// A backup's name as the officer picked it from the list: never a path.
 pub fn check_backup_name(name: &str) -> Result<(), AppError> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(AppError::new(
-            "backup.not_found",
+            Code::BackupNotFound.as_str(),
             format!("no backup is called {name:?}"),
         ));
     }
@@ -157,7 +158,7 @@ pub fn check_backup_name(name: &str) -> Result<(), AppError> {
 pub(crate) fn check_target(target: &Path, current: &Path) -> Result<(), AppError> {
     if !target.is_absolute() {
         return Err(AppError::new(
-            "data.not_absolute",
+            Code::DataNotAbsolute.as_str(),
             format!("{} is not a full folder path", target.display()),
         ));
     }
@@ -165,19 +166,19 @@ pub(crate) fn check_target(target: &Path, current: &Path) -> Result<(), AppError
     let (target_c, current_c) = (canonical(target), canonical(current));
     if target_c == current_c {
         return Err(AppError::new(
-            "data.same_folder",
+            Code::DataSameFolder.as_str(),
             format!("the data is already in {}", target.display()),
         ));
     }
     if target_c.starts_with(&current_c) {
         return Err(AppError::new(
-            "data.inside_current",
+            Code::DataInsideCurrent.as_str(),
             format!("{} is inside the current data folder", target.display()),
         ));
     }
     if target.join(DATABASE).exists() {
         return Err(AppError::new(
-            "data.target_has_data",
+            Code::DataTargetHasData.as_str(),
             format!(
                 "{} already has an OVOP Field database; choose an empty folder",
                 target.display()
@@ -193,7 +194,7 @@ pub(crate) fn point_to(home: &Path, folder: &Path) -> Result<(), AppError> {
     let pointer = home.join(POINTER);
     let write_error = |e: std::io::Error| {
         AppError::new(
-            "data.cannot_write",
+            Code::DataCannotWrite.as_str(),
             format!("cannot write {}: {e}", pointer.display()),
         )
     };
@@ -213,7 +214,7 @@ pub fn write_file(path: &Path, bytes: &[u8], code: &str) -> Result<(), AppError>
     ovop_store::write_whole(path, bytes).map_err(|e| {
         if e.raw_os_error() == Some(28) {
             AppError::new(
-                "store.disk_full",
+                Code::StoreDiskFull.as_str(),
                 format!("the disk is full; {} was not written", path.display()),
             )
         } else {

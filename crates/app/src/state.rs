@@ -12,6 +12,7 @@ use ovop_store::Store;
 use crate::error::unavailable;
 use crate::folder::{self, Moved, DATABASE};
 use crate::AppError;
+use ovop_core::Code;
 
 /// The application: cheap to clone, every clone the same store.
 #[derive(Clone)]
@@ -49,14 +50,14 @@ impl App {
             Some(Ok(dir)) => std::fs::create_dir_all(&dir)
                 .map_err(|e| {
                     AppError::new(
-                        "store.cannot_open",
+                        Code::StoreCannotOpen.as_str(),
                         format!("cannot create {}: {e}", dir.display()),
                     )
                 })
                 .and_then(|()| Store::open(&dir.join(DATABASE)).map_err(AppError::from)),
             Some(Err(err)) => Err(err),
             None => Err(AppError::new(
-                "store.cannot_open",
+                Code::StoreCannotOpen.as_str(),
                 "the app has no data folder",
             )),
         };
@@ -116,7 +117,7 @@ impl App {
         let from = slot.backup_path(name);
         if !from.is_file() {
             return Err(AppError::new(
-                "backup.not_found",
+                Code::BackupNotFound.as_str(),
                 format!("no backup is called {name:?}"),
             ));
         }
@@ -137,18 +138,16 @@ impl App {
     /// Until the last step the data stays where it was and in use; after it the old database
     /// is renamed, so a stale copy is never opened by mistake. Nothing is deleted.
     pub fn move_data(&self, target: &Path) -> Result<Moved, AppError> {
-        let home = self
-            .inner
-            .home
-            .clone()
-            .ok_or_else(|| AppError::new("store.cannot_open", "the app has no data folder"))?;
+        let home = self.inner.home.clone().ok_or_else(|| {
+            AppError::new(Code::StoreCannotOpen.as_str(), "the app has no data folder")
+        })?;
         let mut slot = self.lock()?;
         let old_db = slot.path().to_path_buf();
         let old_dir = old_db.parent().map(Path::to_path_buf).unwrap_or_default();
         folder::check_target(target, &old_dir)?;
         std::fs::create_dir_all(target).map_err(|e| {
             AppError::new(
-                "data.cannot_write",
+                Code::DataCannotWrite.as_str(),
                 format!("cannot create {}: {e}", target.display()),
             )
         })?;
@@ -199,7 +198,7 @@ impl App {
             .map_err(|_| unavailable())?;
         if !*done {
             return Err(AppError::new(
-                "store.starting",
+                Code::StoreStarting.as_str(),
                 "the region data is still being prepared; try again in a moment",
             ));
         }

@@ -12,6 +12,7 @@ use ovop_store::Store;
 use serde::Serialize;
 
 use crate::AppError;
+use ovop_core::Code;
 
 /// Everything the assessment screen shows: the record, its frozen set, the result as it stands,
 /// what is assessed, the dossier, and the record's revisions.
@@ -81,7 +82,7 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
             .find(|r| r.revision == n)
             .ok_or_else(|| {
                 AppError::new(
-                    "store.not_found",
+                    Code::StoreNotFound.as_str(),
                     format!("assessment {id} has no revision {n}"),
                 )
             })?,
@@ -183,7 +184,7 @@ pub fn criteria_list(catalog: &Catalog) -> CriteriaList {
 
 fn not_installed(id: &str, version: &str) -> AppError {
     AppError::new(
-        "criteria.not_found",
+        Code::CriteriaNotFound.as_str(),
         format!("criteria set {id} {version} is not installed"),
     )
 }

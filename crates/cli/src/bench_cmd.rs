@@ -14,6 +14,7 @@ use ovop_store::Store;
 
 use crate::store_cmd::now;
 use crate::{CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -66,7 +67,12 @@ fn rubric(criteria: &str) -> Result<Rubric, CliError> {
     Catalog::shipped()
         .get(criteria, None)
         .map(|e| e.rubric.clone())
-        .ok_or_else(|| CliError::new("criteria.not_found", format!("no criteria set {criteria}")))
+        .ok_or_else(|| {
+            CliError::new(
+                Code::CriteriaNotFound.as_str(),
+                format!("no criteria set {criteria}"),
+            )
+        })
 }
 
 fn write_loop(db: &Path, product: &str, criteria: &str) -> CliResult {

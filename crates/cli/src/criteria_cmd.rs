@@ -10,6 +10,7 @@ use ovop_core::{content_hash, Rubric};
 
 use crate::spreadsheet::read_criteria_file;
 use crate::{CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Subcommand)]
 pub enum CriteriaCommand {
@@ -105,7 +106,7 @@ pub fn find<'a>(
     catalog.get(id, version).ok_or_else(|| {
         let known: Vec<String> = catalog.summaries().iter().map(|s| s.id.clone()).collect();
         CliError::new(
-            "criteria.not_found",
+            Code::CriteriaNotFound.as_str(),
             format!(
                 "no criteria set {id}{}; `ovop criteria list` shows the {} known sets",
                 version.map(|v| format!(" version {v}")).unwrap_or_default(),
@@ -243,7 +244,7 @@ fn validate_file(file: &Path, json: bool) -> CliResult {
     }
     if errors > 0 {
         return Err(CliError::new(
-            "criteria.invalid",
+            Code::CriteriaInvalid.as_str(),
             format!("{} has {errors} error(s)", file.display()),
         ));
     }
@@ -259,7 +260,7 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
             .map(|f| format!("{}: {}", f.path, f.message))
             .collect();
         CliError::new(
-            "criteria.invalid",
+            Code::CriteriaInvalid.as_str(),
             format!(
                 "{} cannot be imported:\n{}",
                 file.display(),
@@ -269,7 +270,7 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
     })?;
     let set = rubric.set();
     let json = serde_json::to_string_pretty(set)
-        .map_err(|e| CliError::new("criteria.encode", e.to_string()))?
+        .map_err(|e| CliError::new(Code::CriteriaEncode.as_str(), e.to_string()))?
         + "\n";
 
     let target = match output {
@@ -287,7 +288,7 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
                     return Ok(());
                 }
                 return Err(CliError::new(
-                    "criteria.version_clash",
+                    Code::CriteriaVersionClash.as_str(),
                     format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
                 ));
             }
@@ -295,13 +296,13 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
                 .map(ovop_store::installed::criteria_dir)
                 .ok_or_else(|| {
                     CliError::new(
-                        "data.no_dir",
+                        Code::DataNoDir.as_str(),
                         "no data folder: pass --data-dir or set OVOP_DATA_DIR",
                     )
                 })?;
             std::fs::create_dir_all(&dir).map_err(|e| {
                 CliError::new(
-                    "data.unwritable",
+                    Code::DataUnwritable.as_str(),
                     format!("cannot create {}: {e}", dir.display()),
                 )
             })?;
@@ -340,7 +341,7 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> CliResult {
     let tmp = target.with_extension("json.partial");
     let fail = |e: std::io::Error| {
         CliError::new(
-            "data.unwritable",
+            Code::DataUnwritable.as_str(),
             format!("cannot write {}: {e}", target.display()),
         )
     };

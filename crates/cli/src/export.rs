@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use crate::store_cmd::open;
 use crate::{CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -101,7 +102,7 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
 
     let fail = |e: String| {
         CliError::new(
-            "export.write",
+            Code::ExportWrite.as_str(),
             format!("cannot write {}: {e}", args.output.display()),
         )
     };

@@ -10,6 +10,7 @@ use ovop_core::{parse_answers, Answers, Rubric, ScoreResult};
 use crate::criteria_cmd::load_catalog;
 use crate::spreadsheet::read_text;
 use crate::{CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Args)]
 pub struct ScoreArgs {
@@ -36,7 +37,7 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
         .get(&args.criteria, args.version.as_deref())
         .ok_or_else(|| {
             CliError::new(
-                "criteria.not_found",
+                Code::CriteriaNotFound.as_str(),
                 format!(
                     "no criteria set {}; `ovop criteria list` shows the known sets",
                     args.criteria
@@ -47,8 +48,12 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
     let mut sheets = Vec::new();
     for path in &args.answers {
         let text = read_text(path)?;
-        let answers = parse_answers(&text)
-            .map_err(|e| CliError::new("answers.schema", format!("{}: {e}", path.display())))?;
+        let answers = parse_answers(&text).map_err(|e| {
+            CliError::new(
+                Code::AnswersSchema.as_str(),
+                format!("{}: {e}", path.display()),
+            )
+        })?;
         sheets.push(answers);
     }
 
@@ -84,7 +89,7 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
                 errors
                     .first()
                     .map(|e| e.error.code.as_str())
-                    .unwrap_or("answers.invalid"),
+                    .unwrap_or(Code::AnswersInvalid.as_str()),
                 lines.join("\n"),
             )
         })?;
@@ -109,7 +114,7 @@ fn answer_errors(path: &Path, errors: &[ovop_core::AnswerError]) -> CliError {
         errors
             .first()
             .map(|e| e.code.as_str())
-            .unwrap_or("answers.invalid"),
+            .unwrap_or(Code::AnswersInvalid.as_str()),
         lines.join("\n"),
     )
 }

@@ -8,6 +8,7 @@ use ovop_sheets::{Fonts, Lang, SheetError};
 
 use crate::criteria_cmd::{find, load_catalog};
 use crate::{store_cmd, CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Args)]
 pub struct SheetArgs {
@@ -74,7 +75,7 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
             ovop_sheets::filled(&sheet, &fonts)?
         }
     };
-    ovop_app::folder::write_file(&args.output, &bytes, "sheet.write")?;
+    ovop_app::folder::write_file(&args.output, &bytes, Code::SheetWrite.as_str())?;
     println!("{} ({} bytes)", args.output.display(), bytes.len());
     Ok(())
 }
@@ -83,7 +84,7 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
 fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     if args.village.is_none() && args.date.is_none() {
         return Err(CliError::new(
-            "sheet.batch_empty",
+            Code::SheetBatchEmpty.as_str(),
             "a batch needs --village, --date or both",
         ));
     }
@@ -123,7 +124,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     }
     if chosen.is_empty() {
         return Err(CliError::new(
-            "sheet.batch_empty",
+            Code::SheetBatchEmpty.as_str(),
             format!("no final assessment for {}", title.join(" · ")),
         ));
     }
@@ -141,7 +142,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     let written = (|| {
         let file = std::fs::File::create(&partial).map_err(|e| {
             CliError::new(
-                "sheet.write",
+                Code::SheetWrite.as_str(),
                 format!("cannot write {}: {e}", args.output.display()),
             )
         })?;
@@ -149,11 +150,11 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
         let written = ovop_sheets::batch(&cover, sheets, fonts, &mut out)?;
         let file = out
             .into_inner()
-            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+            .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
         file.sync_all()
-            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+            .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
         std::fs::rename(&partial, &args.output)
-            .map_err(|e| CliError::new("sheet.write", e.to_string()))?;
+            .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
         Ok::<_, CliError>(written)
     })();
     let written = written.inspect_err(|_| {

@@ -9,6 +9,7 @@ use ovop_core::parse_set;
 use ovop_core::tabular::{read_table, Table};
 
 use crate::CliError;
+use ovop_core::Code;
 
 /// Reads a criteria set from a `.json`, `.xlsx` or `.csv` file.
 pub fn read_criteria_file(path: &Path) -> Result<CriteriaSet, CliError> {
@@ -31,7 +32,7 @@ pub fn read_criteria_file(path: &Path) -> Result<CriteriaSet, CliError> {
             read_table(&table).map_err(|e| CliError::new(e.code(), format!("{shown}: {e}")))
         }
         _ => Err(CliError::new(
-            "criteria.file_type",
+            Code::CriteriaFileType.as_str(),
             format!(
                 "{shown}: a criteria file is .json, .xlsx or .csv (found {:?})",
                 ext
@@ -43,7 +44,7 @@ pub fn read_criteria_file(path: &Path) -> Result<CriteriaSet, CliError> {
 pub fn read_text(path: &Path) -> Result<String, CliError> {
     let bytes = std::fs::read(path).map_err(|e| {
         CliError::new(
-            "file.unreadable",
+            Code::FileUnreadable.as_str(),
             format!("cannot read {}: {e}", path.display()),
         )
     })?;
@@ -67,19 +68,19 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
 fn read_workbook(path: &Path) -> Result<Table, CliError> {
     let mut workbook = open_workbook_auto(path).map_err(|e| {
         CliError::new(
-            "criteria.spreadsheet",
+            Code::CriteriaSpreadsheet.as_str(),
             format!("{}: not a readable spreadsheet ({e})", path.display()),
         )
     })?;
     let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| {
         CliError::new(
-            "criteria.spreadsheet",
+            Code::CriteriaSpreadsheet.as_str(),
             format!("{}: the workbook has no sheets", path.display()),
         )
     })?;
     let range = workbook.worksheet_range(&sheet).map_err(|e| {
         CliError::new(
-            "criteria.spreadsheet",
+            Code::CriteriaSpreadsheet.as_str(),
             format!("{}: sheet {sheet:?} cannot be read ({e})", path.display()),
         )
     })?;
@@ -134,7 +135,10 @@ fn read_csv(path: &Path) -> Result<Table, CliError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            CliError::new("criteria.spreadsheet", format!("{}: {e}", path.display()))
+            CliError::new(
+                Code::CriteriaSpreadsheet.as_str(),
+                format!("{}: {e}", path.display()),
+            )
         })?;
         // Place each record on its own line number: the reader skips blank lines, and an error
         // must name the row the office sees.

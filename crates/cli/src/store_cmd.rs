@@ -13,6 +13,7 @@ use crate::criteria_cmd::load_catalog;
 use crate::spreadsheet::read_text;
 use crate::{CliError, CliResult};
 
+use ovop_core::Code;
 pub use ovop_store::now_utc as now;
 
 pub fn db_path(data_dir: Option<&Path>, explicit: Option<&Path>) -> Result<PathBuf, CliError> {
@@ -21,7 +22,7 @@ pub fn db_path(data_dir: Option<&Path>, explicit: Option<&Path>) -> Result<PathB
         .or_else(|| data_dir.map(|d| d.join("ovop.sqlite")))
         .ok_or_else(|| {
             CliError::new(
-                "data.no_dir",
+                Code::DataNoDir.as_str(),
                 "no data folder: pass --data-dir or set OVOP_DATA_DIR",
             )
         })
@@ -32,7 +33,7 @@ pub fn open(path: &Path) -> Result<Store, CliError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
             CliError::new(
-                "data.unwritable",
+                Code::DataUnwritable.as_str(),
                 format!("cannot create {}: {e}", dir.display()),
             )
         })?;
@@ -80,7 +81,7 @@ pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
             let problems = store.check()?;
             if !problems.is_empty() {
                 return Err(CliError::new(
-                    "store.corrupt",
+                    Code::StoreCorrupt.as_str(),
                     format!("{} is damaged:\n{}", path.display(), problems.join("\n")),
                 ));
             }
@@ -97,7 +98,7 @@ pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
                 .or_else(|| ovop_store::latest_backup(path))
                 .ok_or_else(|| {
                     CliError::new(
-                        "store.no_backup",
+                        Code::StoreNoBackup.as_str(),
                         format!("no backup of {} was found", path.display()),
                     )
                 })?;
@@ -143,7 +144,7 @@ pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
                 "vn" => &ovop_store::regions::VIETNAM,
                 other => {
                     return Err(CliError::new(
-                        "regions.unknown_country",
+                        Code::RegionsUnknownCountry.as_str(),
                         format!("no region data for {other:?}; use id or vn"),
                     ))
                 }
@@ -404,7 +405,10 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
         } => {
             let catalog = load_catalog(data_dir);
             let entry = catalog.get(&criteria, version.as_deref()).ok_or_else(|| {
-                CliError::new("criteria.not_found", format!("no criteria set {criteria}"))
+                CliError::new(
+                    Code::CriteriaNotFound.as_str(),
+                    format!("no criteria set {criteria}"),
+                )
             })?;
             let visit = Visit {
                 assessed_on: date,
@@ -433,7 +437,10 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                 (None, None, Some(file)) => {
                     let mut answers =
                         ovop_core::parse_answers(&read_text(&file)?).map_err(|e| {
-                            CliError::new("answers.schema", format!("{}: {e}", file.display()))
+                            CliError::new(
+                                Code::AnswersSchema.as_str(),
+                                format!("{}: {e}", file.display()),
+                            )
                         })?;
                     let current = store.assessment(&id)?;
                     answers.version = current.answers.version.clone();
@@ -456,7 +463,7 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                         "clear" => None,
                         "na" => Some(Answer::NotApplicable),
                         n => Some(Answer::Level(n.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                            CliError::new("answers.schema", format!("a level position is 1, 2, ... or \"na\" or \"clear\", not {n:?}"))
+                            CliError::new(Code::AnswersSchema.as_str(), format!("a level position is 1, 2, ... or \"na\" or \"clear\", not {n:?}"))
                         })?)),
                     };
                     store.answer(&id, &code, answer, &now())?

@@ -11,6 +11,7 @@ use ovop_sync::{sync_once, Backoff, Client, Network};
 
 use crate::store_cmd::{now, open};
 use crate::{CliError, CliResult};
+use ovop_core::Code;
 
 #[derive(Args)]
 pub struct EnrolArgs {
@@ -70,7 +71,7 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
                     let mut text = String::new();
                     std::io::stdin().read_to_string(&mut text).map_err(|e| {
                         CliError::new(
-                            "enrol.no_password",
+                            Code::EnrolNoPassword.as_str(),
                             format!("the password cannot be read: {e}"),
                         )
                     })?;
@@ -85,7 +86,7 @@ pub fn enrol(args: EnrolArgs, db: &Path) -> CliResult {
         },
         (None, None, None) => {
             return Err(CliError::new(
-                "enrol.no_credentials",
+                Code::EnrolNoCredentials.as_str(),
                 "give --user (with the password on stdin), --code or --qr",
             ))
         }
@@ -110,7 +111,7 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     }
     let enrolment = token::load(&enrolment_dir(db))?.ok_or_else(|| {
         CliError::new(
-            "sync.not_enrolled",
+            Code::SyncNotEnrolled.as_str(),
             "this laptop is not enrolled: run `ovop enrol` first",
         )
     })?;
@@ -203,5 +204,5 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::new("sync.runtime", e.to_string()))
+        .map_err(|e| CliError::new(Code::SyncRuntime.as_str(), e.to_string()))
 }

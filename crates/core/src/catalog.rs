@@ -4,6 +4,7 @@
 use include_dir::{include_dir, Dir};
 use serde::Serialize;
 
+use crate::codes::Code;
 use crate::criteria::{CriteriaSet, ProductSet, Programme, SetStatus, Text};
 use crate::load::parse_set;
 use crate::rubric::Rubric;
@@ -117,7 +118,7 @@ impl Catalog {
                     .unwrap_or_default();
                 self.rejected.push(Rejected {
                     origin,
-                    code: "criteria.invalid".into(),
+                    code: Code::CriteriaInvalid.as_str().into(),
                     message: first,
                 });
                 return None;
@@ -129,7 +130,7 @@ impl Catalog {
             }
             self.rejected.push(Rejected {
                 origin,
-                code: "criteria.version_clash".into(),
+                code: Code::CriteriaVersionClash.as_str().into(),
                 message: format!(
                     "{} version {} is already known with other content; give the changed set a new version",
                     rubric.set().id,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::Answers;
+use crate::codes::Code;
 use crate::criteria::Requirement;
 use crate::rubric::{
     AnswerError, KnockoutHit, NextStar, Outcome, Reason, Rubric, ScoreResult, SetRef,
@@ -116,7 +117,7 @@ impl Rubric {
             errors.push(MemberError {
                 member: String::new(),
                 error: AnswerError::new(
-                    "answers.no_members",
+                    Code::AnswersNoMembers.as_str(),
                     None,
                     "a council needs at least one score sheet".into(),
                 ),

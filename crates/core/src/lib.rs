@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod catalog;
+pub mod codes;
 pub mod council;
 pub mod criteria;
 pub mod load;
@@ -16,6 +17,7 @@ pub mod validate;
 
 pub use answers::{parse_answers, Answer, Answers};
 pub use catalog::{Catalog, CatalogEntry, SetSummary};
+pub use codes::Code;
 pub use council::CouncilResult;
 pub use criteria::CriteriaSet;
 pub use load::{canonical_hash, content_hash, parse_set, LoadError};

@@ -4,6 +4,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::codes::Code;
 use crate::criteria::{CriteriaSet, FORMAT_VERSION};
 
 /// Why a criteria file could not be read. Every variant says where.
@@ -28,9 +29,9 @@ impl LoadError {
     /// A stable code for translations and scripts.
     pub fn code(&self) -> &'static str {
         match self {
-            LoadError::Syntax { .. } => "criteria.json_syntax",
-            LoadError::Schema { .. } => "criteria.schema",
-            LoadError::NewerFormat { .. } => "criteria.newer_format",
+            LoadError::Syntax { .. } => Code::CriteriaJsonSyntax.as_str(),
+            LoadError::Schema { .. } => Code::CriteriaSchema.as_str(),
+            LoadError::NewerFormat { .. } => Code::CriteriaNewerFormat.as_str(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{Answer, Answers};
+use crate::codes::Code;
 use crate::criteria::{CriteriaSet, KnockoutEffect, KnockoutTrigger, Requirement, Rounding, Text};
 use crate::load::content_hash;
 use crate::validate::{validate, Finding};
@@ -104,7 +105,7 @@ impl Rubric {
         let mut errors = Vec::new();
         if answers.criteria != self.set.id {
             errors.push(AnswerError::new(
-                "answers.wrong_set",
+                Code::AnswersWrongSet.as_str(),
                 None,
                 format!(
                     "the answers are for criteria set {:?}, not {:?}",
@@ -116,7 +117,7 @@ impl Rubric {
         if let Some(version) = &answers.version {
             if *version != self.set.version {
                 errors.push(AnswerError::new(
-                    "answers.wrong_version",
+                    Code::AnswersWrongVersion.as_str(),
                     None,
                     format!(
                         "the answers are for version {version:?} of {}, not {:?}",
@@ -133,7 +134,7 @@ impl Rubric {
         {
             if !self.index.contains_key(code) {
                 errors.push(AnswerError::new(
-                    "answers.unknown_criterion",
+                    Code::AnswersUnknownCriterion.as_str(),
                     Some(code),
                     format!(
                         "criterion {code} is not in {} {}",
@@ -145,7 +146,7 @@ impl Rubric {
         for code in answers.gates.keys() {
             if !self.set.gates.iter().any(|g| &g.code == code) {
                 errors.push(AnswerError::new(
-                    "answers.unknown_gate",
+                    Code::AnswersUnknownGate.as_str(),
                     Some(code),
                     format!("gate {code} is not in {}", self.set.id),
                 ));
@@ -185,7 +186,7 @@ impl Rubric {
             if let Some(by) = &stopped_by {
                 if let Some(Answer::Level(_)) = answer {
                     errors.push(AnswerError::new(
-                        "answers.after_knockout",
+                        Code::AnswersAfterKnockout.as_str(),
                         Some(code),
                         format!("criterion {code} is not assessed after the knock-out at {by}; remove its answer"),
                     ));
@@ -207,7 +208,7 @@ impl Rubric {
             let outcome = match (answer, applies) {
                 (Some(Answer::NotApplicable), None) => {
                     errors.push(AnswerError::new(
-                        "answers.not_optional",
+                        Code::AnswersNotOptional.as_str(),
                         Some(code),
                         format!(
                             "criterion {code} always applies; choose one of its {} levels",
@@ -218,7 +219,7 @@ impl Rubric {
                 }
                 (Some(Answer::NotApplicable), Some((Some(true), cond))) => {
                     errors.push(AnswerError::new(
-                        "answers.applies",
+                        Code::AnswersApplies.as_str(),
                         Some(code),
                         format!(
                             "criterion {code} applies because {} scored {} or more; choose a level",
@@ -230,7 +231,7 @@ impl Rubric {
                 (answer, Some((Some(false), cond))) => {
                     if let Some(Answer::Level(_)) = answer {
                         errors.push(AnswerError::new(
-                            "answers.not_applicable",
+                            Code::AnswersNotApplicable.as_str(),
                             Some(code),
                             format!(
                                 "criterion {code} does not apply because {} scored less than {}; answer \"na\" or leave it out",
@@ -259,7 +260,7 @@ impl Rubric {
                         },
                         None => {
                             errors.push(AnswerError::new(
-                            "answers.no_such_level",
+                            Code::AnswersNoSuchLevel.as_str(),
                             Some(code),
                             format!("criterion {code} has levels 1 to {}; {position} is not one of them", criterion.levels.len()),
                         ));
@@ -299,7 +300,7 @@ impl Rubric {
                 }
             } else if observed.contains(&code.as_str()) {
                 errors.push(AnswerError::new(
-                    "answers.no_knockout",
+                    Code::AnswersNoKnockout.as_str(),
                     Some(code),
                     format!("criterion {code} has no knock-out condition to record"),
                 ));

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::codes::Code;
 use crate::criteria::{
     Applicability, CouncilRule, CriteriaSet, Criterion, Effective, Gate, Knockout, KnockoutEffect,
     KnockoutTrigger, Level, MinimumRequirement, Part, ProductSet, Programme, Requirement, Rounding,
@@ -40,7 +41,7 @@ pub struct TableError {
 
 impl TableError {
     pub fn code(&self) -> &'static str {
-        "criteria.spreadsheet"
+        Code::CriteriaSpreadsheet.as_str()
     }
 }
 

@@ -15,6 +15,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The one table of error codes (`ovop-core`'s), part of the wire contract.
+pub use ovop_core::codes::{self, Code};
+
 pub const PROTOCOL_VERSION: u32 = 1;
 /// The header every request and response carries, with [`PROTOCOL_VERSION`].
 pub const VERSION_HEADER: &str = "ovop-protocol";
@@ -124,14 +127,14 @@ impl Problem {
 pub fn recognise_health(body: &[u8]) -> Result<Health, Problem> {
     let health: Health = serde_json::from_slice(body).map_err(|_| {
         Problem::new(
-            "sync.not_the_server",
+            Code::SyncNotTheServer.as_str(),
             None,
             "the address answered, but not as an OVOP Field server (a login page or a proxy?)",
         )
     })?;
     if health.service != SERVICE {
         return Err(Problem::new(
-            "sync.not_the_server",
+            Code::SyncNotTheServer.as_str(),
             Some("service"),
             format!(
                 "the address is a {:?}, not an OVOP Field server",
@@ -141,7 +144,7 @@ pub fn recognise_health(body: &[u8]) -> Result<Health, Problem> {
     }
     if health.protocol != PROTOCOL_VERSION {
         return Err(Problem::new(
-            "sync.protocol_version",
+            Code::SyncProtocolVersion.as_str(),
             Some("protocol"),
             format!(
                 "the server speaks protocol {}, this app {PROTOCOL_VERSION}; update the older one",
@@ -342,7 +345,7 @@ impl Record {
                 format!("body.{path}")
             };
             Problem::new(
-                "push.invalid",
+                Code::PushInvalid.as_str(),
                 Some(&field),
                 format!("{field}: {}", e.inner()),
             )
@@ -377,14 +380,14 @@ impl BlobChunk {
         let hex = name.strip_prefix("sha256:").unwrap_or(name);
         if !is_hex(hex, 64) {
             return Err(Problem::new(
-                "blob.bad_name",
+                Code::BlobBadName.as_str(),
                 Some("sha256"),
                 "a blob is named by the 64 lower-case hex digits of its SHA-256",
             ));
         }
         let bad_offset = || {
             Problem::new(
-                "blob.bad_offset",
+                Code::BlobBadOffset.as_str(),
                 Some("offset"),
                 "the query must be offset=N, N a whole number of bytes",
             )
@@ -443,7 +446,7 @@ impl PushRequest {
     pub fn parse(body: &[u8], limits: &Limits) -> Result<PushRequest, Problem> {
         if body.len() as u64 > limits.max_request_bytes {
             return Err(Problem::new(
-                "push.too_large",
+                Code::PushTooLarge.as_str(),
                 None,
                 format!(
                     "the request has {} bytes; at most {} are accepted",
@@ -454,15 +457,15 @@ impl PushRequest {
         }
         let request: PushRequest = serde_json::from_slice(body).map_err(|e| {
             let code = if e.is_syntax() || e.is_eof() {
-                "push.malformed"
+                Code::PushMalformed.as_str()
             } else {
-                "push.invalid"
+                Code::PushInvalid.as_str()
             };
             Problem::new(code, None, format!("the push cannot be read: {e}"))
         })?;
         if request.records.len() > limits.max_batch_records as usize {
             return Err(Problem::new(
-                "push.too_many",
+                Code::PushTooMany.as_str(),
                 Some("records"),
                 format!(
                     "{} records in one push; at most {}",
@@ -481,7 +484,7 @@ impl Record {
     pub fn check(&self, limits: &Limits) -> Result<(), Problem> {
         if !is_uuid(&self.id) {
             return Err(Problem::new(
-                "push.bad_id",
+                Code::PushBadId.as_str(),
                 Some("id"),
                 format!(
                     "{:?} is not a UUID",
@@ -491,7 +494,7 @@ impl Record {
         }
         if self.revision < 1 || (self.kind != Kind::Assessment && self.revision != 1) {
             return Err(Problem::new(
-                "push.bad_revision",
+                Code::PushBadRevision.as_str(),
                 Some("revision"),
                 format!(
                     "revision {} is not valid for a {:?}",
@@ -501,21 +504,21 @@ impl Record {
         }
         if !self.body.is_object() {
             return Err(Problem::new(
-                "push.bad_body",
+                Code::PushBadBody.as_str(),
                 Some("body"),
                 "the record's body must be an object",
             ));
         }
         if !is_sha256(&self.content_hash) {
             return Err(Problem::new(
-                "push.bad_hash",
+                Code::PushBadHash.as_str(),
                 Some("content_hash"),
                 "the content hash must be sha256: and 64 hex digits",
             ));
         }
         if ovop_core::canonical_hash(&self.body) != self.content_hash {
             return Err(Problem::new(
-                "push.hash_mismatch",
+                Code::PushHashMismatch.as_str(),
                 Some("content_hash"),
                 "the content hash is not the hash of the body",
             ));
@@ -523,14 +526,14 @@ impl Record {
         for (i, blob) in self.blobs.iter().enumerate() {
             if !is_sha256(&blob.sha256) {
                 return Err(Problem::new(
-                    "push.bad_blob",
+                    Code::PushBadBlob.as_str(),
                     Some(&format!("blobs[{i}].sha256")),
                     "a blob is named by sha256: and 64 hex digits",
                 ));
             }
             if blob.size == 0 || blob.size > limits.max_blob_bytes {
                 return Err(Problem::new(
-                    "push.blob_too_large",
+                    Code::PushBlobTooLarge.as_str(),
                     Some(&format!("blobs[{i}].size")),
                     format!(
                         "a blob of {} bytes; between 1 and {} are accepted",

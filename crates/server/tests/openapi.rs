@@ -282,7 +282,7 @@ fn sources() -> Vec<Source> {
             .collect();
         files.sort();
         for file in files {
-            let text = std::fs::read_to_string(&file).expect("a source file");
+            let text = with_code_literals(&std::fs::read_to_string(&file).expect("a source file"));
             let name = format!(
                 "{}/{}",
                 dir.parent()
@@ -299,6 +299,19 @@ fn sources() -> Vec<Source> {
         "the server's sources were not found"
     );
     out
+}
+
+/// The sources name codes as literals or through the table (`Code::PushInvalid.as_str()`):
+/// the table's are read as the literal they stand for.
+fn with_code_literals(text: &str) -> String {
+    let mut text = text.to_string();
+    for code in ovop_core::Code::ALL {
+        text = text.replace(
+            &format!("Code::{code:?}.as_str()"),
+            &format!("{:?}", code.as_str()),
+        );
+    }
+    text
 }
 
 impl Source {
@@ -924,6 +937,28 @@ fn every_error_code_is_in_the_sources_and_every_given_code_is_documented() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // Every code the server gives is in the one table of codes, with the table's status.
+    let mut off_table = Vec::new();
+    for g in &given {
+        match ovop_core::Code::parse(&g.code) {
+            None => off_table.push(format!(
+                "{} ({}) is not in crates/core/src/codes.rs",
+                g.code, g.at
+            )),
+            Some(code) => {
+                if let Some(status) = g.status.filter(|s| code.status() != Some(*s)) {
+                    off_table.push(format!(
+                        "{} is {status} at {}, the table says {:?}",
+                        g.code,
+                        g.at,
+                        code.status()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(off_table.is_empty(), "{}", off_table.join("\n"));
 }
 
 // ---------------------------------------------------------------------------------------------

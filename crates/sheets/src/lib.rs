@@ -16,6 +16,7 @@ mod writer;
 pub use batch::{Cover, Written};
 pub use fonts::Fonts;
 pub use model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
+use ovop_core::Code;
 
 /// Why a sheet could not be made. Nothing is written half-way: a sheet is either whole bytes
 /// or one of these.
@@ -35,8 +36,8 @@ impl SheetError {
     /// A stable code for translations and scripts.
     pub fn code(&self) -> &str {
         match self {
-            SheetError::Font(_) => "sheet.font",
-            SheetError::Invalid(_) => "sheet.invalid",
+            SheetError::Font(_) => Code::SheetFont.as_str(),
+            SheetError::Invalid(_) => Code::SheetInvalid.as_str(),
             SheetError::Record { code, .. } => code,
         }
     }

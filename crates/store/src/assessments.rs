@@ -2,6 +2,7 @@
 //! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
 
 use ovop_core::council::CouncilResult;
+use ovop_core::Code;
 use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -503,8 +504,12 @@ impl Store {
                     continue;
                 };
                 let consequence = matches!(
-                    error.code.as_str(),
-                    "answers.after_knockout" | "answers.not_applicable" | "answers.applies"
+                    Code::parse(&error.code),
+                    Some(
+                        Code::AnswersAfterKnockout
+                            | Code::AnswersNotApplicable
+                            | Code::AnswersApplies
+                    )
                 );
                 if consequence && code != change.code() && answers.answers.remove(code).is_some() {
                     cleared.push(code.to_string());

@@ -1,5 +1,6 @@
 //! Store errors: each has a stable code the UI translates and the CLI prints.
 
+use ovop_core::Code;
 use rusqlite::ErrorCode;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,19 +37,19 @@ impl StoreError {
     /// A stable code for translations and scripts.
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::NewerSchema { .. } => "store.newer_schema",
-            StoreError::NotADatabase(_) => "store.not_a_database",
-            StoreError::Corrupt(_) => "store.corrupt",
-            StoreError::DiskFull => "store.disk_full",
-            StoreError::ReadOnly(_) => "store.read_only",
-            StoreError::CannotOpen(_) => "store.cannot_open",
-            StoreError::NotFound { .. } => "store.not_found",
-            StoreError::Invalid(_) => "store.invalid",
-            StoreError::Locked(_) => "store.locked",
-            StoreError::RegionData(_) => "store.region_data",
-            StoreError::Io(_) => "store.io",
-            StoreError::Exists(_) => "store.exists",
-            StoreError::Sqlite(_) => "store.sqlite",
+            StoreError::NewerSchema { .. } => Code::StoreNewerSchema.as_str(),
+            StoreError::NotADatabase(_) => Code::StoreNotADatabase.as_str(),
+            StoreError::Corrupt(_) => Code::StoreCorrupt.as_str(),
+            StoreError::DiskFull => Code::StoreDiskFull.as_str(),
+            StoreError::ReadOnly(_) => Code::StoreReadOnly.as_str(),
+            StoreError::CannotOpen(_) => Code::StoreCannotOpen.as_str(),
+            StoreError::NotFound { .. } => Code::StoreNotFound.as_str(),
+            StoreError::Invalid(_) => Code::StoreInvalid.as_str(),
+            StoreError::Locked(_) => Code::StoreLocked.as_str(),
+            StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
+            StoreError::Io(_) => Code::StoreIo.as_str(),
+            StoreError::Exists(_) => Code::StoreExists.as_str(),
+            StoreError::Sqlite(_) => Code::StoreSqlite.as_str(),
         }
     }
 }

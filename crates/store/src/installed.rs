@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ovop_core::catalog::{Catalog, Origin};
+use ovop_core::Code;
 
 /// The folder imported criteria sets live in.
 pub fn criteria_dir(data_dir: &Path) -> PathBuf {
@@ -33,7 +34,7 @@ pub fn load_catalog(data_dir: Option<&Path>) -> Catalog {
         match std::fs::read(&path) {
             Err(err) => catalog.reject(
                 Origin::Imported(name),
-                "criteria.unreadable",
+                Code::CriteriaUnreadable.as_str(),
                 err.to_string(),
             ),
             Ok(bytes) => match String::from_utf8(bytes) {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{Result, Store, StoreError};
+use ovop_core::Code;
 
 /// The largest photo accepted (a phone's full-size JPEG is 3-8 MB).
 pub const MAX_PHOTO_BYTES: usize = 25 * 1024 * 1024;
@@ -44,9 +45,9 @@ pub enum PhotoError {
 impl PhotoError {
     pub fn code(&self) -> &'static str {
         match self {
-            PhotoError::Unsupported { .. } => "photo.unsupported",
-            PhotoError::Unreadable { .. } => "photo.unreadable",
-            PhotoError::TooLarge { .. } => "photo.too_large",
+            PhotoError::Unsupported { .. } => Code::PhotoUnsupported.as_str(),
+            PhotoError::Unreadable { .. } => Code::PhotoUnreadable.as_str(),
+            PhotoError::TooLarge { .. } => Code::PhotoTooLarge.as_str(),
             PhotoError::Store(e) => e.code(),
         }
     }

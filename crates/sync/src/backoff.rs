@@ -1,6 +1,7 @@
 //! When to try again: exponential backoff with jitter, capped, never giving up on what can be
 //! retried; and what each answer of the server means.
 
+use ovop_protocol::Code;
 use std::time::Duration;
 
 /// Waits that double from `base` up to `cap`, each drawn between half and all of its ceiling
@@ -71,14 +72,14 @@ pub enum Next {
 /// What an HTTP status and error code mean for the sender. No answer at all (a timeout, a
 /// dropped connection) is `Retry` too.
 pub fn after(status: u16, code: Option<&str>) -> Next {
-    match (status, code) {
+    match (status, code.and_then(Code::parse)) {
         (200..=299, _) => Next::Continue,
         (401, _) => Next::Enrol,
-        (_, Some(code)) if code.starts_with("sync.") => Next::Stop,
+        (_, _) if code.is_some_and(|c| c.starts_with("sync.")) => Next::Stop,
         (408 | 425 | 429, _) => Next::Retry,
         // A blob at the wrong offset: ask where it stands and resume from there. Bytes that
         // arrived damaged: the server threw them away; send the blob again from 0.
-        (409, Some("blob.wrong_offset")) | (422, Some("blob.hash_mismatch")) => Next::Retry,
+        (409, Some(Code::BlobWrongOffset)) | (422, Some(Code::BlobHashMismatch)) => Next::Retry,
         // The server's disk is full, or it is failing: nothing is wrong with the record.
         (500..=599, _) => Next::Retry,
         (400..=499, _) => Next::SetAside,

@@ -12,6 +12,7 @@ use ovop_protocol::{
 use serde::de::DeserializeOwned;
 
 use crate::SyncError;
+use ovop_protocol::Code;
 
 /// The largest answer read from the server (a page of changes is far below).
 const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
@@ -72,7 +73,10 @@ impl Client {
             .user_agent(concat!("ovop-field/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {
-                SyncError::new("sync.client", format!("the HTTP client cannot start: {e}"))
+                SyncError::new(
+                    Code::SyncClient.as_str(),
+                    format!("the HTTP client cannot start: {e}"),
+                )
             })?;
         Ok(Client { http, base, token })
     }
@@ -140,8 +144,8 @@ impl Client {
 
     /// `POST /v1/push` of one batch.
     pub async fn push(&self, request: &PushRequest) -> Result<(PushResponse, u64), SyncError> {
-        let body =
-            serde_json::to_vec(request).map_err(|e| SyncError::new("sync.local", e.to_string()))?;
+        let body = serde_json::to_vec(request)
+            .map_err(|e| SyncError::new(Code::SyncLocal.as_str(), e.to_string()))?;
         let sent = body.len() as u64;
         let (status, answer) = self
             .send(
@@ -153,7 +157,7 @@ impl Client {
         let response: PushResponse = read_answer(status, &answer, 200..300)?;
         if response.results.len() != request.records.len() {
             return Err(SyncError::new(
-                "sync.bad_answer",
+                Code::SyncBadAnswer.as_str(),
                 format!(
                     "the server answered {} results for {} records",
                     response.results.len(),
@@ -208,7 +212,7 @@ impl Client {
                 .any(|c| c.cursor <= since || c.cursor > page.next)
         {
             return Err(SyncError::new(
-                "sync.bad_answer",
+                Code::SyncBadAnswer.as_str(),
                 "the server's change feed went backwards",
             ));
         }
@@ -223,7 +227,7 @@ impl Client {
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
                 return Err(SyncError::new(
-                    "sync.bad_answer",
+                    Code::SyncBadAnswer.as_str(),
                     "the server's answer is far too long",
                 ));
             }
@@ -244,13 +248,13 @@ pub fn normalise_address(address: &str) -> Result<String, SyncError> {
     };
     let url = reqwest::Url::parse(&with_scheme).map_err(|e| {
         SyncError::new(
-            "sync.bad_address",
+            Code::SyncBadAddress.as_str(),
             format!("{address:?} is not a server address: {e}"),
         )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return Err(SyncError::new(
-            "sync.bad_address",
+            Code::SyncBadAddress.as_str(),
             format!("{address:?} is not a server address"),
         ));
     }
@@ -260,7 +264,7 @@ pub fn normalise_address(address: &str) -> Result<String, SyncError> {
 fn transport(err: reqwest::Error) -> SyncError {
     if err.is_timeout() {
         SyncError::new(
-            "sync.timeout",
+            Code::SyncTimeout.as_str(),
             format!("the server did not answer in time: {err}"),
         )
     } else {
@@ -271,7 +275,7 @@ fn transport(err: reqwest::Error) -> SyncError {
             source = inner.source();
         }
         SyncError::new(
-            "sync.offline",
+            Code::SyncOffline.as_str(),
             format!("the server cannot be reached: {message}"),
         )
     }
@@ -286,19 +290,19 @@ fn status_error(status: u16, body: &[u8]) -> SyncError {
     }
     let mut error = match status {
         300..=399 => SyncError::new(
-            "sync.not_the_server",
+            Code::SyncNotTheServer.as_str(),
             format!("the address answered with a redirect ({status}); a Wi-Fi login page?"),
         ),
         500..=599 => SyncError::new(
-            "sync.server_error",
+            Code::SyncServerError.as_str(),
             format!("the server has a problem ({status}); trying again later"),
         ),
         401 => SyncError::new(
-            "sync.enrol_again",
+            Code::SyncEnrolAgain.as_str(),
             "the server no longer knows this laptop; enrol again",
         ),
         _ => SyncError::new(
-            "sync.not_the_server",
+            Code::SyncNotTheServer.as_str(),
             format!("the address answered {status} with something that is not the server"),
         ),
     };
@@ -316,7 +320,7 @@ fn read_answer<T: DeserializeOwned>(
     }
     serde_json::from_slice(body).map_err(|e| {
         let mut error = SyncError::new(
-            "sync.bad_answer",
+            Code::SyncBadAnswer.as_str(),
             format!("the server's answer cannot be read: {e}"),
         );
         error.status = Some(status);

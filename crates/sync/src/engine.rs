@@ -14,6 +14,7 @@ use ovop_protocol::{ChangesPage, Health, Kind, MissingBlob, Outcome, PushRequest
 use serde::Serialize;
 
 use crate::{after, plan, Client, Next, Pending, SyncError};
+use ovop_protocol::Code;
 
 /// How a pushed outbox entry ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,7 +175,7 @@ async fn push_all(
                 .too_large
                 .iter()
                 .map(|seq| {
-                    (*seq, Settle::Rejected { code: "sync.too_large".into(), reason: "the record and its photos' list are larger than the server accepts in one push".into() })
+                    (*seq, Settle::Rejected { code: Code::SyncTooLarge.as_str().into(), reason: "the record and its photos' list are larger than the server accepts in one push".into() })
                 })
                 .collect();
             report.rejected += outcomes.len() as u32;
@@ -252,7 +253,7 @@ async fn push_all(
                 {
                     local.mark_waiting(&seqs)?;
                     return Err(SyncError::new(
-                        "sync.bad_answer",
+                        Code::SyncBadAnswer.as_str(),
                         "the server's results do not match the records sent",
                     ));
                 }
@@ -260,7 +261,7 @@ async fn push_all(
                     result.problem.clone().map_or_else(
                         || {
                             (
-                                "push.rejected".to_string(),
+                                Code::PushRejected.as_str().to_string(),
                                 "refused by the server".to_string(),
                             )
                         },
@@ -408,13 +409,13 @@ async fn upload_one(
                     report.blob_bytes_sent += sent;
                     status = now;
                 }
-                Err(error) if error.code == "blob.hash_mismatch" && restarts < 1 => {
+                Err(error) if error.code == Code::BlobHashMismatch.as_str() && restarts < 1 => {
                     // The server threw its copy away; one more whole try.
                     report.blob_bytes_sent += sent;
                     restarts += 1;
                     status = client.blob_status(hex).await?;
                 }
-                Err(error) if error.code == "blob.wrong_offset" && restarts < 3 => {
+                Err(error) if error.code == Code::BlobWrongOffset.as_str() && restarts < 3 => {
                     restarts += 1;
                     status = client.blob_status(hex).await?;
                 }

@@ -1,6 +1,7 @@
 //! What can go wrong in a sync, each with a stable code the app translates and the CLI prints,
 //! and whether trying again later can help.
 
+use ovop_protocol::Code;
 use ovop_protocol::Problem;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,18 +39,20 @@ impl SyncError {
     /// Trying again later can help: the network, the server's own trouble, a portal.
     pub fn is_retryable(&self) -> bool {
         matches!(
-            self.code.as_str(),
-            "sync.offline"
-                | "sync.timeout"
-                | "sync.not_the_server"
-                | "sync.server_error"
-                | "sync.bad_answer"
-                | "sync.busy"
+            Code::parse(&self.code),
+            Some(
+                Code::SyncOffline
+                    | Code::SyncTimeout
+                    | Code::SyncNotTheServer
+                    | Code::SyncServerError
+                    | Code::SyncBadAnswer
+                    | Code::SyncBusy
+            )
         ) || matches!(self.status, Some(408 | 429 | 500..=599))
     }
 
     /// A problem on this laptop (the store), not on the way.
     pub fn local(err: impl std::fmt::Display) -> SyncError {
-        SyncError::new("sync.local", err.to_string())
+        SyncError::new(Code::SyncLocal.as_str(), err.to_string())
     }
 }

@@ -10,6 +10,8 @@ use std::time::Duration;
 use ovop_sync::{sync_once, Backoff, Client, Network, Progress};
 use serde::Serialize;
 
+use ovop_core::Code;
+
 use super::side::LockedSide;
 use super::token::{self, Enrolment};
 use crate::{App, AppError};
@@ -240,7 +242,7 @@ async fn once(
             });
             Some(EVERY)
         }
-        Err(error) if error.code == "sync.enrol_again" || error.status == Some(401) => {
+        Err(error) if error.code == Code::SyncEnrolAgain.as_str() || error.status == Some(401) => {
             reporter.update(|s| {
                 s.state = "enrol_again".into();
                 s.error = Some(error.into());

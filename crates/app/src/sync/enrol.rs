@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::token::{self, Enrolment};
 use crate::AppError;
+use ovop_core::Code;
 
 /// How the officer proves who they are when enrolling.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,8 +52,12 @@ pub async fn enrol(
             (Credentials::Code(code), server.or(Some(from_qr)))
         }
     };
-    let address = address
-        .ok_or_else(|| AppError::new("enrol.no_server", "the server's address is needed"))?;
+    let address = address.ok_or_else(|| {
+        AppError::new(
+            Code::EnrolNoServer.as_str(),
+            "the server's address is needed",
+        )
+    })?;
     let client = Client::new(&address, None, Network::default())?;
     client.health().await?;
     let name = match device_name.trim() {

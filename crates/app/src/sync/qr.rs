@@ -5,11 +5,16 @@ use std::path::Path;
 
 use super::token::parse_qr;
 use crate::AppError;
+use ovop_core::Code;
 
 /// The code and the server address in the QR code pictured in `path`.
 pub fn read_enrolment_qr(path: &Path) -> Result<(String, String), AppError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| AppError::new("enrol.qr_unreadable", format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        AppError::new(
+            Code::EnrolQrUnreadable.as_str(),
+            format!("{}: {e}", path.display()),
+        )
+    })?;
     read_enrolment_qr_bytes(&bytes)
 }
 
@@ -17,7 +22,7 @@ pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), AppErro
     let picture = image::load_from_memory(bytes)
         .map_err(|e| {
             AppError::new(
-                "enrol.qr_unreadable",
+                Code::EnrolQrUnreadable.as_str(),
                 format!("the picture cannot be read: {e}"),
             )
         })?
@@ -31,7 +36,7 @@ pub fn read_enrolment_qr_bytes(bytes: &[u8]) -> Result<(String, String), AppErro
         }
     }
     Err(AppError::new(
-        "enrol.no_qr",
+        Code::EnrolNoQr.as_str(),
         "no OVOP Field enrolment code was found in the picture",
     ))
 }

@@ -12,6 +12,7 @@ use ovop_sync::engine::{kind_name, kind_of, record, Local, Pulled, Settle};
 use ovop_sync::{Pending, SyncError};
 
 use crate::App;
+use ovop_core::Code;
 
 /// The store, the data folder (where pulled criteria sets are installed) and the clock.
 pub struct StoreSide<'a> {
@@ -214,8 +215,13 @@ impl LockedSide {
                 outcome = Some(step(&mut StoreSide::new(store, self.data_dir.clone())));
                 Ok(())
             })
-            .map_err(|e| SyncError::new("sync.local", e.message))?;
-        outcome.unwrap_or_else(|| Err(SyncError::new("sync.local", "the store did not answer")))
+            .map_err(|e| SyncError::new(Code::SyncLocal.as_str(), e.message))?;
+        outcome.unwrap_or_else(|| {
+            Err(SyncError::new(
+                Code::SyncLocal.as_str(),
+                "the store did not answer",
+            ))
+        })
     }
 }
 

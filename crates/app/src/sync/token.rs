@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use ovop_core::Code;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enrolment {
@@ -61,27 +62,27 @@ pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, AppError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(AppError::new(
-                "sync.enrolment_unreadable",
+                Code::SyncEnrolmentUnreadable.as_str(),
                 format!("{}: {e}", path.display()),
             ))
         }
     };
     let mut enrolment: Enrolment = serde_json::from_str(&text).map_err(|e| {
         AppError::new(
-            "sync.enrolment_unreadable",
+            Code::SyncEnrolmentUnreadable.as_str(),
             format!("{} is damaged ({e}); enrol again", path.display()),
         )
     })?;
     if enrolment.token_in_keyring {
         let entry = keyring_entry(&enrolment).ok_or_else(|| {
             AppError::new(
-                "sync.keyring_unavailable",
+                Code::SyncKeyringUnavailable.as_str(),
                 "the token is in the system keyring, which is switched off (OVOP_NO_KEYRING)",
             )
         })?;
         enrolment.token = entry.get_password().map_err(|e| {
             AppError::new(
-                "sync.keyring_unavailable",
+                Code::SyncKeyringUnavailable.as_str(),
                 format!("the token cannot be read from the system keyring ({e}); unlock it, or enrol again"),
             )
         })?;
@@ -105,7 +106,7 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, AppError> {
         }
     }
     let bytes = serde_json::to_vec_pretty(&on_disk)
-        .map_err(|e| AppError::new("sync.local", e.to_string()))?;
+        .map_err(|e| AppError::new(Code::SyncLocal.as_str(), e.to_string()))?;
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(data_dir)?;
         let partial = path.with_extension("json.partial");
@@ -131,7 +132,7 @@ pub fn save(data_dir: &Path, enrolment: &Enrolment) -> Result<bool, AppError> {
     };
     write().map_err(|e| {
         AppError::new(
-            "sync.enrolment_unwritable",
+            Code::SyncEnrolmentUnwritable.as_str(),
             format!("{}: {e}", path.display()),
         )
     })?;
@@ -152,7 +153,10 @@ pub fn forget(data_dir: &Path) -> Result<(), AppError> {
     match std::fs::remove_file(enrolment_path(data_dir)) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(AppError::new("sync.enrolment_unwritable", e.to_string())),
+        Err(e) => Err(AppError::new(
+            Code::SyncEnrolmentUnwritable.as_str(),
+            e.to_string(),
+        )),
     }
 }
 

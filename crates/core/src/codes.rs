@@ -1,0 +1,313 @@
+//! The one table of error codes. Every refusal any part of OVOP Field gives, the app's, the
+//! command line's or the server's, carries one of these stable codes: the UI translates it,
+//! scripts match it, the server answers with it (with the HTTP status given here, where it has
+//! one). `docs/codes.md` is generated from this table and a test keeps it in step; another test
+//! checks that every code that can reach the app's window has a message in id, en and vi.
+//!
+//! A code is never renamed or reused once released: add a new one.
+
+use std::fmt;
+
+/// Who can see a code: it decides which codes the app's window must have words for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Can reach the desktop app's window (the store, the app, sync, the sheets, and what the
+    /// server answers a laptop): the UI has a message for it in every language.
+    App,
+    /// Only the command line gives it (it prints the English message).
+    Cli,
+    /// Only the server's office side gives it (the dashboard and the admin API).
+    Office,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::App => "app",
+            Audience::Cli => "cli",
+            Audience::Office => "office",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident => ($code:literal, $status:expr, $audience:ident, $meaning:literal),)*) => {
+        /// A stable error code (see the module's documentation).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(
+                #[doc = $meaning]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in the table's order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as it travels and is printed: `store.not_found`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status the server answers with, for a code the server gives as the
+            /// answer to a whole request.
+            pub const fn status(self) -> Option<u16> {
+                match self {
+                    $(Code::$variant => $status,)*
+                }
+            }
+
+            pub const fn audience(self) -> Audience {
+                match self {
+                    $(Code::$variant => Audience::$audience,)*
+                }
+            }
+
+            /// What it means, in one line.
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+const NONE: Option<u16> = None;
+const fn http(status: u16) -> Option<u16> {
+    Some(status)
+}
+
+codes! {
+    // The rubric engine: answers that do not fit a criteria set (each one a detail of
+    // `answers.invalid`, naming its criterion).
+    AnswersInvalid => ("answers.invalid", http(422), App, "The answers do not fit the criteria set; each refusal is a detail naming its criterion."),
+    AnswersWrongSet => ("answers.wrong_set", NONE, App, "The answers are for another criteria set."),
+    AnswersWrongVersion => ("answers.wrong_version", NONE, App, "The answers are for another version of the criteria set."),
+    AnswersUnknownCriterion => ("answers.unknown_criterion", NONE, App, "An answer names a criterion the set does not have."),
+    AnswersUnknownGate => ("answers.unknown_gate", NONE, App, "An answer names a gate the set does not have."),
+    AnswersAfterKnockout => ("answers.after_knockout", NONE, App, "A criterion is answered after a knock-out that stops the sheet."),
+    AnswersNotOptional => ("answers.not_optional", NONE, App, "A criterion that always applies is marked not applicable."),
+    AnswersApplies => ("answers.applies", NONE, App, "A criterion marked not applicable applies, by the score of the criterion it depends on."),
+    AnswersNotApplicable => ("answers.not_applicable", NONE, App, "A criterion that does not apply, by the score of the criterion it depends on, has a level."),
+    AnswersNoSuchLevel => ("answers.no_such_level", NONE, App, "An answer chooses a level the criterion does not have."),
+    AnswersNoKnockout => ("answers.no_knockout", NONE, App, "A knock-out is recorded on a criterion that has none."),
+    AnswersNoMembers => ("answers.no_members", NONE, App, "A council is scored without any member's sheet."),
+    AnswersSchema => ("answers.schema", NONE, Cli, "An answers file does not follow the answers format."),
+
+    // Criteria sets: loading, checking and installing them.
+    CriteriaNotFound => ("criteria.not_found", NONE, App, "No criteria set of that id and version is installed."),
+    CriteriaJsonSyntax => ("criteria.json_syntax", NONE, App, "A criteria set file is not valid JSON."),
+    CriteriaSchema => ("criteria.schema", NONE, App, "A criteria set file does not follow the criteria set format."),
+    CriteriaNewerFormat => ("criteria.newer_format", NONE, App, "A criteria set file was written for a newer version of the app."),
+    CriteriaInvalid => ("criteria.invalid", http(422), App, "A criteria set has errors (its findings say which) and cannot be used."),
+    CriteriaVersionClash => ("criteria.version_clash", NONE, App, "Another set with the same id and version, but different content, is installed."),
+    CriteriaUnreadable => ("criteria.unreadable", NONE, App, "A criteria set file cannot be read."),
+    CriteriaSpreadsheet => ("criteria.spreadsheet", NONE, Cli, "A criteria set spreadsheet has a cell that cannot be read (sheet, row and column named)."),
+    CriteriaFileType => ("criteria.file_type", NONE, Cli, "The file is neither JSON, XLSX nor CSV."),
+    CriteriaEncode => ("criteria.encode", NONE, Cli, "The criteria set could not be written out."),
+    CriteriaMalformed => ("criteria.malformed", http(400), Office, "A published criteria set's request body is not JSON."),
+    CriteriaTooLarge => ("criteria.too_large", http(413), Office, "A published criteria set is larger than the server accepts."),
+    CriteriaVersionExists => ("criteria.version_exists", http(409), Office, "The server already has that set's id and version with other content."),
+
+    // The laptop's store.
+    StoreNewerSchema => ("store.newer_schema", NONE, App, "The database was made by a newer version of the app."),
+    StoreNotADatabase => ("store.not_a_database", NONE, App, "The file is not an SQLite database."),
+    StoreCorrupt => ("store.corrupt", NONE, App, "The database is damaged; restore the latest backup."),
+    StoreDiskFull => ("store.disk_full", NONE, App, "The disk is full; nothing was saved half-way."),
+    StoreReadOnly => ("store.read_only", NONE, App, "The database or its folder cannot be written."),
+    StoreCannotOpen => ("store.cannot_open", NONE, App, "The database cannot be opened or created."),
+    StoreNotFound => ("store.not_found", NONE, App, "The record asked for does not exist."),
+    StoreInvalid => ("store.invalid", NONE, App, "A record's fields are missing or not valid."),
+    StoreLocked => ("store.locked", NONE, App, "The assessment is final; correct it with a new revision."),
+    StoreRegionData => ("store.region_data", NONE, App, "The shipped region data cannot be read."),
+    StoreIo => ("store.io", NONE, App, "A data file cannot be read or written."),
+    StoreExists => ("store.exists", NONE, App, "Something is already there; nothing was written over it."),
+    StoreSqlite => ("store.sqlite", NONE, App, "The database answered with an unexpected error."),
+    StoreStarting => ("store.starting", NONE, App, "The region data is still being prepared on a first start."),
+    StoreUnavailable => ("store.unavailable", NONE, App, "The store stopped after an error; restart the app."),
+    StoreNoBackup => ("store.no_backup", NONE, App, "There is no backup to restore."),
+
+    // Photos.
+    PhotoUnreadable => ("photo.unreadable", NONE, App, "The file is not a picture, or the picture is damaged."),
+    PhotoUnsupported => ("photo.unsupported", NONE, App, "The picture's format is not JPEG or PNG."),
+    PhotoTooLarge => ("photo.too_large", NONE, App, "The picture is larger than the app takes."),
+
+    // The data folder and backups.
+    DataNotAbsolute => ("data.not_absolute", NONE, App, "A folder or file is not given as a full path."),
+    DataSameFolder => ("data.same_folder", NONE, App, "The data is already in that folder."),
+    DataInsideCurrent => ("data.inside_current", NONE, App, "The folder is inside the current data folder."),
+    DataTargetHasData => ("data.target_has_data", NONE, App, "The folder already holds an OVOP Field database."),
+    DataCannotWrite => ("data.cannot_write", NONE, App, "The folder cannot be written; the data stays where it was."),
+    DataFolderMissing => ("data.folder_missing", NONE, App, "The folder the data was moved to cannot be found (a drive not plugged in)."),
+    DataNoDir => ("data.no_dir", NONE, Cli, "No data folder is given or known."),
+    DataUnwritable => ("data.unwritable", NONE, Cli, "The data folder cannot be created or written."),
+    BackupNotFound => ("backup.not_found", NONE, App, "No backup has that name."),
+
+    // Printed sheets.
+    SheetFont => ("sheet.font", NONE, App, "The sheet's fonts cannot be read."),
+    SheetInvalid => ("sheet.invalid", NONE, App, "The sheet cannot be made from the data as it is."),
+    SheetWrite => ("sheet.write", NONE, App, "The PDF cannot be written there."),
+    SheetNoViewer => ("sheet.no_viewer", NONE, App, "No program on the laptop opens PDF files."),
+    SheetBatchEmpty => ("sheet.batch_empty", NONE, Cli, "A batch of sheets would have no sheet in it."),
+
+    // Enrolment.
+    EnrolNoServer => ("enrol.no_server", NONE, App, "The server's address is missing."),
+    EnrolNoQr => ("enrol.no_qr", NONE, App, "The picture has no OVOP Field enrolment code."),
+    EnrolQrUnreadable => ("enrol.qr_unreadable", NONE, App, "The picture of the enrolment code cannot be read."),
+    EnrolNoCredentials => ("enrol.no_credentials", NONE, Cli, "Neither a user, a code nor a QR picture is given."),
+    EnrolNoPassword => ("enrol.no_password", NONE, Cli, "The password cannot be read."),
+    EnrolRefused => ("enrol.refused", http(401), App, "The user and password, or the code, are not right (or the code was used, expired or its user disabled)."),
+    EnrolInvalid => ("enrol.invalid", http(400), App, "An enrolment gives neither a user and password nor a code, or both."),
+    EnrolMalformed => ("enrol.malformed", http(400), App, "An enrolment's request body is not JSON."),
+    EnrolTooLarge => ("enrol.too_large", http(413), App, "An enrolment's request body is too large."),
+    EnrolDeviceName => ("enrol.device_name", http(400), App, "The laptop's name is empty or longer than 120 characters."),
+
+    // Sync, on the laptop.
+    SyncOffline => ("sync.offline", NONE, App, "The server cannot be reached."),
+    SyncTimeout => ("sync.timeout", NONE, App, "The server did not answer in time."),
+    SyncNotTheServer => ("sync.not_the_server", NONE, App, "What answered is not an OVOP Field server (a Wi-Fi login page, say)."),
+    SyncProtocolVersion => ("sync.protocol_version", NONE, App, "The server speaks another version of the sync protocol."),
+    SyncServerError => ("sync.server_error", NONE, App, "The server failed; sync tries again later."),
+    SyncBadAnswer => ("sync.bad_answer", NONE, App, "The server's answer cannot be read."),
+    SyncEnrolAgain => ("sync.enrol_again", NONE, App, "The server no longer knows this laptop: enrol again."),
+    SyncBadAddress => ("sync.bad_address", NONE, App, "The server's address is not an http(s) address."),
+    SyncTooLarge => ("sync.too_large", NONE, App, "A record is larger than the server takes in one push."),
+    SyncBusy => ("sync.busy", NONE, App, "The server is busy; sync tries again later."),
+    SyncClient => ("sync.client", NONE, App, "The laptop's HTTP client cannot start."),
+    SyncLocal => ("sync.local", NONE, App, "The laptop's own store failed during a sync."),
+    SyncNotEnrolled => ("sync.not_enrolled", NONE, App, "This laptop is not enrolled with a server."),
+    SyncEnrolmentUnreadable => ("sync.enrolment_unreadable", NONE, App, "The laptop's enrolment file cannot be read."),
+    SyncEnrolmentUnwritable => ("sync.enrolment_unwritable", NONE, App, "The laptop's enrolment file cannot be written."),
+    SyncKeyringUnavailable => ("sync.keyring_unavailable", NONE, App, "The device token is in the system keyring, which does not answer."),
+    SyncRuntime => ("sync.runtime", NONE, Cli, "The command line's async runtime cannot start."),
+
+    // The server: authentication.
+    AuthMissing => ("auth.missing", http(401), App, "The request has no device token or session."),
+    AuthInvalidToken => ("auth.invalid_token", http(401), App, "The device token is unknown, revoked or expired."),
+    AuthTooManyAttempts => ("auth.too_many_attempts", http(429), App, "Too many wrong sign-ins from here; wait and try again."),
+    AuthRole => ("auth.role", http(403), Office, "The user's role may not do this."),
+    AuthCsrf => ("auth.csrf", http(403), Office, "A dashboard form came without its session's token."),
+
+    // The server: pushes, records and photos.
+    PushMalformed => ("push.malformed", http(400), App, "A push's body is not JSON."),
+    PushInvalid => ("push.invalid", http(400), App, "A push, or a record in it, has a field missing or not valid (the field is named)."),
+    PushTooLarge => ("push.too_large", http(413), App, "A push is larger than the server accepts."),
+    PushTooMany => ("push.too_many", http(413), App, "A push has more records than the server accepts."),
+    PushBadId => ("push.bad_id", NONE, App, "A record's id is not a UUID."),
+    PushBadRevision => ("push.bad_revision", NONE, App, "A record's revision is not 1 or more."),
+    PushBadHash => ("push.bad_hash", NONE, App, "A record's hash is not a SHA-256."),
+    PushHashMismatch => ("push.hash_mismatch", NONE, App, "A record's hash is not the hash of its body."),
+    PushBadBody => ("push.bad_body", NONE, App, "A record's body is not an object."),
+    PushBadBlob => ("push.bad_blob", NONE, App, "A record names a photo by something that is not a SHA-256."),
+    PushBlobTooLarge => ("push.blob_too_large", NONE, App, "A record's photo is larger than the server takes."),
+    PushBlobSize => ("push.blob_size", NONE, App, "A photo is named with two different sizes."),
+    PushConflict => ("push.conflict", NONE, App, "The server has this revision with other content."),
+    PushRejected => ("push.rejected", NONE, App, "The server refused the record (its reason is given)."),
+    PushRegionNotAssigned => ("push.region_not_assigned", http(403), App, "The record's region is not one of the officer's."),
+    PushResultMismatch => ("push.result_mismatch", NONE, App, "The server scores the answers differently from the laptop."),
+    PushUnknownProduct => ("push.unknown_product", NONE, App, "The server does not know the assessed product."),
+    PushUnknownProducer => ("push.unknown_producer", NONE, App, "The server does not know the product's producer."),
+    PushUnknownRegion => ("push.unknown_region", NONE, App, "The server does not know the region code."),
+    BlobBadName => ("blob.bad_name", http(400), App, "A photo is named by something that is not a SHA-256."),
+    BlobBadOffset => ("blob.bad_offset", http(400), App, "A photo chunk's offset cannot be read."),
+    BlobWrongOffset => ("blob.wrong_offset", http(409), App, "A photo chunk does not start where the server's copy ends."),
+    BlobHashMismatch => ("blob.hash_mismatch", http(422), App, "A photo's bytes do not have the hash it is named by."),
+    BlobTooLong => ("blob.too_long", http(413), App, "A photo's bytes go past its declared size."),
+    BlobUnknown => ("blob.unknown", http(404), App, "No record declared this photo."),
+    BlobIncomplete => ("blob.incomplete", http(404), Office, "The photo has not arrived in full yet."),
+    ChangesBadQuery => ("changes.bad_query", http(400), App, "The change feed's query cannot be read."),
+
+    // The server: plain HTTP refusals and failures.
+    HttpBadRequest => ("http.bad_request", http(400), App, "The request cannot be read."),
+    HttpNoRoute => ("http.no_route", http(404), App, "No such address on the server."),
+    HttpMethodNotAllowed => ("http.method_not_allowed", http(405), App, "The address does not take that method."),
+    HttpTooLarge => ("http.too_large", http(413), App, "The request is larger than the server accepts."),
+    HttpUnsupportedMediaType => ("http.unsupported_media_type", http(415), App, "The request's content type is not the one expected."),
+    HttpUnprocessable => ("http.unprocessable", http(422), App, "The request's content does not fit."),
+    ServerInternal => ("server.internal", http(500), App, "The server failed; nothing internal is said."),
+    ServerStorage => ("server.storage", http(503), App, "The server's database failed or is busy."),
+    ServerDiskFull => ("server.disk_full", http(507), App, "The server's disk is full."),
+    ServerStartup => ("server.startup", http(500), Office, "The server cannot start (its configuration or database)."),
+
+    // The server: the office's side.
+    ReviewUnknown => ("review.unknown", http(404), Office, "No such assessment to review."),
+    ReviewBadDecision => ("review.bad_decision", http(400), Office, "A decision is neither approve nor return."),
+    ReviewBadFilter => ("review.bad_filter", http(400), Office, "A review list's filter cannot be read."),
+    ReviewCommentRequired => ("review.comment_required", http(400), Office, "Returning an assessment needs a comment."),
+    ReviewCommentTooLong => ("review.comment_too_long", http(400), Office, "The comment is too long."),
+    ReviewAlreadyDecided => ("review.already_decided", http(409), Office, "The revision was already decided."),
+    ReviewNotLatest => ("review.not_latest", http(409), Office, "A newer revision of the assessment has arrived."),
+    ReviewRegionNotAssigned => ("review.region_not_assigned", http(403), Office, "The assessment's region is not one of the supervisor's."),
+    ReviewInvalid => ("review.invalid", http(400), Office, "A review request has a field missing or not valid."),
+    ReviewMalformed => ("review.malformed", http(400), Office, "A review request's body is not JSON."),
+    ReviewTooLarge => ("review.too_large", http(413), Office, "A review request is too large."),
+    UserBadName => ("user.bad_name", http(400), Office, "A user name is empty, too long or has other characters than letters, digits, dots and dashes."),
+    UserBadRole => ("user.bad_role", http(400), Office, "A role is not officer, supervisor or admin."),
+    UserExists => ("user.exists", http(409), Office, "A user of that name exists."),
+    UserUnknown => ("user.unknown", http(404), Office, "No user has that name or id."),
+    UserUnknownRegion => ("user.unknown_region", http(400), Office, "A region code the server does not know."),
+    UserWeakPassword => ("user.weak_password", http(400), Office, "The password is too short or too common."),
+    UserInvalid => ("user.invalid", http(400), Office, "A user request has a field missing or not valid."),
+    UserMalformed => ("user.malformed", http(400), Office, "A user request's body is not JSON."),
+    UserTooLarge => ("user.too_large", http(413), Office, "A user request is too large."),
+    DeviceBadId => ("device.bad_id", http(400), Office, "A device id cannot be read."),
+    DeviceUnknown => ("device.unknown", http(404), Office, "No device has that id."),
+    CodeBadValidity => ("code.bad_validity", http(400), Office, "An enrolment code's validity is out of range."),
+    CodeInvalid => ("code.invalid", http(400), Office, "An enrolment code request has a field missing or not valid."),
+    CodeMalformed => ("code.malformed", http(400), Office, "An enrolment code request's body is not JSON."),
+    CodeTooLarge => ("code.too_large", http(413), Office, "An enrolment code request is too large."),
+
+    // The command line's own.
+    ExportWrite => ("export.write", NONE, Cli, "The export file cannot be written."),
+    FileUnreadable => ("file.unreadable", NONE, Cli, "An input file cannot be read."),
+    RegionsUnknownCountry => ("regions.unknown_country", NONE, Cli, "A country other than those whose regions ship."),
+}
+
+impl Code {
+    /// The code of a string, when it is in the table.
+    pub fn parse(code: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Code> for String {
+    fn from(code: Code) -> String {
+        code.as_str().to_string()
+    }
+}
+
+/// The table as a Markdown page (`docs/codes.md`).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Error codes\n\n\
+         Every refusal of OVOP Field carries one of these stable codes: the app translates it, \
+         scripts match it, and the server answers with it (with the HTTP status given, for a code \
+         that answers a whole request). Generated from `crates/core/src/codes.rs` by \
+         `UPDATE_CODES=1 cargo test -p ovop-core --test codes`; a test fails when this page \
+         drifts. *app*: can reach the desktop app's window, which has a message for it in \
+         Indonesian, English and Vietnamese; *cli*: only the command line gives it; *office*: \
+         only the server's dashboard and admin API give it.\n\n\
+         | code | HTTP | seen in | meaning |\n|---|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let status = code.status().map(|s| s.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            code.as_str(),
+            status,
+            code.audience().as_str(),
+            code.meaning()
+        ));
+    }
+    out
+}
