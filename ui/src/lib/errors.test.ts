@@ -17,9 +17,13 @@ describe("toAppError", () => {
 });
 
 describe("errorMessageKey", () => {
-  it("knows criteria.not_found and store.locked, and nothing it has no words for", () => {
+  it("knows criteria.not_found, store.locked and the codes that were once untranslated, and nothing it has no words for", () => {
     expect(errorMessageKey("criteria.not_found")).toBe("error.criteria.not_found");
     expect(errorMessageKey("store.locked")).toBe("error.store.locked");
-    expect(errorMessageKey("store.sqlite")).toBeUndefined();
+    expect(errorMessageKey("sync.not_enrolled")).toBe("error.sync.not_enrolled");
+    expect(errorMessageKey("sync.protocol_version")).toBe("error.sync.protocol_version");
+    expect(errorMessageKey("store.no_backup")).toBe("error.store.no_backup");
+    expect(errorMessageKey("store.no_such_code")).toBeUndefined();
+    expect(errorMessageKey("generic")).toBeUndefined();
   });
 });

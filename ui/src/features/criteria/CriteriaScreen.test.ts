@@ -67,11 +67,11 @@ describe("CriteriaScreen", () => {
   });
 
   it("shows a generic message for an unknown code, and tries again on request", async () => {
-    api.getCriteria.mockRejectedValueOnce({ code: "store.sqlite", message: "database is locked" });
+    api.getCriteria.mockRejectedValueOnce({ code: "server.no_such_code", message: "database is locked" });
     render(CriteriaScreen);
     const error = await screen.findByTestId("error");
     expect(error).toHaveTextContent("Maaf, terjadi kesalahan yang tidak terduga.");
-    expect(error).toHaveTextContent("Kode: store.sqlite");
+    expect(error).toHaveTextContent("Kode: server.no_such_code");
     await userEvent.click(screen.getByRole("button", { name: "Coba lagi" }));
     expect(await screen.findByTestId("sheet-title")).toHaveTextContent("Seleksi Produk OVOP Indonesia");
   });
