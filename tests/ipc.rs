@@ -461,14 +461,18 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
             json!({"id": id, "change": {"kind": "answer", "code": "1.1", "answer": 9}}),
         )
         .expect_err("no such level");
-    assert_eq!(err["code"], "store.invalid");
+    // The engine's refusal, with its code for the criterion it names.
+    assert_eq!(err["code"], "answers.invalid");
+    assert_eq!(err["details"][0]["code"], "answers.no_such_level");
+    assert_eq!(err["details"][0]["subject"], "1.1");
     let err = app
         .call(
             "assessment_change",
             json!({"id": id, "change": {"kind": "note", "code": "99.9", "text": "x"}}),
         )
         .expect_err("unknown criterion");
-    assert_eq!(err["code"], "store.invalid");
+    assert_eq!(err["code"], "answers.invalid");
+    assert_eq!(err["details"][0]["code"], "answers.unknown_criterion");
     assert!(app
         .call(
             "assessment_change",

@@ -63,7 +63,11 @@ pub fn unavailable() -> AppError {
 
 impl From<ovop_store::StoreError> for AppError {
     fn from(err: ovop_store::StoreError) -> Self {
-        AppError::new(err.code(), err.to_string())
+        match err {
+            // The engine's refusals keep their per-criterion codes.
+            ovop_store::StoreError::Answers(errors) => AppError::answers(errors),
+            err => AppError::new(err.code(), err.to_string()),
+        }
     }
 }
 

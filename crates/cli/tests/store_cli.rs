@@ -143,7 +143,7 @@ fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
     assert!(ok(d, &["assessment", "answer", &id, "1.1", "3"]).contains("total 3 / 66"));
     let (code, _, err) = ovop(d, &["assessment", "answer", &id, "1.1", "7"]);
     assert!(
-        code == 1 && err.contains("store.invalid") && err.contains("levels 1 to 3"),
+        code == 1 && err.contains("answers.invalid") && err.contains("levels 1 to 3"),
         "{err}"
     );
     let (code, _, err) = ovop(d, &["assessment", "finalize", &id]);

@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod catalog;
+pub mod change;
 pub mod codes;
 pub mod council;
 pub mod criteria;
@@ -17,6 +18,7 @@ pub mod validate;
 
 pub use answers::{parse_answers, Answer, Answers};
 pub use catalog::{Catalog, CatalogEntry, SetSummary};
+pub use change::{DraftChange, Settled};
 pub use codes::Code;
 pub use council::CouncilResult;
 pub use criteria::CriteriaSet;

@@ -2,7 +2,6 @@
 //! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
 
 use ovop_core::council::CouncilResult;
-use ovop_core::Code;
 use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -90,23 +89,7 @@ pub struct OutboxEntry {
     pub created_at: String,
 }
 
-/// One change the officer makes on a draft sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DraftChange {
-    /// A level (or "na"); `null` clears the answer.
-    Answer {
-        code: String,
-        answer: Option<Answer>,
-    },
-    /// The note on a criterion; blank text removes it.
-    Note { code: String, text: String },
-    /// Whether the knock-out condition of a criterion was observed.
-    Knockout { code: String, observed: bool },
-    /// Whether a gate's condition is met; `null` clears it.
-    Gate { code: String, met: Option<bool> },
-}
+pub use ovop_core::change::DraftChange;
 
 /// What a change left: the result, the answers as stored, and the answers it made impossible
 /// (cleared in the same write).
@@ -119,53 +102,6 @@ pub struct Changed {
     pub cleared: Vec<String>,
     /// The council's result as it stands, when several members score.
     pub council: Option<CouncilResult>,
-}
-
-impl DraftChange {
-    /// The criterion (or gate) the change is about.
-    pub fn code(&self) -> &str {
-        match self {
-            DraftChange::Answer { code, .. }
-            | DraftChange::Note { code, .. }
-            | DraftChange::Knockout { code, .. }
-            | DraftChange::Gate { code, .. } => code,
-        }
-    }
-
-    fn apply(&self, answers: &mut Answers) {
-        match self {
-            DraftChange::Answer { code, answer } => match answer {
-                Some(a) => {
-                    answers.answers.insert(code.clone(), *a);
-                }
-                None => {
-                    answers.answers.remove(code);
-                }
-            },
-            DraftChange::Note { code, text } => {
-                if text.trim().is_empty() {
-                    answers.notes.remove(code);
-                } else {
-                    answers.notes.insert(code.clone(), text.clone());
-                }
-            }
-            DraftChange::Knockout { code, observed } => {
-                answers.knockouts.retain(|c| c != code);
-                if *observed {
-                    answers.knockouts.push(code.clone());
-                    answers.knockouts.sort();
-                }
-            }
-            DraftChange::Gate { code, met } => match met {
-                Some(m) => {
-                    answers.gates.insert(code.clone(), *m);
-                }
-                None => {
-                    answers.gates.remove(code);
-                }
-            },
-        }
-    }
 }
 
 pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
@@ -399,14 +335,31 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("frozen criteria set {hash}: {e}")))
     }
 
-    pub fn rubric_of(&self, assessment: &Assessment) -> Result<Rubric> {
-        let set = self.frozen_set(&assessment.criteria_hash)?;
-        Rubric::new(set).map_err(|_| {
-            StoreError::Corrupt(format!(
-                "frozen criteria set {} no longer validates",
-                assessment.criteria_hash
-            ))
-        })
+    /// The engine of an assessment's frozen criteria set (kept by content hash after the first
+    /// use: a frozen set never changes).
+    pub fn rubric_of(&self, assessment: &Assessment) -> Result<std::sync::Arc<Rubric>> {
+        /// Sets kept at most: a laptop scores against a handful at a time.
+        const KEPT: usize = 16;
+        let hash = &assessment.criteria_hash;
+        if let Some(rubric) = self
+            .rubrics
+            .lock()
+            .ok()
+            .and_then(|kept| kept.get(hash).cloned())
+        {
+            return Ok(rubric);
+        }
+        let set = self.frozen_set(hash)?;
+        let rubric = std::sync::Arc::new(Rubric::new(set).map_err(|_| {
+            StoreError::Corrupt(format!("frozen criteria set {hash} no longer validates"))
+        })?);
+        if let Ok(mut kept) = self.rubrics.lock() {
+            if kept.len() >= KEPT {
+                kept.clear();
+            }
+            kept.insert(hash.clone(), std::sync::Arc::clone(&rubric));
+        }
+        Ok(rubric)
     }
 
     /// Autosave: replaces the draft's answers (one statement, one transaction). Refused once final.
@@ -460,13 +413,13 @@ impl Store {
         change: &DraftChange,
         now: &str,
     ) -> Result<Changed> {
-        let current = self.assessment(id)?;
+        let mut current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
         let rubric = self.rubric_of(&current)?;
-        let mut answers = if member == 1 {
-            current.answers
+        let answers = if member == 1 {
+            std::mem::take(&mut current.answers)
         } else {
             self.members(id, current.revision)?
                 .into_iter()
@@ -477,55 +430,26 @@ impl Store {
                 })?
                 .answers
         };
-        change.apply(&mut answers);
-        let mut cleared: Vec<String> = Vec::new();
-        // Each round clears at least one answer, so this ends within the sheet's length.
-        loop {
-            let errors = match rubric.score(&answers) {
-                Ok(result) => {
-                    if member == 1 {
-                        self.save_answers(id, &answers, now)?;
-                    } else {
-                        self.save_member_answers(id, current.revision, member, &answers, now)?;
-                    }
-                    let council = self.council_of(&self.assessment(id)?)?;
-                    return Ok(Changed {
-                        result,
-                        answers,
-                        cleared,
-                        council,
-                    });
-                }
-                Err(errors) => errors,
-            };
-            let mut progress = false;
-            for error in &errors {
-                let Some(code) = error.criterion.as_deref() else {
-                    continue;
-                };
-                let consequence = matches!(
-                    Code::parse(&error.code),
-                    Some(
-                        Code::AnswersAfterKnockout
-                            | Code::AnswersNotApplicable
-                            | Code::AnswersApplies
-                    )
-                );
-                if consequence && code != change.code() && answers.answers.remove(code).is_some() {
-                    cleared.push(code.to_string());
-                    progress = true;
-                }
-            }
-            if !progress {
-                return Err(StoreError::Invalid(
-                    errors
-                        .iter()
-                        .map(|e| e.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ));
-            }
+        let settled = rubric
+            .apply(&answers, change)
+            .map_err(StoreError::Answers)?;
+        if member == 1 {
+            self.save_answers(id, &settled.answers, now)?;
+        } else {
+            self.save_member_answers(id, current.revision, member, &settled.answers, now)?;
         }
+        // The council as it stands now, from the record as just saved (not read again; the
+        // other members' sheets are read by `council_of`).
+        if member == 1 {
+            current.answers = settled.answers.clone();
+        }
+        let council = self.council_of(&current)?;
+        Ok(Changed {
+            result: settled.result,
+            answers: settled.answers,
+            cleared: settled.cleared,
+            council,
+        })
     }
 
     /// A draft's result as it stands (a final revision keeps the result it was locked with).

@@ -21,6 +21,9 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Invalid(String),
+    /// The engine refused a sheet's answers: each refusal names its criterion and code.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Answers(Vec<ovop_core::AnswerError>),
     #[error("the assessment {0} is final; correct it with a new revision")]
     Locked(String),
     #[error("the region data cannot be read: {0}")]
@@ -45,6 +48,7 @@ impl StoreError {
             StoreError::CannotOpen(_) => Code::StoreCannotOpen.as_str(),
             StoreError::NotFound { .. } => Code::StoreNotFound.as_str(),
             StoreError::Invalid(_) => Code::StoreInvalid.as_str(),
+            StoreError::Answers(_) => Code::AnswersInvalid.as_str(),
             StoreError::Locked(_) => Code::StoreLocked.as_str(),
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),

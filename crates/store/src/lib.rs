@@ -40,6 +40,9 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Engines of the frozen criteria sets, by content hash: a set under a hash never changes,
+    /// so an autosave neither parses nor validates its sheet's set again.
+    rubrics: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ovop_core::Rubric>>>,
 }
 
 impl Store {
@@ -74,6 +77,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            rubrics: Default::default(),
         };
         store.migrate(MIGRATIONS)?;
         Ok(store)

@@ -256,13 +256,18 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         .answer(&id, "1.1", Some(Answer::Level(3)), NOW)
         .unwrap();
     assert_eq!(result.total, 3);
-    assert_eq!(
-        store
-            .answer(&id, "1.1", Some(Answer::Level(9)), NOW)
-            .unwrap_err()
-            .code(),
-        "store.invalid"
-    );
+    // The engine's refusal keeps its code per criterion.
+    let refused = store
+        .answer(&id, "1.1", Some(Answer::Level(9)), NOW)
+        .unwrap_err();
+    assert_eq!(refused.code(), "answers.invalid");
+    match refused {
+        StoreError::Answers(errors) => {
+            assert_eq!(errors[0].code, "answers.no_such_level");
+            assert_eq!(errors[0].criterion.as_deref(), Some("1.1"));
+        }
+        other => panic!("not the engine's refusal: {other:?}"),
+    }
     assert_eq!(
         store.assessment(&id).unwrap().answers.answers["1.1"],
         Answer::Level(3),
@@ -709,7 +714,8 @@ fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_f
         },
     )
     .unwrap_err();
-    assert_eq!(err.code(), "store.invalid");
+    assert_eq!(err.code(), "answers.invalid");
+    assert!(matches!(&err, StoreError::Answers(e) if e[0].code == "answers.unknown_gate"));
     assert!(store.assessment(&id).unwrap().answers.gates.is_empty());
 
     // The visit changes while a draft, and nothing changes once final.
@@ -814,7 +820,8 @@ fn a_change_that_makes_other_answers_impossible_clears_them_in_the_same_write_an
     let err = store
         .change(&id, &level("5.2", Answer::NotApplicable), NOW)
         .unwrap_err();
-    assert_eq!(err.code(), "store.invalid");
+    assert_eq!(err.code(), "answers.invalid");
+    assert!(matches!(&err, StoreError::Answers(e) if e[0].code == "answers.applies"));
     assert_eq!(store.assessment(&id).unwrap().answers, before);
 }
 

@@ -178,12 +178,16 @@ describe("AssessmentScreen: scoring", () => {
   });
 
   it("takes back a choice the store refused and says why, in the officer's language", async () => {
-    api.changeAssessment.mockRejectedValueOnce({ code: "store.invalid", message: "criterion 1.1 has levels 1 to 3" });
+    api.changeAssessment.mockRejectedValueOnce({
+      code: "answers.invalid",
+      message: "criterion 1.1 has levels 1 to 3",
+      details: [{ code: "answers.no_such_level", subject: "1.1", message: "criterion 1.1 has levels 1 to 3" }],
+    });
     await show(viewOf(OVOP, { answers: { answers: { "1.1": 1 } }, result: resultOf(OVOP, { "1.1": scored(1) }) }));
     await userEvent.click(level("1.1", 3));
     const error = await screen.findByTestId("error");
-    expect(error).toHaveTextContent("Isian belum lengkap atau tidak sesuai.");
-    expect(error).toHaveTextContent("Kode: store.invalid");
+    expect(error).toHaveTextContent("Jawaban tidak sesuai dengan lembar kriteria.");
+    expect(error).toHaveTextContent("Kode: answers.invalid");
     expect(error).not.toHaveTextContent("has levels");
     expect(level("1.1", 3)).toHaveAttribute("aria-pressed", "false");
     expect(level("1.1", 1)).toHaveAttribute("aria-pressed", "true");
