@@ -7,6 +7,7 @@
 //! nothing here knows about the network or the window.
 
 pub mod assessments;
+mod council;
 mod error;
 pub mod fold;
 pub mod installed;
