@@ -75,14 +75,30 @@ pub use ovop_app::AppError as CliError;
 
 pub type CliResult = Result<(), CliError>;
 
-/// The data folder: the one given, or the app's own (the app and the CLI share one).
-pub fn data_dir(explicit: Option<PathBuf>) -> Option<PathBuf> {
-    explicit.or_else(ovop_app::folder::default_home)
+/// The data folder: the one given, or the app's (the app and the CLI share one), following it
+/// where the officer moved it in the app. A moved folder that is gone (a drive not plugged in)
+/// is an error, never a new empty database in the old place.
+pub fn data_dir(explicit: Option<PathBuf>) -> Result<Option<PathBuf>, CliError> {
+    match (explicit, ovop_app::folder::default_home()) {
+        (Some(dir), _) => Ok(Some(dir)),
+        (None, Some(home)) => ovop_app::folder::data_dir_in(&home).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn fail(err: &CliError) -> ExitCode {
+    for line in err.message.lines() {
+        eprintln!("error[{}]: {line}", err.code);
+    }
+    ExitCode::from(1)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let data_dir = data_dir(cli.data_dir);
+    let data_dir = match data_dir(cli.data_dir) {
+        Ok(dir) => dir,
+        Err(err) => return fail(&err),
+    };
     let db = || store_cmd::db_path(data_dir.as_deref(), cli.db.as_deref());
     let result = match cli.command {
         Command::Criteria(cmd) => criteria_cmd::run(cmd, data_dir.as_deref()),
@@ -102,11 +118,6 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            for line in err.message.lines() {
-                eprintln!("error[{}]: {line}", err.code);
-            }
-            ExitCode::from(1)
-        }
+        Err(err) => fail(&err),
     }
 }

@@ -607,3 +607,53 @@ fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// `ovop` with the app's own data folder under `xdg` (no folder given), as on an officer's
+/// laptop.
+fn ovop_as_the_app(xdg: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .env_remove("OVOP_DATA_DIR")
+        .env_remove("OVOP_DB")
+        .env("XDG_DATA_HOME", xdg)
+        .env("HOME", xdg)
+        .output()
+        .expect("run ovop");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn the_command_line_follows_the_data_the_app_moved_and_never_starts_an_empty_one_in_its_place() {
+    let xdg = tempfile::tempdir().expect("xdg");
+    let home = xdg.path().join("org.ovopfield.app");
+    std::fs::create_dir_all(&home).expect("home");
+    let moved = data_folder();
+    std::fs::write(
+        home.join("data-folder.txt"),
+        moved.path().display().to_string(),
+    )
+    .expect("pointer");
+
+    let (code, out, err) = ovop_as_the_app(xdg.path(), &["db", "check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&moved.path().display().to_string()), "{out}");
+    assert!(
+        !home.join("ovop.sqlite").exists(),
+        "no database in the app's own folder"
+    );
+
+    // The drive the data was moved to is not plugged in: refused in words, nothing created.
+    let gone = xdg.path().join("usb-drive/ovop");
+    std::fs::write(home.join("data-folder.txt"), gone.display().to_string()).expect("pointer");
+    let (code, out, err) = ovop_as_the_app(xdg.path(), &["db", "init"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("error[data.folder_missing]"), "{err}");
+    assert!(
+        !home.join("ovop.sqlite").exists() && !gone.exists(),
+        "nothing was created"
+    );
+}

@@ -6,8 +6,8 @@ use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric,
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-pub(crate) use crate::council::{council_of, council_sheets, members_of};
 pub use crate::council::CouncilSheet;
+pub(crate) use crate::council::{council_of, council_sheets, members_of};
 use crate::{new_id, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
