@@ -244,6 +244,7 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
         .map(|h| h.product.id)
         .unwrap_or_default();
     let mut autosave = Timings(Vec::new());
+    let mut change = Timings(Vec::new());
     let mut finalize = Timings(Vec::new());
     for _ in 0..50 {
         let id = store.new_assessment(&some_product, &rubric, &Visit::default(), &now())?;
@@ -257,6 +258,17 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
             let (r, d) = time(|| store.save_answers(&id, &answers, &now()));
             r?;
             autosave.0.push(d);
+        }
+        // What the app does on every choice: the engine settles the change, then one write.
+        let id = store.new_assessment(&some_product, &rubric, &Visit::default(), &now())?;
+        for c in rubric.set().criteria() {
+            let choice = ovop_store::assessments::DraftChange::Answer {
+                code: c.code.clone(),
+                answer: Some(Answer::Level(1)),
+            };
+            let (r, d) = time(|| store.change(&id, &choice, &now()));
+            r?;
+            change.0.push(d);
         }
         let full = complete(&rubric, u32::MAX);
         store.save_answers(&id, &full, &now())?;
@@ -295,6 +307,11 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
         "product search in a province subtree",
         &in_region,
         "p95 < 10 ms",
+    );
+    row(
+        "autosave of one choice (engine and write)",
+        &change,
+        "p95 < 5 ms",
     );
     row(
         "autosave of a draft (33-criterion sheet)",
