@@ -261,10 +261,11 @@ fn store_bench(dir: Option<PathBuf>, products: usize) -> CliResult {
         }
         // What the app does on every choice: the engine settles the change, then one write.
         let id = store.new_assessment(&some_product, &rubric, &Visit::default(), &now())?;
-        for c in rubric.set().criteria() {
+        let top = complete(&rubric, u32::MAX);
+        for (code, answer) in &top.answers {
             let choice = ovop_store::assessments::DraftChange::Answer {
-                code: c.code.clone(),
-                answer: Some(Answer::Level(1)),
+                code: code.clone(),
+                answer: Some(*answer),
             };
             let (r, d) = time(|| store.change(&id, &choice, &now()));
             r?;
