@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{Answer, Answers};
 use crate::codes::Code;
-use crate::criteria::{CriteriaSet, KnockoutEffect, KnockoutTrigger, Requirement, Rounding, Text};
+use crate::criteria::{
+    CriteriaSet, Criterion, KnockoutEffect, KnockoutTrigger, Requirement, Rounding, Text,
+};
 use crate::load::content_hash;
 use crate::validate::{validate, Finding};
 
@@ -102,18 +104,38 @@ impl Rubric {
 
     /// Scores one sheet. Refuses answers that do not fit the set, naming each problem.
     pub fn score(&self, answers: &Answers) -> Result<ScoreResult, Vec<AnswerError>> {
-        let mut errors = Vec::new();
         if answers.criteria != self.set.id {
-            errors.push(AnswerError::new(
+            return Err(vec![AnswerError::new(
                 Code::AnswersWrongSet.as_str(),
                 None,
                 format!(
                     "the answers are for criteria set {:?}, not {:?}",
                     answers.criteria, self.set.id
                 ),
-            ));
+            )]);
+        }
+        let mut errors = self.unknown_names(answers);
+        let mut sheet = Sheet::default();
+        self.read_gates(answers, &mut sheet);
+        let observed: Vec<&str> = answers.knockouts.iter().map(String::as_str).collect();
+        for criterion in self.set.criteria() {
+            self.read_criterion(
+                criterion,
+                answers.answers.get(&criterion.code),
+                &observed,
+                &mut sheet,
+                &mut errors,
+            );
+        }
+        if !errors.is_empty() {
             return Err(errors);
         }
+        Ok(self.result(sheet))
+    }
+
+    /// Answers that name another version, or criteria and gates the set does not have.
+    fn unknown_names(&self, answers: &Answers) -> Vec<AnswerError> {
+        let mut errors = Vec::new();
         if let Some(version) = &answers.version {
             if *version != self.set.version {
                 errors.push(AnswerError::new(
@@ -152,170 +174,196 @@ impl Rubric {
                 ));
             }
         }
-        let observed: Vec<&str> = answers.knockouts.iter().map(String::as_str).collect();
+        errors
+    }
 
-        let mut criteria = Vec::with_capacity(self.part_of.len());
-        let mut knockouts = Vec::new();
-        let mut unanswered = Vec::new();
-        let mut not_applicable = Vec::new();
-        let mut points_by_index: Vec<Option<u32>> = Vec::with_capacity(self.part_of.len());
-
-        let mut unanswered_gates = Vec::new();
-        let mut stopped_by: Option<String> = None;
+    /// The gates: a failed one stops the whole sheet, an unanswered one leaves it incomplete.
+    fn read_gates(&self, answers: &Answers, sheet: &mut Sheet) {
         for gate in &self.set.gates {
             match answers.gates.get(&gate.code) {
                 Some(true) => {}
                 Some(false) => {
-                    knockouts.push(KnockoutHit {
+                    sheet.knockouts.push(KnockoutHit {
                         criterion: gate.code.clone(),
                         effect: KnockoutEffect::Stop,
                         text: gate.text.clone(),
                         gate: true,
                     });
-                    stopped_by.get_or_insert_with(|| gate.code.clone());
+                    sheet.stopped_by.get_or_insert_with(|| gate.code.clone());
                 }
-                None => unanswered_gates.push(gate.code.clone()),
+                None => sheet.unanswered_gates.push(gate.code.clone()),
             }
         }
+    }
 
-        for criterion in self.set.criteria() {
-            let code = &criterion.code;
-            let answer = answers.answers.get(code);
-            let max = criterion.max_points();
+    /// One criterion in sheet order: after a stop it is knocked out; otherwise its outcome
+    /// (scored, not applicable, unanswered) and the knock-out it may trigger.
+    fn read_criterion(
+        &self,
+        criterion: &Criterion,
+        answer: Option<&Answer>,
+        observed: &[&str],
+        sheet: &mut Sheet,
+        errors: &mut Vec<AnswerError>,
+    ) {
+        let code = &criterion.code;
+        let max = criterion.max_points();
+        if let Some(by) = &sheet.stopped_by {
+            if let Some(Answer::Level(_)) = answer {
+                errors.push(AnswerError::new(
+                    Code::AnswersAfterKnockout.as_str(),
+                    Some(code),
+                    format!("criterion {code} is not assessed after the knock-out at {by}; remove its answer"),
+                ));
+            }
+            sheet.points_by_index.push(None);
+            sheet.criteria.push(CriterionResult {
+                code: code.clone(),
+                max,
+                outcome: Outcome::KnockedOut { by: by.clone() },
+            });
+            return;
+        }
+        let outcome = self.outcome(criterion, answer, sheet, errors);
+        let points = match &outcome {
+            Outcome::Scored { points, .. } => Some(*points),
+            _ => None,
+        };
+        if matches!(outcome, Outcome::Unanswered) {
+            sheet.unanswered.push(code.clone());
+        }
+        sheet.points_by_index.push(points);
 
-            if let Some(by) = &stopped_by {
+        if let Some(knockout) = &criterion.knockout {
+            let hit = match knockout.trigger {
+                KnockoutTrigger::Observed {} => observed.contains(&code.as_str()),
+                KnockoutTrigger::PointsAtMost { points: limit } => {
+                    points.is_some_and(|p| p <= limit)
+                }
+            };
+            if hit {
+                sheet.knockouts.push(KnockoutHit {
+                    criterion: code.clone(),
+                    effect: knockout.effect,
+                    text: knockout.text.clone(),
+                    gate: false,
+                });
+                if knockout.effect == KnockoutEffect::Stop {
+                    sheet.stopped_by = Some(code.clone());
+                }
+            }
+        } else if observed.contains(&code.as_str()) {
+            errors.push(AnswerError::new(
+                Code::AnswersNoKnockout.as_str(),
+                Some(code),
+                format!("criterion {code} has no knock-out condition to record"),
+            ));
+        }
+        sheet.criteria.push(CriterionResult {
+            code: code.clone(),
+            max,
+            outcome,
+        });
+    }
+
+    /// What an answer makes of a criterion, given whether its condition holds (unknown while
+    /// the condition's criterion is unanswered).
+    fn outcome(
+        &self,
+        criterion: &Criterion,
+        answer: Option<&Answer>,
+        sheet: &mut Sheet,
+        errors: &mut Vec<AnswerError>,
+    ) -> Outcome {
+        let code = &criterion.code;
+        let applies = criterion.applies_if.as_ref().map(|cond| {
+            let there = self.index[&cond.criterion];
+            (
+                sheet.points_by_index[there].map(|p| p >= cond.min_points),
+                cond,
+            )
+        });
+        match (answer, applies) {
+            (Some(Answer::NotApplicable), None) => {
+                errors.push(AnswerError::new(
+                    Code::AnswersNotOptional.as_str(),
+                    Some(code),
+                    format!(
+                        "criterion {code} always applies; choose one of its {} levels",
+                        criterion.levels.len()
+                    ),
+                ));
+                Outcome::Unanswered
+            }
+            (Some(Answer::NotApplicable), Some((Some(true), cond))) => {
+                errors.push(AnswerError::new(
+                    Code::AnswersApplies.as_str(),
+                    Some(code),
+                    format!(
+                        "criterion {code} applies because {} scored {} or more; choose a level",
+                        cond.criterion, cond.min_points
+                    ),
+                ));
+                Outcome::Unanswered
+            }
+            (answer, Some((Some(false), cond))) => {
                 if let Some(Answer::Level(_)) = answer {
                     errors.push(AnswerError::new(
-                        Code::AnswersAfterKnockout.as_str(),
-                        Some(code),
-                        format!("criterion {code} is not assessed after the knock-out at {by}; remove its answer"),
-                    ));
-                }
-                points_by_index.push(None);
-                criteria.push(CriterionResult {
-                    code: code.clone(),
-                    max,
-                    outcome: Outcome::KnockedOut { by: by.clone() },
-                });
-                continue;
-            }
-
-            // Does the criterion apply? Unknown while the condition's criterion is unanswered.
-            let applies = criterion.applies_if.as_ref().map(|cond| {
-                let there = self.index[&cond.criterion];
-                (points_by_index[there].map(|p| p >= cond.min_points), cond)
-            });
-            let outcome = match (answer, applies) {
-                (Some(Answer::NotApplicable), None) => {
-                    errors.push(AnswerError::new(
-                        Code::AnswersNotOptional.as_str(),
+                        Code::AnswersNotApplicable.as_str(),
                         Some(code),
                         format!(
-                            "criterion {code} always applies; choose one of its {} levels",
-                            criterion.levels.len()
-                        ),
-                    ));
-                    Outcome::Unanswered
-                }
-                (Some(Answer::NotApplicable), Some((Some(true), cond))) => {
-                    errors.push(AnswerError::new(
-                        Code::AnswersApplies.as_str(),
-                        Some(code),
-                        format!(
-                            "criterion {code} applies because {} scored {} or more; choose a level",
+                            "criterion {code} does not apply because {} scored less than {}; answer \"na\" or leave it out",
                             cond.criterion, cond.min_points
                         ),
                     ));
-                    Outcome::Unanswered
                 }
-                (answer, Some((Some(false), cond))) => {
-                    if let Some(Answer::Level(_)) = answer {
+                sheet.not_applicable.push(NotApplicable {
+                    criterion: code.clone(),
+                    because: cond.criterion.clone(),
+                    reason: cond.reason.clone(),
+                });
+                Outcome::NotApplicable {
+                    because: cond.criterion.clone(),
+                }
+            }
+            (Some(Answer::NotApplicable), Some((None, _))) => Outcome::NotApplicable {
+                because: String::new(),
+            },
+            (Some(Answer::Level(position)), _) => {
+                match criterion.levels.get((*position as usize).wrapping_sub(1)) {
+                    Some(level) => Outcome::Scored {
+                        position: *position,
+                        points: level.points,
+                        scale: level.scale.clone(),
+                    },
+                    None => {
                         errors.push(AnswerError::new(
-                            Code::AnswersNotApplicable.as_str(),
-                            Some(code),
-                            format!(
-                                "criterion {code} does not apply because {} scored less than {}; answer \"na\" or leave it out",
-                                cond.criterion, cond.min_points
-                            ),
-                        ));
-                    }
-                    not_applicable.push(NotApplicable {
-                        criterion: code.clone(),
-                        because: cond.criterion.clone(),
-                        reason: cond.reason.clone(),
-                    });
-                    Outcome::NotApplicable {
-                        because: cond.criterion.clone(),
-                    }
-                }
-                (Some(Answer::NotApplicable), Some((None, _))) => Outcome::NotApplicable {
-                    because: String::new(),
-                },
-                (Some(Answer::Level(position)), _) => {
-                    match criterion.levels.get((*position as usize).wrapping_sub(1)) {
-                        Some(level) => Outcome::Scored {
-                            position: *position,
-                            points: level.points,
-                            scale: level.scale.clone(),
-                        },
-                        None => {
-                            errors.push(AnswerError::new(
                             Code::AnswersNoSuchLevel.as_str(),
                             Some(code),
-                            format!("criterion {code} has levels 1 to {}; {position} is not one of them", criterion.levels.len()),
+                            format!(
+                                "criterion {code} has levels 1 to {}; {position} is not one of them",
+                                criterion.levels.len()
+                            ),
                         ));
-                            Outcome::Unanswered
-                        }
+                        Outcome::Unanswered
                     }
                 }
-                (None, _) => Outcome::Unanswered,
-            };
-
-            let points = match &outcome {
-                Outcome::Scored { points, .. } => Some(*points),
-                _ => None,
-            };
-            if matches!(outcome, Outcome::Unanswered) {
-                unanswered.push(code.clone());
             }
-            points_by_index.push(points);
-
-            if let Some(knockout) = &criterion.knockout {
-                let hit = match knockout.trigger {
-                    KnockoutTrigger::Observed {} => observed.contains(&code.as_str()),
-                    KnockoutTrigger::PointsAtMost { points: limit } => {
-                        points.is_some_and(|p| p <= limit)
-                    }
-                };
-                if hit {
-                    knockouts.push(KnockoutHit {
-                        criterion: code.clone(),
-                        effect: knockout.effect,
-                        text: knockout.text.clone(),
-                        gate: false,
-                    });
-                    if knockout.effect == KnockoutEffect::Stop {
-                        stopped_by = Some(code.clone());
-                    }
-                }
-            } else if observed.contains(&code.as_str()) {
-                errors.push(AnswerError::new(
-                    Code::AnswersNoKnockout.as_str(),
-                    Some(code),
-                    format!("criterion {code} has no knock-out condition to record"),
-                ));
-            }
-            criteria.push(CriterionResult {
-                code: code.clone(),
-                max,
-                outcome,
-            });
+            (None, _) => Outcome::Unanswered,
         }
+    }
 
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
+    /// The part subtotals, the total and the star of a sheet the engine accepted.
+    fn result(&self, sheet: Sheet) -> ScoreResult {
+        let Sheet {
+            criteria,
+            knockouts,
+            unanswered,
+            unanswered_gates,
+            not_applicable,
+            points_by_index,
+            stopped_by: _,
+        } = sheet;
         let mut parts: Vec<PartResult> = self
             .set
             .parts
@@ -351,7 +399,7 @@ impl Rubric {
         };
         let complete = unanswered.is_empty() && unanswered_gates.is_empty();
         let classified = self.classify(u64::from(total) * 100, &knockouts, holds);
-        Ok(ScoreResult {
+        ScoreResult {
             set: self.set_ref(),
             parts,
             total,
@@ -366,7 +414,7 @@ impl Rubric {
             unanswered_gates,
             complete,
             criteria,
-        })
+        }
     }
 
     /// Bands, knock-outs and minimum requirements: shared by one sheet and a council.
@@ -461,6 +509,20 @@ pub struct AnswerError {
     pub code: String,
     pub criterion: Option<String>,
     pub message: String,
+}
+
+/// A sheet as the engine reads it, criterion by criterion.
+#[derive(Default)]
+struct Sheet {
+    criteria: Vec<CriterionResult>,
+    knockouts: Vec<KnockoutHit>,
+    unanswered: Vec<String>,
+    unanswered_gates: Vec<String>,
+    not_applicable: Vec<NotApplicable>,
+    /// Per criterion in sheet order: its points, when scored.
+    points_by_index: Vec<Option<u32>>,
+    /// The gate or criterion whose knock-out stops the rest of the sheet.
+    stopped_by: Option<String>,
 }
 
 impl AnswerError {
