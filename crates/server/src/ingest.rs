@@ -536,31 +536,7 @@ pub fn push(
                     ),
                 ));
             }
-            // A blob named twice with two sizes: one of the two is wrong.
-            let mut blob_problem = None;
-            for (b, blob) in record.blobs.iter().enumerate() {
-                let have = match sizes.get(&blob.sha256) {
-                    Some(size) => Some(*size),
-                    None => tx
-                        .query_opt(
-                            "SELECT size FROM blob WHERE sha256 = $1",
-                            &[Val::from(&blob.sha256)],
-                        )?
-                        .map(|row| row.int(0) as u64),
-                };
-                if let Some(have) = have.filter(|have| *have != blob.size) {
-                    blob_problem = Some(Problem::new(
-                        "push.blob_size",
-                        Some(&format!("blobs[{b}].size")),
-                        format!(
-                            "the server knows this blob with {have} bytes, not {}",
-                            blob.size
-                        ),
-                    ));
-                    break;
-                }
-            }
-            if let Some(problem) = blob_problem {
+            if let Some(problem) = blob_size_problem(tx, record, &sizes)? {
                 results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
                 continue;
             }
@@ -608,21 +584,7 @@ pub fn push(
             .filter(|r| !stored_now.contains(&(r.id.clone(), r.revision)))
             .map(|r| r.id.clone())
             .collect();
-        let mut hashes: HashMap<(String, i64), String> = HashMap::new();
-        for chunk in others.chunks(500) {
-            let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
-            let mut params = vec![Val::from(kind_name(kind))];
-            params.extend(chunk.iter().map(Val::from));
-            for row in tx.query(
-                &format!(
-                    "SELECT id, revision, content_hash FROM record WHERE kind = $1 AND id IN ({})",
-                    marks.join(", ")
-                ),
-                &params,
-            )? {
-                hashes.insert((row.text(0), row.int(1)), row.text(2));
-            }
-        }
+        let mut hashes = stored_hashes(tx, kind, &others)?;
         for (i, placed) in candidates {
             let record = &request.records[i];
             let key = (record.id.clone(), record.revision);
@@ -657,29 +619,89 @@ pub fn push(
         }
     }
     deferred.flush(tx)?;
-    let mut missing_blobs = Vec::new();
-    let complete: HashMap<String, bool> = needed
-        .keys()
-        .map(|sha| -> ApiResult<(String, bool)> {
-            let row = tx.query_opt(
-                "SELECT complete_at FROM blob WHERE sha256 = $1",
-                &[Val::from(sha)],
-            )?;
-            Ok((sha.clone(), row.is_some_and(|r| r.opt_text(0).is_some())))
-        })
-        .collect::<ApiResult<_>>()?;
+    Ok(PushResponse {
+        results: results.into_iter().flatten().collect(),
+        missing_blobs: missing_blobs(tx, needed, blobs)?,
+    })
+}
+
+/// A blob the record names with another size than the server (or an earlier record of this
+/// push) knows it by: one of the two is wrong.
+fn blob_size_problem(
+    tx: &mut dyn Tx,
+    record: &Record,
+    sizes: &HashMap<String, u64>,
+) -> ApiResult<Option<Problem>> {
+    for (b, blob) in record.blobs.iter().enumerate() {
+        let have = match sizes.get(&blob.sha256) {
+            Some(size) => Some(*size),
+            None => tx
+                .query_opt(
+                    "SELECT size FROM blob WHERE sha256 = $1",
+                    &[Val::from(&blob.sha256)],
+                )?
+                .map(|row| row.int(0) as u64),
+        };
+        if let Some(have) = have.filter(|have| *have != blob.size) {
+            return Ok(Some(Problem::new(
+                "push.blob_size",
+                Some(&format!("blobs[{b}].size")),
+                format!(
+                    "the server knows this blob with {have} bytes, not {}",
+                    blob.size
+                ),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// The content hashes the server already has for these ids of one kind, by id and revision.
+fn stored_hashes(
+    tx: &mut dyn Tx,
+    kind: Kind,
+    ids: &[String],
+) -> ApiResult<HashMap<(String, i64), String>> {
+    let mut hashes = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+        let mut params = vec![Val::from(kind_name(kind))];
+        params.extend(chunk.iter().map(Val::from));
+        for row in tx.query(
+            &format!(
+                "SELECT id, revision, content_hash FROM record WHERE kind = $1 AND id IN ({})",
+                marks.join(", ")
+            ),
+            &params,
+        )? {
+            hashes.insert((row.text(0), row.int(1)), row.text(2));
+        }
+    }
+    Ok(hashes)
+}
+
+/// The blobs the accepted records need that have not arrived whole, each with the offset to
+/// resume from.
+fn missing_blobs(
+    tx: &mut dyn Tx,
+    needed: BTreeMap<String, u64>,
+    blobs: &BlobStore,
+) -> ApiResult<Vec<MissingBlob>> {
+    let mut missing = Vec::new();
     for (sha, size) in needed {
-        if !complete.get(&sha).copied().unwrap_or(false) {
+        let row = tx.query_opt(
+            "SELECT complete_at FROM blob WHERE sha256 = $1",
+            &[Val::from(&sha)],
+        )?;
+        let arrived = row.is_some_and(|r| r.opt_text(0).is_some());
+        if !arrived {
             let offset = blobs.offset(&sha["sha256:".len()..], size);
-            missing_blobs.push(MissingBlob {
+            missing.push(MissingBlob {
                 sha256: sha,
                 size,
                 offset,
             });
         }
     }
-    Ok(PushResponse {
-        results: results.into_iter().flatten().collect(),
-        missing_blobs,
-    })
+    Ok(missing)
 }
