@@ -188,6 +188,7 @@ describe("AssessmentScreen: scoring", () => {
     const error = await screen.findByTestId("error");
     expect(error).toHaveTextContent("Jawaban tidak sesuai dengan lembar kriteria.");
     expect(error).toHaveTextContent("Kode: answers.invalid");
+    expect(within(error).getByTestId("error-details")).toHaveTextContent("1.1: Tingkat yang dipilih tidak ada pada kriteria ini.");
     expect(error).not.toHaveTextContent("has levels");
     expect(level("1.1", 3)).toHaveAttribute("aria-pressed", "false");
     expect(level("1.1", 1)).toHaveAttribute("aria-pressed", "true");
