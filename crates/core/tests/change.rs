@@ -2,35 +2,10 @@
 //! cleared with their reasons, the change itself is never altered, a wrong change is refused
 //! with the engine's per-criterion codes, and the result is the score of the settled answers.
 
-use std::collections::BTreeMap;
+use ovop_core::{Answer, DraftChange};
 
-use ovop_core::{parse_set, Answer, Answers, DraftChange, Rubric};
-
-fn rubric() -> Rubric {
-    Rubric::new(parse_set(include_str!("fixtures/mini.json")).expect("fixture parses"))
-        .expect("valid")
-}
-
-/// Every criterion of the small sheet at full marks (as in the engine's tests), gate met.
-fn full_marks() -> Answers {
-    Answers {
-        criteria: "mini".into(),
-        gates: BTreeMap::from([("G1".into(), true)]),
-        answers: [
-            ("1.1", 3),
-            ("1.2", 2),
-            ("1.3", 3),
-            ("1.4", 2),
-            ("2.1", 2),
-            ("2.2", 2),
-            ("3", 3),
-        ]
-        .iter()
-        .map(|(c, p)| (c.to_string(), Answer::Level(*p)))
-        .collect(),
-        ..Answers::default()
-    }
-}
+mod mini;
+use mini::{full_marks, rubric};
 
 fn level(code: &str, answer: Option<Answer>) -> DraftChange {
     DraftChange::Answer {

@@ -209,19 +209,9 @@ impl LockedSide {
         &self,
         step: impl FnOnce(&mut StoreSide<'_>) -> Result<T, SyncError>,
     ) -> Result<T, SyncError> {
-        let mut outcome = None;
         self.app
-            .with_store(|store| {
-                outcome = Some(step(&mut StoreSide::new(store, self.data_dir.clone())));
-                Ok(())
-            })
-            .map_err(|e| SyncError::new(Code::SyncLocal.as_str(), e.message))?;
-        outcome.unwrap_or_else(|| {
-            Err(SyncError::new(
-                Code::SyncLocal.as_str(),
-                "the store did not answer",
-            ))
-        })
+            .with_store(|store| Ok(step(&mut StoreSide::new(store, self.data_dir.clone()))))
+            .map_err(|e| SyncError::new(Code::SyncLocal.as_str(), e.message))?
     }
 }
 
