@@ -5,7 +5,7 @@
 use ovop_sheets::{
     Blank, Council, Document, Filled, Fonts, Lang, Person, Producer, Product, Trace, Visit,
 };
-use ovop_store::{Store, StoreError};
+use ovop_store::Store;
 
 use crate::AppError;
 
@@ -16,17 +16,7 @@ pub fn filled(
     revision: Option<i64>,
     lang: Lang,
 ) -> Result<Filled, AppError> {
-    let assessment = match revision {
-        None => store.assessment(id)?,
-        Some(n) => store
-            .revisions(id)?
-            .into_iter()
-            .find(|a| a.revision == n)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "revision",
-                id: format!("{id} revision {n}"),
-            })?,
-    };
+    let assessment = crate::views::revision_of(store, id, revision)?;
     let set = store.frozen_set(&assessment.criteria_hash)?;
     let result = store.current_result(&assessment)?;
     let product = store.product(&assessment.product_id)?;

@@ -72,10 +72,10 @@ pub fn view(store: &Store, id: &str) -> Result<AssessmentView, AppError> {
     view_at(store, id, None)
 }
 
-/// The view of one revision (the latest when `None`).
-pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentView, AppError> {
-    let assessment = match revision {
-        None => store.assessment(id)?,
+/// Revision `revision` of assessment `id` (the latest when `None`).
+pub fn revision_of(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessment, AppError> {
+    match revision {
+        None => Ok(store.assessment(id)?),
         Some(n) => store
             .revisions(id)?
             .into_iter()
@@ -85,8 +85,13 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
                     Code::StoreNotFound.as_str(),
                     format!("assessment {id} has no revision {n}"),
                 )
-            })?,
-    };
+            }),
+    }
+}
+
+/// The view of one revision (the latest when `None`).
+pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<AssessmentView, AppError> {
+    let assessment = revision_of(store, id, revision)?;
     let set = store.frozen_set(&assessment.criteria_hash)?;
     let result = store.current_result(&assessment)?;
     let product = store.product(&assessment.product_id)?;
