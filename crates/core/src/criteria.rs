@@ -54,6 +54,18 @@ pub enum Programme {
     Other,
 }
 
+impl Programme {
+    /// The name it has in files and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Programme::Ocop => "ocop",
+            Programme::Ovop => "ovop",
+            Programme::Otop => "otop",
+            Programme::Other => "other",
+        }
+    }
+}
+
 /// How far a set can be trusted as the official sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]

@@ -15,6 +15,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub mod assessment;
+pub use assessment::{AssessmentBody, Assessor, EvidenceDocument, SetRef, Visit};
+
 /// The one table of error codes (`ovop-core`'s), part of the wire contract.
 pub use ovop_core::codes::{self, Code};
 
@@ -293,32 +296,6 @@ pub struct ProductBody {
     /// When empty, the producer's village.
     #[serde(default)]
     pub village_code: Option<String>,
-}
-
-/// Where and when an assessment was made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VisitBody {
-    /// `YYYY-MM-DD`.
-    pub assessed_on: String,
-    pub region_code: String,
-    #[serde(default)]
-    pub assessors: Vec<Value>,
-}
-
-/// What the server reads of a final assessment's body; the rest is kept as sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AssessmentBody {
-    pub product_id: String,
-    /// `ovop`, `ocop`, `otop`.
-    pub programme: String,
-    pub visit: VisitBody,
-    /// The answers as scored; the server scores them again with the same engine when it knows
-    /// the criteria set, and refuses a result that differs.
-    #[serde(default)]
-    pub answers: Option<ovop_core::Answers>,
-    pub result: ovop_core::ScoreResult,
-    #[serde(default)]
-    pub supersedes: Option<i64>,
 }
 
 impl Record {

@@ -216,23 +216,33 @@ fn place(
                     producer_name: text(&producer, "name"),
                     product_set: text(&product, "product_set"),
                 };
-                place_region(&body.visit.region_code, "body.visit.region_code").map(
-                    |(region_code, region_path)| Placed {
+                let region = body.visit.region_code.clone().unwrap_or_default();
+                place_region(&region, "body.visit.region_code").map(|(region_code, region_path)| {
+                    Placed {
                         region_code,
                         region_path,
                         facts: Some((body, facts)),
-                    },
-                )
+                    }
+                })
             }
         },
     })
 }
 
-/// The date, and the result against the engine's own when the server knows the set.
+/// The visit's village and date, and the result against the engine's own when the server
+/// knows the set.
 fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
-    let date_ok = body.visit.assessed_on.len() == 10
+    if body.visit.region_code.is_none() {
+        return Err(Problem::new(
+            "push.invalid",
+            Some("body.visit.region_code"),
+            "the visit names the village it was made in",
+        ));
+    }
+    let assessed_on = body.visit.assessed_on.as_deref().unwrap_or("");
+    let date_ok = assessed_on.len() == 10
         && time::Date::parse(
-            &body.visit.assessed_on,
+            assessed_on,
             &time::macros::format_description!("[year]-[month]-[day]"),
         )
         .is_ok();
@@ -391,7 +401,7 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 Val::from(&body.product_id),
                 Val::from(&facts.product_name),
                 Val::from(&facts.producer_name),
-                Val::from(body.programme.to_ascii_lowercase()),
+                Val::from(body.programme.as_str()),
                 Val::from(&facts.product_set),
                 Val::from(&result.set.id),
                 Val::from(&result.set.version),
@@ -403,7 +413,7 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                         .unwrap_or_default(),
                 ),
                 Val::Int(actor.user.id),
-                Val::from(&body.visit.assessed_on),
+                Val::from(body.visit.assessed_on.as_deref().unwrap_or_default()),
                 Val::Int(result.total.into()),
                 Val::Int(result.max_total.into()),
                 Val::Int(result.star_by_score.into()),

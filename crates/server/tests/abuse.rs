@@ -161,6 +161,62 @@ async fn each_bad_record_is_rejected_with_its_code_and_the_good_ones_are_stored(
     server.stop().await;
 }
 
+/// The typed assessment body: a visit without its village, a programme the protocol does not
+/// name, a body without its criteria set, each refused naming the field; nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assessment_body_missing_what_the_office_needs_is_refused_naming_the_field() {
+    let server = limited().await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let (pr, pd) = (uuid(6, 1), uuid(6, 2));
+    server
+        .push_ok(&token, &[producer(&pr, TAPIN), product(&pd, &pr)])
+        .await;
+    let broken = |n: u32, change: &dyn Fn(&mut Value)| {
+        let mut body = assessment(&uuid(6, n), 1, &pd, TAPIN, 0, vec![]).body;
+        change(&mut body);
+        Record::new(Kind::Assessment, &uuid(6, n), 1, body, vec![])
+    };
+    let records = [
+        broken(3, &|b| {
+            b["visit"]
+                .as_object_mut()
+                .expect("visit")
+                .remove("region_code");
+        }),
+        broken(4, &|b| b["programme"] = json!("OVOP")),
+        broken(5, &|b| {
+            b.as_object_mut().expect("body").remove("criteria");
+        }),
+        broken(6, &|b| b["visit"]["assessors"] = json!("Budi")),
+    ];
+    let response = server.push_ok(&token, &records).await;
+    let got: Vec<(Option<&str>, Option<&str>)> = response
+        .results
+        .iter()
+        .map(|r| {
+            let p = r.problem.as_ref();
+            (
+                p.map(|p| p.code.as_str()),
+                p.and_then(|p| p.field.as_deref()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("push.invalid"), Some("body.visit.region_code")),
+            (Some("push.invalid"), Some("body.programme")),
+            (Some("push.invalid"), Some("body.criteria")),
+            (Some("push.invalid"), Some("body.visit.assessors")),
+        ]
+    );
+    assert_eq!(server.count("SELECT COUNT(*) FROM assessment").await, 0);
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blobs_refuse_wrong_bytes_wrong_offsets_too_many_bytes_and_names_that_are_paths() {
     let server = limited().await;

@@ -2,35 +2,17 @@
 //! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
 
 use ovop_core::council::CouncilResult;
-use ovop_core::{canonical_hash, parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
+use ovop_core::{parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use crate::council::CouncilSheet;
 pub(crate) use crate::council::{council_of, council_sheets, members_of};
 use crate::{new_id, Result, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-#[serde(default)]
-pub struct Assessor {
-    pub name: String,
-    pub title: Option<String>,
-    pub unit: Option<String>,
-    pub role: Option<String>,
-}
-
-/// Where, when and by whom: set when the assessment is started, editable while a draft.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-#[serde(default)]
-pub struct Visit {
-    pub assessed_on: Option<String>,
-    pub region_code: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub assessors: Vec<Assessor>,
-}
+use ovop_protocol::{AssessmentBody, SetRef};
+/// The visit's types travel as they are stored: they are the protocol's.
+pub use ovop_protocol::{Assessor, EvidenceDocument, Visit};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -53,23 +35,6 @@ pub struct Assessment {
     pub created_at: String,
     pub updated_at: String,
     pub finalized_at: Option<String>,
-}
-
-/// One document of the producer's dossier, as the officer checked it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-#[serde(default)]
-pub struct EvidenceDocument {
-    /// What it is: `food_safety_certificate`, `quality_declaration`, `test_report`, `nib`, ...
-    pub kind: String,
-    /// The criterion it is evidence for ("" for the dossier as a whole).
-    pub criterion: String,
-    pub present: bool,
-    pub number: Option<String>,
-    pub issued_on: Option<String>,
-    pub issuer: Option<String>,
-    pub expires_on: Option<String>,
-    pub note: Option<String>,
 }
 
 /// What the home screen counts: drafts, final assessments, and those waiting to sync.
@@ -188,24 +153,38 @@ pub(crate) fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
     })
 }
 
-/// The record of a final revision as its content hash covers it: what was assessed, where,
-/// by whom, the answers, the dossier and the other council members' sheets.
-pub(crate) fn local_record(
+/// A revision's body as it travels: what the officer recorded (where, when, by whom, the
+/// answers, the dossier, the other council members' sheets; its local hash covers that part),
+/// then the set, `result`, the council's result, the local hash and when it was finalised, as
+/// they are stored.
+pub(crate) fn body_of(
     conn: &rusqlite::Connection,
-    draft: &Assessment,
+    assessment: &Assessment,
+    set: &CriteriaSet,
     council_sheets: Option<&[Answers]>,
-) -> Result<serde_json::Value> {
-    let mut record = serde_json::json!({
-        "id": draft.id, "revision": draft.revision, "supersedes": draft.supersedes, "reason": draft.reason,
-        "product_id": draft.product_id, "criteria_hash": draft.criteria_hash, "visit": draft.visit,
-        "answers": draft.answers,
-        "evidence": evidence_rows(conn, &draft.id, draft.revision)?,
-    });
-    if let Some(sheets) = council_sheets {
-        record["council"] =
-            serde_json::to_value(&sheets[1..]).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    }
-    Ok(record)
+    result: ScoreResult,
+) -> Result<AssessmentBody> {
+    Ok(AssessmentBody {
+        id: assessment.id.clone(),
+        revision: assessment.revision,
+        supersedes: assessment.supersedes,
+        reason: assessment.reason.clone(),
+        product_id: assessment.product_id.clone(),
+        criteria_hash: assessment.criteria_hash.clone(),
+        visit: assessment.visit.clone(),
+        answers: Some(assessment.answers.clone()),
+        evidence: evidence_rows(conn, &assessment.id, assessment.revision)?,
+        council: council_sheets.map(|sheets| sheets[1..].to_vec()),
+        programme: set.programme,
+        criteria: SetRef {
+            id: set.id.clone(),
+            version: set.version.clone(),
+        },
+        result,
+        council_result: assessment.council.clone(),
+        local_hash: assessment.content_hash.clone().unwrap_or_default(),
+        finalized_at: assessment.finalized_at.clone(),
+    })
 }
 
 impl Store {
@@ -490,8 +469,10 @@ impl Store {
             }
             Some((council, sheets))
         };
-        let record = local_record(&tx, &draft, council.as_ref().map(|(_, s)| s.as_slice()))?;
-        let hash = canonical_hash(&record);
+        let sheets = council.as_ref().map(|(_, s)| s.as_slice());
+        let hash = body_of(&tx, &draft, rubric.set(), sheets, result.clone())?
+            .local_hash_of()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         // The council's average (whole points, rounded down; the exact one is in its result)
         // and star stand for the assessment.
         let (total, star) = match &council {

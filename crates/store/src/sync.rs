@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::assessments::{council_of, local_record, row, COLUMNS};
+use crate::assessments::{body_of, council_of, row, COLUMNS};
 use crate::{Result, Store, StoreError};
 
 /// A record as it travels: its kind, id, revision, body and the photos it refers to.
@@ -133,18 +133,14 @@ impl Store {
         }
         let set = self.frozen_set(&assessment.criteria_hash)?;
         let sheets = council_of(conn, &assessment)?;
-        let mut body = local_record(conn, &assessment, sheets.as_deref())?;
-        body["programme"] =
-            serde_json::to_value(set.programme).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        body["criteria"] = json!({"id": set.id, "version": set.version});
-        body["result"] = serde_json::to_value(&assessment.result)
+        let result = assessment.result.clone().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "revision {revision} of {id} is final without a result"
+            ))
+        })?;
+        let body = body_of(conn, &assessment, &set, sheets.as_deref(), result)?
+            .to_value()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        if let Some(council) = &assessment.council {
-            body["council_result"] =
-                serde_json::to_value(council).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        }
-        body["local_hash"] = json!(assessment.content_hash);
-        body["finalized_at"] = json!(assessment.finalized_at);
         Ok(WireRecord {
             kind: "assessment".into(),
             id: id.into(),

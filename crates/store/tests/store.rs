@@ -320,6 +320,43 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         ),
         (1, id.as_str(), 1, "waiting")
     );
+    // It travels as the protocol's body, with the fields it has always had (one renamed would
+    // make every revision already on a server a conflict), and the local hash finalising stored.
+    let wire = store.wire_assessment(&id, 1).unwrap();
+    let keys: Vec<&str> = wire
+        .body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "answers",
+            "criteria",
+            "criteria_hash",
+            "evidence",
+            "finalized_at",
+            "id",
+            "local_hash",
+            "product_id",
+            "programme",
+            "reason",
+            "result",
+            "revision",
+            "supersedes",
+            "visit"
+        ]
+    );
+    assert!(wire.body["supersedes"].is_null() && wire.body["reason"].is_null());
+    let body: ovop_protocol::AssessmentBody = serde_json::from_value(wire.body.clone()).unwrap();
+    assert_eq!(
+        (body.local_hash.as_str(), body.local_hash_of().unwrap()),
+        (hash.as_str(), hash.clone())
+    );
+    assert_eq!((body.visit, body.evidence.len()), (visit.clone(), 2));
+    assert_eq!(body.programme.as_str(), "ovop");
     assert_eq!(
         store.counts().unwrap(),
         ovop_store::assessments::HomeCounts {

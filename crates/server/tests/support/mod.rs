@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use ovop_core::{Answer, Answers, Catalog};
-use ovop_protocol::{BlobRef, Kind, PushRequest, PushResponse, Record};
+use ovop_protocol::{
+    AssessmentBody, Assessor, BlobRef, Kind, PushRequest, PushResponse, Record, SetRef, Visit,
+};
 use ovop_server::admin::{create_user_in, NewUser};
 use ovop_server::{Config, Running};
 use serde_json::{json, Value};
@@ -326,14 +328,38 @@ pub fn assessment(
             }
         }
     };
-    let body = json!({
-        "product_id": product_id,
-        "programme": "ovop",
-        "visit": {"assessed_on": "2026-11-20", "region_code": village, "assessors": [{"name": "Budi Santoso", "title": "Penyuluh"}]},
-        "answers": answers,
-        "result": result,
-        "supersedes": if revision > 1 { json!(revision - 1) } else { Value::Null },
-    });
+    let body = AssessmentBody {
+        id: id.into(),
+        revision,
+        supersedes: (revision > 1).then_some(revision - 1),
+        reason: None,
+        product_id: product_id.into(),
+        criteria_hash: entry.rubric.hash().into(),
+        visit: Visit {
+            assessed_on: Some("2026-11-20".into()),
+            region_code: Some(village.into()),
+            assessors: vec![Assessor {
+                name: "Budi Santoso".into(),
+                title: Some("Penyuluh".into()),
+                ..Assessor::default()
+            }],
+            ..Visit::default()
+        },
+        answers: Some(answers),
+        evidence: Vec::new(),
+        council: None,
+        programme: set.programme,
+        criteria: SetRef {
+            id: set.id.clone(),
+            version: set.version.clone(),
+        },
+        result,
+        council_result: None,
+        local_hash: String::new(),
+        finalized_at: Some("2026-11-20T10:00:00Z".into()),
+    }
+    .to_value()
+    .expect("an assessment body");
     Record::new(Kind::Assessment, id, revision, body, blobs)
 }
 

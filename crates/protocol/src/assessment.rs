@@ -1,0 +1,216 @@
+//! A final assessment as it travels: the one type the laptop writes and the server reads.
+//!
+//! The body keeps the shape it has always had on the wire (its canonical hash is the record's
+//! content hash, so a field renamed here would make every stored revision a conflict): what the
+//! officer recorded ([`LOCAL_FIELDS`], which the laptop's local hash covers), then what the
+//! laptop adds for the office (the programme, the set, the result, the council's result, that
+//! local hash and when it was finalised).
+
+use ovop_core::council::CouncilResult;
+use ovop_core::criteria::Programme;
+use ovop_core::{canonical_hash, Answers, ScoreResult};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One assessor of a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Assessor {
+    pub name: String,
+    pub title: Option<String>,
+    pub unit: Option<String>,
+    pub role: Option<String>,
+}
+
+/// Where, when and by whom: set when the assessment is started, editable while a draft.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Visit {
+    /// `YYYY-MM-DD`; a final assessment has one.
+    pub assessed_on: Option<String>,
+    /// The village's official code; a final assessment has one.
+    pub region_code: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub assessors: Vec<Assessor>,
+}
+
+/// One document of the producer's dossier, as the officer checked it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct EvidenceDocument {
+    /// What it is: `food_safety_certificate`, `quality_declaration`, `test_report`, `nib`, ...
+    pub kind: String,
+    /// The criterion it is evidence for ("" for the dossier as a whole).
+    pub criterion: String,
+    pub present: bool,
+    pub number: Option<String>,
+    pub issued_on: Option<String>,
+    pub issuer: Option<String>,
+    pub expires_on: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A criteria set by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// The body of a final assessment revision. Fields the server does not need default when
+/// absent; those it needs are required, and a missing or mistyped one is `push.invalid` naming
+/// it (see [`crate::Record::read_body`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentBody {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub revision: i64,
+    /// The revision this one corrects.
+    #[serde(default)]
+    pub supersedes: Option<i64>,
+    /// Why it was corrected.
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub product_id: String,
+    /// The content hash of the frozen criteria set.
+    #[serde(default)]
+    pub criteria_hash: String,
+    pub visit: Visit,
+    /// The answers as scored; the server scores them again with the same engine when it knows
+    /// the criteria set, and refuses a result that differs.
+    #[serde(default)]
+    pub answers: Option<Answers>,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceDocument>,
+    /// The sheets of council members 2 onwards (member 1's are `answers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<Vec<Answers>>,
+    pub programme: Programme,
+    pub criteria: SetRef,
+    pub result: ScoreResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council_result: Option<CouncilResult>,
+    /// The canonical hash of [`LOCAL_FIELDS`], as the laptop stored it when finalising.
+    #[serde(default)]
+    pub local_hash: String,
+    #[serde(default)]
+    pub finalized_at: Option<String>,
+}
+
+/// The fields of what the officer recorded: the laptop's local hash covers these.
+pub const LOCAL_FIELDS: [&str; 10] = [
+    "id",
+    "revision",
+    "supersedes",
+    "reason",
+    "product_id",
+    "criteria_hash",
+    "visit",
+    "answers",
+    "evidence",
+    "council",
+];
+
+impl AssessmentBody {
+    /// The canonical hash of what the officer recorded ([`LOCAL_FIELDS`]): the laptop stores it
+    /// as the revision's content hash when finalising and sends it as `local_hash`.
+    pub fn local_hash_of(&self) -> Result<String, serde_json::Error> {
+        let Value::Object(mut map) = serde_json::to_value(self)? else {
+            return Ok(canonical_hash(&Value::Null));
+        };
+        map.retain(|key, _| LOCAL_FIELDS.contains(&key.as_str()));
+        Ok(canonical_hash(&Value::Object(map)))
+    }
+
+    /// The body as a JSON value, for a [`crate::Record`].
+    pub fn to_value(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The local hash is the canonical hash of the record as the laptop has always written it
+    /// (`null` for an absent correction, no `council` without one): a change here would make
+    /// every final revision's stored hash disagree with its body.
+    #[test]
+    fn the_local_hash_covers_the_record_as_it_was_always_written() {
+        let answers = Answers {
+            criteria: "ovop-id-template".into(),
+            version: Some("1".into()),
+            ..Answers::default()
+        };
+        let visit = Visit {
+            assessed_on: Some("2026-11-20".into()),
+            region_code: Some("63.05.01.1001".into()),
+            assessors: vec![Assessor {
+                name: "Siti Rahmah".into(),
+                ..Assessor::default()
+            }],
+            ..Visit::default()
+        };
+        let evidence = vec![EvidenceDocument {
+            kind: "pirt".into(),
+            present: true,
+            ..EvidenceDocument::default()
+        }];
+        let written = json!({
+            "id": "0192f000-0000-7000-8000-000000000001", "revision": 1, "supersedes": null,
+            "reason": null, "product_id": "0192f000-0000-7000-8000-000000000002",
+            "criteria_hash": "sha256:00", "visit": visit, "answers": answers,
+            "evidence": evidence,
+        });
+        let body = AssessmentBody {
+            id: "0192f000-0000-7000-8000-000000000001".into(),
+            revision: 1,
+            supersedes: None,
+            reason: None,
+            product_id: "0192f000-0000-7000-8000-000000000002".into(),
+            criteria_hash: "sha256:00".into(),
+            visit,
+            answers: Some(answers),
+            evidence,
+            council: None,
+            programme: Programme::Ovop,
+            criteria: SetRef {
+                id: "ovop-id-template".into(),
+                version: "1".into(),
+            },
+            result: ovop_core::Catalog::shipped()
+                .get("ovop-id-template", None)
+                .expect("the template")
+                .rubric
+                .score(&Answers {
+                    criteria: "ovop-id-template".into(),
+                    ..Answers::default()
+                })
+                .expect("an empty sheet scores"),
+            council_result: None,
+            local_hash: String::new(),
+            finalized_at: Some("2026-11-20T10:00:00Z".into()),
+        };
+        assert_eq!(body.local_hash_of().unwrap(), canonical_hash(&written));
+        // With a council, its other members' sheets are part of what was recorded.
+        let with_council = AssessmentBody {
+            council: Some(vec![Answers::default()]),
+            ..body.clone()
+        };
+        let mut written = written;
+        written["council"] = json!([Answers::default()]);
+        assert_eq!(
+            with_council.local_hash_of().unwrap(),
+            canonical_hash(&written)
+        );
+        // The wire keeps the absent council and council result absent.
+        let value = body.to_value().unwrap();
+        assert!(value.get("council").is_none() && value.get("council_result").is_none());
+    }
+}
