@@ -44,17 +44,21 @@ pub async fn assessment_get(
 
 /// One change on a draft (on a council member's sheet when `member` is 2 or more), autosaved
 /// before the answer returns; gives the new result, the answers as stored, those the change
-/// made impossible (cleared) and the council's result.
+/// made impossible (cleared) and the council's result. Unless `confirmed`, a change that stops
+/// the sheet and would clear answers is refused with `answers.would_stop` (one detail per
+/// answer) and nothing is saved: the window asks, then sends it again confirmed.
 #[tauri::command]
 pub async fn assessment_change(
     state: State<'_, AppState>,
     id: String,
     change: DraftChange,
     member: Option<u32>,
+    confirmed: Option<bool>,
 ) -> Result<Changed, AppError> {
+    let (member, confirmed) = (member.unwrap_or(1), confirmed.unwrap_or(false));
     state
         .with_store(move |store| {
-            Ok(store.change_member(&id, member.unwrap_or(1), &change, &now_utc())?)
+            Ok(store.change_member_asking(&id, member, &change, confirmed, &now_utc())?)
         })
         .await
 }

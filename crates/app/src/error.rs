@@ -34,13 +34,23 @@ impl AppError {
 
     /// The engine's refusals of a sheet's answers, one detail per criterion.
     pub fn answers(errors: Vec<ovop_core::AnswerError>) -> Self {
+        let message = errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        AppError::with_details(Code::AnswersInvalid, message, errors)
+    }
+
+    /// `code`, with one detail per engine error (its code, its criterion, its message).
+    fn with_details(
+        code: Code,
+        message: String,
+        errors: Vec<ovop_core::AnswerError>,
+    ) -> Self {
         AppError {
-            code: Code::AnswersInvalid.as_str().into(),
-            message: errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
+            code: code.as_str().into(),
+            message,
             details: errors
                 .into_iter()
                 .map(|e| ErrorDetail {
@@ -66,6 +76,10 @@ impl From<ovop_store::StoreError> for AppError {
         match err {
             // The engine's refusals keep their per-criterion codes.
             ovop_store::StoreError::Answers(errors) => AppError::answers(errors),
+            // Asked first: each answer the change would clear, with the engine's reason.
+            ovop_store::StoreError::WouldStop(ref errors) => {
+                AppError::with_details(Code::AnswersWouldStop, err.to_string(), errors.clone())
+            }
             err => AppError::new(err.code(), err.to_string()),
         }
     }

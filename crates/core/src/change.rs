@@ -90,6 +90,18 @@ pub struct Settled {
     pub result: ScoreResult,
 }
 
+impl Settled {
+    /// The answers the change takes away because it stops the sheet (a failed gate, a stop
+    /// knock-out): the ones the officer is asked about first. Those a condition makes not
+    /// applicable are not among them.
+    pub fn stopped(&self) -> Vec<&AnswerError> {
+        self.reasons
+            .iter()
+            .filter(|e| Code::parse(&e.code) == Some(Code::AnswersAfterKnockout))
+            .collect()
+    }
+}
+
 /// A refusal that another answer's change causes, which clearing the answer settles.
 fn is_consequence(error: &AnswerError) -> bool {
     matches!(

@@ -85,6 +85,7 @@ codes! {
     // The rubric engine: answers that do not fit a criteria set (each one a detail of
     // `answers.invalid`, naming its criterion).
     AnswersInvalid => ("answers.invalid", http(422), App, "The answers do not fit the criteria set; each refusal is a detail naming its criterion."),
+    AnswersWouldStop => ("answers.would_stop", NONE, App, "The change stops the sheet and would clear answers after it; asked first, nothing saved; each answer it would clear is a detail."),
     AnswersWrongSet => ("answers.wrong_set", NONE, App, "The answers are for another criteria set."),
     AnswersWrongVersion => ("answers.wrong_version", NONE, App, "The answers are for another version of the criteria set."),
     AnswersUnknownCriterion => ("answers.unknown_criterion", NONE, App, "An answer names a criterion the set does not have."),

@@ -340,6 +340,21 @@ impl Store {
         change: &DraftChange,
         now: &str,
     ) -> Result<Changed> {
+        self.change_member_asking(id, member, change, true, now)
+    }
+
+    /// `change_member`, asking first: unless `confirmed`, a change that stops the sheet and
+    /// would clear answers after it is refused with [`StoreError::WouldStop`] (the engine's
+    /// reason for each answer it would clear) and nothing is saved. The officer confirms, and
+    /// the same change is sent again `confirmed`.
+    pub fn change_member_asking(
+        &mut self,
+        id: &str,
+        member: u32,
+        change: &DraftChange,
+        confirmed: bool,
+        now: &str,
+    ) -> Result<Changed> {
         let mut current = self.assessment(id)?;
         if current.status != "draft" {
             return Err(StoreError::Locked(id.into()));
@@ -360,6 +375,10 @@ impl Store {
         let settled = rubric
             .apply(&answers, change)
             .map_err(StoreError::Answers)?;
+        let stopped = settled.stopped();
+        if !confirmed && !stopped.is_empty() {
+            return Err(StoreError::WouldStop(stopped.into_iter().cloned().collect()));
+        }
         if member == 1 {
             self.save_answers(id, &settled.answers, now)?;
         } else {

@@ -24,6 +24,9 @@ pub enum StoreError {
     /// The engine refused a sheet's answers: each refusal names its criterion and code.
     #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
     Answers(Vec<ovop_core::AnswerError>),
+    /// The change stops the sheet and would clear these answers; asked first, nothing saved.
+    #[error("the change stops the sheet and clears {} answer(s) after it: {}", .0.len(), .0.iter().filter_map(|e| e.criterion.as_deref()).collect::<Vec<_>>().join(", "))]
+    WouldStop(Vec<ovop_core::AnswerError>),
     #[error("the assessment {0} is final; correct it with a new revision")]
     Locked(String),
     #[error("the region data cannot be read: {0}")]
@@ -49,6 +52,7 @@ impl StoreError {
             StoreError::NotFound { .. } => Code::StoreNotFound.as_str(),
             StoreError::Invalid(_) => Code::StoreInvalid.as_str(),
             StoreError::Answers(_) => Code::AnswersInvalid.as_str(),
+            StoreError::WouldStop(_) => Code::AnswersWouldStop.as_str(),
             StoreError::Locked(_) => Code::StoreLocked.as_str(),
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),

@@ -837,16 +837,36 @@ fn a_change_that_makes_other_answers_impossible_clears_them_in_the_same_write_an
     assert_eq!(changed.cleared, ["5.2"]);
     assert!(changed.result.unanswered.contains(&"5.2".to_string()));
 
-    // Foreign matter observed at 6.1 stops the sheet: criterion 9's answer goes.
+    // Foreign matter observed at 6.1 stops the sheet. Asked first: refused with the answer it
+    // would clear and the engine's reason, nothing saved. A change that only makes answers not
+    // applicable is not asked about (above, 5.1 cleared 5.2 without asking).
+    let foreign = DraftChange::Knockout {
+        code: "6.1".into(),
+        observed: true,
+    };
+    let before = store.assessment(&id).unwrap().answers;
+    let asked = store
+        .change_member_asking(&id, 1, &foreign, false, NOW)
+        .unwrap_err();
+    assert_eq!(asked.code(), "answers.would_stop");
+    match &asked {
+        StoreError::WouldStop(errors) => {
+            let what: Vec<(&str, Option<&str>)> = errors
+                .iter()
+                .map(|e| (e.code.as_str(), e.criterion.as_deref()))
+                .collect();
+            assert_eq!(what, [("answers.after_knockout", Some("9"))]);
+        }
+        other => panic!("not asked first: {other:?}"),
+    }
+    assert_eq!(store.assessment(&id).unwrap().answers, before);
+    // A change that stops nothing goes through without asking.
+    store
+        .change_member_asking(&id, 1, &level("5.3", Answer::Level(2)), false, NOW)
+        .unwrap();
+    // Confirmed: criterion 9's answer goes.
     let changed = store
-        .change(
-            &id,
-            &DraftChange::Knockout {
-                code: "6.1".into(),
-                observed: true,
-            },
-            NOW,
-        )
+        .change_member_asking(&id, 1, &foreign, true, NOW)
         .unwrap();
     assert_eq!(changed.cleared, ["9"]);
     assert_eq!(changed.result.star, None);

@@ -200,10 +200,12 @@ export function getAssessment(id: string, revision: number | null = null): Promi
  * answers the change made impossible (cleared in the same write: 5.2 when 5.1 drops to 0).
  * `member` 2 onwards changes that council member's sheet (`null` or 1: the lead assessor's), and
  * the answer carries the council's result as it now stands. A change the engine refuses is not
- * stored (`store.invalid`).
+ * stored (`answers.invalid`, one detail per criterion). Unless `confirmed`, a change that stops
+ * the sheet and would clear answers after it is refused with `answers.would_stop` (one detail
+ * per answer it would clear) and nothing is stored: ask, then send it again confirmed.
  */
-export function changeAssessment(id: string, change: DraftChange, member: number | null = null): Promise<Changed> {
-  return answer((f) => f.changeAssessment(id, change, member), "assessment_change", { id, change, member });
+export function changeAssessment(id: string, change: DraftChange, member: number | null = null, confirmed = false): Promise<Changed> {
+  return answer((f) => f.changeAssessment(id, change, member), "assessment_change", { id, change, member, confirmed });
 }
 
 /** Adds a council member with an empty sheet to the draft (`store.invalid` without a name). */

@@ -7,7 +7,7 @@ import App from "../../App.svelte";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { rememberFocus } from "./focus";
 import { AssessmentSheet } from "./state.svelte";
-import { block, focusedCode, level, OCOP_TEA, OVOP, resultOf, scored, viewOf } from "./testing";
+import { block, focusedCode, level, OCOP_TEA, OVOP, resultOf, scored, standIn, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
@@ -28,17 +28,11 @@ const api = vi.hoisted(() => ({
   inTauri: vi.fn(() => true),
   getSettings: vi.fn(async () => ({})),
 }));
-// The tests give `changeAssessment` the engine's result; the store's answer wraps it with the
-// answers the change cleared (`cleared`, set by the test that needs it).
-const cleared = vi.hoisted(() => ({ next: [] as string[] }));
+// The tests give `changeAssessment` the engine's result; the stand-in store answers with the
+// sheet's answers after the change (see `standIn`).
 vi.mock("$lib/api", () => ({
   ...api,
-  changeAssessment: async (...args: unknown[]) => {
-    const result = await (api.changeAssessment as (...a: unknown[]) => Promise<ScoreResult>)(...args);
-    const codes = cleared.next;
-    cleared.next = [];
-    return { result, answers: null, cleared: codes, council: null };
-  },
+  changeAssessment: (...args: unknown[]) => standIn.change(api.changeAssessment, args),
 }));
 
 function changes(): DraftChange[] {
@@ -46,6 +40,7 @@ function changes(): DraftChange[] {
 }
 
 async function show(view: AssessmentView, onback = vi.fn()) {
+  standIn.holds(view);
   const sheet = new AssessmentSheet();
   await sheet.open(view.assessment.id, view);
   render(AssessmentScreen, { sheet, onback });
@@ -100,7 +95,7 @@ describe("AssessmentScreen: scoring", () => {
     api.changeAssessment.mockResolvedValue(answer);
     await show(viewOf(OVOP));
     await userEvent.click(level("1.1", 2));
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.1", answer: 2 });
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.1", answer: 2 }, null, false);
     await waitFor(() => expect(screen.getByTestId("a-total")).toHaveTextContent("57 / 100"));
     expect(screen.getByTestId("a-star")).toHaveAttribute("data-star", "3");
     const partB = screen.getAllByTestId("a-part").find((p) => p.dataset.code === "B")!;
@@ -128,7 +123,7 @@ describe("AssessmentScreen: scoring", () => {
     // The sheet opens at the first criterion left to answer.
     await waitFor(() => expect(focusedCode()).toBe("1.1"));
     await userEvent.keyboard("3");
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.1", answer: 3 });
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.1", answer: 3 }, null, false);
     expect(level("1.1", 3)).toHaveAttribute("aria-pressed", "true");
     // 1.2 is answered already: on to 1.3.
     expect(focusedCode()).toBe("1.3");
@@ -165,7 +160,7 @@ describe("AssessmentScreen: scoring", () => {
     await show(viewOf(OVOP));
     level("2.1", 2).focus();
     await userEvent.keyboard("{Enter}");
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "2.1", answer: 2 });
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "2.1", answer: 2 }, null, false);
     expect(block("2.1")).toHaveClass("current");
   });
 
@@ -252,8 +247,8 @@ describe("AssessmentScreen: scoring", () => {
       not_applicable: [{ criterion: "3.3", because: "3.2", reason: { id: "IKM tidak bermitra dengan IKM lain", en: "No partnership" } }],
     });
     api.changeAssessment.mockResolvedValue(result);
-    cleared.next = ["3.3"];
     await show(viewOf(OVOP, { answers: { answers: { "3.2": 3, "3.3": 2 } } }));
+    standIn.clears = ["3.3"];
     expect(level("3.3", 2)).toHaveAttribute("aria-pressed", "true");
     await userEvent.click(level("3.2", 1));
     const notice = await screen.findByTestId("a-cleared");
@@ -323,39 +318,51 @@ describe("AssessmentScreen: scoring", () => {
     for (const button of within(block("1.2")).getAllByTestId("a-level")) expect(button).toBeDisabled();
   });
 
-  it("asks before a stop knock-out clears the answers after it, and changes nothing when the officer cancels", async () => {
+  it("asks when the store says a stop knock-out would clear answers, and changes nothing when the officer cancels", async () => {
+    api.changeAssessment.mockResolvedValue(resultOf(OCOP_TEA));
     await show(viewOf(OCOP_TEA, { answers: { answers: { "5.1": 2, "6.1.2": 3, "7": 1, "9": "na" } } }));
     const box = within(block("6.1.1")).getByTestId("a-knockout");
+    // The engine says which answers go (here a level after the stop, not the "na").
+    standIn.stops = ["6.1.2", "7"];
     await userEvent.click(box);
     const dialog = await screen.findByTestId("stop-confirm");
     expect(dialog).toHaveTextContent("Gugur di 6.1.1 menghentikan penilaian");
-    // A level after the stop is lost; one before it, and a "not applicable", are not.
     expect(within(dialog).getByTestId("stop-codes")).toHaveTextContent("Jawaban yang sudah diberikan untuk 6.1.2, 7 akan dihapus.");
     await userEvent.click(within(dialog).getByTestId("stop-cancel"));
     expect(screen.queryByTestId("stop-confirm")).toBeNull();
     expect(box).not.toBeChecked();
     expect(api.changeAssessment).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("error")).toBeNull();
 
+    standIn.stops = ["6.1.2", "7"];
     await userEvent.click(box);
+    standIn.clears = ["6.1.2", "7"];
     await userEvent.click(within(await screen.findByTestId("stop-confirm")).getByTestId("stop-ok"));
-    expect(changes()).toEqual([{ kind: "knockout", code: "6.1.1", observed: true }]);
+    await waitFor(() => expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "knockout", code: "6.1.1", observed: true }, null, true));
+    await waitFor(() => expect(screen.getByTestId("save-state")).toHaveAttribute("data-state", "saved"));
     expect(box).toBeChecked();
+    // The answers shown are the store's: the cleared levels are gone, the "na" stays.
+    for (const code of ["6.1.2", "7"]) {
+      for (const button of within(block(code)).getAllByTestId("a-level")) expect(button).toHaveAttribute("aria-pressed", "false");
+    }
   });
 
   it("asks before a failed gate clears every level given, and saves once confirmed", async () => {
+    api.changeAssessment.mockResolvedValue(resultOf(OVOP));
     await show(viewOf(OVOP, { answers: { answers: { "1.1": 2, "3.3": "na" } } }));
     const gate = screen.getAllByTestId("a-gate").find((g) => g.dataset.code === "G1")!;
+    standIn.stops = ["1.1"];
     await userEvent.click(within(gate).getByTestId("a-gate-no"));
     const dialog = await screen.findByTestId("stop-confirm");
     expect(dialog).toHaveTextContent("Syarat G1 tidak terpenuhi menghentikan penilaian");
     expect(within(dialog).getByTestId("stop-codes")).toHaveTextContent("untuk 1.1 akan dihapus");
     expect(within(gate).getByTestId("a-gate-no")).toHaveAttribute("aria-pressed", "false");
     await userEvent.click(within(dialog).getByTestId("stop-ok"));
-    expect(changes()).toEqual([{ kind: "gate", code: "G1", met: false }]);
+    await waitFor(() => expect(changes()).toEqual([{ kind: "gate", code: "G1", met: false }]));
     expect(within(gate).getByTestId("a-gate-no")).toHaveAttribute("aria-pressed", "true");
   });
 
-  it("does not ask when a stop clears nothing", async () => {
+  it("does not ask when the store says a stop clears nothing", async () => {
     await show(viewOf(OCOP_TEA, { answers: { answers: { "5.1": 2 } } }));
     await userEvent.click(within(block("6.1.1")).getByTestId("a-knockout"));
     expect(screen.queryByTestId("stop-confirm")).toBeNull();

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { AssessmentSheet } from "./state.svelte";
-import { block, councilOf, focusedCode, level, memberSheet, OVOP, resultOf, scored, viewOf } from "./testing";
+import { block, councilOf, focusedCode, level, memberSheet, OVOP, resultOf, scored, standIn, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
@@ -22,7 +22,12 @@ const api = vi.hoisted(() => ({
   addCouncilMember: vi.fn(),
   removeCouncilMember: vi.fn(),
 }));
-vi.mock("$lib/api", () => api);
+// The tests give `changeAssessment` the store's answer; the stand-in store puts the sheet's
+// answers after the change in it (see `standIn`).
+vi.mock("$lib/api", () => ({
+  ...api,
+  changeAssessment: (...args: unknown[]) => standIn.change(api.changeAssessment, args),
+}));
 
 const LEAD = "Rina Wulandari";
 const BUDI = "Budi Santoso";
@@ -88,6 +93,7 @@ function memberTotal(member: number): HTMLElement {
 }
 
 async function show(view: AssessmentView) {
+  standIn.holds(view);
   const sheet = new AssessmentSheet();
   await sheet.open(view.assessment.id, view);
   render(AssessmentScreen, { sheet });
@@ -196,7 +202,7 @@ describe("Council: scoring on a member's sheet", () => {
     expect(level("1.1", 1)).toHaveAttribute("aria-pressed", "true");
     expect(level("1.1", 3)).toHaveAttribute("aria-pressed", "false");
     await userEvent.click(level("1.2", 2));
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.2", answer: 2 }, 2);
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "1.2", answer: 2 }, 2, false);
     // The side panel is Budi's: his result from the store.
     await waitFor(() => expect(screen.getByTestId("a-total")).toHaveTextContent("17 / 45"));
     expect(screen.getByTestId("a-sheet-of")).toHaveTextContent(`Lembar ${BUDI}`);
@@ -207,7 +213,7 @@ describe("Council: scoring on a member's sheet", () => {
     expect(screen.getByTestId("a-total")).toHaveTextContent("38 / 45");
     await userEvent.click(level("1.2", 1));
     // The lead's sheet is the assessment's own: no member number.
-    expect(api.changeAssessment).toHaveBeenLastCalledWith("a-1", { kind: "answer", code: "1.2", answer: 1 });
+    expect(api.changeAssessment).toHaveBeenLastCalledWith("a-1", { kind: "answer", code: "1.2", answer: 1 }, null, false);
   });
 
   it("keeps each member's notes: a note typed on Budi's sheet is saved to his sheet, the lead's field stays the lead's", async () => {
@@ -227,7 +233,7 @@ describe("Council: scoring on a member's sheet", () => {
     // Leaving the field for the lead's tab saves the note at once, to Budi's sheet.
     await userEvent.click(tab(1));
     expect(api.changeAssessment).toHaveBeenCalledTimes(1);
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "note", code: "1.1", text: "Kemasan rapi, label jelas" }, 2);
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "note", code: "1.1", text: "Kemasan rapi, label jelas" }, 2, false);
     expect(note().value).toBe("Purun dari rawa");
     await userEvent.click(tab(2));
     expect(note().value).toBe("Kemasan rapi, label jelas");
@@ -240,7 +246,7 @@ describe("Council: scoring on a member's sheet", () => {
     await userEvent.click(tab(3));
     block("2.1").focus();
     await userEvent.keyboard("2");
-    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "2.1", answer: 2 }, 3);
+    expect(api.changeAssessment).toHaveBeenCalledWith("a-1", { kind: "answer", code: "2.1", answer: 2 }, 3, false);
     expect(level("2.1", 2)).toHaveAttribute("aria-pressed", "true");
   });
 
@@ -264,7 +270,7 @@ describe("Council: scoring on a member's sheet", () => {
     await waitFor(() => expect(api.changeAssessment).toHaveBeenCalledTimes(2));
     const calls = api.changeAssessment.mock.calls as [string, DraftChange, number?][];
     expect(calls.map((c) => [c[1].kind === "answer" ? c[1].answer : null, c[2]])).toEqual([
-      [2, undefined],
+      [2, null],
       [3, 2],
     ]);
     await waitFor(() => expect(screen.getByTestId("save-state")).toHaveAttribute("data-state", "saved"));

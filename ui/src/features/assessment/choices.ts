@@ -1,7 +1,7 @@
 // What the officer can do with each criterion, read from the engine's result: whether a level can
 // be chosen, whether "not applicable" is offered, which criterion still waits for an answer.
 // Nothing is scored here; the numbers come from the Rust engine.
-import type { Answer, Criterion, DraftChange, Outcome } from "$lib/bindings";
+import type { Answer, Criterion, Outcome } from "$lib/bindings";
 
 /**
  * Levels can be chosen unless a knock-out stopped the sheet before this criterion, or its
@@ -43,35 +43,4 @@ export function nextWaiting(order: readonly string[], from: string | null, waits
     if (code !== from && waits(code)) return code;
   }
   return null;
-}
-
-/**
- * The levels a change would take away because it stops the sheet: a failed gate stops every
- * criterion, a stop knock-out (observed, or triggered by a low level) the criteria after its
- * own. The store clears those answers; the officer is asked first. Empty when nothing is lost.
- */
-export function clearedByStop(
-  order: readonly string[],
-  byCode: ReadonlyMap<string, Criterion>,
-  answers: Readonly<Record<string, Answer | undefined>>,
-  change: DraftChange,
-): string[] {
-  let from: number;
-  if (change.kind === "gate") {
-    if (change.met !== false) return [];
-    from = 0;
-  } else {
-    const knockout = byCode.get(change.code)?.knockout;
-    if (!knockout || knockout.effect !== "stop") return [];
-    let stops = false;
-    if (change.kind === "knockout") stops = change.observed && knockout.trigger.when === "observed";
-    if (change.kind === "answer" && typeof change.answer === "number" && knockout.trigger.when === "points_at_most") {
-      const level = byCode.get(change.code)?.levels[change.answer - 1];
-      stops = level !== undefined && level.points <= knockout.trigger.points;
-    }
-    if (!stops) return [];
-    from = order.indexOf(change.code) + 1;
-    if (from === 0) return [];
-  }
-  return order.slice(from).filter((code) => typeof answers[code] === "number");
 }

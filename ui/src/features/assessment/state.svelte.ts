@@ -9,8 +9,11 @@
 //
 // Every change goes to the store at once (`assessment_change` saves it before it answers) and
 // changes are sent one after the other, never two at a time: the store applies each to the
-// answers the previous one left. The sheet shows a change as soon as it is made; a change the
-// store refuses disappears again with the reason.
+// answers the previous one left. The sheet shows a change as soon as it is made and then the
+// answers the store answers with; a change the store refuses disappears again with the reason.
+// Which answers a change takes away is the engine's to say: a change that would stop the sheet
+// and clear answers is refused first (`answers.would_stop`, nothing saved), the officer is
+// asked, and it is sent again confirmed.
 import {
   addCouncilMember,
   changeAssessment,
@@ -37,7 +40,10 @@ import { toAppError } from "$lib/errors";
 /** How long a note waits after the last key before it is saved. */
 export const NOTE_DELAY = 400;
 
-/** `answers` with one change applied, as the store applies it (a new object; display only). */
+/**
+ * `answers` with one change on top (a new object): what the sheet shows while the change is on
+ * its way. Display only: once the store answers, its answers replace these.
+ */
 export function applyChange(answers: Answers, change: DraftChange): Answers {
   switch (change.kind) {
     case "answer": {
@@ -73,6 +79,8 @@ export type CouncilMember = { member: number; assessor: Assessor };
 export const LEAD = 1;
 
 type Pending = { seq: number; member: number; change: DraftChange };
+/** A change the store asked about first: it would stop the sheet and clear `codes`. */
+export type Stopping = { member: number; change: DraftChange; codes: string[] };
 type Note = { member: number; code: string; text: string; timer: ReturnType<typeof setTimeout> };
 type Typed = { document: EvidenceDocument; timer: ReturnType<typeof setTimeout> };
 
@@ -97,6 +105,8 @@ export class AssessmentSheet {
 
   /** The last change the store refused (shown until the next change is saved). */
   changeError = $state.raw<AppError | null>(null);
+  /** A change that stops the sheet and would clear answers, waiting for the officer's yes. */
+  stopping = $state.raw<Stopping | null>(null);
   /** Changes made on screen and not yet saved, oldest first, on whichever sheet. */
   pending = $state.raw<Pending[]>([]);
   /** Notes typed and waiting for their pause before they are sent (one key per sheet and criterion). */
@@ -253,6 +263,7 @@ export class AssessmentSheet {
     this.member = view && (member === LEAD || view.members.some((m) => m.member === member)) ? member : LEAD;
     this.pending = [];
     this.changeError = null;
+    this.stopping = null;
     this.#cleared = { member: LEAD, codes: [] };
     this.finalizeError = null;
     this.correctError = null;
@@ -272,15 +283,29 @@ export class AssessmentSheet {
 
   /**
    * Sends one change to the sheet on screen after those already on their way; shows it at once
-   * and takes it back if the store refuses it. Resolves when it is saved or refused.
+   * and takes it back if the store refuses it. Resolves when it is saved, refused, or waits for
+   * the officer's yes (`stopping`).
    */
   change(change: DraftChange): Promise<void> {
     if (!this.editable) return Promise.resolve();
-    return this.#send(this.member, change);
+    return this.#send(this.member, change, false);
+  }
+
+  /** The officer said yes: the change that stops the sheet is sent again, confirmed. */
+  confirmStop(): Promise<void> {
+    const stopping = this.stopping;
+    this.stopping = null;
+    if (!stopping || !this.editable) return Promise.resolve();
+    return this.#send(stopping.member, stopping.change, true);
+  }
+
+  /** The officer said no: nothing was saved, nothing is sent. */
+  cancelStop(): void {
+    this.stopping = null;
   }
 
   // Not held back by `editable`: notes typed before a finalise or a member change still go out.
-  #send(member: number, change: DraftChange): Promise<void> {
+  #send(member: number, change: DraftChange, confirmed: boolean): Promise<void> {
     const id = this.id;
     if (!id || this.view?.assessment.status !== "draft") return Promise.resolve();
     const entry: Pending = { seq: ++this.#seq, member, change };
@@ -288,22 +313,20 @@ export class AssessmentSheet {
     const run = this.#tail.then(async () => {
       try {
         // The lead's sheet is the assessment's own: sent without a member, as before councils.
-        const changed = member === LEAD ? await changeAssessment(id, change) : await changeAssessment(id, change, member);
-        const before = this.#saved[member];
-        if (id !== this.id || !before) return;
-        let saved = applyChange(before, change);
-        if (changed.cleared.length > 0) {
-          const answers = { ...saved.answers };
-          for (const code of changed.cleared) delete answers[code];
-          saved = { ...saved, answers };
-        }
-        this.#saved = { ...this.#saved, [member]: saved };
+        const changed = await changeAssessment(id, change, member === LEAD ? null : member, confirmed);
+        if (id !== this.id || !this.#saved[member]) return;
+        this.#saved = { ...this.#saved, [member]: changed.answers };
         this.#takeCouncil(changed.council ?? null);
         this.#results = { ...this.#results, [member]: changed.result };
         this.#cleared = { member, codes: changed.cleared };
         this.changeError = null;
       } catch (error) {
-        if (id === this.id) this.changeError = toAppError(error);
+        if (id !== this.id) return;
+        const refused = toAppError(error);
+        if (refused.code === "answers.would_stop") {
+          const codes = refused.details.flatMap((d) => (d.subject ? [d.subject] : []));
+          this.stopping = { member, change, codes };
+        } else this.changeError = refused;
       } finally {
         this.pending = this.pending.filter((p) => p.seq !== entry.seq);
       }
@@ -333,7 +356,7 @@ export class AssessmentSheet {
     this.#notes.delete(key);
     this.typing = this.typing.filter((k) => k !== key);
     if ((this.answersOf(member)?.notes?.[code] ?? "") === waiting.text) return Promise.resolve();
-    return this.#send(member, { kind: "note", code, text: waiting.text });
+    return this.#send(member, { kind: "note", code, text: waiting.text }, false);
   }
 
   /**

@@ -1,10 +1,11 @@
 // For the tests: assessment views and engine results of the fixture sets, shaped the way the
 // Rust commands answer. Results are written out by the tests, never computed here.
-import type { Answers, AssessmentView, CouncilResult, CouncilSheet, CriteriaSet, Outcome, ScoreResult } from "$lib/bindings";
+import type { Answers, AssessmentView, Changed, CouncilResult, CouncilSheet, CriteriaSet, DraftChange, Outcome, ScoreResult } from "$lib/bindings";
 import { FIXTURE_SETS } from "$lib/fixtures";
 import { screen, within } from "@testing-library/svelte";
 import { getProducer, getProduct } from "$lib/fixtures/records";
 import { criterionMax, partMax, setCriteria } from "../criteria/sheet";
+import { applyChange } from "./state.svelte";
 
 export const OVOP = FIXTURE_SETS.find((s) => s.id === "ovop-id-seleksi")!;
 export const OCOP_TEA = FIXTURE_SETS.find((s) => s.id === "ocop-1048-01")!;
@@ -139,3 +140,51 @@ export function level(code: string, position: number): HTMLElement {
 export function focusedCode(): string | undefined {
   return (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-testid='a-criterion']")?.dataset.code;
 }
+
+/**
+ * A stand-in for the store behind `changeAssessment` in the screen's tests. It keeps each
+ * sheet's answers (`holds`), and answers a change with them, the change on top and less what the
+ * test says the change clears; the result (or the whole answer) is the test's mock. A change the
+ * test says stops the sheet is refused unless confirmed (`answers.would_stop`, one detail per
+ * answer), and nothing is kept. What a change clears or stops is the test's to say, never
+ * worked out here.
+ */
+export const standIn = {
+  sheets: new Map<number, Answers>(),
+  /** The answers the next saved change clears. */
+  clears: [] as string[],
+  /** The answers the next change would clear by stopping the sheet (asked first). */
+  stops: [] as string[],
+
+  /** The store holds `view` as it was opened. */
+  holds(view: AssessmentView): void {
+    this.sheets = new Map([[1, view.assessment.answers], ...view.members.map((m): [number, Answers] => [m.member, m.answers])]);
+    this.clears = [];
+    this.stops = [];
+  },
+
+  /** The store's answer to `changeAssessment(id, change, member, confirmed)`, the result from `engine`. */
+  async change(engine: (...args: unknown[]) => unknown, args: unknown[]): Promise<Changed> {
+    const [, change, member, confirmed] = args as [string, DraftChange, number | null, boolean | undefined];
+    if (!confirmed && this.stops.length > 0) {
+      const codes = this.stops;
+      this.stops = [];
+      throw {
+        code: "answers.would_stop",
+        message: `the change stops the sheet and clears ${codes.length} answer(s) after it`,
+        details: codes.map((code) => ({ code: "answers.after_knockout", subject: code, message: `criterion ${code} is not assessed after the stop` })),
+      };
+    }
+    const given = (await engine(...args)) as ScoreResult | Changed;
+    const sheet = member ?? 1;
+    const before = this.sheets.get(sheet) ?? { criteria: "", answers: {} };
+    const changed = applyChange(before, change);
+    const answers = { ...changed, answers: { ...changed.answers } };
+    const cleared = this.clears;
+    this.clears = [];
+    for (const code of cleared) delete answers.answers[code];
+    this.sheets.set(sheet, answers);
+    if ("result" in given && "cleared" in given) return { ...given, answers };
+    return { result: given, answers, cleared, council: null };
+  },
+};
