@@ -43,11 +43,7 @@ impl AppError {
     }
 
     /// `code`, with one detail per engine error (its code, its criterion, its message).
-    fn with_details(
-        code: Code,
-        message: String,
-        errors: Vec<ovop_core::AnswerError>,
-    ) -> Self {
+    fn with_details(code: Code, message: String, errors: Vec<ovop_core::AnswerError>) -> Self {
         AppError {
             code: code.as_str().into(),
             message,

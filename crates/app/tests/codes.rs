@@ -66,6 +66,7 @@ fn the_codes_the_store_and_the_sheets_give_are_in_the_table_and_reach_the_window
         StoreError::RegionData("x".into()),
         StoreError::Io("x".into()),
         StoreError::Exists("x".into()),
+        StoreError::WouldStop(Vec::new()),
     ];
     for error in errors {
         let code = Code::parse(error.code())

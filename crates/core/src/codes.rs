@@ -137,6 +137,9 @@ codes! {
     PhotoUnsupported => ("photo.unsupported", NONE, App, "The picture's format is not JPEG or PNG."),
     PhotoTooLarge => ("photo.too_large", NONE, App, "The picture is larger than the app takes."),
 
+    // The window outside the desktop app.
+    AppBrowserPreview => ("app.browser_preview", NONE, App, "The window runs in a plain browser on sample data, which it only reads; assessments are started and scored in the desktop app."),
+
     // The data folder and backups.
     DataNotAbsolute => ("data.not_absolute", NONE, App, "A folder or file is not given as a full path."),
     DataSameFolder => ("data.same_folder", NONE, App, "The data is already in that folder."),

@@ -377,7 +377,9 @@ impl Store {
             .map_err(StoreError::Answers)?;
         let stopped = settled.stopped();
         if !confirmed && !stopped.is_empty() {
-            return Err(StoreError::WouldStop(stopped.into_iter().cloned().collect()));
+            return Err(StoreError::WouldStop(
+                stopped.into_iter().cloned().collect(),
+            ));
         }
         if member == 1 {
             self.save_answers(id, &settled.answers, now)?;
