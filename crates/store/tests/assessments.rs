@@ -1,0 +1,604 @@
+//! The assessment lifecycle on a real store: drafts autosaved change by change, the engine's
+//! refusals and what a change clears, finalising, corrections, councils, and the body a final
+//! revision travels as.
+
+mod common;
+
+use common::*;
+use ovop_core::catalog::Catalog;
+use ovop_core::{Answer, Answers, Rubric};
+use ovop_store::assessments::{Assessor, Visit};
+use ovop_store::{Store, StoreError};
+
+#[test]
+fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_by_a_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let visit = Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some("63.05".into()),
+        assessors: vec![Assessor {
+            name: "Siti Rahmah".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, NOW)
+        .unwrap();
+    assert_eq!(
+        store.counts().unwrap(),
+        ovop_store::assessments::HomeCounts {
+            drafts: 1,
+            finals: 0,
+            waiting: 0
+        }
+    );
+
+    // Autosave answer by answer; the engine refuses what does not fit.
+    let result = store
+        .answer(&id, "1.1", Some(Answer::Level(3)), NOW)
+        .unwrap();
+    assert_eq!(result.total, 3);
+    // The engine's refusal keeps its code per criterion.
+    let refused = store
+        .answer(&id, "1.1", Some(Answer::Level(9)), NOW)
+        .unwrap_err();
+    assert_eq!(refused.code(), "answers.invalid");
+    match refused {
+        StoreError::Answers(errors) => {
+            assert_eq!(errors[0].code, "answers.no_such_level");
+            assert_eq!(errors[0].criterion.as_deref(), Some("1.1"));
+        }
+        other => panic!("not the engine's refusal: {other:?}"),
+    }
+    assert_eq!(
+        store.assessment(&id).unwrap().answers.answers["1.1"],
+        Answer::Level(3),
+        "a refused answer is not stored"
+    );
+
+    // The producer's dossier, checked off on the draft.
+    let certificate = ovop_store::assessments::EvidenceDocument {
+        kind: "pirt".into(),
+        present: true,
+        number: Some("P-IRT 2066305010123-27".into()),
+        issued_on: Some("2022-03-01".into()),
+        issuer: Some("Dinas Kesehatan Kabupaten Tapin".into()),
+        expires_on: Some("2027-03-01".into()),
+        ..Default::default()
+    };
+    store.set_evidence(&id, &certificate).unwrap();
+    store
+        .set_evidence(
+            &id,
+            &ovop_store::assessments::EvidenceDocument {
+                kind: "halal".into(),
+                present: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.evidence(&id, 1).unwrap().len(), 2);
+
+    // Incomplete: refused, with what is missing.
+    let err = store.finalize(&id, NOW).unwrap_err();
+    assert!(err.to_string().contains("G1"), "{err}");
+    assert!(store.outbox().unwrap().is_empty());
+
+    store
+        .save_answers(&id, &complete_answers(&rubric), NOW)
+        .unwrap();
+    let done = store.finalize(&id, "2026-11-20T10:00:00Z").unwrap();
+    assert_eq!(done.status, "final");
+    assert_eq!(done.result.as_ref().unwrap().total, 44);
+    let hash = done.content_hash.clone().unwrap();
+    assert!(hash.starts_with("sha256:"));
+    let outbox = store.outbox().unwrap();
+    assert_eq!(
+        (
+            outbox.len(),
+            outbox[0].record_id.as_str(),
+            outbox[0].revision,
+            outbox[0].state.as_str()
+        ),
+        (1, id.as_str(), 1, "waiting")
+    );
+    // It travels as the protocol's body, with the fields it has always had (one renamed would
+    // make every revision already on a server a conflict), and the local hash finalising stored.
+    let wire = store.wire_assessment(&id, 1).unwrap();
+    let keys: Vec<&str> = wire
+        .body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "answers",
+            "criteria",
+            "criteria_hash",
+            "evidence",
+            "finalized_at",
+            "id",
+            "local_hash",
+            "product_id",
+            "programme",
+            "reason",
+            "result",
+            "revision",
+            "supersedes",
+            "visit"
+        ]
+    );
+    assert!(wire.body["supersedes"].is_null() && wire.body["reason"].is_null());
+    let body: ovop_protocol::AssessmentBody = serde_json::from_value(wire.body.clone()).unwrap();
+    assert_eq!(
+        (body.local_hash.as_str(), body.local_hash_of().unwrap()),
+        (hash.as_str(), hash.clone())
+    );
+    assert_eq!((body.visit, body.evidence.len()), (visit.clone(), 2));
+    assert_eq!(body.programme.as_str(), "ovop");
+    assert_eq!(
+        store.counts().unwrap(),
+        ovop_store::assessments::HomeCounts {
+            drafts: 0,
+            finals: 1,
+            waiting: 1
+        }
+    );
+
+    // Final is locked.
+    assert_eq!(
+        store
+            .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    assert_eq!(
+        store
+            .save_answers(&id, &Answers::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    assert_eq!(store.finalize(&id, NOW).unwrap_err().code(), "store.locked");
+
+    // A correction is revision 2, naming revision 1, which stays as it was.
+    assert_eq!(
+        store.correct(&id, " ", NOW).unwrap_err().code(),
+        "store.invalid"
+    );
+    assert_eq!(
+        store.set_evidence(&id, &certificate).unwrap_err().code(),
+        "store.locked"
+    );
+    assert_eq!(store.correct(&id, "skor 1.1 salah ketik", NOW).unwrap(), 2);
+    assert_eq!(
+        store.evidence(&id, 2).unwrap(),
+        store.evidence(&id, 1).unwrap(),
+        "the correction starts from the same dossier"
+    );
+    store
+        .answer(&id, "1.1", Some(Answer::Level(1)), NOW)
+        .unwrap();
+    let revisions = store.revisions(&id).unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(
+        (revisions[1].supersedes, revisions[1].status.as_str()),
+        (Some(1), "draft")
+    );
+    assert_eq!(revisions[0].content_hash.as_deref(), Some(hash.as_str()));
+    assert_eq!(revisions[0].answers.answers["1.1"], Answer::Level(2));
+    assert_eq!(
+        store.final_assessments().unwrap()[0].revision,
+        1,
+        "the draft correction does not hide the final"
+    );
+    let second = store.finalize(&id, NOW).unwrap();
+    assert_eq!(second.revision, 2);
+    assert_ne!(second.content_hash.unwrap(), hash);
+    assert_eq!(store.outbox().unwrap().len(), 2);
+}
+
+#[test]
+fn the_frozen_set_renders_an_old_assessment_after_the_set_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let frozen = store
+        .frozen_set(&store.assessment(&id).unwrap().criteria_hash)
+        .unwrap();
+    assert_eq!(&frozen, rubric.set());
+
+    // The same id and version with other content is refused: an assessment names exactly one.
+    let mut changed = rubric.set().clone();
+    changed.parts[0].sections[0].criteria[0].levels[0].points = 0;
+    let changed = Rubric::new(changed).unwrap();
+    assert_eq!(
+        store
+            .new_assessment(&product, &changed, &Visit::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
+}
+
+#[test]
+fn a_final_assessment_cannot_be_changed_even_with_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = {
+        let mut store = fresh_store(dir.path());
+        let (_, product) = producer_and_product(&mut store);
+        let rubric = template();
+        let id = store
+            .new_assessment(&product, &rubric, &Visit::default(), NOW)
+            .unwrap();
+        store
+            .save_answers(&id, &complete_answers(&rubric), NOW)
+            .unwrap();
+        store.finalize(&id, NOW).unwrap();
+        store.path().to_path_buf()
+    };
+    let err = raw(&path, "UPDATE assessment SET total = 99").unwrap_err();
+    assert!(err.to_string().contains("assessment is final"), "{err}");
+    // Its sync status may still move on.
+    raw(&path, "UPDATE assessment SET status = 'synced'").unwrap();
+}
+
+#[test]
+fn a_draft_takes_notes_knockouts_gates_and_visit_changes_and_refuses_them_once_final() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let change = |store: &mut Store, c: DraftChange| store.change(&id, &c, NOW);
+
+    // An observed knock-out on 4.3 (raw material) stops the star; unticking it lifts that.
+    let knocked = change(
+        &mut store,
+        DraftChange::Knockout {
+            code: "4.3".into(),
+            observed: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        knocked.result.knockouts.len(),
+        1,
+        "{:?}",
+        knocked.result.knockouts
+    );
+    assert_eq!(knocked.result.star, None);
+    let lifted = change(
+        &mut store,
+        DraftChange::Knockout {
+            code: "4.3".into(),
+            observed: false,
+        },
+    )
+    .unwrap();
+    assert!(lifted.result.knockouts.is_empty());
+    assert!(store.assessment(&id).unwrap().answers.knockouts.is_empty());
+
+    // A gate answered and cleared; a note written and cleared by blank text.
+    change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G1".into(),
+            met: Some(true),
+        },
+    )
+    .unwrap();
+    change(
+        &mut store,
+        DraftChange::Note {
+            code: "2.1".into(),
+            text: "Kemasan standing pouch".into(),
+        },
+    )
+    .unwrap();
+    let saved = store.assessment(&id).unwrap().answers;
+    assert_eq!(saved.gates.get("G1"), Some(&true));
+    assert_eq!(saved.notes["2.1"], "Kemasan standing pouch");
+    change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G1".into(),
+            met: None,
+        },
+    )
+    .unwrap();
+    change(
+        &mut store,
+        DraftChange::Note {
+            code: "2.1".into(),
+            text: "  ".into(),
+        },
+    )
+    .unwrap();
+    let saved = store.assessment(&id).unwrap().answers;
+    assert!(saved.gates.is_empty() && saved.notes.is_empty());
+
+    // An unknown gate is refused and not stored.
+    let err = change(
+        &mut store,
+        DraftChange::Gate {
+            code: "G9".into(),
+            met: Some(true),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "answers.invalid");
+    assert!(matches!(&err, StoreError::Answers(e) if e[0].code == "answers.unknown_gate"));
+    assert!(store.assessment(&id).unwrap().answers.gates.is_empty());
+
+    // The visit changes while a draft, and nothing changes once final.
+    let visit = Visit {
+        assessed_on: Some("2026-11-21".into()),
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    store.set_visit(&id, &visit, NOW).unwrap();
+    assert_eq!(store.assessment(&id).unwrap().visit, visit);
+    store
+        .save_answers(&id, &complete_answers(&rubric), NOW)
+        .unwrap();
+    store.finalize(&id, NOW).unwrap();
+    assert_eq!(
+        store
+            .set_visit(&id, &Visit::default(), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    assert_eq!(
+        change(
+            &mut store,
+            DraftChange::Note {
+                code: "1.1".into(),
+                text: "late".into(),
+            },
+        )
+        .unwrap_err()
+        .code(),
+        "store.locked"
+    );
+}
+
+#[test]
+fn a_change_that_makes_other_answers_impossible_clears_them_in_the_same_write_and_says_which() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let catalog = Catalog::shipped();
+    let rubric = catalog
+        .get("ocop-1048-02", None)
+        .expect("cereal sheet")
+        .rubric
+        .clone();
+    let id = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let level = |code: &str, answer: Answer| DraftChange::Answer {
+        code: code.into(),
+        answer: Some(answer),
+    };
+    // A story (5.1 at 1 point), so 5.2 and 5.3 apply and are answered; criterion 9 too.
+    for (code, position) in [("5.1", 2), ("5.2", 3), ("5.3", 1), ("9", 4)] {
+        store
+            .change(&id, &level(code, Answer::Level(position)), NOW)
+            .unwrap();
+    }
+    // No story after all: 5.2 and 5.3 no longer apply, their answers go, and the officer is
+    // told which.
+    let changed = store
+        .change(&id, &level("5.1", Answer::Level(1)), NOW)
+        .unwrap();
+    assert_eq!(changed.cleared, ["5.2", "5.3"]);
+    assert_eq!(changed.result.not_applicable.len(), 2);
+    let stored = store.assessment(&id).unwrap().answers;
+    assert!(!stored.answers.contains_key("5.2") && !stored.answers.contains_key("5.3"));
+    assert_eq!(stored, changed.answers);
+
+    // 5.2 marked not applicable, then a story again: the "na" goes, 5.2 waits for a level.
+    store
+        .change(&id, &level("5.2", Answer::NotApplicable), NOW)
+        .unwrap();
+    let changed = store
+        .change(&id, &level("5.1", Answer::Level(3)), NOW)
+        .unwrap();
+    assert_eq!(changed.cleared, ["5.2"]);
+    assert!(changed.result.unanswered.contains(&"5.2".to_string()));
+
+    // Foreign matter observed at 6.1 stops the sheet. Asked first: refused with the answer it
+    // would clear and the engine's reason, nothing saved. A change that only makes answers not
+    // applicable is not asked about (above, 5.1 cleared 5.2 without asking).
+    let foreign = DraftChange::Knockout {
+        code: "6.1".into(),
+        observed: true,
+    };
+    let before = store.assessment(&id).unwrap().answers;
+    let asked = store
+        .change_member_asking(&id, 1, &foreign, false, NOW)
+        .unwrap_err();
+    assert_eq!(asked.code(), "answers.would_stop");
+    match &asked {
+        StoreError::WouldStop(errors) => {
+            let what: Vec<(&str, Option<&str>)> = errors
+                .iter()
+                .map(|e| (e.code.as_str(), e.criterion.as_deref()))
+                .collect();
+            assert_eq!(what, [("answers.after_knockout", Some("9"))]);
+        }
+        other => panic!("not asked first: {other:?}"),
+    }
+    assert_eq!(store.assessment(&id).unwrap().answers, before);
+    // A change that stops nothing goes through without asking.
+    store
+        .change_member_asking(&id, 1, &level("5.3", Answer::Level(2)), false, NOW)
+        .unwrap();
+    // Confirmed: criterion 9's answer goes.
+    let changed = store
+        .change_member_asking(&id, 1, &foreign, true, NOW)
+        .unwrap();
+    assert_eq!(changed.cleared, ["9"]);
+    assert_eq!(changed.result.star, None);
+
+    // The change itself is never altered: "na" on a criterion that applies is refused, and
+    // nothing is stored.
+    let before = store.assessment(&id).unwrap().answers;
+    let err = store
+        .change(&id, &level("5.2", Answer::NotApplicable), NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "answers.invalid");
+    assert!(matches!(&err, StoreError::Answers(e) if e[0].code == "answers.applies"));
+    assert_eq!(store.assessment(&id).unwrap().answers, before);
+}
+
+#[test]
+fn a_council_scores_on_one_sheet_each_finalises_within_the_allowed_divergence_and_is_locked() {
+    use ovop_store::assessments::DraftChange;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let visit = Visit {
+        assessors: vec![Assessor {
+            name: "Siti Rahmah".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, NOW)
+        .unwrap();
+    let member = |name: &str| Assessor {
+        name: name.into(),
+        role: Some("anggota".into()),
+        ..Assessor::default()
+    };
+    let budi = store.add_member(&id, &member("Budi Santoso"), NOW).unwrap();
+    let dewi = store.add_member(&id, &member("Dewi Lestari"), NOW).unwrap();
+    assert_eq!((budi, dewi), (2, 3));
+    assert_eq!(
+        store
+            .add_member(&id, &member("  "), NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
+
+    // Every member at level 2 everywhere (44 of 66), but Dewi at level 3 on nine criteria
+    // (53): 9 points apart, more than the 7 the template allows.
+    let complete = complete_answers(&rubric);
+    store.save_answers(&id, &complete, NOW).unwrap();
+    let codes: Vec<String> = rubric.set().criteria().map(|c| c.code.clone()).collect();
+    for m in [budi, dewi] {
+        for (code, answer) in &complete.answers {
+            let change = DraftChange::Answer {
+                code: code.clone(),
+                answer: Some(*answer),
+            };
+            store.change_member(&id, m, &change, NOW).unwrap();
+        }
+        for gate in ["G1", "G2", "G3"] {
+            let change = DraftChange::Gate {
+                code: gate.into(),
+                met: Some(true),
+            };
+            store.change_member(&id, m, &change, NOW).unwrap();
+        }
+    }
+    for code in &codes[..9] {
+        let change = DraftChange::Answer {
+            code: code.clone(),
+            answer: Some(Answer::Level(3)),
+        };
+        store.change_member(&id, dewi, &change, NOW).unwrap();
+    }
+    let draft = store.assessment(&id).unwrap();
+    let council = store.council_of(&draft).unwrap().expect("a council");
+    assert_eq!(council.members.len(), 3);
+    assert_eq!(council.members[0].member, "Siti Rahmah");
+    assert_eq!(council.divergence.spread, 9);
+    assert!(council.divergence.exceeded);
+    let err = store.finalize(&id, NOW).unwrap_err();
+    assert_eq!(err.code(), "store.invalid");
+    assert!(err.to_string().contains("differ by 9"), "{err}");
+    assert!(store.outbox().unwrap().is_empty(), "nothing queued");
+
+    // The council talks; Dewi lowers two criteria: 7 apart, allowed.
+    for code in &codes[..2] {
+        let change = DraftChange::Answer {
+            code: code.clone(),
+            answer: Some(Answer::Level(2)),
+        };
+        store.change_member(&id, dewi, &change, NOW).unwrap();
+    }
+    let done = store.finalize(&id, NOW).unwrap();
+    let council = done.council.expect("the council's result is stored");
+    assert_eq!(council.average, (44.0 + 44.0 + 51.0) / 3.0);
+    assert_eq!(council.divergence.spread, 7);
+    assert!(done.content_hash.is_some());
+    assert_eq!(store.outbox().unwrap().len(), 1);
+
+    // Locked: no member added, changed or removed, even with SQL.
+    assert_eq!(
+        store
+            .add_member(&id, &member("Eko"), NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    let change = DraftChange::Answer {
+        code: codes[0].clone(),
+        answer: Some(Answer::Level(1)),
+    };
+    assert_eq!(
+        store
+            .change_member(&id, budi, &change, NOW)
+            .unwrap_err()
+            .code(),
+        "store.locked"
+    );
+    let path = store.path().to_path_buf();
+    assert!(raw(
+        &path,
+        &format!("UPDATE council_sheet SET answers = '{{}}' WHERE assessment_id = '{id}'")
+    )
+    .is_err());
+    assert!(raw(
+        &path,
+        &format!("DELETE FROM council_sheet WHERE assessment_id = '{id}'")
+    )
+    .is_err());
+
+    // A correction carries the members' sheets into the new revision.
+    let revision = store.correct(&id, "Salah ketik", NOW).unwrap();
+    assert_eq!(store.members(&id, revision).unwrap().len(), 2);
+    store.remove_member(&id, budi).unwrap();
+    assert_eq!(store.members(&id, revision).unwrap().len(), 1);
+    assert_eq!(
+        store.members(&id, 1).unwrap().len(),
+        2,
+        "the final revision keeps its council"
+    );
+}
