@@ -618,6 +618,22 @@ pub enum Cell {
     Empty,
 }
 
+/// Whether a spreadsheet program would take `text` for a formula (or fold it into one): it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return. Such a cell is written as text.
+pub fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A text cell of a CSV: one that looks like a formula gets a leading apostrophe, so a name
+/// typed on a laptop (`=HYPERLINK(...)`) is shown, never run, in the office's spreadsheet.
+fn csv_text(text: &str) -> String {
+    if looks_like_formula(text) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 impl Table {
     /// UTF-8 with a BOM, so spreadsheet programs read Vietnamese and Indonesian names right.
     pub fn csv(&self) -> ApiResult<Vec<u8>> {
@@ -629,7 +645,7 @@ impl Table {
             for row in &self.rows {
                 writer
                     .write_record(row.iter().map(|c| match c {
-                        Cell::Text(t) => t.clone(),
+                        Cell::Text(t) => csv_text(t),
                         Cell::Int(i) => i.to_string(),
                         Cell::Empty => String::new(),
                     }))
@@ -647,6 +663,8 @@ impl Table {
         let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("xlsx: {e}"));
         let mut book = Workbook::new();
         let bold = Format::new().set_bold();
+        // A text that looks like a formula is marked as text (Excel's hidden apostrophe).
+        let as_text = Format::new().set_quote_prefix();
         let ws = book.add_worksheet();
         ws.set_name(sheet).map_err(fail)?;
         for (c, name) in self.header.iter().enumerate() {
@@ -657,6 +675,9 @@ impl Table {
             for (c, cell) in row.iter().enumerate() {
                 let (r, c) = (r as u32 + 1, c as u16);
                 match cell {
+                    Cell::Text(t) if looks_like_formula(t) => {
+                        ws.write_string_with_format(r, c, t, &as_text).map(|_| ())
+                    }
                     Cell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
                     Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
                     Cell::Empty => Ok(()),

@@ -943,3 +943,95 @@ async fn refusals_before_the_body_is_read_reach_the_client() {
     }
     server.stop().await;
 }
+
+/// Names typed on a laptop that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`, a tab,
+/// a carriage return at the start) are exported as text: an apostrophe before them in CSV, a
+/// text cell with Excel's quote prefix in XLSX, never a formula.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_look_like_formulas_are_exported_as_text() {
+    let server = Server::start(Backend::Sqlite).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let hostile = [
+        "=HYPERLINK(\"http://example.invalid/\",\"klik\")",
+        "+62 811 cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1,2)",
+        "\tTab",
+        "\rReturn",
+    ];
+    let mut records = Vec::new();
+    for (n, name) in hostile.iter().enumerate() {
+        let (pr, pd) = (uuid(7, 10 * n as u32 + 1), uuid(7, 10 * n as u32 + 2));
+        let mut producer = producer(&pr, TAPIN);
+        producer.body["name"] = json!(name);
+        let mut product = product(&pd, &pr);
+        product.body["name"] = json!(name);
+        records.push(Record::new(Kind::Producer, &pr, 1, producer.body, vec![]));
+        records.push(Record::new(Kind::Product, &pd, 1, product.body, vec![]));
+        records.push(assessment(
+            &uuid(7, 10 * n as u32 + 3),
+            1,
+            &pd,
+            TAPIN,
+            n as u32,
+            vec![],
+        ));
+    }
+    server.push_ok(&budi, &records).await;
+
+    let (status, csv) = server.get(&sari, "/v1/export/assessments?format=csv").await;
+    assert_eq!(status, 200);
+    let csv = csv.as_str().expect("a CSV").to_string();
+    let mut reader =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (product, producer) = (column("product"), column("producer"));
+    let mut seen = Vec::new();
+    for row in reader.records() {
+        let row = row.expect("a row");
+        for cell in [&row[product], &row[producer]] {
+            assert!(cell.starts_with('\''), "{cell:?} is not kept as text");
+            seen.push(cell[1..].to_string());
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    let mut expected: Vec<String> = hostile.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(seen, expected, "the names are whole after the apostrophe");
+
+    let xlsx = server
+        .http
+        .get(server.url("/v1/export/assessments?format=xlsx"))
+        .bearer_auth(&sari)
+        .send()
+        .await
+        .expect("xlsx")
+        .bytes()
+        .await
+        .expect("bytes");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("a workbook");
+    let formulas = book.worksheet_formula("assessments").expect("the sheet");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+    let cells = book.worksheet_range("assessments").expect("the sheet");
+    let names: Vec<String> = cells.rows().skip(1).map(|row| row[2].to_string()).collect();
+    assert_eq!(names.len(), hostile.len());
+    assert!(
+        names.iter().all(|n| hostile.contains(&n.as_str())),
+        "{names:?}"
+    );
+    server.stop().await;
+}
