@@ -246,6 +246,7 @@ codes! {
     ReviewAlreadyDecided => ("review.already_decided", http(409), Office, "The revision was already decided."),
     ReviewNotLatest => ("review.not_latest", http(409), Office, "A newer revision of the assessment has arrived."),
     ReviewRegionNotAssigned => ("review.region_not_assigned", http(403), Office, "The assessment's region is not one of the supervisor's."),
+    ReviewOwnAssessment => ("review.own_assessment", http(403), Office, "Nobody decides on an assessment they scored or sat on the council of."),
     ReviewInvalid => ("review.invalid", http(400), Office, "A review request has a field missing or not valid."),
     ReviewMalformed => ("review.malformed", http(400), Office, "A review request's body is not JSON."),
     ReviewTooLarge => ("review.too_large", http(413), Office, "A review request is too large."),

@@ -489,6 +489,36 @@ pub struct DecisionRequest {
 }
 
 /// Records a decision on the latest revision, tells the officer through the change feed.
+/// A name as people are matched by it: words joined by one space, case folded.
+fn person(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `actor` pushed a revision of the assessment, or is named among its assessors or its
+/// council's members.
+fn scored_by(tx: &mut dyn Tx, actor: &Actor, id: &str, body: &Value) -> ApiResult<bool> {
+    let pushed = tx
+        .query_opt(
+            "SELECT 1 FROM assessment WHERE id = $1 AND officer_id = $2",
+            &[Val::from(id), Val::Int(actor.user.id)],
+        )?
+        .is_some();
+    let me = person(&actor.user.display_name);
+    if pushed || me.is_empty() {
+        return Ok(pushed);
+    }
+    let assessors = body["visit"]["assessors"].as_array().into_iter().flatten();
+    let members = body["council"].as_array().into_iter().flatten();
+    let names = assessors
+        .map(|a| &a["name"])
+        .chain(members.map(|m| &m["assessor"]))
+        .filter_map(Value::as_str);
+    Ok(names.map(person).any(|name| name == me))
+}
+
 pub fn decide_in(
     tx: &mut dyn Tx,
     actor: &Actor,
@@ -520,6 +550,13 @@ pub fn decide_in(
     }
     tx.lock_changes()?;
     let detail = detail_in(tx, actor, id)?;
+    if scored_by(tx, actor, id, &detail.body)? {
+        return Err(ApiError::forbidden(
+            "review.own_assessment",
+            Some("id"),
+            "nobody decides on an assessment they scored or sat on the council of",
+        ));
+    }
     if detail.assessment.revision != request.revision {
         return Err(ApiError::conflict(
             "review.not_latest",

@@ -1035,3 +1035,68 @@ async fn names_that_look_like_formulas_are_exported_as_text() {
     );
     server.stop().await;
 }
+
+/// Nobody decides on an assessment they scored: not a supervisor who pushed it from their own
+/// laptop, nor one named among its assessors (matched however the name's case and spaces were
+/// typed). Another supervisor of the region decides on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_cannot_decide_on_an_assessment_they_scored() {
+    let server = Server::start(Backend::Sqlite).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    server
+        .user("rudi", "supervisor", &["63.05"], Some("rudi-rahasia-1"))
+        .await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let rudi = server.enrol("rudi", "rudi-rahasia-1").await;
+    let code = |v: &Value| v["code"].as_str().unwrap_or("").to_string();
+    let decide = |token: &str, id: &str| {
+        let (token, id) = (token.to_string(), id.to_string());
+        let server = &server;
+        async move {
+            server
+                .post(
+                    &token,
+                    &format!("/v1/review/assessments/{id}/decision"),
+                    &json!({"revision": 1, "decision": "approved"}),
+                )
+                .await
+        }
+    };
+
+    // Sari scores a product herself on her laptop.
+    let (pr, pd, own) = (uuid(8, 1), uuid(8, 2), uuid(8, 3));
+    server
+        .push_ok(
+            &sari,
+            &[
+                producer(&pr, TAPIN),
+                product(&pd, &pr),
+                assessment(&own, 1, &pd, TAPIN, 0, vec![]),
+            ],
+        )
+        .await;
+    let (status, body) = decide(&sari, &own).await;
+    assert_eq!((status, code(&body)), (403, "review.own_assessment".into()));
+
+    // Budi's visit names Rudi among the assessors.
+    let mut visit = assessment(&uuid(8, 4), 1, &pd, TAPIN, 1, vec![]);
+    visit.body["visit"]["assessors"] =
+        json!([{"name": "Budi Santoso"}, {"name": "  RUDI   (display) "}]);
+    let visit = Record::new(Kind::Assessment, &uuid(8, 4), 1, visit.body, vec![]);
+    server.push_ok(&budi, &[visit]).await;
+    let (status, body) = decide(&rudi, &uuid(8, 4)).await;
+    assert_eq!((status, code(&body)), (403, "review.own_assessment".into()));
+    assert_eq!(server.count("SELECT COUNT(*) FROM decision").await, 0);
+
+    // The other supervisor decides on each.
+    assert_eq!(decide(&rudi, &own).await.0, 201);
+    assert_eq!(decide(&sari, &uuid(8, 4)).await.0, 201);
+    assert_eq!(server.count("SELECT COUNT(*) FROM decision").await, 2);
+    server.stop().await;
+}
