@@ -407,14 +407,15 @@ pub fn is_sha256(text: &str) -> bool {
         .is_some_and(|hex| is_hex(hex, 64))
 }
 
-/// A UUID in its canonical text form (any version; the app makes v7).
+/// A UUID in its canonical text form, lower-case (any version; the app makes v7). An id in
+/// capitals is refused rather than taken as another record than its lower-case twin.
 pub fn is_uuid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() == 5
         && [8, 4, 4, 4, 12]
             .iter()
             .zip(&parts)
-            .all(|(len, part)| is_hex(&part.to_ascii_lowercase(), *len))
+            .all(|(len, part)| is_hex(part, *len))
 }
 
 impl PushRequest {
@@ -464,7 +465,7 @@ impl Record {
                 Code::PushBadId.as_str(),
                 Some("id"),
                 format!(
-                    "{:?} is not a UUID",
+                    "{:?} is not a UUID in lower-case canonical form",
                     self.id.chars().take(80).collect::<String>()
                 ),
             ));
@@ -693,7 +694,7 @@ mod tests {
 
     #[test]
     fn uuids_and_hashes_are_recognised_exactly() {
-        assert!(is_uuid(ID) && is_uuid(&ID.to_uppercase()));
+        assert!(is_uuid(ID) && !is_uuid(&ID.to_uppercase()));
         assert!(
             !is_uuid("0192f5c4-7d1a-7b31-9c55") && !is_uuid("zz92f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d")
         );

@@ -501,6 +501,7 @@ pub fn push(
     let mut known = Known::new();
     prefetch(tx, &mut known, &request.records)?;
     let mut deferred = Deferred::default();
+    let owners = owners_of(tx, &request.records)?;
     // Blob sizes named by the records accepted so far in this push (their rows are written last).
     let mut sizes: HashMap<String, u64> = HashMap::new();
     let result = |record: &Record, outcome: Outcome, problem: Option<Problem>| RecordResult {
@@ -545,6 +546,20 @@ pub fn push(
                         placed.region_code, actor.user.name
                     ),
                 ));
+            }
+            // An assessment belongs to the officer who first pushed it: nobody else adds to it.
+            if let Some(owner) = owners.get(&record.id).filter(|o| **o != actor.user.id) {
+                tracing::warn!(id = %record.id, owner, user = actor.user.id, "push to another officer's assessment");
+                results[i] = Some(result(
+                    record,
+                    Outcome::Rejected,
+                    Some(Problem::new(
+                        "push.not_owner",
+                        Some("id"),
+                        "this assessment belongs to another officer; only their laptops add revisions to it",
+                    )),
+                ));
+                continue;
             }
             if let Some(problem) = blob_size_problem(tx, record, &sizes)? {
                 results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
@@ -667,6 +682,31 @@ fn blob_size_problem(
 }
 
 /// The content hashes the server already has for these ids of one kind, by id and revision.
+/// Who owns each assessment of the push that the server has already: the user who pushed its
+/// first revision.
+fn owners_of(tx: &mut dyn Tx, records: &[Record]) -> ApiResult<HashMap<String, i64>> {
+    let ids: Vec<&String> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Assessment)
+        .map(|r| &r.id)
+        .collect();
+    let mut owners = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let params: Vec<Val> = chunk.iter().map(|id| Val::from(*id)).collect();
+        for row in tx.query(
+            &format!(
+                "SELECT id, user_id FROM record WHERE kind = 'assessment' AND id IN ({}) ORDER BY revision",
+                marks.join(", ")
+            ),
+            &params,
+        )? {
+            owners.entry(row.text(0)).or_insert(row.int(1));
+        }
+    }
+    Ok(owners)
+}
+
 fn stored_hashes(
     tx: &mut dyn Tx,
     kind: Kind,

@@ -1100,3 +1100,89 @@ async fn a_supervisor_cannot_decide_on_an_assessment_they_scored() {
     assert_eq!(server.count("SELECT COUNT(*) FROM decision").await, 2);
     server.stop().await;
 }
+
+/// An assessment id printed on a sheet is no key to it: another officer, of the same regency or
+/// another, cannot add a revision under it (`push.not_owner`), nor slip in its upper-case twin
+/// (`push.bad_id`); its own officer goes on correcting it, and the supervisors see only hers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_cannot_add_revisions_to_another_officers_assessment() {
+    let server = Server::start(Backend::Sqlite).await;
+    for (name, region) in [("budi", "63.05"), ("rina", "63.05"), ("dewi", "63.06")] {
+        server
+            .user(name, "officer", &[region], Some("rahasia-123"))
+            .await;
+    }
+    let budi = server.enrol("budi", "rahasia-123").await;
+    let rina = server.enrol("rina", "rahasia-123").await;
+    let dewi = server.enrol("dewi", "rahasia-123").await;
+    let (pr, pd, a) = (uuid(9, 1), uuid(9, 2), uuid(9, 3));
+    server
+        .push_ok(
+            &budi,
+            &[
+                producer(&pr, TAPIN),
+                product(&pd, &pr),
+                assessment(&a, 1, &pd, TAPIN, 0, vec![]),
+            ],
+        )
+        .await;
+    let problem = |response: &ovop_protocol::PushResponse| {
+        let r = &response.results[response.results.len() - 1];
+        (r.outcome, r.problem.as_ref().map(|p| p.code.clone()))
+    };
+
+    // Rina, same regency: her revision 2 under Budi's id is refused.
+    let pushed = server
+        .push_ok(&rina, &[assessment(&a, 2, &pd, TAPIN, 3, vec![])])
+        .await;
+    assert_eq!(
+        problem(&pushed),
+        (Outcome::Rejected, Some("push.not_owner".into()))
+    );
+    // Dewi, another regency, with a product of her own there.
+    let (pr2, pd2) = (uuid(9, 4), uuid(9, 5));
+    let pushed = server
+        .push_ok(
+            &dewi,
+            &[
+                producer(&pr2, HSS),
+                product(&pd2, &pr2),
+                assessment(&a, 2, &pd2, HSS, 3, vec![]),
+            ],
+        )
+        .await;
+    assert_eq!(
+        problem(&pushed),
+        (Outcome::Rejected, Some("push.not_owner".into()))
+    );
+    // The upper-case twin of the id is not another record.
+    let pushed = server
+        .push_ok(
+            &dewi,
+            &[assessment(&a.to_uppercase(), 1, &pd2, HSS, 3, vec![])],
+        )
+        .await;
+    assert_eq!(
+        problem(&pushed),
+        (Outcome::Rejected, Some("push.bad_id".into()))
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM record WHERE kind = 'assessment'")
+            .await,
+        1
+    );
+
+    // Budi corrects his own: accepted.
+    let pushed = server
+        .push_ok(&budi, &[assessment(&a, 2, &pd, TAPIN, 3, vec![])])
+        .await;
+    assert_eq!(problem(&pushed), (Outcome::Accepted, None));
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM record WHERE kind = 'assessment'")
+            .await,
+        2
+    );
+    server.stop().await;
+}
