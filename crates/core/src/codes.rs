@@ -211,6 +211,7 @@ codes! {
     PushBlobSize => ("push.blob_size", NONE, App, "A photo is named with two different sizes."),
     PushConflict => ("push.conflict", NONE, App, "The server has this revision with other content."),
     PushNotOwner => ("push.not_owner", NONE, App, "The assessment belongs to another officer: only their laptops add revisions to it."),
+    PushRegionMismatch => ("push.region_mismatch", NONE, App, "The assessment is recorded in another regency than the product assessed."),
     PushRejected => ("push.rejected", NONE, App, "The server refused the record (its reason is given)."),
     PushRegionNotAssigned => ("push.region_not_assigned", http(403), App, "The record's region is not one of the officer's."),
     PushResultMismatch => ("push.result_mismatch", NONE, App, "The server scores the answers differently from the laptop."),

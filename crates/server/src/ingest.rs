@@ -47,6 +47,8 @@ struct Placed {
     region_code: String,
     region_path: String,
     facts: Option<(AssessmentBody, Facts)>,
+    /// An assessment's product's region: it too must be in the pushing officer's regions.
+    product_path: Option<String>,
 }
 
 fn reject(problem: Problem) -> Result<Placed, Problem> {
@@ -159,6 +161,7 @@ fn place(
                     region_code,
                     region_path,
                     facts: None,
+                    product_path: None,
                 },
             ),
         },
@@ -178,7 +181,7 @@ fn place(
                         "the product's producer is not on the server: send the producer first (or in the same push)",
                     )),
                     Some(code) => place_region(&code, "body.village_code")
-                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None }),
+                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None, product_path: None }),
                 }
             }
         },
@@ -191,7 +194,9 @@ fn place(
         }) {
             Err(p) => reject(p),
             Ok(body) => {
-                let Some((product, _)) = stored(tx, known, "product", &body.product_id)? else {
+                let Some((product, product_region)) =
+                    stored(tx, known, "product", &body.product_id)?
+                else {
                     return Ok(reject(Problem::new(
                         "push.unknown_product",
                         Some("body.product_id"),
@@ -217,11 +222,28 @@ fn place(
                     product_set: text(&product, "product_set"),
                 };
                 let region = body.visit.region_code.clone().unwrap_or_default();
+                // The product is assessed in its own regency, not recorded under another.
+                let regions = Regions::get();
+                if regions.contains(&region)
+                    && regions.regency(&region) != regions.regency(&product_region)
+                {
+                    return Ok(reject(Problem::new(
+                        "push.region_mismatch",
+                        Some("body.visit.region_code"),
+                        format!(
+                            "the product is registered in {}, the visit is recorded in {}",
+                            regions.regency(&product_region).unwrap_or_default(),
+                            regions.regency(&region).unwrap_or_default()
+                        ),
+                    )));
+                }
+                let product_path = regions.path(&product_region);
                 place_region(&region, "body.visit.region_code").map(|(region_code, region_path)| {
                     Placed {
                         region_code,
                         region_path,
                         facts: Some((body, facts)),
+                        product_path,
                     }
                 })
             }
@@ -537,7 +559,11 @@ pub fn push(
                     continue;
                 }
             };
-            if actor.user.role != Role::Admin && !within(&placed.region_path, &actor.user.regions) {
+            let outside = |path: &str| !within(path, &actor.user.regions);
+            if actor.user.role != Role::Admin
+                && (outside(&placed.region_path)
+                    || placed.product_path.as_deref().is_some_and(outside))
+            {
                 return Err(ApiError::forbidden(
                     "push.region_not_assigned",
                     Some(&format!("records[{i}]")),

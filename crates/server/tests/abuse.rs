@@ -1186,3 +1186,54 @@ async fn an_officer_cannot_add_revisions_to_another_officers_assessment() {
     );
     server.stop().await;
 }
+
+/// A product is assessed in its own regency: an assessment recorded under another regency's
+/// village is refused (`push.region_mismatch`), even by an officer assigned both, and so is an
+/// officer reaching a product outside their regions by recording the visit inside them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assessment_is_recorded_in_the_regency_of_its_product() {
+    let server = Server::start(Backend::Sqlite).await;
+    server
+        .user("budi", "officer", &["63.05", "63.06"], Some("rahasia-123"))
+        .await;
+    server
+        .user("dewi", "officer", &["63.06"], Some("rahasia-123"))
+        .await;
+    let budi = server.enrol("budi", "rahasia-123").await;
+    let dewi = server.enrol("dewi", "rahasia-123").await;
+    let (pr, pd) = (uuid(10, 1), uuid(10, 2));
+    server
+        .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
+        .await;
+    let pushed = server
+        .push_ok(&budi, &[assessment(&uuid(10, 3), 1, &pd, HSS, 0, vec![])])
+        .await;
+    let r = &pushed.results[0];
+    assert_eq!(
+        (
+            r.outcome,
+            r.problem
+                .as_ref()
+                .map(|p| (p.code.as_str(), p.field.as_deref()))
+        ),
+        (
+            Outcome::Rejected,
+            Some(("push.region_mismatch", Some("body.visit.region_code")))
+        )
+    );
+    // Dewi (HSS only) cannot reach Budi's Tapin product through a visit in HSS.
+    let pushed = server
+        .push_ok(&dewi, &[assessment(&uuid(10, 4), 1, &pd, HSS, 0, vec![])])
+        .await;
+    assert_eq!(
+        pushed.results[0].problem.as_ref().map(|p| p.code.as_str()),
+        Some("push.region_mismatch")
+    );
+    assert_eq!(server.count("SELECT COUNT(*) FROM assessment").await, 0);
+    // In the product's own regency: accepted.
+    let pushed = server
+        .push_ok(&budi, &[assessment(&uuid(10, 5), 1, &pd, TAPIN, 0, vec![])])
+        .await;
+    assert_eq!(pushed.results[0].outcome, Outcome::Accepted);
+    server.stop().await;
+}
