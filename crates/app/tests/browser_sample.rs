@@ -295,7 +295,7 @@ fn render() -> String {
                     member,
                     &DraftChange::Answer {
                         code: code.clone(),
-                        answer: Some(answer.clone()),
+                        answer: Some(*answer),
                     },
                     "2026-11-21T10:00:00Z",
                 )
