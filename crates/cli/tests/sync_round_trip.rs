@@ -154,8 +154,9 @@ fn report_cursor(field: &Field) -> i64 {
     field.store.sync_cursor().expect("cursor")
 }
 
-/// An assessment the server refuses (its visit is outside my regions) is set aside with the
-/// server's reason while the others go on; corrected as a new revision, it is sent.
+/// An assessment the server refuses (its visit is recorded in another regency than its product,
+/// and outside my regions) is set aside with the server's reason while the others go on;
+/// corrected as a new revision, it is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_sent() {
     use ovop_store::assessments::{Assessor, Visit};
@@ -193,7 +194,7 @@ async fn a_refused_assessment_is_set_aside_the_rest_go_on_and_its_correction_is_
         .expect("row");
     assert_eq!(
         (refused.state.as_str(), refused.code.as_deref()),
-        ("rejected", Some("push.region_not_assigned"))
+        ("rejected", Some("push.region_mismatch"))
     );
     assert!(
         refused

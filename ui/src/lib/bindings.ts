@@ -411,7 +411,15 @@ export type HomeCounts = { drafts: number, finals: number, waiting: number, };
 
 export type Assessor = { name: string, title: string | null, unit: string | null, role: string | null, };
 
-export type Visit = { assessed_on: string | null, region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, };
+export type Visit = { 
+/**
+ * `YYYY-MM-DD`; a final assessment has one.
+ */
+assessed_on: string | null, 
+/**
+ * The village's official code; a final assessment has one.
+ */
+region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, };
 
 export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, 
 /**
