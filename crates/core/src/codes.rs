@@ -195,6 +195,7 @@ codes! {
     AuthTooManyAttempts => ("auth.too_many_attempts", http(429), App, "Too many wrong sign-ins from here; wait and try again."),
     AuthRole => ("auth.role", http(403), Office, "The user's role may not do this."),
     AuthCsrf => ("auth.csrf", http(403), Office, "A dashboard form came without its session's token."),
+    AuthOrigin => ("auth.origin", http(403), Office, "A dashboard form was posted from a page that is not the dashboard's own (its Origin or Referer names another site)."),
 
     // The server: pushes, records and photos.
     PushMalformed => ("push.malformed", http(400), App, "A push's body is not JSON."),

@@ -120,10 +120,15 @@ fn check_password_strength(password: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Creates a user (the admin API, the dashboard and `ovop-server user add` all come here).
-pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<User> {
-    let name = new.name.trim().to_lowercase();
-    if name.is_empty()
+/// A user name as stored: trimmed, lower case, 1 to 64 letters, digits, dots, dashes or
+/// underscores, beginning with a letter or digit (so never `.` or `..`).
+pub fn normalise_name(text: &str) -> ApiResult<String> {
+    let name = text.trim().to_lowercase();
+    let first_ok = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric());
+    if !first_ok
         || name.len() > 64
         || !name
             .bytes()
@@ -132,27 +137,59 @@ pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<Us
         return Err(ApiError::bad(
             "user.bad_name",
             Some("name"),
-            "a user name is 1 to 64 letters, digits, dots, dashes or underscores",
+            "a user name is 1 to 64 letters, digits, dots, dashes or underscores, beginning with a letter or digit",
         ));
     }
+    Ok(name)
+}
+
+/// A password's Argon2id hash, computed on a blocking thread, a few at a time.
+pub async fn hash_outside(state: &AppState, password: String) -> ApiResult<String> {
+    check_password_strength(&password)?;
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is stopping"))?;
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))?
+}
+
+/// Creates a user (the admin API, the dashboard and `ovop-server add-user` all come here): the
+/// request is checked, the password hashed outside the transaction, then the user written.
+pub async fn add_user(state: &AppState, new: NewUser) -> ApiResult<User> {
+    let name = normalise_name(&new.name)?;
     let role = Role::parse(&new.role)?;
     check_regions(&new.regions)?;
-    let hash = match &new.password {
-        Some(password) => {
-            check_password_strength(password)?;
-            Some(auth::hash_password(password)?)
-        }
+    let hash = match new.password.clone() {
+        Some(password) => Some(hash_outside(state, password).await?),
         None => None,
     };
+    let now = crate::now();
+    state
+        .db
+        .run(move |tx| insert_user(tx, &name, role, &new, hash, &now))
+        .await
+}
+
+fn insert_user(
+    tx: &mut dyn Tx,
+    name: &str,
+    role: Role,
+    new: &NewUser,
+    hash: Option<String>,
+    now: &str,
+) -> ApiResult<User> {
     let display = new
         .display_name
         .clone()
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| name.clone());
+        .unwrap_or_else(|| name.to_string());
     let id = match tx.query_opt(
         "INSERT INTO app_user (name, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (name) DO NOTHING RETURNING id",
-        &[Val::from(&name), Val::from(display.trim()), Val::from(role.as_str()), Val::from(hash), Val::from(now)],
+        &[Val::from(name), Val::from(display.trim()), Val::from(role.as_str()), Val::from(hash), Val::from(now)],
     )? {
         Some(row) => row.int(0),
         None => return Err(ApiError::conflict("user.exists", Some("name"), format!("a user {name} exists already"))),
@@ -163,7 +200,7 @@ pub fn create_user_in(tx: &mut dyn Tx, new: &NewUser, now: &str) -> ApiResult<Us
             &[Val::Int(id), Val::from(code)],
         )?;
     }
-    user_by_name(tx, &name)
+    user_by_name(tx, name)
 }
 
 pub fn user_by_name(tx: &mut dyn Tx, name: &str) -> ApiResult<User> {
@@ -189,7 +226,7 @@ pub fn users_in(tx: &mut dyn Tx) -> ApiResult<Vec<User>> {
 
 pub async fn list_users(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<User>>> {
     actor.require(Role::Admin)?;
-    Ok(Json(state.db.run(users_in).await?))
+    Ok(Json(state.db.read(users_in).await?))
 }
 
 pub async fn create_user(
@@ -199,11 +236,7 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, Json<User>)> {
     actor.require(Role::Admin)?;
     let new: NewUser = read_json(body, "user")?;
-    let now = crate::now();
-    let user = state
-        .db
-        .run(move |tx| create_user_in(tx, &new, &now))
-        .await?;
+    let user = add_user(&state, new).await?;
     tracing::info!(admin = %actor.user.name, user = %user.name, role = user.role.as_str(), "user created");
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -361,7 +394,7 @@ pub async fn devices(
     Path(name): Path<String>,
 ) -> ApiResult<Json<Vec<Device>>> {
     actor.require(Role::Admin)?;
-    Ok(Json(state.db.run(move |tx| devices_in(tx, &name)).await?))
+    Ok(Json(state.db.read(move |tx| devices_in(tx, &name)).await?))
 }
 
 pub fn revoke_in(tx: &mut dyn Tx, id: i64, now: &str) -> ApiResult<()> {

@@ -79,6 +79,7 @@ fn too_large_or_bad(e: BytesRejection, prefix: &str) -> ApiError {
 pub async fn enrol(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Enrolled>)> {
     let request: EnrolRequest = read_json(body, "enrol")?;
@@ -90,60 +91,75 @@ pub async fn enrol(
             "name the laptop (1 to 120 characters)",
         ));
     }
-    let ip_key = format!("ip:{}", peer.ip());
+    let ip = auth::client_ip(&state.trusted_proxies, peer.ip(), &headers);
+    let ip_key = format!("ip:{ip}");
     // A code is guessed by address only: one key for every code would let anyone lock all
     // code enrolments out (and 32^12 codes are not guessed in 30 tries).
-    let who_key = match (&request.user, &request.code) {
-        (Some(user), _) => format!("user:{}", user.trim().to_lowercase()),
-        (None, Some(_)) => ip_key.clone(),
-        (None, None) => {
+    let who_key = match (&request.user, &request.password, &request.code) {
+        (Some(user), Some(_), None) => format!("user:{}", user.trim().to_lowercase()),
+        (None, None, Some(_)) => ip_key.clone(),
+        (None, None, None) => {
             return Err(ApiError::bad(
                 "enrol.invalid",
                 None,
                 "give a user and password, or a one-time code",
             ))
         }
+        _ => {
+            return Err(ApiError::bad(
+                "enrol.invalid",
+                None,
+                "give a user and password, or a one-time code, not both",
+            ))
+        }
     };
-    state.sign_in.check(&[&ip_key, &who_key])?;
-    let keys: Vec<String> = if who_key == ip_key {
-        vec![ip_key.clone()]
+    let keys: Vec<&str> = if who_key == ip_key {
+        vec![&ip_key]
     } else {
-        vec![ip_key.clone(), who_key.clone()]
+        vec![&ip_key, &who_key]
     };
+    let attempt = state.sign_in.reserve(&keys)?;
     let now = crate::now();
     let token = auth::new_token();
     let token_hash = auth::secret_hash(&token);
-    let limiter = state.sign_in.clone();
+    // A password is checked outside any transaction; a code is spent inside the one that
+    // enrols the device.
+    let by_password = match (&request.user, &request.password) {
+        (Some(name), Some(password)) => match auth::sign_in(&state, name, password).await? {
+            Some(user) => Some(user),
+            None => return Err(refused()),
+        },
+        _ => None,
+    };
+    let code = request.code.clone();
     let outcome = state
         .db
         .run(move |tx| {
-            let user = match (&request.user, &request.password, &request.code) {
-                (Some(name), Some(password), None) => auth::check_password(tx, name.trim(), password)?,
-                (None, None, Some(code)) => {
-                    let row = tx.query_opt(
+            let user = match (by_password, &code) {
+                (Some(user), _) => user,
+                (None, Some(code)) => {
+                    let Some(row) = tx.query_opt(
                         "UPDATE enrol_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id",
                         &[Val::Text(auth::secret_hash(code)), Val::from(&now)],
-                    )?;
-                    match row {
-                        Some(row) => {
-                            let user = tx.query_opt(&format!("SELECT {} FROM app_user WHERE id = $1", auth::USER_COLUMNS), &[Val::Int(row.int(0))])?;
-                            match user {
-                                // A disabled user's code stays unused: the refusal rolls back.
-                                Some(user) => match auth::user_from_row(tx, &user)? {
-                                    user if user.disabled => {
-                                        return Err(ApiError::unauthorized("enrol.refused", "this user is disabled"));
-                                    }
-                                    user => Some(user),
-                                },
-                                None => None,
-                            }
-                        }
-                        None => None,
+                    )?
+                    else {
+                        return Ok(None);
+                    };
+                    let Some(user) = tx.query_opt(
+                        &format!("SELECT {} FROM app_user WHERE id = $1", auth::USER_COLUMNS),
+                        &[Val::Int(row.int(0))],
+                    )?
+                    else {
+                        return Ok(None);
+                    };
+                    match auth::user_from_row(tx, &user)? {
+                        // A disabled user's code stays unused: the refusal rolls back.
+                        user if user.disabled => return Err(refused()),
+                        user => user,
                     }
                 }
-                _ => return Err(ApiError::bad("enrol.invalid", None, "give a user and password, or a one-time code, not both")),
+                (None, None) => return Ok(None),
             };
-            let Some(user) = user else { return Ok(None) };
             let device = tx
                 .query_opt(
                     "INSERT INTO device (user_id, kind, name, token_hash, created_at) VALUES ($1, 'device', $2, $3, $4) RETURNING id",
@@ -154,25 +170,27 @@ pub async fn enrol(
             Ok(Some((user, device)))
         })
         .await?;
-    match outcome {
-        Some((user, device_id)) => {
-            limiter.succeeded(&[&who_key]);
-            tracing::info!(user = %user.name, device_id, "device enrolled");
-            Ok((
-                StatusCode::CREATED,
-                Json(Enrolled {
-                    token,
-                    device_id,
-                    user: user.officer(),
-                    server_id: state.server_id.clone(),
-                }),
-            ))
-        }
-        None => {
-            limiter.failed(&keys.iter().map(String::as_str).collect::<Vec<_>>());
-            Err(ApiError::unauthorized("enrol.refused", "the user name and password, or the code, are not right (or the code was used or expired)"))
-        }
-    }
+    let Some((user, device_id)) = outcome else {
+        return Err(refused());
+    };
+    attempt.succeeded();
+    tracing::info!(user = %user.name, device_id, "device enrolled");
+    Ok((
+        StatusCode::CREATED,
+        Json(Enrolled {
+            token,
+            device_id,
+            user: user.officer(),
+            server_id: state.server_id.clone(),
+        }),
+    ))
+}
+
+fn refused() -> ApiError {
+    ApiError::unauthorized(
+        "enrol.refused",
+        "the user name and password, or the code, are not right (or the code was used or expired)",
+    )
 }
 
 pub async fn me(actor: Actor) -> Json<User> {
@@ -242,7 +260,7 @@ async fn blob_row(state: &AppState, sha: &str) -> ApiResult<(u64, bool)> {
     let sha = sha.to_string();
     state
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             Ok(tx.query_opt(
                 "SELECT size, complete_at FROM blob WHERE sha256 = $1",
                 &[Val::from(&sha)],
@@ -359,7 +377,7 @@ pub async fn changes(
     let since = query.since.max(0);
     let page = state
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let user = &actor.user;
             let mut params = vec![Val::Int(since), Val::Int(user.id), Val::Int(limit + 1)];
             let regional = if user.role == auth::Role::Admin {

@@ -221,71 +221,119 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-/// The actor behind a request's bearer token or dashboard session.
+/// The actor behind a request's bearer token. The API takes nothing else: the dashboard's
+/// session cookie is the dashboard's own (a page of another site can make a browser send a
+/// cookie, never an `Authorization` header).
 pub async fn authenticate(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<Actor, ApiError> {
-    {
-        let bearer = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::to_string);
-        let token = bearer
-            .or_else(|| cookie(headers, SESSION_COOKIE))
-            .ok_or_else(|| {
-                ApiError::unauthorized("auth.missing", "sign in or enrol this device first")
-            })?;
-        let now = crate::now();
-        state
-            .db
-            .run(move |tx| actor_for_token(tx, &token, &now))
-            .await?
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "auth.invalid_token",
-                    "the token is unknown, revoked or expired: enrol again",
-                )
-            })
-    }
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "auth.missing",
+                "send this device's token as Authorization: Bearer (enrol the device first)",
+            )
+        })?;
+    let now = crate::now();
+    state
+        .db
+        .read(move |tx| actor_for_token(tx, &token, &now))
+        .await?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "auth.invalid_token",
+                "the token is unknown, revoked or expired: enrol again",
+            )
+        })
 }
 
-/// Failed sign-ins per key (a user name, an address): after `max` failures within `window`,
-/// the key waits until the oldest failure leaves the window. An address (`ip:` keys) gets six
-/// times as many: a district office's officers often share one.
+/// Sign-in attempts per key (a user name, an address): an attempt is counted before its
+/// password is checked, so a burst of guesses sent at once gets no more checks than one sent
+/// slowly; after `max` failures within `window` the key waits until the oldest leaves the
+/// window. A success takes its own attempt back and clears the user's name. An address
+/// (`ip:` keys) gets six times as many: a district office's officers often share one.
 pub struct RateLimiter {
     max: usize,
     window: Duration,
     failures: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
+/// One counted attempt: a failure unless [`Attempt::succeeded`] is called.
+#[must_use]
+pub struct Attempt<'a> {
+    limiter: &'a RateLimiter,
+    keys: Vec<String>,
+    at: Instant,
+}
+
+impl Attempt<'_> {
+    /// The attempt succeeded: it no longer counts, and the user-name keys start afresh.
+    pub fn succeeded(self) {
+        let mut failures = self.limiter.lock();
+        for key in &self.keys {
+            if key.starts_with("ip:") {
+                if let Some(times) = failures.get_mut(key) {
+                    if let Some(i) = times.iter().rposition(|t| *t == self.at) {
+                        times.remove(i);
+                    }
+                }
+            } else {
+                failures.remove(key);
+            }
+        }
+    }
+}
+
 impl RateLimiter {
+    /// `max` is at least 1 (the configuration refuses 0).
     pub fn new(max: usize, window: Duration) -> RateLimiter {
         RateLimiter {
-            max,
+            max: max.max(1),
             window,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Refuses with `auth.too_many_attempts` while any key is over the limit.
-    pub fn check(&self, keys: &[&str]) -> ApiResult<()> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Instant>>> {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn limit_of(&self, key: &str) -> usize {
+        if key.starts_with("ip:") {
+            self.max.saturating_mul(6)
+        } else {
+            self.max
+        }
+    }
+
+    /// Counts an attempt for every key at once, or refuses with `auth.too_many_attempts`
+    /// (counting nothing) while any key is at its limit.
+    pub fn reserve(&self, keys: &[&str]) -> ApiResult<Attempt<'_>> {
         let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut failures = self.lock();
+        if failures.len() > 100_000 {
+            // Bounded memory under a flood of names: entries out of the window go first.
+            failures.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
+        }
         for key in keys {
             if let Some(times) = failures.get_mut(*key) {
                 times.retain(|t| now.duration_since(*t) < self.window);
-                let max = if key.starts_with("ip:") {
-                    self.max * 6
-                } else {
-                    self.max
-                };
-                if times.len() >= max {
-                    let wait = self.window.saturating_sub(now.duration_since(times[0]));
+                if times.len() >= self.limit_of(key) {
+                    let oldest = times.first().copied().unwrap_or(now);
+                    let wait = self.window.saturating_sub(now.duration_since(oldest));
                     return Err(ApiError::new(
                         StatusCode::TOO_MANY_REQUESTS,
                         "auth.too_many_attempts",
@@ -298,54 +346,88 @@ impl RateLimiter {
                 }
             }
         }
-        Ok(())
-    }
-
-    pub fn failed(&self, keys: &[&str]) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > 100_000 {
-            // Bounded memory under a flood of names: old entries go first.
-            let now = Instant::now();
-            failures.retain(|_, times| {
-                times
-                    .last()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
-        }
         for key in keys {
-            failures
-                .entry(key.to_string())
-                .or_default()
-                .push(Instant::now());
+            failures.entry(key.to_string()).or_default().push(now);
         }
-    }
-
-    pub fn succeeded(&self, keys: &[&str]) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            failures.remove(*key);
-        }
+        Ok(Attempt {
+            limiter: self,
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            at: now,
+        })
     }
 }
 
-/// Checks a user name and password (or fails in the same time when the user is unknown).
-pub fn check_password(tx: &mut dyn Tx, name: &str, password: &str) -> ApiResult<Option<User>> {
-    let row = tx.query_opt(
-        &format!("SELECT {USER_COLUMNS}, password_hash FROM app_user WHERE name = $1"),
-        &[Val::from(name)],
-    )?;
-    let hash = row.as_ref().and_then(|r| r.opt_text(5));
-    // An unknown name costs as much as a wrong password: no telling which names exist.
+/// The dummy hash an unknown name is checked against: an unknown name costs as much as a wrong
+/// password, so nobody learns which names exist.
+fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default());
-    let ok = verify_password(password, hash.as_deref().unwrap_or(dummy)) && hash.is_some();
-    match row {
-        Some(row) if ok => {
-            let user = user_from_row(tx, &row)?;
-            Ok((!user.disabled).then_some(user))
-        }
-        _ => Ok(None),
+    DUMMY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
+}
+
+/// Checks a user name and password: the user's row is read from a snapshot, the hash is checked
+/// outside any transaction on a blocking thread, at most [`AppState::hashing`] at a time, so a
+/// storm of sign-ins never holds the database's write lock nor starves the pushes. A disabled
+/// user's right password is refused like a wrong one.
+pub async fn sign_in(state: &AppState, name: &str, password: &str) -> ApiResult<Option<User>> {
+    let lookup = name.trim().to_lowercase();
+    let found = state
+        .db
+        .read(move |tx| {
+            let Some(row) = tx.query_opt(
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM app_user WHERE name = $1"),
+                &[Val::from(&lookup)],
+            )?
+            else {
+                return Ok(None);
+            };
+            let hash = row.opt_text(5);
+            Ok(Some((user_from_row(tx, &row)?, hash)))
+        })
+        .await?;
+    let _permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is stopping"))?;
+    let password = password.to_string();
+    let hash = found.as_ref().and_then(|(_, hash)| hash.clone());
+    let ok = tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash())) && known
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("a password check failed: {e}")))?;
+    Ok(match found {
+        Some((user, _)) if ok && !user.disabled => Some(user),
+        _ => None,
+    })
+}
+
+/// The address a request comes from: the peer's, or, when the peer is a proxy the
+/// configuration trusts, the last address in `X-Forwarded-For` that is not itself a trusted
+/// proxy. A header from anyone else is ignored (it is the caller's to forge).
+pub fn client_ip(
+    trusted: &[std::net::IpAddr],
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
     }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .copied()
+        .unwrap_or(peer)
 }
 
 #[cfg(test)]
@@ -375,18 +457,58 @@ mod tests {
     }
 
     #[test]
-    fn a_key_is_limited_after_five_failures_until_a_success() {
+    fn a_key_is_limited_after_five_attempts_counted_before_their_check() {
         let limiter = RateLimiter::new(5, Duration::from_secs(600));
-        for _ in 0..5 {
-            assert!(limiter.check(&["budi"]).is_ok());
-            limiter.failed(&["budi"]);
-        }
-        assert_eq!(
-            limiter.check(&["budi"]).unwrap_err().problem.code,
-            "auth.too_many_attempts"
+        // Five attempts in flight at once (none checked yet): the sixth is refused.
+        let held: Vec<Attempt> = (0..5)
+            .map(|_| {
+                limiter
+                    .reserve(&["user:budi", "ip:10.0.0.1"])
+                    .expect("room")
+            })
+            .collect();
+        let refused = limiter
+            .reserve(&["user:budi", "ip:10.0.0.1"])
+            .err()
+            .expect("full");
+        assert_eq!(refused.problem.code, "auth.too_many_attempts");
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        // Another name from the same address still has room (an address gets 30).
+        assert!(limiter.reserve(&["user:sari", "ip:10.0.0.1"]).is_ok());
+        // One success clears the name.
+        let mut held = held;
+        held.pop().expect("one").succeeded();
+        assert!(limiter.reserve(&["user:budi"]).is_ok());
+    }
+
+    #[test]
+    fn a_limit_of_zero_is_one() {
+        let limiter = RateLimiter::new(0, Duration::from_secs(600));
+        let _first = limiter.reserve(&["user:budi"]).expect("one attempt");
+        assert!(limiter.reserve(&["user:budi"]).is_err());
+    }
+
+    #[test]
+    fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "127.0.0.1".parse().expect("ip");
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().expect("header"),
         );
-        assert!(limiter.check(&["sari"]).is_ok());
-        limiter.succeeded(&["budi"]);
-        assert!(limiter.check(&["budi"]).is_ok());
+        assert_eq!(client_ip(&[], proxy, &headers), proxy);
+        assert_eq!(
+            client_ip(&[proxy], proxy, &headers).to_string(),
+            "198.51.100.7"
+        );
+        let inner: std::net::IpAddr = "198.51.100.7".parse().expect("ip");
+        assert_eq!(
+            client_ip(&[proxy, inner], proxy, &headers).to_string(),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            client_ip(&[proxy], proxy, &axum::http::HeaderMap::new()),
+            proxy
+        );
     }
 }

@@ -26,6 +26,9 @@ pub struct Config {
     pub limits: Limits,
     /// Failed sign-ins per user name and per address within ten minutes before a pause.
     pub sign_in_attempts: usize,
+    /// Reverse proxies in front of this server (their addresses as the server sees them): only
+    /// from them is `X-Forwarded-For` believed, so sign-in limits count each client, not the proxy.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,7 +50,28 @@ impl Config {
             behind_tls_proxy: false,
             limits: Limits::default(),
             sign_in_attempts: 5,
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    /// Refuses settings the server cannot run with, naming the setting.
+    pub fn check(&self) -> Result<(), ApiError> {
+        if !(1..=1000).contains(&self.sign_in_attempts) {
+            return Err(ApiError::startup(format!(
+                "sign_in_attempts is from 1 to 1000, not {}",
+                self.sign_in_attempts
+            )));
+        }
+        let limits = &self.limits;
+        if limits.max_blob_bytes == 0
+            || limits.max_request_bytes < 1024
+            || limits.max_batch_records == 0
+        {
+            return Err(ApiError::startup(
+                "max_blob_bytes and max_batch_records are at least 1, max_request_bytes at least 1024",
+            ));
+        }
+        Ok(())
     }
 
     /// One line for the log, the password masked.
@@ -95,6 +119,7 @@ pub struct FileConfig {
     pub max_request_bytes: Option<u64>,
     pub max_batch_records: Option<u32>,
     pub sign_in_attempts: Option<usize>,
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 impl FileConfig {
@@ -121,6 +146,18 @@ mod tests {
         assert!(config
             .describe()
             .contains("postgresql://admin:***@10.0.0.5:5432/prov"));
+    }
+
+    #[test]
+    fn settings_the_server_cannot_run_with_are_refused_at_start() {
+        let mut config = Config::new("/srv/ovop".into());
+        assert!(config.check().is_ok());
+        config.sign_in_attempts = 0;
+        let refused = config.check().expect_err("zero attempts");
+        assert!(refused.problem.message.contains("sign_in_attempts"));
+        config.sign_in_attempts = 5;
+        config.limits.max_batch_records = 0;
+        assert!(config.check().is_err());
     }
 
     #[test]

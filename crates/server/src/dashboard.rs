@@ -22,7 +22,7 @@ use crate::i18n::{self, t};
 use crate::review::{self, Filter};
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/dashboard") }))
         .route("/login", get(login_page).post(login))
@@ -34,9 +34,107 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/blobs/{hex}", get(blob))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
+        .route("/dashboard/export/assessments", get(export_assessments))
+        .route("/dashboard/export/criteria", get(export_criteria))
+        // A form is a few fields: nobody sends megabytes to sign in.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(state, same_origin))
+}
+
+/// Every POST to the dashboard comes from a page of the dashboard: its `Origin` (or, from a
+/// browser that sends none, its `Referer`) names this server's own host. A form on another
+/// site, even a same-site one, is refused before anything is read (`auth.origin`), on top of
+/// the session's form token.
+async fn same_origin(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    // Behind a trusted proxy the host the browser asked for may come as X-Forwarded-Host.
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded_host = peer
+        .filter(|ip| state.trusted_proxies.contains(ip))
+        .and_then(|_| headers.get("x-forwarded-host"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let host = forwarded_host.or_else(|| {
+        headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    });
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("://"))
+        .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_ascii_lowercase());
+    match (host, from) {
+        (Some(host), Some(from)) if !host.is_empty() && host == from => next.run(request).await,
+        _ => ApiError::forbidden(
+            "auth.origin",
+            None,
+            "this form was not sent from a page of this dashboard",
+        )
+        .into_response(),
+    }
+}
+
+async fn export_assessments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> Response {
+    export_page(&state, &headers, query, false).await
+}
+
+async fn export_criteria(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<Filter>, QueryRejection>,
+) -> Response {
+    export_page(&state, &headers, query, true).await
+}
+
+/// The exports the list links to, for the signed-in session (the API's take a device token).
+async fn export_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Result<Query<Filter>, QueryRejection>,
+    criteria: bool,
+) -> Response {
+    let actor = match signed_in(state, headers, "/dashboard").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let outcome = async {
+        review::reviewer(&actor)?;
+        let filter = review::filter_from(query)?;
+        review::export(state, actor, filter, criteria).await
+    };
+    outcome.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 const LANG_COOKIE: &str = "ovop_lang";
+
+/// A redirect to a path of this dashboard. A target that cannot be a header value (a decoded
+/// CR or LF from an address) goes to the dashboard's home instead of failing the request.
+fn redirect(to: &str) -> Response {
+    let to = if to.bytes().all(|b| b.is_ascii_graphic()) {
+        to
+    } else {
+        "/dashboard"
+    };
+    Redirect::to(to).into_response()
+}
 
 fn lang_of(headers: &HeaderMap, wanted: Option<&str>) -> &'static str {
     let cookie = auth::cookie(headers, LANG_COOKIE);
@@ -148,7 +246,7 @@ async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response 
     } else {
         "/dashboard".to_string()
     };
-    let mut response = Redirect::to(&back).into_response();
+    let mut response = redirect(&back);
     if let Ok(cookie) = HeaderValue::from_str(&format!(
         "{LANG_COOKIE}={lang}; Path=/; SameSite=Strict; Max-Age=31536000"
     )) {
@@ -250,7 +348,12 @@ async fn login_page(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response 
 /// Only a path of this dashboard: never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/dashboard") && !n.contains("//") && !n.contains('\\') => {
+        Some(n)
+            if n.starts_with("/dashboard")
+                && !n.contains("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             n.to_string()
         }
         _ => "/dashboard".into(),
@@ -274,63 +377,72 @@ async fn login(
     let lang = lang_of(&headers, None);
     let name = form.user.trim().to_lowercase();
     let name_shown: String = form.user.trim().chars().take(64).collect();
-    let keys = [format!("ip:{}", peer.ip()), format!("user:{name}")];
+    let ip = auth::client_ip(&state.trusted_proxies, peer.ip(), &headers);
+    let keys = [format!("ip:{ip}"), format!("user:{name}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let next = safe_next(form.next.as_deref());
-    if let Err(e) = state.sign_in.check(&keys) {
-        return html_response(
-            lang,
-            login_form(
+    let attempt = match state.sign_in.reserve(&keys) {
+        Ok(attempt) => attempt,
+        Err(e) => {
+            return html_response(
                 lang,
-                Some(i18n::error(lang, &e.problem.code, &e.problem.message)),
-                &headers,
-                &next,
-                &name_shown,
-            ),
-            e.status,
-        );
-    }
+                login_form(
+                    lang,
+                    Some(i18n::error(lang, &e.problem.code, &e.problem.message)),
+                    &headers,
+                    &next,
+                    &name_shown,
+                ),
+                e.status,
+            )
+        }
+    };
     let token = auth::new_token();
     let hash = auth::secret_hash(&token);
-    let password = form.password.clone();
     let expires = crate::format_time(time::OffsetDateTime::now_utc() + time::Duration::hours(12));
-    let result = state
-        .db
-        .run(move |tx| {
-            let Some(user) = auth::check_password(tx, &name, &password)? else { return Ok(None) };
-            if user.role == Role::Officer {
-                return Ok(Some(Err(())));
-            }
-            tx.exec(
-                "INSERT INTO device (user_id, kind, name, token_hash, created_at, expires_at) VALUES ($1, 'web', 'dashboard', $2, $3, $4)",
-                &[Val::Int(user.id), Val::from(&hash), Val::from(crate::now()), Val::from(&expires)],
-            )?;
-            Ok(Some(Ok(user)))
-        })
-        .await;
+    let result = match auth::sign_in(&state, &name, &form.password).await {
+        Ok(Some(user)) if user.role == Role::Officer => Ok(Some(Err(()))),
+        Ok(Some(user)) => {
+            state
+                .db
+                .run(move |tx| {
+                    tx.exec(
+                        "INSERT INTO device (user_id, kind, name, token_hash, created_at, expires_at) VALUES ($1, 'web', 'dashboard', $2, $3, $4)",
+                        &[Val::Int(user.id), Val::from(&hash), Val::from(crate::now()), Val::from(&expires)],
+                    )?;
+                    Ok(Some(Ok(user)))
+                })
+                .await
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
     match result {
         Ok(Some(Ok(_))) => {
-            state.sign_in.succeeded(&keys[1..]);
+            attempt.succeeded();
             let secure = if state.secure_cookies { "; Secure" } else { "" };
-            let mut response = Redirect::to(&next).into_response();
+            let mut response = redirect(&next);
             if let Ok(cookie) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200{secure}")) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
             response
         }
-        Ok(Some(Err(()))) => html_response(
-            lang,
-            login_form(
+        Ok(Some(Err(()))) => {
+            attempt.succeeded();
+            html_response(
                 lang,
-                Some(t(lang, "login.officer")),
-                &headers,
-                &next,
-                &name_shown,
-            ),
-            StatusCode::FORBIDDEN,
-        ),
+                login_form(
+                    lang,
+                    Some(t(lang, "login.officer")),
+                    &headers,
+                    &next,
+                    &name_shown,
+                ),
+                StatusCode::FORBIDDEN,
+            )
+        }
         Ok(None) => {
-            state.sign_in.failed(&keys);
+            drop(attempt);
             html_response(
                 lang,
                 login_form(
@@ -383,7 +495,7 @@ async fn logout(
             })
             .await;
     }
-    let mut response = Redirect::to("/login").into_response();
+    let mut response = redirect("/login");
     response.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_static("ovop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
@@ -394,16 +506,16 @@ async fn logout(
 /// Who is signed in to the dashboard, or a redirect to the sign-in page.
 async fn signed_in(state: &AppState, headers: &HeaderMap, here: &str) -> Result<Actor, Response> {
     let Some(token) = auth::cookie(headers, SESSION_COOKIE) else {
-        return Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response());
+        return Err(redirect(&format!("/login?next={}", urlencode(here))));
     };
     let now = crate::now();
     match state
         .db
-        .run(move |tx| auth::actor_for_token(tx, &token, &now))
+        .read(move |tx| auth::actor_for_token(tx, &token, &now))
         .await
     {
         Ok(Some(actor)) if actor.web => Ok(actor),
-        Ok(_) => Err(Redirect::to(&format!("/login?next={}", urlencode(here))).into_response()),
+        Ok(_) => Err(redirect(&format!("/login?next={}", urlencode(here)))),
         Err(e) => Err(e.into_response()),
     }
 }
@@ -489,7 +601,7 @@ async fn home(
     let (f, a) = (filter.clone(), actor.clone());
     let loaded = state
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             Ok((
                 review::list_in(
                     tx,
@@ -547,10 +659,10 @@ async fn home(
         }
         div.actions {
             span.muted { (t(lang, "export.title")) ":" }
-            a.button.secondary href={ "/v1/export/assessments?format=csv" (amp_qs) } { (t(lang, "export.assessments")) " CSV" }
-            a.button.secondary href={ "/v1/export/assessments?format=xlsx" (amp_qs) } { (t(lang, "export.assessments")) " XLSX" }
-            a.button.secondary href={ "/v1/export/criteria?format=csv" (amp_qs) } { (t(lang, "export.criteria")) " CSV" }
-            a.button.secondary href={ "/v1/export/criteria?format=xlsx" (amp_qs) } { (t(lang, "export.criteria")) " XLSX" }
+            a.button.secondary href={ "/dashboard/export/assessments?format=csv" (amp_qs) } { (t(lang, "export.assessments")) " CSV" }
+            a.button.secondary href={ "/dashboard/export/assessments?format=xlsx" (amp_qs) } { (t(lang, "export.assessments")) " XLSX" }
+            a.button.secondary href={ "/dashboard/export/criteria?format=csv" (amp_qs) } { (t(lang, "export.criteria")) " CSV" }
+            a.button.secondary href={ "/dashboard/export/criteria?format=xlsx" (amp_qs) } { (t(lang, "export.criteria")) " XLSX" }
         }
         h2 { (t(lang, "stats.title")) }
         table id="stats" {
@@ -614,7 +726,11 @@ async fn assessment(
     };
     let lang = lang_of(&headers, q.lang.as_deref());
     let a = actor.clone();
-    let detail = match state.db.run(move |tx| review::detail_in(tx, &a, &id)).await {
+    let detail = match state
+        .db
+        .read(move |tx| review::detail_in(tx, &a, &id))
+        .await
+    {
         Ok(detail) => detail,
         Err(e) => return error_page(lang, Some(&actor), &headers, &e),
     };
@@ -735,7 +851,7 @@ async fn decide(
         .run(move |tx| review::decide_in(tx, &a, &target, &request, &now))
         .await
     {
-        Ok(_) => Redirect::to(&format!("{here}?next=decided")).into_response(),
+        Ok(_) => redirect(&format!("{here}?next=decided")),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
 }
@@ -758,7 +874,7 @@ async fn blob(
     let a = actor.clone();
     let allowed = state
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let paths = tx.query(
                 "SELECT r.region_path FROM record_blob rb JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
                  WHERE rb.sha256 = $1",
@@ -863,7 +979,7 @@ async fn users(
     if let Err(e) = actor.require(Role::Admin) {
         return error_page(lang, Some(&actor), &headers, &e);
     }
-    match state.db.run(admin::users_in).await {
+    match state.db.read(admin::users_in).await {
         Ok(list) => html_response(
             lang,
             users_page(lang, &actor, &headers, &list, None),
@@ -924,11 +1040,7 @@ async fn create_user(
             .map(str::to_string)
             .collect(),
     };
-    let now = crate::now();
-    let outcome = state
-        .db
-        .run(move |tx| admin::create_user_in(tx, &new, &now))
-        .await;
+    let outcome = admin::add_user(&state, new).await;
     let notice = match &outcome {
         Ok(user) => html! { div.ok role="status" { (t(lang, "users.created")) ": " (user.name) } },
         Err(e) => {
@@ -938,7 +1050,7 @@ async fn create_user(
     let status = outcome
         .as_ref()
         .map_or_else(|e| e.status, |_| StatusCode::OK);
-    match state.db.run(admin::users_in).await {
+    match state.db.read(admin::users_in).await {
         Ok(list) => html_response(
             lang,
             users_page(lang, &actor, &headers, &list, Some(notice)),

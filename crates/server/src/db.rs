@@ -257,20 +257,44 @@ impl Db {
     /// Runs `f` in one transaction on this thread (commit on `Ok`, roll back on `Err`). Blocking:
     /// async code calls [`Db::run`].
     pub fn transaction<T>(&self, f: impl FnOnce(&mut dyn TxBatch) -> DbResult<T>) -> DbResult<T> {
+        self.transaction_as(Access::Write, f)
+    }
+
+    fn transaction_as<T>(
+        &self,
+        access: Access,
+        f: impl FnOnce(&mut dyn TxBatch) -> DbResult<T>,
+    ) -> DbResult<T> {
         match self {
             Db::Sqlite(pool) => {
                 let mut conn = pool
                     .get()
                     .map_err(|e| DbError::Other(format!("pool: {e}")))?;
-                // IMMEDIATE: a writer takes the lock at the start, so two writers never
-                // deadlock upgrading a read lock.
-                let tx = conn
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .map_err(sqlite_error)?;
-                let mut wrapped = SqliteTx(tx);
-                let value = f(&mut wrapped)?;
-                wrapped.0.commit().map_err(sqlite_error)?;
-                Ok(value)
+                // A writer takes the lock at the start (IMMEDIATE), so two writers never
+                // deadlock upgrading a read lock. A reader takes none: WAL gives it a snapshot
+                // while writers go on, and `query_only` refuses a write by mistake.
+                let behaviour = match access {
+                    Access::Write => rusqlite::TransactionBehavior::Immediate,
+                    Access::Read => rusqlite::TransactionBehavior::Deferred,
+                };
+                if access == Access::Read {
+                    conn.pragma_update(None, "query_only", true)
+                        .map_err(sqlite_error)?;
+                }
+                let outcome = (|| {
+                    let tx = conn
+                        .transaction_with_behavior(behaviour)
+                        .map_err(sqlite_error)?;
+                    let mut wrapped = SqliteTx(tx);
+                    let value = f(&mut wrapped)?;
+                    wrapped.0.commit().map_err(sqlite_error)?;
+                    Ok(value)
+                })();
+                if access == Access::Read {
+                    conn.pragma_update(None, "query_only", false)
+                        .map_err(sqlite_error)?;
+                }
+                outcome
             }
             Db::Postgres(pool) => {
                 let pool = pool
@@ -281,7 +305,15 @@ impl Db {
                     .get()
                     .map_err(|e| DbError::Other(format!("pool: {e}")))?;
                 let PgConn { client, statements } = &mut *conn;
-                let tx = client.transaction().map_err(postgres_error)?;
+                let tx = match access {
+                    Access::Write => client.transaction(),
+                    Access::Read => client
+                        .build_transaction()
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start(),
+                }
+                .map_err(postgres_error)?;
                 let mut wrapped = PostgresTx(tx, statements);
                 let value = f(&mut wrapped)?;
                 wrapped.0.commit().map_err(postgres_error)?;
@@ -295,10 +327,27 @@ impl Db {
         &self,
         f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.run_as(Access::Write, f).await
+    }
+
+    /// A read-only snapshot on a blocking thread: it never waits for a writer nor holds one up
+    /// (sign-in, token checks, lists, exports). A write in it is an error.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.run_as(Access::Read, f).await
+    }
+
+    async fn run_as<T: Send + 'static>(
+        &self,
+        access: Access,
+        f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut outcome = None;
-            let result = db.transaction(|tx| match f(tx as &mut dyn Tx) {
+            let result = db.transaction_as(access, |tx| match f(tx as &mut dyn Tx) {
                 Ok(value) => Ok(value),
                 Err(api) => {
                     outcome = Some(api);
@@ -314,6 +363,13 @@ impl Db {
         .await
         .map_err(|e| ApiError::internal(format!("a storage task failed: {e}")))?
     }
+}
+
+/// Whether a transaction may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Write,
+    Read,
 }
 
 /// A transaction that can also run a script of several statements (migrations).

@@ -48,6 +48,11 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Pushes read and stored at once.
     pub pushes: Arc<tokio::sync::Semaphore>,
+    /// Password hashes computed at once (sign-in, new users, resets): each costs a core and
+    /// 19 MB, so a storm of sign-ins waits here instead of starving everything else.
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -93,7 +98,10 @@ pub fn router(state: AppState) -> Router {
     let request_limit = state.limits.max_request_bytes as usize;
     let api = Router::new()
         .route("/v1/health", get(api::health))
-        .route("/v1/enrol", post(api::enrol))
+        .route(
+            "/v1/enrol",
+            post(api::enrol).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
         .route("/v1/me", get(api::me))
         .route("/v1/push", post(api::push))
         .route(
@@ -124,10 +132,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(admin::revoke_device),
         )
         .route("/v1/admin/criteria-sets", post(admin::publish_set))
-        .route("/openapi.json", get(api::openapi));
+        .route("/openapi.json", get(api::openapi))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            json_only,
+        ));
     Router::new()
         .merge(api)
-        .merge(dashboard::routes())
+        .merge(dashboard::routes(state.clone()))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(request_limit))
         .layer(axum::middleware::map_response(version_header))
@@ -139,16 +151,27 @@ pub fn router(state: AppState) -> Router {
 /// refusals (a path value that is not UTF-8, a form that cannot be read) into a Problem with a
 /// stable code, like every other refusal.
 async fn version_header(response: axum::response::Response) -> axum::response::Response {
-    let plain = response
+    let kind = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain"));
+        .and_then(|v| v.to_str().ok());
+    // The framework's refusals are plain text, or (a 405) no body at all.
+    let plain = kind.is_none_or(|v| v.starts_with("text/plain"));
     let mut response = if plain && response.status().is_client_error() {
         let status = response.status();
         let text = axum::body::to_bytes(response.into_body(), 4096)
             .await
             .unwrap_or_default();
+        let text = if text.is_empty() {
+            status
+                .canonical_reason()
+                .unwrap_or("refused")
+                .as_bytes()
+                .to_vec()
+                .into()
+        } else {
+            text
+        };
         let code = match status {
             StatusCode::PAYLOAD_TOO_LARGE => "http.too_large",
             StatusCode::METHOD_NOT_ALLOWED => "http.method_not_allowed",
@@ -170,6 +193,55 @@ async fn version_header(response: axum::response::Response) -> axum::response::R
         .headers_mut()
         .insert(VERSION_HEADER, HeaderValue::from(PROTOCOL_VERSION));
     response
+}
+
+/// The API reads JSON and nothing else: a POST or PUT with a body of another type (a form, plain
+/// text, a multipart upload a page of another site could send) is refused with
+/// `http.unsupported_media_type` before it reaches a handler. Photos are the exception: their
+/// bytes go to `/v1/blobs`.
+async fn json_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, Method};
+    let writes = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH
+    );
+    if !writes || request.uri().path().starts_with("/v1/blobs/") {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let essence = v.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json")
+        });
+    let empty = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "0")
+        || (headers.get(header::CONTENT_LENGTH).is_none()
+            && headers.get(header::TRANSFER_ENCODING).is_none());
+    match json {
+        Some(true) => next.run(request).await,
+        None if empty => next.run(request).await,
+        _ => {
+            // Read what was sent (within the limit), so the refusal reaches the client instead
+            // of a reset connection.
+            blobs::drain(request.into_body(), state.limits.max_request_bytes).await;
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "http.unsupported_media_type",
+                None,
+                "this address reads JSON: send Content-Type: application/json",
+            )
+            .into_response()
+        }
+    }
 }
 
 async fn no_route() -> impl IntoResponse {
@@ -276,6 +348,7 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
 /// The state without a listener: the database opened and migrated, the blob folder ready, the
 /// shipped criteria sets published.
 pub async fn open(config: &Config) -> Result<AppState, ApiError> {
+    config.check()?;
     let data = config.data.clone();
     std::fs::create_dir_all(&data).map_err(|e| {
         ApiError::startup(format!(
@@ -314,5 +387,9 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         )),
         secure_cookies: config.tls_cert.is_some() || config.behind_tls_proxy,
         pushes: Arc::new(tokio::sync::Semaphore::new(4)),
+        hashing: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| (n.get() / 2).max(1)),
+        )),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     })
 }

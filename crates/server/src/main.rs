@@ -40,6 +40,10 @@ struct Cli {
     /// TLS ends at a reverse proxy in front of this server (cookies are marked Secure).
     #[arg(long, env = "OVOP_BEHIND_TLS_PROXY", global = true)]
     behind_tls_proxy: bool,
+    /// A reverse proxy's address (repeat, or commas in OVOP_TRUSTED_PROXY): its X-Forwarded-For
+    /// names the client for the sign-in limits. Without it the header is ignored.
+    #[arg(long, env = "OVOP_TRUSTED_PROXY", global = true, value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Logs as JSON lines (for a log collector) rather than text.
     #[arg(long, env = "OVOP_LOG_JSON", global = true)]
     log_json: bool,
@@ -110,6 +114,11 @@ fn config(cli: &Cli) -> Result<Config, ApiError> {
     if let Some(v) = file.sign_in_attempts {
         config.sign_in_attempts = v;
     }
+    config.trusted_proxies = if cli.trusted_proxy.is_empty() {
+        file.trusted_proxies.unwrap_or_default()
+    } else {
+        cli.trusted_proxy.clone()
+    };
     Ok(config)
 }
 
@@ -172,11 +181,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                 password,
                 regions,
             };
-            let now = ovop_server::now();
-            let user = state
-                .db
-                .run(move |tx| admin::create_user_in(tx, &new, &now))
-                .await?;
+            let user = admin::add_user(&state, new).await?;
             println!(
                 "added {} ({}) regions: {}",
                 user.name,

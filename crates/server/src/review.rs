@@ -269,11 +269,11 @@ pub fn list_in(
     Ok(out)
 }
 
-fn reviewer(actor: &Actor) -> ApiResult<()> {
+pub fn reviewer(actor: &Actor) -> ApiResult<()> {
     actor.require(Role::Supervisor)
 }
 
-fn filter_from(query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Filter> {
+pub fn filter_from(query: Result<Query<Filter>, QueryRejection>) -> ApiResult<Filter> {
     let Query(filter) = query.map_err(|e| {
         ApiError::bad(
             "review.bad_filter",
@@ -298,7 +298,7 @@ pub async fn list_json(
     Ok(Json(
         state
             .db
-            .run(move |tx| list_in(tx, &actor, &filter, PAGE, offset))
+            .read(move |tx| list_in(tx, &actor, &filter, PAGE, offset))
             .await?,
     ))
 }
@@ -474,7 +474,7 @@ pub async fn detail_json(
 ) -> ApiResult<Json<Detail>> {
     reviewer(&actor)?;
     Ok(Json(
-        state.db.run(move |tx| detail_in(tx, &actor, &id)).await?,
+        state.db.read(move |tx| detail_in(tx, &actor, &id)).await?,
     ))
 }
 
@@ -851,7 +851,7 @@ pub async fn export(
     let format = given(&filter.format).unwrap_or("csv").to_string();
     let table = state
         .db
-        .run(move |tx| {
+        .read(move |tx| {
             let items = list_in(tx, &actor, &filter, EXPORT_LIMIT, 0)?;
             if criteria {
                 criteria_table(tx, &items)
@@ -974,7 +974,7 @@ pub async fn stats_json(
     Ok(Json(
         state
             .db
-            .run(move |tx| stats_in(tx, &actor, &filter))
+            .read(move |tx| stats_in(tx, &actor, &filter))
             .await?,
     ))
 }

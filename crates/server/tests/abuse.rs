@@ -609,6 +609,7 @@ async fn enrolment_refuses_bad_requests_and_slows_down_guessing() {
     let response = server
         .http
         .post(server.url("/v1/enrol"))
+        .header("content-type", "application/json")
         .body("{\"user\": ")
         .send()
         .await

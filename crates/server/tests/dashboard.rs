@@ -860,7 +860,7 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
         Some(TAPIN_SELATAN)
     );
     let csv_href = b
-        .wait_css("a[href^='/v1/export/assessments?format=csv']")
+        .wait_css("a[href^='/dashboard/export/assessments?format=csv']")
         .await
         .attr("href")
         .await
@@ -1044,7 +1044,7 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
 
     // The exports the page links to: the CSV with its BOM, header and every row; the XLSX.
     let csv_href = b
-        .wait_css("a[href^='/v1/export/assessments?format=csv']")
+        .wait_css("a[href^='/dashboard/export/assessments?format=csv']")
         .await
         .attr("href")
         .await
@@ -1073,12 +1073,21 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
         (Some("returned"), Some("approved"))
     );
     let xlsx_href = b
-        .wait_css("a[href^='/v1/export/assessments?format=xlsx']")
+        .wait_css("a[href^='/dashboard/export/assessments?format=xlsx']")
         .await
         .attr("href")
         .await
         .expect("href")
         .expect("a link");
+    // The API behind it takes a device token only: the session cookie opens nothing there.
+    let api = server
+        .http
+        .get(server.url("/v1/export/assessments?format=csv"))
+        .header("cookie", &session_cookie)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(api.status(), 401, "the API refuses the dashboard's cookie");
     // The XLSX through an ordinary HTTP client with the browser's session cookie.
     let xlsx = server
         .http
@@ -1109,7 +1118,7 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     );
     let (status, kind, _) = b
         .fetch(
-            &b.wait_css("a[href^='/v1/export/criteria?format=csv']")
+            &b.wait_css("a[href^='/dashboard/export/criteria?format=csv']")
                 .await
                 .attr("href")
                 .await

@@ -9,7 +9,7 @@ use ovop_core::{Answer, Answers, Catalog};
 use ovop_protocol::{
     AssessmentBody, Assessor, BlobRef, Kind, PushRequest, PushResponse, Record, SetRef, Visit,
 };
-use ovop_server::admin::{create_user_in, NewUser};
+use ovop_server::admin::{add_user, NewUser};
 use ovop_server::{Config, Running};
 use serde_json::{json, Value};
 
@@ -140,13 +140,7 @@ impl Server {
             password: password.map(str::to_string),
             regions: regions.iter().map(|r| r.to_string()).collect(),
         };
-        let now = ovop_server::now();
-        self.running
-            .state
-            .db
-            .run(move |tx| create_user_in(tx, &new, &now))
-            .await
-            .expect("user");
+        add_user(&self.running.state, new).await.expect("user");
     }
 
     /// Enrols a device with a password; its token.

@@ -1,0 +1,600 @@
+//! The HTTP surface against a hostile caller, on SQLite and on PostgreSQL: sign-in guesses
+//! counted before they are checked, addresses believed only from a trusted proxy, the API
+//! taking bearer tokens and JSON only, the dashboard's forms only from its own pages, and the
+//! framework's own refusals answered with a problem code.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::*;
+
+/// One test body run against both backends.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+both!(
+    a_burst_of_guesses_gets_no_more_checks_than_the_limit,
+    forwarded_addresses_count_only_from_a_trusted_proxy,
+    the_api_takes_bearer_tokens_and_json_only,
+    dashboard_forms_are_taken_only_from_the_dashboards_own_pages,
+    the_frameworks_own_refusals_carry_a_problem_code,
+    token_checks_and_lists_do_not_wait_for_a_writer,
+);
+
+fn code(body: &Value) -> &str {
+    body["code"].as_str().unwrap_or("")
+}
+
+/// A client that shows redirects instead of following them.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client")
+}
+
+fn origin(server: &Server) -> String {
+    server.running.url()
+}
+
+/// Signs in to the dashboard as a page of it would; the session cookie.
+async fn dashboard_session(server: &Server, name: &str, password: &str) -> String {
+    let response = browser()
+        .post(server.url("/login"))
+        .header("origin", origin(server))
+        .form(&[("user", name), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303, "{name} signs in");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_string();
+    assert!(cookie.starts_with("ovop_session="));
+    cookie
+}
+
+/// The form token a page of this session carries.
+fn form_token(cookie: &str) -> String {
+    let session = cookie.trim_start_matches("ovop_session=");
+    ovop_server::auth::secret_hash(&format!("ovt_csrf:{session}"))[..32].to_string()
+}
+
+async fn a_burst_of_guesses_gets_no_more_checks_than_the_limit(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    // Twelve wrong passwords at once from a laptop: five are checked, seven wait.
+    let guesses = (0..12).map(|n| {
+        let server = &server;
+        async move {
+            server
+                .post(
+                    "",
+                    "/v1/enrol",
+                    &json!({"user": "budi", "password": format!("tebakan-{n}"), "device_name": "L"}),
+                )
+                .await
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let refused = answers
+        .iter()
+        .filter(|(s, b)| (*s, code(b)) == (401, "enrol.refused"))
+        .count();
+    let paused = answers
+        .iter()
+        .filter(|(s, b)| (*s, code(b)) == (429, "auth.too_many_attempts"))
+        .count();
+    assert_eq!((refused, paused), (5, 7), "{answers:?}");
+    // The right password waits too, and no device was made.
+    let (status, body) = server
+        .post(
+            "",
+            "/v1/enrol",
+            &json!({"user": "budi", "password": "budi-rahasia-1", "device_name": "L"}),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (429, "auth.too_many_attempts"));
+    assert_eq!(server.count("SELECT COUNT(*) FROM device").await, 0);
+
+    // The dashboard's sign-in counts the same way.
+    let client = browser();
+    let guesses = (0..12).map(|n| {
+        let client = &client;
+        let server = &server;
+        async move {
+            client
+                .post(server.url("/login"))
+                .header("origin", origin(server))
+                .form(&[("user", "sari"), ("password", &format!("tebakan-{n}"))])
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        }
+    });
+    let mut statuses = futures_util::future::join_all(guesses).await;
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[401; 5].as_slice(), &[429; 7]].concat());
+    // Another user from the same address is not held up by Sari's guesses.
+    server
+        .user("tono", "supervisor", &["63.06"], Some("tono-rahasia-1"))
+        .await;
+    dashboard_session(&server, "tono", "tono-rahasia-1").await;
+    server.stop().await;
+}
+
+async fn forwarded_addresses_count_only_from_a_trusted_proxy(backend: Backend) {
+    let wrong_code = |server: &Server, forwarded: String| {
+        let request = server
+            .http
+            .post(server.url("/v1/enrol"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"code": "AAAA-BBBB-CCCC", "device_name": "L"}));
+        async move {
+            let response = request.send().await.expect("enrol");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.expect("json");
+            (status, code(&body).to_string())
+        }
+    };
+    // No proxy trusted: the header is the caller's to forge, so a new one every time does not
+    // escape the address's limit (thirty guesses).
+    let server = Server::start(backend).await;
+    for n in 0..30 {
+        let (status, _) = wrong_code(&server, format!("203.0.113.{n}")).await;
+        assert_eq!(status, 401, "guess {n}");
+    }
+    assert_eq!(
+        wrong_code(&server, "198.51.100.77".into()).await,
+        (429, "auth.too_many_attempts".into())
+    );
+    server.stop().await;
+
+    // Behind a trusted proxy each client is counted on its own: thirty wrong codes from one
+    // officer's address do not lock out the office next door.
+    let server = Server::start_with(backend, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    for n in 0..30 {
+        let (status, _) = wrong_code(&server, "203.0.113.9".into()).await;
+        assert_eq!(status, 401, "guess {n}");
+    }
+    assert_eq!(wrong_code(&server, "203.0.113.9".into()).await.0, 429);
+    assert_eq!(
+        wrong_code(&server, "198.51.100.77".into()).await,
+        (401, "enrol.refused".into())
+    );
+    // The address the proxy appends is the one believed, not what the client put before it.
+    assert_eq!(
+        wrong_code(&server, "198.51.100.1, 203.0.113.9".into())
+            .await
+            .0,
+        429
+    );
+    server.stop().await;
+
+    // A limit of zero is not a configuration the server runs with.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = support::config(dir.path());
+    config.sign_in_attempts = 0;
+    let refused = ovop_server::start(config).await.err().expect("refused");
+    assert!(
+        refused.problem.message.contains("sign_in_attempts"),
+        "{}",
+        refused.problem.message
+    );
+}
+
+async fn the_api_takes_bearer_tokens_and_json_only(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let token = server.enrol("admin", "admin-rahasia-1").await;
+    let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
+    let client = browser();
+    let users_before = server.count("SELECT COUNT(*) FROM app_user").await;
+    let new_admin = json!({"name": "penyusup", "role": "admin", "password": "penyusup-123"});
+
+    // The dashboard's cookie opens nothing on the API, whatever the body.
+    let with_cookie = client
+        .post(server.url("/v1/admin/users"))
+        .header("cookie", &session)
+        .json(&new_admin)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(with_cookie.status(), 401);
+    let body: Value = with_cookie.json().await.expect("problem");
+    assert_eq!(code(&body), "auth.missing");
+    for path in ["/v1/review/assessments", "/v1/export/assessments", "/v1/me"] {
+        let response = client
+            .get(server.url(path))
+            .header("cookie", &session)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), 401, "{path}");
+    }
+
+    // A token, but a form's or a text's body: refused before it is read as anything.
+    for (kind, body) in [
+        (
+            "application/x-www-form-urlencoded",
+            "name=penyusup&role=admin&password=penyusup-123".to_string(),
+        ),
+        ("text/plain", new_admin.to_string()),
+        ("multipart/form-data; boundary=x", new_admin.to_string()),
+    ] {
+        let response = client
+            .post(server.url("/v1/admin/users"))
+            .bearer_auth(&token)
+            .header("content-type", kind)
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 415, "{kind}");
+        let body: Value = response.json().await.expect("problem");
+        assert_eq!(code(&body), "http.unsupported_media_type", "{kind}");
+    }
+    let no_type = client
+        .post(server.url("/v1/admin/users"))
+        .bearer_auth(&token)
+        .body(new_admin.to_string())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(no_type.status(), 415);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM app_user").await,
+        users_before
+    );
+    // With its token and JSON the same request is an admin's to make.
+    let (status, made) = server.post(&token, "/v1/admin/users", &new_admin).await;
+    assert_eq!((status, made["name"].as_str()), (201, Some("penyusup")));
+
+    // The dashboard's own exports take its session.
+    let export = client
+        .get(server.url("/dashboard/export/assessments?format=csv"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(export.status(), 200);
+    assert_eq!(export.headers()["content-type"], "text/csv; charset=utf-8");
+    let anonymous = client
+        .get(server.url("/dashboard/export/assessments?format=csv"))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(anonymous.status(), 303, "to the sign-in page");
+    server.stop().await;
+}
+
+async fn dashboard_forms_are_taken_only_from_the_dashboards_own_pages(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let client = browser();
+    let login = |from: Option<String>, referer: Option<String>| {
+        let mut request = client
+            .post(server.url("/login"))
+            .form(&[("user", "admin"), ("password", "admin-rahasia-1")]);
+        if let Some(from) = from {
+            request = request.header("origin", from);
+        }
+        if let Some(referer) = referer {
+            request = request.header("referer", referer);
+        }
+        async move { request.send().await.expect("login") }
+    };
+    // From another site, from a sibling on the same site, from nowhere: refused.
+    for (from, referer) in [
+        (Some("http://evil.example".to_string()), None),
+        (Some("http://localhost.evil.example:1".to_string()), None),
+        (Some("null".to_string()), None),
+        (None, Some("http://evil.example/login".to_string())),
+        (None, None),
+    ] {
+        let response = login(from.clone(), referer.clone()).await;
+        assert_eq!(response.status(), 403, "{from:?} {referer:?}");
+        assert!(response.headers().get("set-cookie").is_none());
+        let body: Value = response.json().await.expect("problem");
+        assert_eq!(code(&body), "auth.origin");
+    }
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM device WHERE kind = 'web'")
+            .await,
+        0
+    );
+    // A page of the dashboard (its Origin, or a Referer when a browser sends no Origin).
+    assert_eq!(login(Some(origin(&server)), None).await.status(), 303);
+    assert_eq!(
+        login(None, Some(server.url("/login?next=/dashboard")))
+            .await
+            .status(),
+        303
+    );
+
+    // Signed in, with the right form token, but posted by another site: nothing is made.
+    let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
+    let csrf = form_token(&session);
+    let users = server.count("SELECT COUNT(*) FROM app_user").await;
+    let forged = client
+        .post(server.url("/dashboard/users"))
+        .header("cookie", &session)
+        .header("origin", "http://evil.example")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "penyusup"),
+            ("display_name", "Penyusup"),
+            ("role", "admin"),
+            ("password", "penyusup-123"),
+            ("regions", ""),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403);
+    assert_eq!(server.count("SELECT COUNT(*) FROM app_user").await, users);
+    let out = client
+        .post(server.url("/logout"))
+        .header("cookie", &session)
+        .header("origin", "http://evil.example")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(
+        out.status(),
+        403,
+        "a foreign page cannot sign the admin out"
+    );
+    let page = client
+        .get(server.url("/dashboard/users"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200, "the session is still good");
+    // From the dashboard's own page the same form works.
+    let made = client
+        .post(server.url("/dashboard/users"))
+        .header("cookie", &session)
+        .header("origin", origin(&server))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "wati"),
+            ("display_name", "Wati"),
+            ("role", "officer"),
+            ("password", "wati-rahasia-1"),
+            ("regions", "63.05"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert!(made.status().is_success(), "{}", made.status());
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM app_user").await,
+        users + 1
+    );
+
+    // Behind a proxy the browser's host comes as X-Forwarded-Host: believed from a trusted
+    // proxy only.
+    let behind = |server: &Server| {
+        client
+            .post(server.url("/login"))
+            .header("origin", "https://dinas.example.id")
+            .header("x-forwarded-host", "dinas.example.id")
+            .form(&[("user", "admin"), ("password", "admin-rahasia-1")])
+            .send()
+    };
+    assert_eq!(behind(&server).await.expect("login").status(), 403);
+    server.stop().await;
+    let server = Server::start_with(backend, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    assert_eq!(behind(&server).await.expect("login").status(), 303);
+    server.stop().await;
+}
+
+async fn the_frameworks_own_refusals_carry_a_problem_code(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let token = server.enrol("admin", "admin-rahasia-1").await;
+    let client = browser();
+    // A method the address does not take: 405 with a problem, not an empty body.
+    let response = client
+        .get(server.url("/v1/push"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: Value = response.json().await.expect("problem");
+    assert_eq!(code(&body), "http.method_not_allowed");
+
+    // Bodies before sign-in are small: 100 kB to enrol or to sign in is refused.
+    let big = "x".repeat(100_000);
+    let response = client
+        .post(server.url("/v1/enrol"))
+        .json(&json!({"user": "admin", "password": big, "device_name": "L"}))
+        .send()
+        .await
+        .expect("enrol");
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("problem");
+    assert_eq!(code(&body), "enrol.too_large");
+    let response = client
+        .post(server.url("/login"))
+        .header("origin", origin(&server))
+        .form(&[("user", "admin"), ("password", big.as_str())])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.expect("problem");
+    assert_eq!(code(&body), "http.too_large");
+
+    // A line break smuggled into where to go after signing in: the dashboard's home instead.
+    let page = client
+        .get(server.url("/login?next=/dashboard%0D%0ASet-Cookie:%20x=1"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    let response = client
+        .post(server.url("/login"))
+        .header("origin", origin(&server))
+        .form(&[
+            ("user", "admin"),
+            ("password", "admin-rahasia-1"),
+            ("next", "/dashboard\r\nSet-Cookie: x=1"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/dashboard");
+    let session = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_string();
+    let decided = client
+        .post(
+            server.url("/dashboard/assessments/%0D%0ALocation:%20http:%2F%2Fevil.example/decision"),
+        )
+        .header("cookie", &session)
+        .header("origin", origin(&server))
+        .form(&[
+            ("csrf", form_token(&session).as_str()),
+            ("revision", "1"),
+            ("decision", "approved"),
+            ("comment", ""),
+        ])
+        .send()
+        .await
+        .expect("decide");
+    assert!(
+        decided.status().is_client_error() || decided.status().is_redirection(),
+        "{}",
+        decided.status()
+    );
+    if let Some(location) = decided.headers().get("location") {
+        assert!(!location.to_str().unwrap_or("").contains("evil"));
+    }
+
+    // User names that are not names.
+    for name in [".", "..", "-budi", ".budi", "a/b", "budi sari", ""] {
+        let (status, body) = server
+            .post(
+                &token,
+                "/v1/admin/users",
+                &json!({"name": name, "role": "officer", "password": "rahasia-123"}),
+            )
+            .await;
+        assert_eq!((status, code(&body)), (400, "user.bad_name"), "{name:?}");
+    }
+    // A name is stored in one spelling: BUDI and budi are one user.
+    let (status, _) = server
+        .post(
+            &token,
+            "/v1/admin/users",
+            &json!({"name": " Budi ", "role": "officer", "password": "rahasia-123"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, body) = server
+        .post(
+            &token,
+            "/v1/admin/users",
+            &json!({"name": "BUDI", "role": "officer", "password": "rahasia-123"}),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (409, "user.exists"));
+    server.healthy().await;
+    server.stop().await;
+}
+
+async fn token_checks_and_lists_do_not_wait_for_a_writer(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let token = server.enrol("sari", "sari-rahasia-1").await;
+    // A writer holds the database (on SQLite, its one write lock) until told to let go.
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let (started, holding) = tokio::sync::oneshot::channel::<()>();
+    let db = server.running.state.db.clone();
+    let writer = tokio::task::spawn_blocking(move || {
+        db.transaction(|tx| {
+            tx.exec(
+                "UPDATE app_user SET display_name = display_name WHERE name = 'sari'",
+                &[],
+            )?;
+            let _ = started.send(());
+            let _ = held.recv_timeout(Duration::from_secs(60));
+            Ok(())
+        })
+    });
+    holding.await.expect("the writer holds the lock");
+    for path in [
+        "/v1/me",
+        "/v1/review/assessments",
+        "/v1/stats",
+        "/v1/changes",
+    ] {
+        let answered = tokio::time::timeout(Duration::from_secs(10), server.get(&token, path))
+            .await
+            .unwrap_or_else(|_| panic!("{path} waited for the writer"));
+        assert_eq!(answered.0, 200, "{path}: {}", answered.1);
+    }
+    release.send(()).expect("release");
+    writer.await.expect("join").expect("the writer commits");
+    server.stop().await;
+}
