@@ -233,6 +233,7 @@ codes! {
     HttpNoRoute => ("http.no_route", http(404), App, "No such address on the server."),
     HttpMethodNotAllowed => ("http.method_not_allowed", http(405), App, "The address does not take that method."),
     HttpTooLarge => ("http.too_large", http(413), App, "The request is larger than the server accepts."),
+    HttpTooSlow => ("http.too_slow", http(408), App, "A request's body arrived too slowly, or stopped half-way; the app sends it again."),
     HttpUnsupportedMediaType => ("http.unsupported_media_type", http(415), App, "The request's content type is not the one expected."),
     HttpUnprocessable => ("http.unprocessable", http(422), App, "The request's content does not fit."),
     ServerInternal => ("server.internal", http(500), App, "The server failed; nothing internal is said."),

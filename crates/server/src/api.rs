@@ -60,6 +60,9 @@ pub fn read_json<T: serde::de::DeserializeOwned>(
 }
 
 fn too_large_or_bad(e: BytesRejection, prefix: &str) -> ApiError {
+    if crate::guard::is_too_slow(&e) {
+        return crate::guard::too_slow();
+    }
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -209,17 +212,15 @@ pub async fn push(
             return Err(refused);
         }
     };
-    // A few pushes are read and parsed at a time: writes go one at a time anyway, and fifty
-    // laptops sending 8 MB each at once would otherwise hold all of it in memory.
-    let _permit = state
-        .pushes
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("the server is stopping"))?;
     let limits = state.limits;
+    // The body arrives first (under the slow-client watch), then a slot is taken: a laptop
+    // that trickles its pushes holds no slot while it does.
     let body = axum::body::to_bytes(body, limits.max_request_bytes as usize)
         .await
-        .map_err(|_| {
+        .map_err(|e| {
+            if crate::guard::is_too_slow(&e) {
+                return crate::guard::too_slow();
+            }
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "push.too_large",
@@ -227,6 +228,12 @@ pub async fn push(
                 "the request is larger than the server accepts",
             )
         })?;
+    // A few pushes are parsed and checked at a time: writes go one at a time anyway.
+    let _permit = state
+        .pushes
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is stopping"))?;
     let request = PushRequest::parse(&body, &limits).map_err(|problem| {
         let status = match problem.code.as_str() {
             "push.too_large" | "push.too_many" => StatusCode::PAYLOAD_TOO_LARGE,

@@ -144,8 +144,14 @@ impl BlobStore {
         while let Some(chunk) = stream.next().await {
             let chunk = match chunk {
                 Ok(chunk) => chunk,
-                // The connection dropped: what arrived is kept and the upload resumes from it.
-                Err(_) => break,
+                // The connection dropped or crawled: what arrived is kept and the upload
+                // resumes from it.
+                Err(e) => {
+                    if crate::guard::is_too_slow(&e) {
+                        failure = Some(crate::guard::too_slow());
+                    }
+                    break;
+                }
             };
             if written + chunk.len() as u64 > size {
                 // Nothing of a chunk that overflows is kept: the blob stays where it stood.

@@ -29,6 +29,8 @@ pub struct Config {
     /// Reverse proxies in front of this server (their addresses as the server sees them): only
     /// from them is `X-Forwarded-For` believed, so sign-in limits count each client, not the proxy.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How slowly a client may send its headers and its body.
+    pub slow_clients: crate::guard::SlowClients,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +53,7 @@ impl Config {
             limits: Limits::default(),
             sign_in_attempts: 5,
             trusted_proxies: Vec::new(),
+            slow_clients: crate::guard::SlowClients::default(),
         }
     }
 

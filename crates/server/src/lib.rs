@@ -26,6 +26,7 @@ pub mod config;
 pub mod dashboard;
 pub mod db;
 pub mod error;
+pub mod guard;
 pub mod i18n;
 pub mod ingest;
 pub mod regions;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// How slowly a client may send.
+    pub slow_clients: guard::SlowClients,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -143,6 +146,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(request_limit))
         .layer(axum::middleware::map_response(version_header))
+        .layer(axum::middleware::from_fn_with_state(
+            state.slow_clients,
+            guard::watch_bodies,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -302,7 +309,12 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
                 let _ = stopped.await;
                 shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
             });
-            let server = axum_server::from_tcp_rustls(listener, tls).handle(handle);
+            let mut server = axum_server::from_tcp_rustls(listener, tls).handle(handle);
+            server
+                .http_builder()
+                .http1()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(config.slow_clients.header_timeout);
             let task = tokio::spawn(async move {
                 server
                     .serve(app.into_make_service_with_connect_info::<SocketAddr>())
@@ -316,23 +328,29 @@ pub async fn start(config: Config) -> Result<Running, ApiError> {
             })
         }
         (None, None) => {
-            let listener = tokio::net::TcpListener::bind(&config.listen)
-                .await
-                .map_err(|e| {
-                    ApiError::startup(format!("cannot listen on {}: {e}", config.listen))
-                })?;
+            let listener = std::net::TcpListener::bind(&config.listen).map_err(|e| {
+                ApiError::startup(format!("cannot listen on {}: {e}", config.listen))
+            })?;
             let addr = listener
                 .local_addr()
                 .map_err(|e| ApiError::startup(e.to_string()))?;
+            let handle = axum_server::Handle::new();
+            let shutdown = handle.clone();
+            tokio::spawn(async move {
+                let _ = stopped.await;
+                shutdown.graceful_shutdown(Some(Duration::from_secs(30)));
+            });
+            // A client that never finishes its headers is cut off (the body has its own watch).
+            let mut server = axum_server::from_tcp(listener).handle(handle);
+            server
+                .http_builder()
+                .http1()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(config.slow_clients.header_timeout);
             let task = tokio::spawn(async move {
-                axum::serve(
-                    listener,
-                    app.into_make_service_with_connect_info::<SocketAddr>(),
-                )
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
+                server
+                    .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                    .await
             });
             Ok(Running {
                 addr,
@@ -391,5 +409,6 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
             std::thread::available_parallelism().map_or(2, |n| (n.get() / 2).max(1)),
         )),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        slow_clients: config.slow_clients,
     })
 }

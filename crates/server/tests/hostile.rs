@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One test body run against both backends.
 macro_rules! both {
@@ -39,6 +40,7 @@ both!(
     dashboard_forms_are_taken_only_from_the_dashboards_own_pages,
     the_frameworks_own_refusals_carry_a_problem_code,
     token_checks_and_lists_do_not_wait_for_a_writer,
+    clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody,
 );
 
 fn code(body: &Value) -> &str {
@@ -596,5 +598,120 @@ async fn token_checks_and_lists_do_not_wait_for_a_writer(backend: Backend) {
     }
     release.send(()).expect("release");
     writer.await.expect("join").expect("the writer commits");
+    server.stop().await;
+}
+
+/// A push's headers on a raw connection, announcing `length` bytes of body.
+async fn raw_push_start(server: &Server, token: &str, length: usize) -> tokio::net::TcpStream {
+    let mut socket = tokio::net::TcpStream::connect(server.running.addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /v1/push HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n",
+        server.running.addr
+    );
+    socket.write_all(head.as_bytes()).await.expect("headers");
+    socket
+}
+
+/// Whatever the server answers on a raw connection until it closes it (at most `wait`).
+async fn answer_of(socket: &mut tokio::net::TcpStream, wait: Duration) -> Option<String> {
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(wait, socket.read_to_end(&mut answer)).await;
+    read.ok()
+        .map(|_| String::from_utf8_lossy(&answer).into_owned())
+}
+
+async fn clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody(backend: Backend) {
+    // With the default limits, four pushes whose bodies trickle in hold no push slot: an
+    // honest laptop's push goes through while they crawl.
+    let server = Server::start(backend).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
+        .await;
+    let slow = server.enrol("tono", "tono-rahasia-1").await;
+    let honest = server.enrol("budi", "budi-rahasia-1").await;
+    let mut trickles = Vec::new();
+    for _ in 0..4 {
+        let mut socket = raw_push_start(&server, &slow, 100_000).await;
+        trickles.push(tokio::spawn(async move {
+            for _ in 0..200 {
+                if socket.write_all(b"          ").await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (pr, pd) = (uuid(40, 1), uuid(40, 2));
+    let pushed = tokio::time::timeout(
+        Duration::from_secs(10),
+        server.push_ok(&honest, &[producer(&pr, TAPIN), product(&pd, &pr)]),
+    )
+    .await
+    .expect("the honest push is not held up by the trickling ones");
+    assert_eq!(pushed.results.len(), 2);
+    for trickle in trickles {
+        trickle.abort();
+    }
+    server.stop().await;
+
+    // With short limits: a crawling body, a stalled body and half-sent headers are cut off.
+    let server = Server::start_with(backend, |config| {
+        config.slow_clients.header_timeout = Duration::from_secs(1);
+        config.slow_clients.idle = Duration::from_secs(2);
+        config.slow_clients.grace = Duration::from_secs(2);
+        config.slow_clients.min_rate = 1024;
+    })
+    .await;
+    server
+        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
+        .await;
+    let slow = server.enrol("tono", "tono-rahasia-1").await;
+    // Ten bytes every 200 ms is 50 B/s: refused once the grace is over.
+    let mut socket = raw_push_start(&server, &slow, 100_000).await;
+    let crawl = async {
+        for _ in 0..100 {
+            if socket.write_all(b"          ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(8), crawl)
+        .await
+        .ok();
+    let answer = answer_of(&mut socket, Duration::from_secs(10))
+        .await
+        .expect("the server answers and closes");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("http.too_slow"), "{answer}");
+    // Half a body, then nothing: refused after the pause.
+    let mut socket = raw_push_start(&server, &slow, 1000).await;
+    socket.write_all(&[b' '; 500]).await.expect("half");
+    let answer = answer_of(&mut socket, Duration::from_secs(10))
+        .await
+        .expect("the server answers a stalled body");
+    assert!(answer.contains("http.too_slow"), "{answer}");
+    // Half the headers, then nothing: the connection is closed.
+    let mut socket = tokio::net::TcpStream::connect(server.running.addr)
+        .await
+        .expect("connect");
+    socket
+        .write_all(b"POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Le")
+        .await
+        .expect("half the headers");
+    assert!(
+        answer_of(&mut socket, Duration::from_secs(10))
+            .await
+            .is_some(),
+        "half-sent headers are cut off"
+    );
+    server.healthy().await;
+    assert_eq!(server.count("SELECT COUNT(*) FROM record").await, 0);
     server.stop().await;
 }
