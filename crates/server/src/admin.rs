@@ -397,6 +397,138 @@ pub async fn devices(
     Ok(Json(state.db.read(move |tx| devices_in(tx, &name)).await?))
 }
 
+/// Disables or enables a user. Disabling also revokes every laptop and dashboard session of
+/// theirs at once, so a leaked password or token opens nothing; enabling revokes nothing back
+/// (the user enrols again). An admin cannot disable themselves.
+pub fn set_disabled_in(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    name: &str,
+    disabled: bool,
+    now: &str,
+) -> ApiResult<User> {
+    let user = user_by_name(tx, name)?;
+    if disabled && user.id == actor.user.id {
+        return Err(ApiError::conflict(
+            "user.self",
+            None,
+            "an admin cannot disable themselves: ask another admin",
+        ));
+    }
+    set_disabled_by_operator(tx, name, disabled, now)
+}
+
+/// [`set_disabled_in`] for the server's operator at its command line (no admin to protect).
+pub fn set_disabled_by_operator(
+    tx: &mut dyn Tx,
+    name: &str,
+    disabled: bool,
+    now: &str,
+) -> ApiResult<User> {
+    let user = user_by_name(tx, name)?;
+    tx.exec(
+        "UPDATE app_user SET disabled = $2 WHERE id = $1",
+        &[Val::Int(user.id), Val::Int(i64::from(disabled))],
+    )?;
+    if disabled {
+        tx.exec(
+            "UPDATE device SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+            &[Val::Int(user.id), Val::from(now)],
+        )?;
+        tx.exec(
+            "UPDATE enrol_code SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+            &[Val::Int(user.id), Val::from(now)],
+        )?;
+    }
+    user_by_name(tx, name)
+}
+
+/// An admin's password reset: the new password, optionally to be changed at the next sign-in.
+/// Every laptop and dashboard session of the user is revoked with it (a reset follows a leak).
+pub async fn reset_password(
+    state: &AppState,
+    name: &str,
+    password: String,
+    must_change: bool,
+) -> ApiResult<User> {
+    let name = normalise_name(name)?;
+    let hash = hash_outside(state, password).await?;
+    let now = crate::now();
+    state
+        .db
+        .run(move |tx| {
+            let user = user_by_name(tx, &name)?;
+            tx.exec(
+                "UPDATE app_user SET password_hash = $2, must_change_password = $3 WHERE id = $1",
+                &[
+                    Val::Int(user.id),
+                    Val::from(hash),
+                    Val::Int(i64::from(must_change)),
+                ],
+            )?;
+            tx.exec(
+                "UPDATE device SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                &[Val::Int(user.id), Val::from(&now)],
+            )?;
+            user_by_name(tx, &name)
+        })
+        .await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+    #[serde(default)]
+    pub must_change: bool,
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(name): Path<String>,
+) -> ApiResult<Json<User>> {
+    set_disabled(state, actor, name, true).await
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(name): Path<String>,
+) -> ApiResult<Json<User>> {
+    set_disabled(state, actor, name, false).await
+}
+
+async fn set_disabled(
+    state: AppState,
+    actor: Actor,
+    name: String,
+    disabled: bool,
+) -> ApiResult<Json<User>> {
+    actor.require(Role::Admin)?;
+    let now = crate::now();
+    let admin = actor.user.name.clone();
+    let user = state
+        .db
+        .run(move |tx| set_disabled_in(tx, &actor, &name, disabled, &now))
+        .await?;
+    tracing::info!(%admin, user = %user.name, disabled, "user disabled or enabled");
+    Ok(Json(user))
+}
+
+pub async fn put_password(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(name): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<User>> {
+    actor.require(Role::Admin)?;
+    let request: PasswordReset = read_json(body, "user")?;
+    let user = reset_password(&state, &name, request.password, request.must_change).await?;
+    tracing::info!(admin = %actor.user.name, user = %user.name, must_change = request.must_change, "password reset");
+    Ok(Json(user))
+}
+
 pub fn revoke_in(tx: &mut dyn Tx, id: i64, now: &str) -> ApiResult<()> {
     let changed = tx.exec(
         "UPDATE device SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",

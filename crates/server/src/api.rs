@@ -129,6 +129,15 @@ pub async fn enrol(
     // enrols the device.
     let by_password = match (&request.user, &request.password) {
         (Some(name), Some(password)) => match auth::sign_in(&state, name, password).await? {
+            Some(user) if user.must_change_password => {
+                // The password was right: it does not count as a guess.
+                attempt.succeeded();
+                return Err(ApiError::forbidden(
+                    "enrol.password_change",
+                    Some("password"),
+                    "an admin reset this password: choose a new one on the dashboard's sign-in page first, or enrol with a one-time code",
+                ));
+            }
             Some(user) => Some(user),
             None => return Err(refused()),
         },

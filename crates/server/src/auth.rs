@@ -60,6 +60,10 @@ pub struct User {
     pub role: Role,
     pub regions: Vec<String>,
     pub disabled: bool,
+    /// An admin reset the password and asked for a new one: the dashboard shows only the page
+    /// to change it, and a laptop cannot enrol with it.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl User {
@@ -155,7 +159,7 @@ pub fn secret_hash(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub const USER_COLUMNS: &str = "id, name, display_name, role, disabled";
+pub const USER_COLUMNS: &str = "id, name, display_name, role, disabled, must_change_password";
 
 pub fn user_from_row(tx: &mut dyn Tx, row: &Row) -> ApiResult<User> {
     let id = row.int(0);
@@ -173,6 +177,7 @@ pub fn user_from_row(tx: &mut dyn Tx, row: &Row) -> ApiResult<User> {
         display_name: row.text(2),
         role: Role::parse(&row.text(3))?,
         disabled: row.int(4) != 0,
+        must_change_password: row.int(5) != 0,
         regions,
     })
 }
@@ -180,7 +185,7 @@ pub fn user_from_row(tx: &mut dyn Tx, row: &Row) -> ApiResult<User> {
 /// The user and device behind a token, unless revoked, expired or disabled.
 pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Option<Actor>> {
     let Some(row) = tx.query_opt(
-        "SELECT u.id, u.name, u.display_name, u.role, u.disabled, d.id, d.kind
+        "SELECT u.id, u.name, u.display_name, u.role, u.disabled, u.must_change_password, d.id, d.kind
          FROM device d JOIN app_user u ON u.id = d.user_id
          WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $2)",
         &[Val::Text(secret_hash(token)), Val::from(now)],
@@ -194,8 +199,8 @@ pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Opt
     }
     Ok(Some(Actor {
         user,
-        device_id: row.int(5),
-        web: row.text(6) == "web",
+        device_id: row.int(6),
+        web: row.text(7) == "web",
     }))
 }
 
@@ -380,7 +385,7 @@ pub async fn sign_in(state: &AppState, name: &str, password: &str) -> ApiResult<
             else {
                 return Ok(None);
             };
-            let hash = row.opt_text(5);
+            let hash = row.opt_text(6);
             Ok(Some((user_from_row(tx, &row)?, hash)))
         })
         .await?;

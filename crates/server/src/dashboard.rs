@@ -34,10 +34,17 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard/blobs/{hex}", get(blob))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
+        .route("/dashboard/users/{name}/disable", post(disable_user))
+        .route("/dashboard/users/{name}/enable", post(enable_user))
+        .route("/dashboard/users/{name}/password", post(reset_password))
+        .route(
+            "/dashboard/password",
+            get(password_page).post(change_password),
+        )
         .route("/dashboard/export/assessments", get(export_assessments))
         .route("/dashboard/export/criteria", get(export_criteria))
         // A form is a few fields: nobody sends megabytes to sign in.
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state, same_origin))
 }
 
@@ -199,7 +206,7 @@ fn page(
                     @if let Some(actor) = actor {
                         a href="/dashboard" { (t(lang, "nav.assessments")) }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
-                        span.muted style="color:#d8e6dc" { (actor.user.display_name) }
+                        a href="/dashboard/password" title=(t(lang, "password.title")) style="color:#d8e6dc" { (actor.user.display_name) }
                         form method="post" action="/logout" style="margin:0" {
                             input type="hidden" name="csrf" value=(csrf(headers));
                             button.secondary type="submit" { (t(lang, "nav.logout")) }
@@ -401,7 +408,9 @@ async fn login(
     let hash = auth::secret_hash(&token);
     let expires = crate::format_time(time::OffsetDateTime::now_utc() + time::Duration::hours(12));
     let result = match auth::sign_in(&state, &name, &form.password).await {
-        Ok(Some(user)) if user.role == Role::Officer => Ok(Some(Err(()))),
+        Ok(Some(user)) if user.role == Role::Officer && !user.must_change_password => {
+            Ok(Some(Err(())))
+        }
         Ok(Some(user)) => {
             state
                 .db
@@ -418,8 +427,13 @@ async fn login(
         Err(e) => Err(e),
     };
     match result {
-        Ok(Some(Ok(_))) => {
+        Ok(Some(Ok(user))) => {
             attempt.succeeded();
+            let next = if user.must_change_password {
+                "/dashboard/password".to_string()
+            } else {
+                next
+            };
             let secure = if state.secure_cookies { "; Secure" } else { "" };
             let mut response = redirect(&next);
             if let Ok(cookie) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200{secure}")) {
@@ -514,7 +528,14 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, here: &str) -> Result<
         .read(move |tx| auth::actor_for_token(tx, &token, &now))
         .await
     {
-        Ok(Some(actor)) if actor.web => Ok(actor),
+        Ok(Some(actor)) if actor.web && actor.user.must_change_password => {
+            if here == "/dashboard/password" {
+                Ok(actor)
+            } else {
+                Err(redirect("/dashboard/password"))
+            }
+        }
+        Ok(Some(actor)) if actor.web && actor.user.role != Role::Officer => Ok(actor),
         Ok(_) => Err(redirect(&format!("/login?next={}", urlencode(here)))),
         Err(e) => Err(e.into_response()),
     }
@@ -941,12 +962,40 @@ fn users_page(
             table id="users" {
                 thead { tr { th { (t(lang, "users.name")) } th { (t(lang, "users.role")) } th { (t(lang, "users.regions")) } th {} } }
                 tbody { @for u in users { tr {
-                    td { (u.display_name) br; span.muted { (u.name) } }
+                    td {
+                        (u.display_name) br; span.muted { (u.name) }
+                        @if u.disabled { " " span.badge.returned { (t(lang, "users.disabled")) } }
+                        @if u.must_change_password { " " span.badge { (t(lang, "users.must_change")) } }
+                    }
                     td { (t(lang, &format!("role.{}", u.role.as_str()))) }
                     td { (u.regions.join(", ")) }
-                    td { form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
-                        input type="hidden" name="csrf" value=(token);
-                        button.secondary type="submit" { (t(lang, "users.code")) }
+                    td { div.actions style="margin:0" {
+                        form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
+                            input type="hidden" name="csrf" value=(token);
+                            button.secondary type="submit" { (t(lang, "users.code")) }
+                        }
+                        @if u.id != actor.user.id {
+                            @if u.disabled {
+                                form method="post" action={ "/dashboard/users/" (u.name) "/enable" } style="margin:0" {
+                                    input type="hidden" name="csrf" value=(token);
+                                    button.secondary type="submit" { (t(lang, "users.enable")) }
+                                }
+                            } @else {
+                                form method="post" action={ "/dashboard/users/" (u.name) "/disable" } style="margin:0" {
+                                    input type="hidden" name="csrf" value=(token);
+                                    button.warn type="submit" { (t(lang, "users.disable")) }
+                                }
+                            }
+                        }
+                        details {
+                            summary { (t(lang, "users.reset")) }
+                            form method="post" action={ "/dashboard/users/" (u.name) "/password" } style="margin:.3rem 0" {
+                                input type="hidden" name="csrf" value=(token);
+                                label { (t(lang, "password.new")) input name="password" type="password" autocomplete="new-password" minlength="8" required size="12"; }
+                                label style="flex-direction:row;align-items:center" { input type="checkbox" name="must_change" value="1" checked; " " (t(lang, "users.must_change_box")) }
+                                button.secondary type="submit" { (t(lang, "users.reset")) }
+                            }
+                        }
                     } }
                 } } }
             }
@@ -1098,4 +1147,273 @@ async fn create_code(
         ),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+fn password_form(lang: &str, actor: &Actor, headers: &HeaderMap, notice: Option<Markup>) -> Markup {
+    page(
+        lang,
+        &t(lang, "password.title"),
+        Some(actor),
+        headers,
+        html! {
+            form.login method="post" action="/dashboard/password" {
+                h1 { (t(lang, "password.title")) }
+                @if actor.user.must_change_password {
+                    p.muted { (t(lang, "password.forced")) }
+                }
+                @if let Some(notice) = notice { (notice) }
+                input type="hidden" name="csrf" value=(csrf(headers));
+                label { (t(lang, "password.current")) input name="current" type="password" autocomplete="current-password" required; }
+                label { (t(lang, "password.new")) input name="password" type="password" autocomplete="new-password" minlength="8" required; }
+                label { (t(lang, "password.repeat")) input name="repeat" type="password" autocomplete="new-password" minlength="8" required; }
+                button type="submit" { (t(lang, "password.change")) }
+            }
+        },
+    )
+}
+
+async fn password_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard/password").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let lang = lang_of(&headers, q.lang.as_deref());
+    html_response(
+        lang,
+        password_form(lang, &actor, &headers, None),
+        StatusCode::OK,
+    )
+}
+
+/// A user changes their own password. An officer (signed in only because an admin asked for a
+/// new password) is signed out afterwards: the dashboard is not theirs.
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard/password").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    let lang = lang_of(&headers, None);
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return error_page(lang, Some(&actor), &headers, &refused);
+    }
+    let outcome = if form.password != form.repeat {
+        Err(ApiError::bad(
+            "user.password_mismatch",
+            Some("repeat"),
+            "the new password and its repetition differ",
+        ))
+    } else {
+        change_own_password(&state, &actor.user, &form.current, form.password).await
+    };
+    match outcome {
+        Ok(user) if user.role == Role::Officer => {
+            let device = actor.device_id;
+            let now = crate::now();
+            let _ = state
+                .db
+                .run(move |tx| admin::revoke_in(tx, device, &now))
+                .await;
+            let mut response = redirect("/login");
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_static(
+                    "ovop_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+                ),
+            );
+            response
+        }
+        Ok(user) => {
+            let actor = Actor { user, ..actor };
+            let notice = html! { div.ok role="status" { (t(lang, "password.changed")) } };
+            html_response(
+                lang,
+                password_form(lang, &actor, &headers, Some(notice)),
+                StatusCode::OK,
+            )
+        }
+        Err(e) => {
+            let notice = html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } };
+            html_response(
+                lang,
+                password_form(lang, &actor, &headers, Some(notice)),
+                e.status,
+            )
+        }
+    }
+}
+
+async fn disable_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    switch_user(state, headers, name, form, true).await
+}
+
+async fn enable_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    switch_user(state, headers, name, form, false).await
+}
+
+async fn switch_user(
+    state: AppState,
+    headers: HeaderMap,
+    name: String,
+    form: CsrfForm,
+    disabled: bool,
+) -> Response {
+    let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
+    };
+    let now = crate::now();
+    let a = actor.clone();
+    let outcome = state
+        .db
+        .run(move |tx| admin::set_disabled_in(tx, &a, &name, disabled, &now))
+        .await;
+    let notice = match &outcome {
+        Ok(user) => {
+            let key = if disabled {
+                "users.disabled_now"
+            } else {
+                "users.enabled_now"
+            };
+            html! { div.ok role="status" { (t(lang, key)) ": " (user.name) } }
+        }
+        Err(e) => {
+            html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } }
+        }
+    };
+    users_after(
+        &state,
+        &actor,
+        &headers,
+        lang,
+        notice,
+        outcome.err().map(|e| e.status),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    must_change: Option<String>,
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let (actor, lang) = match admin_post(&state, &headers, &form.csrf).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
+    };
+    let outcome =
+        admin::reset_password(&state, &name, form.password, form.must_change.is_some()).await;
+    let notice = match &outcome {
+        Ok(user) => {
+            html! { div.ok role="status" { (t(lang, "users.reset_done")) ": " (user.name) } }
+        }
+        Err(e) => {
+            html! { div.error role="alert" { (i18n::error(lang, &e.problem.code, &e.problem.message)) } }
+        }
+    };
+    users_after(
+        &state,
+        &actor,
+        &headers,
+        lang,
+        notice,
+        outcome.err().map(|e| e.status),
+    )
+    .await
+}
+
+/// The users page again after an admin's form, with what happened on top.
+async fn users_after(
+    state: &AppState,
+    actor: &Actor,
+    headers: &HeaderMap,
+    lang: &'static str,
+    notice: Markup,
+    refused: Option<StatusCode>,
+) -> Response {
+    match state.db.read(admin::users_in).await {
+        Ok(list) => html_response(
+            lang,
+            users_page(lang, actor, headers, &list, Some(notice)),
+            refused.unwrap_or(StatusCode::OK),
+        ),
+        Err(e) => error_page(lang, Some(actor), headers, &e),
+    }
+}
+
+/// A user's own change of password: the current one is checked first (outside any
+/// transaction), the new one must differ, and the obligation to change it ends.
+async fn change_own_password(
+    state: &AppState,
+    user: &auth::User,
+    current: &str,
+    new: String,
+) -> Result<auth::User, ApiError> {
+    if auth::sign_in(state, &user.name, current).await?.is_none() {
+        return Err(ApiError::forbidden(
+            "user.wrong_password",
+            Some("current"),
+            "the current password is not right",
+        ));
+    }
+    if new == current {
+        return Err(ApiError::bad(
+            "user.same_password",
+            Some("password"),
+            "choose a password other than the one to replace",
+        ));
+    }
+    let hash = admin::hash_outside(state, new).await?;
+    let id = user.id;
+    let name = user.name.clone();
+    state
+        .db
+        .run(move |tx| {
+            tx.exec(
+                "UPDATE app_user SET password_hash = $2, must_change_password = 0 WHERE id = $1",
+                &[Val::Int(id), Val::from(hash)],
+            )?;
+            admin::user_by_name(tx, &name)
+        })
+        .await
 }

@@ -89,11 +89,52 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/admin/users"),
     ("post", "/v1/admin/users"),
     ("put", "/v1/admin/users/{name}/regions"),
+    ("post", "/v1/admin/users/{name}/disable"),
+    ("post", "/v1/admin/users/{name}/enable"),
+    ("put", "/v1/admin/users/{name}/password"),
     ("post", "/v1/admin/users/{name}/codes"),
     ("get", "/v1/admin/users/{name}/devices"),
     ("delete", "/v1/admin/devices/{id}"),
     ("post", "/v1/admin/criteria-sets"),
 ];
+
+/// The largest enrolment request: a name, a password or a code, a laptop's name.
+pub const ENROL_LIMIT: usize = 16 * 1024;
+/// The largest dashboard form.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// Requests before sign-in are small: an enrolment or a dashboard form that announces more
+/// than its limit is read (up to a megabyte, so the answer reaches the client instead of a
+/// reset connection) and refused with 413, before anyone looks at a password.
+async fn small_before_sign_in(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let (limit, code) = if path == "/v1/enrol" {
+        (ENROL_LIMIT, "enrol.too_large")
+    } else if request.method() == axum::http::Method::POST && !path.starts_with("/v1/") {
+        (FORM_LIMIT, "http.too_large")
+    } else {
+        return next.run(request).await;
+    };
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        blobs::drain(request.into_body(), 1024 * 1024).await;
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code,
+            None,
+            "the request is larger than the server accepts",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
 
 /// The whole application: the sync API, review, exports, admin, the dashboard.
 pub fn router(state: AppState) -> Router {
@@ -103,7 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/health", get(api::health))
         .route(
             "/v1/enrol",
-            post(api::enrol).layer(DefaultBodyLimit::max(16 * 1024)),
+            post(api::enrol).layer(DefaultBodyLimit::max(ENROL_LIMIT)),
         )
         .route("/v1/me", get(api::me))
         .route("/v1/push", post(api::push))
@@ -128,6 +169,9 @@ pub fn router(state: AppState) -> Router {
             get(admin::list_users).post(admin::create_user),
         )
         .route("/v1/admin/users/{name}/regions", put(admin::set_regions))
+        .route("/v1/admin/users/{name}/disable", post(admin::disable_user))
+        .route("/v1/admin/users/{name}/enable", post(admin::enable_user))
+        .route("/v1/admin/users/{name}/password", put(admin::put_password))
         .route("/v1/admin/users/{name}/codes", post(admin::create_code))
         .route("/v1/admin/users/{name}/devices", get(admin::devices))
         .route(
@@ -145,6 +189,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::routes(state.clone()))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(request_limit))
+        .layer(axum::middleware::from_fn(small_before_sign_in))
         .layer(axum::middleware::map_response(version_header))
         .layer(axum::middleware::from_fn_with_state(
             state.slow_clients,

@@ -70,6 +70,18 @@ enum Command {
         #[arg(long)]
         no_password: bool,
     },
+    /// Disable a user: every laptop and dashboard session of theirs is revoked at once.
+    DisableUser { name: String },
+    /// Enable a disabled user again (they enrol their laptops again).
+    EnableUser { name: String },
+    /// Set a user's password (from OVOP_PASSWORD or the first line of stdin); every laptop and
+    /// session of theirs is revoked.
+    ResetPassword {
+        name: String,
+        /// The user must choose a new password at their next sign-in to the dashboard.
+        #[arg(long)]
+        must_change: bool,
+    },
     /// Print a one-time enrolment code for a user.
     Code {
         name: String,
@@ -163,15 +175,8 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         } => {
             let password = if no_password {
                 None
-            } else if let Ok(p) = std::env::var("OVOP_PASSWORD") {
-                Some(p)
             } else {
-                let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .map_err(|e| ApiError::startup(e.to_string()))?;
-                Some(line.trim_end_matches(['\n', '\r']).to_string())
+                Some(read_password()?)
             };
             let state = ovop_server::open(&config).await?;
             let new = admin::NewUser {
@@ -187,6 +192,23 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                 user.name,
                 user.role.as_str(),
                 user.regions.join(",")
+            );
+            Ok(())
+        }
+        Command::DisableUser { name } => switch_user(&config, &name, true).await,
+        Command::EnableUser { name } => switch_user(&config, &name, false).await,
+        Command::ResetPassword { name, must_change } => {
+            let password = read_password()?;
+            let state = ovop_server::open(&config).await?;
+            let user = admin::reset_password(&state, &name, password, must_change).await?;
+            println!(
+                "password of {} reset{}; their laptops and sessions are revoked",
+                user.name,
+                if must_change {
+                    ", to be changed at the next sign-in"
+                } else {
+                    ""
+                }
             );
             Ok(())
         }
@@ -207,6 +229,40 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             Ok(())
         }
     }
+}
+
+/// A password from OVOP_PASSWORD, or the first line of stdin.
+fn read_password() -> Result<String, ApiError> {
+    if let Ok(p) = std::env::var("OVOP_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| ApiError::startup(e.to_string()))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Disables or enables a user from the command line (as the server's own operator).
+async fn switch_user(config: &Config, name: &str, disabled: bool) -> Result<(), ApiError> {
+    let state = ovop_server::open(config).await?;
+    let name = name.to_string();
+    let now = ovop_server::now();
+    let user = state
+        .db
+        .run(move |tx| admin::set_disabled_by_operator(tx, &name, disabled, &now))
+        .await?;
+    println!(
+        "{} is {}",
+        user.name,
+        if user.disabled {
+            "disabled; their laptops and sessions are revoked"
+        } else {
+            "enabled; they enrol their laptops again"
+        }
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {

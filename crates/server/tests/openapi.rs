@@ -19,7 +19,14 @@ const PREFIXES: [&str; 10] = [
 ];
 
 /// Codes only the dashboard's HTML routes give: they are not part of the API.
-const DASHBOARD_ONLY: [&str; 3] = ["auth.csrf", "auth.origin", "blob.incomplete"];
+const DASHBOARD_ONLY: [&str; 6] = [
+    "auth.csrf",
+    "auth.origin",
+    "blob.incomplete",
+    "user.wrong_password",
+    "user.same_password",
+    "user.password_mismatch",
+];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -234,17 +234,20 @@ impl Server {
     pub async fn stop(self) {
         self.running.shutdown(Duration::from_secs(5)).await;
         if let Some(name) = self.database {
-            let _ = tokio::task::spawn_blocking(move || {
-                if let Ok(mut client) =
-                    postgres::Client::connect(&postgres_admin(), postgres::NoTls)
-                {
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-                }
-            })
-            .await;
+            drop_postgres(&name).await;
         }
     }
+}
+
+/// Drops a database [`fresh_postgres`] made.
+pub async fn drop_postgres(name: &str) {
+    let name = name.to_string();
+    let _ = tokio::task::spawn_blocking(move || {
+        if let Ok(mut client) = postgres::Client::connect(&postgres_admin(), postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    })
+    .await;
 }
 
 /// A UUID-shaped id, distinct per `n` and `salt`.
