@@ -91,6 +91,13 @@ pub struct Limits {
     pub max_blob_bytes: u64,
     pub max_request_bytes: u64,
     pub max_batch_records: u32,
+    /// Photos and scans one record may name (a server that does not say takes 200).
+    #[serde(default = "default_blobs_per_record")]
+    pub max_blobs_per_record: u32,
+}
+
+fn default_blobs_per_record() -> u32 {
+    200
 }
 
 impl Default for Limits {
@@ -99,6 +106,7 @@ impl Default for Limits {
             max_blob_bytes: 25 * 1024 * 1024,
             max_request_bytes: 8 * 1024 * 1024,
             max_batch_records: 200,
+            max_blobs_per_record: default_blobs_per_record(),
         }
     }
 }
@@ -501,6 +509,17 @@ impl Record {
                 "the content hash is not the hash of the body",
             ));
         }
+        if self.blobs.len() > limits.max_blobs_per_record as usize {
+            return Err(Problem::new(
+                Code::PushTooManyBlobs.as_str(),
+                Some("blobs"),
+                format!(
+                    "a record names {} photos; at most {} are accepted",
+                    self.blobs.len(),
+                    limits.max_blobs_per_record
+                ),
+            ));
+        }
         for (i, blob) in self.blobs.iter().enumerate() {
             if !is_sha256(&blob.sha256) {
                 return Err(Problem::new(
@@ -656,6 +675,19 @@ mod tests {
             broken(&|r| r.blobs[0].size = limits.max_blob_bytes + 1),
             "push.blob_too_large"
         );
+        assert_eq!(
+            broken(&|r| {
+                let one = r.blobs[0].clone();
+                r.blobs = vec![one; limits.max_blobs_per_record as usize + 1];
+            }),
+            "push.too_many_blobs"
+        );
+        // A server that does not announce the photo limit takes 200.
+        let older: Limits = serde_json::from_value(
+            json!({"max_blob_bytes": 1, "max_request_bytes": 2, "max_batch_records": 3}),
+        )
+        .expect("limits");
+        assert_eq!(older.max_blobs_per_record, 200);
         // The hash does not depend on the order of the body's keys.
         let reordered: Value = serde_json::from_str(r#"{"b": 2, "a": 1}"#).expect("json");
         assert_eq!(

@@ -252,6 +252,7 @@ pub async fn push(
     })?;
     let count = request.records.len();
     let blobs = state.blobs.clone();
+    let uploads = state.uploads;
     let now = crate::now();
     let user = actor.user.name.clone();
     let (request, checked) = tokio::task::spawn_blocking(move || {
@@ -262,7 +263,7 @@ pub async fn push(
     .map_err(|e| ApiError::internal(e.to_string()))?;
     let response = state
         .db
-        .run(move |tx| ingest::push(tx, &actor, &request, checked, &blobs, &now))
+        .run(move |tx| ingest::push(tx, &actor, &request, checked, &blobs, &uploads, &now))
         .await?;
     tracing::info!(%user, records = count, missing_blobs = response.missing_blobs.len(), "push");
     Ok(Json(response).into_response())
@@ -324,9 +325,33 @@ pub async fn blob_put(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let target = async {
-        auth::authenticate(&state, &headers).await?;
+        let actor = auth::authenticate(&state, &headers).await?;
         let chunk = chunk(&name, query.as_deref())?;
         let (size, complete) = blob_row(&state, &chunk.sha256).await?;
+        // Only the officer whose records name the photo uploads it: nobody else can write into
+        // (and spoil) an upload another laptop is resuming.
+        let sha = chunk.sha256.clone();
+        let user = actor.user.id;
+        let declared = state
+            .db
+            .read(move |tx| {
+                Ok(tx
+                    .query_opt(
+                        "SELECT 1 FROM record_blob rb
+                         JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
+                         WHERE rb.sha256 = $1 AND r.user_id = $2 LIMIT 1",
+                        &[Val::from(&sha), Val::Int(user)],
+                    )?
+                    .is_some())
+            })
+            .await?;
+        if !declared && !complete {
+            return Err(ApiError::forbidden(
+                "blob.not_yours",
+                None,
+                "no record of yours names this photo: the officer who declared it uploads it",
+            ));
+        }
         Ok::<_, ApiError>((chunk, size, complete))
     };
     let (chunk, size, complete) = match target.await {

@@ -57,6 +57,36 @@ pub async fn drain(body: Body, limit: u64) {
 }
 
 impl BlobStore {
+    /// Drops partial uploads untouched for longer than `older_than`; how many. The record still
+    /// names the photo, so its upload starts again from the first byte.
+    pub fn sweep(&self, older_than: std::time::Duration) -> usize {
+        let Ok(entries) = std::fs::read_dir(self.root.join("partial")) else {
+            return 0;
+        };
+        let now = std::time::SystemTime::now();
+        let mut dropped = 0;
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| now.duration_since(at).ok())
+                .is_some_and(|age| age >= older_than);
+            if old {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                // Not while an upload writes to it.
+                let lock = self.lock(&name);
+                let Ok(_guard) = lock.try_lock() else {
+                    continue;
+                };
+                if std::fs::remove_file(entry.path()).is_ok() {
+                    dropped += 1;
+                }
+            }
+        }
+        dropped
+    }
+
     pub fn open(root: &Path) -> ApiResult<BlobStore> {
         std::fs::create_dir_all(root.join("partial"))
             .map_err(|e| ApiError::startup(format!("cannot create {}: {e}", root.display())))?;

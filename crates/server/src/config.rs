@@ -31,6 +31,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How slowly a client may send its headers and its body.
     pub slow_clients: crate::guard::SlowClients,
+    /// Open uploads per officer, and how long a partial one is kept.
+    pub uploads: crate::ingest::UploadLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +56,7 @@ impl Config {
             sign_in_attempts: 5,
             trusted_proxies: Vec::new(),
             slow_clients: crate::guard::SlowClients::default(),
+            uploads: crate::ingest::UploadLimits::default(),
         }
     }
 

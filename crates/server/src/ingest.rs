@@ -513,6 +513,7 @@ pub fn push(
     request: &PushRequest,
     mut checked: Vec<Result<Option<AssessmentBody>, Problem>>,
     blobs: &BlobStore,
+    uploads: &UploadLimits,
     now: &str,
 ) -> ApiResult<PushResponse> {
     // One push at a time writes: the change feed stays in cursor order, and two copies of the
@@ -524,6 +525,7 @@ pub fn push(
     prefetch(tx, &mut known, &request.records)?;
     let mut deferred = Deferred::default();
     let owners = owners_of(tx, &request.records)?;
+    let mut open = OpenUploads::of(tx, actor.user.id)?;
     // Blob sizes named by the records accepted so far in this push (their rows are written last).
     let mut sizes: HashMap<String, u64> = HashMap::new();
     let result = |record: &Record, outcome: Outcome, problem: Option<Problem>| RecordResult {
@@ -588,6 +590,10 @@ pub fn push(
                 continue;
             }
             if let Some(problem) = blob_size_problem(tx, record, &sizes)? {
+                results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
+                continue;
+            }
+            if let Some(problem) = open.admit(tx, record, uploads)? {
                 results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
                 continue;
             }
@@ -674,6 +680,92 @@ pub fn push(
         results: results.into_iter().flatten().collect(),
         missing_blobs: missing_blobs(tx, needed, blobs)?,
     })
+}
+
+/// How many photos an officer may have declared and not yet uploaded, and for how long a
+/// partial upload is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub open_blobs: u64,
+    pub open_bytes: u64,
+    pub partial_max_age: std::time::Duration,
+}
+
+impl Default for UploadLimits {
+    fn default() -> UploadLimits {
+        UploadLimits {
+            open_blobs: 2_000,
+            open_bytes: 5 * 1024 * 1024 * 1024,
+            partial_max_age: std::time::Duration::from_secs(14 * 24 * 3600),
+        }
+    }
+}
+
+/// The photos an officer's records name that have not arrived whole: what they may still
+/// upload. A record that would take them over [`UploadLimits`] waits (`push.too_many_uploads`)
+/// until some arrive; one already counted (the same photo, a record pushed again) costs nothing.
+struct OpenUploads {
+    blobs: HashMap<String, u64>,
+    bytes: u64,
+}
+
+impl OpenUploads {
+    fn of(tx: &mut dyn Tx, user: i64) -> ApiResult<OpenUploads> {
+        let rows = tx.query(
+            "SELECT DISTINCT b.sha256, b.size FROM blob b
+             JOIN record_blob rb ON rb.sha256 = b.sha256
+             JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
+             WHERE b.complete_at IS NULL AND r.user_id = $1",
+            &[Val::Int(user)],
+        )?;
+        let blobs: HashMap<String, u64> = rows
+            .iter()
+            .map(|r| (r.text(0), r.int(1).max(0) as u64))
+            .collect();
+        let bytes = blobs.values().sum();
+        Ok(OpenUploads { blobs, bytes })
+    }
+
+    fn admit(
+        &mut self,
+        tx: &mut dyn Tx,
+        record: &Record,
+        limits: &UploadLimits,
+    ) -> ApiResult<Option<Problem>> {
+        let mut new: Vec<(&str, u64)> = Vec::new();
+        for blob in &record.blobs {
+            if self.blobs.contains_key(&blob.sha256) || new.iter().any(|(s, _)| *s == blob.sha256) {
+                continue;
+            }
+            let complete = tx
+                .query_opt(
+                    "SELECT complete_at FROM blob WHERE sha256 = $1",
+                    &[Val::from(&blob.sha256)],
+                )?
+                .is_some_and(|r| r.opt_text(0).is_some());
+            if !complete {
+                new.push((&blob.sha256, blob.size));
+            }
+        }
+        let count = self.blobs.len() as u64 + new.len() as u64;
+        let bytes = self.bytes + new.iter().map(|(_, size)| size).sum::<u64>();
+        if !new.is_empty() && (count > limits.open_blobs || bytes > limits.open_bytes) {
+            return Ok(Some(Problem::new(
+                "push.too_many_uploads",
+                Some("blobs"),
+                format!(
+                    "{} photos ({} MB) of yours are declared and not yet uploaded; upload them before more",
+                    self.blobs.len(),
+                    self.bytes / (1024 * 1024)
+                ),
+            )));
+        }
+        for (sha, size) in new {
+            self.blobs.insert(sha.to_string(), size);
+        }
+        self.bytes = bytes;
+        Ok(None)
+    }
 }
 
 /// A blob the record names with another size than the server (or an earlier record of this

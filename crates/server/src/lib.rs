@@ -56,6 +56,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// How slowly a client may send.
     pub slow_clients: guard::SlowClients,
+    /// Open uploads per officer, and how long a partial one is kept.
+    pub uploads: ingest::UploadLimits,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -331,6 +333,19 @@ impl Running {
 pub async fn start(config: Config) -> Result<Running, ApiError> {
     let state = open(&config).await?;
     let app = router(state.clone());
+    // Partial uploads nobody resumed are dropped: at start, then every hour.
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let (blobs, age) = (sweeper.blobs.clone(), sweeper.uploads.partial_max_age);
+            match tokio::task::spawn_blocking(move || blobs.sweep(age)).await {
+                Ok(0) | Err(_) => {}
+                Ok(n) => tracing::info!(dropped = n, "partial uploads past their age dropped"),
+            }
+        }
+    });
     let (stop, stopped) = oneshot::channel::<()>();
     // One crypto provider for the process (ring), for the TLS listener and for any client in
     // the same process built with a provider-less rustls.
@@ -455,5 +470,6 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         )),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         slow_clients: config.slow_clients,
+        uploads: config.uploads,
     })
 }

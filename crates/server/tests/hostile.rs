@@ -43,6 +43,7 @@ both!(
     clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody,
     a_disabled_user_or_a_reset_password_opens_nothing_the_old_one_did,
     the_operator_disables_enables_and_resets_at_the_command_line,
+    uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them,
 );
 
 fn code(body: &Value) -> &str {
@@ -1012,4 +1013,132 @@ async fn the_operator_disables_enables_and_resets_at_the_command_line(backend: B
     if let Some((_, name)) = database {
         drop_postgres(&name).await;
     }
+}
+
+async fn put_blob(
+    server: &Server,
+    token: &str,
+    bytes: &[u8],
+    offset: usize,
+    upto: usize,
+) -> (u16, Value) {
+    let hex = &blob_of(bytes).sha256[7..];
+    let response = server
+        .http
+        .put(server.url(&format!("/v1/blobs/{hex}?offset={offset}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes[offset..upto].to_vec())
+        .send()
+        .await
+        .expect("put");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them(backend: Backend) {
+    let server = Server::start_with(backend, |config| {
+        config.limits.max_blobs_per_record = 4;
+        config.uploads.open_blobs = 3;
+    })
+    .await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
+        .await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let tono = server.enrol("tono", "tono-rahasia-1").await;
+    let photos: Vec<Vec<u8>> = (0..6u8).map(|n| vec![n; 2000 + usize::from(n)]).collect();
+    let refs: Vec<_> = photos.iter().map(|p| blob_of(p)).collect();
+    let (pr, pd) = (uuid(50, 1), uuid(50, 2));
+    server
+        .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
+        .await;
+    let outcome = |pushed: &ovop_protocol::PushResponse| {
+        let r = &pushed.results[0];
+        (
+            r.outcome,
+            r.problem
+                .as_ref()
+                .map(|p| p.code.clone())
+                .unwrap_or_default(),
+        )
+    };
+    // Five photos on one record: more than a record may name.
+    let pushed = server
+        .push_ok(
+            &budi,
+            &[assessment(
+                &uuid(50, 3),
+                1,
+                &pd,
+                TAPIN,
+                0,
+                refs[..5].to_vec(),
+            )],
+        )
+        .await;
+    assert_eq!(
+        outcome(&pushed),
+        (
+            ovop_protocol::Outcome::Rejected,
+            "push.too_many_blobs".into()
+        )
+    );
+    // Three open uploads are Budi's to have; a fourth waits, a photo already counted does not.
+    let first = assessment(&uuid(50, 4), 1, &pd, TAPIN, 1, refs[..3].to_vec());
+    assert_eq!(
+        outcome(&server.push_ok(&budi, &[first.clone()]).await).0,
+        ovop_protocol::Outcome::Accepted
+    );
+    let waiting = assessment(&uuid(50, 5), 1, &pd, TAPIN, 2, vec![refs[3].clone()]);
+    assert_eq!(
+        outcome(&server.push_ok(&budi, &[waiting.clone()]).await),
+        (
+            ovop_protocol::Outcome::Rejected,
+            "push.too_many_uploads".into()
+        )
+    );
+    let same = assessment(&uuid(50, 6), 1, &pd, TAPIN, 3, vec![refs[0].clone()]);
+    assert_eq!(
+        outcome(&server.push_ok(&budi, &[same]).await).0,
+        ovop_protocol::Outcome::Accepted
+    );
+    assert_eq!(
+        outcome(&server.push_ok(&budi, &[first]).await).0,
+        ovop_protocol::Outcome::AcceptedAgain
+    );
+
+    // Tono cannot write into Budi's photo, even from the offset Budi's upload stands at.
+    let (status, _) = put_blob(&server, &budi, &photos[0], 0, 1000).await;
+    assert_eq!(status, 200);
+    let (status, body) = put_blob(&server, &tono, &photos[0], 1000, 2000).await;
+    assert_eq!((status, code(&body)), (403, "blob.not_yours"));
+    let (status, body) = put_blob(&server, &tono, &photos[1], 0, 2001).await;
+    assert_eq!((status, code(&body)), (403, "blob.not_yours"));
+    // Budi's resumed upload finishes from where it stood.
+    let (status, body) = put_blob(&server, &budi, &photos[0], 1000, 2000).await;
+    assert_eq!((status, body["complete"].as_bool()), (200, Some(true)));
+    // One photo arrived: the waiting record goes through now.
+    assert_eq!(
+        outcome(&server.push_ok(&budi, &[waiting]).await).0,
+        ovop_protocol::Outcome::Accepted
+    );
+
+    // A partial upload left too long is dropped; the upload starts again from its first byte.
+    let (status, body) = put_blob(&server, &budi, &photos[1], 0, 1500).await;
+    assert_eq!((status, body["offset"].as_u64()), (200, Some(1500)));
+    assert_eq!(
+        server.running.state.blobs.sweep(Duration::from_secs(3600)),
+        0
+    );
+    assert_eq!(server.running.state.blobs.sweep(Duration::ZERO), 1);
+    let hex = &refs[1].sha256[7..];
+    let (status, body) = server.get(&budi, &format!("/v1/blobs/{hex}")).await;
+    assert_eq!((status, body["offset"].as_u64()), (200, Some(0)));
+    let (status, body) = put_blob(&server, &budi, &photos[1], 0, 2001).await;
+    assert_eq!((status, body["complete"].as_bool()), (200, Some(true)));
+    server.stop().await;
 }

@@ -363,12 +363,14 @@ async fn upload_all(
         };
         match upload_one(client, &hex, &bytes, report).await {
             Ok(()) => {}
-            // Not a refusal of the laptop itself (401, 403): those stop the sync instead.
+            // Not a refusal of the laptop itself (401, 403): those stop the sync instead. A
+            // photo another officer declared (403 blob.not_yours) is this photo's refusal only.
             Err(error)
                 if !error.is_retryable()
-                    && error
-                        .status
-                        .is_some_and(|s| (400..500).contains(&s) && !matches!(s, 401 | 403)) =>
+                    && (error.code == ovop_protocol::Code::BlobNotYours.as_str()
+                        || error.status.is_some_and(|s| {
+                            (400..500).contains(&s) && !matches!(s, 401 | 403)
+                        })) =>
             {
                 // The server will never take it: stop asking, and say so; the rest go on.
                 report.blobs_refused.push((sha256.clone(), error.code));
