@@ -5,6 +5,10 @@
 //!
 //!     cargo bench -p ovop-server --bench ingest
 //!
+//! The fifty-device run is repeated beside a sign-in storm: 50 dashboard sign-ins a second with
+//! the right password (each one a full Argon2id check and a new session), to show that sign-ins
+//! do not hold up the pushes; the sign-ins' own count and p95 are printed under the table.
+//!
 //! `BENCH_BATCHES` (default 20 for one device, 4 each for fifty) changes the amount of work.
 
 #[path = "../tests/support/mod.rs"]
@@ -56,6 +60,9 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
         dir.path().display().to_string(),
         "--listen".into(),
         format!("127.0.0.1:{port}"),
+        // The sign-in storm comes from many addresses, as through an office's proxy.
+        "--trusted-proxy".into(),
+        "127.0.0.1".into(),
     ];
     if let Some(url) = database {
         args.extend(["--database".into(), url.to_string()]);
@@ -72,6 +79,13 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
         assert!(status.success());
     };
     add("admin", "admin", "admin-rahasia-1");
+    for n in 0..STORM_USERS {
+        add(
+            &format!("supervisor{n}"),
+            "supervisor",
+            "supervisor-rahasia-1",
+        );
+    }
     for n in 0..officers {
         add(&format!("officer{n}"), "officer", "officer-rahasia-1");
     }
@@ -186,7 +200,57 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
+/// Supervisors who sign in during the storm, one after the other.
+const STORM_USERS: u32 = 50;
+
+/// Signs in to the dashboard 50 times a second until `stop`, each time another supervisor from
+/// another address; each sign-in's latency.
+async fn sign_in_storm(url: String, stop: tokio::sync::watch::Receiver<bool>) -> Vec<Duration> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut every = tokio::time::interval(Duration::from_millis(20));
+    let mut tasks = Vec::new();
+    let mut n = 0u32;
+    while !*stop.borrow() {
+        every.tick().await;
+        n += 1;
+        let (client, url) = (client.clone(), url.clone());
+        let (user, address) = (
+            format!("supervisor{}", n % STORM_USERS),
+            format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256),
+        );
+        tasks.push(tokio::spawn(async move {
+            let started = Instant::now();
+            let response = client
+                .post(format!("{url}/login"))
+                .header("origin", &url)
+                .header("x-forwarded-for", address)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("user={user}&password=supervisor-rahasia-1"))
+                .send()
+                .await
+                .expect("sign-in");
+            assert_eq!(response.status(), 303, "a sign-in with the right password");
+            started.elapsed()
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.push(task.await.expect("sign-in"));
+    }
+    latencies
+}
+
+/// One run: prints its row, and answers with a line about the sign-ins beside it, if any.
+async fn run(
+    label: &str,
+    database: Option<&str>,
+    devices: u32,
+    batches: u32,
+    storm: bool,
+) -> Option<String> {
     let server = start(database, devices).await;
     let pid = server.child.id();
     let rest_kb = status_kb(pid, "VmRSS:");
@@ -203,6 +267,8 @@ async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
     for (d, (setup, _)) in work.iter().enumerate() {
         push_setup(&client, &server.url, &tokens[d], setup).await;
     }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let signing = storm.then(|| tokio::spawn(sign_in_storm(server.url.clone(), stopped)));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (d, (_, timed)) in work.into_iter().enumerate() {
@@ -220,11 +286,25 @@ async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
         latencies.extend(task.await.expect("device"));
     }
     let elapsed = started.elapsed();
+    let _ = stop.send(true);
+    let sign_ins = match signing {
+        Some(task) => {
+            let mut sign_ins = task.await.expect("storm");
+            sign_ins.sort();
+            Some(sign_ins)
+        }
+        None => None,
+    };
     latencies.sort();
+    let label = if storm {
+        format!("{label} + 50 sign-ins/s")
+    } else {
+        label.to_string()
+    };
     let assessments = u64::from(devices) * u64::from(batches) * 100;
     let peak_kb = status_kb(pid, "VmHWM:");
     println!(
-        "| {label:<10} | {devices:>7} | {assessments:>11} | {:>8.1} | {:>17.0} | {:>10.0} | {:>8.0} | {:>10.1} | {:>12.1} |",
+        "| {label:<26} | {devices:>7} | {assessments:>11} | {:>8.1} | {:>17.0} | {:>10.0} | {:>8.0} | {:>10.1} | {:>12.1} |",
         elapsed.as_secs_f64(),
         assessments as f64 / elapsed.as_secs_f64(),
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
@@ -232,6 +312,16 @@ async fn run(label: &str, database: Option<&str>, devices: u32, batches: u32) {
         rest_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0,
     );
+    sign_ins.map(|sign_ins| {
+        format!(
+            "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
+            sign_ins.len(),
+            elapsed.as_secs_f64(),
+            sign_ins.len() as f64 / elapsed.as_secs_f64(),
+            percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
+            percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
+        )
+    })
 }
 
 fn main() {
@@ -248,17 +338,22 @@ fn main() {
         let batches_one: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
         let batches_many: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
         println!("Ingest of finalised assessments (batches of 100), the release server as its own process");
-        println!("| backend    | devices | assessments | time (s) | assessments per s | p50 (ms) | p95 (ms) | RSS rest (MB) | RSS peak (MB) |");
-        println!("|------------|---------|-------------|----------|-------------------|----------|----------|---------------|---------------|");
+        println!("| backend                    | devices | assessments | time (s) | assessments per s | p50 (ms) | p95 (ms) | RSS rest (MB) | RSS peak (MB) |");
+        println!("|----------------------------|---------|-------------|----------|-------------------|----------|----------|---------------|---------------|");
+        let mut notes = Vec::new();
         for (label, backend) in [("sqlite", Backend::Sqlite), ("postgresql", Backend::Postgres)] {
-            for (devices, batches) in [(1, batches_one), (50, batches_many)] {
+            for (devices, batches, storm) in [
+                (1, batches_one, false),
+                (50, batches_many, false),
+                (50, batches_many, true),
+            ] {
                 let (url, name) = if backend == Backend::Postgres {
                     let (url, name) = fresh_postgres().await;
                     (Some(url), Some(name))
                 } else {
                     (None, None)
                 };
-                run(label, url.as_deref(), devices, batches).await;
+                notes.extend(run(label, url.as_deref(), devices, batches, storm).await);
                 if let Some(name) = name {
                     let _ = tokio::task::spawn_blocking(move || {
                         if let Ok(mut client) = postgres::Client::connect(&postgres_admin(), postgres::NoTls) {
@@ -268,6 +363,9 @@ fn main() {
                     .await;
                 }
             }
+        }
+        for line in notes {
+            println!("{line}");
         }
     });
 }

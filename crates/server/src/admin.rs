@@ -143,17 +143,13 @@ pub fn normalise_name(text: &str) -> ApiResult<String> {
     Ok(name)
 }
 
-/// A password's Argon2id hash, computed on a blocking thread, a few at a time.
+/// A password's Argon2id hash, computed on one of the server's few hashing threads.
 pub async fn hash_outside(state: &AppState, password: String) -> ApiResult<String> {
     check_password_strength(&password)?;
-    let _permit = state
+    state
         .hashing
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("the server is stopping"))?;
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::internal(format!("hashing failed: {e}")))?
+        .run(move || auth::hash_password(&password))
+        .await?
 }
 
 /// Creates a user (the admin API, the dashboard and `ovop-server add-user` all come here): the

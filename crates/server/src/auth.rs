@@ -362,6 +362,50 @@ impl RateLimiter {
     }
 }
 
+/// The threads that compute password hashes: a few (half the cores), each reusing its own
+/// memory. Argon2id takes 19 MB a hash; on tokio's many blocking threads every thread would
+/// keep such a block in its own allocator arena, and a storm of sign-ins would cost gigabytes.
+/// Work waits in a queue; the threads end with the server.
+pub struct Hashers {
+    jobs: std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>,
+}
+
+impl Hashers {
+    pub fn new(threads: usize) -> Hashers {
+        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let queue = std::sync::Arc::new(Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = queue.clone();
+            let _ = std::thread::Builder::new()
+                .name(format!("ovop-hash-{n}"))
+                .spawn(move || loop {
+                    let job = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => break,
+                    }
+                });
+        }
+        Hashers { jobs }
+    }
+
+    /// Runs `work` on a hashing thread and answers with its result.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ApiResult<T> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = answer.send(work());
+            }))
+            .map_err(|_| ApiError::internal("the server is stopping"))?;
+        answered
+            .await
+            .map_err(|_| ApiError::internal("a password check failed"))
+    }
+}
+
 /// The dummy hash an unknown name is checked against: an unknown name costs as much as a wrong
 /// password, so nobody learns which names exist.
 fn dummy_hash() -> &'static str {
@@ -370,7 +414,7 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Checks a user name and password: the user's row is read from a snapshot, the hash is checked
-/// outside any transaction on a blocking thread, at most [`AppState::hashing`] at a time, so a
+/// outside any transaction on one of the few [`Hashers`], so a
 /// storm of sign-ins never holds the database's write lock nor starves the pushes. A disabled
 /// user's right password is refused like a wrong one.
 pub async fn sign_in(state: &AppState, name: &str, password: &str) -> ApiResult<Option<User>> {
@@ -389,19 +433,15 @@ pub async fn sign_in(state: &AppState, name: &str, password: &str) -> ApiResult<
             Ok(Some((user_from_row(tx, &row)?, hash)))
         })
         .await?;
-    let _permit = state
-        .hashing
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("the server is stopping"))?;
     let password = password.to_string();
     let hash = found.as_ref().and_then(|(_, hash)| hash.clone());
-    let ok = tokio::task::spawn_blocking(move || {
-        let known = hash.is_some();
-        verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash())) && known
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("a password check failed: {e}")))?;
+    let ok = state
+        .hashing
+        .run(move || {
+            let known = hash.is_some();
+            verify_password(&password, hash.as_deref().unwrap_or_else(|| dummy_hash())) && known
+        })
+        .await?;
     Ok(match found {
         Some((user, _)) if ok && !user.disabled => Some(user),
         _ => None,

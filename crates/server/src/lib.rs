@@ -49,9 +49,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Pushes read and stored at once.
     pub pushes: Arc<tokio::sync::Semaphore>,
-    /// Password hashes computed at once (sign-in, new users, resets): each costs a core and
-    /// 19 MB, so a storm of sign-ins waits here instead of starving everything else.
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The threads that compute password hashes (sign-in, new users, resets): each hash costs
+    /// a core and 19 MB, so a storm of sign-ins queues there instead of starving the rest.
+    pub hashing: Arc<auth::Hashers>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
     /// How slowly a client may send.
@@ -465,7 +465,7 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         )),
         secure_cookies: config.tls_cert.is_some() || config.behind_tls_proxy,
         pushes: Arc::new(tokio::sync::Semaphore::new(4)),
-        hashing: Arc::new(tokio::sync::Semaphore::new(
+        hashing: Arc::new(auth::Hashers::new(
             std::thread::available_parallelism().map_or(2, |n| (n.get() / 2).max(1)),
         )),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
