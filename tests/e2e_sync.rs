@@ -123,7 +123,6 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
     config.listen = "127.0.0.1:0".into();
     let server = ovop_server::start(config).await.expect("the server starts");
     let url = server.url();
-    let now = ovop_server::now();
     for (name, role) in [("rina", "officer"), ("sari", "supervisor")] {
         let user = ovop_server::admin::NewUser {
             name: name.into(),
@@ -132,11 +131,7 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
             password: Some(format!("rahasia-{name}-1")),
             regions: vec!["63.05".into()],
         };
-        let now = now.clone();
-        server
-            .state
-            .db
-            .run(move |tx| ovop_server::admin::create_user_in(tx, &user, &now))
+        ovop_server::admin::add_user(&server.state, user)
             .await
             .expect("user");
     }

@@ -1090,12 +1090,12 @@ async fn uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them(
     // Three open uploads are Budi's to have; a fourth waits, a photo already counted does not.
     let first = assessment(&uuid(50, 4), 1, &pd, TAPIN, 1, refs[..3].to_vec());
     assert_eq!(
-        outcome(&server.push_ok(&budi, &[first.clone()]).await).0,
+        outcome(&server.push_ok(&budi, std::slice::from_ref(&first)).await).0,
         ovop_protocol::Outcome::Accepted
     );
     let waiting = assessment(&uuid(50, 5), 1, &pd, TAPIN, 2, vec![refs[3].clone()]);
     assert_eq!(
-        outcome(&server.push_ok(&budi, &[waiting.clone()]).await),
+        outcome(&server.push_ok(&budi, std::slice::from_ref(&waiting)).await),
         (
             ovop_protocol::Outcome::Rejected,
             "push.too_many_uploads".into()
