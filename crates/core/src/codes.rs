@@ -254,6 +254,7 @@ codes! {
     ReviewAlreadyDecided => ("review.already_decided", http(409), Office, "The revision was already decided."),
     ReviewNotLatest => ("review.not_latest", http(409), Office, "A newer revision of the assessment has arrived."),
     ReviewRegionNotAssigned => ("review.region_not_assigned", http(403), Office, "The assessment's region is not one of the supervisor's."),
+    ReviewBadOfficer => ("review.bad_officer", http(400), Office, "An assessment is handed over to an enabled officer who works in its region."),
     ReviewOwnAssessment => ("review.own_assessment", http(403), Office, "Nobody decides on an assessment they scored or sat on the council of."),
     ReviewInvalid => ("review.invalid", http(400), Office, "A review request has a field missing or not valid."),
     ReviewMalformed => ("review.malformed", http(400), Office, "A review request's body is not JSON."),

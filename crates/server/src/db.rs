@@ -186,12 +186,20 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/sqlite/0002_user_password_change.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_assessment_handover.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (
         2,
         include_str!("../migrations/postgres/0002_user_password_change.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_assessment_handover.sql"),
     ),
 ];
 

@@ -821,6 +821,16 @@ fn owners_of(tx: &mut dyn Tx, records: &[Record]) -> ApiResult<HashMap<String, i
         )? {
             owners.entry(row.text(0)).or_insert(row.int(1));
         }
+        // Handed to another officer by a supervisor: the latest handover decides.
+        for row in tx.query(
+            &format!(
+                "SELECT id, to_user FROM assessment_handover WHERE id IN ({}) ORDER BY seq",
+                marks.join(", ")
+            ),
+            &params,
+        )? {
+            owners.insert(row.text(0), row.int(1));
+        }
     }
     Ok(owners)
 }

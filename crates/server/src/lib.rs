@@ -85,6 +85,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/review/assessments"),
     ("get", "/v1/review/assessments/{id}"),
     ("post", "/v1/review/assessments/{id}/decision"),
+    ("post", "/v1/review/assessments/{id}/owner"),
     ("get", "/v1/export/assessments"),
     ("get", "/v1/export/criteria"),
     ("get", "/v1/stats"),
@@ -162,6 +163,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/review/assessments/{id}/decision",
             post(review::decide_json),
+        )
+        .route(
+            "/v1/review/assessments/{id}/owner",
+            post(review::hand_over_json),
         )
         .route("/v1/export/assessments", get(review::export_assessments))
         .route("/v1/export/criteria", get(review::export_criteria))

@@ -630,6 +630,104 @@ pub async fn decide_json(
     Ok((StatusCode::CREATED, Json(decision)))
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverRequest {
+    /// The user name of the officer who carries the assessment on.
+    pub officer: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Handover {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub by: String,
+    pub handed_at: String,
+}
+
+/// Hands an assessment to another officer: a supervisor of its region does it, the officer
+/// works in that region and is not disabled; from then on only their laptops push revisions.
+pub fn hand_over_in(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: &str,
+    request: &HandoverRequest,
+    now: &str,
+) -> ApiResult<Handover> {
+    // Unknown, or outside the supervisor's regions: refused as a review is.
+    detail_in(tx, actor, id)?;
+    let path = tx
+        .query_opt(
+            "SELECT region_path FROM assessment WHERE id = $1 ORDER BY revision DESC LIMIT 1",
+            &[Val::from(id)],
+        )?
+        .map(|r| r.text(0))
+        .unwrap_or_default();
+    let name = request.officer.trim().to_lowercase();
+    let to = crate::admin::user_by_name(tx, &name).map_err(|_| {
+        ApiError::bad(
+            "review.bad_officer",
+            Some("officer"),
+            "no officer of that user name",
+        )
+    })?;
+    if to.role != Role::Officer || to.disabled || !within(&path, &to.regions) {
+        return Err(ApiError::bad(
+            "review.bad_officer",
+            Some("officer"),
+            "the assessment goes to an enabled officer who works in its region",
+        ));
+    }
+    let current = tx
+        .query_opt(
+            "SELECT to_user FROM assessment_handover WHERE id = $1 ORDER BY seq DESC LIMIT 1",
+            &[Val::from(id)],
+        )?
+        .map(|r| r.int(0));
+    let from = match current {
+        Some(user) => user,
+        None => tx
+            .query_opt(
+                "SELECT user_id FROM record WHERE kind = 'assessment' AND id = $1 ORDER BY revision LIMIT 1",
+                &[Val::from(id)],
+            )?
+            .map_or(0, |r| r.int(0)),
+    };
+    tx.exec(
+        "INSERT INTO assessment_handover (id, from_user, to_user, by_user, handed_at) VALUES ($1, $2, $3, $4, $5)",
+        &[Val::from(id), Val::Int(from), Val::Int(to.id), Val::Int(actor.user.id), Val::from(now)],
+    )?;
+    let from_name = tx
+        .query_opt("SELECT name FROM app_user WHERE id = $1", &[Val::Int(from)])?
+        .map(|r| r.text(0))
+        .unwrap_or_default();
+    Ok(Handover {
+        id: id.to_string(),
+        from: from_name,
+        to: to.name,
+        by: actor.user.name.clone(),
+        handed_at: now.to_string(),
+    })
+}
+
+pub async fn hand_over_json(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Handover>> {
+    reviewer(&actor)?;
+    let request: HandoverRequest = read_json(body, "review")?;
+    let now = crate::now();
+    let handover = state
+        .db
+        .run(move |tx| hand_over_in(tx, &actor, &id, &request, &now))
+        .await?;
+    tracing::info!(id = %handover.id, from = %handover.from, to = %handover.to, by = %handover.by, "assessment handed over");
+    Ok(Json(handover))
+}
+
 /// Exports read at most this many assessments (a province's year fits many times over).
 const EXPORT_LIMIT: i64 = 200_000;
 

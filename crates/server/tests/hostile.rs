@@ -44,6 +44,7 @@ both!(
     a_disabled_user_or_a_reset_password_opens_nothing_the_old_one_did,
     the_operator_disables_enables_and_resets_at_the_command_line,
     uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them,
+    a_supervisor_hands_an_assessment_to_another_officer_of_its_region,
 );
 
 fn code(body: &Value) -> &str {
@@ -1140,5 +1141,100 @@ async fn uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them(
     assert_eq!((status, body["offset"].as_u64()), (200, Some(0)));
     let (status, body) = put_blob(&server, &budi, &photos[1], 0, 2001).await;
     assert_eq!((status, body["complete"].as_bool()), (200, Some(true)));
+    server.stop().await;
+}
+
+async fn a_supervisor_hands_an_assessment_to_another_officer_of_its_region(backend: Backend) {
+    let server = Server::start(backend).await;
+    for (name, role, region) in [
+        ("budi", "officer", "63.05"),
+        ("wati", "officer", "63.05"),
+        ("tono", "officer", "63.06"),
+        ("sari", "supervisor", "63.05"),
+        ("dewi", "supervisor", "63.06"),
+    ] {
+        server
+            .user(name, role, &[region], Some("rahasia-123"))
+            .await;
+    }
+    let budi = server.enrol("budi", "rahasia-123").await;
+    let wati = server.enrol("wati", "rahasia-123").await;
+    let sari = server.enrol("sari", "rahasia-123").await;
+    let dewi = server.enrol("dewi", "rahasia-123").await;
+    let (pr, pd, id) = (uuid(60, 1), uuid(60, 2), uuid(60, 3));
+    server
+        .push_ok(
+            &budi,
+            &[
+                producer(&pr, TAPIN),
+                product(&pd, &pr),
+                assessment(&id, 1, &pd, TAPIN, 0, vec![]),
+            ],
+        )
+        .await;
+    let first_code = |pushed: ovop_protocol::PushResponse| {
+        pushed.results[0]
+            .problem
+            .as_ref()
+            .map(|p| p.code.clone())
+            .unwrap_or_default()
+    };
+    let second = assessment(&id, 2, &pd, TAPIN, 1, vec![]);
+    assert_eq!(
+        first_code(server.push_ok(&wati, std::slice::from_ref(&second)).await),
+        "push.not_owner"
+    );
+    let owner = format!("/v1/review/assessments/{id}/owner");
+    // Who may hand it over, and to whom.
+    let (status, body) = server
+        .post(&budi, &owner, &json!({"officer": "wati"}))
+        .await;
+    assert_eq!((status, code(&body)), (403, "auth.role"));
+    let (status, body) = server
+        .post(&dewi, &owner, &json!({"officer": "wati"}))
+        .await;
+    assert_eq!((status, code(&body)), (403, "review.region_not_assigned"));
+    for to in ["tono", "sari", "nobody", ""] {
+        let (status, body) = server.post(&sari, &owner, &json!({"officer": to})).await;
+        assert_eq!((status, code(&body)), (400, "review.bad_officer"), "{to}");
+    }
+    let (status, body) = server
+        .post(
+            &sari,
+            &format!("/v1/review/assessments/{}/owner", uuid(60, 9)),
+            &json!({"officer": "wati"}),
+        )
+        .await;
+    assert_eq!((status, code(&body)), (404, "review.unknown"));
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM assessment_handover")
+            .await,
+        0
+    );
+    // Sari hands it to Wati: Wati's laptop carries it on, Budi's no longer can.
+    let (status, body) = server
+        .post(&sari, &owner, &json!({"officer": " Wati "}))
+        .await;
+    assert_eq!(
+        (
+            status,
+            body["from"].as_str(),
+            body["to"].as_str(),
+            body["by"].as_str()
+        ),
+        (200, Some("budi"), Some("wati"), Some("sari")),
+        "{body}"
+    );
+    let pushed = server.push_ok(&wati, &[second]).await;
+    assert_eq!(pushed.results[0].outcome, ovop_protocol::Outcome::Accepted);
+    assert_eq!(
+        first_code(
+            server
+                .push_ok(&budi, &[assessment(&id, 3, &pd, TAPIN, 2, vec![])])
+                .await
+        ),
+        "push.not_owner"
+    );
     server.stop().await;
 }
