@@ -210,6 +210,7 @@ codes! {
     PushBadBody => ("push.bad_body", NONE, App, "A record's body is not an object."),
     PushBadBlob => ("push.bad_blob", NONE, App, "A record names a photo by something that is not a SHA-256."),
     PushBlobTooLarge => ("push.blob_too_large", NONE, App, "A record's photo is larger than the server takes."),
+    PushNoAnswers => ("push.no_answers", NONE, App, "An assessment came without the answers it was scored from; the server scores every result again."),
     PushTooManyBlobs => ("push.too_many_blobs", NONE, App, "A record names more photos than the server takes for one record."),
     PushTooManyUploads => ("push.too_many_uploads", NONE, App, "The officer has too many photos declared and not yet uploaded; the record waits until they arrive."),
     BlobNotYours => ("blob.not_yours", http(403), App, "No record of this officer names the photo: only the officer who declared it uploads it."),

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ovop_core::rubric::Outcome as CriterionOutcome;
-use ovop_core::Catalog;
+use ovop_core::{Catalog, Rubric};
 use ovop_protocol::{
     AssessmentBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody,
     PushRequest, PushResponse, Record, RecordResult,
@@ -275,32 +275,129 @@ fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
             "the date of the visit is YYYY-MM-DD",
         ));
     }
-    let set = &body.result.set;
-    let (Some(answers), Some(entry)) = (&body.answers, catalog().get(&set.id, Some(&set.version)))
-    else {
-        return Ok(());
-    };
-    if entry.rubric.hash() != set.hash {
-        return Ok(());
+    if body.answers.is_none() {
+        return Err(Problem::new(
+            "push.no_answers",
+            Some("body.answers"),
+            "an assessment carries the answers it was scored from: the server scores them again",
+        ));
     }
-    match entry.rubric.score(answers) {
-        Ok(again) if again.total == body.result.total && again.star == body.result.star => Ok(()),
-        Ok(again) => Err(Problem::new(
+    Ok(())
+}
+
+/// Scores the answers again with the set the laptop used and puts the server's own result in
+/// the body: a record whose numbers (total, stars, parts, criteria, the council's verdict)
+/// differ from what its answers give is refused.
+pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem> {
+    let Some(answers) = &body.answers else {
+        return Err(Problem::new(
+            "push.no_answers",
+            Some("body.answers"),
+            "an assessment carries the answers it was scored from",
+        ));
+    };
+    let again = rubric.score(answers).map_err(|errors| {
+        Problem::new(
+            "push.invalid",
+            Some("body.answers"),
+            errors
+                .first()
+                .map_or("the answers cannot be scored".into(), |e| e.message.clone()),
+        )
+    })?;
+    if again != body.result {
+        return Err(Problem::new(
             "push.result_mismatch",
             Some("body.result"),
             format!(
                 "the answers score {} points and star {:?}; the record says {} and {:?}",
                 again.total, again.star, body.result.total, body.result.star
             ),
-        )),
-        Err(errors) => Err(Problem::new(
-            "push.invalid",
-            Some("body.answers"),
-            errors
-                .first()
-                .map_or("the answers cannot be scored".into(), |e| e.message.clone()),
-        )),
+        ));
     }
+    let council = match &body.council {
+        Some(members) => {
+            let mut sheets = vec![answers.clone()];
+            sheets.extend(members.iter().cloned());
+            let verdict = rubric.score_council(&sheets).map_err(|errors| {
+                Problem::new(
+                    "push.invalid",
+                    Some("body.council"),
+                    errors
+                        .first()
+                        .map_or("the council's sheets cannot be scored".into(), |e| {
+                            format!("member {}: {}", e.member, e.error.message)
+                        }),
+                )
+            })?;
+            if body.council_result.as_ref() != Some(&verdict) {
+                return Err(Problem::new(
+                    "push.result_mismatch",
+                    Some("body.council_result"),
+                    format!(
+                        "the council's sheets average {} points and star {:?}; the record says otherwise",
+                        verdict.average, verdict.star
+                    ),
+                ));
+            }
+            Some(verdict)
+        }
+        None if body.council_result.is_some() => {
+            return Err(Problem::new(
+                "push.invalid",
+                Some("body.council_result"),
+                "a council's result comes with the members' sheets (body.council)",
+            ))
+        }
+        None => None,
+    };
+    body.result = again;
+    body.council_result = council;
+    Ok(())
+}
+
+/// An assessment read and checked before the push's transaction; `verified` once its result
+/// was scored again with a shipped set (a set published on this server is found by its hash
+/// inside the transaction).
+pub struct Checked {
+    pub body: AssessmentBody,
+    pub verified: bool,
+}
+
+fn rescore_shipped(body: &mut AssessmentBody) -> Result<bool, Problem> {
+    let set = &body.result.set;
+    let Some(entry) = catalog().get(&set.id, Some(&set.version)) else {
+        return Ok(false);
+    };
+    if entry.rubric.hash() != set.hash {
+        return Ok(false);
+    }
+    rescore(&entry.rubric, body)?;
+    Ok(true)
+}
+
+/// Scores an assessment not verified yet with the set published here under its hash; a set
+/// the server does not know leaves the laptop's result as it came.
+fn rescore_published(
+    tx: &mut dyn Tx,
+    rubrics: &mut HashMap<String, Option<Rubric>>,
+    body: &mut AssessmentBody,
+) -> ApiResult<Result<(), Problem>> {
+    let hash = body.result.set.hash.clone();
+    if !rubrics.contains_key(&hash) {
+        let rubric = tx
+            .query_opt(
+                "SELECT body FROM criteria_set WHERE hash = $1 LIMIT 1",
+                &[Val::from(&hash)],
+            )?
+            .and_then(|r| ovop_core::parse_set(&r.text(0)).ok())
+            .and_then(|set| Rubric::new(set).ok());
+        rubrics.insert(hash.clone(), rubric);
+    }
+    Ok(match rubrics.get(&hash).and_then(Option::as_ref) {
+        Some(rubric) => rescore(rubric, body),
+        None => Ok(()),
+    })
 }
 
 fn criterion_row(outcome: &CriterionOutcome) -> (&'static str, Option<i64>) {
@@ -486,19 +583,17 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
 
 /// What can be checked of each record without the database (its id, hash, body; an
 /// assessment scored again): done before the push takes the write lock, on every core.
-pub fn check_records(
-    records: &[Record],
-    limits: &Limits,
-) -> Vec<Result<Option<AssessmentBody>, Problem>> {
+pub fn check_records(records: &[Record], limits: &Limits) -> Vec<Result<Option<Checked>, Problem>> {
     records
         .iter()
         .map(|record| {
             record.check(limits)?;
             match record.kind {
                 Kind::Assessment => {
-                    let body = record.read_body::<AssessmentBody>()?;
+                    let mut body = record.read_body::<AssessmentBody>()?;
                     check_result(&body)?;
-                    Ok(Some(body))
+                    let verified = rescore_shipped(&mut body)?;
+                    Ok(Some(Checked { body, verified }))
                 }
                 _ => Ok(None),
             }
@@ -511,7 +606,7 @@ pub fn push(
     tx: &mut dyn Tx,
     actor: &Actor,
     request: &PushRequest,
-    mut checked: Vec<Result<Option<AssessmentBody>, Problem>>,
+    mut checked: Vec<Result<Option<Checked>, Problem>>,
     blobs: &BlobStore,
     uploads: &UploadLimits,
     now: &str,
@@ -526,6 +621,8 @@ pub fn push(
     let mut deferred = Deferred::default();
     let owners = owners_of(tx, &request.records)?;
     let mut open = OpenUploads::of(tx, actor.user.id)?;
+    // Published sets found by hash for the assessments not scored again before the transaction.
+    let mut rubrics: HashMap<String, Option<Rubric>> = HashMap::new();
     // Blob sizes named by the records accepted so far in this push (their rows are written last).
     let mut sizes: HashMap<String, u64> = HashMap::new();
     let result = |record: &Record, outcome: Outcome, problem: Option<Problem>| RecordResult {
@@ -548,7 +645,16 @@ pub fn push(
         {
             // Each record is placed once: its checked body moves on rather than being copied.
             let pre = match std::mem::replace(&mut checked[i], Ok(None)) {
-                Ok(pre) => pre,
+                Ok(Some(mut pre)) if !pre.verified => {
+                    match rescore_published(tx, &mut rubrics, &mut pre.body)? {
+                        Ok(()) => Some(pre.body),
+                        Err(problem) => {
+                            results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
+                            continue;
+                        }
+                    }
+                }
+                Ok(pre) => pre.map(|pre| pre.body),
                 Err(problem) => {
                     results[i] = Some(result(record, Outcome::Rejected, Some(problem)));
                     continue;

@@ -45,6 +45,7 @@ both!(
     the_operator_disables_enables_and_resets_at_the_command_line,
     uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them,
     a_supervisor_hands_an_assessment_to_another_officer_of_its_region,
+    a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stored,
 );
 
 fn code(body: &Value) -> &str {
@@ -1236,5 +1237,137 @@ async fn a_supervisor_hands_an_assessment_to_another_officer_of_its_region(backe
         ),
         "push.not_owner"
     );
+    server.stop().await;
+}
+
+/// The record with its body changed by `change` (and its content hash made right again, as a
+/// hostile laptop would).
+fn tampered(record: &ovop_protocol::Record, change: impl Fn(&mut Value)) -> ovop_protocol::Record {
+    let mut body = record.body.clone();
+    change(&mut body);
+    ovop_protocol::Record::new(
+        record.kind,
+        &record.id,
+        record.revision,
+        body,
+        record.blobs.clone(),
+    )
+}
+
+async fn a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stored(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    let admin = server.enrol("admin", "admin-rahasia-1").await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let (pr, pd) = (uuid(70, 1), uuid(70, 2));
+    server
+        .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
+        .await;
+    // A set the office published (not one shipped with the server): found by its hash.
+    let catalog = ovop_core::Catalog::shipped();
+    let mut set = catalog
+        .get("ovop-id-template", None)
+        .expect("template")
+        .rubric
+        .set()
+        .clone();
+    set.version = "2026-dinas-tapin".into();
+    let published = ovop_core::Rubric::new(set.clone()).expect("a valid set");
+    let response = server
+        .http
+        .post(server.url("/v1/admin/criteria-sets"))
+        .bearer_auth(&admin)
+        .json(&set)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(response.status(), 201);
+
+    let honest = assessment(&uuid(70, 3), 1, &pd, TAPIN, 1, vec![]);
+    let on_published = assessment_on(&published, &uuid(70, 4), 1, &pd, TAPIN, 2, vec![]);
+    let max = honest.body["result"]["max_total"].clone();
+    let attacks = [
+        (
+            "no answers, a perfect score",
+            tampered(&honest, |b| {
+                b["answers"] = Value::Null;
+                b["result"]["total"] = max.clone();
+                b["result"]["star_by_score"] = json!(5);
+                b["result"]["star"] = json!(5);
+            }),
+            "push.no_answers",
+        ),
+        (
+            "a perfect score over modest answers",
+            tampered(&honest, |b| {
+                b["result"]["total"] = max.clone();
+                b["result"]["star"] = json!(5);
+            }),
+            "push.result_mismatch",
+        ),
+        (
+            "part subtotals that do not add up",
+            tampered(&honest, |b| {
+                let points = b["result"]["parts"][0]["points"].as_u64().unwrap_or(0);
+                b["result"]["parts"][0]["points"] = json!(points + 7);
+            }),
+            "push.result_mismatch",
+        ),
+        (
+            "a criterion's points changed",
+            tampered(&honest, |b| {
+                b["result"]["criteria"][0]["outcome"]["points"] = json!(99);
+            }),
+            "push.result_mismatch",
+        ),
+        (
+            "a council's verdict without its members' sheets",
+            tampered(&honest, |b| {
+                b["council_result"] = json!({"average": 66.0});
+            }),
+            "push.invalid",
+        ),
+        (
+            "a better star on the office's own set",
+            tampered(&on_published, |b| {
+                b["result"]["star"] = json!(5);
+                b["result"]["star_by_score"] = json!(5);
+            }),
+            "push.result_mismatch",
+        ),
+    ];
+    for (what, record, expected) in &attacks {
+        let pushed = server.push_ok(&budi, std::slice::from_ref(record)).await;
+        let r = &pushed.results[0];
+        assert_eq!(
+            (r.outcome, r.problem.as_ref().map(|p| p.code.as_str())),
+            (ovop_protocol::Outcome::Rejected, Some(*expected)),
+            "{what}"
+        );
+    }
+    assert_eq!(server.count("SELECT COUNT(*) FROM assessment").await, 0);
+    // The honest ones are stored with the server's own numbers.
+    for record in [&honest, &on_published] {
+        let pushed = server.push_ok(&budi, std::slice::from_ref(record)).await;
+        assert_eq!(pushed.results[0].outcome, ovop_protocol::Outcome::Accepted);
+    }
+    let (_, listed) = server.get(&admin, "/v1/review/assessments").await;
+    let items = listed.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{listed}");
+    for record in [&honest, &on_published] {
+        let row = items
+            .iter()
+            .find(|i| i["id"] == record.id.as_str())
+            .expect("listed");
+        assert_eq!(row["total"], record.body["result"]["total"]);
+        assert_eq!(row["star"], record.body["result"]["star"]);
+    }
     server.stop().await;
 }

@@ -289,7 +289,28 @@ pub fn assessment(
     let entry = catalog
         .get("ovop-id-template", None)
         .expect("the OVOP template");
-    let set = entry.rubric.set();
+    assessment_on(
+        &entry.rubric,
+        id,
+        revision,
+        product_id,
+        village,
+        seed,
+        blobs,
+    )
+}
+
+/// [`assessment`] scored on any set.
+pub fn assessment_on(
+    rubric: &ovop_core::Rubric,
+    id: &str,
+    revision: i64,
+    product_id: &str,
+    village: &str,
+    seed: u32,
+    blobs: Vec<BlobRef>,
+) -> Record {
+    let set = rubric.set();
     let mut answers = Answers {
         criteria: set.id.clone(),
         version: Some(set.version.clone()),
@@ -314,7 +335,7 @@ pub fn assessment(
         }
     }
     let result = loop {
-        match entry.rubric.score(&answers) {
+        match rubric.score(&answers) {
             Ok(result) => break result,
             Err(errors) => {
                 for e in errors {
@@ -331,7 +352,7 @@ pub fn assessment(
         supersedes: (revision > 1).then_some(revision - 1),
         reason: None,
         product_id: product_id.into(),
-        criteria_hash: entry.rubric.hash().into(),
+        criteria_hash: rubric.hash().into(),
         visit: Visit {
             assessed_on: Some("2026-11-20".into()),
             region_code: Some(village.into()),
