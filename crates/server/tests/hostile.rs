@@ -46,6 +46,7 @@ both!(
     uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them,
     a_supervisor_hands_an_assessment_to_another_officer_of_its_region,
     a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stored,
+    a_hostile_officer_leaves_the_offices_data_as_the_honest_pushes_left_it,
 );
 
 fn code(body: &Value) -> &str {
@@ -1369,5 +1370,209 @@ async fn a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stor
         assert_eq!(row["total"], record.body["result"]["total"]);
         assert_eq!(row["star"], record.body["result"]["star"]);
     }
+    server.stop().await;
+}
+
+/// What the office holds, as an admin reads it: every assessment's latest revision with its
+/// numbers, status and officer, the decisions, the users and their devices, the stored records.
+async fn office_data(server: &Server, admin: &str) -> (Value, Vec<i64>) {
+    let (status, list) = server.get(admin, "/v1/review/assessments").await;
+    assert_eq!(status, 200);
+    let mut rows: Vec<Value> = list
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut row| {
+            // When it arrived is the server's clock, not the office's data.
+            row.as_object_mut().map(|o| o.remove("received_at"));
+            row
+        })
+        .collect();
+    rows.sort_by_key(|r| r["id"].as_str().unwrap_or("").to_string());
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM record",
+        "SELECT COUNT(*) FROM decision",
+        "SELECT COUNT(*) FROM app_user",
+        "SELECT COUNT(*) FROM device WHERE revoked_at IS NULL",
+        "SELECT COUNT(*) FROM blob WHERE complete_at IS NOT NULL",
+        "SELECT COUNT(*) FROM assessment_handover",
+    ] {
+        counts.push(server.count(sql).await);
+    }
+    (Value::Array(rows), counts)
+}
+
+async fn a_hostile_officer_leaves_the_offices_data_as_the_honest_pushes_left_it(backend: Backend) {
+    let server = Server::start(backend).await;
+    for (name, role, region) in [
+        ("admin", "admin", None),
+        ("budi", "officer", Some("63.05")),
+        ("wati", "officer", Some("63.05")),
+        ("tono", "officer", Some("63.06")),
+        ("sari", "supervisor", Some("63.05")),
+        ("dewi", "supervisor", Some("63.06")),
+    ] {
+        let regions: Vec<&str> = region.into_iter().collect();
+        server.user(name, role, &regions, Some("rahasia-123")).await;
+    }
+    let admin = server.enrol("admin", "rahasia-123").await;
+    let budi = server.enrol("budi", "rahasia-123").await;
+    let wati = server.enrol("wati", "rahasia-123").await;
+    let tono = server.enrol("tono", "rahasia-123").await;
+    let sari = server.enrol("sari", "rahasia-123").await;
+
+    // The honest pushes: two Tapin officers and one of Hulu Sungai Selatan, a photo, a decision.
+    let photo = vec![7u8; 5000];
+    let (pr, pd, a1) = (uuid(80, 1), uuid(80, 2), uuid(80, 3));
+    let (pr2, pd2, a2) = (uuid(80, 4), uuid(80, 5), uuid(80, 6));
+    let (pr3, pd3, a3) = (uuid(80, 7), uuid(80, 8), uuid(80, 9));
+    let budis = assessment(&a1, 1, &pd, TAPIN, 1, vec![blob_of(&photo)]);
+    server
+        .push_ok(
+            &budi,
+            &[producer(&pr, TAPIN), product(&pd, &pr), budis.clone()],
+        )
+        .await;
+    let (status, _) = put_blob(&server, &budi, &photo, 0, 2000).await;
+    assert_eq!(status, 200, "half of Budi's photo");
+    server
+        .push_ok(
+            &wati,
+            &[
+                producer(&pr2, TAPIN),
+                product(&pd2, &pr2),
+                assessment(&a2, 1, &pd2, TAPIN, 2, vec![]),
+            ],
+        )
+        .await;
+    server
+        .push_ok(
+            &tono,
+            &[
+                producer(&pr3, HSS),
+                product(&pd3, &pr3),
+                assessment(&a3, 1, &pd3, HSS, 3, vec![]),
+            ],
+        )
+        .await;
+    let (status, _) = server
+        .post(
+            &sari,
+            &format!("/v1/review/assessments/{a2}/decision"),
+            &json!({"revision": 1, "decision": "approved", "comment": ""}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let before = office_data(&server, &admin).await;
+
+    // Tono, of Hulu Sungai Selatan, tries everything.
+    let rejected = |pushed: &ovop_protocol::PushResponse| -> Vec<String> {
+        pushed
+            .results
+            .iter()
+            .filter(|r| r.outcome == ovop_protocol::Outcome::Rejected)
+            .filter_map(|r| r.problem.as_ref().map(|p| p.code.clone()))
+            .collect()
+    };
+    // A revision under Budi's id (printed on Budi's sheet), recorded in Tono's regency.
+    let pushed = server
+        .push_ok(&tono, &[assessment(&a1, 2, &pd3, HSS, 4, vec![])])
+        .await;
+    assert_eq!(rejected(&pushed), ["push.not_owner"]);
+    // An assessment of Budi's Tapin product recorded in Tono's regency.
+    let pushed = server
+        .push_ok(&tono, &[assessment(&uuid(81, 1), 1, &pd, HSS, 4, vec![])])
+        .await;
+    assert_eq!(rejected(&pushed), ["push.region_mismatch"]);
+    // A perfect score without answers, subtotals that do not add up, an upper-case twin id.
+    let own = assessment(&uuid(81, 2), 1, &pd3, HSS, 5, vec![]);
+    let max = own.body["result"]["max_total"].clone();
+    let forged = [
+        tampered(&own, |b| {
+            b["answers"] = Value::Null;
+            b["result"]["total"] = max.clone();
+            b["result"]["star"] = json!(5);
+        }),
+        tampered(&own, |b| {
+            let points = b["result"]["parts"][1]["points"].as_u64().unwrap_or(0);
+            b["result"]["parts"][1]["points"] = json!(points + 3);
+        }),
+    ];
+    let pushed = server.push_ok(&tono, &forged).await;
+    assert_eq!(
+        rejected(&pushed),
+        ["push.no_answers", "push.result_mismatch"]
+    );
+    let twin = assessment(&a3.to_uppercase(), 2, &pd3, HSS, 5, vec![]);
+    let pushed = server.push_ok(&tono, &[twin]).await;
+    assert_eq!(rejected(&pushed), ["push.bad_id"]);
+    // Two hundred and one photos on one record.
+    let many: Vec<_> = (0..201u32)
+        .map(|n| blob_of(format!("photo {n}").as_bytes()))
+        .collect();
+    let pushed = server
+        .push_ok(&tono, &[assessment(&uuid(81, 3), 1, &pd3, HSS, 6, many)])
+        .await;
+    assert_eq!(rejected(&pushed), ["push.too_many_blobs"]);
+    // Writing into Budi's half-uploaded photo.
+    let (status, body) = put_blob(&server, &tono, &photo, 2000, 5000).await;
+    assert_eq!((status, code(&body)), (403, "blob.not_yours"));
+    // Making himself an admin, deciding, handing Budi's assessment to himself.
+    let (status, _) = server
+        .post(
+            &tono,
+            "/v1/admin/users",
+            &json!({"name": "tono2", "role": "admin", "password": "rahasia-123"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server
+        .post(
+            &tono,
+            &format!("/v1/review/assessments/{a3}/decision"),
+            &json!({"revision": 1, "decision": "approved", "comment": ""}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server
+        .post(
+            &tono,
+            &format!("/v1/review/assessments/{a1}/owner"),
+            &json!({"officer": "tono"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Reading Budi's assessment and Tapin's export.
+    let (status, _) = server
+        .get(&tono, &format!("/v1/review/assessments/{a1}"))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server.get(&tono, "/v1/export/assessments").await;
+    assert_eq!(status, 403);
+    // Guessing Sari's password, twelve at once: five are checked.
+    let guesses = (0..12).map(|n| {
+        let server = &server;
+        async move {
+            server
+                .post(
+                    "",
+                    "/v1/enrol",
+                    &json!({"user": "sari", "password": format!("tebakan-{n}"), "device_name": "L"}),
+                )
+                .await
+                .0
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 5);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 7);
+
+    // The office's data is as the honest pushes left it, and Budi's upload finishes.
+    assert_eq!(office_data(&server, &admin).await, before);
+    let (status, body) = put_blob(&server, &budi, &photo, 2000, 5000).await;
+    assert_eq!((status, body["complete"].as_bool()), (200, Some(true)));
+    server.healthy().await;
     server.stop().await;
 }
