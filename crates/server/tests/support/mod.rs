@@ -2,6 +2,8 @@
 //! fresh database per test), and the records an officer's laptop would push.
 #![allow(dead_code)]
 
+pub mod web;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
