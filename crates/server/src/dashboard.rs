@@ -31,6 +31,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard", get(home))
         .route("/dashboard/assessments/{id}", get(assessment))
         .route("/dashboard/assessments/{id}/decision", post(decide))
+        .route("/dashboard/assessments/{id}/owner", post(hand_over))
         .route("/dashboard/blobs/{hex}", get(blob))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
@@ -747,12 +748,31 @@ async fn assessment(
     };
     let lang = lang_of(&headers, q.lang.as_deref());
     let a = actor.clone();
-    let detail = match state
+    let found = state
         .db
-        .read(move |tx| review::detail_in(tx, &a, &id))
-        .await
-    {
-        Ok(detail) => detail,
+        .read(move |tx| {
+            let detail = review::detail_in(tx, &a, &id)?;
+            // The officers it can be handed to: enabled, working in its region.
+            let path = tx
+                .query_opt(
+                    "SELECT region_path FROM assessment WHERE id = $1 ORDER BY revision DESC LIMIT 1",
+                    &[Val::from(&id)],
+                )?
+                .map(|r| r.text(0))
+                .unwrap_or_default();
+            let officers: Vec<auth::User> = admin::users_in(tx)?
+                .into_iter()
+                .filter(|u| {
+                    u.role == Role::Officer
+                        && !u.disabled
+                        && crate::regions::within(&path, &u.regions)
+                })
+                .collect();
+            Ok((detail, officers))
+        })
+        .await;
+    let (detail, officers) = match found {
+        Ok(found) => found,
         Err(e) => return error_page(lang, Some(&actor), &headers, &e),
     };
     let i = &detail.assessment;
@@ -770,6 +790,7 @@ async fn assessment(
         p { a href="/dashboard" { "← " (t(lang, "nav.back")) } }
         h1 { (i.product) " " span.muted { "· " (i.producer) } }
         @if flash == Some("decided") { div.ok role="status" { (t(lang, "review.saved")) } }
+        @if flash == Some("handed") { div.ok role="status" { (t(lang, "review.handed")) } }
         div.grid {
             div.card {
                 p { strong { (t(lang, "col.total")) ": " } (i.total) " / " (i.max_total) " · " (stars(i.star)) }
@@ -823,6 +844,16 @@ async fn assessment(
                 }
             }
         }
+        @if review::is_reviewer(&actor) && !officers.is_empty() {
+            h2 { (t(lang, "review.handover")) }
+            form id="handover" method="post" action={ "/dashboard/assessments/" (i.id) "/owner" } .filters {
+                input type="hidden" name="csrf" value=(csrf(&headers));
+                label { (t(lang, "col.officer"))
+                    select name="officer" { @for o in &officers { option value=(o.name) { (o.display_name) " (" (o.name) ")" } } }
+                }
+                button.secondary type="submit" { (t(lang, "review.handover_button")) }
+            }
+        }
     };
     html_response(
         lang,
@@ -873,6 +904,51 @@ async fn decide(
         .await
     {
         Ok(_) => redirect(&format!("{here}?next=decided")),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HandoverForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    officer: String,
+}
+
+/// A supervisor hands the assessment to another officer of its region.
+async fn hand_over(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HandoverForm>,
+) -> Response {
+    let here = format!("/dashboard/assessments/{}", urlencode(&id));
+    let actor = match signed_in(&state, &headers, &here).await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused.into_response();
+    }
+    let lang = lang_of(&headers, None);
+    if let Err(e) = actor.require(Role::Supervisor) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let request = review::HandoverRequest {
+        officer: form.officer,
+    };
+    let now = crate::now();
+    let a = actor.clone();
+    match state
+        .db
+        .run(move |tx| review::hand_over_in(tx, &a, &id, &request, &now))
+        .await
+    {
+        Ok(handover) => {
+            tracing::info!(id = %handover.id, from = %handover.from, to = %handover.to, by = %handover.by, "assessment handed over");
+            redirect(&format!("{here}?next=handed"))
+        }
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
     }
 }

@@ -216,6 +216,41 @@ async fn a_supervisor_hands_an_assessment_to_another_officer_of_its_region(backe
         ),
         "push.not_owner"
     );
+    // On the dashboard: the page offers Tapin's officers (not Tono), and hands it back to Budi.
+    let session = dashboard_session(&server, "sari", "rahasia-123").await;
+    let page = browser()
+        .get(server.url(&format!("/dashboard/assessments/{id}")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("id=\"handover\""), "the handover form");
+    assert!(page.contains("value=\"budi\"") && !page.contains("value=\"tono\""));
+    let handed = dashboard_post(
+        &server,
+        &session,
+        &format!("/dashboard/assessments/{id}/owner"),
+        &[("officer", "budi")],
+    )
+    .await;
+    assert_eq!(handed.status(), 303);
+    assert!(handed.headers()["location"]
+        .to_str()
+        .expect("location")
+        .ends_with("?next=handed"));
+    let pushed = server
+        .push_ok(&budi, &[assessment(&id, 3, &pd, TAPIN, 2, vec![])])
+        .await;
+    assert_eq!(pushed.results[0].outcome, ovop_protocol::Outcome::Accepted);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM assessment_handover")
+            .await,
+        2
+    );
     server.stop().await;
 }
 
