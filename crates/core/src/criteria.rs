@@ -366,6 +366,21 @@ pub struct CouncilRule {
     /// The largest allowed difference between members' totals (10 for OCOP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_divergence: Option<u32>,
+    /// The share of the appointed members (the chair among them, when it says so) that must
+    /// sit for the council's verdict to be final (OCOP: 75 % including the chair).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<Quorum>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Quorum {
+    /// Percent of the appointed members, 1 to 100.
+    pub share_percent: u32,
+    /// The chair must be among those who sit.
+    #[serde(default)]
+    pub chair_required: bool,
 }
 
 impl Criterion {

@@ -15,6 +15,7 @@ pub mod regions;
 pub mod rubric;
 pub mod tabular;
 pub mod validate;
+pub mod verdict;
 
 pub use answers::{parse_answers, Answer, Answers};
 pub use catalog::{Catalog, CatalogEntry, SetSummary};
@@ -25,3 +26,4 @@ pub use criteria::CriteriaSet;
 pub use load::{canonical_hash, content_hash, parse_set, LoadError};
 pub use rubric::{AnswerError, Rubric, ScoreResult};
 pub use validate::{validate, Finding, Severity};
+pub use verdict::{Pending, Sitting, Standing, Verdict};

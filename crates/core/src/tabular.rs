@@ -663,6 +663,7 @@ impl Meta {
             minimum_requirements: self.requirements,
             council: CouncilRule {
                 max_divergence: self.max_divergence,
+                quorum: None,
             },
         })
     }

@@ -440,6 +440,18 @@ fn check_stars(
     order: &HashMap<&str, (usize, u32)>,
     f: &mut Findings,
 ) {
+    if let Some(quorum) = set.council.quorum {
+        if !(1..=100).contains(&quorum.share_percent) {
+            f.error(
+                "bad_quorum",
+                "council.quorum.share_percent".into(),
+                format!(
+                    "a quorum is a share of 1 to 100 percent, not {}",
+                    quorum.share_percent
+                ),
+            );
+        }
+    }
     let bands = &set.stars.bands;
     if bands.is_empty() {
         f.error(
