@@ -83,8 +83,10 @@ pub fn filled(
             Some(Council { result, members })
         }
     };
+    let verdict = store.verdict_of(&assessment)?;
     Ok(Filled {
         council,
+        verdict,
         lang,
         trace: Trace {
             assessment_id: assessment.id.clone(),

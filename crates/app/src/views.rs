@@ -5,7 +5,7 @@ use ovop_core::catalog::{Catalog, Rejected, SetSummary};
 use ovop_core::council::CouncilResult;
 use ovop_core::criteria::CriteriaSet;
 use ovop_core::validate::Finding;
-use ovop_core::{Answers, ScoreResult};
+use ovop_core::{Answers, ScoreResult, Standing, Verdict};
 use ovop_store::assessments::{Assessment, CouncilSheet, EvidenceDocument};
 use ovop_store::records::{Producer, Product};
 use ovop_store::Store;
@@ -30,6 +30,8 @@ pub struct AssessmentView {
     pub members: Vec<CouncilSheet>,
     /// The council's average and divergence check, when several members score.
     pub council: Option<CouncilResult>,
+    /// The official verdict: the one decided at finalisation, or the sheets' as they stand.
+    pub verdict: Verdict,
 }
 
 /// One line of a list of assessments (a product's history, the drafts on the home screen).
@@ -47,10 +49,17 @@ pub struct AssessmentSummary {
     pub criteria_version: String,
     pub assessed_on: Option<String>,
     pub updated_at: String,
-    pub total: u32,
+    /// The official total (a council's average after the set's rounding rule).
+    pub total: f64,
     pub max_total: u32,
+    /// The official star: only once the verdict is final.
     pub star: Option<u8>,
+    /// The star a draft points to while its verdict is provisional.
+    pub provisional_star: Option<u8>,
     pub star_by_score: u8,
+    pub standing: Standing,
+    /// The sheets behind the verdict: 1, or the council's members.
+    pub sheets: u32,
     pub complete: bool,
     pub answered: u32,
     pub criteria_count: u32,
@@ -63,7 +72,8 @@ pub struct RevisionSummary {
     pub revision: i64,
     pub status: String,
     pub reason: Option<String>,
-    pub total: Option<u32>,
+    /// The official total of a final revision.
+    pub total: Option<f64>,
     pub star: Option<u8>,
     pub finalized_at: Option<String>,
 }
@@ -99,18 +109,25 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
     let evidence = store.evidence(id, assessment.revision)?;
     let members = store.members(id, assessment.revision)?;
     let council = store.council_of(&assessment)?;
+    let verdict = store.verdict_of(&assessment)?;
     let revisions = store
         .revisions(id)?
         .into_iter()
-        .map(|r| RevisionSummary {
-            revision: r.revision,
-            status: r.status,
-            reason: r.reason,
-            total: r.result.as_ref().map(|x| x.total),
-            star: r.result.as_ref().and_then(|x| x.star),
-            finalized_at: r.finalized_at,
+        .map(|r| {
+            let verdict = match r.status.as_str() {
+                "draft" => None,
+                _ => Some(store.verdict_of(&r)?),
+            };
+            Ok(RevisionSummary {
+                revision: r.revision,
+                status: r.status,
+                reason: r.reason,
+                total: verdict.as_ref().map(|v| v.total),
+                star: verdict.as_ref().and_then(|v| v.star),
+                finalized_at: r.finalized_at,
+            })
         })
-        .collect();
+        .collect::<Result<_, ovop_store::StoreError>>()?;
     Ok(AssessmentView {
         assessment,
         set,
@@ -121,11 +138,13 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
         revisions,
         members,
         council,
+        verdict,
     })
 }
 
 pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppError> {
     let result = store.current_result(&a)?;
+    let verdict = store.verdict_of(&a)?;
     let product = store.product(&a.product_id)?;
     let producer = store.producer(&product.producer_id)?;
     let criteria_count = result.criteria.len() as u32;
@@ -142,10 +161,13 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
         criteria_version: result.set.version.clone(),
         assessed_on: a.visit.assessed_on,
         updated_at: a.updated_at,
-        total: result.total,
-        max_total: result.max_total,
-        star: result.star,
-        star_by_score: result.star_by_score,
+        total: verdict.total,
+        max_total: verdict.max_total,
+        star: verdict.star,
+        provisional_star: verdict.provisional_star,
+        star_by_score: verdict.star_by_score,
+        standing: verdict.standing,
+        sheets: verdict.sheets,
         complete: result.complete,
     })
 }

@@ -74,25 +74,31 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
             a.answers.version.clone().unwrap_or_default(),
             a.visit.assessed_on.clone().unwrap_or_default(),
         ];
-        let result = a.result.as_ref();
+        // The official verdict: a council's average, the star only once final.
+        let verdict = if a.status == "draft" {
+            None
+        } else {
+            Some(store.verdict_of(a)?)
+        };
+        let verdict = verdict.as_ref();
         for p in &parts {
             row.push(
-                result
-                    .and_then(|r| r.parts.iter().find(|x| &x.code == p))
-                    .map(|x| x.points.to_string())
+                verdict
+                    .and_then(|v| v.parts.iter().find(|x| &x.code == p))
+                    .map(|x| ovop_core::verdict::number_text(x.points))
                     .unwrap_or_default(),
             );
         }
-        row.push(result.map(|r| r.total.to_string()).unwrap_or_default());
-        row.push(result.map(|r| r.max_total.to_string()).unwrap_or_default());
+        row.push(verdict.map(|v| v.total_text()).unwrap_or_default());
+        row.push(verdict.map(|v| v.max_total.to_string()).unwrap_or_default());
         row.push(
-            result
-                .map(|r| r.star_by_score.to_string())
+            verdict
+                .map(|v| v.star_by_score.to_string())
                 .unwrap_or_default(),
         );
         row.push(
-            result
-                .and_then(|r| r.star)
+            verdict
+                .and_then(|v| v.star)
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
         );

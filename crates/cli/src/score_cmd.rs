@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use ovop_core::council::CouncilResult;
 use ovop_core::rubric::{Outcome, Reason};
-use ovop_core::{parse_answers, Answers, Rubric, ScoreResult};
+use ovop_core::verdict::{number_text, Pending};
+use ovop_core::{parse_answers, Answers, Rubric, ScoreResult, Standing, Verdict};
 
 use crate::criteria_cmd::load_catalog;
 use crate::spreadsheet::read_text;
@@ -61,13 +62,12 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
         let result = rubric
             .score(&sheets[0])
             .map_err(|errors| answer_errors(&args.answers[0], &errors))?;
+        let verdict = rubric.verdict(&result);
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&result).unwrap_or_default()
-            );
+            print_json(&result, &verdict);
         } else {
             print_result(rubric, &result, &args.lang);
+            print_verdict(&verdict);
         }
     } else {
         let named: Vec<Answers> = sheets
@@ -93,16 +93,67 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
                 lines.join("\n"),
             )
         })?;
+        let verdict = rubric.council_verdict(&result, None);
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&result).unwrap_or_default()
-            );
+            print_json(&result, &verdict);
         } else {
             print_council(rubric, &result, &args.lang);
+            print_verdict(&verdict);
         }
     }
     Ok(())
+}
+
+/// The engine's result with the official verdict beside it (`verdict`).
+fn print_json(result: &impl serde::Serialize, verdict: &Verdict) {
+    let mut value = serde_json::to_value(result).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert(
+            "verdict".into(),
+            serde_json::to_value(verdict).unwrap_or_default(),
+        );
+    }
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+}
+
+/// The official verdict: the total after the set's rounding rule and the star only when final.
+fn print_verdict(v: &Verdict) {
+    println!("official total: {} / {}", v.total_text(), v.max_total);
+    match v.standing {
+        Standing::Final => println!("official star: {}", star_text(v.star)),
+        Standing::NotClassified => println!("official star: not classified"),
+        Standing::Provisional => {
+            let points_to = v
+                .provisional_star
+                .map(|s| format!(" (it points to {s})"))
+                .unwrap_or_default();
+            println!("official star: none yet, the result is provisional{points_to}");
+            for p in &v.pending {
+                println!("  {}", pending_text(p));
+            }
+        }
+    }
+}
+
+fn pending_text(p: &Pending) -> String {
+    let of = |member: &Option<String>| member.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
+    match p {
+        Pending::Unanswered { member, criteria } => {
+            format!("unanswered{}: {}", of(member), criteria.join(", "))
+        }
+        Pending::GatesUnanswered { member, gates } => {
+            format!("gates unanswered{}: {}", of(member), gates.join(", "))
+        }
+        Pending::GateFailed { member, gate } => format!("gate failed{}: {gate}", of(member)),
+        Pending::Knockout { member, criterion } => format!("knock-out{}: {criterion}", of(member)),
+        Pending::Divergence { spread, allowed } => format!(
+            "the members differ by {spread} points, more than the allowed {allowed}"
+        ),
+        Pending::Quorum { present, required, .. } => {
+            format!("{present} members sat, the quorum is {required} with the chair")
+        }
+        Pending::SittingUnknown => "the council's sitting is not recorded".into(),
+    }
 }
 
 fn answer_errors(path: &Path, errors: &[ovop_core::AnswerError]) -> CliError {
@@ -191,7 +242,7 @@ fn print_council(rubric: &Rubric, r: &CouncilResult, lang: &str) {
             m.member, m.result.total, m.result.max_total
         );
     }
-    println!("average: {} / {}", r.average, r.max_total);
+    println!("average: {} / {}", number_text(r.average), r.max_total);
     println!("star by score: {}", star_text(Some(r.star_by_score)));
     println!("star: {}", star_text(r.star));
     print_reasons(rubric, &r.reasons, lang);

@@ -484,14 +484,14 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
         }
         AssessmentCommand::Finalize { id } => {
             let done = store.finalize(&id, &now())?;
-            let result = done.result.as_ref();
+            let verdict = store.verdict_of(&done)?;
             println!(
                 "{} revision {} final: total {}, star {}; {}",
                 done.id,
                 done.revision,
-                result.map(|r| r.total).unwrap_or(0),
-                result
-                    .and_then(|r| r.star)
+                verdict.total_text(),
+                verdict
+                    .star
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| "none".into()),
                 done.content_hash.unwrap_or_default()
@@ -512,9 +512,14 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                     "{} revision {} [{}] product {}",
                     a.id, a.revision, a.status, a.product_id
                 );
-                if let Some(r) = &a.result {
-                    println!("total {} / {}, star {:?}", r.total, r.max_total, r.star);
-                }
+                let v = store.verdict_of(&a)?;
+                println!(
+                    "total {} / {}, star {:?} ({})",
+                    v.total_text(),
+                    v.max_total,
+                    v.star,
+                    v.standing.as_str()
+                );
                 for (code, answer) in &a.answers.answers {
                     println!(
                         "  {code}: {}",
@@ -532,11 +537,10 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                 print_json(&list);
             } else {
                 for a in list {
-                    let total = a
-                        .result
-                        .as_ref()
-                        .map(|r| r.total.to_string())
-                        .unwrap_or_else(|| "-".into());
+                    let total = match a.status.as_str() {
+                        "draft" => "-".to_string(),
+                        _ => store.verdict_of(&a)?.total_text(),
+                    };
                     println!(
                         "{}  r{}  {:<6} {:>4}  {}",
                         a.id, a.revision, a.status, total, a.product_id

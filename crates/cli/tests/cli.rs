@@ -508,7 +508,7 @@ fn score_prints_the_engines_whole_result() {
         ],
     );
     assert!(
-        text.contains("total       90 / 100") && text.contains("star: 5"),
+        text.contains("total       90 / 100") && text.contains("official star: 5"),
         "{text}"
     );
 
@@ -679,4 +679,33 @@ fn score_with_several_answers_files_is_a_council() {
         ],
     );
     assert!(text.contains("must discuss and score again"), "{text}");
+    // Beyond the divergence the council's verdict is provisional: no official star.
+    assert_eq!(result["verdict"]["standing"], "provisional");
+    assert_eq!(result["verdict"]["star"], Value::Null);
+    assert_eq!(result["verdict"]["total"], 84.5, "the set does not round");
+    assert!(
+        text.contains("official star: none yet, the result is provisional"),
+        "{text}"
+    );
+}
+
+#[test]
+fn score_gives_no_official_star_to_an_incomplete_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut open = cereal_answers();
+    open["answers"].as_object_mut().unwrap().remove("10");
+    let a = answers(dir.path(), "open.json", open);
+    let args = ["score", "--criteria", "ocop-1048-02", "--answers", a.to_str().unwrap()];
+    let text = ok(dir.path(), &args);
+    assert!(
+        text.contains("official star: none yet, the result is provisional")
+            && text.contains("unanswered: 10"),
+        "{text}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let result: Value = serde_json::from_str(&ok(dir.path(), &json_args)).unwrap();
+    assert_eq!(result["verdict"]["standing"], "provisional");
+    assert_eq!(result["verdict"]["star"], Value::Null);
+    assert!(result["star"].is_number(), "the sheet's own star is still shown");
 }

@@ -221,9 +221,11 @@ codes! {
     PushRejected => ("push.rejected", NONE, App, "The server refused the record (its reason is given)."),
     PushRegionNotAssigned => ("push.region_not_assigned", http(403), App, "The record's region is not one of the officer's."),
     PushResultMismatch => ("push.result_mismatch", NONE, App, "The server scores the answers differently from the laptop."),
+    PushProvisional => ("push.provisional", NONE, App, "The answers leave the result provisional: a sheet is not complete, or the council is beyond its divergence or without its quorum."),
     PushUnknownProduct => ("push.unknown_product", NONE, App, "The server does not know the assessed product."),
     PushUnknownProducer => ("push.unknown_producer", NONE, App, "The server does not know the product's producer."),
     PushUnknownRegion => ("push.unknown_region", NONE, App, "The server does not know the region code."),
+    PushUnknownSet => ("push.unknown_set", NONE, App, "The server does not know the assessment's criteria set (neither shipped, published nor received): the laptop sends the set under its content hash, then the record again."),
     BlobBadName => ("blob.bad_name", http(400), App, "A photo is named by something that is not a SHA-256."),
     BlobBadOffset => ("blob.bad_offset", http(400), App, "A photo chunk's offset cannot be read."),
     BlobWrongOffset => ("blob.wrong_offset", http(409), App, "A photo chunk does not start where the server's copy ends."),
@@ -232,6 +234,13 @@ codes! {
     BlobUnknown => ("blob.unknown", http(404), App, "No record declared this photo."),
     BlobIncomplete => ("blob.incomplete", http(404), Office, "The photo has not arrived in full yet."),
     ChangesBadQuery => ("changes.bad_query", http(400), App, "The change feed's query cannot be read."),
+
+    // The server: a criteria set a laptop sends because the server did not know it.
+    SetBadHash => ("set.bad_hash", http(400), App, "A criteria set is sent under something that is not a content hash (sha256: and 64 hex digits)."),
+    SetMalformed => ("set.malformed", http(400), App, "A criteria set sent to the server is not UTF-8 JSON."),
+    SetTooLarge => ("set.too_large", http(413), App, "A criteria set sent to the server is larger than it accepts."),
+    SetHashMismatch => ("set.hash_mismatch", http(422), App, "A criteria set's content does not have the content hash it is sent under."),
+    SetInvalid => ("set.invalid", http(422), App, "A criteria set sent to the server is not in the criteria-set format, or has errors (its findings say which)."),
 
     // The server: plain HTTP refusals and failures.
     HttpBadRequest => ("http.bad_request", http(400), App, "The request cannot be read."),

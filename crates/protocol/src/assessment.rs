@@ -8,7 +8,7 @@
 
 use ovop_core::council::CouncilResult;
 use ovop_core::criteria::Programme;
-use ovop_core::{canonical_hash, Answers, ScoreResult};
+use ovop_core::{canonical_hash, Answers, ScoreResult, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -81,8 +81,9 @@ pub struct AssessmentBody {
     #[serde(default)]
     pub criteria_hash: String,
     pub visit: Visit,
-    /// The answers as scored; the server scores them again with the same engine when it knows
-    /// the criteria set, and refuses a result that differs.
+    /// The answers as scored; the server scores them again with the same engine on the set
+    /// named by the result's hash, refuses a result that differs, and refuses the record while
+    /// it does not know the set (`push.unknown_set`: the laptop sends the set, then the record).
     #[serde(default)]
     pub answers: Option<Answers>,
     #[serde(default)]
@@ -95,6 +96,10 @@ pub struct AssessmentBody {
     pub result: ScoreResult,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub council_result: Option<CouncilResult>,
+    /// The official verdict (one sheet's, or the council's over its members). The server
+    /// decides it again and refuses a record whose verdict differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
     /// The canonical hash of [`LOCAL_FIELDS`], as the laptop stored it when finalising.
     #[serde(default)]
     pub local_hash: String,
@@ -194,6 +199,7 @@ mod tests {
                 })
                 .expect("an empty sheet scores"),
             council_result: None,
+            verdict: None,
             local_hash: String::new(),
             finalized_at: Some("2026-11-20T10:00:00Z".into()),
         };

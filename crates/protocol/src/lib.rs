@@ -284,6 +284,17 @@ pub struct ChangesPage {
     pub more: bool,
 }
 
+/// The answer to `PUT /v1/criteria-sets/{hash}`: a criteria set the server did not know
+/// (`push.unknown_set`), sent once by its content hash. The server checks it, keeps it and
+/// scores the assessments made on it again; it does not publish it to other laptops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetReceived {
+    /// `sha256:` and 64 hex digits: the set's content hash.
+    pub hash: String,
+    pub id: String,
+    pub version: String,
+}
+
 /// What the server reads of a producer's body; the rest is kept as sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProducerBody {

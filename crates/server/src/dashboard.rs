@@ -3,6 +3,7 @@
 //! (a `web` device whose token is stored hashed, valid 12 hours); every form carries a token
 //! derived from the session, checked on POST.
 
+use ovop_core::verdict::number_text;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
@@ -716,7 +717,7 @@ async fn home(
                     td { (i.region_name) br; span.muted { (i.region_code) } }
                     td { (i.programme.to_uppercase()) " " span.muted { (i.product_set) } }
                     td { (i.officer) } td.date { (i.assessed_on) }
-                    td.num { (i.total) "/" (i.max_total) }
+                    td.num { (number_text(i.total)) "/" (i.max_total) }
                     td { (stars(i.star)) } td { (status_badge(lang, &i.status)) }
                     td { @if i.blobs_missing > 0 { span.badge.returned { (i.blobs_missing) " " (t(lang, "col.missing")) } } @else { "✓" } }
                 } }
@@ -793,7 +794,10 @@ async fn assessment(
         @if flash == Some("handed") { div.ok role="status" { (t(lang, "review.handed")) } }
         div.grid {
             div.card {
-                p { strong { (t(lang, "col.total")) ": " } (i.total) " / " (i.max_total) " · " (stars(i.star)) }
+                p { strong { (t(lang, "col.total")) ": " } span #official-total { (number_text(i.total)) } " / " (i.max_total) " · " span #official-star { (stars(i.star)) } }
+                @if i.sheets > 1 { p #council-verdict { (t(lang, "detail.council")) " · " (i.sheets) " " (t(lang, "detail.members")) } }
+                @if i.standing == "not_classified" { p #not-classified { strong { (t(lang, "detail.not_classified")) } } }
+                @if let Some(v) = &detail.verdict { @if v.sheets > 1 && (v.exact - v.total).abs() > f64::EPSILON { p.muted { (t(lang, "detail.exact_average")) ": " (number_text(v.exact)) } } }
                 @if i.star != Some(i.star_by_score) { p.muted { (t(lang, "detail.star_by_score")) ": " (i.star_by_score) "★" } }
                 p { strong { (t(lang, "col.status")) ": " } (status_badge(lang, &i.status)) }
                 p { strong { (t(lang, "col.region")) ": " } (i.region_name) " (" (i.region_code) ")" }
@@ -803,7 +807,7 @@ async fn assessment(
             }
             div.card {
                 h2 style="margin-top:0" { (t(lang, "detail.parts")) }
-                table { tbody { @for (part, points, max) in &detail.parts { tr { td { (part) } td.num { (points) " / " (max) } } } } }
+                table { tbody { @for (part, points, max) in &detail.parts { tr { td { (part) } td.num { (number_text(*points)) " / " (max) } } } } }
             }
         }
         h2 { (t(lang, "detail.photos")) }

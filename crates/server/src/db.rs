@@ -190,6 +190,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/sqlite/0003_assessment_handover.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_assessment_verdict.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_received_set.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -200,6 +208,14 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         3,
         include_str!("../migrations/postgres/0003_assessment_handover.sql"),
+    ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_assessment_verdict.sql"),
+    ),
+    (
+        5,
+        include_str!("../migrations/postgres/0005_received_set.sql"),
     ),
 ];
 

@@ -351,14 +351,38 @@ pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem
         }
         None => None,
     };
+    let verdict = match &council {
+        Some(c) => rubric.council_verdict(c, None),
+        None => rubric.verdict(&again),
+    };
+    if verdict.standing == ovop_core::Standing::Provisional {
+        return Err(Problem::new(
+            "push.provisional",
+            Some("body.answers"),
+            "the answers leave the result provisional (a sheet not complete, a council beyond its divergence or without its quorum): only a decided result is final",
+        ));
+    }
+    if body.verdict.as_ref().is_some_and(|sent| *sent != verdict) {
+        return Err(Problem::new(
+            "push.result_mismatch",
+            Some("body.verdict"),
+            format!(
+                "the answers give an official total of {} and star {:?}; the record says otherwise",
+                verdict.total_text(),
+                verdict.star
+            ),
+        ));
+    }
     body.result = again;
     body.council_result = council;
+    body.verdict = Some(verdict);
     Ok(())
 }
 
 /// An assessment read and checked before the push's transaction; `verified` once its result
-/// was scored again with a shipped set (a set published on this server is found by its hash
-/// inside the transaction).
+/// was scored again with a shipped set. An assessment not verified yet is scored inside the
+/// transaction on the set found by its hash (published on this server, or received from a
+/// laptop), or refused (`push.unknown_set`): none is stored as the laptop scored it.
 pub struct Checked {
     pub body: AssessmentBody,
     pub verified: bool,
@@ -376,8 +400,9 @@ fn rescore_shipped(body: &mut AssessmentBody) -> Result<bool, Problem> {
     Ok(true)
 }
 
-/// Scores an assessment not verified yet with the set published here under its hash; a set
-/// the server does not know leaves the laptop's result as it came.
+/// Scores an assessment not verified yet with the set published here, or received from a
+/// laptop, under its hash. A set the server knows neither way refuses the record
+/// (`push.unknown_set`, naming the hash): the laptop sends the set, then the record again.
 fn rescore_published(
     tx: &mut dyn Tx,
     rubrics: &mut HashMap<String, Option<Rubric>>,
@@ -385,18 +410,26 @@ fn rescore_published(
 ) -> ApiResult<Result<(), Problem>> {
     let hash = body.result.set.hash.clone();
     if !rubrics.contains_key(&hash) {
-        let rubric = tx
-            .query_opt(
-                "SELECT body FROM criteria_set WHERE hash = $1 LIMIT 1",
-                &[Val::from(&hash)],
-            )?
-            .and_then(|r| ovop_core::parse_set(&r.text(0)).ok())
+        let rubric = crate::received::set_body(tx, &hash)?
+            .and_then(|text| ovop_core::parse_set(&text).ok())
             .and_then(|set| Rubric::new(set).ok());
         rubrics.insert(hash.clone(), rubric);
     }
     Ok(match rubrics.get(&hash).and_then(Option::as_ref) {
         Some(rubric) => rescore(rubric, body),
-        None => Ok(()),
+        None => {
+            let short = |text: &str| text.chars().take(80).collect::<String>();
+            let hash = short(&hash);
+            Err(Problem::new(
+                "push.unknown_set",
+                Some("body.result.set.hash"),
+                format!(
+                    "the server does not know criteria set {} {} ({hash}): send it (PUT /v1/criteria-sets/{hash}), then this record again",
+                    short(&body.result.set.id),
+                    short(&body.result.set.version),
+                ),
+            ))
+        }
     })
 }
 
@@ -439,13 +472,13 @@ impl Deferred {
             tx,
             "assessment (id, revision, product_id, product_name, producer_name, programme, product_set, criteria_set,
                criteria_version, region_code, region_path, regency_code, officer_id, assessed_on, total, max_total,
-               star_by_score, star, status, received_at)",
+               star_by_score, star, status, received_at, total_hundredths, standing, sheets, verdict)",
             self.assessments,
             "",
         )?;
         insert_rows(
             tx,
-            "assessment_part (id, revision, part, points, max)",
+            "assessment_part (id, revision, part, points, max, points_exact)",
             self.parts,
             "ON CONFLICT DO NOTHING",
         )?;
@@ -514,6 +547,13 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
     match &placed.facts {
         Some((body, facts)) => {
             let result = &body.result;
+            // What the server decided ([`rescore`], which every stored assessment went through):
+            // the official verdict over the sheets.
+            let Some(verdict) = body.verdict.clone() else {
+                tracing::error!(id = %record.id, "an assessment reached storage without a verdict");
+                return;
+            };
+            let verdict_json = serde_json::to_string(&verdict).ok();
             deferred.assessments.push(vec![
                 Val::from(&record.id),
                 Val::Int(record.revision),
@@ -533,20 +573,25 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 ),
                 Val::Int(actor.user.id),
                 Val::from(body.visit.assessed_on.as_deref().unwrap_or_default()),
-                Val::Int(result.total.into()),
-                Val::Int(result.max_total.into()),
-                Val::Int(result.star_by_score.into()),
-                Val::from(result.star.map(i64::from)),
+                Val::Int((verdict.total_hundredths / 100) as i64),
+                Val::Int(verdict.max_total.into()),
+                Val::Int(verdict.star_by_score.into()),
+                Val::from(verdict.star.map(i64::from)),
                 Val::from("submitted"),
                 Val::from(now),
+                Val::Int(verdict.total_hundredths as i64),
+                Val::from(verdict.standing.as_str()),
+                Val::Int(verdict.sheets.into()),
+                Val::from(verdict_json),
             ]);
-            for part in &result.parts {
+            for part in &verdict.parts {
                 deferred.parts.push(vec![
                     Val::from(&record.id),
                     Val::Int(record.revision),
                     Val::from(&part.code),
-                    Val::Int(part.points.into()),
+                    Val::Int(part.points.floor() as i64),
                     Val::Int(part.max.into()),
+                    Val::Real(part.points),
                 ]);
             }
             for (position, criterion) in result.criteria.iter().enumerate() {
@@ -621,7 +666,8 @@ pub fn push(
     let mut deferred = Deferred::default();
     let owners = owners_of(tx, &request.records)?;
     let mut open = OpenUploads::of(tx, actor.user.id)?;
-    // Published sets found by hash for the assessments not scored again before the transaction.
+    // Sets found by hash (published or received) for the assessments not scored again before
+    // the transaction; an assessment on a set found nowhere is refused.
     let mut rubrics: HashMap<String, Option<Rubric>> = HashMap::new();
     // Blob sizes named by the records accepted so far in this push (their rows are written last).
     let mut sizes: HashMap<String, u64> = HashMap::new();

@@ -29,6 +29,7 @@ pub mod error;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
+pub mod received;
 pub mod regions;
 pub mod review;
 
@@ -82,6 +83,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/blobs/{sha256}"),
     ("put", "/v1/blobs/{sha256}"),
     ("get", "/v1/changes"),
+    ("put", "/v1/criteria-sets/{hash}"),
     ("get", "/v1/review/assessments"),
     ("get", "/v1/review/assessments/{id}"),
     ("post", "/v1/review/assessments/{id}/decision"),
@@ -158,6 +160,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(blob_limit)),
         )
         .route("/v1/changes", get(api::changes))
+        .route("/v1/criteria-sets/{hash}", put(received::put_set))
         .route("/v1/review/assessments", get(review::list_json))
         .route("/v1/review/assessments/{id}", get(review::detail_json))
         .route(

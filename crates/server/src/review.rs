@@ -193,7 +193,8 @@ pub struct Listed {
     pub region_name: String,
     pub officer: String,
     pub assessed_on: String,
-    pub total: i64,
+    /// The official total (the council's average after the set's rounding rule, e.g. 89.5).
+    pub total: f64,
     pub max_total: i64,
     pub star_by_score: i64,
     pub star: Option<i64>,
@@ -201,15 +202,20 @@ pub struct Listed {
     pub received_at: String,
     /// Photos and scans not yet received in full.
     pub blobs_missing: i64,
-    /// Part code to points.
-    pub parts: BTreeMap<String, i64>,
+    /// `final` or `not_classified` (a knock-out, a failed gate).
+    pub standing: String,
+    /// The sheets the verdict is over: 1, or the council's members.
+    pub sheets: i64,
+    /// Part code to points (a council's: the members' average).
+    pub parts: BTreeMap<String, f64>,
 }
 
 const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.producer_name, a.programme, a.product_set, a.criteria_set,
-    a.criteria_version, a.region_code, u.name, a.assessed_on, a.total, a.max_total, a.star_by_score, a.star, a.status,
+    a.criteria_version, a.region_code, u.name, a.assessed_on, a.total_hundredths, a.max_total, a.star_by_score, a.star, a.status,
     a.received_at,
     (SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
-      WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL)";
+      WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL),
+    a.standing, a.sheets";
 
 fn listed(row: &Row) -> Listed {
     let region_code = row.text(8);
@@ -226,13 +232,15 @@ fn listed(row: &Row) -> Listed {
         region_code,
         officer: row.text(9),
         assessed_on: row.text(10),
-        total: row.int(11),
+        total: row.int(11) as f64 / 100.0,
         max_total: row.int(12),
         star_by_score: row.int(13),
         star: row.opt_int(14),
         status: row.text(15),
         received_at: row.text(16),
         blobs_missing: row.int(17),
+        standing: row.text(18),
+        sheets: row.int(19),
         parts: BTreeMap::new(),
     }
 }
@@ -260,10 +268,10 @@ pub fn list_in(
     let mut out: Vec<Listed> = rows.iter().map(listed).collect();
     for item in &mut out {
         for row in tx.query(
-            "SELECT part, points FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part",
+            "SELECT part, COALESCE(points_exact, points) FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part",
             &[Val::from(&item.id), Val::Int(item.revision)],
         )? {
-            item.parts.insert(row.text(0), row.int(1));
+            item.parts.insert(row.text(0), row.real(1));
         }
     }
     Ok(out)
@@ -309,10 +317,14 @@ pub struct Detail {
     pub assessment: Listed,
     pub body: Value,
     pub criteria: Vec<CriterionRow>,
-    pub parts: Vec<(String, i64, i64)>,
+    /// Part, points (a council's: the members' average), maximum.
+    pub parts: Vec<(String, f64, i64)>,
     pub blobs: Vec<BlobRow>,
     pub decisions: Vec<Decision>,
     pub revisions: Vec<i64>,
+    /// The official verdict the server decided (over the council's members when several
+    /// scored): its total, star, standing and why.
+    pub verdict: Option<ovop_core::Verdict>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -353,13 +365,13 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
     let row = tx
         .query_opt(
             &format!(
-                "SELECT {LISTED_COLUMNS}, a.region_path FROM assessment a JOIN app_user u ON u.id = a.officer_id
+                "SELECT {LISTED_COLUMNS}, a.region_path, a.verdict FROM assessment a JOIN app_user u ON u.id = a.officer_id
                  WHERE a.id = $1 ORDER BY a.revision DESC LIMIT 1"
             ),
             &[Val::from(id)],
         )?
         .ok_or_else(|| ApiError::not_found("review.unknown", "no such assessment on this server"))?;
-    if actor.user.role != Role::Admin && !within(&row.text(18), &actor.user.regions) {
+    if actor.user.role != Role::Admin && !within(&row.text(20), &actor.user.regions) {
         return Err(ApiError::forbidden(
             "review.region_not_assigned",
             None,
@@ -367,6 +379,9 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         ));
     }
     let assessment = listed(&row);
+    let verdict = row
+        .opt_text(21)
+        .and_then(|v| serde_json::from_str::<ovop_core::Verdict>(&v).ok());
     let key = [Val::from(id), Val::Int(assessment.revision)];
     let body: Value = tx
         .query_opt(
@@ -426,9 +441,9 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         })
         .collect();
     let parts = tx
-        .query("SELECT part, points, max FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part", &key)?
+        .query("SELECT part, COALESCE(points_exact, points), max FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part", &key)?
         .iter()
-        .map(|r| (r.text(0), r.int(1), r.int(2)))
+        .map(|r| (r.text(0), r.real(1), r.int(2)))
         .collect();
     let blobs = tx
         .query(
@@ -464,6 +479,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         blobs,
         decisions,
         revisions,
+        verdict,
     })
 }
 
@@ -750,6 +766,8 @@ pub struct Table {
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// Points that may be fractional (a council's average): "89.5".
+    Points(f64),
     Empty,
 }
 
@@ -782,6 +800,7 @@ impl Table {
                     .write_record(row.iter().map(|c| match c {
                         Cell::Text(t) => csv_text(t),
                         Cell::Int(i) => i.to_string(),
+                        Cell::Points(p) => ovop_core::verdict::number_text(*p),
                         Cell::Empty => String::new(),
                     }))
                     .map_err(fail)?;
@@ -815,6 +834,7 @@ impl Table {
                     }
                     Cell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
                     Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    Cell::Points(p) => ws.write_number(r, c, *p).map(|_| ()),
                     Cell::Empty => Ok(()),
                 }
                 .map_err(fail)?;
@@ -852,6 +872,8 @@ pub fn assessments_table(items: &[Listed]) -> Table {
             "max_total",
             "star_by_score",
             "star",
+            "standing",
+            "sheets",
             "status",
             "received_at",
             "blobs_missing",
@@ -879,13 +901,15 @@ pub fn assessments_table(items: &[Listed]) -> Table {
             row.extend(
                 parts
                     .iter()
-                    .map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Int(*v))),
+                    .map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Points(*v))),
             );
             row.extend([
-                Cell::Int(i.total),
+                Cell::Points(i.total),
                 Cell::Int(i.max_total),
                 Cell::Int(i.star_by_score),
                 i.star.map_or(Cell::Empty, Cell::Int),
+                Cell::Text(i.standing.clone()),
+                Cell::Int(i.sheets),
                 Cell::Text(i.status.clone()),
                 Cell::Text(i.received_at.clone()),
                 Cell::Int(i.blobs_missing),
@@ -1016,7 +1040,7 @@ pub fn stats_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Ve
     let clause = filter.sql(actor, &mut params);
     let rows = tx.query(
         &format!(
-            "SELECT a.regency_code, COALESCE(a.star, 0), a.status, CAST(COUNT(*) AS BIGINT), CAST(SUM(a.total) AS BIGINT)
+            "SELECT a.regency_code, COALESCE(a.star, 0), a.status, CAST(COUNT(*) AS BIGINT), CAST(SUM(a.total_hundredths) AS BIGINT)
              FROM assessment a JOIN app_user u ON u.id = a.officer_id WHERE {clause}
              GROUP BY a.regency_code, COALESCE(a.star, 0), a.status ORDER BY a.regency_code"
         ),
@@ -1053,7 +1077,7 @@ pub fn stats_in(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Ve
         .into_values()
         .map(|(mut stats, sum)| {
             stats.average_total = if stats.assessments > 0 {
-                (sum as f64 / stats.assessments as f64 * 10.0).round() / 10.0
+                (sum as f64 / 100.0 / stats.assessments as f64 * 10.0).round() / 10.0
             } else {
                 0.0
             };

@@ -14,8 +14,9 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The prefixes of the error codes the handlers give (`sync.*` are the app's own codes).
-const PREFIXES: [&str; 10] = [
+const PREFIXES: [&str; 11] = [
     "push", "blob", "enrol", "review", "auth", "user", "changes", "criteria", "code", "device",
+    "set",
 ];
 
 /// Codes only the dashboard's HTML routes give: they are not part of the API.
@@ -975,6 +976,7 @@ fn fill(path: &str) -> String {
     path.split('/')
         .map(|segment| match segment {
             "{sha256}" => "ab".repeat(32),
+            "{hash}" => format!("sha256:{}", "ab".repeat(32)),
             "{name}" => "budi".into(),
             "{id}" if path.starts_with("/v1/admin/devices/") => "1".into(),
             "{id}" => "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),

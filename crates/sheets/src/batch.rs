@@ -149,8 +149,12 @@ where
                         .take(8)
                         .collect::<String>()
                 ),
-                total: format!("{} / {}", sheet.result.total, sheet.result.max_total),
-                star: sheet.result.star,
+                total: format!(
+                    "{} / {}",
+                    ovop_core::verdict::number_text(sheet.verdict.total),
+                    sheet.verdict.max_total
+                ),
+                star: sheet.verdict.star,
                 first_page: sheet_pages.len(),
             });
             sheet_pages.extend(pages);

@@ -69,7 +69,9 @@ impl Labels {
     }
 
     /// A number with one decimal, written the language's way (`36,3` in Indonesian).
+    /// Points as the engine writes them (two decimals at most, "89.5", "89.33", "90"), with the
+    /// language's decimal separator.
     pub fn decimal(&self, value: f64) -> String {
-        format!("{value:.1}").replace('.', &self.get("decimal_separator"))
+        ovop_core::verdict::number_text(value).replace('.', &self.get("decimal_separator"))
     }
 }

@@ -2,7 +2,7 @@
 //! app read them from the store). Nothing here reads a file or a database.
 
 use ovop_core::criteria::CriteriaSet;
-use ovop_core::{Answers, CouncilResult, ScoreResult};
+use ovop_core::{Answers, CouncilResult, ScoreResult, Verdict};
 
 /// The language of the sheet's own words (criteria texts fall back to the set's language).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +101,11 @@ pub struct Filled {
     pub lang: Lang,
     pub set: CriteriaSet,
     pub answers: Answers,
+    /// The lead assessor's sheet as scored (the criteria's points).
     pub result: ScoreResult,
+    /// The official verdict (the council's over its members when several scored): the total and
+    /// star every sheet prints.
+    pub verdict: Verdict,
     pub trace: Trace,
     pub visit: Visit,
     pub product: Product,

@@ -143,9 +143,13 @@ pub fn receipt(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     w.place(block);
     let block = result_block(
         &w,
-        format!("{} / {}", s.result.total, s.result.max_total),
-        s.result.star_by_score,
-        s.result.star,
+        format!(
+            "{} / {}",
+            w.labels.decimal(s.verdict.total),
+            s.verdict.max_total
+        ),
+        s.verdict.star_by_score,
+        s.verdict.star,
     );
     w.place(block);
     if let Some(next) = &s.result.next_star {
@@ -442,15 +446,16 @@ pub fn council(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         b.height = end + 1.2;
         w.place(b);
     }
+    // The official verdict: the average after the set's rounding rule, the star only when final.
     let block = result_block(
         &w,
         format!(
             "{} / {}",
-            w.labels.decimal(result.average),
-            result.max_total
+            w.labels.decimal(s.verdict.total),
+            s.verdict.max_total
         ),
-        result.star_by_score,
-        result.star,
+        s.verdict.star_by_score,
+        s.verdict.star,
     );
     w.place(block);
 

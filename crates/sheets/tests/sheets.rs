@@ -175,6 +175,7 @@ fn an_indonesian_sheet_marks_gates_and_a_knock_out_and_says_why_the_stars_differ
         "Bahan baku dari petani Desa Tapin Bini.".into(),
     );
     sheet.result = rubric.score(&sheet.answers).expect("scores");
+    sheet.verdict = rubric.verdict(&sheet.result);
     let bytes = ovop_sheets::filled(&sheet, &Fonts::bundled()).expect("a sheet");
     let text = squeezed(&check(&bytes).text);
     for expected in [
@@ -399,10 +400,9 @@ fn bad_input_gives_a_whole_pdf_or_a_coded_error() {
     let mut empty = filled_sheet("ovop-id-template", Lang::En);
     empty.answers.answers.clear();
     empty.answers.gates.clear();
-    empty.result = Rubric::new(empty.set.clone())
-        .expect("rubric")
-        .score(&empty.answers)
-        .expect("scores");
+    let rubric = Rubric::new(empty.set.clone()).expect("rubric");
+    empty.result = rubric.score(&empty.answers).expect("scores");
+    empty.verdict = rubric.verdict(&empty.result);
     empty.trace.status = "draft".into();
     empty.documents.clear();
     empty.assessors.clear();
@@ -479,10 +479,16 @@ fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_
     ] {
         assert!(text.contains(expected), "{expected:?}: {text}");
     }
-    let average = format!("{:.1}", council.result.average).replace('.', ",");
+    // The members' exact average (36.33, to two places, a decimal comma), then the official
+    // verdict: the set rounds down, so 36, and no final star while the members diverge.
     assert!(
-        text.contains(&format!("{average} / {}", council.result.max_total)),
+        text.contains(&format!("36,33 / {}", council.result.max_total)),
         "the average, with a decimal comma: {text}"
+    );
+    assert_eq!(sheet.verdict.total_text(), "36");
+    assert!(
+        text.contains("Total 36 / 66 Bintang menurut skor Bintang akhir Tanpa bintang"),
+        "the official verdict: {text}"
     );
     for member in &council.result.members {
         assert!(

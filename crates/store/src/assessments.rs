@@ -2,7 +2,7 @@
 //! in one transaction, corrected by new revisions. The criteria set is frozen with the record.
 
 use ovop_core::council::CouncilResult;
-use ovop_core::{parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult};
+use ovop_core::{parse_set, Answer, Answers, CriteriaSet, Rubric, ScoreResult, Standing, Verdict};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -31,6 +31,8 @@ pub struct Assessment {
     pub result: Option<ScoreResult>,
     /// The council's result (average, divergence) when several members scored, once final.
     pub council: Option<CouncilResult>,
+    /// The official verdict decided at finalisation (see [`Store::verdict_of`] for a draft's).
+    pub verdict: Option<Verdict>,
     pub content_hash: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -72,7 +74,7 @@ pub struct Changed {
 }
 
 pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
-  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result";
+  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result, verdict";
 
 pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -81,6 +83,7 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     };
     let result: Option<String> = r.get(13)?;
     let council: Option<String> = r.get(18)?;
+    let verdict: Option<String> = r.get(19)?;
     Ok(Assessment {
         id: r.get(0)?,
         revision: r.get(1)?,
@@ -105,6 +108,10 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
             .map(|s| serde_json::from_str(&s))
             .transpose()
             .map_err(|e| bad(18, e))?,
+        verdict: verdict
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| bad(19, e))?,
         content_hash: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
@@ -153,6 +160,51 @@ pub(crate) fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
     })
 }
 
+/// What keeps a verdict provisional, in words (the codes and details are in the verdict).
+fn provisional_because(verdict: &Verdict) -> String {
+    use ovop_core::Pending;
+    let mut open: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    let mut other = Vec::new();
+    for p in &verdict.pending {
+        match p {
+            Pending::GatesUnanswered { member, gates: list }
+            | Pending::Unanswered {
+                member,
+                criteria: list,
+            } => {
+                let member = member.as_deref();
+                match open.iter_mut().find(|(m, _)| *m == member) {
+                    Some((_, codes)) => codes.extend(list.iter().map(String::as_str)),
+                    None => open.push((member, list.iter().map(String::as_str).collect())),
+                }
+            }
+            Pending::Divergence { spread, allowed } => other.push(format!(
+                "the members' totals differ by {spread}, more than the {allowed} allowed; the council discusses and scores again"
+            )),
+            Pending::Quorum { present, required, chair_required, chair_present } => {
+                other.push(if *chair_required && !chair_present {
+                    "the council's chair did not sit; the quorum needs them".to_string()
+                } else {
+                    format!("{present} members sat; the quorum is {required}")
+                })
+            }
+            Pending::SittingUnknown => {
+                other.push("the council's sitting (members appointed, the chair) is not recorded".into())
+            }
+            Pending::Knockout { .. } | Pending::GateFailed { .. } => {}
+        }
+    }
+    let mut out: Vec<String> = open
+        .into_iter()
+        .map(|(member, codes)| match member {
+            None => format!("the sheet is not complete; unanswered: {}", codes.join(", ")),
+            Some(m) => format!("the sheet of {m} is not complete; unanswered: {}", codes.join(", ")),
+        })
+        .collect();
+    out.extend(other);
+    out.join("; ")
+}
+
 /// A revision's body as it travels: what the officer recorded (where, when, by whom, the
 /// answers, the dossier, the other council members' sheets; its local hash covers that part),
 /// then the set, `result`, the council's result, the local hash and when it was finalised, as
@@ -182,6 +234,7 @@ pub(crate) fn body_of(
         },
         result,
         council_result: assessment.council.clone(),
+        verdict: assessment.verdict.clone(),
         local_hash: assessment.content_hash.clone().unwrap_or_default(),
         finalized_at: assessment.finalized_at.clone(),
     })
@@ -420,6 +473,19 @@ impl Store {
             })
     }
 
+    /// The official verdict of a revision: the one decided at finalisation, else the verdict
+    /// of the sheets as they stand (a draft's is provisional until it is complete).
+    pub fn verdict_of(&self, assessment: &Assessment) -> Result<Verdict> {
+        if let Some(verdict) = &assessment.verdict {
+            return Ok(verdict.clone());
+        }
+        let rubric = self.rubric_of(assessment)?;
+        Ok(match self.council_of(assessment)? {
+            Some(council) => rubric.council_verdict(&council, None),
+            None => rubric.verdict(&self.current_result(assessment)?),
+        })
+    }
+
     /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
     /// record's content hash, and queues it in the outbox, all in one transaction. An incomplete
     /// sheet is refused with what is missing.
@@ -446,20 +512,7 @@ impl Store {
                     .join("; "),
             )
         })?;
-        if !result.complete {
-            let missing: Vec<&str> = result
-                .unanswered_gates
-                .iter()
-                .chain(&result.unanswered)
-                .map(String::as_str)
-                .collect();
-            return Err(StoreError::Invalid(format!(
-                "the sheet is not complete; unanswered: {}",
-                missing.join(", ")
-            )));
-        }
-        // A council: every member's sheet complete, and the members' totals within the set's
-        // allowed divergence (otherwise the council discusses and scores again).
+        // A council: the verdict over every member's sheet; one assessor: their sheet's.
         let members = members_of(&tx, &draft.id, draft.revision)?;
         let council = if members.is_empty() {
             None
@@ -474,38 +527,27 @@ impl Store {
                         .join("; "),
                 )
             })?;
-            if let Some(open) = council.members.iter().find(|m| !m.result.complete) {
-                return Err(StoreError::Invalid(format!(
-                    "the sheet of {} is not complete; unanswered: {}",
-                    open.member,
-                    open.result.unanswered.join(", ")
-                )));
-            }
-            if council.divergence.exceeded {
-                return Err(StoreError::Invalid(format!(
-                    "the members' totals differ by {}, more than the {} allowed; the council discusses and scores again",
-                    council.divergence.spread,
-                    council.divergence.max_allowed.unwrap_or(0)
-                )));
-            }
             Some((council, sheets))
         };
+        let verdict = match &council {
+            Some((c, _)) => rubric.council_verdict(c, None),
+            None => rubric.verdict(&result),
+        };
+        // Only a decided result is final: a provisional one says why it is not.
+        if verdict.standing == Standing::Provisional {
+            return Err(StoreError::Invalid(provisional_because(&verdict)));
+        }
         let sheets = council.as_ref().map(|(_, s)| s.as_slice());
         let hash = body_of(&tx, &draft, rubric.set(), sheets, result.clone())?
             .local_hash_of()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        // The council's average (whole points, rounded down; the exact one is in its result)
-        // and star stand for the assessment.
-        let (total, star) = match &council {
-            Some((c, _)) => (c.average.floor() as u32, c.star),
-            None => (result.total, result.star),
-        };
+        let (total, star) = (verdict.total, verdict.star);
         let council_json = council.as_ref().map(|(c, _)| encode(c)).transpose()?;
         tx.execute(
             "UPDATE assessment SET status = 'final', result = ?3, total = ?4, star = ?5, content_hash = ?6, finalized_at = ?7, updated_at = ?7,
-               council_result = ?8
+               council_result = ?8, verdict = ?9
              WHERE id = ?1 AND revision = ?2",
-            params![id, draft.revision, encode(&result)?, total, star, hash, now, council_json],
+            params![id, draft.revision, encode(&result)?, total, star, hash, now, council_json, encode(&verdict)?],
         )?;
         tx.execute(
             "INSERT INTO outbox (kind, record_id, revision, created_at) VALUES ('assessment', ?1, ?2, ?3)",

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_settings.sql"),
     include_str!("../migrations/0004_council.sql"),
     include_str!("../migrations/0005_sync.sql"),
+    include_str!("../migrations/0006_verdict.sql"),
 ];
 
 /// The schema version this build writes.

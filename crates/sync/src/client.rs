@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ovop_protocol::{
     recognise_health, BlobStatus, ChangesPage, EnrolRequest, Enrolled, Health, Problem,
-    PushRequest, PushResponse, PROTOCOL_VERSION, VERSION_HEADER,
+    PushRequest, PushResponse, SetReceived, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use serde::de::DeserializeOwned;
 
@@ -191,6 +191,23 @@ impl Client {
                 )
                 .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
                 .body(bytes),
+            )
+            .await?;
+        read_answer(status, &answer, 200..300)
+    }
+
+    /// `PUT /v1/criteria-sets/{hash}`: a criteria set the server does not know (it answered
+    /// `push.unknown_set`), as JSON, under its content hash (`sha256:<hex>`).
+    pub async fn put_criteria_set(
+        &self,
+        hash: &str,
+        json: Vec<u8>,
+    ) -> Result<SetReceived, SyncError> {
+        let (status, answer) = self
+            .send(
+                self.request(reqwest::Method::PUT, &format!("/v1/criteria-sets/{hash}"))
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(json),
             )
             .await?;
         read_answer(status, &answer, 200..300)

@@ -1,5 +1,7 @@
-//! One sync: health, push of the outbox in planned batches, upload of the photos the server
-//! lacks (resuming from its offset), then the pull of what changed. The laptop's side is the
+//! One sync: health, push of the outbox in planned batches (a criteria set the server does not
+//! know, `push.unknown_set`, is sent once from the laptop's frozen copy and the assessments made
+//! on it pushed again), upload of the photos the server lacks (resuming from its offset), then
+//! the pull of what changed. The laptop's side is the
 //! [`Local`] trait (`ovop-app` implements it over the store), so the engine is tested
 //! against a real server without the app.
 //!
@@ -8,7 +10,7 @@
 //! to `sent` only after the server's answer naming it is read; a batch that got no answer goes
 //! back to waiting and is sent again whole; the server's primary key does the rest.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ovop_protocol::{ChangesPage, Health, Kind, MissingBlob, Outcome, PushRequest, Record};
 use serde::Serialize;
@@ -55,6 +57,9 @@ pub trait Local {
     fn uploads(&mut self) -> Result<Vec<(String, u64)>, SyncError>;
     /// The bytes of a photo, checked against its hash.
     fn blob_bytes(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError>;
+    /// The criteria set frozen under this content hash (`sha256:<hex>`), as JSON; `None` when
+    /// the laptop does not have it.
+    fn criteria_set(&mut self, hash: &str) -> Result<Option<String>, SyncError>;
     fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError>;
     fn cursor(&mut self) -> Result<i64, SyncError>;
     /// Applies one page and moves the cursor to `page.next`.
@@ -99,7 +104,12 @@ pub struct Report {
     /// Photos the server refused for good (unknown to it, too long...), with its code: no
     /// longer asked for, so they never hold up the others.
     pub blobs_refused: Vec<(String, String)>,
+    /// Criteria sets the server did not know (`push.unknown_set`) and took from this laptop.
+    pub sets_sent: u32,
 }
+
+/// The server's refusal of a record or a set: its code and its reason.
+type Refusal = (String, String);
 
 /// How many changes one pull page asks for.
 const PAGE: u32 = 500;
@@ -156,8 +166,12 @@ async fn push_all(
 ) -> Result<(), SyncError> {
     at.phase = Phase::Pushing;
     // A push refused whole because of one record (`records[i]` outside my regions) sets that
-    // record aside and plans again; each round settles at least one entry, so this ends.
+    // record aside and plans again; so does a criteria set the server did not know, once sent.
+    // Each round settles at least one entry or sends a set not sent before, so this ends.
     let mut first_round = true;
+    // The sets this run sent, or tried to: each at most once; a refusal is kept for the
+    // records made on that set.
+    let mut sets_tried: HashMap<String, Option<Refusal>> = HashMap::new();
     loop {
         let pending = local.pending()?;
         if first_round {
@@ -246,6 +260,8 @@ async fn push_all(
             report.push_bytes_sent += bytes;
             let mut outcomes = Vec::new();
             let mut have = Vec::new();
+            // Assessments on a set the server does not know, by the set's hash: they wait for it.
+            let mut unknown_sets: Vec<(String, i64, Refusal)> = Vec::new();
             for (record, result) in request.records.iter().zip(&response.results) {
                 if result.kind != record.kind
                     || result.id != record.id
@@ -278,7 +294,21 @@ async fn push_all(
                             }
                             Outcome::Rejected => {
                                 let (code, reason) = problem();
-                                Settle::Rejected { code, reason }
+                                match unknown_set(record, &code) {
+                                    Some(hash) => match sets_tried.get(&hash) {
+                                        None => {
+                                            unknown_sets.push((hash, *seq, (code, reason)));
+                                            continue;
+                                        }
+                                        // The set's own refusal says why better than the push.
+                                        Some(Some((code, reason))) => Settle::Rejected {
+                                            code: code.clone(),
+                                            reason: reason.clone(),
+                                        },
+                                        Some(None) => Settle::Rejected { code, reason },
+                                    },
+                                    None => Settle::Rejected { code, reason },
+                                }
                             }
                         };
                         match settle {
@@ -312,11 +342,90 @@ async fn push_all(
             local.settle(&outcomes, &have)?;
             at.records_done += outcomes.len() as u64;
             progress(*at);
+            if !unknown_sets.is_empty() {
+                send_sets(client, local, unknown_sets, &mut sets_tried, report, at).await?;
+                // What waits for a set the server now has goes in the next round.
+                replan = true;
+            }
         }
         if !replan {
             return Ok(());
         }
     }
+}
+
+/// The content hash of the set an assessment refused with `push.unknown_set` is made on.
+fn unknown_set(record: &Record, code: &str) -> Option<String> {
+    if record.kind != Kind::Assessment || code != Code::PushUnknownSet.as_str() {
+        return None;
+    }
+    record
+        .body
+        .pointer("/result/set/hash")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Sends each criteria set the server did not know, once per run, from the laptop's frozen
+/// copy; the assessments made on a set it took wait for the next round of the push, those on
+/// a set it refused (or the laptop does not have) are refused with that reason. A failure of
+/// the network or of the laptop's token stops the sync, the assessments waiting.
+async fn send_sets(
+    client: &Client,
+    local: &mut dyn Local,
+    waiting: Vec<(String, i64, Refusal)>,
+    sets_tried: &mut HashMap<String, Option<Refusal>>,
+    report: &mut Report,
+    at: &mut Progress,
+) -> Result<(), SyncError> {
+    let all: Vec<i64> = waiting.iter().map(|(_, seq, _)| *seq).collect();
+    let mut by_set: BTreeMap<String, Vec<(i64, Refusal)>> = BTreeMap::new();
+    for (hash, seq, problem) in waiting {
+        by_set.entry(hash).or_default().push((seq, problem));
+    }
+    for (hash, entries) in by_set {
+        let seqs: Vec<i64> = entries.iter().map(|(seq, _)| *seq).collect();
+        let body = if ovop_protocol::is_sha256(&hash) {
+            local.criteria_set(&hash)?
+        } else {
+            None
+        };
+        let refusal = match body {
+            None => None,
+            Some(json) => match client.put_criteria_set(&hash, json.into_bytes()).await {
+                Ok(_) => {
+                    sets_tried.insert(hash, None);
+                    report.sets_sent += 1;
+                    local.mark_waiting(&seqs)?;
+                    continue;
+                }
+                Err(error)
+                    if !error.is_retryable()
+                        && error.status.is_some_and(|s| {
+                            (400..500).contains(&s) && !matches!(s, 401 | 403)
+                        }) =>
+                {
+                    Some((error.code, error.message))
+                }
+                Err(error) => {
+                    local.mark_waiting(&all)?;
+                    return Err(error);
+                }
+            },
+        };
+        sets_tried.insert(hash, refusal.clone());
+        let outcomes: Vec<(i64, Settle)> = entries
+            .into_iter()
+            .map(|(seq, pushed)| {
+                let (code, reason) = refusal.clone().unwrap_or(pushed);
+                (seq, Settle::Rejected { code, reason })
+            })
+            .collect();
+        report.rejected += outcomes.len() as u32;
+        at.records_done += outcomes.len() as u64;
+        local.settle(&outcomes, &[])?;
+    }
+    Ok(())
 }
 
 /// `403 push.region_not_assigned` (or any 4xx naming `records[i]`) refuses a whole push because

@@ -138,6 +138,16 @@ impl Local for StoreSide<'_> {
             .map_err(local)
     }
 
+    fn criteria_set(&mut self, hash: &str) -> Result<Option<String>, SyncError> {
+        match self.store.frozen_set(hash) {
+            Ok(set) => serde_json::to_string(&set)
+                .map(Some)
+                .map_err(SyncError::local),
+            Err(ovop_store::StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(local(e)),
+        }
+    }
+
     fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError> {
         self.store
             .upload_done(
@@ -245,6 +255,9 @@ impl Local for LockedSide {
     }
     fn blob_bytes(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError> {
         self.with(|s| s.blob_bytes(sha256))
+    }
+    fn criteria_set(&mut self, hash: &str) -> Result<Option<String>, SyncError> {
+        self.with(|s| s.criteria_set(hash))
     }
     fn upload_done(&mut self, sha256: &str) -> Result<(), SyncError> {
         self.with(|s| s.upload_done(sha256))

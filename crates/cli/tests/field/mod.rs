@@ -98,6 +98,11 @@ impl Field {
         }
     }
 
+    /// From now on, assessments are made on `rubric` (a set imported on this laptop, say).
+    pub fn use_rubric(&mut self, rubric: Rubric) {
+        self.rubric = rubric;
+    }
+
     /// Another product (of a new producer): it travels with its first assessment.
     pub fn new_product(&mut self) -> String {
         let producer = Producer {

@@ -375,6 +375,7 @@ pub fn assessment_on(
         },
         result,
         council_result: None,
+        verdict: None,
         local_hash: String::new(),
         finalized_at: Some("2026-11-20T10:00:00Z".into()),
     }

@@ -11,6 +11,7 @@ mod blank;
 mod blocks;
 mod criterion;
 
+use ovop_core::Standing;
 use ovop_core::criteria::{Programme, Text};
 use ovop_core::rubric::{Outcome, Reason};
 
@@ -373,8 +374,36 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
         fill: Some(GREY_FILL),
         stroke: None,
     });
-    let total = format!("{} / {}", s.result.total, s.result.max_total);
-    b.text(LEFT + 2.0, y + 6.6, 11.0, Weight::Bold, INK, l("total"));
+    // The official total: the council's average when several scored (this sheet's own total
+    // above it), one sheet's total otherwise.
+    let council = s.verdict.sheets > 1;
+    if council {
+        let own = format!("{} / {}", s.result.total, s.result.max_total);
+        b.text(LEFT + 2.0, y + 4.0, BODY, Weight::Regular, INK, l("sheet_total"));
+        let tw = w.width(&own, BODY, Weight::Regular);
+        b.text(RIGHT - 2.0 - tw, y + 4.0, BODY, Weight::Regular, INK, own);
+        y += 6.0;
+        b.items.push(Item::Rect {
+            x: LEFT,
+            dy: y + 0.5,
+            w: WIDTH,
+            h: 9.0,
+            fill: Some(GREY_FILL),
+            stroke: None,
+        });
+    }
+    let total = format!(
+        "{} / {}",
+        w.labels.decimal(s.verdict.total),
+        s.verdict.max_total
+    );
+    let label = if council {
+        w.labels
+            .fmt("council_total", &[("n", &s.verdict.sheets.to_string())])
+    } else {
+        l("total")
+    };
+    b.text(LEFT + 2.0, y + 6.6, 11.0, Weight::Bold, INK, label);
     let tw = w.width(&total, 13.0, Weight::Bold);
     b.text(RIGHT - 2.0 - tw, y + 6.9, 13.0, Weight::Bold, ACCENT, total);
     y += 11.5;
@@ -392,9 +421,17 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
             }
         }
     };
-    star_row(&mut b, y, l("star_by_score"), Some(s.result.star_by_score));
+    star_row(&mut b, y, l("star_by_score"), Some(s.verdict.star_by_score));
     y += 6.5;
-    star_row(&mut b, y, l("star_final"), s.result.star);
+    match s.verdict.standing {
+        Standing::Provisional => star_row(
+            &mut b,
+            y,
+            l("star_provisional"),
+            s.verdict.provisional_star,
+        ),
+        _ => star_row(&mut b, y, l("star_final"), s.verdict.star),
+    }
     y += 6.5;
     if !s.result.reasons.is_empty() {
         y = lines(

@@ -48,10 +48,9 @@ pub fn answered(set: &CriteriaSet, pick: impl Fn(usize, usize) -> usize) -> Answ
 pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
     let set = set(id);
     let answers = answered(&set, |i, n| 1 + (i * 7) % n);
-    let result = Rubric::new(set.clone())
-        .expect("rubric")
-        .score(&answers)
-        .expect("scores");
+    let rubric = Rubric::new(set.clone()).expect("rubric");
+    let result = rubric.score(&answers).expect("scores");
+    let verdict = rubric.verdict(&result);
     let trace = Trace {
         assessment_id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
         revision: 2,
@@ -97,6 +96,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
             }],
             answers,
             result,
+            verdict,
             set,
             council: None,
         };
@@ -159,6 +159,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
         ],
         answers,
         result,
+        verdict,
         set,
         council: None,
     }
@@ -179,10 +180,9 @@ pub fn sheet_of_35() -> Filled {
     }
     sheet.set.max_total = None;
     let answers = answered(&sheet.set, |i, n| 1 + (i * 5) % n);
-    sheet.result = Rubric::new(sheet.set.clone())
-        .expect("rubric")
-        .score(&answers)
-        .expect("scores");
+    let rubric = Rubric::new(sheet.set.clone()).expect("rubric");
+    sheet.result = rubric.score(&answers).expect("scores");
+    sheet.verdict = rubric.verdict(&sheet.result);
     sheet.answers = answers;
     assert_eq!(sheet.set.criteria().count(), 35);
     sheet
@@ -202,6 +202,7 @@ pub fn council_sheet() -> Filled {
     let result = rubric
         .score_council(&[lead, budi, sari])
         .expect("a council");
+    sheet.verdict = rubric.council_verdict(&result, None);
     sheet.council = Some(ovop_sheets::Council {
         result,
         members: vec![
