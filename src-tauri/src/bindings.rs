@@ -7,6 +7,7 @@ use ovop_core::council::*;
 use ovop_core::criteria::*;
 use ovop_core::rubric::*;
 use ovop_core::validate::{Finding, Severity};
+use ovop_core::verdict::{PartVerdict, Pending, Standing, Verdict};
 use ovop_core::{Answer, Answers};
 use ts_rs::TS;
 
@@ -59,6 +60,7 @@ pub fn render() -> String {
         MinimumRequirement,
         Requirement,
         CouncilRule,
+        Quorum,
         // catalogue and validation
         Severity,
         Finding,
@@ -86,6 +88,10 @@ pub fn render() -> String {
         DivergentPair,
         CriterionSpread,
         MemberError,
+        Verdict,
+        Standing,
+        Pending,
+        PartVerdict,
         // the local store
         Region,
         Producer,

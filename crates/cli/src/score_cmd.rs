@@ -113,7 +113,10 @@ fn print_json(result: &impl serde::Serialize, verdict: &Verdict) {
             serde_json::to_value(verdict).unwrap_or_default(),
         );
     }
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }
 
 /// The official verdict: the total after the set's rounding rule and the star only when final.
@@ -136,7 +139,12 @@ fn print_verdict(v: &Verdict) {
 }
 
 fn pending_text(p: &Pending) -> String {
-    let of = |member: &Option<String>| member.as_ref().map(|m| format!(" ({m})")).unwrap_or_default();
+    let of = |member: &Option<String>| {
+        member
+            .as_ref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default()
+    };
     match p {
         Pending::Unanswered { member, criteria } => {
             format!("unanswered{}: {}", of(member), criteria.join(", "))
@@ -146,10 +154,12 @@ fn pending_text(p: &Pending) -> String {
         }
         Pending::GateFailed { member, gate } => format!("gate failed{}: {gate}", of(member)),
         Pending::Knockout { member, criterion } => format!("knock-out{}: {criterion}", of(member)),
-        Pending::Divergence { spread, allowed } => format!(
-            "the members differ by {spread} points, more than the allowed {allowed}"
-        ),
-        Pending::Quorum { present, required, .. } => {
+        Pending::Divergence { spread, allowed } => {
+            format!("the members differ by {spread} points, more than the allowed {allowed}")
+        }
+        Pending::Quorum {
+            present, required, ..
+        } => {
             format!("{present} members sat, the quorum is {required} with the chair")
         }
         Pending::SittingUnknown => "the council's sitting is not recorded".into(),

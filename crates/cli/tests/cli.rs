@@ -695,7 +695,13 @@ fn score_gives_no_official_star_to_an_incomplete_sheet() {
     let mut open = cereal_answers();
     open["answers"].as_object_mut().unwrap().remove("10");
     let a = answers(dir.path(), "open.json", open);
-    let args = ["score", "--criteria", "ocop-1048-02", "--answers", a.to_str().unwrap()];
+    let args = [
+        "score",
+        "--criteria",
+        "ocop-1048-02",
+        "--answers",
+        a.to_str().unwrap(),
+    ];
     let text = ok(dir.path(), &args);
     assert!(
         text.contains("official star: none yet, the result is provisional")
@@ -707,5 +713,8 @@ fn score_gives_no_official_star_to_an_incomplete_sheet() {
     let result: Value = serde_json::from_str(&ok(dir.path(), &json_args)).unwrap();
     assert_eq!(result["verdict"]["standing"], "provisional");
     assert_eq!(result["verdict"]["star"], Value::Null);
-    assert!(result["star"].is_number(), "the sheet's own star is still shown");
+    assert!(
+        result["star"].is_number(),
+        "the sheet's own star is still shown"
+    );
 }

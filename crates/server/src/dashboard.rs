@@ -3,7 +3,6 @@
 //! (a `web` device whose token is stored hashed, valid 12 hours); every form carries a token
 //! derived from the session, checked on POST.
 
-use ovop_core::verdict::number_text;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Form, Path, Query, State};
@@ -12,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use ovop_core::verdict::number_text;
 use serde::Deserialize;
 use std::net::SocketAddr;
 

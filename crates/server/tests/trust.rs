@@ -366,7 +366,10 @@ async fn a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stor
             .iter()
             .find(|i| i["id"] == record.id.as_str())
             .expect("listed");
-        assert_eq!(row["total"].as_f64(), record.body["result"]["total"].as_f64());
+        assert_eq!(
+            row["total"].as_f64(),
+            record.body["result"]["total"].as_f64()
+        );
         assert_eq!(row["standing"], "final");
         assert_eq!(row["sheets"], 1);
         assert_eq!(row["star"], record.body["result"]["star"]);

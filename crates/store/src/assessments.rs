@@ -197,8 +197,14 @@ fn provisional_because(verdict: &Verdict) -> String {
     let mut out: Vec<String> = open
         .into_iter()
         .map(|(member, codes)| match member {
-            None => format!("the sheet is not complete; unanswered: {}", codes.join(", ")),
-            Some(m) => format!("the sheet of {m} is not complete; unanswered: {}", codes.join(", ")),
+            None => format!(
+                "the sheet is not complete; unanswered: {}",
+                codes.join(", ")
+            ),
+            Some(m) => format!(
+                "the sheet of {m} is not complete; unanswered: {}",
+                codes.join(", ")
+            ),
         })
         .collect();
     out.extend(other);

@@ -200,7 +200,22 @@ export type CouncilRule = {
 /**
  * The largest allowed difference between members' totals (10 for OCOP).
  */
-max_divergence?: number | null, };
+max_divergence?: number | null, 
+/**
+ * The share of the appointed members (the chair among them, when it says so) that must
+ * sit for the council's verdict to be final (OCOP: 75 % including the chair).
+ */
+quorum?: Quorum | null, };
+
+export type Quorum = { 
+/**
+ * Percent of the appointed members, 1 to 100.
+ */
+share_percent: number, 
+/**
+ * The chair must be among those who sit.
+ */
+chair_required: boolean, };
 
 export type Severity = "error" | "warning";
 
@@ -377,6 +392,56 @@ points: Array<number | null>, };
 
 export type MemberError = { member: string, error: AnswerError, };
 
+export type Verdict = { set: SetRef, 
+/**
+ * The sheets behind it: 1, or the council's members.
+ */
+sheets: number, 
+/**
+ * The official total in hundredths of a point, after the set's rounding rule: one sheet's
+ * total, or the members' average rounded as the set says (89.5 stays 89.5 when the set does
+ * not round, is 89 when it rounds down, 90 when it rounds halves up).
+ */
+total_hundredths: number, 
+/**
+ * The same as a number of points (89.5).
+ */
+total: number, 
+/**
+ * The members' exact average before rounding (one sheet's total for one sheet).
+ */
+exact: number, max_total: number, parts: Array<PartVerdict>, 
+/**
+ * The star the official total earns by the bands alone.
+ */
+star_by_score: number, 
+/**
+ * The official star: only when final (none below the lowest band).
+ */
+star: number | null, 
+/**
+ * The star it would hold were it final: what a provisional result points to.
+ */
+provisional_star: number | null, standing: Standing, 
+/**
+ * Why it is provisional or not classified; empty when final.
+ */
+pending: Array<Pending>, 
+/**
+ * Why the star is below the star by score (knock-outs, minimum requirements).
+ */
+reasons: Array<Reason>, };
+
+export type Standing = "final" | "provisional" | "not_classified";
+
+export type Pending = { "kind": "unanswered", member: string | null, criteria: Array<string>, } | { "kind": "gates_unanswered", member: string | null, gates: Array<string>, } | { "kind": "gate_failed", member: string | null, gate: string, } | { "kind": "knockout", member: string | null, criterion: string, } | { "kind": "divergence", spread: number, allowed: number, } | { "kind": "quorum", present: number, required: number, chair_required: boolean, chair_present: boolean, } | { "kind": "sitting_unknown" };
+
+export type PartVerdict = { code: string, 
+/**
+ * The part's points: one sheet's, or the members' average (exact).
+ */
+points: number, max: number, };
+
 export type Region = { code: string, parent: string | null, level: string, name: string, country: string, 
 /**
  * The ancestors' names, broadest first.
@@ -425,7 +490,11 @@ export type Assessment = { id: string, revision: number, supersedes: number | nu
 /**
  * The council's result (average, divergence) when several members scored, once final.
  */
-council: CouncilResult | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
+council: CouncilResult | null, 
+/**
+ * The official verdict decided at finalisation (see [`Store::verdict_of`] for a draft's).
+ */
+verdict: Verdict | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
 
 export type EvidenceDocument = { 
 /**
@@ -471,11 +540,35 @@ members: Array<CouncilSheet>,
 /**
  * The council's average and divergence check, when several members score.
  */
-council: CouncilResult | null, };
+council: CouncilResult | null, 
+/**
+ * The official verdict: the one decided at finalisation, or the sheets' as they stand.
+ */
+verdict: Verdict, };
 
-export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, total: number, max_total: number, star: number | null, star_by_score: number, complete: boolean, answered: number, criteria_count: number, };
+export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, 
+/**
+ * The official total (a council's average after the set's rounding rule).
+ */
+total: number, max_total: number, 
+/**
+ * The official star: only once the verdict is final.
+ */
+star: number | null, 
+/**
+ * The star a draft points to while its verdict is provisional.
+ */
+provisional_star: number | null, star_by_score: number, standing: Standing, 
+/**
+ * The sheets behind the verdict: 1, or the council's members.
+ */
+sheets: number, complete: boolean, answered: number, criteria_count: number, };
 
-export type RevisionSummary = { revision: number, status: string, reason: string | null, total: number | null, star: number | null, finalized_at: string | null, };
+export type RevisionSummary = { revision: number, status: string, reason: string | null, 
+/**
+ * The official total of a final revision.
+ */
+total: number | null, star: number | null, finalized_at: string | null, };
 
 export type DataInfo = { database: string, photos: string, backups: string, size_bytes: number, schema_version: number, };
 

@@ -11,9 +11,9 @@ mod blank;
 mod blocks;
 mod criterion;
 
-use ovop_core::Standing;
 use ovop_core::criteria::{Programme, Text};
 use ovop_core::rubric::{Outcome, Reason};
+use ovop_core::Standing;
 
 use crate::canvas::{leading, Weight, ACCENT, DANGER, GREY_FILL, INK, MUTED, RULE};
 use crate::fonts::Fonts;
@@ -379,7 +379,14 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
     let council = s.verdict.sheets > 1;
     if council {
         let own = format!("{} / {}", s.result.total, s.result.max_total);
-        b.text(LEFT + 2.0, y + 4.0, BODY, Weight::Regular, INK, l("sheet_total"));
+        b.text(
+            LEFT + 2.0,
+            y + 4.0,
+            BODY,
+            Weight::Regular,
+            INK,
+            l("sheet_total"),
+        );
         let tw = w.width(&own, BODY, Weight::Regular);
         b.text(RIGHT - 2.0 - tw, y + 4.0, BODY, Weight::Regular, INK, own);
         y += 6.0;
@@ -424,12 +431,9 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
     star_row(&mut b, y, l("star_by_score"), Some(s.verdict.star_by_score));
     y += 6.5;
     match s.verdict.standing {
-        Standing::Provisional => star_row(
-            &mut b,
-            y,
-            l("star_provisional"),
-            s.verdict.provisional_star,
-        ),
+        Standing::Provisional => {
+            star_row(&mut b, y, l("star_provisional"), s.verdict.provisional_star)
+        }
         _ => star_row(&mut b, y, l("star_final"), s.verdict.star),
     }
     y += 6.5;

@@ -1,6 +1,6 @@
 // For the tests: assessment views and engine results of the fixture sets, shaped the way the
 // Rust commands answer. Results are written out by the tests, never computed here.
-import type { Answers, AssessmentView, Changed, CouncilResult, CouncilSheet, CriteriaSet, DraftChange, Outcome, ScoreResult } from "$lib/bindings";
+import type { Answers, AssessmentView, Changed, CouncilResult, CouncilSheet, CriteriaSet, DraftChange, Outcome, ScoreResult, Standing, Verdict } from "$lib/bindings";
 import { FIXTURE_SETS } from "$lib/fixtures";
 import { screen, within } from "@testing-library/svelte";
 import { getProducer, getProduct } from "$lib/fixtures/records";
@@ -104,6 +104,7 @@ export function viewOf(
       answers: { criteria: set.id, version: set.version, answers: {}, knockouts: [], gates: {}, notes: {}, ...options.answers },
       result: null,
       council: null,
+      verdict: null,
       content_hash: null,
       created_at: "2026-11-23T08:00:00Z",
       updated_at: "2026-11-23T08:00:00Z",
@@ -117,6 +118,7 @@ export function viewOf(
     revisions: [],
     members: options.members ?? [],
     council: options.council ?? null,
+    verdict: verdictOf(options.result ?? resultOf(set)),
   };
 }
 
@@ -188,3 +190,25 @@ export const standIn = {
     return { result: given, answers, cleared, council: null };
   },
 };
+
+/** One sheet's verdict as the engine gives it (`Rubric::verdict`). */
+export function verdictOf(result: ScoreResult): Verdict {
+  const knocked = result.knockouts.length > 0;
+  const open = result.unanswered.length > 0 || result.unanswered_gates.length > 0;
+  const standing: Standing = knocked ? "not_classified" : open ? "provisional" : "final";
+  return {
+    set: result.set,
+    sheets: 1,
+    total_hundredths: result.total * 100,
+    total: result.total,
+    exact: result.total,
+    max_total: result.max_total,
+    parts: result.parts.map((p) => ({ code: p.code, points: p.points, max: p.max })),
+    star_by_score: result.star_by_score,
+    star: standing === "final" ? result.star : null,
+    provisional_star: knocked ? null : result.star,
+    standing,
+    pending: [],
+    reasons: result.reasons,
+  };
+}
