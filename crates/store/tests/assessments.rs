@@ -107,7 +107,9 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
         (1, id.as_str(), 1, "waiting")
     );
     // It travels as the protocol's body, with the fields it has always had (one renamed would
-    // make every revision already on a server a conflict), and the local hash finalising stored.
+    // make every revision already on a server a conflict), the verdict finalising decided (absent
+    // from revisions finalised before it existed, so their bodies are unchanged), and the local
+    // hash finalising stored.
     let wire = store.wire_assessment(&id, 1).unwrap();
     let keys: Vec<&str> = wire
         .body
@@ -132,6 +134,7 @@ fn an_assessment_goes_from_draft_to_final_with_its_outbox_row_and_is_corrected_b
             "result",
             "revision",
             "supersedes",
+            "verdict",
             "visit"
         ]
     );
