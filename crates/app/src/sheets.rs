@@ -83,7 +83,7 @@ pub fn filled(
             Some(Council { result, members })
         }
     };
-    let verdict = store.verdict_of(&assessment)?;
+    let verdict = store.verdict_over(&assessment, &result, council.as_ref().map(|c| &c.result))?;
     Ok(Filled {
         council,
         verdict,

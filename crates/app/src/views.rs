@@ -109,7 +109,7 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
     let evidence = store.evidence(id, assessment.revision)?;
     let members = store.members(id, assessment.revision)?;
     let council = store.council_of(&assessment)?;
-    let verdict = store.verdict_of(&assessment)?;
+    let verdict = store.verdict_over(&assessment, &result, council.as_ref())?;
     let revisions = store
         .revisions(id)?
         .into_iter()
@@ -144,7 +144,8 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
 
 pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppError> {
     let result = store.current_result(&a)?;
-    let verdict = store.verdict_of(&a)?;
+    let council = store.council_of(&a)?;
+    let verdict = store.verdict_over(&a, &result, council.as_ref())?;
     let product = store.product(&a.product_id)?;
     let producer = store.producer(&product.producer_id)?;
     let criteria_count = result.criteria.len() as u32;

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{Answer, Answers};
 use crate::codes::Code;
-use crate::criteria::{
-    CriteriaSet, Criterion, KnockoutEffect, KnockoutTrigger, Requirement, Rounding, Text,
-};
+use crate::criteria::{CriteriaSet, Criterion, KnockoutEffect, KnockoutTrigger, Requirement, Text};
 use crate::load::content_hash;
 use crate::validate::{validate, Finding};
 
@@ -90,11 +88,7 @@ impl Rubric {
     /// The star a total earns by the bands alone. `total` is in hundredths of a point so that a
     /// council's average (89.5 = 8950) meets the bands exactly as the set's rounding rule says.
     pub fn star_for_hundredths(&self, hundredths: u64) -> u8 {
-        let rounded = match self.set.stars.rounding {
-            Rounding::None => hundredths,
-            Rounding::Floor => hundredths / 100 * 100,
-            Rounding::HalfUp => (hundredths + 50) / 100 * 100,
-        };
+        let rounded = self.round_hundredths(hundredths);
         self.bands_desc
             .iter()
             .find(|(min, _)| rounded >= u64::from(*min) * 100)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::answers::Answers;
 use crate::council::{CouncilResult, MemberError};
 use crate::criteria::Rounding;
-use crate::rubric::{Reason, Rubric, ScoreResult, SetRef};
+use crate::rubric::{KnockoutHit, Reason, Rubric, ScoreResult, SetRef};
 
 /// Final, provisional or not classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,32 +173,12 @@ impl Rubric {
 
     /// One sheet's official result.
     pub fn verdict(&self, result: &ScoreResult) -> Verdict {
-        let mut pending = Vec::new();
-        for knockout in &result.knockouts {
-            pending.push(if knockout.gate {
-                Pending::GateFailed {
-                    member: None,
-                    gate: knockout.criterion.clone(),
-                }
-            } else {
-                Pending::Knockout {
-                    member: None,
-                    criterion: knockout.criterion.clone(),
-                }
-            });
-        }
-        if !result.unanswered_gates.is_empty() {
-            pending.push(Pending::GatesUnanswered {
-                member: None,
-                gates: result.unanswered_gates.clone(),
-            });
-        }
-        if !result.unanswered.is_empty() {
-            pending.push(Pending::Unanswered {
-                member: None,
-                criteria: result.unanswered.clone(),
-            });
-        }
+        let mut pending: Vec<Pending> = result
+            .knockouts
+            .iter()
+            .map(|hit| stopped(hit, None))
+            .collect();
+        still_open(result, None, &mut pending);
         let standing = standing_of(!result.knockouts.is_empty(), &pending);
         let hundredths = u64::from(result.total) * 100;
         Verdict {
@@ -237,32 +217,10 @@ impl Rubric {
                 continue;
             }
             seen.push(k.knockout.criterion.clone());
-            let member = Some(k.member.clone());
-            pending.push(if k.knockout.gate {
-                Pending::GateFailed {
-                    member,
-                    gate: k.knockout.criterion.clone(),
-                }
-            } else {
-                Pending::Knockout {
-                    member,
-                    criterion: k.knockout.criterion.clone(),
-                }
-            });
+            pending.push(stopped(&k.knockout, Some(&k.member)));
         }
         for m in &council.members {
-            if !m.result.unanswered_gates.is_empty() {
-                pending.push(Pending::GatesUnanswered {
-                    member: Some(m.member.clone()),
-                    gates: m.result.unanswered_gates.clone(),
-                });
-            }
-            if !m.result.unanswered.is_empty() {
-                pending.push(Pending::Unanswered {
-                    member: Some(m.member.clone()),
-                    criteria: m.result.unanswered.clone(),
-                });
-            }
+            still_open(&m.result, Some(&m.member), &mut pending);
         }
         if council.divergence.exceeded {
             pending.push(Pending::Divergence {
@@ -326,6 +284,15 @@ impl Rubric {
         }
     }
 
+    /// The verdict of a scored assessment: the council's over its members when there is one
+    /// (its sitting not recorded), else the sheet's.
+    pub fn decide(&self, result: &ScoreResult, council: Option<&CouncilResult>) -> Verdict {
+        match council {
+            Some(council) => self.council_verdict(council, None),
+            None => self.verdict(result),
+        }
+    }
+
     /// Scores the sheets and decides: one sheet is scored alone; two or more are a council
     /// (the first is the lead assessor's).
     pub fn official(
@@ -347,6 +314,36 @@ impl Rubric {
                 .score_council(sheets)
                 .map(|c| self.council_verdict(&c, sitting)),
         }
+    }
+}
+
+/// A knock-out or failed gate (on `member`'s sheet, for a council).
+fn stopped(hit: &KnockoutHit, member: Option<&str>) -> Pending {
+    let member = member.map(str::to_string);
+    let code = hit.criterion.clone();
+    if hit.gate {
+        Pending::GateFailed { member, gate: code }
+    } else {
+        Pending::Knockout {
+            member,
+            criterion: code,
+        }
+    }
+}
+
+/// The gates and criteria a sheet leaves unanswered.
+fn still_open(result: &ScoreResult, member: Option<&str>, pending: &mut Vec<Pending>) {
+    if !result.unanswered_gates.is_empty() {
+        pending.push(Pending::GatesUnanswered {
+            member: member.map(str::to_string),
+            gates: result.unanswered_gates.clone(),
+        });
+    }
+    if !result.unanswered.is_empty() {
+        pending.push(Pending::Unanswered {
+            member: member.map(str::to_string),
+            criteria: result.unanswered.clone(),
+        });
     }
 }
 

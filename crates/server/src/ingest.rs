@@ -351,10 +351,7 @@ pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem
         }
         None => None,
     };
-    let verdict = match &council {
-        Some(c) => rubric.council_verdict(c, None),
-        None => rubric.verdict(&again),
-    };
+    let verdict = rubric.decide(&again, council.as_ref());
     if verdict.standing == ovop_core::Standing::Provisional {
         return Err(Problem::new(
             "push.provisional",

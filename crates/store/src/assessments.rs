@@ -485,11 +485,23 @@ impl Store {
         if let Some(verdict) = &assessment.verdict {
             return Ok(verdict.clone());
         }
-        let rubric = self.rubric_of(assessment)?;
-        Ok(match self.council_of(assessment)? {
-            Some(council) => rubric.council_verdict(&council, None),
-            None => rubric.verdict(&self.current_result(assessment)?),
-        })
+        let result = self.current_result(assessment)?;
+        let council = self.council_of(assessment)?;
+        self.verdict_over(assessment, &result, council.as_ref())
+    }
+
+    /// [`Store::verdict_of`] for a caller that has the revision's result and council's result
+    /// already ([`Store::current_result`], [`Store::council_of`]): nothing is scored again.
+    pub fn verdict_over(
+        &self,
+        assessment: &Assessment,
+        result: &ScoreResult,
+        council: Option<&CouncilResult>,
+    ) -> Result<Verdict> {
+        if let Some(verdict) = &assessment.verdict {
+            return Ok(verdict.clone());
+        }
+        Ok(self.rubric_of(assessment)?.decide(result, council))
     }
 
     /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
@@ -535,10 +547,7 @@ impl Store {
             })?;
             Some((council, sheets))
         };
-        let verdict = match &council {
-            Some((c, _)) => rubric.council_verdict(c, None),
-            None => rubric.verdict(&result),
-        };
+        let verdict = rubric.decide(&result, council.as_ref().map(|(c, _)| c));
         // Only a decided result is final: a provisional one says why it is not.
         if verdict.standing == Standing::Provisional {
             return Err(StoreError::Invalid(provisional_because(&verdict)));

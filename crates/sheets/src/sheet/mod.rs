@@ -366,14 +366,18 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
         );
         y = end + 0.6;
     }
-    b.items.push(Item::Rect {
-        x: LEFT,
-        dy: y + 0.5,
-        w: WIDTH,
-        h: 9.0,
-        fill: Some(GREY_FILL),
-        stroke: None,
-    });
+    // The grey band a total stands on.
+    let band = |b: &mut Block, y: f32| {
+        b.items.push(Item::Rect {
+            x: LEFT,
+            dy: y + 0.5,
+            w: WIDTH,
+            h: 9.0,
+            fill: Some(GREY_FILL),
+            stroke: None,
+        })
+    };
+    band(&mut b, y);
     // The official total: the council's average when several scored (this sheet's own total
     // above it), one sheet's total otherwise.
     let council = s.verdict.sheets > 1;
@@ -390,14 +394,7 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
         let tw = w.width(&own, BODY, Weight::Regular);
         b.text(RIGHT - 2.0 - tw, y + 4.0, BODY, Weight::Regular, INK, own);
         y += 6.0;
-        b.items.push(Item::Rect {
-            x: LEFT,
-            dy: y + 0.5,
-            w: WIDTH,
-            h: 9.0,
-            fill: Some(GREY_FILL),
-            stroke: None,
-        });
+        band(&mut b, y);
     }
     let total = format!(
         "{} / {}",
