@@ -37,6 +37,19 @@ pub struct Visit {
     pub assessors: Vec<Assessor>,
 }
 
+impl Visit {
+    /// The lead assessor's sheet as a council scores it (member 1): named after its own
+    /// assessor, else after the visit's first assessor. The laptop and the server both build
+    /// the council from it, so both name member 1 alike.
+    pub fn lead_sheet(&self, answers: &Answers) -> Answers {
+        let mut sheet = answers.clone();
+        if sheet.assessor.is_none() {
+            sheet.assessor = self.assessors.first().map(|a| a.name.clone());
+        }
+        sheet
+    }
+}
+
 /// One document of the producer's dossier, as the officer checked it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]

@@ -317,7 +317,7 @@ pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem
     }
     let council = match &body.council {
         Some(members) => {
-            let mut sheets = vec![answers.clone()];
+            let mut sheets = vec![body.visit.lead_sheet(answers)];
             sheets.extend(members.iter().cloned());
             let verdict = rubric.score_council(&sheets).map_err(|errors| {
                 Problem::new(

@@ -2,6 +2,7 @@
 //! app read them from the store). Nothing here reads a file or a database.
 
 use ovop_core::criteria::CriteriaSet;
+use ovop_core::rubric::NextStar;
 use ovop_core::{Answers, CouncilResult, ScoreResult, Verdict};
 
 /// The language of the sheet's own words (criteria texts fall back to the set's language).
@@ -115,6 +116,16 @@ pub struct Filled {
     /// When several assessors scored: their results, the average and the divergence check, and
     /// each member as they sign (in the council's order, the lead assessor first).
     pub council: Option<Council>,
+}
+
+impl Filled {
+    /// What the next star asks, from the official result: the council's when several scored.
+    pub fn next_star(&self) -> Option<&NextStar> {
+        match &self.council {
+            Some(council) => council.result.next_star.as_ref(),
+            None => self.result.next_star.as_ref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

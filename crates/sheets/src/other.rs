@@ -6,7 +6,7 @@ use crate::canvas::{leading, Weight, ACCENT, DANGER, GREY_FILL, INK, MUTED, RULE
 use crate::fonts::Fonts;
 use crate::model::Filled;
 use crate::sheet::{
-    dated, fact_rows, facts, heading, lines, programme, signatures, stars, title_block, writer_for,
+    dated, fact_rows, facts, heading, lines, programme, rated, signatures, title_block, writer_for,
     Words,
 };
 use crate::writer::{Block, Item, Writer, LEFT, RIGHT, WIDTH};
@@ -91,7 +91,7 @@ fn result_block(w: &Writer, total: String, by_score: u8, star: Option<u8>) -> Bl
     ] {
         b.text(LEFT + 2.0, y + 4.0, BODY, Weight::Regular, INK, label);
         match value {
-            Some(n) => stars(&mut b, RIGHT - 27.0, y + 2.8, n),
+            Some(n) => rated(&mut b, w, y + 4.0, y + 2.8, n),
             None => {
                 let text = l("no_star");
                 let tw = w.width(&text, BODY, Weight::Bold);
@@ -152,7 +152,7 @@ pub fn receipt(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         s.verdict.star,
     );
     w.place(block);
-    if let Some(next) = &s.result.next_star {
+    if let Some(next) = s.next_star() {
         let mut b = Block::default();
         let text = w.labels.fmt(
             "receipt_next_star",

@@ -487,7 +487,7 @@ fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_
     );
     assert_eq!(sheet.verdict.total_text(), "36");
     assert!(
-        text.contains("Total 36 / 66 Bintang menurut skor Bintang akhir Tanpa bintang"),
+        text.contains("Total 36 / 66 Bintang menurut skor 3 Bintang akhir Tanpa bintang"),
         "the official verdict: {text}"
     );
     for member in &council.result.members {

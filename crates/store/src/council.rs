@@ -54,11 +54,7 @@ pub(crate) fn members_of(
 
 /// Every member's sheet in order, each named after its assessor.
 pub(crate) fn council_sheets(assessment: &Assessment, members: &[CouncilSheet]) -> Vec<Answers> {
-    let mut first = assessment.answers.clone();
-    if first.assessor.is_none() {
-        first.assessor = assessment.visit.assessors.first().map(|a| a.name.clone());
-    }
-    std::iter::once(first)
+    std::iter::once(assessment.visit.lead_sheet(&assessment.answers))
         .chain(members.iter().map(|m| {
             let mut sheet = m.answers.clone();
             sheet.assessor = Some(m.assessor.name.clone());

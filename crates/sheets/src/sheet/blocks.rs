@@ -221,6 +221,16 @@ pub(crate) fn section_head(w: &Writer, b: &mut Block, code: &str, name: &str) {
     b.height = y + 1.5;
 }
 
+/// A star class as the sheets print it: `n` drawn stars of five ending at the right margin,
+/// with the number before them, so a faded copy and a text search both read it.
+pub(crate) fn rated(b: &mut Block, w: &Writer, text_dy: f32, star_dy: f32, n: u8) {
+    let x = RIGHT - 27.0;
+    stars(b, x, star_dy, n);
+    let digit = n.to_string();
+    let tw = w.width(&digit, BODY, Weight::Bold);
+    b.text(x - 1.5 - tw, text_dy, BODY, Weight::Bold, INK, digit);
+}
+
 /// Stars as drawn shapes (the font has no star): `filled` of five.
 pub(crate) fn stars(b: &mut Block, x: f32, dy: f32, filled: u8) {
     for i in 0..5u8 {

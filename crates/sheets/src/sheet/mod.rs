@@ -23,7 +23,7 @@ use crate::writer::{Block, Item, Writer, LEFT, RIGHT, WIDTH};
 use crate::SheetError;
 
 pub use blank::blank;
-pub(crate) use blocks::{facts, heading, lines, signatures, stars, title_block};
+pub(crate) use blocks::{facts, heading, lines, rated, signatures, title_block};
 use blocks::{part_bar, section_head};
 use criterion::{criterion_block, stands_alone, Mark};
 
@@ -415,9 +415,7 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
     let star_row = |b: &mut Block, y: f32, label: String, star: Option<u8>| {
         b.text(LEFT + 2.0, y + 4.0, BODY, Weight::Regular, INK, label);
         match star {
-            Some(n) => {
-                stars(b, RIGHT - 27.0, y + 2.8, n);
-            }
+            Some(n) => rated(b, w, y + 4.0, y + 2.8, n),
             None => {
                 let text = w.labels.get("no_star");
                 let tw = w.width(&text, BODY, Weight::Bold);
@@ -434,7 +432,7 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
         _ => star_row(&mut b, y, l("star_final"), s.verdict.star),
     }
     y += 6.5;
-    if !s.result.reasons.is_empty() {
+    if !s.verdict.reasons.is_empty() {
         y = lines(
             &mut b,
             LEFT + 2.0,
@@ -444,7 +442,7 @@ pub(crate) fn summary(w: &Writer, words: &Words, s: &Filled) -> Block {
             MUTED,
             &[l("reasons")],
         );
-        for reason in &s.result.reasons {
+        for reason in &s.verdict.reasons {
             let text = match reason {
                 Reason::Knockout { criterion, text } => format!(
                     "• {}: {}",

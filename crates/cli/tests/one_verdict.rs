@@ -1,0 +1,429 @@
+//! One council's official verdict, read everywhere it is shown: the laptop's store, its lists
+//! and history, the pushed body, the server's review list and detail, both exports, the
+//! dashboard's list and page, and every printed sheet (the assessment sheet, the producer's
+//! receipt, the council sheet and the day's batch). Three members score 44, 44 and 51 of 66 on
+//! the OVOP template, whose rounding rule is `floor`: the average 46.33 is 46, four stars,
+//! where the lead's own sheet is 44, three stars. Every place must say 46 and four stars.
+
+mod field;
+
+use std::path::Path;
+use std::process::Command;
+
+use field::support::web;
+use field::{client, server, Backend, Field, TAPIN};
+use ovop_core::{Answer, Answers, Catalog, Standing};
+use ovop_store::assessments::{Assessor, DraftChange, Visit};
+
+const OFFICIAL: f64 = 46.0;
+const STAR: u8 = 4;
+const SUPERVISOR_PASSWORD: &str = "rahasia-sari-1";
+
+/// The council's assessment of the field's product, finalised: its id.
+fn council_assessment(field: &mut Field) -> String {
+    let rubric = Catalog::shipped()
+        .get(field::SET, None)
+        .expect("the OVOP template")
+        .rubric
+        .clone();
+    let visit = Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some(TAPIN.into()),
+        assessors: vec![Assessor {
+            name: "Siti Rahmah".into(),
+            title: Some("Ketua dewan".into()),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let now = field::now();
+    let store = &mut field.store;
+    let id = store
+        .new_assessment(&field.product, &rubric, &visit, &now)
+        .expect("new");
+    let set = rubric.set();
+    let at_two = Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
+        answers: set
+            .criteria()
+            .map(|c| (c.code.clone(), Answer::Level(2)))
+            .collect(),
+        ..Answers::default()
+    };
+    store.save_answers(&id, &at_two, &now).expect("lead");
+    let member = |name: &str| Assessor {
+        name: name.into(),
+        role: Some("anggota".into()),
+        ..Assessor::default()
+    };
+    let budi = store
+        .add_member(&id, &member("Budi Santoso"), &now)
+        .expect("member");
+    let dewi = store
+        .add_member(&id, &member("Dewi Lestari"), &now)
+        .expect("member");
+    for m in [budi, dewi] {
+        for gate in &set.gates {
+            let change = DraftChange::Gate {
+                code: gate.code.clone(),
+                met: Some(true),
+            };
+            store.change_member(&id, m, &change, &now).expect("gate");
+        }
+        for (code, answer) in &at_two.answers {
+            let change = DraftChange::Answer {
+                code: code.clone(),
+                answer: Some(*answer),
+            };
+            store.change_member(&id, m, &change, &now).expect("answer");
+        }
+    }
+    // Dewi sees seven criteria one level higher: 51, within the divergence of 7 allowed.
+    for code in set.criteria().map(|c| c.code.clone()).take(7) {
+        let change = DraftChange::Answer {
+            code,
+            answer: Some(Answer::Level(3)),
+        };
+        store
+            .change_member(&id, dewi, &change, &now)
+            .expect("answer");
+    }
+    store.finalize(&id, &now).expect("the council finalises");
+    id
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed for this test");
+    assert!(out.status.success(), "pdftotext {pdf:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim)
+}
+
+/// Every star line of a printed sheet says four: the stars are drawn, the number before them is
+/// text.
+fn says_four_stars(name: &str, text: &str) {
+    let stars: Vec<&str> = lines(text)
+        .filter(|l| l.starts_with("Bintang menurut skor") || l.starts_with("Bintang akhir"))
+        .collect();
+    assert!(!stars.is_empty(), "{name} prints its stars: {text}");
+    for line in stars {
+        assert!(line.ends_with(" 4"), "{name}: {line:?}");
+    }
+}
+
+/// Prints with the command line, on the laptop's own data folder.
+fn print(data: &Path, args: &[&str], to: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_ovop"))
+        .args(args)
+        .args(["-o", to.to_str().expect("path")])
+        .env("OVOP_DATA_DIR", data)
+        .env("OVOP_NOW", "2026-11-20T09:00:00Z")
+        .output()
+        .expect("run ovop");
+    assert!(
+        out.status.success(),
+        "ovop {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pdf_text(to)
+}
+
+/// The text between `id="{html_id}">` and the element's end, tags removed.
+fn element_text(html: &str, html_id: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{html_id}\""))
+        .unwrap_or_else(|| panic!("#{html_id} on the page"));
+    let rest = &html[start..];
+    let open = rest.find('>').expect("tag end") + 1;
+    let mut depth = 1;
+    let mut text = String::new();
+    let mut chars = rest[open..].char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '<' {
+            let tag = &rest[open + i..];
+            if tag.starts_with("</") {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            } else {
+                depth += 1;
+            }
+            for (_, c) in chars.by_ref() {
+                if c == '>' {
+                    break;
+                }
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
+
+fn csv_row(text: &str, id: &str) -> std::collections::HashMap<String, String> {
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let row = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| r.get(0) == Some(id))
+        .expect("the council's row");
+    header
+        .into_iter()
+        .zip(row.iter().map(str::to_string))
+        .collect()
+}
+
+async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Backend) {
+    let mut field = Field::new();
+    let id = council_assessment(&mut field);
+
+    // The laptop: the stored verdict, the lead's own sheet beside it, the lists and history.
+    let assessment = field.store.assessment(&id).expect("assessment");
+    let verdict = field.store.verdict_of(&assessment).expect("verdict");
+    assert_eq!(
+        (
+            verdict.total,
+            verdict.star,
+            verdict.standing,
+            verdict.sheets
+        ),
+        (OFFICIAL, Some(STAR), Standing::Final, 3)
+    );
+    assert!(
+        (verdict.exact - 139.0 / 3.0).abs() < 0.01,
+        "{}",
+        verdict.exact
+    );
+    let lead = field.store.current_result(&assessment).expect("lead");
+    assert_eq!(
+        (lead.total, lead.star),
+        (44, Some(3)),
+        "the lead's own sheet differs, so the test can tell them apart"
+    );
+    let listed = ovop_app::views::summaries(&field.store, Some("final"), None).expect("list");
+    let line = listed.iter().find(|s| s.id == id).expect("listed");
+    assert_eq!(
+        (line.total, line.star, line.sheets),
+        (OFFICIAL, Some(STAR), 3)
+    );
+    let view = ovop_app::views::view_at(&field.store, &id, None).expect("view");
+    assert_eq!(view.verdict, verdict);
+    assert_eq!(
+        (view.revisions[0].total, view.revisions[0].star),
+        (Some(OFFICIAL), Some(STAR))
+    );
+
+    // The pushed body.
+    let wire = field.store.wire_assessment(&id, 1).expect("wire");
+    let pushed: ovop_core::Verdict =
+        serde_json::from_value(wire.body["verdict"].clone()).expect("a verdict in the body");
+    assert_eq!(pushed, verdict);
+
+    // The server, after a real sync.
+    let (server, token) = server(backend).await;
+    let report = field
+        .sync(&client(&server.running.url(), &token))
+        .await
+        .expect("sync");
+    assert_eq!(
+        (report.sent, report.rejected),
+        (1, 0),
+        "{report:?} {:?}",
+        field.store.outbox_rows()
+    );
+    server
+        .user("sari", "supervisor", &["63.05"], Some(SUPERVISOR_PASSWORD))
+        .await;
+    let sari = server.enrol("sari", SUPERVISOR_PASSWORD).await;
+    let (status, list) = server.get(&sari, "/v1/review/assessments").await;
+    assert_eq!(status, 200, "{list}");
+    let item = list
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .expect("on the server's list")
+        .clone();
+    assert_eq!(
+        (
+            item["total"].as_f64(),
+            item["star"].as_u64(),
+            item["standing"].as_str(),
+            item["sheets"].as_u64()
+        ),
+        (Some(OFFICIAL), Some(STAR.into()), Some("final"), Some(3))
+    );
+    let (status, detail) = server
+        .get(&sari, &format!("/v1/review/assessments/{id}"))
+        .await;
+    assert_eq!(status, 200, "{detail}");
+    let decided: ovop_core::Verdict =
+        serde_json::from_value(detail["verdict"].clone()).expect("the server's verdict");
+    assert_eq!(decided, verdict, "the server decided the same verdict");
+
+    // Both exports.
+    let (_, csv) = server.get(&sari, "/v1/export/assessments?format=csv").await;
+    let row = csv_row(csv.as_str().expect("CSV text"), &id);
+    assert_eq!(
+        (
+            row["total"].as_str(),
+            row["star"].as_str(),
+            row["standing"].as_str(),
+            row["sheets"].as_str()
+        ),
+        ("46", "4", "final", "3"),
+        "{row:?}"
+    );
+    let xlsx = server
+        .http
+        .get(server.url("/v1/export/assessments?format=xlsx"))
+        .bearer_auth(&sari)
+        .send()
+        .await
+        .expect("xlsx")
+        .bytes()
+        .await
+        .expect("bytes");
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("workbook");
+    let sheet = book.worksheet_range("assessments").expect("the sheet");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let row = sheet
+        .rows()
+        .find(|r| r[0] == Data::String(id.clone()))
+        .expect("the council's row");
+    assert_eq!(row[column("total")], Data::Float(OFFICIAL));
+    assert!(
+        matches!(row[column("star")], Data::Float(s) if s == f64::from(STAR))
+            || row[column("star")] == Data::Int(STAR.into()),
+        "{:?}",
+        row[column("star")]
+    );
+    assert_eq!(row[column("standing")], Data::String("final".into()));
+
+    // The dashboard: its list and the assessment's page.
+    let cookie = web::dashboard_session(&server, "sari", SUPERVISOR_PASSWORD).await;
+    let page = |path: String| {
+        let cookie = cookie.clone();
+        let url = server.url(&path);
+        async move {
+            let response = web::browser()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.expect("html")
+        }
+    };
+    let home = page("/dashboard".into()).await;
+    let at = home
+        .find(&id[..8])
+        .expect("the council on the dashboard's list");
+    let row_end = at + home[at..].find("</tr>").expect("row end");
+    let home_row = &home[at..row_end];
+    assert!(home_row.contains(">46/66<"), "{home_row}");
+    assert!(home_row.contains("title=\"4\">★★★★☆<"), "{home_row}");
+    let detail_page = page(format!("/dashboard/assessments/{id}")).await;
+    assert_eq!(element_text(&detail_page, "official-total"), "46");
+    assert_eq!(element_text(&detail_page, "official-star"), "★★★★☆");
+    assert!(element_text(&detail_page, "council-verdict").contains('3'));
+
+    // Every printed sheet, from the laptop's data folder.
+    let data = field.dir.path().to_path_buf();
+    let out = tempfile::tempdir().expect("temp");
+    let sheet = print(&data, &["sheet", &id], &out.path().join("lembar.pdf"));
+    let receipt = print(
+        &data,
+        &["sheet", &id, "--receipt"],
+        &out.path().join("tanda-terima.pdf"),
+    );
+    let council = print(
+        &data,
+        &["sheet", &id, "--council"],
+        &out.path().join("dewan.pdf"),
+    );
+    let batch = print(
+        &data,
+        &[
+            "sheet",
+            "--batch",
+            "--village",
+            "63.05",
+            "--date",
+            "2026-11-20",
+        ],
+        &out.path().join("kumpulan.pdf"),
+    );
+    for (name, text) in [
+        ("assessment sheet", &sheet),
+        ("receipt", &receipt),
+        ("council sheet", &council),
+        ("batch", &batch),
+    ] {
+        says_four_stars(name, text);
+    }
+    assert!(
+        lines(&sheet)
+            .any(|l| l.starts_with("Hasil resmi: rata-rata dewan, 3 anggota")
+                && l.ends_with("46 / 66")),
+        "the official total under the sheet's own: {sheet}"
+    );
+    assert!(lines(&sheet).any(|l| l.starts_with("Total lembar ini") && l.ends_with("44 / 66")));
+    assert!(
+        lines(&receipt).any(|l| l.starts_with("Total") && l.ends_with("46 / 66")),
+        "{receipt}"
+    );
+    assert!(
+        lines(&receipt).any(|l| l.starts_with("Untuk bintang 5:")),
+        "the next star is the council's next, not the lead's: {receipt}"
+    );
+    assert!(
+        lines(&council).any(|l| l.starts_with("Total") && l.ends_with("46 / 66")),
+        "{council}"
+    );
+    assert!(
+        lines(&council).any(|l| l.ends_with("46,33 / 66")),
+        "the exact average"
+    );
+    assert!(
+        lines(&batch).any(|l| l.contains("46 / 66 · 4 bintang")),
+        "the batch's index: {batch}"
+    );
+    assert!(lines(&batch).any(|l| l.starts_with("Hasil resmi") && l.ends_with("46 / 66")));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_council_verdict_is_one_number_and_one_star_everywhere_on_sqlite() {
+    the_council_verdict_is_one_number_and_one_star_everywhere(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_council_verdict_is_one_number_and_one_star_everywhere_on_postgresql() {
+    the_council_verdict_is_one_number_and_one_star_everywhere(Backend::Postgres).await;
+}
