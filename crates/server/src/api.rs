@@ -121,7 +121,7 @@ pub async fn enrol(
     } else {
         vec![&ip_key, &who_key]
     };
-    let attempt = state.sign_in.reserve(&keys)?;
+    let attempt = state.sign_in.admit(&keys).await?;
     let now = crate::now();
     let token = auth::new_token();
     let token_hash = auth::secret_hash(&token);

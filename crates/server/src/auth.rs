@@ -266,10 +266,24 @@ pub async fn authenticate(
 /// slowly; after `max` failures within `window` the key waits until the oldest leaves the
 /// window. A success takes its own attempt back and clears the user's name. An address
 /// (`ip:` keys) gets six times as many: a district office's officers often share one.
+///
+/// While a key is full only because attempts are still being checked, a further attempt waits
+/// for them (at most [`RateLimiter::WAIT`]) instead of being refused: if one of them was the right
+/// password the name starts afresh and the waiting one is checked, so a user who signs in from
+/// several windows at once is not told to wait ten minutes; if they all failed, it is refused.
 pub struct RateLimiter {
     max: usize,
     window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    keys: Mutex<Keys>,
+    settled: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct Keys {
+    /// When each counted attempt was made, per key.
+    failures: HashMap<String, Vec<Instant>>,
+    /// How many of them are still being checked, per key.
+    checking: HashMap<String, usize>,
 }
 
 /// One counted attempt: a failure unless [`Attempt::succeeded`] is called.
@@ -283,33 +297,62 @@ pub struct Attempt<'a> {
 impl Attempt<'_> {
     /// The attempt succeeded: it no longer counts, and the user-name keys start afresh.
     pub fn succeeded(self) {
-        let mut failures = self.limiter.lock();
+        let mut keys = self.limiter.lock();
         for key in &self.keys {
             if key.starts_with("ip:") {
-                if let Some(times) = failures.get_mut(key) {
+                if let Some(times) = keys.failures.get_mut(key) {
                     if let Some(i) = times.iter().rposition(|t| *t == self.at) {
                         times.remove(i);
                     }
                 }
             } else {
-                failures.remove(key);
+                keys.failures.remove(key);
             }
         }
     }
 }
 
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        {
+            let mut keys = self.limiter.lock();
+            for key in &self.keys {
+                if let Some(n) = keys.checking.get_mut(key) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        keys.checking.remove(key);
+                    }
+                }
+            }
+        }
+        self.limiter.settled.notify_waiters();
+    }
+}
+
+/// Why an attempt was not counted.
+enum Full {
+    /// A key is at its limit with failures that are over.
+    Refused(ApiError),
+    /// A key is at its limit, some of it attempts still being checked.
+    Checking,
+}
+
 impl RateLimiter {
+    /// How long an attempt waits for others of its keys being checked.
+    pub const WAIT: Duration = Duration::from_secs(10);
+
     /// `max` is at least 1 (the configuration refuses 0).
     pub fn new(max: usize, window: Duration) -> RateLimiter {
         RateLimiter {
             max: max.max(1),
             window,
-            failures: Mutex::new(HashMap::new()),
+            keys: Mutex::new(Keys::default()),
+            settled: tokio::sync::Notify::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Instant>>> {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Keys> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn limit_of(&self, key: &str) -> usize {
@@ -320,45 +363,82 @@ impl RateLimiter {
         }
     }
 
-    /// Counts an attempt for every key at once, or refuses with `auth.too_many_attempts`
-    /// (counting nothing) while any key is at its limit.
-    pub fn reserve(&self, keys: &[&str]) -> ApiResult<Attempt<'_>> {
+    fn too_many(wait: Duration) -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth.too_many_attempts",
+            None,
+            format!(
+                "too many failed attempts; try again in {} seconds",
+                wait.as_secs().max(1)
+            ),
+        )
+    }
+
+    fn try_reserve(&self, keys: &[&str]) -> Result<Attempt<'_>, Full> {
         let now = Instant::now();
-        let mut failures = self.lock();
-        if failures.len() > 100_000 {
+        let mut state = self.lock();
+        if state.failures.len() > 100_000 {
             // Bounded memory under a flood of names: entries out of the window go first.
-            failures.retain(|_, times| {
+            state.failures.retain(|_, times| {
                 times
                     .last()
                     .is_some_and(|t| now.duration_since(*t) < self.window)
             });
         }
+        let Keys { failures, checking } = &mut *state;
         for key in keys {
             if let Some(times) = failures.get_mut(*key) {
                 times.retain(|t| now.duration_since(*t) < self.window);
                 if times.len() >= self.limit_of(key) {
+                    if checking.get(*key).is_some_and(|n| *n > 0) {
+                        return Err(Full::Checking);
+                    }
                     let oldest = times.first().copied().unwrap_or(now);
-                    let wait = self.window.saturating_sub(now.duration_since(oldest));
-                    return Err(ApiError::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "auth.too_many_attempts",
-                        None,
-                        format!(
-                            "too many failed attempts; try again in {} seconds",
-                            wait.as_secs().max(1)
-                        ),
-                    ));
+                    return Err(Full::Refused(Self::too_many(
+                        self.window.saturating_sub(now.duration_since(oldest)),
+                    )));
                 }
             }
         }
         for key in keys {
             failures.entry(key.to_string()).or_default().push(now);
+            *checking.entry(key.to_string()).or_default() += 1;
         }
         Ok(Attempt {
             limiter: self,
             keys: keys.iter().map(|k| k.to_string()).collect(),
             at: now,
         })
+    }
+
+    /// Counts an attempt for every key at once, or refuses with `auth.too_many_attempts`
+    /// (counting nothing) while any key is at its limit.
+    pub fn reserve(&self, keys: &[&str]) -> ApiResult<Attempt<'_>> {
+        self.try_reserve(keys).map_err(|full| match full {
+            Full::Refused(e) => e,
+            Full::Checking => Self::too_many(self.window),
+        })
+    }
+
+    /// [`RateLimiter::reserve`], waiting first while a full key's attempts are being checked.
+    pub async fn admit(&self, keys: &[&str]) -> ApiResult<Attempt<'_>> {
+        let until = tokio::time::Instant::now() + Self::WAIT;
+        loop {
+            // Listen before looking, so a settlement between the two is not missed.
+            let settled = self.settled.notified();
+            tokio::pin!(settled);
+            settled.as_mut().enable();
+            match self.try_reserve(keys) {
+                Ok(attempt) => return Ok(attempt),
+                Err(Full::Refused(e)) => return Err(e),
+                Err(Full::Checking) => {
+                    if tokio::time::timeout_at(until, settled).await.is_err() {
+                        return Err(Self::too_many(self.window));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -524,6 +604,35 @@ mod tests {
         let mut held = held;
         held.pop().expect("one").succeeded();
         assert!(limiter.reserve(&["user:budi"]).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_full_name_waits_for_the_attempts_being_checked() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(2, Duration::from_secs(600)));
+        let first = limiter.reserve(&["user:budi"]).expect("room");
+        let second = limiter.reserve(&["user:budi"]).expect("room");
+        // Both are being checked: a third waits rather than being refused at once.
+        let waiting = {
+            let limiter = limiter.clone();
+            tokio::spawn(async move { limiter.admit(&["user:budi"]).await.map(|a| a.succeeded()) })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "it waits");
+        // One was the right password: the name starts afresh and the third is checked.
+        first.succeeded();
+        waiting.await.expect("joined").expect("admitted");
+        // Wrong ones settle as failures: then a further attempt is refused, not kept waiting.
+        drop(second);
+        for _ in 0..2 {
+            drop(limiter.reserve(&["user:budi"]).expect("room"));
+        }
+        let started = std::time::Instant::now();
+        let refused = limiter.admit(&["user:budi"]).await.err().expect("full");
+        assert_eq!(refused.problem.code, "auth.too_many_attempts");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "refused at once"
+        );
     }
 
     #[test]
