@@ -94,6 +94,17 @@ fn council_assessment(field: &mut Field) -> String {
     id
 }
 
+/// How many criteria the field's set has (a sheet's rows in the criteria export).
+fn rubric_criteria_count() -> usize {
+    Catalog::shipped()
+        .get(field::SET, None)
+        .expect("the OVOP template")
+        .rubric
+        .set()
+        .criteria()
+        .count()
+}
+
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout", pdf.to_str().expect("path"), "-"])
@@ -323,6 +334,43 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         row[column("star")]
     );
     assert_eq!(row[column("standing")], Data::String("final".into()));
+
+    // The per-criterion export has every member's sheet, each as that member scored it: the
+    // lead's and Budi's 44, Dewi's 51 (not the lead's rows three times).
+    let (_, criteria) = server.get(&sari, "/v1/export/criteria?format=csv").await;
+    let criteria = criteria.as_str().expect("CSV text");
+    let mut reader = csv::Reader::from_reader(criteria.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let mut sheets: std::collections::BTreeMap<i64, (String, i64, usize)> = Default::default();
+    for record in reader.records().map(|r| r.expect("row")) {
+        if record.get(0) != Some(id.as_str()) {
+            continue;
+        }
+        let sheet: i64 = record[at("sheet")].parse().expect("sheet");
+        let entry = sheets
+            .entry(sheet)
+            .or_insert_with(|| (record[at("assessor")].to_string(), 0, 0));
+        entry.1 += record[at("points")].parse::<i64>().unwrap_or(0);
+        entry.2 += 1;
+    }
+    let criteria_count = rubric_criteria_count();
+    assert_eq!(
+        sheets,
+        [
+            (1, ("Siti Rahmah".to_string(), 44, criteria_count)),
+            (2, ("Budi Santoso".to_string(), 44, criteria_count)),
+            (3, ("Dewi Lestari".to_string(), 51, criteria_count)),
+        ]
+        .into_iter()
+        .collect(),
+        "the council's sheets in the criteria export"
+    );
 
     // The dashboard: its list and the assessment's page.
     let cookie = web::dashboard_session(&server, "sari", SUPERVISOR_PASSWORD).await;

@@ -124,12 +124,16 @@ async fn export_page(
         Ok(actor) => actor,
         Err(redirect) => return redirect,
     };
+    let by = actor.clone();
     let outcome = async {
-        review::reviewer(&actor)?;
+        review::reviewer(&by)?;
         let filter = review::filter_from(query)?;
-        review::export(state, actor, filter, criteria).await
+        crate::export::export(state, by, filter, criteria).await
     };
-    outcome.await.unwrap_or_else(IntoResponse::into_response)
+    outcome.await.unwrap_or_else(|e| {
+        let lang = lang_of(headers, None);
+        crate::export::refused(&e, error_page(lang, Some(&actor), headers, &e))
+    })
 }
 
 const LANG_COOKIE: &str = "ovop_lang";
@@ -390,7 +394,7 @@ async fn login(
     let keys = [format!("ip:{ip}"), format!("user:{name}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let next = safe_next(form.next.as_deref());
-    let attempt = match state.sign_in.reserve(&keys) {
+    let attempt = match state.sign_in.admit(&keys).await {
         Ok(attempt) => attempt,
         Err(e) => {
             return html_response(

@@ -198,6 +198,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/sqlite/0005_received_set.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/0006_council_sheets.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -216,6 +220,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         5,
         include_str!("../migrations/postgres/0005_received_set.sql"),
+    ),
+    (
+        6,
+        include_str!("../migrations/postgres/0006_council_sheets.sql"),
     ),
 ];
 

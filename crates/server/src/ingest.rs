@@ -30,7 +30,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
 }
 
 /// The shipped criteria sets, for scoring pushed answers again.
-fn catalog() -> &'static Catalog {
+pub(crate) fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(Catalog::shipped)
 }
@@ -447,6 +447,8 @@ struct Deferred {
     assessments: Vec<Vec<Val>>,
     parts: Vec<Vec<Val>>,
     criteria: Vec<Vec<Val>>,
+    sheets: Vec<Vec<Val>>,
+    sheet_criteria: Vec<Vec<Val>>,
     changes: Vec<Vec<Val>>,
 }
 
@@ -483,6 +485,18 @@ impl Deferred {
             tx,
             "assessment_criterion (id, revision, position, criterion, status, points, max)",
             self.criteria,
+            "ON CONFLICT DO NOTHING",
+        )?;
+        insert_rows(
+            tx,
+            "assessment_sheet (id, revision, sheet, assessor, total)",
+            self.sheets,
+            "ON CONFLICT DO NOTHING",
+        )?;
+        insert_rows(
+            tx,
+            "assessment_sheet_criterion (id, revision, sheet, position, criterion, status, points, max)",
+            self.sheet_criteria,
             "ON CONFLICT DO NOTHING",
         )?;
         insert_rows(
@@ -602,6 +616,38 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                     Val::from(points),
                     Val::Int(criterion.max.into()),
                 ]);
+            }
+            // A council: every member's sheet, and the criteria of those after the lead (the
+            // lead's are the rows above).
+            let members = body
+                .council_result
+                .as_ref()
+                .map_or(&[][..], |c| &c.members[..]);
+            for (index, member) in members.iter().enumerate() {
+                let sheet = index as i64 + 1;
+                deferred.sheets.push(vec![
+                    Val::from(&record.id),
+                    Val::Int(record.revision),
+                    Val::Int(sheet),
+                    Val::from(&member.member),
+                    Val::Int(member.result.total.into()),
+                ]);
+                if index == 0 {
+                    continue;
+                }
+                for (position, criterion) in member.result.criteria.iter().enumerate() {
+                    let (status, points) = criterion_row(&criterion.outcome);
+                    deferred.sheet_criteria.push(vec![
+                        Val::from(&record.id),
+                        Val::Int(record.revision),
+                        Val::Int(sheet),
+                        Val::Int(position as i64),
+                        Val::from(&criterion.code),
+                        Val::from(status),
+                        Val::from(points),
+                        Val::Int(criterion.max.into()),
+                    ]);
+                }
             }
         }
         None => {

@@ -26,6 +26,7 @@ pub mod config;
 pub mod dashboard;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
@@ -59,6 +60,10 @@ pub struct AppState {
     pub slow_clients: guard::SlowClients,
     /// Open uploads per officer, and how long a partial one is kept.
     pub uploads: ingest::UploadLimits,
+    /// Exports being written at once.
+    pub exports: Arc<tokio::sync::Semaphore>,
+    /// Where exports are written before they are sent (`exports` in the data folder).
+    pub export_dir: Arc<PathBuf>,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -171,8 +176,8 @@ pub fn router(state: AppState) -> Router {
             "/v1/review/assessments/{id}/owner",
             post(review::hand_over_json),
         )
-        .route("/v1/export/assessments", get(review::export_assessments))
-        .route("/v1/export/criteria", get(review::export_criteria))
+        .route("/v1/export/assessments", get(export::export_assessments))
+        .route("/v1/export/criteria", get(export::export_criteria))
         .route("/v1/stats", get(review::stats_json))
         .route(
             "/v1/admin/users",
@@ -455,6 +460,13 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
     .await
     .map_err(|e| ApiError::startup(e.to_string()))??;
     let blobs = blobs::BlobStore::open(&data.join("blobs"))?;
+    let export_dir = data.join("exports");
+    std::fs::create_dir_all(&export_dir).map_err(|e| {
+        ApiError::startup(format!(
+            "cannot create the exports folder {}: {e}",
+            export_dir.display()
+        ))
+    })?;
     let server_id = admin::server_id(&db).await?;
     admin::publish_shipped(&db).await?;
     // Regions load once per process; doing it now keeps the first push fast.
@@ -479,5 +491,7 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         slow_clients: config.slow_clients,
         uploads: config.uploads,
+        exports: Arc::new(tokio::sync::Semaphore::new(2)),
+        export_dir: Arc::new(export_dir),
     })
 }

@@ -4,13 +4,12 @@
 //!
 //! Every filter value is bound as a parameter, never spliced into SQL.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -48,7 +47,7 @@ pub struct Filter {
     pub page: Option<u32>,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -103,7 +102,7 @@ impl Filter {
     }
 
     /// The WHERE clause over `assessment a` (latest revisions, within the actor's regions).
-    fn sql(&self, actor: &Actor, params: &mut Vec<Val>) -> String {
+    pub(crate) fn sql(&self, actor: &Actor, params: &mut Vec<Val>) -> String {
         let mut clauses = vec![
             "NOT EXISTS (SELECT 1 FROM assessment n WHERE n.id = a.id AND n.revision > a.revision)"
                 .to_string(),
@@ -210,14 +209,14 @@ pub struct Listed {
     pub parts: BTreeMap<String, f64>,
 }
 
-const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.producer_name, a.programme, a.product_set, a.criteria_set,
+pub(crate) const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.producer_name, a.programme, a.product_set, a.criteria_set,
     a.criteria_version, a.region_code, u.name, a.assessed_on, a.total_hundredths, a.max_total, a.star_by_score, a.star, a.status,
     a.received_at,
     (SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
       WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL),
     a.standing, a.sheets";
 
-fn listed(row: &Row) -> Listed {
+pub(crate) fn listed(row: &Row) -> Listed {
     let region_code = row.text(8);
     Listed {
         id: row.text(0),
@@ -266,14 +265,7 @@ pub fn list_in(
         &params,
     )?;
     let mut out: Vec<Listed> = rows.iter().map(listed).collect();
-    for item in &mut out {
-        for row in tx.query(
-            "SELECT part, COALESCE(points_exact, points) FROM assessment_part WHERE id = $1 AND revision = $2 ORDER BY part",
-            &[Val::from(&item.id), Val::Int(item.revision)],
-        )? {
-            item.parts.insert(row.text(0), row.real(1));
-        }
-    }
+    crate::export::with_parts(tx, &mut out)?;
     Ok(out)
 }
 
@@ -390,16 +382,28 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
         )?
         .and_then(|r| serde_json::from_str(&r.text(0)).ok())
         .unwrap_or_default();
-    // The words of the criteria and of the chosen levels, from the published set.
-    let set = tx
-        .query_opt(
-            "SELECT body FROM criteria_set WHERE id = $1 AND version = $2",
-            &[
-                Val::from(&assessment.criteria_set),
-                Val::from(&assessment.criteria_version),
-            ],
-        )?
-        .and_then(|r| ovop_core::parse_set(&r.text(0)).ok());
+    // The words of the criteria and of the chosen levels, from the set it was scored on (by
+    // its hash: shipped, published here or received from a laptop), else the published one.
+    let hash = body["result"]["set"]["hash"].as_str().unwrap_or_default();
+    let shipped = crate::ingest::catalog()
+        .get(&assessment.criteria_set, Some(&assessment.criteria_version))
+        .filter(|entry| entry.rubric.hash() == hash)
+        .map(|entry| entry.rubric.set().clone());
+    let set = match shipped {
+        Some(set) => Some(set),
+        None => match crate::received::set_body(tx, hash)? {
+            Some(text) => ovop_core::parse_set(&text).ok(),
+            None => tx
+                .query_opt(
+                    "SELECT body FROM criteria_set WHERE id = $1 AND version = $2",
+                    &[
+                        Val::from(&assessment.criteria_set),
+                        Val::from(&assessment.criteria_version),
+                    ],
+                )?
+                .and_then(|r| ovop_core::parse_set(&r.text(0)).ok()),
+        },
+    };
     let mut words: BTreeMap<String, (ovop_core::criteria::Text, Vec<ovop_core::criteria::Text>)> =
         BTreeMap::new();
     if let Some(set) = &set {
@@ -742,284 +746,6 @@ pub async fn hand_over_json(
         .await?;
     tracing::info!(id = %handover.id, from = %handover.from, to = %handover.to, by = %handover.by, "assessment handed over");
     Ok(Json(handover))
-}
-
-/// Exports read at most this many assessments (a province's year fits many times over).
-const EXPORT_LIMIT: i64 = 200_000;
-
-fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
-/// A table: a header and rows of cells (numbers stay numbers in XLSX).
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-pub enum Cell {
-    Text(String),
-    Int(i64),
-    /// Points that may be fractional (a council's average): "89.5".
-    Points(f64),
-    Empty,
-}
-
-/// Whether a spreadsheet program would take `text` for a formula (or fold it into one): it
-/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return. Such a cell is written as text.
-pub fn looks_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
-
-/// A text cell of a CSV: one that looks like a formula gets a leading apostrophe, so a name
-/// typed on a laptop (`=HYPERLINK(...)`) is shown, never run, in the office's spreadsheet.
-fn csv_text(text: &str) -> String {
-    if looks_like_formula(text) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-impl Table {
-    /// UTF-8 with a BOM, so spreadsheet programs read Vietnamese and Indonesian names right.
-    pub fn csv(&self) -> ApiResult<Vec<u8>> {
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        {
-            let mut writer = csv::Writer::from_writer(&mut out);
-            let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
-            writer.write_record(&self.header).map_err(fail)?;
-            for row in &self.rows {
-                writer
-                    .write_record(row.iter().map(|c| match c {
-                        Cell::Text(t) => csv_text(t),
-                        Cell::Int(i) => i.to_string(),
-                        Cell::Points(p) => ovop_core::verdict::number_text(*p),
-                        Cell::Empty => String::new(),
-                    }))
-                    .map_err(fail)?;
-            }
-            writer
-                .flush()
-                .map_err(|e| ApiError::internal(format!("csv: {e}")))?;
-        }
-        Ok(out)
-    }
-
-    pub fn xlsx(&self, sheet: &str) -> ApiResult<Vec<u8>> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let fail = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("xlsx: {e}"));
-        let mut book = Workbook::new();
-        let bold = Format::new().set_bold();
-        // A text that looks like a formula is marked as text (Excel's hidden apostrophe).
-        let as_text = Format::new().set_quote_prefix();
-        let ws = book.add_worksheet();
-        ws.set_name(sheet).map_err(fail)?;
-        for (c, name) in self.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, name, &bold)
-                .map_err(fail)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match cell {
-                    Cell::Text(t) if looks_like_formula(t) => {
-                        ws.write_string_with_format(r, c, t, &as_text).map(|_| ())
-                    }
-                    Cell::Text(t) => ws.write_string(r, c, t).map(|_| ()),
-                    Cell::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
-                    Cell::Points(p) => ws.write_number(r, c, *p).map(|_| ()),
-                    Cell::Empty => Ok(()),
-                }
-                .map_err(fail)?;
-            }
-        }
-        ws.set_freeze_panes(1, 0).map_err(fail)?;
-        book.save_to_buffer().map_err(fail)
-    }
-}
-
-/// The assessments export: one row per assessment, a column per part.
-pub fn assessments_table(items: &[Listed]) -> Table {
-    let parts: BTreeSet<&String> = items.iter().flat_map(|i| i.parts.keys()).collect();
-    let mut header: Vec<String> = [
-        "id",
-        "revision",
-        "product",
-        "producer",
-        "programme",
-        "product_set",
-        "criteria_set",
-        "criteria_version",
-        "region_code",
-        "region",
-        "officer",
-        "assessed_on",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend(parts.iter().map(|p| format!("part_{p}")));
-    header.extend(
-        [
-            "total",
-            "max_total",
-            "star_by_score",
-            "star",
-            "standing",
-            "sheets",
-            "status",
-            "received_at",
-            "blobs_missing",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    let rows = items
-        .iter()
-        .map(|i| {
-            let mut row = vec![
-                Cell::Text(i.id.clone()),
-                Cell::Int(i.revision),
-                Cell::Text(i.product.clone()),
-                Cell::Text(i.producer.clone()),
-                Cell::Text(i.programme.clone()),
-                Cell::Text(i.product_set.clone()),
-                Cell::Text(i.criteria_set.clone()),
-                Cell::Text(i.criteria_version.clone()),
-                Cell::Text(i.region_code.clone()),
-                Cell::Text(i.region_name.clone()),
-                Cell::Text(i.officer.clone()),
-                Cell::Text(i.assessed_on.clone()),
-            ];
-            row.extend(
-                parts
-                    .iter()
-                    .map(|p| i.parts.get(*p).map_or(Cell::Empty, |v| Cell::Points(*v))),
-            );
-            row.extend([
-                Cell::Points(i.total),
-                Cell::Int(i.max_total),
-                Cell::Int(i.star_by_score),
-                i.star.map_or(Cell::Empty, Cell::Int),
-                Cell::Text(i.standing.clone()),
-                Cell::Int(i.sheets),
-                Cell::Text(i.status.clone()),
-                Cell::Text(i.received_at.clone()),
-                Cell::Int(i.blobs_missing),
-            ]);
-            row
-        })
-        .collect();
-    Table { header, rows }
-}
-
-/// The per-criterion export: one row per criterion of every assessment.
-pub fn criteria_table(tx: &mut dyn Tx, items: &[Listed]) -> ApiResult<Table> {
-    let header = [
-        "id",
-        "revision",
-        "product",
-        "region_code",
-        "programme",
-        "criteria_set",
-        "criteria_version",
-        "criterion",
-        "status",
-        "points",
-        "max",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut rows = Vec::new();
-    for item in items {
-        for r in tx.query(
-            "SELECT criterion, status, points, max FROM assessment_criterion WHERE id = $1 AND revision = $2 ORDER BY position",
-            &[Val::from(&item.id), Val::Int(item.revision)],
-        )? {
-            rows.push(vec![
-                Cell::Text(item.id.clone()),
-                Cell::Int(item.revision),
-                Cell::Text(item.product.clone()),
-                Cell::Text(item.region_code.clone()),
-                Cell::Text(item.programme.clone()),
-                Cell::Text(item.criteria_set.clone()),
-                Cell::Text(item.criteria_version.clone()),
-                Cell::Text(r.text(0)),
-                Cell::Text(r.text(1)),
-                r.opt_int(2).map_or(Cell::Empty, Cell::Int),
-                Cell::Int(r.int(3)),
-            ]);
-        }
-    }
-    Ok(Table { header, rows })
-}
-
-/// Builds an export: `criteria` picks the per-criterion table.
-pub async fn export(
-    state: &AppState,
-    actor: Actor,
-    filter: Filter,
-    criteria: bool,
-) -> ApiResult<Response> {
-    reviewer(&actor)?;
-    let format = given(&filter.format).unwrap_or("csv").to_string();
-    let table = state
-        .db
-        .read(move |tx| {
-            let items = list_in(tx, &actor, &filter, EXPORT_LIMIT, 0)?;
-            if criteria {
-                criteria_table(tx, &items)
-            } else {
-                Ok(assessments_table(&items))
-            }
-        })
-        .await?;
-    let stem = format!(
-        "ovop-{}-{}",
-        if criteria { "criteria" } else { "assessments" },
-        &crate::now()[..10]
-    );
-    Ok(if format == "xlsx" {
-        attachment(
-            table.xlsx(if criteria { "criteria" } else { "assessments" })?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("{stem}.xlsx"),
-        )
-    } else {
-        attachment(
-            table.csv()?,
-            "text/csv; charset=utf-8",
-            &format!("{stem}.csv"),
-        )
-    })
-}
-
-pub async fn export_assessments(
-    State(state): State<AppState>,
-    actor: Actor,
-    query: Result<Query<Filter>, QueryRejection>,
-) -> ApiResult<Response> {
-    reviewer(&actor)?;
-    let filter = filter_from(query)?;
-    export(&state, actor, filter, false).await
-}
-
-pub async fn export_criteria(
-    State(state): State<AppState>,
-    actor: Actor,
-    query: Result<Query<Filter>, QueryRejection>,
-) -> ApiResult<Response> {
-    reviewer(&actor)?;
-    let filter = filter_from(query)?;
-    export(&state, actor, filter, true).await
 }
 
 /// Counts per regency and star class.

@@ -181,6 +181,25 @@ async fn an_assessment_on_an_unknown_set_waits_for_the_set_and_is_then_scored_by
     // Pushed again: accepted again, nothing new.
     let pushed = server.push_ok(&budi, std::slice::from_ref(&record)).await;
     assert_eq!(only(&pushed).0, Outcome::AcceptedAgain);
+
+    // The supervisor reads its criteria in words, from the set it was received with.
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let (status, detail) = server
+        .get(&sari, &format!("/v1/review/assessments/{}", record.id))
+        .await;
+    assert_eq!(status, 200, "{detail}");
+    let criteria = detail["criteria"].as_array().expect("criteria");
+    assert_eq!(criteria.len(), local.set().criteria().count());
+    let first = local.set().criteria().next().expect("a criterion");
+    assert_eq!(criteria[0]["criterion"], json!(first.code));
+    assert_eq!(criteria[0]["text"], json!(first.text));
+    assert!(
+        criteria.iter().all(|c| c["text"].is_object()),
+        "every criterion has its words: {detail}"
+    );
     server.stop().await;
 }
 

@@ -237,6 +237,14 @@ async fn story(backend: Backend) {
         .await;
     assert_eq!(detail["blobs"][0]["complete"], true);
     assert!(detail["criteria"].as_array().expect("criteria").len() > 10);
+    assert!(
+        detail["criteria"]
+            .as_array()
+            .expect("criteria")
+            .iter()
+            .all(|c| c["text"].is_object()),
+        "the criteria in words, from the shipped set it was scored on: {detail}"
+    );
     let (status, returned) = server
         .post(&sari, &format!("/v1/review/assessments/{assessment_id}/decision"), &json!({"revision": 1, "decision": "returned", "comment": "Foto kemasan kurang jelas; ulangi 4.3."}))
         .await;
