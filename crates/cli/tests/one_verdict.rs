@@ -180,6 +180,34 @@ fn element_text(html: &str, html_id: &str) -> String {
     text
 }
 
+/// Each sheet of assessment `id` in a per-criterion CSV export: (assessor, points, criteria).
+fn council_sheets(
+    criteria: &str,
+    id: &str,
+) -> std::collections::BTreeMap<i64, (String, i64, usize)> {
+    let mut reader = csv::Reader::from_reader(criteria.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let mut sheets: std::collections::BTreeMap<i64, (String, i64, usize)> = Default::default();
+    for record in reader.records().map(|r| r.expect("row")) {
+        if record.get(0) != Some(id) {
+            continue;
+        }
+        let sheet: i64 = record[at("sheet")].parse().expect("sheet");
+        let entry = sheets
+            .entry(sheet)
+            .or_insert_with(|| (record[at("assessor")].to_string(), 0, 0));
+        entry.1 += record[at("points")].parse::<i64>().unwrap_or(0);
+        entry.2 += 1;
+    }
+    sheets
+}
+
 fn csv_row(text: &str, id: &str) -> std::collections::HashMap<String, String> {
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader
@@ -337,39 +365,40 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
 
     // The per-criterion export has every member's sheet, each as that member scored it: the
     // lead's and Budi's 44, Dewi's 51 (not the lead's rows three times).
-    let (_, criteria) = server.get(&sari, "/v1/export/criteria?format=csv").await;
-    let criteria = criteria.as_str().expect("CSV text");
-    let mut reader = csv::Reader::from_reader(criteria.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let mut sheets: std::collections::BTreeMap<i64, (String, i64, usize)> = Default::default();
-    for record in reader.records().map(|r| r.expect("row")) {
-        if record.get(0) != Some(id.as_str()) {
-            continue;
-        }
-        let sheet: i64 = record[at("sheet")].parse().expect("sheet");
-        let entry = sheets
-            .entry(sheet)
-            .or_insert_with(|| (record[at("assessor")].to_string(), 0, 0));
-        entry.1 += record[at("points")].parse::<i64>().unwrap_or(0);
-        entry.2 += 1;
-    }
     let criteria_count = rubric_criteria_count();
+    let expected: std::collections::BTreeMap<i64, (String, i64, usize)> = [
+        (1, ("Siti Rahmah".to_string(), 44, criteria_count)),
+        (2, ("Budi Santoso".to_string(), 44, criteria_count)),
+        (3, ("Dewi Lestari".to_string(), 51, criteria_count)),
+    ]
+    .into_iter()
+    .collect();
+    let (_, criteria) = server.get(&sari, "/v1/export/criteria?format=csv").await;
     assert_eq!(
-        sheets,
-        [
-            (1, ("Siti Rahmah".to_string(), 44, criteria_count)),
-            (2, ("Budi Santoso".to_string(), 44, criteria_count)),
-            (3, ("Dewi Lestari".to_string(), 51, criteria_count)),
-        ]
-        .into_iter()
-        .collect(),
+        council_sheets(criteria.as_str().expect("CSV text"), &id),
+        expected,
         "the council's sheets in the criteria export"
+    );
+    // A server that stored this council before it kept members' sheets (schema 5) fills
+    // them in from the stored body when it is upgraded.
+    server
+        .running
+        .state
+        .db
+        .run(|tx| {
+            tx.exec("DROP TABLE assessment_sheet_criterion", &[])?;
+            tx.exec("DROP TABLE assessment_sheet", &[])?;
+            tx.exec("DELETE FROM schema_migration WHERE version = 6", &[])?;
+            Ok(())
+        })
+        .await
+        .expect("back to schema 5");
+    drop(server.open_database_again().await);
+    let (_, criteria) = server.get(&sari, "/v1/export/criteria?format=csv").await;
+    assert_eq!(
+        council_sheets(criteria.as_str().expect("CSV text"), &id),
+        expected,
+        "the council's sheets after the upgrade"
     );
 
     // The dashboard: its list and the assessment's page.

@@ -286,6 +286,12 @@ impl Db {
             }
             for (version, sql) in migrations.iter().filter(|m| m.0 > have) {
                 tx.batch(sql)?;
+                if *version == 6 {
+                    let filled = crate::ingest::council_sheets_of_stored(tx)?;
+                    if filled > 0 {
+                        tracing::info!(filled, "the councils stored before have their members' sheets");
+                    }
+                }
                 tx.exec(
                     "INSERT INTO schema_migration (version, applied_at) VALUES ($1, $2)",
                     &[Val::Int(*version), Val::Text(crate::now())],

@@ -508,6 +508,87 @@ impl Deferred {
     }
 }
 
+/// A council's rows: every member's sheet, and the criteria of those after the lead (the
+/// lead's are the assessment's own criteria rows).
+fn council_rows(
+    id: &str,
+    revision: i64,
+    body: &AssessmentBody,
+    sheets: &mut Vec<Vec<Val>>,
+    sheet_criteria: &mut Vec<Vec<Val>>,
+) {
+    let members = body
+        .council_result
+        .as_ref()
+        .map_or(&[][..], |c| &c.members[..]);
+    for (index, member) in members.iter().enumerate() {
+        let sheet = index as i64 + 1;
+        sheets.push(vec![
+            Val::from(id),
+            Val::Int(revision),
+            Val::Int(sheet),
+            Val::from(&member.member),
+            Val::Int(member.result.total.into()),
+        ]);
+        if index == 0 {
+            continue;
+        }
+        for (position, criterion) in member.result.criteria.iter().enumerate() {
+            let (status, points) = criterion_row(&criterion.outcome);
+            sheet_criteria.push(vec![
+                Val::from(id),
+                Val::Int(revision),
+                Val::Int(sheet),
+                Val::Int(position as i64),
+                Val::from(&criterion.code),
+                Val::from(status),
+                Val::from(points),
+                Val::Int(criterion.max.into()),
+            ]);
+        }
+    }
+}
+
+/// Migration 6's data: each council stored before it gets its members' sheets from the body
+/// the server checked when it was pushed, so the per-criterion export and the review page have
+/// them as for a council pushed since. Returns how many assessments were filled.
+pub fn council_sheets_of_stored(tx: &mut dyn Tx) -> crate::db::DbResult<usize> {
+    let stored = tx.query(
+        "SELECT a.id, a.revision, r.body FROM assessment a
+         JOIN record r ON r.kind = 'assessment' AND r.id = a.id AND r.revision = a.revision
+         WHERE a.sheets > 1
+           AND NOT EXISTS (SELECT 1 FROM assessment_sheet s WHERE s.id = a.id AND s.revision = a.revision)",
+        &[],
+    )?;
+    let mut filled = 0;
+    for row in stored {
+        let Ok(body) = serde_json::from_str::<AssessmentBody>(&row.text(2)) else {
+            tracing::warn!(id = %row.text(0), "a stored council's body cannot be read; its sheets are not filled");
+            continue;
+        };
+        let (mut sheets, mut criteria) = (Vec::new(), Vec::new());
+        council_rows(&row.text(0), row.int(1), &body, &mut sheets, &mut criteria);
+        if sheets.is_empty() {
+            continue;
+        }
+        for values in sheets {
+            tx.exec(
+                "INSERT INTO assessment_sheet (id, revision, sheet, assessor, total) VALUES ($1, $2, $3, $4, $5)",
+                &values,
+            )?;
+        }
+        for values in criteria {
+            tx.exec(
+                "INSERT INTO assessment_sheet_criterion (id, revision, sheet, position, criterion, status, points, max)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                &values,
+            )?;
+        }
+        filled += 1;
+    }
+    Ok(filled)
+}
+
 /// `INSERT INTO <into> VALUES (..), (..) <tail>`, in statements of at most about 30,000 values
 /// (both backends' limits are above).
 fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<()> {
@@ -617,38 +698,13 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                     Val::Int(criterion.max.into()),
                 ]);
             }
-            // A council: every member's sheet, and the criteria of those after the lead (the
-            // lead's are the rows above).
-            let members = body
-                .council_result
-                .as_ref()
-                .map_or(&[][..], |c| &c.members[..]);
-            for (index, member) in members.iter().enumerate() {
-                let sheet = index as i64 + 1;
-                deferred.sheets.push(vec![
-                    Val::from(&record.id),
-                    Val::Int(record.revision),
-                    Val::Int(sheet),
-                    Val::from(&member.member),
-                    Val::Int(member.result.total.into()),
-                ]);
-                if index == 0 {
-                    continue;
-                }
-                for (position, criterion) in member.result.criteria.iter().enumerate() {
-                    let (status, points) = criterion_row(&criterion.outcome);
-                    deferred.sheet_criteria.push(vec![
-                        Val::from(&record.id),
-                        Val::Int(record.revision),
-                        Val::Int(sheet),
-                        Val::Int(position as i64),
-                        Val::from(&criterion.code),
-                        Val::from(status),
-                        Val::from(points),
-                        Val::Int(criterion.max.into()),
-                    ]);
-                }
-            }
+            council_rows(
+                &record.id,
+                record.revision,
+                body,
+                &mut deferred.sheets,
+                &mut deferred.sheet_criteria,
+            );
         }
         None => {
             // Producers and products reach colleagues in the same regions at their next pull.

@@ -129,6 +129,19 @@ impl Server {
         }
     }
 
+    /// Opens the server's database a second time, as a newer server starting on it would:
+    /// its migrations run.
+    pub async fn open_database_again(&self) -> ovop_server::db::Db {
+        let (database, path) = (self.database.clone(), self.dir.path().join("server.sqlite"));
+        tokio::task::spawn_blocking(move || match database {
+            Some(name) => ovop_server::db::Db::open_postgres(&postgres_url(&name)),
+            None => ovop_server::db::Db::open_sqlite(&path),
+        })
+        .await
+        .expect("task")
+        .expect("the database opens")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.running.url())
     }
