@@ -180,35 +180,8 @@ fn element_text(html: &str, html_id: &str) -> String {
     text
 }
 
-/// Each sheet of assessment `id` in a per-criterion CSV export: (assessor, points, criteria).
-fn council_sheets(
-    criteria: &str,
-    id: &str,
-) -> std::collections::BTreeMap<i64, (String, i64, usize)> {
-    let mut reader = csv::Reader::from_reader(criteria.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let mut sheets: std::collections::BTreeMap<i64, (String, i64, usize)> = Default::default();
-    for record in reader.records().map(|r| r.expect("row")) {
-        if record.get(0) != Some(id) {
-            continue;
-        }
-        let sheet: i64 = record[at("sheet")].parse().expect("sheet");
-        let entry = sheets
-            .entry(sheet)
-            .or_insert_with(|| (record[at("assessor")].to_string(), 0, 0));
-        entry.1 += record[at("points")].parse::<i64>().unwrap_or(0);
-        entry.2 += 1;
-    }
-    sheets
-}
-
-fn csv_row(text: &str, id: &str) -> std::collections::HashMap<String, String> {
+/// The rows of a CSV export that are assessment `id`'s, each as column name to cell.
+fn csv_rows(text: &str, id: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -216,15 +189,42 @@ fn csv_row(text: &str, id: &str) -> std::collections::HashMap<String, String> {
         .iter()
         .map(str::to_string)
         .collect();
-    let row = reader
+    reader
         .records()
         .map(|r| r.expect("row"))
-        .find(|r| r.get(0) == Some(id))
-        .expect("the council's row");
-    header
-        .into_iter()
-        .zip(row.iter().map(str::to_string))
+        .filter(|r| r.get(0) == Some(id))
+        .map(|row| {
+            header
+                .iter()
+                .cloned()
+                .zip(row.iter().map(str::to_string))
+                .collect()
+        })
         .collect()
+}
+
+fn csv_row(text: &str, id: &str) -> std::collections::HashMap<String, String> {
+    csv_rows(text, id)
+        .into_iter()
+        .next()
+        .expect("the council's row")
+}
+
+/// Each sheet of assessment `id` in a per-criterion CSV export: (assessor, points, criteria).
+fn council_sheets(
+    criteria: &str,
+    id: &str,
+) -> std::collections::BTreeMap<i64, (String, i64, usize)> {
+    let mut sheets: std::collections::BTreeMap<i64, (String, i64, usize)> = Default::default();
+    for row in csv_rows(criteria, id) {
+        let sheet: i64 = row["sheet"].parse().expect("sheet");
+        let entry = sheets
+            .entry(sheet)
+            .or_insert_with(|| (row["assessor"].clone(), 0, 0));
+        entry.1 += row["points"].parse::<i64>().unwrap_or(0);
+        entry.2 += 1;
+    }
+    sheets
 }
 
 async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Backend) {
