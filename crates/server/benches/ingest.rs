@@ -9,6 +9,10 @@
 //! the right password (each one a full Argon2id check and a new session), to show that sign-ins
 //! do not hold up the pushes; the sign-ins' own count and p95 are printed under the table.
 //!
+//! After the fifty-device run without sign-ins a supervisor exports all it stored (20,000
+//! assessments by default) as CSV and XLSX, per assessment and per criterion: size, time and
+//! the server's peak memory while each is written are printed under the table.
+//!
 //! `BENCH_BATCHES` (default 20 for one device, 4 each for fifty) changes the amount of work.
 
 #[path = "../tests/support/mod.rs"]
@@ -117,9 +121,13 @@ async fn start(database: Option<&str>, officers: u32) -> ServerProcess {
 }
 
 async fn enrol(client: &reqwest::Client, url: &str, name: &str) -> String {
+    enrol_with(client, url, name, "officer-rahasia-1").await
+}
+
+async fn enrol_with(client: &reqwest::Client, url: &str, name: &str, password: &str) -> String {
     let body: Value = client
         .post(format!("{url}/v1/enrol"))
-        .json(&json!({"user": name, "password": "officer-rahasia-1", "device_name": "bench"}))
+        .json(&json!({"user": name, "password": password, "device_name": "bench"}))
         .send()
         .await
         .expect("enrol")
@@ -243,14 +251,51 @@ async fn sign_in_storm(url: String, stop: tokio::sync::watch::Receiver<bool>) ->
     latencies
 }
 
-/// One run: prints its row, and answers with a line about the sign-ins beside it, if any.
+/// A supervisor exports everything the run stored, each export in turn: its size, time and the
+/// server's peak memory while it was written and sent (the peak is reset first).
+async fn exports(client: &reqwest::Client, server: &ServerProcess, label: &str) -> Vec<String> {
+    let token = enrol_with(client, &server.url, "supervisor0", "supervisor-rahasia-1").await;
+    let pid = server.child.id();
+    let mut lines = Vec::new();
+    for path in [
+        "assessments?format=csv",
+        "assessments?format=xlsx",
+        "criteria?format=csv",
+        "criteria?format=xlsx",
+    ] {
+        let rest_kb = status_kb(pid, "VmRSS:");
+        // Linux: writing 5 to clear_refs resets the peak (VmHWM) to the present size.
+        let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+        let started = Instant::now();
+        let response = client
+            .get(format!("{}/v1/export/{path}", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(response.status(), 200, "{path}");
+        let bytes = response.bytes().await.expect("body").len();
+        let elapsed = started.elapsed();
+        lines.push(format!(
+            "{label}: export {path}: {:.1} MB in {:.1} s; server RSS {:.0} MB before, peak {:.0} MB",
+            bytes as f64 / 1e6,
+            elapsed.as_secs_f64(),
+            rest_kb as f64 / 1024.0,
+            status_kb(pid, "VmHWM:") as f64 / 1024.0,
+        ));
+    }
+    lines
+}
+
+/// One run: prints its row, and answers with lines about the sign-ins beside it and about the
+/// exports of what it stored (the fifty-device run without sign-ins).
 async fn run(
     label: &str,
     database: Option<&str>,
     devices: u32,
     batches: u32,
     storm: bool,
-) -> Option<String> {
+) -> Vec<String> {
     let server = start(database, devices).await;
     let pid = server.child.id();
     let rest_kb = status_kb(pid, "VmRSS:");
@@ -312,16 +357,23 @@ async fn run(
         rest_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0,
     );
-    sign_ins.map(|sign_ins| {
-        format!(
-            "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
-            sign_ins.len(),
-            elapsed.as_secs_f64(),
-            sign_ins.len() as f64 / elapsed.as_secs_f64(),
-            percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
-            percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
-        )
-    })
+    let mut notes: Vec<String> = sign_ins
+        .map(|sign_ins| {
+            format!(
+                "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
+                sign_ins.len(),
+                elapsed.as_secs_f64(),
+                sign_ins.len() as f64 / elapsed.as_secs_f64(),
+                percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
+                percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
+            )
+        })
+        .into_iter()
+        .collect();
+    if devices > 1 && !storm {
+        notes.extend(exports(&client, &server, &label).await);
+    }
+    notes
 }
 
 fn main() {
