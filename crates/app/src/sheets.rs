@@ -99,7 +99,26 @@ pub fn filled(
                 .unwrap_or_else(|| assessment.updated_at.clone()),
         },
         visit: Visit {
-            round: None,
+            // "2026 · I · Kabupaten/Kota · Penilaian baru"; empty when it names none of them.
+            round: Some(
+                ovop_core::programme::rules_of(set.programme)
+                    .map(|rules| {
+                        rules.describe(
+                            lang.code(),
+                            visit.round.as_deref(),
+                            visit.level.as_deref(),
+                            visit.kind,
+                        )
+                    })
+                    .unwrap_or_else(|| {
+                        [visit.round.clone(), visit.level.clone()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    }),
+            )
+            .filter(|text| !text.is_empty()),
             date: visit.assessed_on.clone(),
             place: region_name(&visit.region_code).or_else(|| region_name(&village_code)),
         },

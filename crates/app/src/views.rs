@@ -192,6 +192,8 @@ pub fn summaries(
 pub struct CriteriaList {
     pub sets: Vec<SetSummary>,
     pub rejected: Vec<Rejected>,
+    /// Each programme's levels, rounds a year and kinds of assessment (a sheet starts in one).
+    pub programmes: Vec<ovop_core::ProgrammeRules>,
 }
 
 /// One criteria set as the criteria screen shows it.
@@ -207,6 +209,7 @@ pub fn criteria_list(catalog: &Catalog) -> CriteriaList {
     CriteriaList {
         sets: catalog.summaries(),
         rejected: catalog.rejected().to_vec(),
+        programmes: ovop_core::programme::shipped().to_vec(),
     }
 }
 

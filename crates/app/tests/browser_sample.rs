@@ -362,3 +362,23 @@ fn the_browser_sample_is_the_engines_and_in_step_with_it() {
         assert!(fresh.contains(&format!("\"{name}\"")), "{name}");
     }
 }
+
+/// The programmes' levels, rounds and kinds a plain browser offers when an assessment starts:
+/// the shipped programme files as the app's criteria list answers them.
+#[test]
+fn the_browser_programmes_are_the_shipped_ones() {
+    let path = ui("programmes.json");
+    let list = ovop_app::views::criteria_list(&ovop_core::Catalog::shipped());
+    let mut fresh = serde_json::to_string_pretty(&list.programmes).expect("json");
+    fresh.push('\n');
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &fresh).expect("write the programmes");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/fixtures/programmes.json is out of step with assets/programmes; run `UPDATE_FIXTURES=1 cargo test -p ovop-app --test browser_sample` and commit it"
+    );
+    assert!(list.programmes.len() >= 2, "OCOP and OVOP");
+}

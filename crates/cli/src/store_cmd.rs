@@ -362,6 +362,15 @@ pub enum AssessmentCommand {
         region: Option<String>,
         #[arg(long = "assessor")]
         assessors: Vec<String>,
+        /// The round (`2026-1`: the year and its round).
+        #[arg(long)]
+        round: Option<String>,
+        /// The programme level (`province`, `kabupaten`: the programme's file names them).
+        #[arg(long)]
+        level: Option<String>,
+        /// new, reassessment or upgrade.
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// Answer one criterion (a level position, "na", or "clear"), or load an answers file.
     Answer {
@@ -402,7 +411,19 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
             date,
             region,
             assessors,
+            round,
+            level,
+            kind,
         } => {
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(text) => Some(ovop_core::AssessmentKind::parse(text).ok_or_else(|| {
+                    CliError::new(
+                        Code::StoreInvalid.as_str(),
+                        format!("--kind {text:?}: it is new, reassessment or upgrade"),
+                    )
+                })?),
+            };
             let catalog = load_catalog(data_dir);
             let entry = catalog.get(&criteria, version.as_deref()).ok_or_else(|| {
                 CliError::new(
@@ -420,6 +441,9 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                         ..Assessor::default()
                     })
                     .collect(),
+                round,
+                level,
+                kind,
                 ..Visit::default()
             };
             println!(

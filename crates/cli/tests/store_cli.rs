@@ -657,3 +657,63 @@ fn the_command_line_follows_the_data_the_app_moved_and_never_starts_an_empty_one
         "nothing was created"
     );
 }
+
+/// The round, level and kind given when an assessment starts are printed on its sheet in the
+/// sheet's words; a kind, round or level the programme does not have is refused in words.
+#[test]
+fn an_assessment_started_in_a_round_prints_it_and_a_wrong_one_is_refused() {
+    let data = data_folder();
+    let d = data.path();
+    let (_, product) = producer_and_product(d);
+    let new = |extra: &[&str]| {
+        let mut args = vec![
+            "assessment",
+            "new",
+            "--product",
+            &product,
+            "--criteria",
+            "ovop-id-template",
+            "--date",
+            "2026-11-20",
+        ];
+        args.extend_from_slice(extra);
+        ovop(d, &args)
+    };
+    let (code, id, err) = new(&[
+        "--round", "2026-2", "--level", "provinsi", "--kind", "upgrade",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let id = id.trim().to_string();
+    let answers = d.join("answers.json");
+    std::fs::write(&answers, template_answers(2).to_string()).unwrap();
+    ok(
+        d,
+        &[
+            "assessment",
+            "answer",
+            &id,
+            "--file",
+            answers.to_str().unwrap(),
+        ],
+    );
+    ok(d, &["assessment", "finalize", &id]);
+    let pdf = d.join("lembar.pdf");
+    ok(d, &["sheet", &id, "-o", pdf.to_str().unwrap()]);
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("2026 · II · Provinsi · Kenaikan bintang"),
+        "{text}"
+    );
+
+    for (extra, says) in [
+        (&["--kind", "renewal"][..], "--kind"),
+        (&["--round", "2026-13"][..], "round"),
+        (&["--level", "province"][..], "level"),
+    ] {
+        let (code, _, err) = new(extra);
+        assert!(
+            code == 1 && err.contains("store.invalid") && err.contains(says),
+            "{extra:?}: {err}"
+        );
+    }
+}

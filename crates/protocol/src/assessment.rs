@@ -8,7 +8,7 @@
 
 use ovop_core::council::CouncilResult;
 use ovop_core::criteria::Programme;
-use ovop_core::{canonical_hash, Answers, ScoreResult, Verdict};
+use ovop_core::{canonical_hash, Answers, AssessmentKind, ScoreResult, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -35,6 +35,19 @@ pub struct Visit {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub assessors: Vec<Assessor>,
+    /// The round it belongs to (`2026-1`); an assessment made before rounds were recorded has
+    /// none. Left out of the body when empty, so older bodies keep their hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub round: Option<String>,
+    /// The programme level it is made at (`province`, `kabupaten`: the programme's file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub level: Option<String>,
+    /// New, re-assessment or upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub kind: Option<AssessmentKind>,
 }
 
 impl Visit {
@@ -231,5 +244,34 @@ mod tests {
         // The wire keeps the absent council and council result absent.
         let value = body.to_value().unwrap();
         assert!(value.get("council").is_none() && value.get("council_result").is_none());
+    }
+
+    /// A visit that names no round, level or kind is written as visits always were, so the
+    /// hashes of revisions finalised before rounds existed do not change; one that names them
+    /// carries them.
+    #[test]
+    fn a_visit_without_a_round_is_written_as_before() {
+        let visit = Visit {
+            assessed_on: Some("2026-11-20".into()),
+            region_code: Some("63.05.01.1001".into()),
+            ..Visit::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&visit).unwrap(),
+            json!({"assessed_on": "2026-11-20", "region_code": "63.05.01.1001",
+                   "latitude": null, "longitude": null, "assessors": []})
+        );
+        let named = Visit {
+            round: Some("2026-1".into()),
+            level: Some("provinsi".into()),
+            kind: Some(AssessmentKind::Reassessment),
+            ..visit
+        };
+        let value = serde_json::to_value(&named).unwrap();
+        assert_eq!(
+            (&value["round"], &value["level"], &value["kind"]),
+            (&json!("2026-1"), &json!("provinsi"), &json!("reassessment"))
+        );
+        assert_eq!(serde_json::from_value::<Visit>(value).unwrap(), named);
     }
 }

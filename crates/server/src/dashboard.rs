@@ -567,6 +567,9 @@ fn query_string(filter: &Filter) -> String {
         ("star", &filter.star),
         ("status", &filter.status),
         ("officer", &filter.officer),
+        ("round", &filter.round),
+        ("level", &filter.level),
+        ("kind", &filter.kind),
         ("from", &filter.from),
         ("to", &filter.to),
     ];
@@ -579,6 +582,42 @@ fn query_string(filter: &Filter) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// A round as people read it: `2026-1` is "2026 · I".
+fn round_text(code: &str) -> String {
+    ovop_core::Round::parse(code).map_or(code.to_string(), |r| r.to_string())
+}
+
+/// A kind of assessment in the dashboard's language (the programmes' words).
+fn kind_text(lang: &str, kind: ovop_core::AssessmentKind) -> String {
+    ovop_core::programme::shipped()
+        .first()
+        .map_or(kind.as_str().to_string(), |r| {
+            r.kind_name(kind, lang).to_string()
+        })
+}
+
+/// An assessment's round, level and kind in words; what it does not name is said unknown.
+fn visit_text(lang: &str, i: &review::Listed) -> String {
+    let programme: Option<ovop_core::criteria::Programme> =
+        serde_json::from_value(serde_json::Value::String(i.programme.clone())).ok();
+    let rules = programme.and_then(ovop_core::programme::rules_of);
+    let unknown = t(lang, "filter.unknown");
+    let round = i.round.as_deref().map_or(unknown.clone(), round_text);
+    let level = match (&i.level, rules) {
+        (Some(code), Some(rules)) => rules
+            .level(code)
+            .map_or(code.clone(), |l| l.name.get(lang, "en").to_string()),
+        (Some(code), None) => code.clone(),
+        (None, _) => unknown.clone(),
+    };
+    let kind = i
+        .kind
+        .as_deref()
+        .and_then(ovop_core::AssessmentKind::parse)
+        .map_or(unknown, |k| kind_text(lang, k));
+    format!("{round} · {level} · {kind}")
 }
 
 fn error_page(lang: &str, actor: Option<&Actor>, headers: &HeaderMap, e: &ApiError) -> Response {
@@ -638,10 +677,11 @@ async fn home(
                     i64::from(page_no) * review::PAGE,
                 )?,
                 review::stats_in(tx, &a, &f)?,
+                review::rounds(tx)?,
             ))
         })
         .await;
-    let (mut items, stats) = match loaded {
+    let (mut items, stats, rounds) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page(lang, Some(&actor), &headers, &e),
     };
@@ -679,6 +719,31 @@ async fn home(
                 }
             }
             label { (t(lang, "filter.officer")) input name="officer" value=(filter.officer.clone().unwrap_or_default()) size="10"; }
+            label { (t(lang, "filter.round"))
+                select name="round" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for r in &rounds { option value=(r) selected[selected(&filter.round, r)] { (round_text(r)) } }
+                    option value="unknown" selected[selected(&filter.round, "unknown")] { (t(lang, "filter.unknown")) }
+                }
+            }
+            label { (t(lang, "filter.level"))
+                select name="level" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for rules in ovop_core::programme::shipped() {
+                        optgroup label=(rules.programme.as_str().to_uppercase()) {
+                            @for l in &rules.levels { option value=(l.code) selected[selected(&filter.level, &l.code)] { (l.name.get(lang, "en")) } }
+                        }
+                    }
+                    option value="unknown" selected[selected(&filter.level, "unknown")] { (t(lang, "filter.unknown")) }
+                }
+            }
+            label { (t(lang, "filter.kind"))
+                select name="kind" {
+                    option value="" { (t(lang, "filter.any")) }
+                    @for k in ovop_core::AssessmentKind::ALL { option value=(k.as_str()) selected[selected(&filter.kind, k.as_str())] { (kind_text(lang, k)) } }
+                    option value="unknown" selected[selected(&filter.kind, "unknown")] { (t(lang, "filter.unknown")) }
+                }
+            }
             label { (t(lang, "filter.from")) input name="from" type="date" value=(filter.from.clone().unwrap_or_default()); }
             label { (t(lang, "filter.to")) input name="to" type="date" value=(filter.to.clone().unwrap_or_default()); }
             button type="submit" { (t(lang, "filter.apply")) }
@@ -720,7 +785,7 @@ async fn home(
                     td { a href={ "/dashboard/assessments/" (i.id) } { (i.product) } br; span.muted { (i.producer) } }
                     td { (i.region_name) br; span.muted { (i.region_code) } }
                     td { (i.programme.to_uppercase()) " " span.muted { (i.product_set) } }
-                    td { (i.officer) } td.date { (i.assessed_on) }
+                    td { (i.officer) } td.date { (i.assessed_on) @if let Some(r) = &i.round { br; span.muted.round { (round_text(r)) } } }
                     td.num { (number_text(i.total)) "/" (i.max_total) }
                     td { (stars(i.star)) } td { (status_badge(lang, &i.status)) }
                     td { @if i.blobs_missing > 0 { span.badge.returned { (i.blobs_missing) " " (t(lang, "col.missing")) } } @else { "✓" } }
@@ -806,6 +871,7 @@ async fn assessment(
                 p { strong { (t(lang, "col.status")) ": " } (status_badge(lang, &i.status)) }
                 p { strong { (t(lang, "col.region")) ": " } (i.region_name) " (" (i.region_code) ")" }
                 p { strong { (t(lang, "col.date")) ": " } (i.assessed_on) " · " strong { (t(lang, "col.officer")) ": " } (i.officer) }
+                p #round { strong { (t(lang, "filter.round")) ": " } (visit_text(lang, i)) }
                 @if !assessors.is_empty() { p { strong { (t(lang, "detail.assessors")) ": " } (assessors.join(", ")) } }
                 p.muted { (i.criteria_set) " " (i.criteria_version) " · " (t(lang, "detail.revision")) " " (i.revision) " · " (t(lang, "detail.received")) " " (when(&i.received_at)) }
             }

@@ -202,6 +202,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../migrations/sqlite/0006_council_sheets.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/0007_round_level_kind.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -224,6 +228,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         6,
         include_str!("../migrations/postgres/0006_council_sheets.sql"),
+    ),
+    (
+        7,
+        include_str!("../migrations/postgres/0007_round_level_kind.sql"),
     ),
 ];
 

@@ -290,7 +290,7 @@ fn parts_of(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Vec<St
         .collect())
 }
 
-const ASSESSMENT_HEAD: [&str; 12] = [
+const ASSESSMENT_HEAD: [&str; 15] = [
     "id",
     "revision",
     "product",
@@ -303,6 +303,9 @@ const ASSESSMENT_HEAD: [&str; 12] = [
     "region",
     "officer",
     "assessed_on",
+    "round",
+    "level",
+    "kind",
 ];
 
 const ASSESSMENT_TAIL: [&str; 9] = [
@@ -348,6 +351,9 @@ fn assessment_row(item: &Listed, parts: &[String]) -> Vec<Cell> {
         Cell::Text(item.region_name.clone()),
         Cell::Text(item.officer.clone()),
         Cell::Text(item.assessed_on.clone()),
+        item.round.clone().map_or(Cell::Empty, Cell::Text),
+        item.level.clone().map_or(Cell::Empty, Cell::Text),
+        item.kind.clone().map_or(Cell::Empty, Cell::Text),
     ];
     row.extend(
         parts

@@ -275,6 +275,27 @@ fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
             "the date of the visit is YYYY-MM-DD",
         ));
     }
+    let visit = &body.visit;
+    if let Err(e) = ovop_core::programme::check_visit(
+        body.programme,
+        visit.round.as_deref(),
+        visit.level.as_deref(),
+        Some(assessed_on),
+    ) {
+        let field = if ovop_core::programme::check_visit(
+            body.programme,
+            visit.round.as_deref(),
+            None,
+            None,
+        )
+        .is_err()
+        {
+            "body.visit.round"
+        } else {
+            "body.visit.level"
+        };
+        return Err(Problem::new("push.invalid", Some(field), e.0));
+    }
     if body.answers.is_none() {
         return Err(Problem::new(
             "push.no_answers",
@@ -471,7 +492,7 @@ impl Deferred {
             tx,
             "assessment (id, revision, product_id, product_name, producer_name, programme, product_set, criteria_set,
                criteria_version, region_code, region_path, regency_code, officer_id, assessed_on, total, max_total,
-               star_by_score, star, status, received_at, total_hundredths, standing, sheets, verdict)",
+               star_by_score, star, status, received_at, total_hundredths, standing, sheets, verdict, round, level, kind)",
             self.assessments,
             "",
         )?;
@@ -675,6 +696,9 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 Val::from(verdict.standing.as_str()),
                 Val::Int(verdict.sheets.into()),
                 Val::from(verdict_json),
+                Val::from(body.visit.round.clone()),
+                Val::from(body.visit.level.clone()),
+                Val::from(body.visit.kind.map(|k| k.as_str())),
             ]);
             for part in &verdict.parts {
                 deferred.parts.push(vec![

@@ -35,6 +35,12 @@ pub struct Filter {
     pub status: Option<String>,
     /// The officer's user name.
     pub officer: Option<String>,
+    /// A round (`2026-1`), or `unknown` for assessments that name none.
+    pub round: Option<String>,
+    /// A programme level (`province`), or `unknown`.
+    pub level: Option<String>,
+    /// `new`, `reassessment`, `upgrade`, or `unknown`.
+    pub kind: Option<String>,
     /// Assessed on or after, `YYYY-MM-DD`.
     pub from: Option<String>,
     /// Assessed on or before, `YYYY-MM-DD`.
@@ -94,6 +100,24 @@ impl Filter {
             if given(value).is_some_and(|v| v.len() > 200) {
                 return bad(field, "at most 200 characters");
             }
+        }
+        if let Some(round) = given(&self.round) {
+            if round != "unknown"
+                && ovop_core::Round::parse(round).is_none_or(|r| r.code() != round)
+            {
+                return bad(
+                    "round",
+                    "a round is a year and its round, written 2026-1, or unknown",
+                );
+            }
+        }
+        if let Some(kind) = given(&self.kind) {
+            if kind != "unknown" && ovop_core::AssessmentKind::parse(kind).is_none() {
+                return bad("kind", "a kind is new, reassessment, upgrade or unknown");
+            }
+        }
+        if given(&self.level).is_some_and(|v| v.len() > 40) {
+            return bad("level", "at most 40 characters");
         }
         if given(&self.format).is_some_and(|f| f != "csv" && f != "xlsx") {
             return bad("format", "an export is csv or xlsx");
@@ -164,6 +188,19 @@ impl Filter {
                 bind(params, Val::from(officer.to_lowercase()))
             ));
         }
+        for (column, value) in [
+            ("a.round", &self.round),
+            ("a.level", &self.level),
+            ("a.kind", &self.kind),
+        ] {
+            match given(value) {
+                Some("unknown") => clauses.push(format!("{column} IS NULL")),
+                Some(value) => {
+                    clauses.push(format!("{column} = {}", bind(params, Val::from(value))))
+                }
+                None => {}
+            }
+        }
         if let Some(from) = given(&self.from) {
             clauses.push(format!(
                 "a.assessed_on >= {}",
@@ -205,6 +242,11 @@ pub struct Listed {
     pub standing: String,
     /// The sheets the verdict is over: 1, or the council's members.
     pub sheets: i64,
+    /// The round (`2026-1`), level and kind the assessment names; none when it was made
+    /// before they were recorded.
+    pub round: Option<String>,
+    pub level: Option<String>,
+    pub kind: Option<String>,
     /// Part code to points (a council's: the members' average).
     pub parts: BTreeMap<String, f64>,
 }
@@ -214,7 +256,7 @@ pub(crate) const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.pro
     a.received_at,
     (SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
       WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL),
-    a.standing, a.sheets";
+    a.standing, a.sheets, a.round, a.level, a.kind";
 
 pub(crate) fn listed(row: &Row) -> Listed {
     let region_code = row.text(8);
@@ -240,6 +282,9 @@ pub(crate) fn listed(row: &Row) -> Listed {
         blobs_missing: row.int(17),
         standing: row.text(18),
         sheets: row.int(19),
+        round: row.opt_text(20),
+        level: row.opt_text(21),
+        kind: row.opt_text(22),
         parts: BTreeMap::new(),
     }
 }
@@ -267,6 +312,21 @@ pub fn list_in(
     let mut out: Vec<Listed> = rows.iter().map(listed).collect();
     crate::export::with_parts(tx, &mut out)?;
     Ok(out)
+}
+
+/// The rounds assessments name, newest first (the dashboard's filter offers them).
+pub fn rounds(tx: &mut dyn Tx) -> ApiResult<Vec<String>> {
+    let mut rounds: Vec<String> = tx
+        .query(
+            "SELECT DISTINCT round FROM assessment WHERE round IS NOT NULL",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect();
+    rounds.sort_by_key(|r| std::cmp::Reverse(ovop_core::Round::parse(r)));
+    rounds.truncate(60);
+    Ok(rounds)
 }
 
 pub fn reviewer(actor: &Actor) -> ApiResult<()> {
@@ -363,7 +423,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
             &[Val::from(id)],
         )?
         .ok_or_else(|| ApiError::not_found("review.unknown", "no such assessment on this server"))?;
-    if actor.user.role != Role::Admin && !within(&row.text(20), &actor.user.regions) {
+    if actor.user.role != Role::Admin && !within(&row.text(23), &actor.user.regions) {
         return Err(ApiError::forbidden(
             "review.region_not_assigned",
             None,
@@ -372,7 +432,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
     }
     let assessment = listed(&row);
     let verdict = row
-        .opt_text(21)
+        .opt_text(24)
         .and_then(|v| serde_json::from_str::<ovop_core::Verdict>(&v).ok());
     let key = [Val::from(id), Val::Int(assessment.revision)];
     let body: Value = tx

@@ -74,7 +74,8 @@ pub struct Changed {
 }
 
 pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
-  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result, verdict";
+  latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result, verdict,
+  round, level, kind";
 
 pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -98,6 +99,11 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
             latitude: r.get(9)?,
             longitude: r.get(10)?,
             assessors: serde_json::from_str(&json(11)?).map_err(|e| bad(11, e))?,
+            round: r.get(20)?,
+            level: r.get(21)?,
+            kind: r
+                .get::<_, Option<String>>(22)?
+                .and_then(|k| ovop_core::AssessmentKind::parse(&k)),
         },
         answers: serde_json::from_str(&json(12)?).map_err(|e| bad(12, e))?,
         result: result
@@ -117,6 +123,17 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
         updated_at: r.get(16)?,
         finalized_at: r.get(17)?,
     })
+}
+
+/// A visit whose round or level its programme does not have is refused in words.
+fn checked_visit(programme: ovop_core::criteria::Programme, visit: &Visit) -> Result<()> {
+    ovop_core::programme::check_visit(
+        programme,
+        visit.round.as_deref(),
+        visit.level.as_deref(),
+        visit.assessed_on.as_deref(),
+    )
+    .map_err(|e| StoreError::Invalid(e.0))
 }
 
 pub(crate) fn encode<T: Serialize>(value: &T) -> Result<String> {
@@ -288,15 +305,16 @@ impl Store {
             version: Some(rubric.set().version.clone()),
             ..Answers::default()
         };
+        checked_visit(rubric.set().programme, visit)?;
         let tx = self.conn().transaction()?;
         Self::freeze_set(&tx, rubric)?;
         tx.execute(
             "INSERT INTO assessment (id, revision, product_id, criteria_hash, status, assessed_on, region_code, latitude, longitude,
-               assessors, answers, created_at, updated_at)
-             VALUES (?1, 1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+               assessors, answers, created_at, updated_at, round, level, kind)
+             VALUES (?1, 1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
             params![
                 id, product_id, rubric.hash(), visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
-                encode(&visit.assessors)?, encode(&answers)?, now
+                encode(&visit.assessors)?, encode(&answers)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str())
             ],
         )?;
         tx.commit()?;
@@ -590,9 +608,9 @@ impl Store {
         let revision = last.revision + 1;
         tx.execute(
             "INSERT INTO assessment (id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
-               latitude, longitude, assessors, answers, created_at, updated_at)
+               latitude, longitude, assessors, answers, created_at, updated_at, round, level, kind)
              SELECT id, ?2, revision, ?3, product_id, criteria_hash, 'draft', assessed_on, region_code, latitude, longitude,
-               assessors, answers, ?4, ?4
+               assessors, answers, ?4, ?4, round, level, kind
              FROM assessment WHERE id = ?1 AND revision = ?5",
             params![id, revision, reason.trim(), now, last.revision],
         )?;
@@ -619,13 +637,23 @@ impl Store {
         if draft.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
+        let set: String = tx.query_row(
+            "SELECT json FROM criteria_set WHERE hash = ?1",
+            params![draft.criteria_hash],
+            |r| r.get(0),
+        )?;
+        let programme = serde_json::from_str::<serde_json::Value>(&set)
+            .ok()
+            .and_then(|set| serde_json::from_value(set["programme"].clone()).ok())
+            .unwrap_or(ovop_core::criteria::Programme::Other);
+        checked_visit(programme, visit)?;
         tx.execute(
             "UPDATE assessment SET assessed_on = ?3, region_code = ?4, latitude = ?5, longitude = ?6, assessors = ?7,
-               updated_at = ?8
+               updated_at = ?8, round = ?9, level = ?10, kind = ?11
              WHERE id = ?1 AND revision = ?2",
             params![
                 id, draft.revision, visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
-                encode(&visit.assessors)?, now
+                encode(&visit.assessors)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str())
             ],
         )?;
         tx.commit()?;

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_council.sql"),
     include_str!("../migrations/0005_sync.sql"),
     include_str!("../migrations/0006_verdict.sql"),
+    include_str!("../migrations/0007_round_level_kind.sql"),
 ];
 
 /// The schema version this build writes.

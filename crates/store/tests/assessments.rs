@@ -605,3 +605,79 @@ fn a_council_scores_on_one_sheet_each_finalises_within_the_allowed_divergence_an
         "the final revision keeps its council"
     );
 }
+
+/// An assessment names its round, level and kind: kept through a correction, carried in the
+/// finalised body, changed while a draft; a round or level its programme does not have is
+/// refused; one made before they existed names none.
+#[test]
+fn an_assessment_keeps_its_round_level_and_kind_and_refuses_ones_its_programme_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (_, product) = producer_and_product(&mut store);
+    let rubric = template();
+    assert_eq!(rubric.set().programme, ovop_core::criteria::Programme::Ovop);
+    let visit = Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some("63.05".into()),
+        round: Some("2026-2".into()),
+        level: Some("provinsi".into()),
+        kind: Some(ovop_core::AssessmentKind::Upgrade),
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, NOW)
+        .unwrap();
+    assert_eq!(store.assessment(&id).unwrap().visit, visit);
+    store
+        .save_answers(&id, &complete_answers(&rubric), NOW)
+        .unwrap();
+    let done = store.finalize(&id, NOW).unwrap();
+    assert_eq!(done.visit.round.as_deref(), Some("2026-2"));
+    assert_eq!(store.correct(&id, "tingkat salah", NOW).unwrap(), 2);
+    let corrected = store.assessment(&id).unwrap();
+    assert_eq!((corrected.revision, &corrected.visit), (2, &visit));
+    let moved = Visit {
+        level: Some("pusat".into()),
+        kind: Some(ovop_core::AssessmentKind::New),
+        ..visit.clone()
+    };
+    store.set_visit(&id, &moved, NOW).unwrap();
+    assert_eq!(store.assessment(&id).unwrap().visit, moved);
+
+    for (bad, says) in [
+        (
+            Visit {
+                round: Some("2026 · II".into()),
+                ..visit.clone()
+            },
+            "round",
+        ),
+        (
+            Visit {
+                level: Some("province".into()),
+                ..visit.clone()
+            },
+            "level",
+        ),
+    ] {
+        let refused = store.set_visit(&id, &bad, NOW).unwrap_err();
+        assert_eq!(refused.code(), "store.invalid");
+        assert!(refused.to_string().contains(says), "{refused}");
+        let refused = store
+            .new_assessment(&product, &rubric, &bad, NOW)
+            .unwrap_err();
+        assert_eq!(refused.code(), "store.invalid");
+    }
+    assert_eq!(
+        store.assessment(&id).unwrap().visit,
+        moved,
+        "nothing changed"
+    );
+
+    // One started without them names none.
+    let plain = store
+        .new_assessment(&product, &rubric, &Visit::default(), NOW)
+        .unwrap();
+    let plain = store.assessment(&plain).unwrap().visit;
+    assert_eq!((plain.round, plain.level, plain.kind), (None, None, None));
+}

@@ -484,7 +484,20 @@ assessed_on: string | null,
 /**
  * The village's official code; a final assessment has one.
  */
-region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, };
+region_code: string | null, latitude: number | null, longitude: number | null, assessors: Array<Assessor>, 
+/**
+ * The round it belongs to (`2026-1`); an assessment made before rounds were recorded has
+ * none. Left out of the body when empty, so older bodies keep their hash.
+ */
+round?: string, 
+/**
+ * The programme level it is made at (`province`, `kabupaten`: the programme's file).
+ */
+level?: string, 
+/**
+ * New, re-assessment or upgrade.
+ */
+kind?: AssessmentKind, };
 
 export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, 
 /**
@@ -528,7 +541,38 @@ details: Array<ErrorDetail>, };
 
 export type ErrorDetail = { code: string, subject: string | null, message: string, };
 
-export type CriteriaList = { sets: Array<SetSummary>, rejected: Array<Rejected>, };
+export type CriteriaList = { sets: Array<SetSummary>, rejected: Array<Rejected>, 
+/**
+ * Each programme's levels, rounds a year and kinds of assessment (a sheet starts in one).
+ */
+programmes: Array<ProgrammeRules>, };
+
+export type ProgrammeRules = { programme: Programme, 
+/**
+ * Where the rules come from.
+ */
+source: string, 
+/**
+ * How many rounds a year (1 to 12).
+ */
+phases_per_year: number, 
+/**
+ * From the first level to the highest.
+ */
+levels: Array<ProgrammeLevel>, 
+/**
+ * The words for each kind of assessment.
+ */
+kinds: Record<string, Record<string, string>>, };
+
+export type ProgrammeLevel = { code: string, name: Text, 
+/**
+ * The last day an assessment could be made at this level (OCOP's district level ended
+ * with June 2025); older records keep it.
+ */
+until?: string, };
+
+export type AssessmentKind = "new" | "reassessment" | "upgrade";
 
 export type CriteriaSetView = { set: CriteriaSet, summary: SetSummary, findings: Array<Finding>, };
 

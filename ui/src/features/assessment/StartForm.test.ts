@@ -7,7 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import ProductCard from "../producers/ProductCard.svelte";
 import { resetProductSets } from "../producers/productSets.svelte";
-import { rankSets, today } from "./start";
+import { parseRound, rankSets, roundOf, roundText, today } from "./start";
 import { OVOP, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
@@ -70,6 +70,18 @@ describe("rankSets", () => {
   });
 });
 
+describe("rounds", () => {
+  it("splits the year in the programme's rounds and reads a stored round back", () => {
+    expect(roundOf("2026-06-30", 2)).toEqual({ year: 2026, phase: 1 });
+    expect(roundOf("2026-07-01", 2)).toEqual({ year: 2026, phase: 2 });
+    expect(roundOf("2026-12-31", 4)).toEqual({ year: 2026, phase: 4 });
+    expect(roundOf("2026-13-01", 2)).toBeNull();
+    expect(parseRound("2026-2")).toEqual({ year: 2026, phase: 2 });
+    expect(parseRound("2026 · II")).toBeNull();
+    expect(roundText("2026-2")).toBe("2026 · II");
+  });
+});
+
 describe("today", () => {
   it("writes the laptop's calendar day as YYYY-MM-DD", () => {
     expect(today(new Date(2026, 0, 5, 23, 30))).toBe("2026-01-05");
@@ -108,6 +120,9 @@ describe("ProductCard: assessing a product", () => {
       latitude: null,
       longitude: null,
       assessors: [{ name: "Rina Wulandari", title: null, unit: null, role: null }],
+      round: `${roundOf(today(), 2)!.year}-${roundOf(today(), 2)!.phase}`,
+      level: "kabupaten",
+      kind: "new",
     });
     await waitFor(() => expect(onopenassessment).toHaveBeenCalledWith("a-new", view));
     expect(localStorage.getItem("ovop-field.officer")).toBe("Rina Wulandari");
@@ -122,6 +137,34 @@ describe("ProductCard: assessing a product", () => {
     await userEvent.selectOptions(screen.getByTestId("assess-set"), tea);
     await userEvent.click(screen.getByTestId("assess-start"));
     expect(api.startAssessment).toHaveBeenCalledWith("pr-tas-purun", "ocop-1048-01", "2020.1", expect.objectContaining({ assessors: [] }));
+  });
+
+  it("offers the remembered round, the programme's open levels and the kind, and remembers them", async () => {
+    const year = today().slice(0, 4);
+    localStorage.setItem("ovop-field.round", `${year}-2`);
+    api.startAssessment.mockResolvedValue(viewOf(OVOP));
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(setOptions()).toHaveLength(3));
+    expect(screen.getByTestId("assess-round-year")).toHaveValue(year);
+    expect(screen.getByTestId("assess-round-phase")).toHaveValue("2");
+    const levels = () => Array.from(screen.getByTestId("assess-level").querySelectorAll("option")).map((o) => o.textContent);
+    expect(levels()).toEqual(["Kabupaten/Kota", "Provinsi", "Pusat (Kementerian)"]);
+    // An OCOP sheet on a day after June 2025 has no district level.
+    const tea = Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).find((o) => o.textContent?.startsWith("OCOP 1048 – Teh"))!;
+    await userEvent.selectOptions(screen.getByTestId("assess-set"), tea);
+    await waitFor(() => expect(levels()).toEqual(["Tingkat komune (xã)", "Tingkat provinsi (tỉnh)", "Tingkat pusat"]));
+    await userEvent.selectOptions(screen.getByTestId("assess-level"), "province");
+    await userEvent.selectOptions(screen.getByTestId("assess-kind"), "reassessment");
+    expect(screen.getByTestId("assess-kind")).toHaveDisplayValue("Penilaian ulang");
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith(
+      "pr-tas-purun",
+      "ocop-1048-01",
+      "2020.1",
+      expect.objectContaining({ round: `${year}-2`, level: "province", kind: "reassessment" }),
+    );
+    expect(localStorage.getItem("ovop-field.level.ocop")).toBe("province");
   });
 
   it("says why a start was refused, in the officer's words", async () => {

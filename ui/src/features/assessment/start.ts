@@ -24,3 +24,41 @@ export function today(now = new Date()): string {
 
 /** The name typed at the last start: fills the next start form when there is no officer profile. */
 export const OFFICER_KEY = "ovop-field.officer";
+
+/** The last round chosen (`2026-1`): the next start offers it again. */
+export const ROUND_KEY = "ovop-field.round";
+
+/** The last level chosen for a programme. */
+export function levelKey(programme: string): string {
+  return `ovop-field.level.${programme}`;
+}
+
+export const ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+
+/**
+ * The round a date (`YYYY-MM-DD`) falls in when the programme holds `phases` rounds a year: the
+ * year split in equal spans (two rounds: January to June is round 1). As the engine's
+ * `Round::of_date`.
+ */
+export function roundOf(date: string, phases: number): { year: number; phase: number } | null {
+  const match = /^(\d{4})-(\d{2})-\d{2}$/.exec(date);
+  if (!match) return null;
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return null;
+  const spans = Math.min(12, Math.max(1, Math.trunc(phases)));
+  return { year: Number(match[1]), phase: Math.floor(((month - 1) * spans) / 12) + 1 };
+}
+
+/** A round as stored (`2026-1`) read back, or null. */
+export function parseRound(code: string | null | undefined): { year: number; phase: number } | null {
+  const match = /^(\d{4})-(\d{1,2})$/.exec(code ?? "");
+  if (!match) return null;
+  const phase = Number(match[2]);
+  return phase >= 1 && phase <= 12 ? { year: Number(match[1]), phase } : null;
+}
+
+/** A round as people read it: `2026-1` is "2026 · I". */
+export function roundText(code: string): string {
+  const round = parseRound(code);
+  return round ? `${round.year} · ${ROMAN[round.phase - 1]}` : code;
+}

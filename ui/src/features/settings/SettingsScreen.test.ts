@@ -367,13 +367,18 @@ describe("starting an assessment with the officer's profile", () => {
     expect(screen.getByTestId("assess-position")).toHaveValue("Penyuluh Perindustrian");
     expect(screen.getByTestId("assess-unit")).toHaveValue("Dinas Perindustrian Kabupaten Tapin");
     await userEvent.click(screen.getByTestId("assess-start"));
-    expect(api.startAssessment).toHaveBeenCalledWith("pr-tas-purun", "ovop-id-seleksi", "2024.1", {
-      assessed_on: today(),
-      region_code: product.village_code,
-      latitude: null,
-      longitude: null,
-      assessors: [{ name: "Rina Wulandari", title: "Penyuluh Perindustrian", unit: "Dinas Perindustrian Kabupaten Tapin", role: null }],
-    });
+    expect(api.startAssessment).toHaveBeenCalledWith(
+      "pr-tas-purun",
+      "ovop-id-seleksi",
+      "2024.1",
+      expect.objectContaining({
+        assessed_on: today(),
+        region_code: product.village_code,
+        latitude: null,
+        longitude: null,
+        assessors: [{ name: "Rina Wulandari", title: "Penyuluh Perindustrian", unit: "Dinas Perindustrian Kabupaten Tapin", role: null }],
+      }),
+    );
   });
 
   it("falls back to the name typed last time when there is no profile", async () => {

@@ -1,0 +1,437 @@
+//! What a programme runs its assessments in, as data (`assets/programmes/*.json`): the levels an
+//! assessment is made at (OCOP: commune, province, central; OVOP: kabupaten, provinsi, pusat),
+//! how many rounds a year it holds, and the words for the kinds of assessment. An assessment
+//! names its round (`2026-1`, shown "2026 · I"), its level and its kind; one made before these
+//! existed names none of them, and is shown as unknown.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::criteria::{Programme, Text};
+
+/// The kind of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentKind {
+    /// A product assessed for the first time.
+    New,
+    /// A product assessed again when its certificate lapses.
+    Reassessment,
+    /// A certified product assessed for a higher star.
+    Upgrade,
+}
+
+impl AssessmentKind {
+    pub const ALL: [AssessmentKind; 3] = [
+        AssessmentKind::New,
+        AssessmentKind::Reassessment,
+        AssessmentKind::Upgrade,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentKind::New => "new",
+            AssessmentKind::Reassessment => "reassessment",
+            AssessmentKind::Upgrade => "upgrade",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AssessmentKind> {
+        AssessmentKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text.trim())
+    }
+}
+
+/// A round of assessment: a year and its phase (1 to 12). Written `2026-1`, shown `2026 · I`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Round {
+    pub year: u16,
+    pub phase: u8,
+}
+
+const ROMAN: [&str; 12] = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+];
+
+impl Round {
+    /// Reads `2026-1`, `2026-I`, `2026 · I` or `2026/2` (a year from 2000 to 2199 and a phase
+    /// from 1 to 12, in digits or Roman numerals); anything else is `None`.
+    pub fn parse(text: &str) -> Option<Round> {
+        let text = text.trim();
+        let split = text.find(|c: char| !c.is_ascii_digit())?;
+        let (year, rest) = text.split_at(split);
+        if year.len() != 4 {
+            return None;
+        }
+        let year: u16 = year.parse().ok()?;
+        if !(2000..2200).contains(&year) {
+            return None;
+        }
+        let phase = rest.trim_start_matches([' ', '-', '/', '·', '.']).trim();
+        if phase.is_empty() || phase.len() == rest.len() {
+            return None;
+        }
+        let phase: u8 = match phase.parse::<u8>() {
+            Ok(n) => n,
+            Err(_) => ROMAN
+                .iter()
+                .position(|r| r.eq_ignore_ascii_case(phase))
+                .map(|i| i as u8 + 1)?,
+        };
+        (1..=12).contains(&phase).then_some(Round { year, phase })
+    }
+
+    /// How it is stored and sent: `2026-1`.
+    pub fn code(&self) -> String {
+        format!("{}-{}", self.year, self.phase)
+    }
+
+    /// The round of `date` (`YYYY-MM-DD`) in a programme holding `phases` rounds a year: the
+    /// year split in equal spans (two rounds: January to June is I, July to December II).
+    pub fn of_date(date: &str, phases: u8) -> Option<Round> {
+        let year: u16 = date.get(0..4)?.parse().ok()?;
+        let month: u8 = date.get(5..7)?.parse().ok()?;
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        let phases = phases.clamp(1, 12);
+        let phase = (u16::from(month - 1) * u16::from(phases) / 12) as u8 + 1;
+        Round::parse(&format!("{year}-{phase}"))
+    }
+}
+
+impl fmt::Display for Round {
+    /// `2026 · I`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let phase = ROMAN
+            .get(usize::from(self.phase).saturating_sub(1))
+            .copied()
+            .unwrap_or("?");
+        write!(f, "{} · {phase}", self.year)
+    }
+}
+
+/// One level of a programme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProgrammeLevel {
+    pub code: String,
+    pub name: Text,
+    /// The last day an assessment could be made at this level (OCOP's district level ended
+    /// with June 2025); older records keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub until: Option<String>,
+}
+
+/// A programme's rules as data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProgrammeRules {
+    pub programme: Programme,
+    /// Where the rules come from.
+    pub source: String,
+    /// How many rounds a year (1 to 12).
+    pub phases_per_year: u8,
+    /// From the first level to the highest.
+    pub levels: Vec<ProgrammeLevel>,
+    /// The words for each kind of assessment.
+    #[cfg_attr(
+        feature = "bindings",
+        ts(type = "Record<string, Record<string, string>>")
+    )]
+    pub kinds: std::collections::BTreeMap<AssessmentKind, Text>,
+}
+
+impl ProgrammeRules {
+    pub fn level(&self, code: &str) -> Option<&ProgrammeLevel> {
+        self.levels.iter().find(|l| l.code == code)
+    }
+
+    /// The levels an assessment made on `date` may be at (those not ended before it).
+    pub fn levels_on(&self, date: &str) -> impl Iterator<Item = &ProgrammeLevel> {
+        let date = date.to_string();
+        self.levels.iter().filter(move |l| {
+            l.until
+                .as_deref()
+                .is_none_or(|until| date.as_str() <= until)
+        })
+    }
+
+    /// The words for `kind` in `lang`.
+    pub fn kind_name(&self, kind: AssessmentKind, lang: &str) -> &str {
+        self.kinds
+            .get(&kind)
+            .map_or(kind.as_str(), |t| t.get(lang, "en"))
+    }
+
+    /// The round, level and kind of an assessment in words, as a sheet prints them:
+    /// "2026 · I · Cấp tỉnh · Đánh giá mới"; what it does not name is left out.
+    pub fn describe(
+        &self,
+        lang: &str,
+        round: Option<&str>,
+        level: Option<&str>,
+        kind: Option<AssessmentKind>,
+    ) -> String {
+        let mut parts = Vec::new();
+        if let Some(round) = round {
+            parts.push(Round::parse(round).map_or(round.to_string(), |r| r.to_string()));
+        }
+        if let Some(level) = level {
+            parts.push(
+                self.level(level)
+                    .map_or(level.to_string(), |l| l.name.get(lang, "en").to_string()),
+            );
+        }
+        if let Some(kind) = kind {
+            parts.push(self.kind_name(kind, lang).to_string());
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Why a programme file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeError(pub String);
+
+impl fmt::Display for ProgrammeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads and checks a programme file: at least one level, level codes unique and lower-case,
+/// every level and kind named, 1 to 12 rounds a year.
+pub fn parse_programme(json: &str) -> Result<ProgrammeRules, ProgrammeError> {
+    let rules: ProgrammeRules = serde_json::from_str(json)
+        .map_err(|e| ProgrammeError(format!("not a programme file: {e}")))?;
+    if !(1..=12).contains(&rules.phases_per_year) {
+        return Err(ProgrammeError("phases_per_year is 1 to 12".into()));
+    }
+    if rules.levels.is_empty() {
+        return Err(ProgrammeError("a programme has at least one level".into()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for level in &rules.levels {
+        let well_formed = !level.code.is_empty()
+            && level
+                .code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !well_formed || !seen.insert(level.code.as_str()) {
+            return Err(ProgrammeError(format!(
+                "level code {:?} is not unique lower-case letters, digits and _",
+                level.code
+            )));
+        }
+        if level.name.is_blank() {
+            return Err(ProgrammeError(format!("level {} has no name", level.code)));
+        }
+    }
+    for kind in AssessmentKind::ALL {
+        if rules.kinds.get(&kind).is_none_or(Text::is_blank) {
+            return Err(ProgrammeError(format!(
+                "kind {} has no name",
+                kind.as_str()
+            )));
+        }
+    }
+    Ok(rules)
+}
+
+/// The rules shipped for each programme that has them (OCOP, OVOP).
+pub fn shipped() -> &'static [ProgrammeRules] {
+    static SHIPPED: std::sync::OnceLock<Vec<ProgrammeRules>> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        [
+            include_str!("../../../assets/programmes/ocop.json"),
+            include_str!("../../../assets/programmes/ovop.json"),
+        ]
+        .iter()
+        .filter_map(|text| parse_programme(text).ok())
+        .collect()
+    })
+}
+
+/// The shipped rules of `programme`, if it has any.
+pub fn rules_of(programme: Programme) -> Option<&'static ProgrammeRules> {
+    shipped().iter().find(|r| r.programme == programme)
+}
+
+/// Checks an assessment's round, level and kind against its programme: a round that is not a
+/// round, or a level the programme does not have (or had ended by `date`), is refused in words.
+pub fn check_visit(
+    programme: Programme,
+    round: Option<&str>,
+    level: Option<&str>,
+    date: Option<&str>,
+) -> Result<(), ProgrammeError> {
+    if let Some(round) = round {
+        if Round::parse(round).is_none_or(|r| r.code() != round) {
+            return Err(ProgrammeError(format!(
+                "round {round:?} is not a year and its round, written 2026-1"
+            )));
+        }
+    }
+    if let Some(level) = level {
+        let Some(rules) = rules_of(programme) else {
+            return Err(ProgrammeError(format!(
+                "programme {} has no levels",
+                programme.as_str()
+            )));
+        };
+        let Some(found) = rules.level(level) else {
+            let known: Vec<&str> = rules.levels.iter().map(|l| l.code.as_str()).collect();
+            return Err(ProgrammeError(format!(
+                "level {level:?} is not one of {}'s: {}",
+                programme.as_str(),
+                known.join(", ")
+            )));
+        };
+        if let (Some(until), Some(date)) = (&found.until, date) {
+            if date > until.as_str() {
+                return Err(ProgrammeError(format!(
+                    "the {level} level ended on {until}; this assessment is of {date}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_are_read_in_the_ways_they_are_written_and_nothing_else() {
+        for text in ["2026-1", "2026-I", "2026 · I", "2026/1", " 2026 - i "] {
+            assert_eq!(
+                Round::parse(text),
+                Some(Round {
+                    year: 2026,
+                    phase: 1
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            Round::parse("2026-XII").map(|r| r.code()),
+            Some("2026-12".into())
+        );
+        for text in [
+            "",
+            "2026",
+            "2026-",
+            "2026-0",
+            "2026-13",
+            "26-1",
+            "02026-1",
+            "1999-1",
+            "2026-IIII",
+            "x2026-1",
+            "2026-1a",
+        ] {
+            assert_eq!(Round::parse(text), None, "{text}");
+        }
+        assert_eq!(
+            Round {
+                year: 2026,
+                phase: 2
+            }
+            .to_string(),
+            "2026 · II"
+        );
+        assert_eq!(
+            Round::of_date("2026-06-30", 2).map(|r| r.code()),
+            Some("2026-1".into())
+        );
+        assert_eq!(
+            Round::of_date("2026-07-01", 2).map(|r| r.code()),
+            Some("2026-2".into())
+        );
+        assert_eq!(
+            Round::of_date("2026-12-31", 4).map(|r| r.code()),
+            Some("2026-4".into())
+        );
+        assert_eq!(Round::of_date("2026-13-01", 2), None);
+    }
+
+    #[test]
+    fn the_shipped_programmes_have_their_levels_and_words() {
+        let ocop = rules_of(Programme::Ocop).expect("OCOP");
+        let codes: Vec<&str> = ocop.levels.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["commune", "district", "province", "central"]);
+        let on: Vec<&str> = ocop
+            .levels_on("2026-03-01")
+            .map(|l| l.code.as_str())
+            .collect();
+        assert_eq!(
+            on,
+            ["commune", "province", "central"],
+            "no district level since July 2025"
+        );
+        let ovop = rules_of(Programme::Ovop).expect("OVOP");
+        assert_eq!(
+            ovop.level("provinsi").map(|l| l.name.get("id", "en")),
+            Some("Provinsi")
+        );
+        assert_eq!(
+            ocop.describe(
+                "vi",
+                Some("2026-1"),
+                Some("province"),
+                Some(AssessmentKind::Reassessment)
+            ),
+            "2026 · I · Cấp tỉnh · Đánh giá lại"
+        );
+        assert_eq!(ovop.describe("id", None, None, None), "");
+        assert!(rules_of(Programme::Otop).is_none());
+    }
+
+    #[test]
+    fn a_visit_names_a_round_and_a_level_its_programme_has() {
+        assert!(check_visit(
+            Programme::Ocop,
+            Some("2026-1"),
+            Some("province"),
+            Some("2026-03-01")
+        )
+        .is_ok());
+        assert!(check_visit(Programme::Ocop, None, None, None).is_ok());
+        assert!(
+            check_visit(Programme::Ocop, Some("2026 · I"), None, None).is_err(),
+            "written 2026-1"
+        );
+        assert!(check_visit(Programme::Ocop, None, Some("kabupaten"), None).is_err());
+        assert!(check_visit(Programme::Ocop, None, Some("district"), Some("2025-06-30")).is_ok());
+        assert!(check_visit(Programme::Ocop, None, Some("district"), Some("2025-07-01")).is_err());
+        assert!(check_visit(Programme::Otop, None, Some("tambon"), None).is_err());
+    }
+
+    #[test]
+    fn a_programme_file_is_checked() {
+        let good = include_str!("../../../assets/programmes/ovop.json");
+        assert!(parse_programme(good).is_ok());
+        assert!(parse_programme("{").is_err());
+        let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
+        value["levels"][1]["code"] = "kabupaten".into();
+        assert!(parse_programme(&value.to_string())
+            .unwrap_err()
+            .0
+            .contains("unique"));
+        let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
+        value["kinds"].as_object_mut().unwrap().remove("upgrade");
+        assert!(parse_programme(&value.to_string())
+            .unwrap_err()
+            .0
+            .contains("upgrade"));
+        let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
+        value["phases_per_year"] = 0.into();
+        assert!(parse_programme(&value.to_string()).is_err());
+    }
+}

@@ -1,0 +1,301 @@
+//! Rounds, levels and kinds on both backends: an assessment names the round it belongs to
+//! (`2026-1`), the programme level it is made at and its kind; the server refuses a round or a
+//! level its programme does not have, lists and filters on them (assessments made before they
+//! existed are `unknown`, never guessed), exports them and shows them on the dashboard.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::web::*;
+use support::*;
+
+crate::both!(
+    assessments_are_listed_filtered_and_exported_by_round_level_and_kind,
+    a_round_or_level_the_programme_does_not_have_is_refused_and_nothing_is_stored,
+);
+
+fn named(
+    record: &ovop_protocol::Record,
+    round: &str,
+    level: &str,
+    kind: &str,
+) -> ovop_protocol::Record {
+    tampered(record, |b| {
+        b["visit"]["round"] = json!(round);
+        b["visit"]["level"] = json!(level);
+        b["visit"]["kind"] = json!(kind);
+    })
+}
+
+async fn setup(server: &Server) -> (String, String, String) {
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let (pr, pd) = (uuid(90, 0), uuid(90, 1));
+    server
+        .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
+        .await;
+    (budi, sari, pd)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|a| a["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn assessments_are_listed_filtered_and_exported_by_round_level_and_kind(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (budi, sari, pd) = setup(&server).await;
+    // On the OVOP template: a new one at the province in round I, a re-assessment at the
+    // regency in round II, and one made before rounds were recorded.
+    let first = named(
+        &assessment(&uuid(91, 1), 1, &pd, TAPIN, 1, vec![]),
+        "2026-1",
+        "provinsi",
+        "new",
+    );
+    let second = named(
+        &assessment(&uuid(91, 2), 1, &pd, TAPIN, 2, vec![]),
+        "2026-2",
+        "kabupaten",
+        "reassessment",
+    );
+    let before = assessment(&uuid(91, 3), 1, &pd, TAPIN, 3, vec![]);
+    assert!(before.body["visit"].get("round").is_none());
+    let pushed = server.push_ok(&budi, &[first, second, before]).await;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome == ovop_protocol::Outcome::Accepted),
+        "{:?}",
+        pushed.results
+    );
+
+    let list = |query: &'static str| {
+        let (server, sari) = (&server, &sari);
+        async move {
+            let (status, body) = server
+                .get(sari, &format!("/v1/review/assessments?{query}"))
+                .await;
+            assert_eq!(status, 200, "{query}: {body}");
+            ids(&body)
+        }
+    };
+    assert_eq!(list("round=2026-1").await, [uuid(91, 1)]);
+    assert_eq!(list("round=2026-2&kind=reassessment").await, [uuid(91, 2)]);
+    assert_eq!(list("level=kabupaten").await, [uuid(91, 2)]);
+    assert_eq!(list("round=unknown").await, [uuid(91, 3)]);
+    assert_eq!(list("kind=unknown&level=unknown").await, [uuid(91, 3)]);
+    assert_eq!(list("round=2027-1").await, Vec::<String>::new());
+    assert_eq!(list("round=").await.len(), 3, "an empty value is no filter");
+    let (_, all) = server.get(&sari, "/v1/review/assessments").await;
+    let first = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|a| a["id"] == json!(uuid(91, 1)))
+        .expect("the first")
+        .clone();
+    assert_eq!(
+        (&first["round"], &first["level"], &first["kind"]),
+        (&json!("2026-1"), &json!("provinsi"), &json!("new"))
+    );
+    for (query, field) in [
+        ("round=2026%20%C2%B7%20I", "round"),
+        ("round=2026-13", "round"),
+        ("kind=renewal", "kind"),
+    ] {
+        let (status, body) = server
+            .get(&sari, &format!("/v1/review/assessments?{query}"))
+            .await;
+        assert_eq!((status, code(&body)), (400, "review.bad_filter"), "{query}");
+        assert_eq!(body["field"], json!(field), "{query}");
+    }
+
+    // The export has them, empty where the assessment names none; a filter narrows it.
+    let (status, csv) = server.get(&sari, "/v1/export/assessments?format=csv").await;
+    assert_eq!(status, 200);
+    let text = csv.as_str().expect("CSV");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let mut rows: Vec<(String, String, String, String)> = reader
+        .records()
+        .map(|r| r.expect("row"))
+        .map(|r| {
+            (
+                r[0].to_string(),
+                r[at("round")].to_string(),
+                r[at("level")].to_string(),
+                r[at("kind")].to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            (
+                uuid(91, 1),
+                "2026-1".into(),
+                "provinsi".into(),
+                "new".into()
+            ),
+            (
+                uuid(91, 2),
+                "2026-2".into(),
+                "kabupaten".into(),
+                "reassessment".into()
+            ),
+            (uuid(91, 3), String::new(), String::new(), String::new()),
+        ]
+    );
+    let (_, csv) = server
+        .get(&sari, "/v1/export/assessments?format=csv&round=2026-2")
+        .await;
+    assert_eq!(
+        csv.as_str().expect("CSV").lines().count(),
+        2,
+        "the header and one row"
+    );
+
+    // The dashboard: the filter offers the rounds, the page says them in words.
+    let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    let page = |path: String| {
+        let (cookie, url) = (cookie.clone(), server.url(&path));
+        async move {
+            let response = browser()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.expect("html")
+        }
+    };
+    let home = page("/dashboard?round=2026-1&lang=id".into()).await;
+    assert!(
+        home.contains("<option value=\"2026-2\">2026 · II</option>"),
+        "the rounds offered"
+    );
+    assert!(
+        home.contains("<option value=\"2026-1\" selected>2026 · I</option>"),
+        "the round chosen"
+    );
+    assert!(home.contains(&format!("/dashboard/assessments/{}", uuid(91, 1))));
+    assert!(!home.contains(&format!("/dashboard/assessments/{}", uuid(91, 2))));
+    let detail = page(format!("/dashboard/assessments/{}?lang=id", uuid(91, 2))).await;
+    assert!(
+        detail.contains("2026 · II · Kabupaten/Kota · Penilaian ulang"),
+        "the round, level and kind in words"
+    );
+    let detail = page(format!("/dashboard/assessments/{}?lang=en", uuid(91, 3))).await;
+    assert!(
+        detail.contains("Unknown · Unknown · Unknown"),
+        "one made before rounds is unknown, not guessed"
+    );
+    server.stop().await;
+}
+
+async fn a_round_or_level_the_programme_does_not_have_is_refused_and_nothing_is_stored(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    let (budi, _, pd) = setup(&server).await;
+    let ocop = ovop_core::Catalog::shipped();
+    let tea = &ocop.get("ocop-1048-01", None).expect("an OCOP set").rubric;
+    let cases = [
+        (
+            named(
+                &assessment(&uuid(92, 1), 1, &pd, TAPIN, 1, vec![]),
+                "2026 · I",
+                "provinsi",
+                "new",
+            ),
+            "body.visit.round",
+        ),
+        (
+            named(
+                &assessment(&uuid(92, 2), 1, &pd, TAPIN, 1, vec![]),
+                "2026-13",
+                "provinsi",
+                "new",
+            ),
+            "body.visit.round",
+        ),
+        (
+            // OCOP's level on an OVOP sheet.
+            named(
+                &assessment(&uuid(92, 3), 1, &pd, TAPIN, 1, vec![]),
+                "2026-1",
+                "province",
+                "new",
+            ),
+            "body.visit.level",
+        ),
+        (
+            // OCOP's district level ended in June 2025; this visit is of November 2026.
+            named(
+                &assessment_on(tea, &uuid(92, 4), 1, &pd, TAPIN, 1, vec![]),
+                "2026-2",
+                "district",
+                "new",
+            ),
+            "body.visit.level",
+        ),
+        (
+            named(
+                &assessment(&uuid(92, 5), 1, &pd, TAPIN, 1, vec![]),
+                "2026-1",
+                "provinsi",
+                "renewal",
+            ),
+            "",
+        ),
+    ];
+    for (record, field) in cases {
+        let pushed = server.push_ok(&budi, std::slice::from_ref(&record)).await;
+        let result = &pushed.results[0];
+        assert_eq!(
+            result.outcome,
+            ovop_protocol::Outcome::Rejected,
+            "{}",
+            record.id
+        );
+        let problem = result.problem.as_ref().expect("a problem");
+        assert_eq!(
+            problem.code, "push.invalid",
+            "{}: {}",
+            record.id, problem.message
+        );
+        if !field.is_empty() {
+            assert_eq!(problem.field.as_deref(), Some(field), "{}", problem.message);
+        }
+    }
+    assert_eq!(server.count("SELECT COUNT(*) FROM assessment").await, 0);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM record WHERE kind = 'assessment'")
+            .await,
+        0
+    );
+    server.stop().await;
+}
