@@ -167,6 +167,17 @@ describe("ProductCard: assessing a product", () => {
     expect(localStorage.getItem("ovop-field.level.ocop")).toBe("province");
   });
 
+  it("offers the round of the day once the calendar has moved past the remembered one", async () => {
+    const year = Number(today().slice(0, 4));
+    localStorage.setItem("ovop-field.round", `${year - 1}-2`);
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(setOptions()).toHaveLength(3));
+    const current = roundOf(today(), 2)!;
+    expect(screen.getByTestId("assess-round-year")).toHaveValue(String(current.year));
+    expect(screen.getByTestId("assess-round-phase")).toHaveValue(String(current.phase));
+  });
+
   it("says why a start was refused, in the officer's words", async () => {
     api.startAssessment.mockRejectedValue({ code: "criteria.not_found", message: "criteria set x is not installed" });
     render(ProductCard, { product: PURSE, onedit: vi.fn() });
