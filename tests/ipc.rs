@@ -404,8 +404,20 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
             json!({"product": {"id": "", "producer_id": producer, "name": "Keripik pisang", "programme": "ovop"}}),
         )
         .expect("product");
+    // A level of another programme is refused in words; the start form's round, level and
+    // kind are kept.
+    let wrong =
+        json!({"assessed_on": "2026-11-23", "region_code": "63.05.04.2007", "level": "province"});
+    let refused = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.2", "visit": wrong}),
+        )
+        .expect_err("refused");
+    assert_eq!(refused["code"], "store.invalid", "{refused}");
     let visit = json!({"assessed_on": "2026-11-23", "region_code": "63.05.04.2007",
-        "assessors": [{"name": "Rina Wulandari", "title": "Penyuluh", "unit": "Disperindag Tapin"}]});
+        "assessors": [{"name": "Rina Wulandari", "title": "Penyuluh", "unit": "Disperindag Tapin"}],
+        "round": "2026-2", "level": "kabupaten", "kind": "new"});
     let view = app
         .call(
             "assessment_start",
@@ -414,6 +426,14 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
         .expect("started");
     let id = view["assessment"]["id"].as_str().expect("id").to_string();
     assert_eq!(view["assessment"]["status"], "draft");
+    assert_eq!(
+        (
+            &view["assessment"]["visit"]["round"],
+            &view["assessment"]["visit"]["level"],
+            &view["assessment"]["visit"]["kind"]
+        ),
+        (&json!("2026-2"), &json!("kabupaten"), &json!("new"))
+    );
     assert_eq!(view["producer"]["name"], "KWT Melati");
     assert_eq!(view["result"]["total"], 0);
     assert_eq!(view["result"]["complete"], false);
