@@ -63,6 +63,10 @@ pub struct AssessmentSummary {
     pub complete: bool,
     pub answered: u32,
     pub criteria_count: u32,
+    /// The round it names (`2026-1`); absent when it names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub round: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,6 +165,7 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
         criteria_id: result.set.id.clone(),
         criteria_version: result.set.version.clone(),
         assessed_on: a.visit.assessed_on,
+        round: a.visit.round,
         updated_at: a.updated_at,
         total: verdict.total,
         max_total: verdict.max_total,

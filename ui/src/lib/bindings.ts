@@ -606,7 +606,11 @@ provisional_star: number | null, star_by_score: number, standing: Standing,
 /**
  * The sheets behind the verdict: 1, or the council's members.
  */
-sheets: number, complete: boolean, answered: number, criteria_count: number, };
+sheets: number, complete: boolean, answered: number, criteria_count: number, 
+/**
+ * The round it names (`2026-1`); absent when it names none.
+ */
+round?: string, };
 
 export type RevisionSummary = { revision: number, status: string, reason: string | null, 
 /**

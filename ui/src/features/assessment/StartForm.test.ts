@@ -188,6 +188,28 @@ describe("ProductCard: assessing a product", () => {
     expect(screen.getByTestId("assess-start")).toBeEnabled();
   });
 
+  it("shows each assessment's round and narrows the list to one round", async () => {
+    api.listAssessments.mockResolvedValue([
+      summary({ id: "a-3", status: "draft", round: "2026-2" }),
+      summary({ id: "a-2", status: "final", round: "2026-1", star: 3, complete: true }),
+      summary({ id: "a-1", status: "final", star: 2, complete: true }),
+    ]);
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await waitFor(() => expect(screen.getAllByTestId("product-assessment")).toHaveLength(3));
+    expect(screen.getAllByTestId("product-assessment-round").map((e) => e.textContent)).toEqual(["· Putaran 2026 · II", "· Putaran 2026 · I"]);
+    const select = screen.getByTestId("product-assessments-round");
+    expect(Array.from(select.querySelectorAll("option")).map((o) => o.textContent)).toEqual([
+      "Semua putaran",
+      "2026 · II",
+      "2026 · I",
+      "Putaran tidak diketahui",
+    ]);
+    await userEvent.selectOptions(select, "2026-1");
+    expect(screen.getAllByTestId("product-assessment").map((e) => e.dataset.id)).toEqual(["a-2"]);
+    await userEvent.selectOptions(select, "unknown");
+    expect(screen.getAllByTestId("product-assessment").map((e) => e.dataset.id)).toEqual(["a-1"]);
+  });
+
   it("lists the product's assessments with status, total and star, each opening its sheet", async () => {
     api.listAssessments.mockResolvedValue([
       summary({ id: "a-2", status: "draft", total: 12, answered: 5 }),
