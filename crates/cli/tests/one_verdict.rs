@@ -380,15 +380,20 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         "the council's sheets in the criteria export"
     );
     // A server that stored this council before it kept members' sheets (schema 5) fills
-    // them in from the stored body when it is upgraded.
+    // them in from the stored body when it is upgraded (to the latest schema).
     server
         .running
         .state
         .db
         .run(|tx| {
+            // Undo migrations 7 (round, level, kind) and 6 (council sheets).
+            tx.exec("DROP INDEX assessment_round", &[])?;
+            for column in ["round", "level", "kind"] {
+                tx.exec(&format!("ALTER TABLE assessment DROP COLUMN {column}"), &[])?;
+            }
             tx.exec("DROP TABLE assessment_sheet_criterion", &[])?;
             tx.exec("DROP TABLE assessment_sheet", &[])?;
-            tx.exec("DELETE FROM schema_migration WHERE version = 6", &[])?;
+            tx.exec("DELETE FROM schema_migration WHERE version >= 6", &[])?;
             Ok(())
         })
         .await
