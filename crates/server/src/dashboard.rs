@@ -677,7 +677,7 @@ async fn home(
                     i64::from(page_no) * review::PAGE,
                 )?,
                 review::stats_in(tx, &a, &f)?,
-                review::rounds(tx)?,
+                review::rounds(tx, &a)?,
             ))
         })
         .await;

@@ -314,12 +314,18 @@ pub fn list_in(
     Ok(out)
 }
 
-/// The rounds assessments name, newest first (the dashboard's filter offers them).
-pub fn rounds(tx: &mut dyn Tx) -> ApiResult<Vec<String>> {
+/// The rounds the assessments within the actor's regions name, newest first (the dashboard's
+/// filter offers them).
+pub fn rounds(tx: &mut dyn Tx, actor: &Actor) -> ApiResult<Vec<String>> {
+    let mut params = Vec::new();
+    let clause = Filter::default().sql(actor, &mut params);
     let mut rounds: Vec<String> = tx
         .query(
-            "SELECT DISTINCT round FROM assessment WHERE round IS NOT NULL",
-            &[],
+            &format!(
+                "SELECT DISTINCT a.round FROM assessment a JOIN app_user u ON u.id = a.officer_id
+                 WHERE {clause} AND a.round IS NOT NULL"
+            ),
+            &params,
         )?
         .iter()
         .map(|r| r.text(0))

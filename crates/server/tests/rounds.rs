@@ -202,6 +202,25 @@ async fn assessments_are_listed_filtered_and_exported_by_round_level_and_kind(ba
     );
     assert!(home.contains(&format!("/dashboard/assessments/{}", uuid(91, 1))));
     assert!(!home.contains(&format!("/dashboard/assessments/{}", uuid(91, 2))));
+    // A supervisor of another regency is offered none of these rounds.
+    server
+        .user("dewi", "supervisor", &["63.06"], Some("dewi-rahasia-1"))
+        .await;
+    let elsewhere = dashboard_session(&server, "dewi", "dewi-rahasia-1").await;
+    let other = browser()
+        .get(server.url("/dashboard?lang=id"))
+        .header("cookie", elsewhere)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(other.contains("name=\"round\""), "the filter is there");
+    assert!(
+        !other.contains("2026 · I<"),
+        "no round of Tapin's offered in another regency"
+    );
     let detail = page(format!("/dashboard/assessments/{}?lang=id", uuid(91, 2))).await;
     assert!(
         detail.contains("2026 · II · Kabupaten/Kota · Penilaian ulang"),
