@@ -64,6 +64,18 @@ impl Programme {
             Programme::Other => "other",
         }
     }
+
+    /// The programme named `text` as in files and on the wire, if it is one.
+    pub fn parse(text: &str) -> Option<Programme> {
+        [
+            Programme::Ocop,
+            Programme::Ovop,
+            Programme::Otop,
+            Programme::Other,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == text)
+    }
 }
 
 /// How far a set can be trusted as the official sheet.

@@ -262,41 +262,59 @@ pub fn rules_of(programme: Programme) -> Option<&'static ProgrammeRules> {
     shipped().iter().find(|r| r.programme == programme)
 }
 
-/// Checks an assessment's round, level and kind against its programme: a round that is not a
-/// round, or a level the programme does not have (or had ended by `date`), is refused in words.
+/// A visit's round or level refused: which of the two (`round`, `level`) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for VisitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Checks an assessment's round and level against its programme: a round that is not a round,
+/// or a level the programme does not have (or had ended by `date`), is refused in words, naming
+/// the field.
 pub fn check_visit(
     programme: Programme,
     round: Option<&str>,
     level: Option<&str>,
     date: Option<&str>,
-) -> Result<(), ProgrammeError> {
+) -> Result<(), VisitError> {
     if let Some(round) = round {
         if Round::parse(round).is_none_or(|r| r.code() != round) {
-            return Err(ProgrammeError(format!(
-                "round {round:?} is not a year and its round, written 2026-1"
-            )));
+            return Err(VisitError {
+                field: "round",
+                message: format!("round {round:?} is not a year and its round, written 2026-1"),
+            });
         }
     }
     if let Some(level) = level {
+        let refused = |message: String| {
+            Err(VisitError {
+                field: "level",
+                message,
+            })
+        };
         let Some(rules) = rules_of(programme) else {
-            return Err(ProgrammeError(format!(
-                "programme {} has no levels",
-                programme.as_str()
-            )));
+            return refused(format!("programme {} has no levels", programme.as_str()));
         };
         let Some(found) = rules.level(level) else {
             let known: Vec<&str> = rules.levels.iter().map(|l| l.code.as_str()).collect();
-            return Err(ProgrammeError(format!(
+            return refused(format!(
                 "level {level:?} is not one of {}'s: {}",
                 programme.as_str(),
                 known.join(", ")
-            )));
+            ));
         };
         if let (Some(until), Some(date)) = (&found.until, date) {
             if date > until.as_str() {
-                return Err(ProgrammeError(format!(
+                return refused(format!(
                     "the {level} level ended on {until}; this assessment is of {date}"
-                )));
+                ));
             }
         }
     }
@@ -407,7 +425,18 @@ mod tests {
             check_visit(Programme::Ocop, Some("2026 · I"), None, None).is_err(),
             "written 2026-1"
         );
-        assert!(check_visit(Programme::Ocop, None, Some("kabupaten"), None).is_err());
+        assert_eq!(
+            check_visit(Programme::Ocop, None, Some("kabupaten"), None).map_err(|e| e.field),
+            Err("level")
+        );
+        assert_eq!(
+            check_visit(Programme::Ocop, Some("2026-13"), Some("kabupaten"), None)
+                .map_err(|e| e.field),
+            Err("round"),
+            "the round is named first"
+        );
+        assert_eq!(Programme::parse("ocop"), Some(Programme::Ocop));
+        assert_eq!(Programme::parse("OCOP"), None);
         assert!(check_visit(Programme::Ocop, None, Some("district"), Some("2025-06-30")).is_ok());
         assert!(check_visit(Programme::Ocop, None, Some("district"), Some("2025-07-01")).is_err());
         assert!(check_visit(Programme::Otop, None, Some("tambon"), None).is_err());

@@ -600,9 +600,8 @@ fn kind_text(lang: &str, kind: ovop_core::AssessmentKind) -> String {
 
 /// An assessment's round, level and kind in words; what it does not name is said unknown.
 fn visit_text(lang: &str, i: &review::Listed) -> String {
-    let programme: Option<ovop_core::criteria::Programme> =
-        serde_json::from_value(serde_json::Value::String(i.programme.clone())).ok();
-    let rules = programme.and_then(ovop_core::programme::rules_of);
+    let rules = ovop_core::criteria::Programme::parse(&i.programme)
+        .and_then(ovop_core::programme::rules_of);
     let unknown = t(lang, "filter.unknown");
     let round = i.round.as_deref().map_or(unknown.clone(), round_text);
     let level = match (&i.level, rules) {

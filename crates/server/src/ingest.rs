@@ -282,19 +282,8 @@ fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
         visit.level.as_deref(),
         Some(assessed_on),
     ) {
-        let field = if ovop_core::programme::check_visit(
-            body.programme,
-            visit.round.as_deref(),
-            None,
-            None,
-        )
-        .is_err()
-        {
-            "body.visit.round"
-        } else {
-            "body.visit.level"
-        };
-        return Err(Problem::new("push.invalid", Some(field), e.0));
+        let field = format!("body.visit.{}", e.field);
+        return Err(Problem::new("push.invalid", Some(&field), e.message));
     }
     if body.answers.is_none() {
         return Err(Problem::new(

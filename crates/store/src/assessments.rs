@@ -133,7 +133,7 @@ fn checked_visit(programme: ovop_core::criteria::Programme, visit: &Visit) -> Re
         visit.level.as_deref(),
         visit.assessed_on.as_deref(),
     )
-    .map_err(|e| StoreError::Invalid(e.0))
+    .map_err(|e| StoreError::Invalid(e.message))
 }
 
 pub(crate) fn encode<T: Serialize>(value: &T) -> Result<String> {
@@ -637,14 +637,14 @@ impl Store {
         if draft.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
-        let set: String = tx.query_row(
-            "SELECT json FROM criteria_set WHERE hash = ?1",
+        let programme: Option<String> = tx.query_row(
+            "SELECT json_extract(json, '$.programme') FROM criteria_set WHERE hash = ?1",
             params![draft.criteria_hash],
             |r| r.get(0),
         )?;
-        let programme = serde_json::from_str::<serde_json::Value>(&set)
-            .ok()
-            .and_then(|set| serde_json::from_value(set["programme"].clone()).ok())
+        let programme = programme
+            .as_deref()
+            .and_then(ovop_core::criteria::Programme::parse)
             .unwrap_or(ovop_core::criteria::Programme::Other);
         checked_visit(programme, visit)?;
         tx.execute(
