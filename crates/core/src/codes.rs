@@ -131,6 +131,7 @@ codes! {
     StoreStarting => ("store.starting", NONE, App, "The region data is still being prepared on a first start."),
     StoreUnavailable => ("store.unavailable", NONE, App, "The store stopped after an error; restart the app."),
     StoreNoBackup => ("store.no_backup", NONE, App, "There is no backup to restore."),
+    StoreNoQuorum => ("store.no_quorum", NONE, App, "A council's verdict needs its roster and the programme's quorum (the members present, the chair among them)."),
 
     // Photos.
     PhotoUnreadable => ("photo.unreadable", NONE, App, "The file is not a picture, or the picture is damaged."),

@@ -25,7 +25,7 @@ pub use codes::Code;
 pub use council::CouncilResult;
 pub use criteria::CriteriaSet;
 pub use load::{canonical_hash, content_hash, parse_set, LoadError};
-pub use programme::{AssessmentKind, ProgrammeRules, Round};
+pub use programme::{AssessmentKind, ProgrammeRules, Quorum, QuorumCheck, Round};
 pub use rubric::{AnswerError, Rubric, ScoreResult};
 pub use validate::{validate, Finding, Severity};
 pub use verdict::{Pending, Sitting, Standing, Verdict};

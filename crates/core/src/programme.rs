@@ -125,6 +125,63 @@ pub struct ProgrammeLevel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "bindings", ts(optional))]
     pub until: Option<String>,
+    /// Where a product assessed at this level is proposed next, and from which star: the first
+    /// whose level is still held on the day of the assessment applies (OCOP's commune went to
+    /// the district until June 2025, to the province after).
+    #[serde(default)]
+    pub forwards: Vec<Forward>,
+}
+
+/// A product at or above `min_star` is proposed to level `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Forward {
+    pub to: String,
+    pub min_star: u8,
+}
+
+/// How many of a council's appointed members must be present for its verdict to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Quorum {
+    /// The share of the appointed members present, the chair counted among them (OCOP: 75).
+    pub percent: u8,
+    /// The chair must be one of them.
+    pub chair_required: bool,
+}
+
+/// A council's quorum as counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct QuorumCheck {
+    /// Members appointed (present and absent).
+    pub appointed: u32,
+    pub present: u32,
+    /// The fewest present members that make the quorum.
+    pub required: u32,
+    pub chair_present: bool,
+    /// The chair had to be present.
+    pub chair_required: bool,
+    pub met: bool,
+}
+
+impl Quorum {
+    /// Counts a council: `present` of `appointed`, with or without its chair. The share is
+    /// rounded up (75 % of 6 is 5 members), and never fewer than one.
+    pub fn check(&self, appointed: u32, present: u32, chair_present: bool) -> QuorumCheck {
+        let required = (u64::from(appointed) * u64::from(self.percent)).div_ceil(100);
+        let required = u32::try_from(required).unwrap_or(u32::MAX).max(1);
+        QuorumCheck {
+            appointed,
+            present,
+            required,
+            chair_present,
+            chair_required: self.chair_required,
+            met: present <= appointed
+                && present >= required
+                && (chair_present || !self.chair_required),
+        }
+    }
 }
 
 /// A programme's rules as data.
@@ -144,6 +201,10 @@ pub struct ProgrammeRules {
         ts(type = "Record<string, Record<string, string>>")
     )]
     pub kinds: std::collections::BTreeMap<AssessmentKind, Text>,
+    /// The quorum a council needs; without one, any council's verdict counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub quorum: Option<Quorum>,
 }
 
 impl ProgrammeRules {
@@ -159,6 +220,18 @@ impl ProgrammeRules {
                 .as_deref()
                 .is_none_or(|until| date.as_str() <= until)
         })
+    }
+
+    /// The level a product assessed at `level` on `date` with `star` is proposed to, if its star
+    /// reaches the threshold of the next level held on that day.
+    pub fn proposed_level(&self, level: &str, date: &str, star: u8) -> Option<&ProgrammeLevel> {
+        let from = self.level(level)?;
+        let held = |code: &str| self.levels_on(date).find(|l| l.code == code);
+        let (forward, to) = from
+            .forwards
+            .iter()
+            .find_map(|f| held(&f.to).map(|to| (f, to)))?;
+        (star >= forward.min_star).then_some(to)
     }
 
     /// The words for `kind` in `lang`.
@@ -230,6 +303,28 @@ pub fn parse_programme(json: &str) -> Result<ProgrammeRules, ProgrammeError> {
         }
         if level.name.is_blank() {
             return Err(ProgrammeError(format!("level {} has no name", level.code)));
+        }
+    }
+    for (at, level) in rules.levels.iter().enumerate() {
+        for forward in &level.forwards {
+            let later = rules.levels[at + 1..].iter().any(|l| l.code == forward.to);
+            if !later {
+                return Err(ProgrammeError(format!(
+                    "level {} forwards to {:?}, which is not a level above it",
+                    level.code, forward.to
+                )));
+            }
+            if !(1..=5).contains(&forward.min_star) {
+                return Err(ProgrammeError(format!(
+                    "level {} forwards from star {}: a star is 1 to 5",
+                    level.code, forward.min_star
+                )));
+            }
+        }
+    }
+    if let Some(quorum) = rules.quorum {
+        if !(1..=100).contains(&quorum.percent) {
+            return Err(ProgrammeError("a quorum is 1 to 100 percent".into()));
         }
     }
     for kind in AssessmentKind::ALL {
@@ -462,5 +557,67 @@ mod tests {
         let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
         value["phases_per_year"] = 0.into();
         assert!(parse_programme(&value.to_string()).is_err());
+    }
+
+    #[test]
+    fn a_quorum_is_three_quarters_of_the_council_rounded_up_with_its_chair() {
+        let q = Quorum {
+            percent: 75,
+            chair_required: true,
+        };
+        // 75 % of 4 is 3; of 5, 3.75, so 4; of 6, 4.5, so 5; of 7, 5.25, so 6.
+        for (appointed, required) in [(1, 1), (3, 3), (4, 3), (5, 4), (6, 5), (7, 6), (9, 7)] {
+            let at = q.check(appointed, required, true);
+            assert_eq!(at.required, required, "{appointed} appointed");
+            assert!(at.met, "{required} of {appointed}");
+            assert!(!q.check(appointed, required - 1, true).met || required == 1);
+        }
+        assert!(!q.check(4, 4, false).met, "the chair is required");
+        assert!(!q.check(3, 4, true).met, "more present than appointed");
+        let anyone = Quorum {
+            percent: 50,
+            chair_required: false,
+        };
+        assert!(anyone.check(4, 2, false).met);
+        assert!(!anyone.check(4, 1, true).met);
+    }
+
+    #[test]
+    fn a_product_is_proposed_to_the_next_level_held_when_its_star_reaches_it() {
+        let ocop = rules_of(Programme::Ocop).unwrap();
+        let to = |level, date, star| ocop.proposed_level(level, date, star).map(|l| l.code.as_str());
+        assert_eq!(to("district", "2025-03-01", 4), Some("province"));
+        assert_eq!(to("district", "2025-03-01", 3), None);
+        assert_eq!(to("province", "2026-03-01", 4), None);
+        assert_eq!(to("province", "2026-03-01", 5), Some("central"));
+        assert_eq!(to("central", "2026-03-01", 5), None, "nothing above the centre");
+        // The commune went to the district until June 2025, to the province after.
+        assert_eq!(to("commune", "2025-06-30", 3), Some("district"));
+        assert_eq!(to("commune", "2025-07-01", 3), Some("province"));
+        assert_eq!(to("commune", "2025-07-01", 2), None);
+        let ovop = rules_of(Programme::Ovop).unwrap();
+        assert_eq!(
+            ovop.proposed_level("kabupaten", "2026-03-01", 4).map(|l| l.code.as_str()),
+            Some("provinsi")
+        );
+        assert_eq!(ocop.quorum.map(|q| q.percent), Some(75));
+    }
+
+    #[test]
+    fn forwards_and_quorums_are_checked_in_a_programme_file() {
+        let good = include_str!("../../../assets/programmes/ocop.json");
+        let refused = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
+            edit(&mut value);
+            parse_programme(&value.to_string()).unwrap_err().0
+        };
+        assert!(refused(&|v| v["levels"][2]["forwards"][0]["to"] = "commune".into())
+            .contains("not a level above"));
+        assert!(refused(&|v| v["levels"][2]["forwards"][0]["to"] = "moon".into())
+            .contains("not a level above"));
+        assert!(refused(&|v| v["levels"][2]["forwards"][0]["min_star"] = 6.into())
+            .contains("1 to 5"));
+        assert!(refused(&|v| v["quorum"]["percent"] = 0.into()).contains("percent"));
+        assert!(refused(&|v| v["quorum"]["percent"] = 101.into()).contains("percent"));
     }
 }

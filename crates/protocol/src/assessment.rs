@@ -8,7 +8,9 @@
 
 use ovop_core::council::CouncilResult;
 use ovop_core::criteria::Programme;
-use ovop_core::{canonical_hash, Answers, AssessmentKind, ScoreResult, Verdict};
+use ovop_core::{
+    canonical_hash, Answers, AssessmentKind, Quorum, QuorumCheck, ScoreResult, Verdict,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -48,9 +50,126 @@ pub struct Visit {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "bindings", ts(optional))]
     pub kind: Option<AssessmentKind>,
+    /// The council as appointed, when several members score: its chair and who was absent
+    /// (those present are the members who scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub roster: Option<Roster>,
+}
+
+/// A council as appointed: its chair (one of the members, present or not) and the members who
+/// were absent from the session. The members present are those who scored a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct Roster {
+    pub chair: String,
+    pub absent: Vec<Assessor>,
+}
+
+/// Why a council's roster does not hold together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RosterError {
+    /// A council scored without recording who was appointed.
+    Missing,
+    /// The roster itself is not well formed (no chair, a name twice, the chair unknown).
+    Invalid(String),
+    /// The quorum was not reached.
+    NoQuorum(QuorumCheck),
+}
+
+impl std::fmt::Display for RosterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RosterError::Missing => f.write_str(
+                "a council's verdict needs its roster: the chair and the members who were absent",
+            ),
+            RosterError::Invalid(why) => f.write_str(why),
+            RosterError::NoQuorum(q) => {
+                write!(
+                    f,
+                    "the council has no quorum: {} of {} members present, {} needed",
+                    q.present, q.appointed, q.required
+                )?;
+                if q.chair_required && !q.chair_present {
+                    f.write_str(", and the chair must be present")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+impl Roster {
+    /// Counts the council whose members `present` scored (by name, in the council's order)
+    /// against `quorum` (none: every council counts). A name twice, a blank chair or a chair who
+    /// is neither present nor absent is refused.
+    pub fn check(
+        &self,
+        present: &[String],
+        quorum: Option<Quorum>,
+    ) -> Result<QuorumCheck, RosterError> {
+        if self.chair.trim().is_empty() {
+            return Err(RosterError::Invalid("the council's chair is not named".into()));
+        }
+        let mut names: Vec<&str> = present.iter().map(String::as_str).collect();
+        for absent in &self.absent {
+            if absent.name.trim().is_empty() {
+                return Err(RosterError::Invalid("an absent member has no name".into()));
+            }
+            names.push(absent.name.as_str());
+        }
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].iter().any(|other| same_name(other, name)) {
+                return Err(RosterError::Invalid(format!(
+                    "{} is named twice in the council",
+                    name.trim()
+                )));
+            }
+        }
+        let chair_present = present.iter().any(|name| same_name(name, &self.chair));
+        if !chair_present && !self.absent.iter().any(|a| same_name(&a.name, &self.chair)) {
+            return Err(RosterError::Invalid(format!(
+                "the chair {} is not one of the council's members",
+                self.chair.trim()
+            )));
+        }
+        let appointed = u32::try_from(names.len()).unwrap_or(u32::MAX);
+        let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
+        let quorum = quorum.unwrap_or(Quorum {
+            percent: 1,
+            chair_required: false,
+        });
+        let check = quorum.check(appointed, count, chair_present);
+        if check.met {
+            Ok(check)
+        } else {
+            Err(RosterError::NoQuorum(check))
+        }
+    }
 }
 
 impl Visit {
+    /// Checks the council whose sheets are `sheets` (each named after its member) against its
+    /// roster and the programme's quorum.
+    pub fn council_quorum(
+        &self,
+        sheets: &[Answers],
+        quorum: Option<Quorum>,
+    ) -> Result<QuorumCheck, RosterError> {
+        let roster = self.roster.as_ref().ok_or(RosterError::Missing)?;
+        let present: Vec<String> = sheets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| s.assessor.clone().unwrap_or_else(|| format!("#{}", i + 1)))
+            .collect();
+        roster.check(&present, quorum)
+    }
+
     /// The lead assessor's sheet as a council scores it (member 1): named after its own
     /// assessor, else after the visit's first assessor. The laptop and the server both build
     /// the council from it, so both name member 1 alike.
@@ -273,5 +392,88 @@ mod tests {
             (&json!("2026-1"), &json!("provinsi"), &json!("reassessment"))
         );
         assert_eq!(serde_json::from_value::<Visit>(value).unwrap(), named);
+    }
+
+    fn sheet(name: &str) -> Answers {
+        Answers {
+            assessor: Some(name.into()),
+            ..Answers::default()
+        }
+    }
+
+    /// A council counts its present members (those who scored) against its roster: 75 % with
+    /// the chair present, names compared without case or spaces around them.
+    #[test]
+    fn a_council_counts_only_with_its_roster_and_quorum() {
+        let quorum = Some(Quorum {
+            percent: 75,
+            chair_required: true,
+        });
+        let absent = |names: &[&str]| -> Vec<Assessor> {
+            names
+                .iter()
+                .map(|n| Assessor {
+                    name: (*n).into(),
+                    ..Assessor::default()
+                })
+                .collect()
+        };
+        let sheets = [sheet("Siti"), sheet("Budi"), sheet("Dewi")];
+        let mut visit = Visit::default();
+        assert_eq!(
+            visit.council_quorum(&sheets, quorum),
+            Err(RosterError::Missing)
+        );
+        // Three of four, the chair among them: met.
+        visit.roster = Some(Roster {
+            chair: " siti ".into(),
+            absent: absent(&["Agus"]),
+        });
+        let met = visit.council_quorum(&sheets, quorum).unwrap();
+        assert_eq!((met.present, met.appointed, met.required), (3, 4, 3));
+        assert!(met.chair_present);
+        // Three of five: short.
+        visit.roster = Some(Roster {
+            chair: "Siti".into(),
+            absent: absent(&["Agus", "Rina"]),
+        });
+        let Err(RosterError::NoQuorum(short)) = visit.council_quorum(&sheets, quorum) else {
+            panic!("three of five is no quorum");
+        };
+        assert_eq!(short.required, 4);
+        assert!(RosterError::NoQuorum(short)
+            .to_string()
+            .contains("3 of 5 members present, 4 needed"));
+        // The chair absent: no quorum even with three of four.
+        visit.roster = Some(Roster {
+            chair: "Agus".into(),
+            absent: absent(&["Agus"]),
+        });
+        let refused = visit.council_quorum(&sheets, quorum).unwrap_err();
+        assert!(refused.to_string().contains("the chair must be present"), "{refused}");
+        // A roster that does not hold together.
+        for (chair, names, why) in [
+            ("", vec![], "not named"),
+            ("Joko", vec![], "not one of the council's members"),
+            ("Siti", vec!["budi"], "named twice"),
+            ("Siti", vec![" "], "no name"),
+        ] {
+            visit.roster = Some(Roster {
+                chair: chair.into(),
+                absent: absent(&names),
+            });
+            let refused = visit.council_quorum(&sheets, quorum).unwrap_err();
+            assert!(matches!(refused, RosterError::Invalid(_)), "{refused:?}");
+            assert!(refused.to_string().contains(why), "{refused} / {why}");
+        }
+        // A programme without a quorum: any council with a well-formed roster counts.
+        visit.roster = Some(Roster {
+            chair: "Agus".into(),
+            absent: absent(&["Agus", "Rina", "Joko", "Tono"]),
+        });
+        assert!(visit.council_quorum(&sheets, None).is_ok());
+        // The roster is left out of a body without one, so older bodies keep their hash.
+        let value = serde_json::to_value(Visit::default()).unwrap();
+        assert!(value.get("roster").is_none());
     }
 }

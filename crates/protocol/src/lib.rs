@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub mod assessment;
-pub use assessment::{AssessmentBody, Assessor, EvidenceDocument, SetRef, Visit};
+pub use assessment::{
+    AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
+};
 
 /// The one table of error codes (`ovop-core`'s), part of the wire contract.
 pub use ovop_core::codes::{self, Code};

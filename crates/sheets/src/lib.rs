@@ -8,6 +8,7 @@ mod batch;
 mod canvas;
 mod fonts;
 mod labels;
+mod minutes;
 pub mod model;
 mod other;
 mod sheet;
@@ -15,7 +16,11 @@ mod writer;
 
 pub use batch::{Cover, Written};
 pub use fonts::Fonts;
-pub use model::{Blank, Council, Document, Filled, Lang, Person, Producer, Product, Trace, Visit};
+pub use minutes::{minutes, minutes_code};
+pub use model::{
+    Blank, Council, Document, Filled, Lang, Minutes, MinutesMember, MinutesProduct, Person,
+    Producer, Product, Trace, Visit,
+};
 use ovop_core::Code;
 
 /// Why a sheet could not be made. Nothing is written half-way: a sheet is either whole bytes

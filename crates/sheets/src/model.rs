@@ -142,3 +142,91 @@ pub struct Blank {
     /// The set's content hash, printed and in the QR code, so the paper names its set.
     pub set_hash: String,
 }
+
+/// A member of a council as the minutes list them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MinutesMember {
+    pub person: Person,
+    /// Their role in the council ("anggota", "thư ký"), as recorded.
+    pub role: Option<String>,
+    pub chair: bool,
+    pub present: bool,
+}
+
+/// One product the council scored in the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinutesProduct {
+    pub product: String,
+    pub producer: String,
+    /// The record: assessment id, revision and content hash (the QR code covers them).
+    pub trace: Trace,
+    /// Each present member's total, by name, in the council's order.
+    pub totals: Vec<(String, u32)>,
+    /// The members' exact average and the most a sheet can score.
+    pub average: f64,
+    pub max_total: u32,
+    /// The largest gap between two members, the most the set allows, and whether it was passed.
+    pub spread: u32,
+    pub max_spread: Option<u32>,
+    pub exceeded: bool,
+    /// The official verdict.
+    pub verdict: Verdict,
+    /// The level it is proposed to, in words, when its star reaches that level's threshold.
+    pub proposed_to: Option<String>,
+}
+
+/// The minutes (*berita acara*, *biên bản*) of a council's session: the products it scored in
+/// one round at one level, who sat, the quorum, each product's result, what goes up a level.
+#[derive(Debug, Clone)]
+pub struct Minutes {
+    pub lang: Lang,
+    /// `OCOP`, `OVOP` (printed in the title), or empty.
+    pub programme: String,
+    /// The round as written (`2026-1`) and in words (`2026 · I`).
+    pub round: String,
+    pub round_words: String,
+    /// The level's code and its name in the sheet's language.
+    pub level: String,
+    pub level_words: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub place: Option<String>,
+    pub members: Vec<MinutesMember>,
+    /// The quorum as counted; `None` when the council's roster was not recorded.
+    pub quorum: Option<ovop_core::QuorumCheck>,
+    pub products: Vec<MinutesProduct>,
+    /// The PDF's date (RFC 3339): the latest of its records' finalisation, so the same records
+    /// always give the same file.
+    pub dated: String,
+}
+
+impl MinutesProduct {
+    /// A product's row from its council's result: each member's total, the average and the
+    /// divergence check as the engine gave them.
+    pub fn of_council(
+        product: String,
+        producer: String,
+        trace: Trace,
+        council: &CouncilResult,
+        verdict: Verdict,
+        proposed_to: Option<String>,
+    ) -> MinutesProduct {
+        MinutesProduct {
+            product,
+            producer,
+            trace,
+            totals: council
+                .members
+                .iter()
+                .map(|m| (m.member.clone(), m.result.total))
+                .collect(),
+            average: council.average,
+            max_total: council.max_total,
+            spread: council.divergence.spread,
+            max_spread: council.divergence.max_allowed,
+            exceeded: council.divergence.exceeded,
+            verdict,
+            proposed_to,
+        }
+    }
+}

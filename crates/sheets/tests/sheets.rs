@@ -269,6 +269,10 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
             "council-ovop-id",
             ovop_sheets::council(&council_sheet(), &fonts).expect("council"),
         ),
+        (
+            "minutes-ocop-vi",
+            ovop_sheets::minutes(&support::minutes_sample(Lang::Vi), &fonts).expect("minutes"),
+        ),
         ("batch-ovop-id", {
             let sheets = (0..3).map(|i| {
                 let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
@@ -595,4 +599,109 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
         .filter(|&n| page_text(n).contains("LEMBAR PENILAIAN PRODUK · OVOP"))
         .count();
     assert_eq!(firsts, 12);
+}
+
+#[test]
+fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_qr_code() {
+    let fonts = Fonts::bundled();
+    for (lang, words) in [
+        (
+            Lang::Vi,
+            [
+                "BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ · OCOP",
+                "3/4 thành viên có mặt, cần tối thiểu 3",
+                "Vắng mặt",
+                "Chủ tịch",
+                "đề nghị lên Cấp tỉnh",
+            ],
+        ),
+        (
+            Lang::Id,
+            [
+                "BERITA ACARA RAPAT DEWAN PENILAI · OCOP",
+                "3 dari 4 anggota hadir, paling sedikit 3",
+                "Tidak hadir",
+                "Ketua",
+                "diusulkan ke Tingkat provinsi",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "MINUTES OF THE ASSESSMENT COUNCIL · OCOP",
+                "3 of 4 members present, 3 needed",
+                "Absent",
+                "Chair",
+                "proposed to the Province level",
+            ],
+        ),
+    ] {
+        let minutes = support::minutes_sample(lang);
+        let bytes = ovop_sheets::minutes(&minutes, &fonts).expect("minutes");
+        let checked = check(&bytes);
+        let text = squeezed(&checked.text);
+        for expected in words {
+            assert!(text.contains(expected), "{lang:?} {expected:?}: {text}");
+        }
+        for member in &minutes.members {
+            assert!(text.contains(&member.person.name), "{}", member.person.name);
+        }
+        // Each product's members' totals, its average and its verdict.
+        for product in &minutes.products {
+            assert!(text.contains(&product.product), "{}", product.product);
+            for (_, total) in &product.totals {
+                assert!(text.contains(&total.to_string()));
+            }
+            let average = if product.average.fract() == 0.0 {
+                format!("{} / {}", product.average, product.max_total)
+            } else {
+                format!("{:.2} / {}", product.average, product.max_total)
+            };
+            let average = match lang {
+                Lang::En => average,
+                _ => average.replace('.', ","),
+            };
+            assert!(text.contains(&average), "{average}: {text}");
+            assert!(!product.exceeded, "the members agree");
+        }
+        let proposed: Vec<_> = minutes.products.iter().filter(|p| p.proposed_to.is_some()).collect();
+        assert_eq!(proposed.len(), 1, "one product reaches four stars");
+        assert_eq!(proposed[0].verdict.star, Some(4));
+        // A signature line per member present, none for the absent one.
+        let sign = match lang {
+            Lang::Id => "(tanda tangan dan nama jelas)",
+            Lang::En => "(signature and full name)",
+            Lang::Vi => "(ký và ghi rõ họ tên)",
+        };
+        assert_eq!(text.matches(sign).count(), 3, "{text}");
+        // The QR code names the session and the records it covers.
+        assert_eq!(checked.qr, ovop_sheets::minutes_code(&minutes));
+        assert!(checked.qr.starts_with("OVOP:M:2025-1:district:2025-03-10:2:"), "{}", checked.qr);
+        // The same session, the same bytes.
+        assert_eq!(bytes, ovop_sheets::minutes(&minutes, &fonts).expect("again"));
+    }
+    // Another record under the minutes changes the code; a council short of its quorum says so.
+    let mut short = support::minutes_sample(Lang::En);
+    let code = ovop_sheets::minutes_code(&short);
+    short.products[1].trace.revision = 2;
+    assert_ne!(code, ovop_sheets::minutes_code(&short));
+    short.members[1].present = false;
+    short.quorum = Some(
+        ovop_core::Quorum {
+            percent: 75,
+            chair_required: true,
+        }
+        .check(4, 2, true),
+    );
+    let text = squeezed(&check(&ovop_sheets::minutes(&short, &fonts).expect("minutes")).text);
+    assert!(text.contains("quorum NOT reached: the results are not final"), "{text}");
+    short.quorum = None;
+    let text = squeezed(&check(&ovop_sheets::minutes(&short, &fonts).expect("minutes")).text);
+    assert!(text.contains("the council's roster was not recorded"), "{text}");
+    // Minutes of nothing are refused with a code.
+    short.products.clear();
+    assert_eq!(
+        ovop_sheets::minutes(&short, &fonts).err().map(|e| e.code().to_string()).as_deref(),
+        Some("sheet.invalid")
+    );
 }

@@ -75,7 +75,7 @@ pub struct Changed {
 
 pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
   latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result, verdict,
-  round, level, kind";
+  round, level, kind, roster";
 
 pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -85,6 +85,7 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let result: Option<String> = r.get(13)?;
     let council: Option<String> = r.get(18)?;
     let verdict: Option<String> = r.get(19)?;
+    let roster: Option<String> = r.get(23)?;
     Ok(Assessment {
         id: r.get(0)?,
         revision: r.get(1)?,
@@ -104,6 +105,10 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
             kind: r
                 .get::<_, Option<String>>(22)?
                 .and_then(|k| ovop_core::AssessmentKind::parse(&k)),
+            roster: roster
+                .map(|s| serde_json::from_str(&s))
+                .transpose()
+                .map_err(|e| bad(23, e))?,
         },
         answers: serde_json::from_str(&json(12)?).map_err(|e| bad(12, e))?,
         result: result
@@ -310,11 +315,12 @@ impl Store {
         Self::freeze_set(&tx, rubric)?;
         tx.execute(
             "INSERT INTO assessment (id, revision, product_id, criteria_hash, status, assessed_on, region_code, latitude, longitude,
-               assessors, answers, created_at, updated_at, round, level, kind)
-             VALUES (?1, 1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
+               assessors, answers, created_at, updated_at, round, level, kind, roster)
+             VALUES (?1, 1, ?2, ?3, 'draft', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14)",
             params![
                 id, product_id, rubric.hash(), visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
-                encode(&visit.assessors)?, encode(&answers)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str())
+                encode(&visit.assessors)?, encode(&answers)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str()),
+                visit.roster.as_ref().map(encode).transpose()?
             ],
         )?;
         tx.commit()?;
@@ -563,6 +569,12 @@ impl Store {
                         .join("; "),
                 )
             })?;
+            // Not final without the council's roster and the programme's quorum.
+            let quorum = ovop_core::programme::rules_of(rubric.set().programme).and_then(|r| r.quorum);
+            draft
+                .visit
+                .council_quorum(&sheets, quorum)
+                .map_err(|e| StoreError::NoQuorum(e.to_string()))?;
             Some((council, sheets))
         };
         let verdict = rubric.decide(&result, council.as_ref().map(|(c, _)| c));
@@ -608,9 +620,9 @@ impl Store {
         let revision = last.revision + 1;
         tx.execute(
             "INSERT INTO assessment (id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
-               latitude, longitude, assessors, answers, created_at, updated_at, round, level, kind)
+               latitude, longitude, assessors, answers, created_at, updated_at, round, level, kind, roster)
              SELECT id, ?2, revision, ?3, product_id, criteria_hash, 'draft', assessed_on, region_code, latitude, longitude,
-               assessors, answers, ?4, ?4, round, level, kind
+               assessors, answers, ?4, ?4, round, level, kind, roster
              FROM assessment WHERE id = ?1 AND revision = ?5",
             params![id, revision, reason.trim(), now, last.revision],
         )?;
@@ -649,11 +661,12 @@ impl Store {
         checked_visit(programme, visit)?;
         tx.execute(
             "UPDATE assessment SET assessed_on = ?3, region_code = ?4, latitude = ?5, longitude = ?6, assessors = ?7,
-               updated_at = ?8, round = ?9, level = ?10, kind = ?11
+               updated_at = ?8, round = ?9, level = ?10, kind = ?11, roster = ?12
              WHERE id = ?1 AND revision = ?2",
             params![
                 id, draft.revision, visit.assessed_on, visit.region_code, visit.latitude, visit.longitude,
-                encode(&visit.assessors)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str())
+                encode(&visit.assessors)?, now, visit.round, visit.level, visit.kind.map(|k| k.as_str()),
+                visit.roster.as_ref().map(encode).transpose()?
             ],
         )?;
         tx.commit()?;

@@ -33,6 +33,9 @@ pub enum StoreError {
     RegionData(String),
     #[error("{0}")]
     Io(String),
+    /// A council without its roster, or short of its quorum: the verdict is not final.
+    #[error("{0}")]
+    NoQuorum(String),
     #[error("{0} already exists; nothing was written over it")]
     Exists(String),
     #[error("database error: {0}")]
@@ -57,6 +60,7 @@ impl StoreError {
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),
             StoreError::Exists(_) => Code::StoreExists.as_str(),
+            StoreError::NoQuorum(_) => Code::StoreNoQuorum.as_str(),
             StoreError::Sqlite(_) => Code::StoreSqlite.as_str(),
         }
     }

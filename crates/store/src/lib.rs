@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_sync.sql"),
     include_str!("../migrations/0006_verdict.sql"),
     include_str!("../migrations/0007_round_level_kind.sql"),
+    include_str!("../migrations/0008_council_roster.sql"),
 ];
 
 /// The schema version this build writes.

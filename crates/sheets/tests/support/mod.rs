@@ -218,3 +218,107 @@ pub fn council_sheet() -> Filled {
     });
     sheet
 }
+
+/// A district council of three (the chair, a member, a secretary; a fourth absent) that scored
+/// two OCOP products in round 2025 · I (before the district level ended): the first reaches four stars and is proposed to the
+/// province.
+pub fn minutes_sample(lang: Lang) -> ovop_sheets::Minutes {
+    use ovop_sheets::{MinutesMember, MinutesProduct};
+    let set = set("ocop-1048-06");
+    let rubric = Rubric::new(set.clone()).expect("rubric");
+    let person = |name: &str, title: &str, unit: &str| Person {
+        name: name.into(),
+        title: Some(title.into()),
+        unit: Some(unit.into()),
+        contact: None,
+    };
+    let members = vec![
+        MinutesMember {
+            person: person("Nguyễn Văn An", "Phó Chủ tịch UBND", "UBND huyện Tân Uyên"),
+            role: None,
+            chair: true,
+            present: true,
+        },
+        MinutesMember {
+            person: person("Trần Thị Bình", "Chuyên viên", "Phòng Nông nghiệp"),
+            role: Some("Thành viên".into()),
+            chair: false,
+            present: true,
+        },
+        MinutesMember {
+            person: person("Lê Văn Cường", "Chuyên viên", "Phòng Kinh tế"),
+            role: Some("Thư ký".into()),
+            chair: false,
+            present: true,
+        },
+        MinutesMember {
+            person: person("Phạm Thị Dung", "Chuyên viên", "Phòng Y tế"),
+            role: Some("Thành viên".into()),
+            chair: false,
+            present: false,
+        },
+    ];
+    let names: Vec<String> = members
+        .iter()
+        .filter(|m| m.present)
+        .map(|m| m.person.name.clone())
+        .collect();
+    let product = |i: usize, picks: [fn(usize, usize) -> usize; 3], name: &str, producer: &str| {
+        let sheets: Vec<Answers> = picks
+            .iter()
+            .zip(&names)
+            .map(|(pick, member)| {
+                let mut sheet = answered(&set, pick);
+                sheet.assessor = Some(member.clone());
+                sheet
+            })
+            .collect();
+        let council = rubric.score_council(&sheets).expect("a council");
+        let verdict = rubric.council_verdict(&council, None);
+        let proposed = (verdict.star >= Some(4)).then(|| match lang {
+            Lang::Vi => "Cấp tỉnh".to_string(),
+            Lang::Id => "Tingkat provinsi (tỉnh)".to_string(),
+            Lang::En => "Province level".to_string(),
+        });
+        MinutesProduct::of_council(
+            name.into(),
+            producer.into(),
+            Trace {
+                assessment_id: format!("0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6{i}"),
+                revision: 1,
+                content_hash: format!("sha256:{i:064}"),
+                status: "final".into(),
+                dated: "2025-03-10T10:00:00Z".into(),
+            },
+            &council,
+            verdict,
+            proposed,
+        )
+    };
+    let top: fn(usize, usize) -> usize = |_, n| n;
+    let near: fn(usize, usize) -> usize = |i, n| if i % 2 == 0 { n - 1 } else { n };
+    let low: fn(usize, usize) -> usize = |i, n| 1 + (i * 7) % n;
+    let lower: fn(usize, usize) -> usize = |i, n| if i == 1 { 1 } else { 1 + (i * 7) % n };
+    ovop_sheets::Minutes {
+        lang,
+        programme: "OCOP".into(),
+        round: "2025-1".into(),
+        round_words: "2025 · I".into(),
+        level: "district".into(),
+        level_words: match lang {
+            Lang::Vi => "Cấp huyện",
+            Lang::Id => "Tingkat distrik (huyện)",
+            Lang::En => "District level",
+        }
+        .into(),
+        date: "2025-03-10".into(),
+        place: Some("UBND huyện Tân Uyên, Lai Châu".into()),
+        members,
+        quorum: Some(ovop_core::Quorum { percent: 75, chair_required: true }.check(4, 3, true)),
+        products: vec![
+            product(0, [near, near, near], "Gạo nếp Tân Uyên", "HTX Nông nghiệp Phúc Khoa"),
+            product(1, [low, lower, low], "Chè Shan tuyết", "Tổ hợp tác chè Mường Khoa"),
+        ],
+        dated: "2025-03-10T10:00:00Z".into(),
+    }
+}
