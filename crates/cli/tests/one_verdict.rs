@@ -34,6 +34,16 @@ fn council_assessment(field: &mut Field) -> String {
             title: Some("Ketua dewan".into()),
             ..Assessor::default()
         }],
+        // At the regency, with a fourth member absent: three of four, the chair present.
+        level: Some("kabupaten".into()),
+        round: Some("2026-2".into()),
+        roster: Some(ovop_protocol::Roster {
+            chair: "Siti Rahmah".into(),
+            absent: vec![Assessor {
+                name: "Agus Salim".into(),
+                ..Assessor::default()
+            }],
+        }),
         ..Visit::default()
     };
     let now = field::now();
@@ -307,6 +317,12 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         ),
         (Some(OFFICIAL), Some(STAR.into()), Some("final"), Some(3))
     );
+    // Its quorum was checked when it arrived, and four stars at the regency propose it to the
+    // province.
+    assert_eq!(
+        (item["quorum"].as_str(), item["proposed_level"].as_str()),
+        (Some("met"), Some("provinsi"))
+    );
     let (status, detail) = server
         .get(&sari, &format!("/v1/review/assessments/{id}"))
         .await;
@@ -386,9 +402,10 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 7 (round, level, kind) and 6 (council sheets).
+            // Undo migrations 8 (quorum, proposed level), 7 (round, level, kind) and 6
+            // (council sheets).
             tx.exec("DROP INDEX assessment_round", &[])?;
-            for column in ["round", "level", "kind"] {
+            for column in ["quorum", "proposed_level", "round", "level", "kind"] {
                 tx.exec(&format!("ALTER TABLE assessment DROP COLUMN {column}"), &[])?;
             }
             tx.exec("DROP TABLE assessment_sheet_criterion", &[])?;

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::criteria::{Programme, Text};
+use crate::criteria::{Programme, Quorum, Text};
 
 /// The kind of an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -140,16 +140,6 @@ pub struct Forward {
     pub min_star: u8,
 }
 
-/// How many of a council's appointed members must be present for its verdict to count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct Quorum {
-    /// The share of the appointed members present, the chair counted among them (OCOP: 75).
-    pub percent: u8,
-    /// The chair must be one of them.
-    pub chair_required: bool,
-}
-
 /// A council's quorum as counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -167,9 +157,9 @@ pub struct QuorumCheck {
 
 impl Quorum {
     /// Counts a council: `present` of `appointed`, with or without its chair. The share is
-    /// rounded up (75 % of 6 is 5 members), and never fewer than one.
+    /// rounded up (75 % of 6 is 5 members, of 7 is 6), and never fewer than one.
     pub fn check(&self, appointed: u32, present: u32, chair_present: bool) -> QuorumCheck {
-        let required = (u64::from(appointed) * u64::from(self.percent)).div_ceil(100);
+        let required = (u64::from(appointed) * u64::from(self.share_percent)).div_ceil(100);
         let required = u32::try_from(required).unwrap_or(u32::MAX).max(1);
         QuorumCheck {
             appointed,
@@ -323,7 +313,7 @@ pub fn parse_programme(json: &str) -> Result<ProgrammeRules, ProgrammeError> {
         }
     }
     if let Some(quorum) = rules.quorum {
-        if !(1..=100).contains(&quorum.percent) {
+        if !(1..=100).contains(&quorum.share_percent) {
             return Err(ProgrammeError("a quorum is 1 to 100 percent".into()));
         }
     }
@@ -562,7 +552,7 @@ mod tests {
     #[test]
     fn a_quorum_is_three_quarters_of_the_council_rounded_up_with_its_chair() {
         let q = Quorum {
-            percent: 75,
+            share_percent: 75,
             chair_required: true,
         };
         // 75 % of 4 is 3; of 5, 3.75, so 4; of 6, 4.5, so 5; of 7, 5.25, so 6.
@@ -575,7 +565,7 @@ mod tests {
         assert!(!q.check(4, 4, false).met, "the chair is required");
         assert!(!q.check(3, 4, true).met, "more present than appointed");
         let anyone = Quorum {
-            percent: 50,
+            share_percent: 50,
             chair_required: false,
         };
         assert!(anyone.check(4, 2, false).met);
@@ -585,22 +575,30 @@ mod tests {
     #[test]
     fn a_product_is_proposed_to_the_next_level_held_when_its_star_reaches_it() {
         let ocop = rules_of(Programme::Ocop).unwrap();
-        let to = |level, date, star| ocop.proposed_level(level, date, star).map(|l| l.code.as_str());
+        let to = |level, date, star| {
+            ocop.proposed_level(level, date, star)
+                .map(|l| l.code.as_str())
+        };
         assert_eq!(to("district", "2025-03-01", 4), Some("province"));
         assert_eq!(to("district", "2025-03-01", 3), None);
         assert_eq!(to("province", "2026-03-01", 4), None);
         assert_eq!(to("province", "2026-03-01", 5), Some("central"));
-        assert_eq!(to("central", "2026-03-01", 5), None, "nothing above the centre");
+        assert_eq!(
+            to("central", "2026-03-01", 5),
+            None,
+            "nothing above the centre"
+        );
         // The commune went to the district until June 2025, to the province after.
         assert_eq!(to("commune", "2025-06-30", 3), Some("district"));
         assert_eq!(to("commune", "2025-07-01", 3), Some("province"));
         assert_eq!(to("commune", "2025-07-01", 2), None);
         let ovop = rules_of(Programme::Ovop).unwrap();
         assert_eq!(
-            ovop.proposed_level("kabupaten", "2026-03-01", 4).map(|l| l.code.as_str()),
+            ovop.proposed_level("kabupaten", "2026-03-01", 4)
+                .map(|l| l.code.as_str()),
             Some("provinsi")
         );
-        assert_eq!(ocop.quorum.map(|q| q.percent), Some(75));
+        assert_eq!(ocop.quorum.map(|q| q.share_percent), Some(75));
     }
 
     #[test]
@@ -611,13 +609,18 @@ mod tests {
             edit(&mut value);
             parse_programme(&value.to_string()).unwrap_err().0
         };
-        assert!(refused(&|v| v["levels"][2]["forwards"][0]["to"] = "commune".into())
-            .contains("not a level above"));
-        assert!(refused(&|v| v["levels"][2]["forwards"][0]["to"] = "moon".into())
-            .contains("not a level above"));
-        assert!(refused(&|v| v["levels"][2]["forwards"][0]["min_star"] = 6.into())
-            .contains("1 to 5"));
-        assert!(refused(&|v| v["quorum"]["percent"] = 0.into()).contains("percent"));
-        assert!(refused(&|v| v["quorum"]["percent"] = 101.into()).contains("percent"));
+        assert!(
+            refused(&|v| v["levels"][2]["forwards"][0]["to"] = "commune".into())
+                .contains("not a level above")
+        );
+        assert!(
+            refused(&|v| v["levels"][2]["forwards"][0]["to"] = "moon".into())
+                .contains("not a level above")
+        );
+        assert!(
+            refused(&|v| v["levels"][2]["forwards"][0]["min_star"] = 6.into()).contains("1 to 5")
+        );
+        assert!(refused(&|v| v["quorum"]["share_percent"] = 0.into()).contains("percent"));
+        assert!(refused(&|v| v["quorum"]["share_percent"] = 101.into()).contains("percent"));
     }
 }

@@ -233,17 +233,17 @@ impl Rubric {
             match sitting {
                 None => pending.push(Pending::SittingUnknown),
                 Some(sitting) => {
-                    let appointed = sitting.appointed.max(present);
                     // The smallest number of members that is at least the share of those
                     // appointed: 75 % of 7 is 5.25, so 6 must sit.
-                    let required =
-                        (u64::from(appointed) * u64::from(quorum.share_percent)).div_ceil(100);
-                    let required = u32::try_from(required).unwrap_or(u32::MAX);
-                    let chair_missing = quorum.chair_required && !sitting.chair_present;
-                    if present < required || chair_missing {
+                    let check = quorum.check(
+                        sitting.appointed.max(present),
+                        present,
+                        sitting.chair_present,
+                    );
+                    if !check.met {
                         pending.push(Pending::Quorum {
                             present,
-                            required,
+                            required: check.required,
                             chair_required: quorum.chair_required,
                             chair_present: sitting.chair_present,
                         });
@@ -287,10 +287,29 @@ impl Rubric {
     /// The verdict of a scored assessment: the council's over its members when there is one
     /// (its sitting not recorded), else the sheet's.
     pub fn decide(&self, result: &ScoreResult, council: Option<&CouncilResult>) -> Verdict {
+        self.decide_sitting(result, council, None)
+    }
+
+    /// [`Rubric::decide`] with the council's sitting, when it was recorded (a set that states a
+    /// quorum counts it).
+    pub fn decide_sitting(
+        &self,
+        result: &ScoreResult,
+        council: Option<&CouncilResult>,
+        sitting: Option<&Sitting>,
+    ) -> Verdict {
         match council {
-            Some(council) => self.council_verdict(council, None),
+            Some(council) => self.council_verdict(council, sitting),
             None => self.verdict(result),
         }
+    }
+
+    /// The quorum a council scoring on this set needs: the set's own, else its programme's
+    /// (`assets/programmes/`), else none.
+    pub fn council_quorum(&self) -> Option<crate::criteria::Quorum> {
+        self.set().council.quorum.or_else(|| {
+            crate::programme::rules_of(self.set().programme).and_then(|rules| rules.quorum)
+        })
     }
 
     /// Scores the sheets and decides: one sheet is scored alone; two or more are a council

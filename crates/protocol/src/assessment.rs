@@ -114,7 +114,9 @@ impl Roster {
         quorum: Option<Quorum>,
     ) -> Result<QuorumCheck, RosterError> {
         if self.chair.trim().is_empty() {
-            return Err(RosterError::Invalid("the council's chair is not named".into()));
+            return Err(RosterError::Invalid(
+                "the council's chair is not named".into(),
+            ));
         }
         let mut names: Vec<&str> = present.iter().map(String::as_str).collect();
         for absent in &self.absent {
@@ -141,7 +143,7 @@ impl Roster {
         let appointed = u32::try_from(names.len()).unwrap_or(u32::MAX);
         let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
         let quorum = quorum.unwrap_or(Quorum {
-            percent: 1,
+            share_percent: 1,
             chair_required: false,
         });
         let check = quorum.check(appointed, count, chair_present);
@@ -154,6 +156,25 @@ impl Roster {
 }
 
 impl Visit {
+    /// The council's sitting as its roster records it (none without a roster): those appointed
+    /// (the `present` members who scored and those absent) and whether the chair sat.
+    pub fn sitting(&self, present: &[Answers]) -> Option<ovop_core::Sitting> {
+        let names: Vec<&str> = present
+            .iter()
+            .map(|s| s.assessor.as_deref().unwrap_or_default())
+            .collect();
+        self.sitting_of(&names)
+    }
+
+    /// [`Visit::sitting`] from the names of the members who scored.
+    pub fn sitting_of(&self, present: &[&str]) -> Option<ovop_core::Sitting> {
+        let roster = self.roster.as_ref()?;
+        Some(ovop_core::Sitting {
+            appointed: u32::try_from(present.len() + roster.absent.len()).unwrap_or(u32::MAX),
+            chair_present: present.iter().any(|n| same_name(n, &roster.chair)),
+        })
+    }
+
     /// Checks the council whose sheets are `sheets` (each named after its member) against its
     /// roster and the programme's quorum.
     pub fn council_quorum(
@@ -406,7 +427,7 @@ mod tests {
     #[test]
     fn a_council_counts_only_with_its_roster_and_quorum() {
         let quorum = Some(Quorum {
-            percent: 75,
+            share_percent: 75,
             chair_required: true,
         });
         let absent = |names: &[&str]| -> Vec<Assessor> {
@@ -450,7 +471,10 @@ mod tests {
             absent: absent(&["Agus"]),
         });
         let refused = visit.council_quorum(&sheets, quorum).unwrap_err();
-        assert!(refused.to_string().contains("the chair must be present"), "{refused}");
+        assert!(
+            refused.to_string().contains("the chair must be present"),
+            "{refused}"
+        );
         // A roster that does not hold together.
         for (chair, names, why) in [
             ("", vec![], "not named"),

@@ -206,6 +206,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/sqlite/0007_round_level_kind.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/sqlite/0008_quorum_proposed.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -232,6 +236,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         7,
         include_str!("../migrations/postgres/0007_round_level_kind.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_quorum_proposed.sql"),
     ),
 ];
 

@@ -290,7 +290,7 @@ fn parts_of(tx: &mut dyn Tx, actor: &Actor, filter: &Filter) -> ApiResult<Vec<St
         .collect())
 }
 
-const ASSESSMENT_HEAD: [&str; 15] = [
+const ASSESSMENT_HEAD: [&str; 17] = [
     "id",
     "revision",
     "product",
@@ -306,6 +306,8 @@ const ASSESSMENT_HEAD: [&str; 15] = [
     "round",
     "level",
     "kind",
+    "proposed_level",
+    "quorum",
 ];
 
 const ASSESSMENT_TAIL: [&str; 9] = [
@@ -354,6 +356,8 @@ fn assessment_row(item: &Listed, parts: &[String]) -> Vec<Cell> {
         item.round.clone().map_or(Cell::Empty, Cell::Text),
         item.level.clone().map_or(Cell::Empty, Cell::Text),
         item.kind.clone().map_or(Cell::Empty, Cell::Text),
+        item.proposed_level.clone().map_or(Cell::Empty, Cell::Text),
+        item.quorum.clone().map_or(Cell::Empty, Cell::Text),
     ];
     row.extend(
         parts

@@ -295,6 +295,29 @@ fn check_result(body: &AssessmentBody) -> Result<(), Problem> {
     Ok(())
 }
 
+/// A council's quorum as received: `met` (its roster was checked when it was scored again),
+/// `unrecorded` (a council from a laptop that did not record rosters), none for one assessor.
+fn quorum_state(body: &AssessmentBody) -> Option<&'static str> {
+    body.council.as_ref().map(|_| {
+        if body.visit.roster.is_some() {
+            "met"
+        } else {
+            "unrecorded"
+        }
+    })
+}
+
+/// The level a product is proposed to: the programme's next level held on the day of the
+/// assessment, when the official star reaches its threshold.
+fn proposed_level(body: &AssessmentBody, star: Option<u8>) -> Option<String> {
+    let rules = ovop_core::programme::rules_of(body.programme)?;
+    let level = body.visit.level.as_deref()?;
+    let on = body.visit.assessed_on.as_deref()?;
+    rules
+        .proposed_level(level, on, star?)
+        .map(|l| l.code.clone())
+}
+
 /// Scores the answers again with the set the laptop used and puts the server's own result in
 /// the body: a record whose numbers (total, stars, parts, criteria, the council's verdict)
 /// differ from what its answers give is refused.
@@ -350,7 +373,26 @@ pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem
                     ),
                 ));
             }
-            Some(verdict)
+            // A council with its roster counts only with the programme's quorum; one pushed
+            // without a roster (a laptop from before rosters) is kept as `unrecorded`.
+            if body.visit.roster.is_some() {
+                if let Err(e) = body.visit.council_quorum(&sheets, rubric.council_quorum()) {
+                    return Err(Problem::new(
+                        "push.invalid",
+                        Some("body.visit.roster"),
+                        e.to_string(),
+                    ));
+                }
+            }
+            let sitting = body.visit.sitting(&sheets);
+            Some((verdict, sitting))
+        }
+        None if body.visit.roster.is_some() => {
+            return Err(Problem::new(
+                "push.invalid",
+                Some("body.visit.roster"),
+                "a roster comes with a council's sheets (body.council)",
+            ))
         }
         None if body.council_result.is_some() => {
             return Err(Problem::new(
@@ -361,7 +403,11 @@ pub fn rescore(rubric: &Rubric, body: &mut AssessmentBody) -> Result<(), Problem
         }
         None => None,
     };
-    let verdict = rubric.decide(&again, council.as_ref());
+    let (council, sitting) = match council {
+        Some((council, sitting)) => (Some(council), sitting),
+        None => (None, None),
+    };
+    let verdict = rubric.decide_sitting(&again, council.as_ref(), sitting.as_ref());
     if verdict.standing == ovop_core::Standing::Provisional {
         return Err(Problem::new(
             "push.provisional",
@@ -481,7 +527,7 @@ impl Deferred {
             tx,
             "assessment (id, revision, product_id, product_name, producer_name, programme, product_set, criteria_set,
                criteria_version, region_code, region_path, regency_code, officer_id, assessed_on, total, max_total,
-               star_by_score, star, status, received_at, total_hundredths, standing, sheets, verdict, round, level, kind)",
+               star_by_score, star, status, received_at, total_hundredths, standing, sheets, verdict, round, level, kind, quorum, proposed_level)",
             self.assessments,
             "",
         )?;
@@ -688,6 +734,8 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 Val::from(body.visit.round.clone()),
                 Val::from(body.visit.level.clone()),
                 Val::from(body.visit.kind.map(|k| k.as_str())),
+                Val::from(quorum_state(body)),
+                Val::from(proposed_level(body, verdict.star)),
             ]);
             for part in &verdict.parts {
                 deferred.parts.push(vec![

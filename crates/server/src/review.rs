@@ -41,6 +41,8 @@ pub struct Filter {
     pub level: Option<String>,
     /// `new`, `reassessment`, `upgrade`, or `unknown`.
     pub kind: Option<String>,
+    /// Proposed to a level (`province`), `any` level, or `none`.
+    pub proposed: Option<String>,
     /// Assessed on or after, `YYYY-MM-DD`.
     pub from: Option<String>,
     /// Assessed on or before, `YYYY-MM-DD`.
@@ -118,6 +120,9 @@ impl Filter {
         }
         if given(&self.level).is_some_and(|v| v.len() > 40) {
             return bad("level", "at most 40 characters");
+        }
+        if given(&self.proposed).is_some_and(|v| v.len() > 40) {
+            return bad("proposed", "at most 40 characters");
         }
         if given(&self.format).is_some_and(|f| f != "csv" && f != "xlsx") {
             return bad("format", "an export is csv or xlsx");
@@ -201,6 +206,15 @@ impl Filter {
                 None => {}
             }
         }
+        match given(&self.proposed) {
+            Some("any") => clauses.push("a.proposed_level IS NOT NULL".into()),
+            Some("none") => clauses.push("a.proposed_level IS NULL".into()),
+            Some(level) => clauses.push(format!(
+                "a.proposed_level = {}",
+                bind(params, Val::from(level))
+            )),
+            None => {}
+        }
         if let Some(from) = given(&self.from) {
             clauses.push(format!(
                 "a.assessed_on >= {}",
@@ -247,16 +261,24 @@ pub struct Listed {
     pub round: Option<String>,
     pub level: Option<String>,
     pub kind: Option<String>,
+    /// A council's quorum as received: `met`, or `unrecorded` (a council pushed without its
+    /// roster); none for one assessor.
+    pub quorum: Option<String>,
+    /// The level the product is proposed to, when its star reaches the programme's threshold.
+    pub proposed_level: Option<String>,
     /// Part code to points (a council's: the members' average).
     pub parts: BTreeMap<String, f64>,
 }
+
+/// How many columns [`LISTED_COLUMNS`] has: a query that selects more reads them from here.
+const LISTED_COUNT: usize = 25;
 
 pub(crate) const LISTED_COLUMNS: &str = "a.id, a.revision, a.product_name, a.producer_name, a.programme, a.product_set, a.criteria_set,
     a.criteria_version, a.region_code, u.name, a.assessed_on, a.total_hundredths, a.max_total, a.star_by_score, a.star, a.status,
     a.received_at,
     (SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
       WHERE rb.kind = 'assessment' AND rb.id = a.id AND rb.revision = a.revision AND b.complete_at IS NULL),
-    a.standing, a.sheets, a.round, a.level, a.kind";
+    a.standing, a.sheets, a.round, a.level, a.kind, a.quorum, a.proposed_level";
 
 pub(crate) fn listed(row: &Row) -> Listed {
     let region_code = row.text(8);
@@ -285,6 +307,8 @@ pub(crate) fn listed(row: &Row) -> Listed {
         round: row.opt_text(20),
         level: row.opt_text(21),
         kind: row.opt_text(22),
+        quorum: row.opt_text(23),
+        proposed_level: row.opt_text(24),
         parts: BTreeMap::new(),
     }
 }
@@ -429,7 +453,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
             &[Val::from(id)],
         )?
         .ok_or_else(|| ApiError::not_found("review.unknown", "no such assessment on this server"))?;
-    if actor.user.role != Role::Admin && !within(&row.text(23), &actor.user.regions) {
+    if actor.user.role != Role::Admin && !within(&row.text(LISTED_COUNT), &actor.user.regions) {
         return Err(ApiError::forbidden(
             "review.region_not_assigned",
             None,
@@ -438,7 +462,7 @@ pub fn detail_in(tx: &mut dyn Tx, actor: &Actor, id: &str) -> ApiResult<Detail> 
     }
     let assessment = listed(&row);
     let verdict = row
-        .opt_text(24)
+        .opt_text(LISTED_COUNT + 1)
         .and_then(|v| serde_json::from_str::<ovop_core::Verdict>(&v).ok());
     let key = [Val::from(id), Val::Int(assessment.revision)];
     let body: Value = tx
@@ -896,4 +920,23 @@ pub async fn stats_json(
 /// Whether the actor may review (the dashboard hides what they may not do).
 pub fn is_reviewer(actor: &Actor) -> bool {
     matches!(actor.user.role, Role::Supervisor | Role::Admin)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The count a detail query reads its extra columns after is the list's own.
+    #[test]
+    fn the_listed_count_is_the_number_of_listed_columns() {
+        let mut depth = 0_i32;
+        let mut columns = 1;
+        for c in super::LISTED_COLUMNS.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                ',' if depth == 0 => columns += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(columns, super::LISTED_COUNT);
+    }
 }

@@ -12,6 +12,7 @@ use support::*;
 crate::both!(
     assessments_are_listed_filtered_and_exported_by_round_level_and_kind,
     a_round_or_level_the_programme_does_not_have_is_refused_and_nothing_is_stored,
+    a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_proposed_up,
 );
 
 fn named(
@@ -315,6 +316,240 @@ async fn a_round_or_level_the_programme_does_not_have_is_refused_and_nothing_is_
             .count("SELECT COUNT(*) FROM record WHERE kind = 'assessment'")
             .await,
         0
+    );
+    server.stop().await;
+}
+
+/// A council of `members` after the lead (Budi Santoso) on the same answers, at `level` in
+/// round 2026-1, with `roster`; `top`: every criterion at its top level.
+fn council(
+    record: &ovop_protocol::Record,
+    level: &str,
+    top: bool,
+    members: &[&str],
+    roster: Option<ovop_protocol::Roster>,
+) -> ovop_protocol::Record {
+    let mut body: ovop_protocol::AssessmentBody =
+        serde_json::from_value(record.body.clone()).expect("a body");
+    let catalog = ovop_core::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", None)
+        .expect("the template")
+        .rubric;
+    let mut answers = body.answers.clone().expect("answers");
+    if top {
+        for criterion in rubric.set().criteria() {
+            if !criterion.levels.is_empty() {
+                answers.answers.insert(
+                    criterion.code.clone(),
+                    ovop_core::Answer::Level(criterion.levels.len() as u32),
+                );
+            }
+        }
+    }
+    body.result = rubric.score(&answers).expect("scores");
+    let lead = body.visit.lead_sheet(&answers);
+    let others: Vec<ovop_core::Answers> = members
+        .iter()
+        .map(|name| {
+            let mut sheet = answers.clone();
+            sheet.assessor = Some((*name).into());
+            sheet
+        })
+        .collect();
+    if !others.is_empty() {
+        let sheets: Vec<_> = std::iter::once(lead)
+            .chain(others.iter().cloned())
+            .collect();
+        body.council_result = Some(rubric.score_council(&sheets).expect("a council"));
+        body.council = Some(others);
+    }
+    body.answers = Some(answers);
+    body.visit.level = Some(level.into());
+    body.visit.round = Some("2026-1".into());
+    body.visit.roster = roster;
+    ovop_protocol::Record::new(
+        record.kind,
+        &record.id,
+        record.revision,
+        body.to_value().expect("body"),
+        vec![],
+    )
+}
+
+fn roster(chair: &str, absent: &[&str]) -> Option<ovop_protocol::Roster> {
+    Some(ovop_protocol::Roster {
+        chair: chair.into(),
+        absent: absent
+            .iter()
+            .map(|n| ovop_protocol::Assessor {
+                name: (*n).into(),
+                ..ovop_protocol::Assessor::default()
+            })
+            .collect(),
+    })
+}
+
+async fn a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_proposed_up(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    let (budi, sari, pd) = setup(&server).await;
+    let base = |n: u32| assessment(&uuid(93, n), 1, &pd, TAPIN, n, vec![]);
+    let members = ["Sari Dewi", "Dewi Lestari"];
+    // Three of four with the chair, every criterion at the top: five stars at the regency.
+    let met = council(
+        &base(1),
+        "kabupaten",
+        true,
+        &members,
+        roster("Budi Santoso", &["Agus"]),
+    );
+    // A council from a laptop that did not record rosters: kept, its quorum unrecorded.
+    let unrecorded = council(&base(2), "kabupaten", false, &members, None);
+    let pushed = server.push_ok(&budi, &[met, unrecorded]).await;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome == ovop_protocol::Outcome::Accepted),
+        "{:?}",
+        pushed.results
+    );
+
+    // Refused, and nothing stored: three of five; the chair absent; a chair who is not a
+    // member; a roster without a council.
+    for (n, record, why) in [
+        (
+            3,
+            council(
+                &base(3),
+                "kabupaten",
+                true,
+                &members,
+                roster("Budi Santoso", &["Agus", "Rina"]),
+            ),
+            "3 of 5 members present, 4 needed",
+        ),
+        (
+            4,
+            council(
+                &base(4),
+                "kabupaten",
+                true,
+                &members,
+                roster("Agus", &["Agus"]),
+            ),
+            "the chair must be present",
+        ),
+        (
+            5,
+            council(&base(5), "kabupaten", true, &members, roster("Joko", &[])),
+            "not one of the council's members",
+        ),
+        (
+            6,
+            council(
+                &base(6),
+                "kabupaten",
+                true,
+                &[],
+                roster("Budi Santoso", &[]),
+            ),
+            "a roster comes with a council's sheets",
+        ),
+    ] {
+        let (status, body) = server.push(&budi, &[record]).await;
+        let result = &body["results"][0];
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(result["outcome"], json!("rejected"), "#{n}: {body}");
+        assert_eq!(
+            result["problem"]["code"],
+            json!("push.invalid"),
+            "#{n}: {body}"
+        );
+        assert_eq!(
+            result["problem"]["field"],
+            json!("body.visit.roster"),
+            "#{n}: {body}"
+        );
+        let message = result["problem"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "#{n}: {message}");
+    }
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM assessment").await,
+        2,
+        "only the two accepted"
+    );
+
+    let (_, all) = server.get(&sari, "/v1/review/assessments").await;
+    let find = |n: u32| {
+        all.as_array()
+            .expect("list")
+            .iter()
+            .find(|a| a["id"] == json!(uuid(93, n)))
+            .expect("listed")
+            .clone()
+    };
+    let (top, other) = (find(1), find(2));
+    assert_eq!(top["star"], json!(5));
+    assert_eq!(
+        (&top["quorum"], &top["proposed_level"]),
+        (&json!("met"), &json!("provinsi"))
+    );
+    assert_eq!(other["quorum"], json!("unrecorded"));
+    let other_star = other["star"].as_u64().unwrap_or(0);
+    assert_eq!(
+        other["proposed_level"],
+        if other_star >= 4 {
+            json!("provinsi")
+        } else {
+            Value::Null
+        },
+        "proposed from four stars: {other}"
+    );
+    // Filtered on: proposed to the province, to any level, to none.
+    let list = |query: &'static str| {
+        let (server, sari) = (&server, &sari);
+        async move {
+            let (status, body) = server
+                .get(sari, &format!("/v1/review/assessments?{query}"))
+                .await;
+            assert_eq!(status, 200, "{query}: {body}");
+            ids(&body)
+        }
+    };
+    let proposed: Vec<String> = [(1, 5), (2, other_star)]
+        .iter()
+        .filter(|(_, star)| *star >= 4)
+        .map(|(n, _)| uuid(93, *n))
+        .collect();
+    assert_eq!(list("proposed=provinsi").await, proposed);
+    assert_eq!(list("proposed=any").await, proposed);
+    assert_eq!(list("proposed=pusat").await, Vec::<String>::new());
+    assert_eq!(
+        list("proposed=none").await.len() + proposed.len(),
+        2,
+        "every other one is proposed nowhere"
+    );
+    // The export has both columns.
+    let (_, csv) = server
+        .get(&sari, "/v1/export/assessments?format=csv&proposed=provinsi")
+        .await;
+    let text = csv.as_str().expect("CSV");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), proposed.len());
+    assert_eq!(
+        (&rows[0][at("proposed_level")], &rows[0][at("quorum")]),
+        ("provinsi", "met")
     );
     server.stop().await;
 }

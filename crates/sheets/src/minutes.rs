@@ -261,8 +261,8 @@ pub fn minutes(m: &Minutes, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         .collect();
     let first = 52.0;
     let tail = [22.0, 24.0, 18.0];
-    let member_w = ((WIDTH - first - tail.iter().sum::<f32>()) / names.len().max(1) as f32)
-        .clamp(8.0, 24.0);
+    let member_w =
+        ((WIDTH - first - tail.iter().sum::<f32>()) / names.len().max(1) as f32).clamp(8.0, 24.0);
     let mut columns = vec![(LEFT, first)];
     let mut x = LEFT + first;
     for _ in &names {
@@ -292,8 +292,11 @@ pub fn minutes(m: &Minutes, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
     w.gap(1.5);
     let block = heading(&w, &l(&w, "minutes_proposed"));
     w.place(block);
-    let proposed: Vec<&MinutesProduct> =
-        m.products.iter().filter(|p| p.proposed_to.is_some()).collect();
+    let proposed: Vec<&MinutesProduct> = m
+        .products
+        .iter()
+        .filter(|p| p.proposed_to.is_some())
+        .collect();
     let mut b = Block::default();
     let mut y = 0.5;
     if proposed.is_empty() {
@@ -340,16 +343,16 @@ pub fn minutes(m: &Minutes, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         .collect();
     let block = signatures(&w, &people, None, m.place.as_deref(), Some(&m.date));
     w.place(block);
-    let title = format!("{} – {} – {}", l(&w, "minutes_title"), m.round_words, m.level_words);
+    let title = format!(
+        "{} – {} – {}",
+        l(&w, "minutes_title"),
+        m.round_words,
+        m.level_words
+    );
     w.finish(&title, &m.dated)
 }
 
-fn product_row(
-    w: &Writer,
-    columns: &[(f32, f32)],
-    names: &[String],
-    p: &MinutesProduct,
-) -> Block {
+fn product_row(w: &Writer, columns: &[(f32, f32)], names: &[String], p: &MinutesProduct) -> Block {
     let mut cells: Vec<(String, Weight, Ink)> = vec![(
         format!("{}\n{}", p.product, p.producer),
         Weight::Regular,

@@ -664,7 +664,11 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
             assert!(text.contains(&average), "{average}: {text}");
             assert!(!product.exceeded, "the members agree");
         }
-        let proposed: Vec<_> = minutes.products.iter().filter(|p| p.proposed_to.is_some()).collect();
+        let proposed: Vec<_> = minutes
+            .products
+            .iter()
+            .filter(|p| p.proposed_to.is_some())
+            .collect();
         assert_eq!(proposed.len(), 1, "one product reaches four stars");
         assert_eq!(proposed[0].verdict.star, Some(4));
         // A signature line per member present, none for the absent one.
@@ -676,9 +680,18 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
         assert_eq!(text.matches(sign).count(), 3, "{text}");
         // The QR code names the session and the records it covers.
         assert_eq!(checked.qr, ovop_sheets::minutes_code(&minutes));
-        assert!(checked.qr.starts_with("OVOP:M:2025-1:district:2025-03-10:2:"), "{}", checked.qr);
+        assert!(
+            checked
+                .qr
+                .starts_with("OVOP:M:2025-1:district:2025-03-10:2:"),
+            "{}",
+            checked.qr
+        );
         // The same session, the same bytes.
-        assert_eq!(bytes, ovop_sheets::minutes(&minutes, &fonts).expect("again"));
+        assert_eq!(
+            bytes,
+            ovop_sheets::minutes(&minutes, &fonts).expect("again")
+        );
     }
     // Another record under the minutes changes the code; a council short of its quorum says so.
     let mut short = support::minutes_sample(Lang::En);
@@ -688,20 +701,29 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
     short.members[1].present = false;
     short.quorum = Some(
         ovop_core::Quorum {
-            percent: 75,
+            share_percent: 75,
             chair_required: true,
         }
         .check(4, 2, true),
     );
     let text = squeezed(&check(&ovop_sheets::minutes(&short, &fonts).expect("minutes")).text);
-    assert!(text.contains("quorum NOT reached: the results are not final"), "{text}");
+    assert!(
+        text.contains("quorum NOT reached: the results are not final"),
+        "{text}"
+    );
     short.quorum = None;
     let text = squeezed(&check(&ovop_sheets::minutes(&short, &fonts).expect("minutes")).text);
-    assert!(text.contains("the council's roster was not recorded"), "{text}");
+    assert!(
+        text.contains("the council's roster was not recorded"),
+        "{text}"
+    );
     // Minutes of nothing are refused with a code.
     short.products.clear();
     assert_eq!(
-        ovop_sheets::minutes(&short, &fonts).err().map(|e| e.code().to_string()).as_deref(),
+        ovop_sheets::minutes(&short, &fonts)
+            .err()
+            .map(|e| e.code().to_string())
+            .as_deref(),
         Some("sheet.invalid")
     );
 }

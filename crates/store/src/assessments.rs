@@ -12,7 +12,7 @@ use crate::{new_id, Result, Store, StoreError};
 
 use ovop_protocol::{AssessmentBody, SetRef};
 /// The visit's types travel as they are stored: they are the protocol's.
-pub use ovop_protocol::{Assessor, EvidenceDocument, Visit};
+pub use ovop_protocol::{Assessor, EvidenceDocument, Roster, Visit};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -525,7 +525,13 @@ impl Store {
         if let Some(verdict) = &assessment.verdict {
             return Ok(verdict.clone());
         }
-        Ok(self.rubric_of(assessment)?.decide(result, council))
+        let sitting = council.and_then(|c| {
+            let names: Vec<&str> = c.members.iter().map(|m| m.member.as_str()).collect();
+            assessment.visit.sitting_of(&names)
+        });
+        Ok(self
+            .rubric_of(assessment)?
+            .decide_sitting(result, council, sitting.as_ref()))
     }
 
     /// Locks the latest draft revision: scores it with its frozen set, stores the result and the
@@ -533,7 +539,7 @@ impl Store {
     /// sheet is refused with what is missing.
     pub fn finalize(&mut self, id: &str, now: &str) -> Result<Assessment> {
         let tx = self.conn().transaction()?;
-        let draft = latest(&tx, id)?;
+        let mut draft = latest(&tx, id)?;
         if draft.status != "draft" {
             return Err(StoreError::Locked(id.into()));
         }
@@ -557,6 +563,13 @@ impl Store {
         // A council: the verdict over every member's sheet; one assessor: their sheet's.
         let members = members_of(&tx, &draft.id, draft.revision)?;
         let council = if members.is_empty() {
+            // One assessor: a roster left from members since removed is not part of the record.
+            if draft.visit.roster.take().is_some() {
+                tx.execute(
+                    "UPDATE assessment SET roster = NULL WHERE id = ?1 AND revision = ?2",
+                    params![id, draft.revision],
+                )?;
+            }
             None
         } else {
             let sheets = council_sheets(&draft, &members);
@@ -569,18 +582,23 @@ impl Store {
                         .join("; "),
                 )
             })?;
-            // Not final without the council's roster and the programme's quorum.
-            let quorum = ovop_core::programme::rules_of(rubric.set().programme).and_then(|r| r.quorum);
-            draft
-                .visit
-                .council_quorum(&sheets, quorum)
-                .map_err(|e| StoreError::NoQuorum(e.to_string()))?;
             Some((council, sheets))
         };
-        let verdict = rubric.decide(&result, council.as_ref().map(|(c, _)| c));
+        let sitting = council
+            .as_ref()
+            .and_then(|(_, sheets)| draft.visit.sitting(sheets));
+        let verdict =
+            rubric.decide_sitting(&result, council.as_ref().map(|(c, _)| c), sitting.as_ref());
         // Only a decided result is final: a provisional one says why it is not.
         if verdict.standing == Standing::Provisional {
             return Err(StoreError::Invalid(provisional_because(&verdict)));
+        }
+        // A council's verdict is not final without its roster and the programme's quorum.
+        if let Some((_, sheets)) = &council {
+            draft
+                .visit
+                .council_quorum(sheets, rubric.council_quorum())
+                .map_err(|e| StoreError::NoQuorum(e.to_string()))?;
         }
         let sheets = council.as_ref().map(|(_, s)| s.as_slice());
         let hash = body_of(&tx, &draft, rubric.set(), sheets, result.clone())?

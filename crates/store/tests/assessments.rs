@@ -556,7 +556,43 @@ fn a_council_scores_on_one_sheet_each_finalises_within_the_allowed_divergence_an
         };
         store.change_member(&id, dewi, &change, NOW).unwrap();
     }
+    // Not final without the council's roster, nor short of its quorum (75 %, the chair
+    // present): three of five is not enough; nothing is queued either time.
+    let err = store.finalize(&id, NOW).unwrap_err();
+    assert_eq!(err.code(), "store.no_quorum");
+    assert!(err.to_string().contains("roster"), "{err}");
+    let mut visit = store.assessment(&id).unwrap().visit;
+    let absent = |names: &[&str]| -> Vec<Assessor> { names.iter().map(|n| member(n)).collect() };
+    visit.roster = Some(ovop_protocol::Roster {
+        chair: "Siti Rahmah".into(),
+        absent: absent(&["Agus Salim", "Rina Wati"]),
+    });
+    store.set_visit(&id, &visit, NOW).unwrap();
+    let err = store.finalize(&id, NOW).unwrap_err();
+    assert_eq!(err.code(), "store.no_quorum");
+    assert!(
+        err.to_string().contains("3 of 5 members present, 4 needed"),
+        "{err}"
+    );
+    assert!(store.outbox().unwrap().is_empty(), "nothing queued");
+    // The chair absent: no quorum.
+    visit.roster = Some(ovop_protocol::Roster {
+        chair: "Agus Salim".into(),
+        absent: absent(&["Agus Salim"]),
+    });
+    store.set_visit(&id, &visit, NOW).unwrap();
+    assert_eq!(
+        store.finalize(&id, NOW).unwrap_err().code(),
+        "store.no_quorum"
+    );
+    // Three of four with the chair: final, the roster in the record.
+    visit.roster = Some(ovop_protocol::Roster {
+        chair: "Siti Rahmah".into(),
+        absent: absent(&["Agus Salim"]),
+    });
+    store.set_visit(&id, &visit, NOW).unwrap();
     let done = store.finalize(&id, NOW).unwrap();
+    assert_eq!(done.visit.roster, visit.roster);
     let council = done.council.expect("the council's result is stored");
     assert_eq!(council.average, (44.0 + 44.0 + 51.0) / 3.0);
     assert_eq!(council.divergence.spread, 7);

@@ -497,7 +497,14 @@ level?: string,
 /**
  * New, re-assessment or upgrade.
  */
-kind?: AssessmentKind, };
+kind?: AssessmentKind, 
+/**
+ * The council as appointed, when several members score: its chair and who was absent
+ * (those present are the members who scored).
+ */
+roster?: Roster, };
+
+export type Roster = { chair: string, absent: Array<Assessor>, };
 
 export type Assessment = { id: string, revision: number, supersedes: number | null, reason: string | null, product_id: string, criteria_hash: string, status: string, visit: Visit, answers: Answers, result: ScoreResult | null, 
 /**
@@ -563,14 +570,40 @@ levels: Array<ProgrammeLevel>,
 /**
  * The words for each kind of assessment.
  */
-kinds: Record<string, Record<string, string>>, };
+kinds: Record<string, Record<string, string>>, 
+/**
+ * The quorum a council needs; without one, any council's verdict counts.
+ */
+quorum?: Quorum, };
 
 export type ProgrammeLevel = { code: string, name: Text, 
 /**
  * The last day an assessment could be made at this level (OCOP's district level ended
  * with June 2025); older records keep it.
  */
-until?: string, };
+until?: string, 
+/**
+ * Where a product assessed at this level is proposed next, and from which star: the first
+ * whose level is still held on the day of the assessment applies (OCOP's commune went to
+ * the district until June 2025, to the province after).
+ */
+forwards: Array<Forward>, };
+
+export type Forward = { to: string, min_star: number, };
+
+export type QuorumCheck = { 
+/**
+ * Members appointed (present and absent).
+ */
+appointed: number, present: number, 
+/**
+ * The fewest present members that make the quorum.
+ */
+required: number, chair_present: boolean, 
+/**
+ * The chair had to be present.
+ */
+chair_required: boolean, met: boolean, };
 
 export type AssessmentKind = "new" | "reassessment" | "upgrade";
 

@@ -295,7 +295,6 @@ pub fn minutes_sample(lang: Lang) -> ovop_sheets::Minutes {
             proposed,
         )
     };
-    let top: fn(usize, usize) -> usize = |_, n| n;
     let near: fn(usize, usize) -> usize = |i, n| if i % 2 == 0 { n - 1 } else { n };
     let low: fn(usize, usize) -> usize = |i, n| 1 + (i * 7) % n;
     let lower: fn(usize, usize) -> usize = |i, n| if i == 1 { 1 } else { 1 + (i * 7) % n };
@@ -314,10 +313,26 @@ pub fn minutes_sample(lang: Lang) -> ovop_sheets::Minutes {
         date: "2025-03-10".into(),
         place: Some("UBND huyện Tân Uyên, Lai Châu".into()),
         members,
-        quorum: Some(ovop_core::Quorum { percent: 75, chair_required: true }.check(4, 3, true)),
+        quorum: Some(
+            ovop_core::Quorum {
+                share_percent: 75,
+                chair_required: true,
+            }
+            .check(4, 3, true),
+        ),
         products: vec![
-            product(0, [near, near, near], "Gạo nếp Tân Uyên", "HTX Nông nghiệp Phúc Khoa"),
-            product(1, [low, lower, low], "Chè Shan tuyết", "Tổ hợp tác chè Mường Khoa"),
+            product(
+                0,
+                [near, near, near],
+                "Gạo nếp Tân Uyên",
+                "HTX Nông nghiệp Phúc Khoa",
+            ),
+            product(
+                1,
+                [low, lower, low],
+                "Chè Shan tuyết",
+                "Tổ hợp tác chè Mường Khoa",
+            ),
         ],
         dated: "2025-03-10T10:00:00Z".into(),
     }
