@@ -741,6 +741,39 @@ fn a_council_member_scores_on_a_sheet_of_their_own_and_the_average_follows() {
         .expect("member");
     assert_eq!(view["members"][0]["member"], 2);
     assert_eq!(view["council"]["members"].as_array().map(Vec::len), Some(2));
+    // The council's roster: none yet, then one member absent of three (two present, three
+    // needed: short), then none absent (met).
+    assert_eq!(view["quorum"]["problem"], "missing");
+    let mut visit = view["assessment"]["visit"].clone();
+    visit["roster"] = json!({"chair": "Siti Rahmah", "absent": [{"name": "Agus Salim"}]});
+    let short = app
+        .call("assessment_visit", json!({"id": id, "visit": visit}))
+        .expect("roster");
+    assert_eq!(
+        short["assessment"]["visit"]["roster"]["absent"][0]["name"],
+        "Agus Salim"
+    );
+    assert_eq!(
+        (
+            &short["quorum"]["check"]["present"],
+            &short["quorum"]["check"]["required"],
+            &short["quorum"]["check"]["met"]
+        ),
+        (&json!(2), &json!(3), &json!(false))
+    );
+    visit["roster"] = json!({"chair": "Siti Rahmah", "absent": []});
+    let met = app
+        .call("assessment_visit", json!({"id": id, "visit": visit}))
+        .expect("roster");
+    assert_eq!(met["quorum"]["check"]["met"], true);
+    visit["roster"] = json!({"chair": "Joko", "absent": []});
+    let unknown = app
+        .call("assessment_visit", json!({"id": id, "visit": visit}))
+        .expect("saved, and said");
+    assert_eq!(
+        (&unknown["quorum"]["problem"], &unknown["quorum"]["name"]),
+        (&json!("chair_unknown"), &json!("Joko"))
+    );
 
     let lead = app
         .call(

@@ -22,7 +22,8 @@ use ovop_app::folder::{BackupInfo, DataInfo, Moved};
 use ovop_app::sheets::SheetKind;
 use ovop_app::sync::{EnrolWith, SyncProgress, SyncReport, SyncStatus};
 use ovop_app::views::{
-    AssessmentSummary, AssessmentView, CriteriaList, CriteriaSetView, RevisionSummary,
+    AssessmentSummary, AssessmentView, CouncilQuorum, CriteriaList, CriteriaSetView,
+    RevisionSummary,
 };
 use ovop_app::{AppError, ErrorDetail};
 use ovop_store::sync::{OutboxRow, ReviewDecision};
@@ -118,6 +119,7 @@ pub fn render() -> String {
         ovop_core::AssessmentKind,
         CriteriaSetView,
         AssessmentView,
+        CouncilQuorum,
         AssessmentSummary,
         RevisionSummary,
         DataInfo,

@@ -32,6 +32,53 @@ pub struct AssessmentView {
     pub council: Option<CouncilResult>,
     /// The official verdict: the one decided at finalisation, or the sheets' as they stand.
     pub verdict: Verdict,
+    /// A council's roster counted against its quorum (none for one assessor).
+    pub quorum: Option<CouncilQuorum>,
+}
+
+/// A council's roster as it stands against the quorum: counted, or why it cannot be.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CouncilQuorum {
+    /// The count, when the roster holds together (`met` says whether it is enough).
+    pub check: Option<ovop_core::QuorumCheck>,
+    /// Why it cannot be counted: `missing` (no roster yet), `no_chair`, `chair_unknown`,
+    /// `named_twice`, `absent_unnamed`.
+    pub problem: Option<String>,
+    /// The name the problem is about.
+    pub name: Option<String>,
+    /// The programme (or set) states a quorum; without one any roster counts.
+    pub required: bool,
+}
+
+/// The quorum of a council (none for one assessor): its roster counted against `quorum`.
+pub fn council_quorum(
+    assessment: &Assessment,
+    council: Option<&ovop_core::CouncilResult>,
+    quorum: Option<ovop_core::Quorum>,
+) -> Option<CouncilQuorum> {
+    use ovop_protocol::RosterError;
+    let council = council?;
+    let names: Vec<String> = council.members.iter().map(|m| m.member.clone()).collect();
+    let counted = match &assessment.visit.roster {
+        None => Err(RosterError::Missing),
+        Some(roster) => roster.check(&names, quorum),
+    };
+    let (check, problem, name) = match counted {
+        Ok(check) | Err(RosterError::NoQuorum(check)) => (Some(check), None, None),
+        Err(RosterError::Missing) => (None, Some("missing".to_string()), None),
+        Err(RosterError::Invalid { problem, name }) => (
+            None,
+            Some(problem.to_string()),
+            Some(name).filter(|n| !n.is_empty()),
+        ),
+    };
+    Some(CouncilQuorum {
+        check,
+        problem,
+        name,
+        required: quorum.is_some(),
+    })
 }
 
 /// One line of a list of assessments (a product's history, the drafts on the home screen).
@@ -114,6 +161,11 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
     let members = store.members(id, assessment.revision)?;
     let council = store.council_of(&assessment)?;
     let verdict = store.verdict_over(&assessment, &result, council.as_ref())?;
+    let quorum = council_quorum(
+        &assessment,
+        council.as_ref(),
+        store.rubric_of(&assessment)?.council_quorum(),
+    );
     let revisions = store
         .revisions(id)?
         .into_iter()
@@ -143,6 +195,7 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
         members,
         council,
         verdict,
+        quorum,
     })
 }
 

@@ -72,8 +72,9 @@ pub struct Roster {
 pub enum RosterError {
     /// A council scored without recording who was appointed.
     Missing,
-    /// The roster itself is not well formed (no chair, a name twice, the chair unknown).
-    Invalid(String),
+    /// The roster itself is not well formed: `no_chair`, `chair_unknown` (the chair is not a
+    /// member), `named_twice`, `absent_unnamed`; `name` is the name concerned.
+    Invalid { problem: &'static str, name: String },
     /// The quorum was not reached.
     NoQuorum(QuorumCheck),
 }
@@ -84,7 +85,14 @@ impl std::fmt::Display for RosterError {
             RosterError::Missing => f.write_str(
                 "a council's verdict needs its roster: the chair and the members who were absent",
             ),
-            RosterError::Invalid(why) => f.write_str(why),
+            RosterError::Invalid { problem, name } => match *problem {
+                "no_chair" => f.write_str("the council's chair is not named"),
+                "chair_unknown" => {
+                    write!(f, "the chair {name} is not one of the council's members")
+                }
+                "named_twice" => write!(f, "{name} is named twice in the council"),
+                _ => f.write_str("an absent member has no name"),
+            },
             RosterError::NoQuorum(q) => {
                 write!(
                     f,
@@ -113,32 +121,30 @@ impl Roster {
         present: &[String],
         quorum: Option<Quorum>,
     ) -> Result<QuorumCheck, RosterError> {
+        let invalid = |problem, name: &str| {
+            Err(RosterError::Invalid {
+                problem,
+                name: name.trim().to_string(),
+            })
+        };
         if self.chair.trim().is_empty() {
-            return Err(RosterError::Invalid(
-                "the council's chair is not named".into(),
-            ));
+            return invalid("no_chair", "");
         }
         let mut names: Vec<&str> = present.iter().map(String::as_str).collect();
         for absent in &self.absent {
             if absent.name.trim().is_empty() {
-                return Err(RosterError::Invalid("an absent member has no name".into()));
+                return invalid("absent_unnamed", "");
             }
             names.push(absent.name.as_str());
         }
         for (i, name) in names.iter().enumerate() {
             if names[..i].iter().any(|other| same_name(other, name)) {
-                return Err(RosterError::Invalid(format!(
-                    "{} is named twice in the council",
-                    name.trim()
-                )));
+                return invalid("named_twice", name);
             }
         }
         let chair_present = present.iter().any(|name| same_name(name, &self.chair));
         if !chair_present && !self.absent.iter().any(|a| same_name(&a.name, &self.chair)) {
-            return Err(RosterError::Invalid(format!(
-                "the chair {} is not one of the council's members",
-                self.chair.trim()
-            )));
+            return invalid("chair_unknown", &self.chair);
         }
         let appointed = u32::try_from(names.len()).unwrap_or(u32::MAX);
         let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
@@ -487,7 +493,10 @@ mod tests {
                 absent: absent(&names),
             });
             let refused = visit.council_quorum(&sheets, quorum).unwrap_err();
-            assert!(matches!(refused, RosterError::Invalid(_)), "{refused:?}");
+            assert!(
+                matches!(refused, RosterError::Invalid { .. }),
+                "{refused:?}"
+            );
             assert!(refused.to_string().contains(why), "{refused} / {why}");
         }
         // A programme without a quorum: any council with a well-formed roster counts.

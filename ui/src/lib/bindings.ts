@@ -621,7 +621,30 @@ council: CouncilResult | null,
 /**
  * The official verdict: the one decided at finalisation, or the sheets' as they stand.
  */
-verdict: Verdict, };
+verdict: Verdict, 
+/**
+ * A council's roster counted against its quorum (none for one assessor).
+ */
+quorum: CouncilQuorum | null, };
+
+export type CouncilQuorum = { 
+/**
+ * The count, when the roster holds together (`met` says whether it is enough).
+ */
+check: QuorumCheck | null, 
+/**
+ * Why it cannot be counted: `missing` (no roster yet), `no_chair`, `chair_unknown`,
+ * `named_twice`, `absent_unnamed`.
+ */
+problem: string | null, 
+/**
+ * The name the problem is about.
+ */
+name: string | null, 
+/**
+ * The programme (or set) states a quorum; without one any roster counts.
+ */
+required: boolean, };
 
 export type AssessmentSummary = { id: string, revision: number, status: string, product_id: string, product_name: string, producer_name: string, criteria_id: string, criteria_version: string, assessed_on: string | null, updated_at: string, 
 /**

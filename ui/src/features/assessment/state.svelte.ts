@@ -23,6 +23,7 @@ import {
   listPhotos,
   recordEvidence,
   removeCouncilMember,
+  setAssessmentVisit,
 } from "$lib/api";
 import type {
   Answers,
@@ -33,6 +34,7 @@ import type {
   DraftChange,
   EvidenceDocument,
   Photo,
+  Roster,
   ScoreResult,
 } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
@@ -445,6 +447,29 @@ export class AssessmentSheet {
     try {
       await this.settle();
       const view = await removeCouncilMember(id, member);
+      if (id === this.id) this.#show(view);
+      return true;
+    } catch (error) {
+      if (id === this.id) this.membersError = toAppError(error);
+      return false;
+    } finally {
+      this.changingMembers = false;
+    }
+  }
+
+  /**
+   * Records the council as appointed (its chair and the members absent) on the draft; the view
+   * comes back with the quorum counted. False when refused (`membersError`).
+   */
+  async setRoster(roster: Roster): Promise<boolean> {
+    const id = this.id;
+    const visit = this.view?.assessment.visit;
+    if (!id || !visit || !this.editable) return false;
+    this.changingMembers = true;
+    this.membersError = null;
+    try {
+      await this.settle();
+      const view = await setAssessmentVisit(id, { ...visit, roster });
       if (id === this.id) this.#show(view);
       return true;
     } catch (error) {

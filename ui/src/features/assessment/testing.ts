@@ -1,6 +1,6 @@
 // For the tests: assessment views and engine results of the fixture sets, shaped the way the
 // Rust commands answer. Results are written out by the tests, never computed here.
-import type { Answers, AssessmentView, Changed, CouncilResult, CouncilSheet, CriteriaSet, DraftChange, Outcome, ScoreResult, Standing, Verdict } from "$lib/bindings";
+import type { Answers, AssessmentView, Changed, CouncilQuorum, CouncilResult, CouncilSheet, CriteriaSet, DraftChange, Outcome, Roster, ScoreResult, Standing, Verdict } from "$lib/bindings";
 import { FIXTURE_SETS } from "$lib/fixtures";
 import { screen, within } from "@testing-library/svelte";
 import { getProducer, getProduct } from "$lib/fixtures/records";
@@ -81,6 +81,8 @@ export function viewOf(
     result?: ScoreResult;
     members?: CouncilSheet[];
     council?: CouncilResult | null;
+    quorum?: CouncilQuorum | null;
+    roster?: Roster;
   } = {},
 ): AssessmentView {
   const product = getProduct("pr-tas-purun");
@@ -100,6 +102,7 @@ export function viewOf(
         latitude: null,
         longitude: null,
         assessors: [{ name: "Rina Wulandari", title: null, unit: null, role: null }],
+        ...(options.roster ? { roster: options.roster } : {}),
       },
       answers: { criteria: set.id, version: set.version, answers: {}, knockouts: [], gates: {}, notes: {}, ...options.answers },
       result: null,
@@ -119,6 +122,7 @@ export function viewOf(
     members: options.members ?? [],
     council: options.council ?? null,
     verdict: verdictOf(options.result ?? resultOf(set)),
+    quorum: options.quorum ?? null,
   };
 }
 
