@@ -3,7 +3,8 @@
 //! the sheet, the producer's receipt or the council's sheet, and a file name for each.
 
 use ovop_sheets::{
-    Blank, Council, Document, Filled, Fonts, Lang, Person, Producer, Product, Trace, Visit,
+    Blank, Council, Document, Filled, Fonts, Lang, Minutes, MinutesMember, MinutesProduct, Person,
+    Producer, Product, Trace, Visit,
 };
 use ovop_store::Store;
 
@@ -163,6 +164,9 @@ pub enum SheetKind {
     Sheet,
     Receipt,
     Council,
+    /// The minutes of the council's session the assessment was scored in (its round, level and
+    /// day), every final assessment of that session in it.
+    Minutes,
 }
 
 impl SheetKind {
@@ -171,6 +175,7 @@ impl SheetKind {
             SheetKind::Sheet => "",
             SheetKind::Receipt => "-tanda-terima",
             SheetKind::Council => "-tim-penilai",
+            SheetKind::Minutes => "-berita-acara",
         }
     }
 }
@@ -183,13 +188,22 @@ pub fn paper(
     lang: Lang,
     kind: SheetKind,
 ) -> Result<(Vec<u8>, String), AppError> {
+    let fonts = Fonts::bundled();
+    if kind == SheetKind::Minutes {
+        let assessment = crate::views::revision_of(store, id, revision)?;
+        let minutes = minutes_of(store, &assessment, lang)?;
+        let name = minutes_name(&minutes);
+        return Ok((ovop_sheets::minutes(&minutes, &fonts)?, name));
+    }
     let sheet = filled(store, id, revision, lang)?;
     let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
-    let fonts = Fonts::bundled();
     let bytes = match kind {
         SheetKind::Sheet => ovop_sheets::filled(&sheet, &fonts)?,
         SheetKind::Receipt => ovop_sheets::receipt(&sheet, &fonts)?,
         SheetKind::Council => ovop_sheets::council(&sheet, &fonts)?,
+        SheetKind::Minutes => {
+            ovop_sheets::minutes(&minutes_of(store, &store.assessment(id)?, lang)?, &fonts)?
+        }
     };
     Ok((bytes, name))
 }
@@ -202,6 +216,15 @@ pub fn paper_name(
     kind: SheetKind,
 ) -> Result<String, AppError> {
     let assessment = store.assessment(id)?;
+    if kind == SheetKind::Minutes {
+        let v = &assessment.visit;
+        return Ok(format!(
+            "berita-acara-{}-{}-{}.pdf",
+            file_stem(v.round.as_deref().unwrap_or_default()),
+            file_stem(v.level.as_deref().unwrap_or_default()),
+            v.assessed_on.as_deref().unwrap_or_default()
+        ));
+    }
     let product = store.product(&assessment.product_id)?;
     Ok(file_name(
         &product.name,
@@ -213,6 +236,212 @@ pub fn paper_name(
 /// `Keripik-Pisang-Kepok-rev2-tanda-terima.pdf`: the product, the revision and the paper.
 fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
     format!("{}-rev{revision}{}.pdf", file_stem(product), kind.suffix())
+}
+
+/// `berita-acara-2026-1-kabupaten-2026-11-20.pdf`.
+fn minutes_name(m: &Minutes) -> String {
+    format!(
+        "berita-acara-{}-{}-{}.pdf",
+        file_stem(&m.round),
+        file_stem(&m.level),
+        m.date
+    )
+}
+
+/// The minutes of the council's session `assessment` was scored in: every final assessment of
+/// the same programme, round and level on the same day, in the order they were finalised; who
+/// sat (and who was absent, from the roster), the quorum, each product's members' totals, the
+/// average, the divergence check, the verdict and the level it is proposed to.
+pub fn minutes_of(
+    store: &Store,
+    assessment: &ovop_store::assessments::Assessment,
+    lang: Lang,
+) -> Result<Minutes, AppError> {
+    let visit = &assessment.visit;
+    let (Some(round), Some(level), Some(date)) = (&visit.round, &visit.level, &visit.assessed_on)
+    else {
+        return Err(AppError::new(
+            ovop_core::Code::SheetInvalid.as_str(),
+            "the minutes are of a council's session: a round and a level on a day, and this assessment names no round or no level",
+        ));
+    };
+    let programme = store.frozen_set(&assessment.criteria_hash)?.programme;
+    let session: Vec<_> = store
+        .final_assessments()?
+        .into_iter()
+        .filter(|a| {
+            a.visit.round.as_ref() == Some(round)
+                && a.visit.level.as_ref() == Some(level)
+                && a.visit.assessed_on.as_ref() == Some(date)
+        })
+        .filter(|a| {
+            store
+                .frozen_set(&a.criteria_hash)
+                .is_ok_and(|set| set.programme == programme)
+        })
+        .collect();
+    if session.is_empty() {
+        return Err(AppError::new(
+            ovop_core::Code::SheetInvalid.as_str(),
+            format!("no final assessment of round {round} at level {level} on {date}: only a final one is in the minutes"),
+        ));
+    }
+    let rules = ovop_core::programme::rules_of(programme);
+    let level_words = rules
+        .and_then(|r| r.level(level))
+        .map_or(level.clone(), |l| l.name.get(lang.code(), "en").to_string());
+    let mut members: Vec<MinutesMember> = Vec::new();
+    let mut products = Vec::new();
+    let mut quorum = None;
+    let mut regions: Vec<String> = Vec::new();
+    for a in &session {
+        let sheet = filled(store, &a.id, Some(a.revision), lang)?;
+        // Who sat: each member who scored, once, with their role.
+        let mut roles: Vec<(String, Option<String>)> = a
+            .visit
+            .assessors
+            .iter()
+            .take(1)
+            .map(|x| (x.name.clone(), x.role.clone()))
+            .collect();
+        roles.extend(
+            store
+                .members(&a.id, a.revision)?
+                .into_iter()
+                .map(|m| (m.assessor.name, m.assessor.role)),
+        );
+        let sitting: Vec<Person> = match &sheet.council {
+            Some(council) => council.members.clone(),
+            None => sheet.assessors.iter().take(1).cloned().collect(),
+        };
+        for person in sitting {
+            if person.name.trim().is_empty() || members.iter().any(|m| m.person.name == person.name)
+            {
+                continue;
+            }
+            let role = roles
+                .iter()
+                .find(|(name, _)| *name == person.name)
+                .and_then(|(_, role)| role.clone());
+            members.push(MinutesMember {
+                person,
+                role,
+                chair: false,
+                present: true,
+            });
+        }
+        if let Some(roster) = &a.visit.roster {
+            for absent in &roster.absent {
+                if !members.iter().any(|m| m.person.name == absent.name) {
+                    members.push(MinutesMember {
+                        person: Person {
+                            name: absent.name.clone(),
+                            title: absent.title.clone(),
+                            unit: absent.unit.clone(),
+                            contact: None,
+                        },
+                        role: absent.role.clone(),
+                        chair: false,
+                        present: false,
+                    });
+                }
+            }
+            for m in &mut members {
+                m.chair = m
+                    .person
+                    .name
+                    .trim()
+                    .eq_ignore_ascii_case(roster.chair.trim());
+            }
+        }
+        let council = store.council_of(a)?;
+        if quorum.is_none() {
+            quorum = crate::views::council_quorum(
+                a,
+                council.as_ref(),
+                store.rubric_of(a)?.council_quorum(),
+            )
+            .and_then(|q| q.check);
+        }
+        let proposed_to = sheet.verdict.star.and_then(|star| {
+            rules
+                .and_then(|r| r.proposed_level(level, date, star))
+                .map(|l| l.name.get(lang.code(), "en").to_string())
+        });
+        let producer = sheet.producer.name.clone();
+        if let Some(code) = sheet
+            .producer
+            .village_code
+            .clone()
+            .or(a.visit.region_code.clone())
+        {
+            regions.push(code);
+        }
+        products.push(match &sheet.council {
+            Some(c) => MinutesProduct::of_council(
+                sheet.product.name.clone(),
+                producer,
+                sheet.trace.clone(),
+                &c.result,
+                sheet.verdict.clone(),
+                proposed_to,
+            ),
+            None => MinutesProduct {
+                product: sheet.product.name.clone(),
+                producer,
+                trace: sheet.trace.clone(),
+                totals: vec![(
+                    sheet
+                        .assessors
+                        .first()
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    sheet.result.total,
+                )],
+                average: f64::from(sheet.result.total),
+                max_total: sheet.result.max_total,
+                spread: 0,
+                max_spread: None,
+                exceeded: false,
+                verdict: sheet.verdict.clone(),
+                proposed_to,
+            },
+        });
+    }
+    // The place: the smallest region every product comes from (the regency, say).
+    let place = common_region(&regions).and_then(|code| store.region(&code).ok().map(|r| r.name));
+    Ok(Minutes {
+        lang,
+        programme: match programme {
+            ovop_core::criteria::Programme::Other => String::new(),
+            p => p.as_str().to_uppercase(),
+        },
+        round: round.clone(),
+        round_words: ovop_core::Round::parse(round).map_or(round.clone(), |r| r.to_string()),
+        level: level.clone(),
+        level_words,
+        date: date.clone(),
+        place,
+        members,
+        quorum,
+        products,
+        dated: session
+            .iter()
+            .filter_map(|a| a.finalized_at.clone())
+            .max()
+            .unwrap_or_default(),
+    })
+}
+
+/// The longest code every one of `codes` is under (`63.05` for villages of Tapin).
+fn common_region(codes: &[String]) -> Option<String> {
+    let first: Vec<&str> = codes.first()?.split('.').collect();
+    let mut depth = first.len();
+    for code in &codes[1..] {
+        let parts: Vec<&str> = code.split('.').collect();
+        depth = depth.min(first.iter().zip(&parts).take_while(|(a, b)| a == b).count());
+    }
+    (depth > 0).then(|| first[..depth].join("."))
 }
 
 /// A file name from a product's name: letters, digits and dashes.

@@ -1,5 +1,5 @@
-//! `ovop sheet`: an assessment's printed sheet, its producer receipt or its council's sheet, or
-//! a blank sheet for a visit on paper, as PDF.
+//! `ovop sheet`: an assessment's printed sheet, its producer receipt, its council's sheet or
+//! the minutes of its council's session, or a blank sheet for a visit on paper, as PDF.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,11 @@ pub struct SheetArgs {
     /// The council's sheet (each member's totals, the average, the divergence check).
     #[arg(long, conflicts_with = "blank")]
     council: bool,
+    /// The minutes of the council's session the assessment was scored in: every final
+    /// assessment of its round and level on its day, who sat, the quorum, the results and the
+    /// products proposed to the next level.
+    #[arg(long, conflicts_with_all = ["blank", "receipt", "council"])]
+    minutes: bool,
     /// A blank sheet of a criteria set (with --criteria) instead of an assessment.
     #[arg(long, requires = "criteria", conflicts_with = "assessment")]
     blank: bool,
@@ -66,6 +71,18 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     } else {
         let store = store_cmd::open(db)?;
         let id = args.assessment.as_deref().unwrap_or_default();
+        if args.minutes {
+            let (bytes, _) = ovop_app::sheets::paper(
+                &store,
+                id,
+                args.revision,
+                lang,
+                ovop_app::sheets::SheetKind::Minutes,
+            )?;
+            ovop_app::folder::write_file(&args.output, &bytes, Code::SheetWrite.as_str())?;
+            println!("{} ({} bytes)", args.output.display(), bytes.len());
+            return Ok(());
+        }
         let sheet = ovop_app::sheets::filled(&store, id, args.revision, lang)?;
         if args.receipt {
             ovop_sheets::receipt(&sheet, &fonts)?

@@ -478,6 +478,11 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         ],
         &out.path().join("kumpulan.pdf"),
     );
+    let minutes = print(
+        &data,
+        &["sheet", &id, "--minutes"],
+        &out.path().join("berita-acara.pdf"),
+    );
     for (name, text) in [
         ("assessment sheet", &sheet),
         ("receipt", &receipt),
@@ -514,6 +519,29 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         "the batch's index: {batch}"
     );
     assert!(lines(&batch).any(|l| l.starts_with("Hasil resmi") && l.ends_with("46 / 66")));
+    // The minutes of the session: the round and level in words, the three who sat and the one
+    // absent, the quorum, each member's total, the average and the verdict, and the product
+    // proposed to the province.
+    let squeezed = minutes.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "BERITA ACARA RAPAT DEWAN PENILAI · OVOP",
+        "2026 · II · Kabupaten/Kota",
+        "Siti Rahmah",
+        "Budi Santoso",
+        "Dewi Lestari",
+        "Agus Salim",
+        "Tidak hadir",
+        "Ketua",
+        "3 dari 4 anggota hadir, paling sedikit 3; ketua hadir — kuorum terpenuhi",
+        "44 44 51 46,33 / 66",
+        "46 · 4",
+        "4 bintang, diusulkan ke Provinsi",
+    ] {
+        assert!(
+            squeezed.contains(expected),
+            "{expected:?} in the minutes: {squeezed}"
+        );
+    }
     server.stop().await;
 }
 

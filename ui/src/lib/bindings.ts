@@ -697,7 +697,7 @@ left: string,
  */
 files: number, bytes: number, };
 
-export type SheetKind = "sheet" | "receipt" | "council";
+export type SheetKind = "sheet" | "receipt" | "council" | "minutes";
 
 export type SyncStatus = { 
 /**

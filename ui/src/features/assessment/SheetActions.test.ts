@@ -48,6 +48,16 @@ describe("SheetActions", () => {
     expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "council");
   });
 
+  it("offers the minutes of the council's session for a final sheet of a round at a level", async () => {
+    api.printSheet.mockResolvedValue("/tmp/x.pdf");
+    render(SheetActions, { id: "a-1", revision: 1, council: true, session: true });
+    const options = Array.from(screen.getByTestId("sheet-kind").querySelectorAll("option")).map((o) => o.textContent);
+    expect(options.at(-1)).toBe("Berita acara rapat dewan");
+    await userEvent.selectOptions(screen.getByTestId("sheet-kind"), "minutes");
+    await userEvent.click(screen.getByTestId("sheet-print"));
+    expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "minutes");
+  });
+
   it("says in words why the sheet could not be printed or saved", async () => {
     api.printSheet.mockRejectedValue({ code: "sheet.no_viewer", message: "no program opens PDF files here" });
     api.saveSheet.mockRejectedValue({ code: "sheet.write", message: "cannot write /x.pdf" });
