@@ -9,5 +9,5 @@ pub mod token;
 
 pub use background::{SyncProgress, SyncReport, SyncStatus, SyncTask};
 pub use enrol::{enrol, EnrolWith};
-pub use side::{LockedSide, StoreSide};
+pub use side::{LockedSide, StoreSide, OFFICE_ROUNDS};
 pub use token::Enrolment;

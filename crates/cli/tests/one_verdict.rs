@@ -402,12 +402,13 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 8 (quorum, proposed level), 7 (round, level, kind) and 6
-            // (council sheets).
+            // Undo migrations 9 (office round), 8 (quorum, proposed level), 7 (round, level,
+            // kind) and 6 (council sheets).
             tx.exec("DROP INDEX assessment_round", &[])?;
             for column in ["quorum", "proposed_level", "round", "level", "kind"] {
                 tx.exec(&format!("ALTER TABLE assessment DROP COLUMN {column}"), &[])?;
             }
+            tx.exec("DROP TABLE office_round", &[])?;
             tx.exec("DROP TABLE assessment_sheet_criterion", &[])?;
             tx.exec("DROP TABLE assessment_sheet", &[])?;
             tx.exec("DELETE FROM schema_migration WHERE version >= 6", &[])?;

@@ -297,6 +297,57 @@ async fn a_criteria_set_published_by_the_office_is_installed_on_the_laptop() {
     server.stop().await;
 }
 
+/// The round the office set reaches the laptop at its next sync, kept where a new sheet's
+/// start reads it, and goes away when the office clears it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_round_reaches_the_laptop_at_the_next_sync() {
+    let (server, token) = server(Backend::Sqlite).await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("rahasia-sari-1"))
+        .await;
+    let sari = server.enrol("sari", "rahasia-sari-1").await;
+    let set = server
+        .http
+        .put(server.url("/v1/admin/rounds/ovop"))
+        .bearer_auth(&sari)
+        .json(&json!({"round": "2026-2", "level": "kabupaten"}))
+        .send()
+        .await
+        .expect("set");
+    assert_eq!(set.status(), 200);
+    let mut field = Field::new();
+    let client = client(&server.running.url(), &token);
+    let kept = |field: &Field| {
+        field
+            .store
+            .settings()
+            .expect("settings")
+            .remove(ovop_app::sync::OFFICE_ROUNDS)
+    };
+    assert_eq!(kept(&field), None);
+    field.sync(&client).await.expect("sync");
+    let rounds: Vec<ovop_protocol::OfficeRound> =
+        serde_json::from_str(&kept(&field).expect("kept")).expect("rounds");
+    assert_eq!(
+        rounds
+            .iter()
+            .map(|r| (r.round.as_str(), r.level.as_deref()))
+            .collect::<Vec<_>>(),
+        [("2026-2", Some("kabupaten"))]
+    );
+    let cleared = server
+        .http
+        .delete(server.url("/v1/admin/rounds/ovop"))
+        .bearer_auth(&sari)
+        .send()
+        .await
+        .expect("clear");
+    assert_eq!(cleared.status(), 204);
+    field.sync(&client).await.expect("sync again");
+    assert_eq!(kept(&field).as_deref(), Some("[]"));
+    server.stop().await;
+}
+
 /// The app freezes a long outbox a little at a time (the store unlocked in between): the
 /// entries frozen in steps are exactly what a sync then sends, each once.
 #[test]

@@ -85,6 +85,54 @@ pub struct Health {
     #[serde(default)]
     pub time: String,
     pub limits: Limits,
+    /// The round each programme's assessments are in now, as the office set it: a sheet
+    /// started on a laptop after a sync is pre-filled with it. Entries a client cannot read
+    /// are left out, never a reason to distrust the server.
+    #[serde(
+        default,
+        deserialize_with = "readable_rounds",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub rounds: Vec<OfficeRound>,
+}
+
+/// The round (and level) an office runs a programme's assessments in now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeRound {
+    pub programme: ovop_core::criteria::Programme,
+    /// `2026-1`.
+    pub round: String,
+    /// The level its council sits at (`kabupaten`, `province`), if the office said.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// When it was set (RFC 3339).
+    #[serde(default)]
+    pub set_at: String,
+}
+
+impl OfficeRound {
+    /// Whether the round is a round and the level one of its programme's.
+    pub fn check(&self) -> Result<(), ovop_core::programme::VisitError> {
+        ovop_core::programme::check_visit(
+            self.programme,
+            Some(&self.round),
+            self.level.as_deref(),
+            None,
+        )
+    }
+}
+
+/// The rounds of a health answer that read as rounds of a programme; the others are dropped.
+fn readable_rounds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<OfficeRound>, D::Error> {
+    let values: Vec<serde_json::Value> = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(values) => values,
+        _ => Vec::new(),
+    };
+    Ok(values
+        .into_iter()
+        .filter_map(|v| serde_json::from_value::<OfficeRound>(v).ok())
+        .filter(|r| r.check().is_ok())
+        .collect())
 }
 
 /// What the server accepts, announced in [`Health`].
@@ -745,5 +793,48 @@ mod tests {
         );
         assert!(is_sha256(&format!("sha256:{}", "0f".repeat(32))));
         assert!(!is_sha256(&format!("sha256:{}", "0F".repeat(32))) && !is_sha256("sha256:"));
+    }
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::*;
+
+    /// A health answer's rounds are read where they are rounds of a programme; a malformed or
+    /// unknown one is dropped, and never makes the server unrecognisable.
+    #[test]
+    fn the_office_rounds_are_read_leniently() {
+        let body = serde_json::json!({
+            "service": SERVICE, "protocol": PROTOCOL_VERSION, "server_id": "s", "name": "Tapin",
+            "time": "2026-12-06T00:00:00Z",
+            "limits": {"max_blob_bytes": 1, "max_request_bytes": 1, "max_batch_records": 1},
+            "rounds": [
+                {"programme": "ovop", "round": "2026-2", "level": "kabupaten", "set_at": "2026-07-01T00:00:00Z"},
+                {"programme": "ocop", "round": "2026 · I"},
+                {"programme": "ocop", "round": "2026-1", "level": "moon"},
+                {"programme": "mars", "round": "2026-1"},
+                "nonsense",
+                {"programme": "ocop", "round": "2026-1"}
+            ]
+        });
+        let health = recognise_health(body.to_string().as_bytes()).expect("a server");
+        let read: Vec<(&str, Option<&str>)> = health
+            .rounds
+            .iter()
+            .map(|r| (r.round.as_str(), r.level.as_deref()))
+            .collect();
+        assert_eq!(read, [("2026-2", Some("kabupaten")), ("2026-1", None)]);
+        let mut odd = body.clone();
+        odd["rounds"] = serde_json::json!({"not": "a list"});
+        assert!(recognise_health(odd.to_string().as_bytes())
+            .expect("still a server")
+            .rounds
+            .is_empty());
+        let mut none = body;
+        none.as_object_mut().expect("object").remove("rounds");
+        assert!(recognise_health(none.to_string().as_bytes())
+            .expect("an older server")
+            .rounds
+            .is_empty());
     }
 }

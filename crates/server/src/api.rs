@@ -21,7 +21,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::{ingest, AppState};
 
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    // The office's rounds; a database that cannot answer leaves them out, not the health.
+    let rounds = state
+        .db
+        .run(|tx| Ok(crate::office::current_in(tx)?))
+        .await
+        .unwrap_or_default();
     Json(Health {
+        rounds,
         service: SERVICE.into(),
         protocol: PROTOCOL_VERSION,
         server_id: state.server_id.clone(),

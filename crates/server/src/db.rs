@@ -210,6 +210,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/sqlite/0008_quorum_proposed.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_office_round.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -240,6 +244,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         8,
         include_str!("../migrations/postgres/0008_quorum_proposed.sql"),
+    ),
+    (
+        9,
+        include_str!("../migrations/postgres/0009_office_round.sql"),
     ),
 ];
 

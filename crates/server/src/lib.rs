@@ -30,6 +30,7 @@ pub mod export;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
+pub mod office;
 pub mod received;
 pub mod regions;
 pub mod review;
@@ -194,6 +195,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(admin::revoke_device),
         )
         .route("/v1/admin/criteria-sets", post(admin::publish_set))
+        .route(
+            "/v1/admin/rounds/{programme}",
+            put(office::put_round).delete(office::delete_round),
+        )
         .route("/openapi.json", get(api::openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -13,6 +13,7 @@ crate::both!(
     assessments_are_listed_filtered_and_exported_by_round_level_and_kind,
     a_round_or_level_the_programme_does_not_have_is_refused_and_nothing_is_stored,
     a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_proposed_up,
+    the_office_sets_its_current_round_and_every_health_answer_announces_it,
 );
 
 fn named(
@@ -551,5 +552,198 @@ async fn a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_prop
         (&rows[0][at("proposed_level")], &rows[0][at("quorum")]),
         ("provinsi", "met")
     );
+    server.stop().await;
+}
+
+async fn the_office_sets_its_current_round_and_every_health_answer_announces_it(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (budi, sari, _) = setup(&server).await;
+    let http = reqwest::Client::new();
+    let send = |method: reqwest::Method, token: &str, path: &str, body: Option<&str>| {
+        let mut request = http
+            .request(method, server.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json");
+        if let Some(body) = body {
+            request = request.body(body.to_string());
+        }
+        async move {
+            let response = request.send().await.expect("answer");
+            let status = response.status().as_u16();
+            let text = response.text().await.expect("text");
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            )
+        }
+    };
+    let health = || async {
+        let body = reqwest::get(server.url("/v1/health"))
+            .await
+            .expect("health")
+            .text()
+            .await
+            .expect("text");
+        ovop_protocol::recognise_health(body.as_bytes()).expect("the server")
+    };
+    assert!(health().await.rounds.is_empty(), "none set yet");
+
+    let (status, set) = send(
+        reqwest::Method::PUT,
+        &sari,
+        "/v1/admin/rounds/ovop",
+        Some(r#"{"round": "2026-2", "level": "kabupaten"}"#),
+    )
+    .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(
+        (&set["round"], &set["level"]),
+        (&json!("2026-2"), &json!("kabupaten"))
+    );
+    let announced = health().await.rounds;
+    assert_eq!(announced.len(), 1);
+    assert_eq!(
+        (
+            announced[0].programme,
+            announced[0].round.as_str(),
+            announced[0].level.as_deref()
+        ),
+        (
+            ovop_core::criteria::Programme::Ovop,
+            "2026-2",
+            Some("kabupaten")
+        )
+    );
+    // Set again: replaced, not added.
+    let (status, _) = send(
+        reqwest::Method::PUT,
+        &sari,
+        "/v1/admin/rounds/ovop",
+        Some(r#"{"round": "2027-1"}"#),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let announced = health().await.rounds;
+    assert_eq!(
+        announced
+            .iter()
+            .map(|r| (r.round.as_str(), r.level.clone()))
+            .collect::<Vec<_>>(),
+        [("2027-1", None)]
+    );
+
+    // Refused, each with its code and field; nothing changes.
+    for (token, path, body, status, code_, field) in [
+        (
+            &budi,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026-1"}"#,
+            403,
+            "auth.role",
+            None,
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026 · I"}"#,
+            400,
+            "round.invalid",
+            Some("round"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026-13"}"#,
+            400,
+            "round.invalid",
+            Some("round"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ocop",
+            r#"{"round": "2026-1", "level": "district"}"#,
+            400,
+            "round.invalid",
+            Some("level"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026-1", "level": "province"}"#,
+            400,
+            "round.invalid",
+            Some("level"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/mars",
+            r#"{"round": "2026-1"}"#,
+            400,
+            "round.invalid",
+            Some("programme"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/other",
+            r#"{"round": "2026-1"}"#,
+            400,
+            "round.invalid",
+            Some("programme"),
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026-1""#,
+            400,
+            "round.malformed",
+            None,
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": "2026-1", "extra": 1}"#,
+            400,
+            "round.invalid",
+            None,
+        ),
+        (
+            &sari,
+            "/v1/admin/rounds/ovop",
+            r#"{"round": 2026}"#,
+            400,
+            "round.invalid",
+            None,
+        ),
+    ] {
+        let (got, body_) = send(reqwest::Method::PUT, token, path, Some(body)).await;
+        assert_eq!(
+            (got, code(&body_)),
+            (status, code_),
+            "{path} {body}: {body_}"
+        );
+        if let Some(field) = field {
+            assert_eq!(body_["field"], json!(field), "{body}");
+        }
+    }
+    assert_eq!(health().await.rounds[0].round, "2027-1", "unchanged");
+
+    // Cleared: laptops go back to the round of the day.
+    let (status, _) = send(
+        reqwest::Method::DELETE,
+        &budi,
+        "/v1/admin/rounds/ovop",
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = send(
+        reqwest::Method::DELETE,
+        &sari,
+        "/v1/admin/rounds/ovop",
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert!(health().await.rounds.is_empty());
     server.stop().await;
 }

@@ -66,6 +66,12 @@ pub trait Local {
     fn apply(&mut self, page: &ChangesPage) -> Result<Pulled, SyncError>;
     /// The sync ended well, now.
     fn succeeded(&mut self) -> Result<(), SyncError>;
+    /// The rounds the office runs its programmes in now, as the server announced them (none:
+    /// it announced none, or is older than rounds).
+    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
+        let _ = rounds;
+        Ok(())
+    }
 }
 
 /// Where a sync is, for the progress bar.
@@ -132,6 +138,7 @@ pub async fn sync_once(
     };
     progress(at);
     let health = client.health().await?;
+    local.announce(&health.rounds)?;
     push_all(client, local, &health, &mut report, &mut at, progress).await?;
     upload_all(client, local, &mut report, &mut at, progress).await?;
     at.phase = Phase::Pulling;

@@ -200,7 +200,24 @@ impl Local for StoreSide<'_> {
         let now = (self.now)();
         self.store.set_last_sync(&now).map_err(local)
     }
+
+    /// Kept as the setting `office.rounds` (JSON), which the start of a sheet reads; written
+    /// only when it changed.
+    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
+        let value = serde_json::to_string(rounds).map_err(|e| SyncError::local(e.to_string()))?;
+        let kept = self.store.settings().map_err(local)?.remove(OFFICE_ROUNDS);
+        if kept.as_deref() == Some(value.as_str()) {
+            return Ok(());
+        }
+        let now = (self.now)();
+        self.store
+            .set_setting(OFFICE_ROUNDS, Some(&value), &now)
+            .map_err(local)
+    }
 }
+
+/// The setting the office's announced rounds are kept under.
+pub const OFFICE_ROUNDS: &str = "office.rounds";
 
 /// The app's store as the engine's local side, locked for each step only, so the officer's
 /// autosaves never wait for a whole sync.
@@ -270,5 +287,8 @@ impl Local for LockedSide {
     }
     fn succeeded(&mut self) -> Result<(), SyncError> {
         self.with(|s| s.succeeded())
+    }
+    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
+        self.with(|s| s.announce(rounds))
     }
 }

@@ -167,6 +167,36 @@ describe("ProductCard: assessing a product", () => {
     expect(localStorage.getItem("ovop-field.level.ocop")).toBe("province");
   });
 
+  it("starts in the office's current round and level, announced at the last sync, over the remembered one", async () => {
+    const year = Number(today().slice(0, 4));
+    localStorage.setItem("ovop-field.round", `${year}-2`);
+    api.getSettings.mockResolvedValue({
+      "office.rounds": JSON.stringify([
+        { programme: "ocop", round: `${year + 1}-1`, level: "province", set_at: "2026-12-01T00:00:00Z" },
+        { programme: "ovop", round: `${year - 1}-2`, level: "provinsi", set_at: "2026-12-01T00:00:00Z" },
+        { programme: "ovop", round: "nonsense" },
+      ]),
+    });
+    api.startAssessment.mockResolvedValue(viewOf(OVOP));
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(screen.getByTestId("assess-round-year")).toHaveValue(String(year - 1)));
+    expect(screen.getByTestId("assess-round-phase")).toHaveValue("2");
+    expect(screen.getByTestId("assess-level")).toHaveValue("provinsi");
+    expect(screen.getByTestId("assess-office-round")).toHaveTextContent("Putaran yang ditetapkan kantor");
+    // Another round chosen: it is no longer the office's.
+    await userEvent.selectOptions(screen.getByTestId("assess-round-phase"), "1");
+    expect(screen.queryByTestId("assess-office-round")).toBeNull();
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith(
+      "pr-tas-purun",
+      "ovop-id-seleksi",
+      "2024.1",
+      expect.objectContaining({ round: `${year - 1}-1`, level: "provinsi" }),
+    );
+    api.getSettings.mockResolvedValue({});
+  });
+
   it("offers the round of the day once the calendar has moved past the remembered one", async () => {
     const year = Number(today().slice(0, 4));
     localStorage.setItem("ovop-field.round", `${year - 1}-2`);

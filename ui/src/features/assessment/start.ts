@@ -62,3 +62,34 @@ export function roundText(code: string): string {
   const round = parseRound(code);
   return round ? `${round.year} · ${ROMAN[round.phase - 1]}` : code;
 }
+
+/** The setting the office's announced rounds are kept in after a sync (see the sync's side). */
+export const OFFICE_ROUNDS = "office.rounds";
+
+/** A round the office runs a programme's assessments in now, as the server announced it. */
+export type OfficeRound = { programme: string; round: string; level: string | null; set_at: string };
+
+/** The office's rounds as kept (the setting's JSON); anything unreadable is left out. */
+export function parseOfficeRounds(stored: string | undefined): OfficeRound[] {
+  if (!stored) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(stored);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item): OfficeRound[] => {
+    if (typeof item !== "object" || item === null) return [];
+    const r = item as Record<string, unknown>;
+    if (typeof r.programme !== "string" || typeof r.round !== "string" || !parseRound(r.round)) return [];
+    return [
+      {
+        programme: r.programme,
+        round: r.round,
+        level: typeof r.level === "string" ? r.level : null,
+        set_at: typeof r.set_at === "string" ? r.set_at : "",
+      },
+    ];
+  });
+}
