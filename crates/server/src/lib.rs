@@ -107,6 +107,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/admin/users/{name}/devices"),
     ("delete", "/v1/admin/devices/{id}"),
     ("post", "/v1/admin/criteria-sets"),
+    ("put", "/v1/admin/rounds/{programme}"),
+    ("delete", "/v1/admin/rounds/{programme}"),
 ];
 
 /// The largest enrolment request: a name, a password or a code, a laptop's name.

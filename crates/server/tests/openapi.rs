@@ -978,6 +978,7 @@ fn fill(path: &str) -> String {
             "{sha256}" => "ab".repeat(32),
             "{hash}" => format!("sha256:{}", "ab".repeat(32)),
             "{name}" => "budi".into(),
+            "{programme}" => "ovop".into(),
             "{id}" if path.starts_with("/v1/admin/devices/") => "1".into(),
             "{id}" => "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
             other if other.starts_with('{') => {
