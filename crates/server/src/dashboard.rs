@@ -33,6 +33,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard/assessments/{id}", get(assessment))
         .route("/dashboard/assessments/{id}/decision", post(decide))
         .route("/dashboard/assessments/{id}/owner", post(hand_over))
+        .route("/dashboard/rounds", post(set_round))
         .route("/dashboard/blobs/{hex}", get(blob))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
@@ -182,7 +183,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;background:#f
 label{display:flex;flex-direction:column;font-size:.85rem;gap:.2rem}input,select,textarea{font:inherit;padding:.35rem .45rem;border:1px solid #b8c2b6;border-radius:4px;background:#fff}
 button,.button{font:inherit;padding:.4rem .9rem;border-radius:4px;border:1px solid #1e5b3a;background:#1e5b3a;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:#1e5b3a}button.warn{background:#a3471c;border-color:#a3471c}
-.badge{white-space:nowrap;display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;background:#e3e8e1}.badge.approved{background:#cfe8d5}.badge.returned{background:#f6dcc9}
+.badge{white-space:nowrap;display:inline-block;padding:.05rem .45rem;border-radius:9px;font-size:.8rem;background:#e3e8e1}.badge.approved{background:#cfe8d5}.badge.returned{background:#f6dcc9}.badge.proposed{background:#dbe7f5}
 .stars{color:#8a6508;letter-spacing:1px;white-space:nowrap}.muted{color:#5d6b61}.error{background:#fbe3dc;border:1px solid #d9826a;padding:.6rem;border-radius:4px;margin:.6rem 0}
 .ok{background:#dff0e2;border:1px solid #7fb38b;padding:.6rem;border-radius:4px;margin:.6rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}
 .card{background:#fff;border:1px solid #dde3dc;border-radius:6px;padding:.8rem}.photos{display:flex;flex-wrap:wrap;gap:.5rem}.photos img{width:160px;height:120px;object-fit:cover;border-radius:4px;border:1px solid #dde3dc}
@@ -598,6 +599,14 @@ fn kind_text(lang: &str, kind: ovop_core::AssessmentKind) -> String {
         })
 }
 
+/// A level of `programme` in words (its code when the programme does not have it).
+fn level_text(lang: &str, programme: &str, code: &str) -> String {
+    ovop_core::criteria::Programme::parse(programme)
+        .and_then(ovop_core::programme::rules_of)
+        .and_then(|rules| rules.level(code))
+        .map_or(code.to_string(), |l| l.name.get(lang, "en").to_string())
+}
+
 /// An assessment's round, level and kind in words; what it does not name is said unknown.
 fn visit_text(lang: &str, i: &review::Listed) -> String {
     let rules = ovop_core::criteria::Programme::parse(&i.programme)
@@ -677,10 +686,11 @@ async fn home(
                 )?,
                 review::stats_in(tx, &a, &f)?,
                 review::rounds(tx, &a)?,
+                crate::office::current_in(tx)?,
             ))
         })
         .await;
-    let (mut items, stats, rounds) = match loaded {
+    let (mut items, stats, rounds, office) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page(lang, Some(&actor), &headers, &e),
     };
@@ -743,6 +753,20 @@ async fn home(
                     option value="unknown" selected[selected(&filter.kind, "unknown")] { (t(lang, "filter.unknown")) }
                 }
             }
+            label { (t(lang, "filter.proposed"))
+                select name="proposed" {
+                    option value="" { (t(lang, "filter.any")) }
+                    option value="any" selected[selected(&filter.proposed, "any")] { (t(lang, "filter.proposed_any")) }
+                    @for rules in ovop_core::programme::shipped() {
+                        optgroup label=(rules.programme.as_str().to_uppercase()) {
+                            @for l in rules.levels.iter().filter(|l| rules.levels.iter().any(|f| f.forwards.iter().any(|x| x.to == l.code))) {
+                                option value=(l.code) selected[selected(&filter.proposed, &l.code)] { (l.name.get(lang, "en")) }
+                            }
+                        }
+                    }
+                    option value="none" selected[selected(&filter.proposed, "none")] { (t(lang, "filter.proposed_none")) }
+                }
+            }
             label { (t(lang, "filter.from")) input name="from" type="date" value=(filter.from.clone().unwrap_or_default()); }
             label { (t(lang, "filter.to")) input name="to" type="date" value=(filter.to.clone().unwrap_or_default()); }
             button type="submit" { (t(lang, "filter.apply")) }
@@ -754,6 +778,9 @@ async fn home(
             a.button.secondary href={ "/dashboard/export/assessments?format=xlsx" (amp_qs) } { (t(lang, "export.assessments")) " XLSX" }
             a.button.secondary href={ "/dashboard/export/criteria?format=csv" (amp_qs) } { (t(lang, "export.criteria")) " CSV" }
             a.button.secondary href={ "/dashboard/export/criteria?format=xlsx" (amp_qs) } { (t(lang, "export.criteria")) " XLSX" }
+        }
+        @if review::is_reviewer(&actor) {
+            (office_rounds(lang, &headers, &office))
         }
         h2 { (t(lang, "stats.title")) }
         table id="stats" {
@@ -786,7 +813,8 @@ async fn home(
                     td { (i.programme.to_uppercase()) " " span.muted { (i.product_set) } }
                     td { (i.officer) } td.date { (i.assessed_on) @if let Some(r) = &i.round { br; span.muted.round { (round_text(r)) } } }
                     td.num { (number_text(i.total)) "/" (i.max_total) }
-                    td { (stars(i.star)) } td { (status_badge(lang, &i.status)) }
+                    td { (stars(i.star)) @if let Some(level) = &i.proposed_level { br; span.badge.proposed { "→ " (level_text(lang, &i.programme, level)) } } }
+                    td { (status_badge(lang, &i.status)) }
                     td { @if i.blobs_missing > 0 { span.badge.returned { (i.blobs_missing) " " (t(lang, "col.missing")) } } @else { "✓" } }
                 } }
                 @if items.is_empty() { tr { td colspan="9" .muted { (t(lang, "home.none")) } } }
@@ -871,6 +899,8 @@ async fn assessment(
                 p { strong { (t(lang, "col.region")) ": " } (i.region_name) " (" (i.region_code) ")" }
                 p { strong { (t(lang, "col.date")) ": " } (i.assessed_on) " · " strong { (t(lang, "col.officer")) ": " } (i.officer) }
                 p #round { strong { (t(lang, "filter.round")) ": " } (visit_text(lang, i)) }
+                @if let Some(quorum) = &i.quorum { p #quorum { strong { (t(lang, "detail.quorum")) ": " } (t(lang, &format!("quorum.{quorum}"))) } }
+                @if let Some(level) = &i.proposed_level { p #proposed { strong { (t(lang, "filter.proposed")) ": " } (level_text(lang, &i.programme, level)) } }
                 @if !assessors.is_empty() { p { strong { (t(lang, "detail.assessors")) ": " } (assessors.join(", ")) } }
                 p.muted { (i.criteria_set) " " (i.criteria_version) " · " (t(lang, "detail.revision")) " " (i.revision) " · " (t(lang, "detail.received")) " " (when(&i.received_at)) }
             }
@@ -933,6 +963,106 @@ async fn assessment(
         page(lang, &i.product, Some(&actor), &headers, body),
         StatusCode::OK,
     )
+}
+
+/// The office's current rounds, and for a supervisor a form to set or clear one.
+fn office_rounds(lang: &str, headers: &HeaderMap, office: &[ovop_protocol::OfficeRound]) -> Markup {
+    html! {
+        div.card #office-rounds {
+            h2 style="margin-top:0" { (t(lang, "rounds.title")) }
+            p.muted { (t(lang, "rounds.hint")) }
+            ul {
+                @for r in office {
+                    li data-programme=(r.programme.as_str()) {
+                        strong { (r.programme.as_str().to_uppercase()) } ": " (round_text(&r.round))
+                        @if let Some(level) = &r.level { " · " (level_text(lang, r.programme.as_str(), level)) }
+                        " " span.muted { "(" (when(&r.set_at)) ")" }
+                    }
+                }
+                @if office.is_empty() { li.muted { (t(lang, "rounds.none")) } }
+            }
+            form.filters method="post" action="/dashboard/rounds" {
+                input type="hidden" name="csrf" value=(csrf(headers));
+                label { (t(lang, "filter.programme"))
+                    select name="programme" {
+                        @for rules in ovop_core::programme::shipped() { option value=(rules.programme.as_str()) { (rules.programme.as_str().to_uppercase()) } }
+                    }
+                }
+                label { (t(lang, "filter.round")) input name="round" placeholder="2026-1" size="8"; }
+                label { (t(lang, "filter.level"))
+                    select name="level" {
+                        option value="" { "—" }
+                        @for rules in ovop_core::programme::shipped() {
+                            optgroup label=(rules.programme.as_str().to_uppercase()) {
+                                @for l in &rules.levels { option value=(l.code) { (l.name.get(lang, "en")) } }
+                            }
+                        }
+                    }
+                }
+                button type="submit" name="action" value="set" { (t(lang, "rounds.set")) }
+                button.secondary type="submit" name="action" value="clear" { (t(lang, "rounds.clear")) }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoundForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    programme: String,
+    #[serde(default)]
+    round: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// A supervisor sets or clears the office's current round of a programme.
+async fn set_round(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RoundForm>,
+) -> Response {
+    let actor = match signed_in(&state, &headers, "/dashboard").await {
+        Ok(actor) => actor,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = check_csrf(&headers, &form.csrf) {
+        return refused.into_response();
+    }
+    let lang = lang_of(&headers, None);
+    if let Err(e) = actor.require(Role::Supervisor) {
+        return error_page(lang, Some(&actor), &headers, &e);
+    }
+    let by = actor.user.name.clone();
+    let done = if form.action == "clear" {
+        match crate::office::programme_of(&form.programme) {
+            Ok(programme) => {
+                state
+                    .db
+                    .run(move |tx| Ok(crate::office::clear_in(tx, programme)?))
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        match crate::office::checked(&form.programme, &form.round, Some(&form.level)) {
+            Ok(round) => {
+                state
+                    .db
+                    .run(move |tx| Ok(crate::office::set_in(tx, &round, &by)?))
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    };
+    match done {
+        Ok(()) => redirect("/dashboard"),
+        Err(e) => error_page(lang, Some(&actor), &headers, &e),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -45,7 +45,7 @@ pub struct RoundRequest {
     pub level: Option<String>,
 }
 
-fn programme_of(text: &str) -> ApiResult<Programme> {
+pub fn programme_of(text: &str) -> ApiResult<Programme> {
     Programme::parse(text)
         .filter(|p| ovop_core::programme::rules_of(*p).is_some())
         .ok_or_else(|| {
@@ -57,23 +57,17 @@ fn programme_of(text: &str) -> ApiResult<Programme> {
         })
 }
 
-/// Sets a programme's current round (a supervisor or an administrator).
-pub async fn put_round(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path(programme): Path<String>,
-    body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<OfficeRound>> {
-    actor.require(Role::Supervisor)?;
-    let programme = programme_of(&programme)?;
-    let request: RoundRequest = read_json(body, "round")?;
+/// A programme's round as asked for, checked: a programme with rounds, a round written
+/// `2026-1`, a level of the programme still held today (`round.invalid` naming the field).
+pub fn checked(programme: &str, round: &str, level: Option<&str>) -> ApiResult<OfficeRound> {
+    let programme = programme_of(programme)?;
     let round = OfficeRound {
         programme,
-        round: request.round.trim().to_string(),
-        level: request
-            .level
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty()),
+        round: round.trim().to_string(),
+        level: level
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
         set_at: crate::now(),
     };
     // A level that ended (OCOP's district) is refused for a round set today.
@@ -84,25 +78,51 @@ pub async fn put_round(
         Some(&round.set_at[..10.min(round.set_at.len())]),
     )
     .map_err(|e| ApiError::bad("round.invalid", Some(e.field), e.message))?;
+    Ok(round)
+}
+
+/// Keeps `round` as its programme's current one, replacing the one before.
+pub fn set_in(tx: &mut dyn Tx, round: &OfficeRound, by: &str) -> DbResult<()> {
+    tx.exec(
+        "INSERT INTO office_round (programme, round, level, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (programme) DO UPDATE SET round = excluded.round, level = excluded.level,
+           set_by = excluded.set_by, set_at = excluded.set_at",
+        &[
+            Val::from(round.programme.as_str()),
+            Val::from(&round.round),
+            Val::from(round.level.clone()),
+            Val::from(by),
+            Val::from(&round.set_at),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Clears a programme's current round.
+pub fn clear_in(tx: &mut dyn Tx, programme: Programme) -> DbResult<()> {
+    tx.exec(
+        "DELETE FROM office_round WHERE programme = $1",
+        &[Val::from(programme.as_str())],
+    )?;
+    Ok(())
+}
+
+/// Sets a programme's current round (a supervisor or an administrator).
+pub async fn put_round(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(programme): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<OfficeRound>> {
+    actor.require(Role::Supervisor)?;
+    programme_of(&programme)?;
+    let request: RoundRequest = read_json(body, "round")?;
+    let round = checked(&programme, &request.round, request.level.as_deref())?;
     let by = actor.user.name.clone();
     let stored = round.clone();
     state
         .db
-        .run(move |tx| {
-            tx.exec(
-                "INSERT INTO office_round (programme, round, level, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (programme) DO UPDATE SET round = excluded.round, level = excluded.level,
-                   set_by = excluded.set_by, set_at = excluded.set_at",
-                &[
-                    Val::from(stored.programme.as_str()),
-                    Val::from(&stored.round),
-                    Val::from(stored.level.clone()),
-                    Val::from(&by),
-                    Val::from(&stored.set_at),
-                ],
-            )?;
-            Ok(())
-        })
+        .run(move |tx| Ok(set_in(tx, &stored, &by)?))
         .await?;
     Ok(Json(round))
 }
@@ -115,15 +135,6 @@ pub async fn delete_round(
 ) -> ApiResult<StatusCode> {
     actor.require(Role::Supervisor)?;
     let programme = programme_of(&programme)?;
-    state
-        .db
-        .run(move |tx| {
-            tx.exec(
-                "DELETE FROM office_round WHERE programme = $1",
-                &[Val::from(programme.as_str())],
-            )?;
-            Ok(())
-        })
-        .await?;
+    state.db.run(move |tx| Ok(clear_in(tx, programme)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

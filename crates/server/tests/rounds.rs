@@ -552,6 +552,36 @@ async fn a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_prop
         (&rows[0][at("proposed_level")], &rows[0][at("quorum")]),
         ("provinsi", "met")
     );
+
+    // The dashboard: the list marks the proposed product and filters on it; the page says the
+    // quorum and the level, and a council without a roster is "not recorded", never "reached".
+    let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    let page = |path: String| {
+        let (cookie, url) = (cookie.clone(), server.url(&path));
+        async move {
+            let response = browser()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.expect("html")
+        }
+    };
+    let home = page("/dashboard?proposed=provinsi&lang=en".into()).await;
+    assert!(home.contains(&format!("/dashboard/assessments/{}", uuid(93, 1))));
+    assert!(home.contains("→ Province level"), "the proposed badge");
+    assert!(
+        home.contains("<option value=\"provinsi\" selected>"),
+        "the filter chosen"
+    );
+    let detail = page(format!("/dashboard/assessments/{}?lang=en", uuid(93, 1))).await;
+    assert!(detail.contains("id=\"quorum\""), "{detail}");
+    assert!(detail.contains("reached (checked when received)"));
+    assert!(detail.contains("id=\"proposed\""));
+    let detail = page(format!("/dashboard/assessments/{}?lang=id", uuid(93, 2))).await;
+    assert!(detail.contains("tidak dicatat (laptop versi lama): belum diperiksa"));
     server.stop().await;
 }
 
@@ -726,6 +756,66 @@ async fn the_office_sets_its_current_round_and_every_health_answer_announces_it(
         }
     }
     assert_eq!(health().await.rounds[0].round, "2027-1", "unchanged");
+
+    // On the dashboard: the round is shown, set from the form, and cleared; a wrong one is
+    // refused in words and changes nothing.
+    let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    let home = browser()
+        .get(server.url("/dashboard?lang=en"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(home.contains("id=\"office-rounds\""));
+    assert!(home.contains("2027 · I"), "the round set by the API");
+    let posted = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/rounds",
+        &[
+            ("programme", "ocop"),
+            ("round", "2026-2"),
+            ("level", "province"),
+            ("action", "set"),
+        ],
+    )
+    .await;
+    assert!(posted.status().is_redirection(), "{}", posted.status());
+    let ocop: Vec<_> = health()
+        .await
+        .rounds
+        .into_iter()
+        .filter(|r| r.programme == ovop_core::criteria::Programme::Ocop)
+        .collect();
+    assert_eq!(
+        (ocop[0].round.as_str(), ocop[0].level.as_deref()),
+        ("2026-2", Some("province"))
+    );
+    let refused = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/rounds",
+        &[
+            ("programme", "ocop"),
+            ("round", "2026/II"),
+            ("level", ""),
+            ("action", "set"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let cleared = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/rounds",
+        &[("programme", "ocop"), ("action", "clear")],
+    )
+    .await;
+    assert!(cleared.status().is_redirection());
+    assert_eq!(health().await.rounds.len(), 1, "only OVOP's is left");
 
     // Cleared: laptops go back to the round of the day.
     let (status, _) = send(
