@@ -923,6 +923,36 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
     );
     save_screenshot(&client, "ocop-council-vi.png").await;
 
+    // The council's roster: none yet; the chair chosen and a member recorded absent (two of
+    // three present, three needed: short); the absent member removed again (two of two: met).
+    wait_for_attr(
+        &client,
+        "[data-testid=roster-quorum]",
+        "data-tone",
+        "problem",
+    )
+    .await;
+    wait_for_css(&client, "[data-testid=roster-chair]")
+        .await
+        .select_by_index(1)
+        .await
+        .expect("the lead as chair");
+    wait_for_attr(&client, "[data-testid=roster-quorum]", "data-tone", "ok").await;
+    click(&client, "[data-testid=roster-add-absent]").await;
+    type_into(&client, "[data-testid=roster-absent-name]", "Trần Thị Cúc").await;
+    type_into(&client, "[data-testid=roster-absent-role]", "Thư ký").await;
+    click(&client, "[data-testid=roster-absent-confirm]").await;
+    wait_for_attr(&client, "[data-testid=roster-quorum]", "data-tone", "short").await;
+    wait_for_text(
+        &client,
+        "[data-testid=roster-quorum]",
+        "2/3 thành viên có mặt, cần tối thiểu 3",
+    )
+    .await;
+    save_screenshot(&client, "council-roster-vi.png").await;
+    click(&client, "[data-testid=roster-absent-member] button").await;
+    wait_for_attr(&client, "[data-testid=roster-quorum]", "data-tone", "ok").await;
+
     // Both sheets scored to the end: Bình at the top of every criterion, the lead at the
     // bottom. They are far more than 10 points apart, so the council cannot be finalised.
     score_every_criterion(&client, Pick::Top).await;

@@ -189,21 +189,24 @@ pub fn paper(
     kind: SheetKind,
 ) -> Result<(Vec<u8>, String), AppError> {
     let fonts = Fonts::bundled();
-    if kind == SheetKind::Minutes {
-        let assessment = crate::views::revision_of(store, id, revision)?;
-        let minutes = minutes_of(store, &assessment, lang)?;
-        let name = minutes_name(&minutes);
-        return Ok((ovop_sheets::minutes(&minutes, &fonts)?, name));
-    }
-    let sheet = filled(store, id, revision, lang)?;
-    let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
+    let (sheet, name) = match kind {
+        // The minutes are of the session, not of one sheet.
+        SheetKind::Minutes => {
+            let assessment = crate::views::revision_of(store, id, revision)?;
+            let minutes = minutes_of(store, &assessment, lang)?;
+            let name = minutes_name(&minutes.round, &minutes.level, &minutes.date);
+            return Ok((ovop_sheets::minutes(&minutes, &fonts)?, name));
+        }
+        _ => {
+            let sheet = filled(store, id, revision, lang)?;
+            let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
+            (sheet, name)
+        }
+    };
     let bytes = match kind {
-        SheetKind::Sheet => ovop_sheets::filled(&sheet, &fonts)?,
         SheetKind::Receipt => ovop_sheets::receipt(&sheet, &fonts)?,
         SheetKind::Council => ovop_sheets::council(&sheet, &fonts)?,
-        SheetKind::Minutes => {
-            ovop_sheets::minutes(&minutes_of(store, &store.assessment(id)?, lang)?, &fonts)?
-        }
+        SheetKind::Sheet | SheetKind::Minutes => ovop_sheets::filled(&sheet, &fonts)?,
     };
     Ok((bytes, name))
 }
@@ -218,11 +221,10 @@ pub fn paper_name(
     let assessment = store.assessment(id)?;
     if kind == SheetKind::Minutes {
         let v = &assessment.visit;
-        return Ok(format!(
-            "berita-acara-{}-{}-{}.pdf",
-            file_stem(v.round.as_deref().unwrap_or_default()),
-            file_stem(v.level.as_deref().unwrap_or_default()),
-            v.assessed_on.as_deref().unwrap_or_default()
+        return Ok(minutes_name(
+            v.round.as_deref().unwrap_or_default(),
+            v.level.as_deref().unwrap_or_default(),
+            v.assessed_on.as_deref().unwrap_or_default(),
         ));
     }
     let product = store.product(&assessment.product_id)?;
@@ -239,12 +241,12 @@ fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
 }
 
 /// `berita-acara-2026-1-kabupaten-2026-11-20.pdf`.
-fn minutes_name(m: &Minutes) -> String {
+fn minutes_name(round: &str, level: &str, date: &str) -> String {
     format!(
         "berita-acara-{}-{}-{}.pdf",
-        file_stem(&m.round),
-        file_stem(&m.level),
-        m.date
+        file_stem(round),
+        file_stem(level),
+        file_stem(date)
     )
 }
 

@@ -2,7 +2,7 @@
 //!
 //! - One filled sheet of 35 criteria (long Vietnamese descriptors): time per sheet (median of
 //!   30, with the fonts read once as the app does) and its size.
-//! - The blank sheet of the same set.
+//! - The blank sheet of the same set, and the minutes of a council's session.
 //! - Batches of 100 and 1,000 such sheets written to a file, with the peak memory (VmHWM) after
 //!   each: the batch streams, so the second should not need much more than the first.
 
@@ -53,6 +53,22 @@ fn main() {
     }
     println!(
         "blank sheet, 35 criteria (id)         median {:>6.1} ms                      size {:>6.1} KB",
+        median(runs).as_secs_f64() * 1000.0,
+        size as f64 / 1024.0
+    );
+
+    // The minutes of a council of four (one absent) over two products, in Vietnamese.
+    let minutes = support::minutes_sample(Lang::Vi);
+    let mut runs = Vec::new();
+    for _ in 0..30 {
+        let start = Instant::now();
+        size = ovop_sheets::minutes(&minutes, &fonts)
+            .expect("the minutes")
+            .len();
+        runs.push(start.elapsed());
+    }
+    println!(
+        "minutes, council of 4, 2 products (vi) median {:>6.1} ms                      size {:>6.1} KB",
         median(runs).as_secs_f64() * 1000.0,
         size as f64 / 1024.0
     );
