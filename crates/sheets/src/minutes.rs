@@ -71,6 +71,10 @@ fn row(
 }
 
 fn quorum_text(labels: &Labels, m: &Minutes) -> (String, bool) {
+    // Each product scored by one assessor: no council sat, no quorum applies.
+    if m.products.iter().all(|p| p.totals.len() <= 1) {
+        return (labels.get("minutes_quorum_single"), true);
+    }
     let Some(q) = m.quorum else {
         return (labels.get("minutes_quorum_unrecorded"), false);
     };

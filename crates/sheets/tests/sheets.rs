@@ -717,6 +717,15 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
         text.contains("the council's roster was not recorded"),
         "{text}"
     );
+    // Products each scored by one assessor: no council, no quorum to count.
+    let mut alone = support::minutes_sample(Lang::En);
+    for product in &mut alone.products {
+        product.totals.truncate(1);
+    }
+    alone.quorum = None;
+    let text = squeezed(&check(&ovop_sheets::minutes(&alone, &fonts).expect("minutes")).text);
+    assert!(text.contains("no council sat, no quorum applies"), "{text}");
+    assert!(!text.contains("roster was not recorded"));
     // Minutes of nothing are refused with a code.
     short.products.clear();
     assert_eq!(
