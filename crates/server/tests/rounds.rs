@@ -45,6 +45,18 @@ async fn setup(server: &Server) -> (String, String, String) {
     (budi, sari, pd)
 }
 
+/// A dashboard page as the signed-in browser gets it (it must be shown, not refused).
+async fn page(server: &Server, cookie: &str, path: String) -> String {
+    let response = browser()
+        .get(server.url(&path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.expect("html")
+}
+
 fn ids(list: &Value) -> Vec<String> {
     let mut ids: Vec<String> = list
         .as_array()
@@ -180,19 +192,7 @@ async fn assessments_are_listed_filtered_and_exported_by_round_level_and_kind(ba
 
     // The dashboard: the filter offers the rounds, the page says them in words.
     let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
-    let page = |path: String| {
-        let (cookie, url) = (cookie.clone(), server.url(&path));
-        async move {
-            let response = browser()
-                .get(url)
-                .header("cookie", cookie)
-                .send()
-                .await
-                .expect("page");
-            assert_eq!(response.status(), 200, "{path}");
-            response.text().await.expect("html")
-        }
-    };
+    let page = |path: String| page(&server, &cookie, path);
     let home = page("/dashboard?round=2026-1&lang=id".into()).await;
     assert!(
         home.contains("<option value=\"2026-2\">2026 · II</option>"),
@@ -556,19 +556,7 @@ async fn a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_prop
     // The dashboard: the list marks the proposed product and filters on it; the page says the
     // quorum and the level, and a council without a roster is "not recorded", never "reached".
     let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
-    let page = |path: String| {
-        let (cookie, url) = (cookie.clone(), server.url(&path));
-        async move {
-            let response = browser()
-                .get(url)
-                .header("cookie", cookie)
-                .send()
-                .await
-                .expect("page");
-            assert_eq!(response.status(), 200, "{path}");
-            response.text().await.expect("html")
-        }
-    };
+    let page = |path: String| page(&server, &cookie, path);
     let home = page("/dashboard?proposed=provinsi&lang=en".into()).await;
     assert!(home.contains(&format!("/dashboard/assessments/{}", uuid(93, 1))));
     assert!(home.contains("→ Province level"), "the proposed badge");
@@ -760,15 +748,7 @@ async fn the_office_sets_its_current_round_and_every_health_answer_announces_it(
     // On the dashboard: the round is shown, set from the form, and cleared; a wrong one is
     // refused in words and changes nothing.
     let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
-    let home = browser()
-        .get(server.url("/dashboard?lang=en"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = page(&server, &cookie, "/dashboard?lang=en".into()).await;
     assert!(home.contains("id=\"office-rounds\""));
     assert!(home.contains("2027 · I"), "the round set by the API");
     let posted = dashboard_post(
