@@ -356,11 +356,11 @@ pub fn minutes_of(
                     .eq_ignore_ascii_case(roster.chair.trim());
             }
         }
-        let council = store.council_of(a)?;
+        // The council's result is the sheet's own (`filled` read it).
         if quorum.is_none() {
             quorum = crate::views::council_quorum(
                 a,
-                council.as_ref(),
+                sheet.council.as_ref().map(|c| &c.result),
                 store.rubric_of(a)?.council_quorum(),
             )
             .and_then(|q| q.check);

@@ -113,6 +113,15 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 impl Roster {
+    /// The council's sitting when the members `present` scored: those appointed (present and
+    /// absent) and whether the chair sat.
+    pub fn sitting(&self, present: &[&str]) -> ovop_core::Sitting {
+        ovop_core::Sitting {
+            appointed: u32::try_from(present.len() + self.absent.len()).unwrap_or(u32::MAX),
+            chair_present: present.iter().any(|n| same_name(n, &self.chair)),
+        }
+    }
+
     /// Counts the council whose members `present` scored (by name, in the council's order)
     /// against `quorum` (none: every council counts). A name twice, a blank chair or a chair who
     /// is neither present nor absent is refused.
@@ -130,7 +139,8 @@ impl Roster {
         if self.chair.trim().is_empty() {
             return invalid("no_chair", "");
         }
-        let mut names: Vec<&str> = present.iter().map(String::as_str).collect();
+        let present: Vec<&str> = present.iter().map(String::as_str).collect();
+        let mut names = present.clone();
         for absent in &self.absent {
             if absent.name.trim().is_empty() {
                 return invalid("absent_unnamed", "");
@@ -142,17 +152,16 @@ impl Roster {
                 return invalid("named_twice", name);
             }
         }
-        let chair_present = present.iter().any(|name| same_name(name, &self.chair));
-        if !chair_present && !self.absent.iter().any(|a| same_name(&a.name, &self.chair)) {
+        let sitting = self.sitting(&present);
+        if !sitting.chair_present && !self.absent.iter().any(|a| same_name(&a.name, &self.chair)) {
             return invalid("chair_unknown", &self.chair);
         }
-        let appointed = u32::try_from(names.len()).unwrap_or(u32::MAX);
         let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
         let quorum = quorum.unwrap_or(Quorum {
             share_percent: 1,
             chair_required: false,
         });
-        let check = quorum.check(appointed, count, chair_present);
+        let check = quorum.check(sitting.appointed, count, sitting.chair_present);
         if check.met {
             Ok(check)
         } else {
@@ -174,11 +183,7 @@ impl Visit {
 
     /// [`Visit::sitting`] from the names of the members who scored.
     pub fn sitting_of(&self, present: &[&str]) -> Option<ovop_core::Sitting> {
-        let roster = self.roster.as_ref()?;
-        Some(ovop_core::Sitting {
-            appointed: u32::try_from(present.len() + roster.absent.len()).unwrap_or(u32::MAX),
-            chair_present: present.iter().any(|n| same_name(n, &roster.chair)),
-        })
+        Some(self.roster.as_ref()?.sitting(present))
     }
 
     /// Checks the council whose sheets are `sheets` (each named after its member) against its

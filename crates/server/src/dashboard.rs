@@ -1026,39 +1026,28 @@ async fn set_round(
     headers: HeaderMap,
     Form(form): Form<RoundForm>,
 ) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused.into_response();
-    }
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
+    let (actor, lang) =
+        match signed_post(&state, &headers, "/dashboard", &form.csrf, Role::Supervisor).await {
+            Ok(signed) => signed,
+            Err(refused) => return refused,
+        };
     let by = actor.user.name.clone();
-    let done = if form.action == "clear" {
-        match crate::office::programme_of(&form.programme) {
-            Ok(programme) => {
-                state
-                    .db
-                    .run(move |tx| Ok(crate::office::clear_in(tx, programme)?))
-                    .await
-            }
-            Err(e) => Err(e),
+    let done: crate::error::ApiResult<()> = async {
+        if form.action == "clear" {
+            let programme = crate::office::programme_of(&form.programme)?;
+            state
+                .db
+                .run(move |tx| Ok(crate::office::clear_in(tx, programme)?))
+                .await
+        } else {
+            let round = crate::office::checked(&form.programme, &form.round, Some(&form.level))?;
+            state
+                .db
+                .run(move |tx| Ok(crate::office::set_in(tx, &round, &by)?))
+                .await
         }
-    } else {
-        match crate::office::checked(&form.programme, &form.round, Some(&form.level)) {
-            Ok(round) => {
-                state
-                    .db
-                    .run(move |tx| Ok(crate::office::set_in(tx, &round, &by)?))
-                    .await
-            }
-            Err(e) => Err(e),
-        }
-    };
+    }
+    .await;
     match done {
         Ok(()) => redirect("/dashboard"),
         Err(e) => error_page(lang, Some(&actor), &headers, &e),
@@ -1082,17 +1071,11 @@ async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> Response {
     let here = format!("/dashboard/assessments/{}", urlencode(&id));
-    let actor = match signed_in(&state, &headers, &here).await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused.into_response();
-    }
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
+    let (actor, lang) =
+        match signed_post(&state, &headers, &here, &form.csrf, Role::Supervisor).await {
+            Ok(signed) => signed,
+            Err(refused) => return refused,
+        };
     let request = review::DecisionRequest {
         revision: form.revision,
         decision: form.decision,
@@ -1127,17 +1110,11 @@ async fn hand_over(
     Form(form): Form<HandoverForm>,
 ) -> Response {
     let here = format!("/dashboard/assessments/{}", urlencode(&id));
-    let actor = match signed_in(&state, &headers, &here).await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = check_csrf(&headers, &form.csrf) {
-        return refused.into_response();
-    }
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
+    let (actor, lang) =
+        match signed_post(&state, &headers, &here, &form.csrf, Role::Supervisor).await {
+            Ok(signed) => signed,
+            Err(refused) => return refused,
+        };
     let request = review::HandoverRequest {
         officer: form.officer,
     };
@@ -1337,10 +1314,22 @@ async fn admin_post(
     headers: &HeaderMap,
     token: &str,
 ) -> Result<(Actor, &'static str), Response> {
-    let actor = signed_in(state, headers, "/dashboard/users").await?;
+    signed_post(state, headers, "/dashboard/users", token, Role::Admin).await
+}
+
+/// A form posted from the dashboard: a session (else to the sign-in page, back to `here`), the
+/// session's form token, and `role`; the actor and the page's language.
+async fn signed_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    here: &str,
+    token: &str,
+    role: Role,
+) -> Result<(Actor, &'static str), Response> {
+    let actor = signed_in(state, headers, here).await?;
     check_csrf(headers, token).map_err(IntoResponse::into_response)?;
     let lang = lang_of(headers, None);
-    if let Err(e) = actor.require(Role::Admin) {
+    if let Err(e) = actor.require(role) {
         return Err(error_page(lang, Some(&actor), headers, &e));
     }
     Ok((actor, lang))

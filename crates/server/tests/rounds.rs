@@ -57,6 +57,19 @@ async fn page(server: &Server, cookie: &str, path: String) -> String {
     response.text().await.expect("html")
 }
 
+/// An export's CSV text (its BOM, if the text kept it, dropped): the header and the records.
+fn exported(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records = reader.records().map(|r| r.expect("row")).collect();
+    (header, records)
+}
+
 fn ids(list: &Value) -> Vec<String> {
     let mut ids: Vec<String> = list
         .as_array()
@@ -141,18 +154,10 @@ async fn assessments_are_listed_filtered_and_exported_by_round_level_and_kind(ba
     // The export has them, empty where the assessment names none; a filter narrows it.
     let (status, csv) = server.get(&sari, "/v1/export/assessments?format=csv").await;
     assert_eq!(status, 200);
-    let text = csv.as_str().expect("CSV");
-    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (header, records) = exported(csv.as_str().expect("CSV"));
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let mut rows: Vec<(String, String, String, String)> = reader
-        .records()
-        .map(|r| r.expect("row"))
+    let mut rows: Vec<(String, String, String, String)> = records
+        .iter()
         .map(|r| {
             (
                 r[0].to_string(),
@@ -537,16 +542,9 @@ async fn a_council_counts_with_its_quorum_and_a_product_at_the_threshold_is_prop
     let (_, csv) = server
         .get(&sari, "/v1/export/assessments?format=csv&proposed=provinsi")
         .await;
-    let text = csv.as_str().expect("CSV");
-    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (header, records) = exported(csv.as_str().expect("CSV"));
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let rows = records;
     assert_eq!(rows.len(), proposed.len());
     assert_eq!(
         (&rows[0][at("proposed_level")], &rows[0][at("quorum")]),
