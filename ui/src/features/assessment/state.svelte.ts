@@ -419,42 +419,20 @@ export class AssessmentSheet {
 
   /** Adds a council member with an empty sheet and shows it. False when refused (`membersError`). */
   async addMember(assessor: Assessor): Promise<boolean> {
-    const id = this.id;
-    if (!id || !this.editable) return false;
-    this.changingMembers = true;
-    this.membersError = null;
-    try {
-      await this.settle();
-      const known = new Set(this.members.map((m) => m.member));
-      const view = await addCouncilMember(id, assessor);
-      const added = view.members.find((m) => !known.has(m.member));
-      if (id === this.id) this.#show(view, added?.member);
-      return true;
-    } catch (error) {
-      if (id === this.id) this.membersError = toAppError(error);
-      return false;
-    } finally {
-      this.changingMembers = false;
-    }
+    let known = new Set<number>();
+    return this.#changeCouncil(
+      (id) => {
+        known = new Set(this.members.map((m) => m.member));
+        return addCouncilMember(id, assessor);
+      },
+      (view) => view.members.find((m) => !known.has(m.member))?.member,
+    );
   }
 
   /** Removes a member's sheet from the draft. False when refused (`membersError`). */
   async removeMember(member: number): Promise<boolean> {
-    const id = this.id;
-    if (!id || member === LEAD || !this.editable) return false;
-    this.changingMembers = true;
-    this.membersError = null;
-    try {
-      await this.settle();
-      const view = await removeCouncilMember(id, member);
-      if (id === this.id) this.#show(view);
-      return true;
-    } catch (error) {
-      if (id === this.id) this.membersError = toAppError(error);
-      return false;
-    } finally {
-      this.changingMembers = false;
-    }
+    if (member === LEAD) return false;
+    return this.#changeCouncil((id) => removeCouncilMember(id, member));
   }
 
   /**
@@ -462,15 +440,28 @@ export class AssessmentSheet {
    * comes back with the quorum counted. False when refused (`membersError`).
    */
   async setRoster(roster: Roster): Promise<boolean> {
-    const id = this.id;
     const visit = this.view?.assessment.visit;
-    if (!id || !visit || !this.editable) return false;
+    if (!visit) return false;
+    return this.#changeCouncil((id) => setAssessmentVisit(id, { ...visit, roster }));
+  }
+
+  /**
+   * One change to the draft's council, once the changes on their way are saved: the view the
+   * store answers with is shown (on the member `shown` names, else the one shown now). False
+   * when refused (`membersError`).
+   */
+  async #changeCouncil(
+    step: (id: string) => Promise<AssessmentView>,
+    shown?: (view: AssessmentView) => number | undefined,
+  ): Promise<boolean> {
+    const id = this.id;
+    if (!id || !this.editable) return false;
     this.changingMembers = true;
     this.membersError = null;
     try {
       await this.settle();
-      const view = await setAssessmentVisit(id, { ...visit, roster });
-      if (id === this.id) this.#show(view);
+      const view = await step(id);
+      if (id === this.id) this.#show(view, shown?.(view));
       return true;
     } catch (error) {
       if (id === this.id) this.membersError = toAppError(error);
