@@ -16,6 +16,7 @@ pub mod regions;
 pub mod rubric;
 pub mod tabular;
 pub mod validate;
+pub mod validity;
 pub mod verdict;
 
 pub use answers::{parse_answers, Answer, Answers};
@@ -29,4 +30,5 @@ pub use load::{canonical_hash, content_hash, parse_set, LoadError};
 pub use programme::{AssessmentKind, ProgrammeRules, QuorumCheck, Round};
 pub use rubric::{AnswerError, Rubric, ScoreResult};
 pub use validate::{validate, Finding, Severity};
+pub use validity::Certification;
 pub use verdict::{Pending, Sitting, Standing, Verdict};

@@ -195,6 +195,10 @@ pub struct ProgrammeRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "bindings", ts(optional))]
     pub quorum: Option<Quorum>,
+    /// Which stars are certified and for how long; without it, nothing is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub certification: Option<crate::validity::Certification>,
 }
 
 impl ProgrammeRules {
@@ -315,6 +319,17 @@ pub fn parse_programme(json: &str) -> Result<ProgrammeRules, ProgrammeError> {
     if let Some(quorum) = rules.quorum {
         if !(1..=100).contains(&quorum.share_percent) {
             return Err(ProgrammeError("a quorum is 1 to 100 percent".into()));
+        }
+    }
+    if let Some(c) = rules.certification {
+        if !(1..=5).contains(&c.min_star)
+            || !(1..=240).contains(&c.valid_months)
+            || c.notice_days > c.list_days
+            || c.list_days > 3660
+        {
+            return Err(ProgrammeError(
+                "a certification certifies from star 1 to 5, for 1 to 240 months, its notice within its listing of at most 3,660 days".into(),
+            ));
         }
     }
     for kind in AssessmentKind::ALL {
@@ -622,5 +637,33 @@ mod tests {
         );
         assert!(refused(&|v| v["quorum"]["share_percent"] = 0.into()).contains("percent"));
         assert!(refused(&|v| v["quorum"]["share_percent"] = 101.into()).contains("percent"));
+        for (field, value) in [
+            ("min_star", 0),
+            ("min_star", 6),
+            ("valid_months", 0),
+            ("valid_months", 241),
+            ("notice_days", 91),
+            ("list_days", 4000),
+        ] {
+            assert!(
+                refused(&|v| v["certification"][field] = value.into()).contains("certifies"),
+                "{field} {value}"
+            );
+        }
+        assert!(refused(&|v| v["certification"]["months"] = 36.into()).contains("unknown field"));
+    }
+
+    #[test]
+    fn both_programmes_certify_three_stars_and_more_for_thirty_six_months() {
+        for rules in shipped() {
+            let c = rules.certification.unwrap();
+            assert_eq!(
+                (c.min_star, c.valid_months),
+                (3, 36),
+                "{:?}",
+                rules.programme
+            );
+            assert_eq!(c.valid_until("2026-04-20").as_deref(), Some("2029-04-19"));
+        }
     }
 }

@@ -16,9 +16,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub mod assessment;
+pub mod certificate;
 pub use assessment::{
     AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
 };
+pub use certificate::{Award, CertificateCode, CertificateRef, CodeError, DecisionRef, PublicKey};
 
 /// The one table of error codes (`ovop-core`'s), part of the wire contract.
 pub use ovop_core::codes::{self, Code};
@@ -94,6 +96,29 @@ pub struct Health {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub rounds: Vec<OfficeRound>,
+    /// The public keys the office's star certificates are signed with (`ed25519:...`), newest
+    /// first; a laptop keeps them to verify a certificate offline. Keys that do not read are
+    /// left out.
+    #[serde(
+        default,
+        deserialize_with = "readable_keys",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub certificate_keys: Vec<String>,
+}
+
+/// The keys of a health answer that read as public keys; the others are dropped.
+fn readable_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let values: Vec<serde_json::Value> = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Array(values) => values,
+        _ => Vec::new(),
+    };
+    Ok(values
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .filter_map(|k| PublicKey::parse(k).ok())
+        .map(|k| k.text())
+        .collect())
 }
 
 /// The round (and level) an office runs a programme's assessments in now.

@@ -35,6 +35,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         name: state.name.clone(),
         time: crate::now(),
         limits: state.limits,
+        certificate_keys: vec![state.certificates.public().text()],
     })
 }
 

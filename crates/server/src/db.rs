@@ -214,6 +214,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../migrations/sqlite/0009_office_round.sql"),
     ),
+    (10, include_str!("../migrations/sqlite/0010_star_award.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -248,6 +249,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         9,
         include_str!("../migrations/postgres/0009_office_round.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_star_award.sql"),
     ),
 ];
 

@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod award;
 pub mod blobs;
 pub mod config;
 pub mod dashboard;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub exports: Arc<tokio::sync::Semaphore>,
     /// Where exports are written before they are sent (`exports` in the data folder).
     pub export_dir: Arc<PathBuf>,
+    /// The key star certificates are signed with.
+    pub certificates: Arc<ovop_protocol::certificate::SigningKey>,
 }
 
 /// The server's clock, RFC 3339 UTC to the millisecond (sortable as text).
@@ -109,6 +112,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/admin/criteria-sets"),
     ("put", "/v1/admin/rounds/{programme}"),
     ("delete", "/v1/admin/rounds/{programme}"),
+    ("post", "/v1/decisions"),
+    ("get", "/v1/certificates"),
+    ("get", "/v1/certificates/{number}"),
+    ("post", "/v1/certificates/verify"),
 ];
 
 /// The largest enrolment request: a name, a password or a code, a laptop's name.
@@ -201,6 +208,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/rounds/{programme}",
             put(office::put_round).delete(office::delete_round),
         )
+        .route("/v1/decisions", post(award::record_json))
+        .route("/v1/certificates", get(award::certificates_json))
+        .route("/v1/certificates/verify", post(award::verify_json))
+        .route("/v1/certificates/{number}", get(award::certificate_json))
         .route("/openapi.json", get(api::openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -475,6 +486,7 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         ))
     })?;
     let server_id = admin::server_id(&db).await?;
+    let certificates = award::signing_key(&db).await?;
     admin::publish_shipped(&db).await?;
     // Regions load once per process; doing it now keeps the first push fast.
     tokio::task::spawn_blocking(regions::Regions::get)
@@ -500,5 +512,6 @@ pub async fn open(config: &Config) -> Result<AppState, ApiError> {
         uploads: config.uploads,
         exports: Arc::new(tokio::sync::Semaphore::new(2)),
         export_dir: Arc::new(export_dir),
+        certificates: Arc::new(certificates),
     })
 }

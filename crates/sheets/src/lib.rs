@@ -6,6 +6,7 @@
 
 mod batch;
 mod canvas;
+mod certificate;
 mod fonts;
 mod labels;
 mod minutes;
@@ -15,11 +16,12 @@ mod sheet;
 mod writer;
 
 pub use batch::{Cover, Written};
+pub use certificate::certificate;
 pub use fonts::Fonts;
 pub use minutes::{minutes, minutes_code};
 pub use model::{
-    Blank, Council, Document, Filled, Lang, Minutes, MinutesMember, MinutesProduct, Person,
-    Producer, Product, Trace, Visit,
+    Blank, Certificate, Council, Document, Filled, Lang, Minutes, MinutesMember, MinutesProduct,
+    Person, Producer, Product, Trace, Visit,
 };
 use ovop_core::Code;
 

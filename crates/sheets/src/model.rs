@@ -175,6 +175,30 @@ pub struct MinutesProduct {
     pub proposed_to: Option<String>,
 }
 
+/// A star certificate as printed: the award's facts and the code signed by the office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub lang: Lang,
+    /// `OCOP`, `OVOP`.
+    pub programme: String,
+    pub number: String,
+    pub product: String,
+    pub producer: String,
+    /// Where the producer is, in words (village, regency, province).
+    pub place: Option<String>,
+    pub star: u8,
+    pub decision_number: String,
+    /// `YYYY-MM-DD`.
+    pub decision_date: String,
+    pub authority: String,
+    /// `YYYY-MM-DD`: the file's date too, so the same certificate gives the same bytes.
+    pub issued: String,
+    /// The last valid day, `YYYY-MM-DD`.
+    pub valid_until: String,
+    /// The signed code the QR carries.
+    pub code: String,
+}
+
 /// The minutes (*berita acara*, *biên bản*) of a council's session: the products it scored in
 /// one round at one level, who sat, the quorum, each product's result, what goes up a level.
 #[derive(Debug, Clone)]

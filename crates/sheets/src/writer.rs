@@ -236,7 +236,18 @@ impl<'a> Writer<'a> {
 
     /// The PDF: every page with its footer, both fonts embedded as subsets, dated `dated`
     /// (RFC 3339) and identified by a hash of its content.
-    pub fn finish(mut self, title: &str, dated: &str) -> Result<Vec<u8>, SheetError> {
+    pub fn finish(self, title: &str, dated: &str) -> Result<Vec<u8>, SheetError> {
+        self.finish_with_subject(title, dated, "")
+    }
+
+    /// [`Writer::finish`], with `subject` as the document's subject (a certificate's code, so a
+    /// file can be checked without reading its picture).
+    pub fn finish_with_subject(
+        mut self,
+        title: &str,
+        dated: &str,
+        subject: &str,
+    ) -> Result<Vec<u8>, SheetError> {
         let total = self.pages.len();
         let trace = crate::canvas::clean(&self.trace);
         for (i, page) in self.pages.iter_mut().enumerate() {
@@ -267,6 +278,7 @@ impl<'a> Writer<'a> {
         info.author = "OVOP Field".into();
         info.creator = "OVOP Field".into();
         info.producer = "OVOP Field (printpdf)".into();
+        info.subject = subject.to_string();
         let pages = std::mem::take(&mut self.pages)
             .into_iter()
             .map(|page| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.ops))

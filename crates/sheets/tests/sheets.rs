@@ -273,6 +273,11 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
             "minutes-ocop-vi",
             ovop_sheets::minutes(&support::minutes_sample(Lang::Vi), &fonts).expect("minutes"),
         ),
+        (
+            "certificate-ocop-vi",
+            ovop_sheets::certificate(&support::certificate_sample(Lang::Vi), &fonts)
+                .expect("certificate"),
+        ),
         ("batch-ovop-id", {
             let sheets = (0..3).map(|i| {
                 let mut sheet = filled_sheet("ovop-id-template", Lang::Id);
@@ -734,5 +739,81 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
             .map(|e| e.code().to_string())
             .as_deref(),
         Some("sheet.invalid")
+    );
+}
+
+#[test]
+fn a_certificate_is_one_page_with_the_star_the_decision_its_validity_and_a_signed_qr_code() {
+    let fonts = Fonts::bundled();
+    let key = support::reference_key();
+    for (lang, words) in [
+        (
+            Lang::Vi,
+            [
+                "GIẤY CHỨNG NHẬN",
+                "Số OCOP-2026-00012",
+                "4 SAO",
+                "Theo quyết định số 1234/QĐ-UBND ngày 1 tháng 7 năm 2026",
+                "có giá trị đến ngày 30 tháng 6 năm 2029",
+            ],
+        ),
+        (
+            Lang::Id,
+            [
+                "SERTIFIKAT",
+                "Nomor OCOP-2026-00012",
+                "4 BINTANG",
+                "Berdasarkan keputusan nomor 1234/QĐ-UBND",
+                "berlaku sampai 30 Juni 2029",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "CERTIFICATE",
+                "No. OCOP-2026-00012",
+                "4 STARS",
+                "By decision No. 1234/QĐ-UBND",
+                "valid until 30 June 2029",
+            ],
+        ),
+    ] {
+        let sample = support::certificate_sample(lang);
+        let bytes = ovop_sheets::certificate(&sample, &fonts).expect("certificate");
+        let checked = check(&bytes);
+        assert_eq!(checked.pages, 1, "{lang:?}");
+        let text = squeezed(&checked.text);
+        for word in words.iter().chain(&[
+            "Trà Shan tuyết cổ thụ Suối Giàng",
+            "Hợp tác xã Chè Suối Giàng",
+        ]) {
+            assert!(text.contains(word), "{lang:?}: {word:?} in {text}");
+        }
+        // The QR carries the signed code, which verifies; the PDF's subject carries it too.
+        assert_eq!(checked.qr, sample.code);
+        let read = ovop_protocol::certificate::verify_code(&checked.qr, &[key.public()])
+            .expect("the printed code verifies");
+        assert_eq!((read.star, read.valid_until.as_str()), (4, "2029-06-30"));
+        let dir = tempfile::tempdir().expect("temp");
+        let pdf = write(dir.path(), "c.pdf", &bytes);
+        let info = stdout("pdfinfo", &[pdf.to_str().expect("path")]);
+        assert!(info.contains(&sample.code), "{info}");
+        assert_eq!(
+            bytes,
+            ovop_sheets::certificate(&sample, &fonts).expect("again"),
+            "the same certificate gives the same bytes"
+        );
+    }
+    let mut wrong = support::certificate_sample(Lang::En);
+    wrong.star = 0;
+    assert_eq!(
+        ovop_sheets::certificate(&wrong, &fonts).unwrap_err().code(),
+        "sheet.invalid"
+    );
+    let mut wrong = support::certificate_sample(Lang::En);
+    wrong.code = " ".into();
+    assert_eq!(
+        ovop_sheets::certificate(&wrong, &fonts).unwrap_err().code(),
+        "sheet.invalid"
     );
 }

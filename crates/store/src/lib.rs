@@ -7,6 +7,7 @@
 //! nothing here knows about the network or the window.
 
 pub mod assessments;
+pub mod awards;
 mod council;
 mod error;
 pub mod fold;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_verdict.sql"),
     include_str!("../migrations/0007_round_level_kind.sql"),
     include_str!("../migrations/0008_council_roster.sql"),
+    include_str!("../migrations/0009_award.sql"),
 ];
 
 /// The schema version this build writes.

@@ -58,6 +58,8 @@ pub struct PullApplied {
     pub producers: u32,
     pub products: u32,
     pub decisions: u32,
+    /// Stars awarded (with their certificates).
+    pub awards: u32,
     /// Pulled records not applied because the local copy has changes not yet sent.
     pub kept_local: u32,
 }
@@ -545,6 +547,11 @@ impl Store {
                 params![assessment_id, revision],
             )?;
             applied.decisions += 1;
+        }
+        for change in changes.iter().filter(|c| c.kind == "award") {
+            if crate::awards::keep(&tx, &change.body, now)? {
+                applied.awards += 1;
+            }
         }
         tx.execute(
             "INSERT INTO setting (key, value, updated_at) VALUES (?1, ?2, ?3)

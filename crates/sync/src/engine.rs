@@ -66,10 +66,11 @@ pub trait Local {
     fn apply(&mut self, page: &ChangesPage) -> Result<Pulled, SyncError>;
     /// The sync ended well, now.
     fn succeeded(&mut self) -> Result<(), SyncError>;
-    /// The rounds the office runs its programmes in now, as the server announced them (none:
-    /// it announced none, or is older than rounds).
-    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
-        let _ = rounds;
+    /// What the server announces at each sync: the rounds the office runs its programmes in
+    /// now and the keys its certificates are signed with (none of either: it announced none,
+    /// or is older than them).
+    fn announce(&mut self, health: &ovop_protocol::Health) -> Result<(), SyncError> {
+        let _ = health;
         Ok(())
     }
 }
@@ -138,7 +139,7 @@ pub async fn sync_once(
     };
     progress(at);
     let health = client.health().await?;
-    local.announce(&health.rounds)?;
+    local.announce(&health)?;
     push_all(client, local, &health, &mut report, &mut at, progress).await?;
     upload_all(client, local, &mut report, &mut at, progress).await?;
     at.phase = Phase::Pulling;

@@ -201,23 +201,44 @@ impl Local for StoreSide<'_> {
         self.store.set_last_sync(&now).map_err(local)
     }
 
-    /// Kept as the setting `office.rounds` (JSON), which the start of a sheet reads; written
-    /// only when it changed.
-    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
-        let value = serde_json::to_string(rounds).map_err(|e| SyncError::local(e.to_string()))?;
-        let kept = self.store.settings().map_err(local)?.remove(OFFICE_ROUNDS);
-        if kept.as_deref() == Some(value.as_str()) {
-            return Ok(());
+    /// Kept as the settings `office.rounds` (JSON), which the start of a sheet reads, and
+    /// `office.certificate_keys` (JSON), which a certificate is verified with; each written only
+    /// when it changed. Keys once announced are kept, so certificates signed before a key was
+    /// replaced still verify.
+    fn announce(&mut self, health: &ovop_protocol::Health) -> Result<(), SyncError> {
+        let mut settings = self.store.settings().map_err(local)?;
+        let rounds =
+            serde_json::to_string(&health.rounds).map_err(|e| SyncError::local(e.to_string()))?;
+        let mut keys: Vec<String> = settings
+            .remove(CERTIFICATE_KEYS)
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let known = keys.len();
+        for key in &health.certificate_keys {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
         }
         let now = (self.now)();
-        self.store
-            .set_setting(OFFICE_ROUNDS, Some(&value), &now)
-            .map_err(local)
+        if settings.remove(OFFICE_ROUNDS).as_deref() != Some(rounds.as_str()) {
+            self.store
+                .set_setting(OFFICE_ROUNDS, Some(&rounds), &now)
+                .map_err(local)?;
+        }
+        if keys.len() != known {
+            let keys = serde_json::to_string(&keys).map_err(|e| SyncError::local(e.to_string()))?;
+            self.store
+                .set_setting(CERTIFICATE_KEYS, Some(&keys), &now)
+                .map_err(local)?;
+        }
+        Ok(())
     }
 }
 
 /// The setting the office's announced rounds are kept under.
 pub const OFFICE_ROUNDS: &str = "office.rounds";
+/// The setting the office's certificate keys are kept under (a JSON list of `ed25519:...`).
+pub const CERTIFICATE_KEYS: &str = "office.certificate_keys";
 
 /// The app's store as the engine's local side, locked for each step only, so the officer's
 /// autosaves never wait for a whole sync.
@@ -288,7 +309,7 @@ impl Local for LockedSide {
     fn succeeded(&mut self) -> Result<(), SyncError> {
         self.with(|s| s.succeeded())
     }
-    fn announce(&mut self, rounds: &[ovop_protocol::OfficeRound]) -> Result<(), SyncError> {
-        self.with(|s| s.announce(rounds))
+    fn announce(&mut self, health: &ovop_protocol::Health) -> Result<(), SyncError> {
+        self.with(|s| s.announce(health))
     }
 }

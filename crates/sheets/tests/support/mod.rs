@@ -337,3 +337,36 @@ pub fn minutes_sample(lang: Lang) -> ovop_sheets::Minutes {
         dated: "2025-03-10T10:00:00Z".into(),
     }
 }
+
+/// The key reference certificates are signed with (a fixed seed: the same bytes every time).
+pub fn reference_key() -> ovop_protocol::certificate::SigningKey {
+    ovop_protocol::certificate::SigningKey::from_seed(&[7; 32]).expect("seed")
+}
+
+/// A four-star certificate of a Vietnamese product, its code signed by [`reference_key`].
+pub fn certificate_sample(lang: Lang) -> ovop_sheets::Certificate {
+    let code = ovop_protocol::CertificateCode {
+        number: "OCOP-2026-00012".into(),
+        product_id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c60".into(),
+        product: "Trà Shan tuyết cổ thụ Suối Giàng".into(),
+        star: 4,
+        issued: "2026-07-01".into(),
+        valid_until: "2029-06-30".into(),
+        key_id: String::new(),
+    };
+    ovop_sheets::Certificate {
+        lang,
+        programme: "OCOP".into(),
+        number: code.number.clone(),
+        product: code.product.clone(),
+        producer: "Hợp tác xã Chè Suối Giàng".into(),
+        place: Some("Xã Suối Giàng, Tỉnh Lào Cai".into()),
+        star: code.star,
+        decision_number: "1234/QĐ-UBND".into(),
+        decision_date: "2026-07-01".into(),
+        authority: "Ủy ban nhân dân tỉnh Lào Cai".into(),
+        issued: code.issued.clone(),
+        valid_until: code.valid_until.clone(),
+        code: reference_key().sign(&code).expect("sign"),
+    }
+}

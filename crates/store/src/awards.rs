@@ -1,0 +1,99 @@
+//! The stars decisions awarded, as pulled from the office (changes of kind `award`), with their
+//! certificates. Pulled, never made here: the laptop only reads them (the product page's star,
+//! the list of certificates lapsing).
+
+use ovop_protocol::Award;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::{Result, Store, StoreError};
+
+/// Keeps a pulled award; the same award again changes nothing. An award that does not read
+/// as one (a newer server's, a damaged change) is skipped: `false`.
+pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) -> Result<bool> {
+    let Ok(award) = serde_json::from_value::<Award>(body.clone()) else {
+        return Ok(false);
+    };
+    let readable = !award.assessment_id.is_empty()
+        && !award.product_id.is_empty()
+        && (1..=5).contains(&award.star)
+        && ovop_core::validity::parse_day(&award.decision.date).is_some()
+        && award.certificate.as_ref().is_none_or(|c| {
+            ovop_core::validity::parse_day(&c.valid_until).is_some()
+                && ovop_core::validity::parse_day(&c.issued).is_some()
+        });
+    if !readable {
+        return Ok(false);
+    }
+    let body = serde_json::to_string(&award).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let certificate = award.certificate.as_ref();
+    tx.execute(
+        "INSERT INTO award (assessment_id, product_id, decided_on, star, certificate, valid_until, body, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (assessment_id) DO NOTHING",
+        params![
+            award.assessment_id,
+            award.product_id,
+            award.decision.date,
+            award.star,
+            certificate.map(|c| c.number.as_str()),
+            certificate.map(|c| c.valid_until.as_str()),
+            body,
+            now
+        ],
+    )?;
+    Ok(true)
+}
+
+fn read(body: String) -> Option<Award> {
+    serde_json::from_str(&body).ok()
+}
+
+impl Store {
+    /// The awards of a product, the latest decision first.
+    pub fn awards_of(&self, product_id: &str) -> Result<Vec<Award>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT body FROM award WHERE product_id = ?1 ORDER BY decided_on DESC, assessment_id DESC",
+        )?;
+        let rows = stmt.query_map([product_id], |r| r.get::<_, String>(0))?;
+        Ok(rows
+            .collect::<std::result::Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(read)
+            .collect())
+    }
+
+    /// The latest award of each product whose certificate's last day is on or before `until`
+    /// (lapsing by then, or lapsed), the soonest first. A product awarded again since (a new
+    /// certificate, or a star without one) is not listed by its older certificate.
+    pub fn certificates_until(&self, until: &str) -> Result<Vec<Award>> {
+        let mut stmt = self.read().prepare_cached(
+            "SELECT a.body FROM award a
+             WHERE a.valid_until IS NOT NULL AND a.valid_until <= ?1
+               AND NOT EXISTS (SELECT 1 FROM award b WHERE b.product_id = a.product_id
+                               AND (b.decided_on > a.decided_on
+                                    OR (b.decided_on = a.decided_on AND b.assessment_id > a.assessment_id)))
+             ORDER BY a.valid_until, a.certificate",
+        )?;
+        let rows = stmt.query_map([until], |r| r.get::<_, String>(0))?;
+        Ok(rows
+            .collect::<std::result::Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(read)
+            .collect())
+    }
+
+    /// One certificate by its number.
+    pub fn certificate(&self, number: &str) -> Result<Award> {
+        self.read()
+            .query_row(
+                "SELECT body FROM award WHERE certificate = ?1",
+                [number],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(read)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "certificate",
+                id: number.to_string(),
+            })
+    }
+}
