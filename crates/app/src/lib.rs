@@ -8,6 +8,7 @@
 //! each other) and knows nothing of a window: no Tauri here, and every call blocks or is a plain
 //! future, for the front end to run where it likes.
 
+pub mod certificates;
 pub mod error;
 pub mod folder;
 pub mod sheets;

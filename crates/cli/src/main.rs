@@ -4,6 +4,7 @@
 //! 2 a usage error.
 
 mod bench_cmd;
+mod certificate_cmd;
 mod criteria_cmd;
 mod export;
 mod score_cmd;
@@ -64,6 +65,9 @@ enum Command {
     Enrol(sync_cmd::EnrolArgs),
     /// Send what is waiting to the server and bring back what changed; `sync status` lists the outbox.
     Sync(sync_cmd::SyncArgs),
+    /// Check a star certificate offline, list those lapsing, print one.
+    #[command(subcommand)]
+    Certificate(certificate_cmd::CertificateCommand),
     /// Benchmarks that print numbers (and the writer the crash test kills).
     #[command(subcommand)]
     Bench(bench_cmd::BenchCommand),
@@ -114,6 +118,7 @@ fn main() -> ExitCode {
         Command::Sheet(args) => db().and_then(|p| sheet_cmd::run(args, &p, data_dir.as_deref())),
         Command::Enrol(args) => db().and_then(|p| sync_cmd::enrol(args, &p)),
         Command::Sync(args) => db().and_then(|p| sync_cmd::sync(args, &p, data_dir.as_deref())),
+        Command::Certificate(cmd) => certificate_cmd::run(cmd, db),
         Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };
     match result {

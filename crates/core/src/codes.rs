@@ -295,6 +295,8 @@ codes! {
     CertificateMalformed => ("certificate.malformed", NONE, App, "Not a certificate code: its fields do not read."),
     CertificateUnknownKey => ("certificate.unknown_key", NONE, App, "A certificate signed by a key that is not the office's."),
     CertificateBadSignature => ("certificate.bad_signature", NONE, App, "A certificate whose signature does not match: changed or forged."),
+    CertificateBadKey => ("certificate.bad_key", NONE, Cli, "A key given to check a certificate with is not an Ed25519 public key (ed25519:...)."),
+    CertificateBadDay => ("certificate.bad_day", NONE, Cli, "The day to judge a certificate's validity on is not written 2026-12-31."),
     UserInvalid => ("user.invalid", http(400), Office, "A user request has a field missing or not valid."),
     UserMalformed => ("user.malformed", http(400), Office, "A user request's body is not JSON."),
     UserTooLarge => ("user.too_large", http(413), Office, "A user request is too large."),
