@@ -14,9 +14,9 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The prefixes of the error codes the handlers give (`sync.*` are the app's own codes).
-const PREFIXES: [&str; 11] = [
+const PREFIXES: [&str; 12] = [
     "push", "blob", "enrol", "review", "auth", "user", "changes", "criteria", "code", "device",
-    "set",
+    "set", "award",
 ];
 
 /// Codes only the dashboard's HTML routes give: they are not part of the API.
@@ -979,6 +979,7 @@ fn fill(path: &str) -> String {
             "{hash}" => format!("sha256:{}", "ab".repeat(32)),
             "{name}" => "budi".into(),
             "{programme}" => "ovop".into(),
+            "{number}" => "OVOP-2026-00001".into(),
             "{id}" if path.starts_with("/v1/admin/devices/") => "1".into(),
             "{id}" => "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
             other if other.starts_with('{') => {

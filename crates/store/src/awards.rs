@@ -7,8 +7,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::{Result, Store, StoreError};
 
-/// Keeps a pulled award; the same award again changes nothing. An award that does not read
-/// as one (a newer server's, a damaged change) is skipped: `false`.
+/// Keeps a pulled award: `true` when it is new. The same award again changes nothing; an
+/// award that does not read as one (a newer server's, a damaged change) is skipped.
 pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) -> Result<bool> {
     let Ok(award) = serde_json::from_value::<Award>(body.clone()) else {
         return Ok(false);
@@ -26,7 +26,7 @@ pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) ->
     }
     let body = serde_json::to_string(&award).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let certificate = award.certificate.as_ref();
-    tx.execute(
+    let inserted = tx.execute(
         "INSERT INTO award (assessment_id, product_id, decided_on, star, certificate, valid_until, body, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (assessment_id) DO NOTHING",
         params![
@@ -40,7 +40,7 @@ pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) ->
             now
         ],
     )?;
-    Ok(true)
+    Ok(inserted > 0)
 }
 
 fn read(body: String) -> Option<Award> {
@@ -95,5 +95,82 @@ impl Store {
                 what: "certificate",
                 id: number.to_string(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::Pulled;
+    use serde_json::json;
+
+    fn award(assessment: &str, product: &str, date: &str, star: u8, until: Option<&str>) -> Pulled {
+        let certificate = until.map(|u| {
+            json!({"number": format!("OVOP-2026-{assessment}"), "issued": date, "valid_until": u, "code": "OVOP:C1|x"})
+        });
+        let mut body = json!({
+            "decision": {"number": "1/2026", "date": date, "authority": "Bupati Tapin"},
+            "programme": "ovop", "assessment_id": assessment, "product_id": product,
+            "product": "Tikar purun", "producer_id": "p", "producer": "KUB Purun", "star": star,
+        });
+        if let Some(c) = certificate {
+            body["certificate"] = c;
+        }
+        Pulled {
+            cursor: 1,
+            kind: "award".into(),
+            id: assessment.into(),
+            body,
+        }
+    }
+
+    #[test]
+    fn awards_are_kept_once_and_a_product_is_listed_by_its_latest_award_only() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut store = Store::open(&dir.path().join("s.sqlite")).expect("store");
+        let mut broken = award("9", "d", "2026-07-01", 4, None);
+        broken.body["star"] = json!(9);
+        let mut garbage = award("8", "d", "2026-07-01", 4, None);
+        garbage.body = json!("not an award");
+        let changes = vec![
+            award("1", "a", "2026-07-01", 4, Some("2029-06-30")),
+            award("2", "b", "2026-07-01", 3, Some("2029-06-30")),
+            // b was awarded again later: its older certificate is not listed.
+            award("3", "b", "2027-01-10", 2, None),
+            award("4", "c", "2026-08-01", 5, Some("2029-07-31")),
+            broken,
+            garbage,
+        ];
+        let applied = store
+            .apply_pulled(&changes, 10, "2026-12-06T00:00:00Z")
+            .expect("apply");
+        assert_eq!(applied.awards, 4);
+        // The same page again changes nothing.
+        let again = store
+            .apply_pulled(&changes, 10, "2026-12-06T00:00:00Z")
+            .expect("again");
+        assert_eq!(again.awards, 0, "kept once");
+        assert_eq!(store.awards_of("b").expect("b").len(), 2);
+        assert_eq!(
+            store.awards_of("b").expect("b")[0].star,
+            2,
+            "the latest first"
+        );
+        let listed: Vec<String> = store
+            .certificates_until("2029-07-01")
+            .expect("list")
+            .into_iter()
+            .map(|a| a.product_id)
+            .collect();
+        assert_eq!(listed, ["a"]);
+        assert_eq!(
+            store.certificates_until("2029-12-31").expect("list").len(),
+            2
+        );
+        assert_eq!(store.certificate("OVOP-2026-4").expect("one").star, 5);
+        assert!(matches!(
+            store.certificate("OVOP-2026-77"),
+            Err(StoreError::NotFound { .. })
+        ));
     }
 }
