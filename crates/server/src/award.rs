@@ -390,7 +390,8 @@ pub async fn record_json(
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateFilter {
-    /// Only certificates lapsing within this many days, or lapsed (`0`: lapsed only).
+    /// Only certificates whose last day is within this many days, or passed (`0`: lapsed, or
+    /// on their last day today).
     #[serde(default)]
     pub within: Option<u32>,
     /// A region code the product is in.
@@ -429,7 +430,12 @@ pub fn certificates_in(
         sql.push_str(&format!(" AND region_path LIKE ${}", params.len()));
     }
     sql.push_str(" ORDER BY valid_until, certificate");
-    let programme = filter.programme.as_deref().map(str::to_lowercase);
+    let programme = filter
+        .programme
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_lowercase);
     let rows = tx.query(&sql, &params)?;
     Ok(rows
         .iter()

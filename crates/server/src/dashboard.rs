@@ -23,6 +23,8 @@ use crate::i18n::{self, t};
 use crate::review::{self, Filter};
 use crate::AppState;
 
+mod awards;
+
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/dashboard") }))
@@ -34,6 +36,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard/assessments/{id}/decision", post(decide))
         .route("/dashboard/assessments/{id}/owner", post(hand_over))
         .route("/dashboard/rounds", post(set_round))
+        .route(
+            "/dashboard/decisions",
+            get(awards::decisions).post(awards::record),
+        )
+        .route("/dashboard/certificates", get(awards::certificates))
+        .route("/dashboard/certificates/export", get(awards::export))
+        .route("/dashboard/certificates/verify", post(awards::verify))
         .route("/dashboard/blobs/{hex}", get(blob))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
@@ -212,6 +221,8 @@ fn page(
                     a.brand href="/dashboard" { (t(lang, "app.name")) }
                     @if let Some(actor) = actor {
                         a href="/dashboard" { (t(lang, "nav.assessments")) }
+                        a href="/dashboard/decisions" { (t(lang, "nav.decisions")) }
+                        a href="/dashboard/certificates" { (t(lang, "nav.certificates")) }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
                         a href="/dashboard/password" title=(t(lang, "password.title")) style="color:#d8e6dc" { (actor.user.display_name) }
                         form method="post" action="/logout" style="margin:0" {

@@ -47,7 +47,7 @@ pub fn looks_like_formula(text: &str) -> bool {
 
 /// A text cell of a CSV: one that looks like a formula gets a leading apostrophe, so a name
 /// typed on a laptop (`=HYPERLINK(...)`) is shown, never run, in the office's spreadsheet.
-fn csv_text(text: &str) -> String {
+pub(crate) fn csv_text(text: &str) -> String {
     if looks_like_formula(text) {
         format!("'{text}")
     } else {

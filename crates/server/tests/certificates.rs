@@ -15,6 +15,7 @@ use support::*;
 crate::both!(
     a_decision_awards_stars_issues_signed_certificates_and_they_reach_the_laptops,
     a_decision_that_cannot_stand_is_refused_whole_with_the_field_named,
+    the_dashboard_records_a_decision_lists_exports_and_checks_certificates,
 );
 
 struct Office {
@@ -463,5 +464,156 @@ async fn a_decision_that_cannot_stand_is_refused_whole_with_the_field_named(back
         (409, "award.exists".into(), "awards[0].assessment_id".into())
     );
     assert_eq!(server.count("SELECT COUNT(*) FROM star_award").await, 1);
+    server.stop().await;
+}
+
+async fn text_of(server: &Server, cookie: &str, path: &str) -> String {
+    assert_eq!(
+        page_goes(server, cookie, path).await,
+        None,
+        "{path} is shown"
+    );
+    browser()
+        .get(server.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn the_dashboard_records_a_decision_lists_exports_and_checks_certificates(backend: Backend) {
+    let server = Server::start(backend).await;
+    let office = setup(&server, 140).await;
+    let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    // The three approved assessments wait for a decision, in the supervisor's language.
+    let page = text_of(&server, &cookie, "/dashboard/decisions").await;
+    for id in &office.assessments {
+        assert!(page.contains(&format!("data-id=\"{id}\"")), "{id} waits");
+    }
+    assert!(page.contains("Keputusan bintang"));
+    let (a, b) = (&office.assessments[0], &office.assessments[1]);
+    let (star_a, star_b) = (format!("star.{a}"), format!("star.{b}"));
+    let (reason_a, reason_b) = (format!("reason.{a}"), format!("reason.{b}"));
+    let today = "2026-12-01";
+    // A star that differs without a reason: refused, nothing stored.
+    let response = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/decisions",
+        &[
+            ("number", "188.45/200/KUM/2026"),
+            ("date", today),
+            ("authority", "Bupati Tapin"),
+            ("pick", a),
+            (&star_a, "5"),
+            (&reason_a, ""),
+            ("pick", b),
+            (&star_b, "3"),
+            (&reason_b, "Dinilai ulang"),
+        ],
+    )
+    .await;
+    let reached = star_of(&server, &office.sari, a).await;
+    if reached != 5 {
+        assert_eq!(response.status(), 400);
+        let text = response.text().await.expect("text");
+        assert!(text.contains("award.invalid"), "{text}");
+        assert_eq!(server.count("SELECT COUNT(*) FROM star_award").await, 0);
+    }
+    let response = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/decisions",
+        &[
+            ("number", "188.45/201/KUM/2026"),
+            ("date", today),
+            ("authority", "Bupati Tapin"),
+            ("pick", a),
+            (&star_a, "5"),
+            (&reason_a, "Lolos kurasi"),
+            ("pick", b),
+            (&star_b, "3"),
+            (&reason_b, "Dinilai ulang"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let done = response.text().await.expect("text");
+    assert!(
+        done.contains("OVOP-2026-00001") && done.contains("OVOP-2026-00002"),
+        "{done}"
+    );
+    // Listed, not lapsing within 90 days; exported with the formula guard; checked.
+    let list = text_of(&server, &cookie, "/dashboard/certificates?within=").await;
+    assert!(
+        list.contains("data-certificate=\"OVOP-2026-00001\""),
+        "{list}"
+    );
+    assert!(list.contains("berlaku, sisa"), "{list}");
+    let soon = text_of(&server, &cookie, "/dashboard/certificates?within=90").await;
+    assert!(soon.contains("id=\"no-certificates\""));
+    let bad = browser()
+        .get(server.url("/dashboard/certificates?within=soon"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.expect("text").contains("award.invalid"));
+    let csv = browser()
+        .get(server.url("/dashboard/certificates/export?within=&region=63.05"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("text/csv"));
+    let csv = csv.text().await.expect("csv");
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][0], "OVOP-2026-00001");
+    assert_eq!(&rows[0][5], "5");
+    assert_eq!(&rows[0][8], "valid");
+    let (_, one) = server
+        .get(&office.sari, "/v1/certificates/OVOP-2026-00001")
+        .await;
+    let code = one["award"]["certificate"]["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let checked = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/certificates/verify",
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(checked.status(), 200);
+    let checked = checked.text().await.expect("text");
+    assert!(checked.contains("data-valid=\"true\""), "{checked}");
+    let forged = code.replacen("|5|", "|4|", 1);
+    let refused = dashboard_post(
+        &server,
+        &cookie,
+        "/dashboard/certificates/verify",
+        &[("code", &forged)],
+    )
+    .await;
+    let refused = refused.text().await.expect("text");
+    assert!(
+        refused.contains("data-valid=\"false\"") && refused.contains("certificate.bad_signature"),
+        "{refused}"
+    );
+    // Awarded ones no longer wait.
+    let page = text_of(&server, &cookie, "/dashboard/decisions").await;
+    assert!(!page.contains(&format!("data-id=\"{a}\"")));
+    assert!(page.contains(&format!("data-id=\"{}\"", office.assessments[2])));
     server.stop().await;
 }
