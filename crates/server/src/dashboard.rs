@@ -254,10 +254,16 @@ async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response 
         .split_once("://")
         .map_or("", |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let (path, query) = local.split_once('?').unwrap_or((local, ""));
-    let gettable = matches!(path, "/dashboard" | "/dashboard/users" | "/login")
-        || (path.starts_with("/dashboard/assessments/")
-            && !path.ends_with("/decision")
-            && !path.contains("//"));
+    let gettable = matches!(
+        path,
+        "/dashboard"
+            | "/dashboard/users"
+            | "/dashboard/decisions"
+            | "/dashboard/certificates"
+            | "/login"
+    ) || (path.starts_with("/dashboard/assessments/")
+        && !path.ends_with("/decision")
+        && !path.contains("//"));
     let back = if gettable {
         let kept: Vec<&str> = query
             .split('&')

@@ -463,7 +463,7 @@ impl Browser {
         let found = self
             .js(
                 "const text = document.body.innerText;
-                 const keys = text.match(/\\b(app|code|col|criterion|detail|error|export|filter|home|login|nav|review|role|stats|status|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
+                 const keys = text.match(/\\b(app|cert|code|col|criterion|decisions|detail|error|export|filter|home|login|nav|review|role|stats|status|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
                  return { keys, lang: document.documentElement.lang, overflow: document.documentElement.scrollWidth - window.innerWidth };",
                 vec![],
             )
@@ -1158,6 +1158,54 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.click("header a[lang=id]").await;
     assert_eq!(b.text("p .badge.returned").await, id("status.returned"));
 
+    // The star decision: the approved assessment waits for one; Sari awards it four stars with
+    // a reason, and its certificate is listed and checked, in the three languages.
+    b.goto("/dashboard/decisions").await;
+    b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
+        .await;
+    b.check_page("decisions", "id").await;
+    b.type_into("input[name=number]", "188.45/123/KUM/2026")
+        .await;
+    b.type_into("input[name=authority]", "Bupati Tapin").await;
+    b.wait_css(&format!("input[name=pick][value='{approved_id}']"))
+        .await
+        .click()
+        .await
+        .expect("tick the assessment");
+    b.js(
+        "document.querySelector(`select[name='star.${arguments[0]}']`).value = '4';",
+        vec![json!(approved_id)],
+    )
+    .await;
+    b.type_into(
+        &format!("input[name='reason.{approved_id}']"),
+        "Dewan kabupaten menilai ulang kemasan",
+    )
+    .await;
+    let decisions_shot = b.screenshot("dashboard-decisions-id.png").await;
+    b.click("#decision-form button[type=submit]").await;
+    assert!(b
+        .text("#recorded-decision")
+        .await
+        .contains("188.45/123/KUM/2026"));
+    b.goto("/dashboard/certificates").await;
+    b.wait_css("#certificates tr[data-certificate='OVOP-2026-00001']")
+        .await;
+    b.check_page("certificates", "id").await;
+    let mut certificate_shots = Vec::new();
+    for lang in ["vi", "en"] {
+        b.click(&format!("header a[lang={lang}]")).await;
+        b.wait_css("#certificates").await;
+        assert_eq!(b.text("main h1").await, w(lang, "cert.title"));
+        b.check_page(&format!("certificates in {lang}"), lang).await;
+        certificate_shots.push(
+            b.screenshot(&format!("dashboard-certificates-{lang}.png"))
+                .await,
+        );
+    }
+    b.click("header a[lang=id]").await;
+    b.wait_css("#certificates").await;
+
     // Sari is no admin: no users page for her.
     assert!(b.all("header a[href='/dashboard/users']").await.is_empty());
     b.goto("/dashboard/users").await;
@@ -1256,6 +1304,9 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert_eq!(b.rows("stats").await, 2);
 
     for shot in [
+        decisions_shot,
+        certificate_shots[0].clone(),
+        certificate_shots[1].clone(),
         login_shot,
         assessment_shot,
         returned_shot,
