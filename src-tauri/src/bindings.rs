@@ -116,6 +116,8 @@ pub fn render() -> String {
         ovop_core::programme::ProgrammeLevel,
         ovop_core::programme::Forward,
         ovop_core::QuorumCheck,
+        ovop_core::Certification,
+        ovop_core::validity::Standing,
         ovop_core::AssessmentKind,
         CriteriaSetView,
         AssessmentView,
@@ -133,6 +135,11 @@ pub fn render() -> String {
         EnrolWith,
         OutboxRow,
         ReviewDecision,
+        // stars awarded and their certificates
+        ovop_protocol::DecisionRef,
+        ovop_protocol::CertificateRef,
+        ovop_protocol::Award,
+        ovop_app::certificates::AwardView,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

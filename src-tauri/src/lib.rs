@@ -3,6 +3,7 @@
 //! `ovop-app`'s, criteria, scoring and validation `ovop-core`'s.
 
 pub mod assess;
+pub mod awards;
 #[cfg(test)]
 mod bindings;
 pub mod commands;
@@ -81,6 +82,10 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             sync::sync_forget,
             sync::sync_outbox,
             sync::assessment_decisions,
+            awards::product_awards,
+            awards::certificates_lapsing,
+            awards::certificate_print,
+            awards::certificate_save,
         ])
 }
 

@@ -22,7 +22,11 @@ pub struct Certification {
 
 /// Where a certificate stands on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "bindings",
+    derive(ts_rs::TS),
+    ts(rename = "CertificateStanding")
+)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Standing {
     /// Valid, and its last day is more than `list_days` away.

@@ -29,6 +29,7 @@ import type {
   EnrolWith,
   OutboxRow,
   ReviewDecision,
+  AwardView,
 } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 import { version as packageVersion } from "../../package.json";
@@ -371,4 +372,31 @@ export async function pickPicture(title: string): Promise<string | null> {
   const { open } = await import("@tauri-apps/plugin-dialog");
   const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "PNG, JPEG", extensions: ["png", "jpg", "jpeg"] }] });
   return typeof chosen === "string" ? chosen : null;
+}
+
+/** A product's stars awarded by the office, the latest first, with where each certificate stands today. */
+export function productAwards(productId: string): Promise<AwardView[]> {
+  return answer(() => [], "product_awards", { productId });
+}
+
+/** The certificates of this laptop's products that lapse within 90 days or have lapsed, soonest first. */
+export function certificatesLapsing(): Promise<AwardView[]> {
+  return answer(() => [], "certificates_lapsing");
+}
+
+/** Opens a certificate in the system's PDF viewer, to print it; resolves with the file. */
+export function printCertificate(number: string, lang: string): Promise<string> {
+  return answer(() => {
+    throw { code: "sheet.no_viewer", message: "printing needs the app", details: [] };
+  }, "certificate_print", { number, lang });
+}
+
+/** Saves a certificate where the officer chooses; null when the dialog was closed. */
+export async function saveCertificate(number: string, lang: string, title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { save } = await import("@tauri-apps/plugin-dialog");
+  const name = `sertifikat-${number.replace(/[^A-Za-z0-9-]/g, "-")}.pdf`;
+  const path = await save({ title, defaultPath: name, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+  if (!path) return null;
+  return call<string>("certificate_save", { number, lang, path });
 }

@@ -574,7 +574,11 @@ kinds: Record<string, Record<string, string>>,
 /**
  * The quorum a council needs; without one, any council's verdict counts.
  */
-quorum?: Quorum, };
+quorum?: Quorum, 
+/**
+ * Which stars are certified and for how long; without it, nothing is.
+ */
+certification?: Certification, };
 
 export type ProgrammeLevel = { code: string, name: Text, 
 /**
@@ -604,6 +608,10 @@ required: number, chair_present: boolean,
  * The chair had to be present.
  */
 chair_required: boolean, met: boolean, };
+
+export type Certification = { min_star: number, valid_months: number, list_days: number, notice_days: number, };
+
+export type CertificateStanding = { "state": "valid", days_left: number, } | { "state": "lapsing", days_left: number, urgent: boolean, } | { "state": "lapsed", days_ago: number, } | { "state": "not_yet" };
 
 export type AssessmentKind = "new" | "reassessment" | "upgrade";
 
@@ -750,3 +758,45 @@ export type ReviewDecision = { assessment_id: string, revision: number,
  * approved, returned.
  */
 decision: string, comment: string, reviewer: string, decided_at: string, };
+
+export type DecisionRef = { number: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, authority: string, };
+
+export type CertificateRef = { number: string, issued: string, 
+/**
+ * The last day it is valid.
+ */
+valid_until: string, 
+/**
+ * The signed code its QR carries.
+ */
+code: string, };
+
+export type Award = { decision: DecisionRef, programme: string, assessment_id: string, product_id: string, product: string, producer_id: string, producer: string, star: number, 
+/**
+ * The star the assessment reached, where the decision awards another.
+ */
+proposed_star?: number, 
+/**
+ * Why the star differs from the proposed one.
+ */
+reason?: string, 
+/**
+ * Three stars and more (the programme's rule): the certificate issued with the award.
+ */
+certificate?: CertificateRef, };
+
+export type AwardView = { award: Award, 
+/**
+ * Where its certificate stands on the day asked about; none without a certificate (or
+ * for a programme that certifies nothing).
+ */
+standing: CertificateStanding | null, 
+/**
+ * Its star holds on that day: the latest award of the product, and its certificate (if
+ * the star is one that is certified) not lapsed. A lapsed star is never current.
+ */
+current: boolean, };

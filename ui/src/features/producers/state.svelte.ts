@@ -31,6 +31,8 @@ export class ProducersState {
   newVillage = $state<string | null>(null);
   /** A product to bring into view (opened from the search). */
   focusProduct = $state<string | null>(null);
+  /** A product whose re-assessment starts as it is brought into view (its star lapses). */
+  reassessProduct = $state<string | null>(null);
 
   #listRequest = 0;
   #pageRequest = 0;
@@ -69,7 +71,7 @@ export class ProducersState {
   }
 
   /** Opens a producer's page: its record and its products. */
-  async open(id: string, options: { product?: string } = {}): Promise<void> {
+  async open(id: string, options: { product?: string; reassess?: boolean } = {}): Promise<void> {
     const request = ++this.#pageRequest;
     if (this.producerId !== id) {
       this.producer = null;
@@ -78,6 +80,7 @@ export class ProducersState {
     this.producerId = id;
     this.mode = "view";
     this.focusProduct = options.product ?? null;
+    this.reassessProduct = options.reassess ? (options.product ?? null) : null;
     remember(STORAGE_KEY, id);
     this.loading = true;
     this.error = null;
