@@ -1010,3 +1010,84 @@ fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_re
     assert_eq!(missing.expect_err("refused")["code"], "store.not_found");
     assert!(!nowhere.exists() && !data.path().join("y.pdf").exists());
 }
+
+#[test]
+fn a_pulled_award_shows_on_its_product_lapses_on_the_home_list_and_its_certificate_is_saved() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let producer = app
+        .call(
+            "producer_save",
+            json!({"producer": {"id": "", "name": "KUB Purun"}}),
+        )
+        .expect("producer");
+    let product = app
+        .call(
+            "product_save",
+            json!({"product": {"id": "", "producer_id": producer, "name": "Tikar purun"}}),
+        )
+        .expect("product");
+    // The office's award, as a pull brings it: four stars, certified until 2025 (lapsed now).
+    let award = json!({
+        "decision": {"number": "500/77/KPTS/2022", "date": "2022-07-01", "authority": "Bupati Tapin"},
+        "programme": "ovop", "assessment_id": "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d",
+        "product_id": product, "product": "Tikar purun", "producer_id": producer,
+        "producer": "KUB Purun", "star": 4,
+        "certificate": {"number": "OVOP-2022-00007", "issued": "2022-07-01", "valid_until": "2025-06-30", "code": "OVOP:C1|OVOP-2022-00007"},
+    });
+    let mut store = ovop_store::Store::open(&data.path().join("ovop.sqlite")).expect("store");
+    let pulled = ovop_store::sync::Pulled {
+        cursor: 1,
+        kind: "award".into(),
+        id: "0192f5c4-7d1a-7b31-9c55-3e1f0a2b4c6d".into(),
+        body: award,
+    };
+    let applied = store
+        .apply_pulled(&[pulled], 1, "2026-12-06T00:00:00Z")
+        .expect("pulled");
+    assert_eq!(applied.awards, 1);
+    drop(store);
+
+    let awards = app
+        .call("product_awards", json!({"productId": product}))
+        .expect("awards");
+    assert_eq!(awards[0]["award"]["star"], 4);
+    assert_eq!(awards[0]["standing"]["state"], "lapsed");
+    assert_eq!(
+        awards[0]["current"], false,
+        "a lapsed star is never current"
+    );
+    let lapsing = app
+        .call("certificates_lapsing", json!({}))
+        .expect("lapsing");
+    assert_eq!(lapsing.as_array().map(Vec::len), Some(1));
+    assert_eq!(lapsing[0]["award"]["producer_id"], producer);
+
+    let target = data.path().join("sertifikat.pdf");
+    app.call(
+        "certificate_save",
+        json!({"number": "OVOP-2022-00007", "lang": "id", "path": target.display().to_string()}),
+    )
+    .expect("saved");
+    let out = std::process::Command::new("pdftotext")
+        .args([target.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("SERTIFIKAT")
+            && text.contains("OVOP-2022-00007")
+            && text.contains("4 BINTANG"),
+        "{text}"
+    );
+    let unknown = app.call(
+        "certificate_save",
+        json!({"number": "OVOP-2022-99999", "lang": "id", "path": target.display().to_string()}),
+    );
+    assert_eq!(unknown.expect_err("unknown")["code"], "store.not_found");
+    let relative = app.call(
+        "certificate_save",
+        json!({"number": "OVOP-2022-00007", "lang": "id", "path": "sertifikat.pdf"}),
+    );
+    assert_eq!(relative.expect_err("relative")["code"], "data.not_absolute");
+}
