@@ -319,3 +319,103 @@ pub fn seed_draft_with(data_home: &Path, criteria: &str, version: &str) -> Seede
         assessment,
     }
 }
+
+/// The village the seeded producers are in (Tapin, South Kalimantan).
+pub const TAPIN_VILLAGE: &str = "63.05.04.2007";
+
+/// A producer in Tapin with a product and one finalised assessment, in the app's data folder.
+pub fn seed_final(data_home: &Path) -> String {
+    use ovop_store::assessments::{Assessor, Visit};
+    use ovop_store::records::{Producer, Product};
+    let dir = data_home.join("org.ovopfield.app");
+    std::fs::create_dir_all(&dir).expect("data folder");
+    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    store.ensure_regions().expect("regions");
+    let now = "2026-11-23T08:00:00Z";
+    let producer = store
+        .save_producer(
+            &Producer {
+                name: "KWT Melati Sejahtera".into(),
+                village_code: Some(TAPIN_VILLAGE.into()),
+                ..Producer::default()
+            },
+            now,
+        )
+        .expect("producer");
+    let product = store
+        .save_product(
+            &Product {
+                producer_id: producer,
+                name: "Keripik Pisang Kepok".into(),
+                programme: Some("ovop".into()),
+                ..Product::default()
+            },
+            now,
+        )
+        .expect("product");
+    let catalog = ovop_core::catalog::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.2"))
+        .expect("the template")
+        .rubric;
+    let visit = Visit {
+        assessed_on: Some("2026-11-23".into()),
+        region_code: Some(TAPIN_VILLAGE.into()),
+        assessors: vec![Assessor {
+            name: "Rina Wulandari".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, rubric, &visit, now)
+        .expect("draft");
+    let set = rubric.set();
+    let answers = ovop_core::Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
+        answers: set
+            .criteria()
+            .map(|c| {
+                (
+                    c.code.clone(),
+                    ovop_core::Answer::Level(c.levels.len() as u32),
+                )
+            })
+            .collect(),
+        ..ovop_core::Answers::default()
+    };
+    store.save_answers(&id, &answers, now).expect("answers");
+    store.finalize(&id, now).expect("final");
+    id
+}
+
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = wait_for_css(client, css).await;
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+pub async fn click(client: &Client, css: &str) {
+    wait_for_css(client, css)
+        .await
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Waits until an element matching `css` exists (the sync runs in the background).
+pub async fn wait_present(client: &Client, css: &str, within: Duration) {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if client.find(Locator::Css(css)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!(
+        "{css} did not appear within {within:?}; the page says: {}",
+        text_of(client, "body").await
+    );
+}

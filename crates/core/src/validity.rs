@@ -76,20 +76,26 @@ pub fn format_day(date: Date) -> String {
     )
 }
 
-/// The day before the same date `months` later; where that date does not exist (31 January
-/// and one month), the last day of that month.
-fn day_before_anniversary(date: Date, months: u32) -> Option<Date> {
+/// The same day `months` later, or that month's last day where it has fewer days.
+pub fn add_months_of(date: Date, months: u32) -> Option<Date> {
     let index = i64::from(date.year()) * 12 + i64::from(u8::from(date.month())) - 1;
     let index = index + i64::from(months);
     let year = i32::try_from(index.div_euclid(12)).ok()?;
     let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    let last = time::util::days_in_month(month, year);
-    if date.day() > last {
-        return Date::from_calendar_date(year, month, last).ok();
+    let day = date.day().min(time::util::days_in_month(month, year));
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+/// The day before the same date `months` later; where that date does not exist (31 January
+/// and one month), the last day of that month.
+fn day_before_anniversary(date: Date, months: u32) -> Option<Date> {
+    let same = add_months_of(date, months)?;
+    if same.day() < date.day() {
+        // Clamped to the month's last day: that day is the last one valid.
+        Some(same)
+    } else {
+        same.previous_day()
     }
-    Date::from_calendar_date(year, month, date.day())
-        .ok()?
-        .previous_day()
 }
 
 impl Certification {

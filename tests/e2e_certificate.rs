@@ -1,0 +1,177 @@
+//! End-to-end: a star certificate from the office to the real window and back to the field. The
+//! laptop sends a final assessment to a real server; the supervisor approves it and records a
+//! decision awarding four stars; "Sync now" brings the award, its signed certificate and the
+//! office's key; the product shows its current star and prints the certificate. Then the clock
+//! the app is given moves 35 months on (`OVOP_TODAY`; the engine never reads a clock): the home
+//! screen lists the certificate as lapsing, in Indonesian, English and Vietnamese, and "Start
+//! re-assessment" opens the product with a re-assessment's start. Needs what `e2e_window.rs`
+//! needs (Xvfb, tauri-driver, WebKitWebDriver).
+
+#[path = "support/driver.rs"]
+mod driver;
+
+use std::time::{Duration, Instant};
+
+use driver::{click, save_screenshot, seed_final, start, text_of, wait_for_css, wait_present};
+use serde_json::json;
+
+const PORT: u16 = 4514;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassessment() {
+    std::env::set_var("OVOP_NO_KEYRING", "1");
+    std::env::remove_var("OVOP_TODAY");
+    let data_home = tempfile::tempdir().expect("temp data folder");
+    let assessment = seed_final(data_home.path());
+
+    let server_dir = tempfile::tempdir().expect("server folder");
+    let mut config = ovop_server::Config::new(server_dir.path().to_path_buf());
+    config.listen = "127.0.0.1:0".into();
+    let server = ovop_server::start(config).await.expect("the server starts");
+    let url = server.url();
+    for (name, role) in [("rina", "officer"), ("sari", "supervisor")] {
+        let user = ovop_server::admin::NewUser {
+            name: name.into(),
+            display_name: Some(format!("{name} (Dinas)")),
+            role: role.into(),
+            password: Some(format!("rahasia-{name}-1")),
+            regions: vec!["63.05".into()],
+        };
+        ovop_server::admin::add_user(&server.state, user)
+            .await
+            .expect("user");
+    }
+    // The laptop is enrolled already (the enrolment in the window is `e2e_sync`'s story).
+    let data_dir = data_home.path().join("org.ovopfield.app");
+    ovop_app::sync::enrol::enrol(
+        &data_dir,
+        Some(url.clone()),
+        ovop_app::sync::EnrolWith::Password {
+            user: "rina".into(),
+            password: "rahasia-rina-1".into(),
+        },
+        "Laptop Rina",
+        "2026-11-23T08:00:00Z",
+    )
+    .await
+    .expect("enrolled");
+
+    let (driver, client, _) = start(data_home.path(), PORT).await;
+    click(&client, "[data-testid=nav-sync]").await;
+    wait_present(
+        &client,
+        "[data-testid=outbox-row][data-state=sent]",
+        Duration::from_secs(60),
+    )
+    .await;
+
+    // The office approves it and awards four stars by a decision.
+    let http = reqwest::Client::new();
+    let enrolled: serde_json::Value = http
+        .post(format!("{url}/v1/enrol"))
+        .json(&json!({"user": "sari", "password": "rahasia-sari-1", "device_name": "kantor"}))
+        .send()
+        .await
+        .expect("enrol")
+        .json()
+        .await
+        .expect("json");
+    let token = enrolled["token"].as_str().expect("token").to_string();
+    let approved = http
+        .post(format!("{url}/v1/review/assessments/{assessment}/decision"))
+        .bearer_auth(&token)
+        .json(&json!({"revision": 1, "decision": "approved", "comment": ""}))
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(approved.status(), 201);
+    let today = ovop_store::now_utc()[..10].to_string();
+    let recorded: serde_json::Value = http
+        .post(format!("{url}/v1/decisions"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "number": "500/77/KPTS/2026", "date": today, "authority": "Bupati Tapin",
+            "awards": [{"assessment_id": assessment, "star": 4, "reason": "Dewan kabupaten menilai ulang kemasan"}],
+        }))
+        .send()
+        .await
+        .expect("decide")
+        .json()
+        .await
+        .expect("json");
+    let certificate = &recorded["awards"][0]["certificate"];
+    let number = certificate["number"]
+        .as_str()
+        .expect("a certificate")
+        .to_string();
+    let valid_until = certificate["valid_until"]
+        .as_str()
+        .expect("valid until")
+        .to_string();
+
+    // "Sync now" brings it; the product shows its current star and its certificate.
+    click(&client, "[data-testid=sync-now]").await;
+    let store_path = data_dir.join("ovop.sqlite");
+    let started = Instant::now();
+    loop {
+        let store = ovop_store::Store::open(&store_path).expect("store");
+        if store.certificate(&number).is_ok() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the award did not come down"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    click(&client, "[data-testid=nav-producers]").await;
+    click(&client, "[data-testid=producer-row]").await;
+    let award = wait_for_css(&client, "[data-testid=product-award][data-current=true]").await;
+    let text = award.text().await.expect("text");
+    assert!(
+        text.contains(&number) && text.contains("Bintang yang berlaku"),
+        "{text}"
+    );
+    save_screenshot(&client, "certificate-id.png").await;
+
+    // 35 months on (the clock the app is given): the certificate lapses within 90 days.
+    client.close().await.expect("close the session");
+    drop(driver);
+    let until = ovop_core::validity::parse_day(&valid_until).expect("a day");
+    let later = ovop_core::validity::parse_day(&today)
+        .and_then(|d| ovop_core::validity::add_months_of(d, 35))
+        .expect("35 months on");
+    assert!(later <= until && (until - later).whole_days() <= 90);
+    std::env::set_var("OVOP_TODAY", ovop_core::validity::format_day(later));
+    let (_driver, client, _) = start(data_home.path(), PORT).await;
+    for lang in ["id", "en", "vi"] {
+        wait_for_css(&client, "[data-testid=lang-switch]")
+            .await
+            .select_by_value(lang)
+            .await
+            .expect("switch language");
+        click(&client, "[data-testid=nav-home]").await;
+        let row = wait_for_css(&client, "[data-testid=lapsing-row]").await;
+        let text = row.text().await.expect("text");
+        assert!(
+            text.contains("Keripik Pisang Kepok") && text.contains(&number),
+            "{lang}: {text}"
+        );
+        save_screenshot(&client, &format!("lapsing-{lang}.png")).await;
+        if lang == "en" {
+            click(&client, "[data-testid=nav-producers]").await;
+            click(&client, "[data-testid=producer-row]").await;
+            let standing = text_of(&client, "[data-testid=award-standing]").await;
+            assert!(standing.starts_with("lapses in"), "{standing}");
+            save_screenshot(&client, "certificate-en.png").await;
+        }
+    }
+    // From the list, a re-assessment of the product starts.
+    click(&client, "[data-testid=lapsing-reassess]").await;
+    let kind = wait_for_css(&client, "[data-testid=assess-kind]").await;
+    let chosen = kind.prop("value").await.expect("value");
+    assert_eq!(chosen.as_deref(), Some("reassessment"));
+    save_screenshot(&client, "reassess-vi.png").await;
+    client.close().await.expect("close the session");
+    server.shutdown(Duration::from_secs(2)).await;
+}
