@@ -114,6 +114,10 @@ pub struct AssessmentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "bindings", ts(optional))]
     pub round: Option<String>,
+    /// The level the office forwarded it to (`provinsi`), once it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub forwarded_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -206,6 +210,7 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
     let product = store.product(&a.product_id)?;
     let producer = store.producer(&product.producer_id)?;
     let criteria_count = result.criteria.len() as u32;
+    let forwarded_to = store.forwarded_to(&a.id)?;
     Ok(AssessmentSummary {
         answered: criteria_count.saturating_sub(result.unanswered.len() as u32),
         criteria_count,
@@ -228,6 +233,7 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
         standing: verdict.standing,
         sheets: verdict.sheets,
         complete: result.complete,
+        forwarded_to,
     })
 }
 

@@ -402,8 +402,10 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 10 (star decisions and awards), 9 (office round), 8 (quorum,
-            // proposed level), 7 (round, level, kind) and 6 (council sheets).
+            // Undo migrations 11 (forwarding), 10 (star decisions and awards), 9 (office
+            // round), 8 (quorum, proposed level), 7 (round, level, kind) and 6 (council sheets).
+            tx.exec("DROP TABLE forward_item", &[])?;
+            tx.exec("DROP TABLE forward_batch", &[])?;
             tx.exec("DROP TABLE star_award", &[])?;
             tx.exec("DROP TABLE star_decision", &[])?;
             tx.exec("DROP INDEX assessment_round", &[])?;

@@ -24,6 +24,7 @@ use crate::review::{self, Filter};
 use crate::AppState;
 
 mod awards;
+mod forwards;
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -39,6 +40,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/dashboard/decisions",
             get(awards::decisions).post(awards::record),
+        )
+        .route(
+            "/dashboard/forwards",
+            get(forwards::forwards).post(forwards::send),
         )
         .route("/dashboard/certificates", get(awards::certificates))
         .route("/dashboard/certificates/export", get(awards::export))
@@ -221,6 +226,7 @@ fn page(
                     a.brand href="/dashboard" { (t(lang, "app.name")) }
                     @if let Some(actor) = actor {
                         a href="/dashboard" { (t(lang, "nav.assessments")) }
+                        a href="/dashboard/forwards" { (t(lang, "nav.forwards")) }
                         a href="/dashboard/decisions" { (t(lang, "nav.decisions")) }
                         a href="/dashboard/certificates" { (t(lang, "nav.certificates")) }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
@@ -259,6 +265,7 @@ async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response 
         "/dashboard"
             | "/dashboard/users"
             | "/dashboard/decisions"
+            | "/dashboard/forwards"
             | "/dashboard/certificates"
             | "/login"
     ) || (path.starts_with("/dashboard/assessments/")

@@ -215,6 +215,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0009_office_round.sql"),
     ),
     (10, include_str!("../migrations/sqlite/0010_star_award.sql")),
+    (11, include_str!("../migrations/sqlite/0011_forward.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -254,6 +255,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/postgres/0010_star_award.sql"),
     ),
+    (11, include_str!("../migrations/postgres/0011_forward.sql")),
 ];
 
 impl Db {

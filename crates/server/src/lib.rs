@@ -28,6 +28,7 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod forward;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
@@ -116,6 +117,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/certificates"),
     ("get", "/v1/certificates/{number}"),
     ("post", "/v1/certificates/verify"),
+    ("post", "/v1/forwards"),
+    ("get", "/v1/forwards"),
 ];
 
 /// The largest enrolment request: a name, a password or a code, a laptop's name.
@@ -212,6 +215,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/certificates", get(award::certificates_json))
         .route("/v1/certificates/verify", post(award::verify_json))
         .route("/v1/certificates/{number}", get(award::certificate_json))
+        .route(
+            "/v1/forwards",
+            post(forward::forward_json).get(forward::batches_json),
+        )
         .route("/openapi.json", get(api::openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -43,6 +43,8 @@ pub struct Filter {
     pub kind: Option<String>,
     /// Proposed to a level (`province`), `any` level, or `none`.
     pub proposed: Option<String>,
+    /// In a forwarding batch (its number), forwarded in `any`, or `none` (not yet forwarded).
+    pub forwarded: Option<String>,
     /// Assessed on or after, `YYYY-MM-DD`.
     pub from: Option<String>,
     /// Assessed on or before, `YYYY-MM-DD`.
@@ -123,6 +125,11 @@ impl Filter {
         }
         if given(&self.proposed).is_some_and(|v| v.len() > 40) {
             return bad("proposed", "at most 40 characters");
+        }
+        if given(&self.forwarded).is_some_and(|f| {
+            f != "any" && f != "none" && !(f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()))
+        }) {
+            return bad("forwarded", "a batch's number, any or none");
         }
         if given(&self.format).is_some_and(|f| f != "csv" && f != "xlsx") {
             return bad("format", "an export is csv or xlsx");
@@ -212,6 +219,19 @@ impl Filter {
             Some(level) => clauses.push(format!(
                 "a.proposed_level = {}",
                 bind(params, Val::from(level))
+            )),
+            None => {}
+        }
+        match given(&self.forwarded) {
+            Some("any") => clauses.push(
+                "EXISTS (SELECT 1 FROM forward_item fi WHERE fi.assessment_id = a.id)".into(),
+            ),
+            Some("none") => clauses.push(
+                "NOT EXISTS (SELECT 1 FROM forward_item fi WHERE fi.assessment_id = a.id)".into(),
+            ),
+            Some(batch) => clauses.push(format!(
+                "EXISTS (SELECT 1 FROM forward_item fi WHERE fi.assessment_id = a.id AND fi.batch_id = {})",
+                bind(params, Val::Int(batch.parse().unwrap_or(0)))
             )),
             None => {}
         }

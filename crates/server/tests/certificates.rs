@@ -16,6 +16,7 @@ crate::both!(
     a_decision_awards_stars_issues_signed_certificates_and_they_reach_the_laptops,
     a_decision_that_cannot_stand_is_refused_whole_with_the_field_named,
     the_dashboard_records_a_decision_lists_exports_and_checks_certificates,
+    products_proposed_up_are_forwarded_once_in_batches_that_export_and_reach_the_laptops,
 );
 
 struct Office {
@@ -615,5 +616,141 @@ async fn the_dashboard_records_a_decision_lists_exports_and_checks_certificates(
     let page = text_of(&server, &cookie, "/dashboard/decisions").await;
     assert!(!page.contains(&format!("data-id=\"{a}\"")));
     assert!(page.contains(&format!("data-id=\"{}\"", office.assessments[2])));
+    server.stop().await;
+}
+
+async fn products_proposed_up_are_forwarded_once_in_batches_that_export_and_reach_the_laptops(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    let office = setup(&server, 150).await;
+    // Two more assessments at the top, made at the regency: both proposed to the province.
+    let top: Vec<String> = (4..=5).map(|i| uuid(151, i)).collect();
+    let records: Vec<_> = top
+        .iter()
+        .zip(&office.products)
+        .map(|(id, product)| at_the_top(&assessment(id, 1, product, TAPIN, 0, vec![])))
+        .collect();
+    server.push_ok(&office.budi, &records).await;
+    let sari = &office.sari;
+    // Not approved yet: refused, nothing stored.
+    let (status, body) = server
+        .post(sari, "/v1/forwards", &json!({"assessment_ids": [top[0]]}))
+        .await;
+    assert_eq!((status, code_of(&body)), (409, "forward.not_proposed"));
+    for id in &top {
+        approve(&server, sari, id).await;
+    }
+    // One of the first three (never proposed) spoils the batch.
+    let (status, body) = server
+        .post(
+            sari,
+            "/v1/forwards",
+            &json!({"assessment_ids": [top[0], office.assessments[0]]}),
+        )
+        .await;
+    assert_eq!(
+        (status, code_of(&body), body["field"].as_str()),
+        (409, "forward.not_proposed", Some("assessment_ids[1]"))
+    );
+    for (bad, code, field) in [
+        (
+            json!({"assessment_ids": []}),
+            "forward.invalid",
+            "assessment_ids",
+        ),
+        (
+            json!({"assessment_ids": [top[0], top[0]]}),
+            "forward.invalid",
+            "assessment_ids[1]",
+        ),
+        (
+            json!({"assessment_ids": ["nope"]}),
+            "forward.invalid",
+            "assessment_ids[0]",
+        ),
+        (
+            json!({"assessment_ids": [top[0]], "note": "x".repeat(1001)}),
+            "forward.invalid",
+            "note",
+        ),
+    ] {
+        let (status, body) = server.post(sari, "/v1/forwards", &bad).await;
+        assert_eq!(
+            (
+                status,
+                code_of(&body),
+                body["field"].as_str().unwrap_or_default()
+            ),
+            (400, code, field),
+            "{bad}"
+        );
+    }
+    assert_eq!(server.count("SELECT COUNT(*) FROM forward_batch").await, 0);
+    let (status, batch) = server
+        .post(
+            sari,
+            "/v1/forwards",
+            &json!({"assessment_ids": top, "note": "Surat 500/12/2026"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{batch}");
+    assert_eq!(
+        (batch["programme"].as_str(), batch["to_level"].as_str()),
+        (Some("ovop"), Some("provinsi"))
+    );
+    assert_eq!(batch["items"].as_array().map(Vec::len), Some(2));
+    let number = batch["id"].as_i64().expect("a batch number");
+    // Forwarded once.
+    let (status, body) = server
+        .post(sari, "/v1/forwards", &json!({"assessment_ids": [top[1]]}))
+        .await;
+    assert_eq!((status, code_of(&body)), (409, "forward.exists"));
+    // Listed, filtered and exported by batch.
+    let (_, batches) = server.get(sari, "/v1/forwards").await;
+    assert_eq!(batches[0]["note"], "Surat 500/12/2026");
+    let (_, listed) = server
+        .get(sari, &format!("/v1/review/assessments?forwarded={number}"))
+        .await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    let (_, none) = server
+        .get(sari, "/v1/review/assessments?forwarded=none&proposed=any")
+        .await;
+    assert_eq!(none.as_array().map(Vec::len), Some(0));
+    let (status, body) = server
+        .get(sari, "/v1/review/assessments?forwarded=soon")
+        .await;
+    assert_eq!((status, code_of(&body)), (400, "review.bad_filter"));
+    let (status, csv) = server
+        .get(
+            sari,
+            &format!("/v1/export/assessments?forwarded={number}&format=csv"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let csv = csv.as_str().expect("CSV text").to_string();
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}').lines().count(),
+        3,
+        "{csv}"
+    );
+    // The laptops of the region learn it.
+    let (_, changes) = server.get(&office.budi, "/v1/changes?since=0").await;
+    let forwards: Vec<&Value> = changes["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["kind"] == "forward")
+        .collect();
+    assert_eq!(forwards.len(), 2);
+    assert_eq!(forwards[0]["body"]["to_level"], "provinsi");
+    // On the dashboard: the page shows the batch with its exports; nothing waits any more.
+    let cookie = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    let page = text_of(&server, &cookie, "/dashboard/forwards").await;
+    assert!(page.contains(&format!("data-batch=\"{number}\"")), "{page}");
+    assert!(page.contains(&format!(
+        "/dashboard/export/assessments?forwarded={number}&amp;format=xlsx"
+    )));
+    assert!(page.contains("id=\"nothing-proposed\""));
     server.stop().await;
 }

@@ -463,7 +463,7 @@ impl Browser {
         let found = self
             .js(
                 "const text = document.body.innerText;
-                 const keys = text.match(/\\b(app|cert|code|col|criterion|decisions|detail|error|export|filter|home|login|nav|review|role|stats|status|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
+                 const keys = text.match(/\\b(app|cert|code|col|criterion|decisions|detail|error|export|filter|forward|home|login|nav|review|role|stats|status|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
                  return { keys, lang: document.documentElement.lang, overflow: document.documentElement.scrollWidth - window.innerWidth };",
                 vec![],
             )
@@ -630,6 +630,10 @@ const TAPIN_SELATAN: &str = "63.05.02";
 
 struct Seeded {
     sari: String,
+    budi: String,
+    /// Budi's first product and its village.
+    product: String,
+    village: String,
     /// Budi's assessments, in the order of [`TAPIN_PRODUCTS`].
     assessments: Vec<String>,
     photo: Vec<u8>,
@@ -713,6 +717,9 @@ async fn seed(server: &Server) -> Seeded {
     );
     Seeded {
         sari,
+        budi,
+        product: uuid(5, 1),
+        village: TAPIN_PRODUCTS[0].3.to_string(),
         assessments,
         photo,
     }
@@ -1303,7 +1310,55 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert_eq!(listed(b).await, budi_count + 1);
     assert_eq!(b.rows("stats").await, 2);
 
+    // Forwarding: a product scored at the top at the regency level is proposed to the province;
+    // once approved it waits on the forwarding page, and goes up as a batch with its exports.
+    let top = uuid(7, 1);
+    let pushed = server
+        .push_ok(
+            &seeded.budi,
+            &[at_the_top(&assessment(
+                &top,
+                1,
+                &seeded.product,
+                &seeded.village,
+                0,
+                vec![],
+            ))],
+        )
+        .await;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Accepted),
+        "{pushed:?}"
+    );
+    let (status, _) = server
+        .post(
+            &seeded.sari,
+            &format!("/v1/review/assessments/{top}/decision"),
+            &json!({"revision": 1, "decision": "approved", "comment": ""}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    b.goto("/dashboard/forwards").await;
+    b.wait_css(&format!("form.forward tr[data-id='{top}']"))
+        .await;
+    b.check_page("forwarding", "id").await;
+    b.type_into(
+        "form.forward input[name=note]",
+        "Surat 500/12/Disperindag/2026",
+    )
+    .await;
+    let forwarding_shot = b.screenshot("dashboard-forwarding-id.png").await;
+    b.click("form.forward button[type=submit]").await;
+    b.wait_css("#forwarded").await;
+    assert_eq!(b.all("[data-batch] tbody tr").await.len(), 1);
+    let forwarded_shot = b.screenshot("dashboard-forwarded-id.png").await;
+
     for shot in [
+        forwarding_shot,
+        forwarded_shot,
         decisions_shot,
         certificate_shots[0].clone(),
         certificate_shots[1].clone(),

@@ -13,3 +13,14 @@ CREATE TABLE award (
 ) STRICT;
 CREATE INDEX award_product ON award(product_id, decided_on);
 CREATE INDEX award_valid ON award(valid_until);
+
+-- The assessments the office forwarded to the next level (a change of kind `forward`): the
+-- level they went to, the batch, when.
+CREATE TABLE forwarded (
+  assessment_id TEXT PRIMARY KEY,
+  revision      INTEGER NOT NULL,
+  to_level      TEXT NOT NULL,
+  batch         INTEGER NOT NULL,
+  forwarded_at  TEXT NOT NULL,
+  received_at   TEXT NOT NULL
+) STRICT;

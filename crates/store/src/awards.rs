@@ -43,6 +43,31 @@ pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) ->
     Ok(inserted > 0)
 }
 
+/// Keeps a pulled forwarding of an assessment: `true` when it is new. One that does not read
+/// (no assessment, no level) is skipped.
+pub(crate) fn keep_forward(
+    tx: &Transaction<'_>,
+    body: &serde_json::Value,
+    now: &str,
+) -> Result<bool> {
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
+    let number = |k: &str| body.get(k).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let (id, level) = (text("assessment_id"), text("to_level"));
+    if id.is_empty() || level.is_empty() || number("revision") < 1 {
+        return Ok(false);
+    }
+    let inserted = tx.execute(
+        "INSERT INTO forwarded (assessment_id, revision, to_level, batch, forwarded_at, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (assessment_id) DO NOTHING",
+        params![id, number("revision"), level, number("batch"), text("forwarded_at"), now],
+    )?;
+    Ok(inserted > 0)
+}
+
 fn read(body: String) -> Option<Award> {
     serde_json::from_str(&body).ok()
 }
@@ -79,6 +104,18 @@ impl Store {
             .into_iter()
             .filter_map(read)
             .collect())
+    }
+
+    /// The level an assessment was forwarded to by the office, if it was.
+    pub fn forwarded_to(&self, assessment_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .read()
+            .query_row(
+                "SELECT to_level FROM forwarded WHERE assessment_id = ?1",
+                [assessment_id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?)
     }
 
     /// One certificate by its number.
@@ -172,5 +209,29 @@ mod tests {
             store.certificate("OVOP-2026-77"),
             Err(StoreError::NotFound { .. })
         ));
+        // A forwarding is kept once; one without its level is skipped.
+        let forward = |id: &str, level: &str| Pulled {
+            cursor: 2,
+            kind: "forward".into(),
+            id: id.into(),
+            body: json!({"assessment_id": id, "revision": 1, "to_level": level, "batch": 3, "forwarded_at": "2026-12-02T00:00:00Z"}),
+        };
+        let page = [forward("1", "provinsi"), forward("2", "")];
+        let applied = store
+            .apply_pulled(&page, 11, "2026-12-06T00:00:00Z")
+            .expect("forward");
+        assert_eq!(applied.forwards, 1);
+        assert_eq!(
+            store
+                .apply_pulled(&page, 11, "2026-12-06T00:00:00Z")
+                .expect("again")
+                .forwards,
+            0
+        );
+        assert_eq!(
+            store.forwarded_to("1").expect("read").as_deref(),
+            Some("provinsi")
+        );
+        assert_eq!(store.forwarded_to("2").expect("read"), None);
     }
 }

@@ -60,6 +60,8 @@ pub struct PullApplied {
     pub decisions: u32,
     /// Stars awarded (with their certificates).
     pub awards: u32,
+    /// Assessments the office forwarded to the next level.
+    pub forwards: u32,
     /// Pulled records not applied because the local copy has changes not yet sent.
     pub kept_local: u32,
 }
@@ -551,6 +553,11 @@ impl Store {
         for change in changes.iter().filter(|c| c.kind == "award") {
             if crate::awards::keep(&tx, &change.body, now)? {
                 applied.awards += 1;
+            }
+        }
+        for change in changes.iter().filter(|c| c.kind == "forward") {
+            if crate::awards::keep_forward(&tx, &change.body, now)? {
+                applied.forwards += 1;
             }
         }
         tx.execute(

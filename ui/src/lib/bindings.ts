@@ -674,7 +674,11 @@ sheets: number, complete: boolean, answered: number, criteria_count: number,
 /**
  * The round it names (`2026-1`); absent when it names none.
  */
-round?: string, };
+round?: string, 
+/**
+ * The level the office forwarded it to (`provinsi`), once it did.
+ */
+forwarded_to?: string, };
 
 export type RevisionSummary = { revision: number, status: string, reason: string | null, 
 /**

@@ -412,3 +412,35 @@ pub fn blob_of(bytes: &[u8]) -> BlobRef {
 /// A village of Kabupaten Tapin (63.05) and one of Kabupaten Hulu Sungai Selatan (63.06).
 pub const TAPIN: &str = "63.05.01.1001";
 pub const HSS: &str = "63.06.01.2001";
+
+/// `record` scored at every criterion's top level, made at the regency level in round 2026-1:
+/// five stars, proposed to the province.
+pub fn at_the_top(record: &ovop_protocol::Record) -> ovop_protocol::Record {
+    let mut body: ovop_protocol::AssessmentBody =
+        serde_json::from_value(record.body.clone()).expect("a body");
+    let catalog = ovop_core::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", None)
+        .expect("the template")
+        .rubric;
+    let mut answers = body.answers.clone().expect("answers");
+    for criterion in rubric.set().criteria() {
+        if !criterion.levels.is_empty() {
+            answers.answers.insert(
+                criterion.code.clone(),
+                ovop_core::Answer::Level(criterion.levels.len() as u32),
+            );
+        }
+    }
+    body.result = rubric.score(&answers).expect("scores");
+    body.answers = Some(answers);
+    body.visit.level = Some("kabupaten".into());
+    body.visit.round = Some("2026-1".into());
+    ovop_protocol::Record::new(
+        record.kind,
+        &record.id,
+        record.revision,
+        body.to_value().expect("body"),
+        vec![],
+    )
+}

@@ -2,11 +2,11 @@
 // sets: choosing one ties the product to the sheets that assess it. Loaded once, when a form
 // first asks. The same list names the sets of assessments in lists.
 import { listCriteria } from "$lib/api";
-import type { ProductSet, SetSummary } from "$lib/bindings";
+import type { ProductSet, ProgrammeRules, SetSummary } from "$lib/bindings";
 
 export type ProductSetOption = ProductSet & { language: string };
 
-const state = $state<{ sets: SetSummary[] | null; failed: boolean }>({ sets: null, failed: false });
+const state = $state<{ sets: SetSummary[] | null; programmes: ProgrammeRules[]; failed: boolean }>({ sets: null, programmes: [], failed: false });
 let loading = false;
 
 function load(): void {
@@ -16,6 +16,7 @@ function load(): void {
     listCriteria()
       .then((list) => {
         state.sets = list.sets;
+        state.programmes = list.programmes;
       })
       .catch(() => {
         state.failed = true;
@@ -49,8 +50,19 @@ export function installedSet(id: string, version: string): SetSummary | undefine
   return state.sets?.find((set) => set.id === id && set.version === version);
 }
 
+/** A programme level's name in `lang` (`provinsi`: "Tingkat provinsi"), whichever programme has it; the code while loading. */
+export function levelName(code: string, lang: string): string {
+  load();
+  for (const rules of state.programmes) {
+    const level = rules.levels.find((l) => l.code === code);
+    if (level) return level.name[lang] ?? level.name["en"] ?? code;
+  }
+  return code;
+}
+
 /** For tests: forget what was loaded. */
 export function resetProductSets(): void {
+  state.programmes = [];
   state.sets = null;
   state.failed = false;
   loading = false;
