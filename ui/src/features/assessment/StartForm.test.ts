@@ -132,6 +132,14 @@ describe("ProductCard: assessing a product", () => {
     expect(localStorage.getItem("ovop-field.officer")).toBe("Rina Wulandari");
   });
 
+  it("opens as a re-assessment when asked from a lapsing certificate, and shows where an assessment was forwarded", async () => {
+    api.listAssessments.mockResolvedValue([summary({ id: "a-old", status: "reviewed", forwarded_to: "provinsi" })]);
+    render(ProductCard, { product: PURSE, onedit: vi.fn(), reassess: true });
+    const form = await screen.findByTestId("assess-start-form");
+    expect(within(form).getByTestId("assess-kind")).toHaveValue("reassessment");
+    expect(await screen.findByTestId("product-assessment-forwarded")).toHaveTextContent("Diusulkan ke Provinsi");
+  });
+
   it("starts with another set when the officer picks one", async () => {
     api.startAssessment.mockResolvedValue(viewOf(OVOP));
     render(ProductCard, { product: PURSE, onedit: vi.fn() });
