@@ -12,7 +12,10 @@ mod driver;
 
 use std::time::{Duration, Instant};
 
-use driver::{click, save_screenshot, seed_final, start, text_of, wait_for_css, wait_present};
+use driver::{
+    click, office_token, save_screenshot, seed_final, start, tapin_office, text_of, wait_for_css,
+    wait_present,
+};
 use serde_json::json;
 
 const PORT: u16 = 4514;
@@ -25,22 +28,8 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     let assessment = seed_final(data_home.path());
 
     let server_dir = tempfile::tempdir().expect("server folder");
-    let mut config = ovop_server::Config::new(server_dir.path().to_path_buf());
-    config.listen = "127.0.0.1:0".into();
-    let server = ovop_server::start(config).await.expect("the server starts");
+    let server = tapin_office(server_dir.path()).await;
     let url = server.url();
-    for (name, role) in [("rina", "officer"), ("sari", "supervisor")] {
-        let user = ovop_server::admin::NewUser {
-            name: name.into(),
-            display_name: Some(format!("{name} (Dinas)")),
-            role: role.into(),
-            password: Some(format!("rahasia-{name}-1")),
-            regions: vec!["63.05".into()],
-        };
-        ovop_server::admin::add_user(&server.state, user)
-            .await
-            .expect("user");
-    }
     // The laptop is enrolled already (the enrolment in the window is `e2e_sync`'s story).
     let data_dir = data_home.path().join("org.ovopfield.app");
     ovop_app::sync::enrol::enrol(
@@ -67,16 +56,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
 
     // The office approves it and awards four stars by a decision.
     let http = reqwest::Client::new();
-    let enrolled: serde_json::Value = http
-        .post(format!("{url}/v1/enrol"))
-        .json(&json!({"user": "sari", "password": "rahasia-sari-1", "device_name": "kantor"}))
-        .send()
-        .await
-        .expect("enrol")
-        .json()
-        .await
-        .expect("json");
-    let token = enrolled["token"].as_str().expect("token").to_string();
+    let token = office_token(&url, "sari").await;
     let approved = http
         .post(format!("{url}/v1/review/assessments/{assessment}/decision"))
         .bearer_auth(&token)

@@ -7,7 +7,10 @@ mod driver;
 
 use std::time::{Duration, Instant};
 
-use driver::{click, save_screenshot, seed_final, start, text_of, type_into, wait_present};
+use driver::{
+    click, office_token, save_screenshot, seed_final, start, tapin_office, text_of, type_into,
+    wait_present,
+};
 
 const SYNC_PORT: u16 = 4504;
 
@@ -19,22 +22,8 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
     let assessment = seed_final(data_home.path());
 
     let server_dir = tempfile::tempdir().expect("server folder");
-    let mut config = ovop_server::Config::new(server_dir.path().to_path_buf());
-    config.listen = "127.0.0.1:0".into();
-    let server = ovop_server::start(config).await.expect("the server starts");
+    let server = tapin_office(server_dir.path()).await;
     let url = server.url();
-    for (name, role) in [("rina", "officer"), ("sari", "supervisor")] {
-        let user = ovop_server::admin::NewUser {
-            name: name.into(),
-            display_name: Some(format!("{name} (Dinas)")),
-            role: role.into(),
-            password: Some(format!("rahasia-{name}-1")),
-            regions: vec!["63.05".into()],
-        };
-        ovop_server::admin::add_user(&server.state, user)
-            .await
-            .expect("user");
-    }
     let address = url.clone();
     let code = server
         .state
@@ -95,16 +84,7 @@ async fn the_app_enrols_by_code_sends_its_assessment_and_gets_the_supervisors_co
 
     // The supervisor returns it with a comment; "Sync now" brings it back.
     let http = reqwest::Client::new();
-    let enrolled: serde_json::Value = http
-        .post(format!("{url}/v1/enrol"))
-        .json(&serde_json::json!({"user": "sari", "password": "rahasia-sari-1", "device_name": "kantor"}))
-        .send()
-        .await
-        .expect("enrol")
-        .json()
-        .await
-        .expect("json");
-    let token = enrolled["token"].as_str().expect("token").to_string();
+    let token = office_token(&url, "sari").await;
     let decided = http
         .post(format!("{url}/v1/review/assessments/{assessment}/decision"))
         .bearer_auth(&token)

@@ -52,22 +52,7 @@ pub async fn certificate_print(
     let (bytes, name) = state
         .with_store(move |store| certificates::certificate_pdf(store, &number, Lang::parse(&lang)))
         .await?;
-    let dir = std::env::temp_dir().join("ovop-field-sheets");
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        AppError::new(
-            Code::SheetWrite.as_str(),
-            format!("cannot create {}: {e}", dir.display()),
-        )
-    })?;
-    let path = dir.join(name);
-    write_file(&path, &bytes, Code::SheetWrite.as_str())?;
-    open::that_detached(&path).map_err(|e| {
-        AppError::new(
-            Code::SheetNoViewer.as_str(),
-            format!("no program opens PDF files here ({e}); save the certificate instead"),
-        )
-    })?;
-    Ok(path.display().to_string())
+    crate::print::open_pdf(&bytes, &name)
 }
 
 /// Saves a certificate at `path` (a full path the officer chose); returns it.

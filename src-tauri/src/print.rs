@@ -57,6 +57,12 @@ pub async fn sheet_print(
     kind: Option<SheetKind>,
 ) -> Result<String, AppError> {
     let (bytes, name) = paper(&state, id, revision, lang, kind).await?;
+    open_pdf(&bytes, &name)
+}
+
+/// Writes a PDF under the temporary folder and opens it in the system's PDF viewer, from which
+/// it is printed; returns the file.
+pub(crate) fn open_pdf(bytes: &[u8], name: &str) -> Result<String, AppError> {
     let dir = std::env::temp_dir().join("ovop-field-sheets");
     std::fs::create_dir_all(&dir).map_err(|e| {
         AppError::new(
@@ -65,11 +71,11 @@ pub async fn sheet_print(
         )
     })?;
     let path = dir.join(name);
-    write_file(&path, &bytes, Code::SheetWrite.as_str())?;
+    write_file(&path, bytes, Code::SheetWrite.as_str())?;
     open::that_detached(&path).map_err(|e| {
         AppError::new(
             Code::SheetNoViewer.as_str(),
-            format!("no program opens PDF files here ({e}); save the sheet instead"),
+            format!("no program opens PDF files here ({e}); save it instead"),
         )
     })?;
     Ok(path.display().to_string())

@@ -419,3 +419,38 @@ pub async fn wait_present(client: &Client, css: &str, within: Duration) {
         text_of(client, "body").await
     );
 }
+
+/// A real server on port 0 keeping its data in `dir`, with officer `rina` and supervisor `sari`
+/// of Tapin (passwords `rahasia-rina-1`, `rahasia-sari-1`).
+pub async fn tapin_office(dir: &Path) -> ovop_server::Running {
+    let mut config = ovop_server::Config::new(dir.to_path_buf());
+    config.listen = "127.0.0.1:0".into();
+    let server = ovop_server::start(config).await.expect("the server starts");
+    for (name, role) in [("rina", "officer"), ("sari", "supervisor")] {
+        let user = ovop_server::admin::NewUser {
+            name: name.into(),
+            display_name: Some(format!("{name} (Dinas)")),
+            role: role.into(),
+            password: Some(format!("rahasia-{name}-1")),
+            regions: vec!["63.05".into()],
+        };
+        ovop_server::admin::add_user(&server.state, user)
+            .await
+            .expect("user");
+    }
+    server
+}
+
+/// A device token of `user` of [`tapin_office`], enrolled by password as the office's computer.
+pub async fn office_token(url: &str, user: &str) -> String {
+    let enrolled: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/v1/enrol"))
+        .json(&json!({"user": user, "password": format!("rahasia-{user}-1"), "device_name": "kantor"}))
+        .send()
+        .await
+        .expect("enrol")
+        .json()
+        .await
+        .expect("json");
+    enrolled["token"].as_str().expect("token").to_string()
+}

@@ -357,26 +357,36 @@ async fn listed(
     Ok(listed)
 }
 
+/// The certificates a signed-in supervisor asked for, with who asked, the page's language and
+/// the query; or the page that says why not.
+async fn asked(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Result<Query<CertificatesQuery>, QueryRejection>,
+) -> Result<(Actor, &'static str, CertificatesQuery, Vec<Listed>), Response> {
+    let actor = signed_in(state, headers, "/dashboard/certificates").await?;
+    let lang = super::lang_of(headers, None);
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let shown = async {
+        actor.require(Role::Supervisor)?;
+        listed(state, &actor, &query).await
+    }
+    .await;
+    match shown {
+        Ok(listed) => Ok((actor, lang, query, listed)),
+        Err(e) => Err(error_page(lang, Some(&actor), headers, &e)),
+    }
+}
+
 /// The certificates, by how soon they lapse, with the check form.
 pub async fn certificates(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<CertificatesQuery>, QueryRejection>,
 ) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/certificates").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    let lang = super::lang_of(&headers, None);
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let shown = async {
-        actor.require(Role::Supervisor)?;
-        listed(&state, &actor, &query).await
-    }
-    .await;
-    let listed = match shown {
-        Ok(listed) => listed,
-        Err(e) => return error_page(lang, Some(&actor), &headers, &e),
+    let (actor, lang, query, listed) = match asked(&state, &headers, query).await {
+        Ok(asked) => asked,
+        Err(refused) => return refused,
     };
     let within = query.within.clone().unwrap_or_default();
     let region = query.region.clone().unwrap_or_default();
@@ -449,20 +459,9 @@ pub async fn export(
     headers: HeaderMap,
     query: Result<Query<CertificatesQuery>, QueryRejection>,
 ) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/certificates").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
-    };
-    let lang = super::lang_of(&headers, None);
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let shown = async {
-        actor.require(Role::Supervisor)?;
-        listed(&state, &actor, &query).await
-    }
-    .await;
-    let listed = match shown {
-        Ok(listed) => listed,
-        Err(e) => return error_page(lang, Some(&actor), &headers, &e),
+    let (_, _, _, listed) = match asked(&state, &headers, query).await {
+        Ok(asked) => asked,
+        Err(refused) => return refused,
     };
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
