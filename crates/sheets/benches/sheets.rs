@@ -2,7 +2,8 @@
 //!
 //! - One filled sheet of 35 criteria (long Vietnamese descriptors): time per sheet (median of
 //!   30, with the fonts read once as the app does) and its size.
-//! - The blank sheet of the same set, and the minutes of a council's session.
+//! - The blank sheet of the same set, the minutes of a council's session, and a star
+//!   certificate (signing its code included).
 //! - Batches of 100 and 1,000 such sheets written to a file, with the peak memory (VmHWM) after
 //!   each: the batch streams, so the second should not need much more than the first.
 
@@ -69,6 +70,21 @@ fn main() {
     }
     println!(
         "minutes, council of 4, 2 products (vi) median {:>6.1} ms                      size {:>6.1} KB",
+        median(runs).as_secs_f64() * 1000.0,
+        size as f64 / 1024.0
+    );
+
+    // A four-star certificate, its code signed each time as the server does.
+    let mut runs = Vec::new();
+    for _ in 0..30 {
+        let start = Instant::now();
+        size = ovop_sheets::certificate(&support::certificate_sample(Lang::Vi), &fonts)
+            .expect("the certificate")
+            .len();
+        runs.push(start.elapsed());
+    }
+    println!(
+        "certificate, signed code and QR (vi)  median {:>6.1} ms                      size {:>6.1} KB",
         median(runs).as_secs_f64() * 1000.0,
         size as f64 / 1024.0
     );
