@@ -169,6 +169,51 @@ fn evidence_rows(
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
+/// Dossier documents that belong to the producer rather than to one product: a new product's
+/// first assessment starts with these from the producer's other products.
+const PRODUCER_DOCUMENTS: &[&str] = &["nib"];
+
+/// Fills a new draft's dossier from the latest assessment (by visit day, then last change) of
+/// the same product that recorded one; failing that, the producer's own documents
+/// ([`PRODUCER_DOCUMENTS`]) from the latest of its other products. Each document keeps its
+/// number, issuer, dates and note but is not ticked as shown: the officer ticks what the
+/// producer shows on this visit, and a document that expired before it is marked by its date.
+fn carry_dossier(tx: &Transaction, id: &str, product_id: &str) -> Result<()> {
+    let source = |same_product: bool| -> Result<Option<(String, i64)>> {
+        Ok(tx
+            .query_row(
+                "SELECT a.id, a.revision FROM assessment a JOIN product p ON p.id = a.product_id
+                 WHERE a.id != ?1 AND a.revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id)
+                   AND CASE WHEN ?3 THEN a.product_id = ?2
+                       ELSE a.product_id != ?2 AND p.producer_id = (SELECT producer_id FROM product WHERE id = ?2) END
+                   AND EXISTS (SELECT 1 FROM evidence_document d
+                               WHERE d.assessment_id = a.id AND d.revision = a.revision AND d.criterion = '')
+                 ORDER BY a.assessed_on DESC, a.updated_at DESC, a.revision DESC LIMIT 1",
+                params![id, product_id, same_product],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    };
+    let copy = |(from, revision): (String, i64), kinds: Option<&[&str]>| -> Result<()> {
+        let kinds = kinds.map(|k| encode(&k)).transpose()?;
+        tx.execute(
+            "INSERT INTO evidence_document (assessment_id, revision, kind, criterion, present, number, issued_on, issuer, expires_on, note)
+             SELECT ?1, 1, kind, '', 0, number, issued_on, issuer, expires_on, note
+             FROM evidence_document WHERE assessment_id = ?2 AND revision = ?3 AND criterion = ''
+               AND (?4 IS NULL OR kind IN (SELECT value FROM json_each(?4)))",
+            params![id, from, revision, kinds],
+        )?;
+        Ok(())
+    };
+    if let Some(found) = source(true)? {
+        copy(found, None)
+    } else if let Some(found) = source(false)? {
+        copy(found, Some(PRODUCER_DOCUMENTS))
+    } else {
+        Ok(())
+    }
+}
+
 pub(crate) fn latest(tx: &Transaction, id: &str) -> Result<Assessment> {
     tx.query_row(
         &format!("SELECT {COLUMNS} FROM assessment WHERE id = ?1 ORDER BY revision DESC LIMIT 1"),
@@ -295,7 +340,8 @@ impl Store {
         }
     }
 
-    /// Starts a draft assessment of a product with a criteria set. Returns its id.
+    /// Starts a draft assessment of a product with a criteria set. Returns its id. The dossier
+    /// starts as the product's latest assessment left it, nothing ticked as shown yet.
     pub fn new_assessment(
         &mut self,
         product_id: &str,
@@ -323,6 +369,7 @@ impl Store {
                 visit.roster.as_ref().map(encode).transpose()?
             ],
         )?;
+        carry_dossier(&tx, &id, product_id)?;
         tx.commit()?;
         Ok(id)
     }

@@ -717,3 +717,106 @@ fn an_assessment_keeps_its_round_level_and_kind_and_refuses_ones_its_programme_l
     let plain = store.assessment(&plain).unwrap().visit;
     assert_eq!((plain.round, plain.level, plain.kind), (None, None, None));
 }
+
+#[test]
+fn a_re_assessment_starts_with_the_products_dossier_unticked_and_a_new_product_with_the_producers_registration(
+) {
+    use ovop_store::assessments::EvidenceDocument;
+    use ovop_store::records::Product;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (producer, product) = producer_and_product(&mut store);
+    let rubric = template();
+    let visit = |day: &str| Visit {
+        assessed_on: Some(day.into()),
+        ..Visit::default()
+    };
+    let document = |kind: &str, number: &str, expires: &str| EvidenceDocument {
+        kind: kind.into(),
+        present: true,
+        number: Some(number.into()),
+        issuer: Some("OSS RBA".into()),
+        issued_on: Some("2021-05-03".into()),
+        expires_on: Some(expires.into()),
+        note: Some("asli diperlihatkan".into()),
+        ..EvidenceDocument::default()
+    };
+
+    // A first assessment with nothing to carry starts empty.
+    let first = store
+        .new_assessment(&product, &rubric, &visit("2026-03-02"), NOW)
+        .unwrap();
+    assert!(store.evidence(&first, 1).unwrap().is_empty());
+    store
+        .set_evidence(&first, &document("nib", "9120001234567", "2099-12-31"))
+        .unwrap();
+    store
+        .set_evidence(&first, &document("halal", "ID63110000123", "2027-06-30"))
+        .unwrap();
+    // Evidence for one criterion stays with that sheet.
+    store
+        .set_evidence(
+            &first,
+            &EvidenceDocument {
+                criterion: "2.1".into(),
+                ..document("test_report", "LHU-77", "2027-01-01")
+            },
+        )
+        .unwrap();
+    store
+        .save_answers(&first, &complete_answers(&rubric), NOW)
+        .unwrap();
+    store.finalize(&first, NOW).unwrap();
+
+    // The re-assessment, 35 months on: both documents, not ticked, with what was recorded.
+    let again = store
+        .new_assessment(&product, &rubric, &visit("2029-02-02"), NOW)
+        .unwrap();
+    let carried = store.evidence(&again, 1).unwrap();
+    assert_eq!(
+        carried.iter().map(|d| d.kind.as_str()).collect::<Vec<_>>(),
+        ["halal", "nib"]
+    );
+    for d in &carried {
+        assert!(!d.present, "{} must be shown again to be ticked", d.kind);
+        assert_eq!(d.criterion, "");
+        assert_eq!(d.issuer.as_deref(), Some("OSS RBA"));
+        assert_eq!(d.note.as_deref(), Some("asli diperlihatkan"));
+    }
+    // The halal certificate lapsed before this visit: its date says so.
+    assert_eq!(carried[0].expires_on.as_deref(), Some("2027-06-30"));
+    assert!(carried[0].expires_on.as_deref() < Some("2029-02-02"));
+    // The earlier assessment's dossier is untouched.
+    assert!(store.evidence(&first, 1).unwrap().iter().all(|d| d.present));
+
+    // A later change on the newer draft is what the next one starts from.
+    store
+        .set_evidence(&again, &document("halal", "ID63110000999", "2033-01-31"))
+        .unwrap();
+    let third = store
+        .new_assessment(&product, &rubric, &visit("2029-03-01"), NOW)
+        .unwrap();
+    let halal = store.evidence(&third, 1).unwrap();
+    assert_eq!(halal[0].number.as_deref(), Some("ID63110000999"));
+
+    // Another product of the producer starts with the producer's registration only: a halal
+    // certificate is a product's own.
+    let other = store
+        .add_product(
+            &Product {
+                producer_id: producer,
+                name: "Tikar purun".into(),
+                ..Product::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let fresh = store
+        .new_assessment(&other, &rubric, &visit("2029-03-02"), NOW)
+        .unwrap();
+    let only = store.evidence(&fresh, 1).unwrap();
+    assert_eq!(only.len(), 1, "{only:?}");
+    assert_eq!(only[0].kind, "nib");
+    assert_eq!(only[0].number.as_deref(), Some("9120001234567"));
+    assert!(!only[0].present);
+}

@@ -32,6 +32,9 @@ pub struct Pulled {
     pub producers: u32,
     pub products: u32,
     pub decisions: u32,
+    /// Stars the office awarded (with their certificates), and products it forwarded.
+    pub awards: u32,
+    pub forwards: u32,
     pub criteria_sets: u32,
     /// Pulled records not applied because a local change is not yet sent.
     pub kept_local: u32,
@@ -151,6 +154,8 @@ pub async fn sync_once(
         report.pulled.producers += pulled.producers;
         report.pulled.products += pulled.products;
         report.pulled.decisions += pulled.decisions;
+        report.pulled.awards += pulled.awards;
+        report.pulled.forwards += pulled.forwards;
         report.pulled.criteria_sets += pulled.criteria_sets;
         report.pulled.kept_local += pulled.kept_local;
         cursor = page.next;

@@ -739,7 +739,11 @@ export type SyncProgress = {
  */
 phase: string, records_done: number, records_total: number, bytes_done: number, bytes_total: number, };
 
-export type SyncReport = { sent: number, rejected: number, conflicts: number, photos: number, decisions: number, products: number, criteria_sets: number, };
+export type SyncReport = { sent: number, rejected: number, conflicts: number, photos: number, decisions: number, 
+/**
+ * Stars awarded by the office, with their certificates.
+ */
+awards: number, products: number, criteria_sets: number, };
 
 export type EnrolWith = { "method": "password", user: string, password: string, } | { "method": "code", code: string, } | { "method": "qr", path: string, };
 

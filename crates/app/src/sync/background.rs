@@ -62,6 +62,8 @@ pub struct SyncReport {
     pub conflicts: u32,
     pub photos: u32,
     pub decisions: u32,
+    /// Stars awarded by the office, with their certificates.
+    pub awards: u32,
     pub products: u32,
     pub criteria_sets: u32,
 }
@@ -236,6 +238,7 @@ async fn once(
                     conflicts: report.conflicts,
                     photos: report.blobs_uploaded,
                     decisions: report.pulled.decisions,
+                    awards: report.pulled.awards,
                     products: report.pulled.products,
                     criteria_sets: report.pulled.criteria_sets,
                 });

@@ -191,6 +191,8 @@ impl Local for StoreSide<'_> {
             producers: applied.producers,
             products: applied.products,
             decisions: applied.decisions,
+            awards: applied.awards,
+            forwards: applied.forwards,
             criteria_sets,
             kept_local: applied.kept_local,
         })

@@ -206,6 +206,28 @@ describe("Evidence: the producer's dossier", () => {
     expect(within(row("nib")).getByTestId("dossier-expired")).toHaveTextContent("Kedaluwarsa");
   });
 
+  it("says how many documents a re-assessment carried over unticked, until each is ticked as shown", async () => {
+    const view = viewOf(OVOP);
+    // As the store starts a re-assessment: the last dossier's facts, nothing ticked yet.
+    view.evidence = [
+      documentOf("nib", { present: false, number: "9120001234567" }),
+      documentOf("halal", { present: false, number: "ID63110000123", expires_on: "2026-10-31" }),
+    ];
+    api.recordEvidence.mockImplementation(async (_id: string, document: EvidenceDocument) => [
+      document,
+      ...view.evidence.filter((d) => d.kind !== document.kind),
+    ]);
+    await show(view);
+    expect(screen.getByTestId("dossier-carried")).toHaveTextContent(/^2 dokumen tercatat tetapi belum dicentang/);
+    expect(within(row("nib")).getByTestId("dossier-number")).toHaveValue("9120001234567");
+    expect(within(row("nib")).getByTestId("dossier-present")).not.toBeChecked();
+    expect(within(row("halal")).getByTestId("dossier-expired")).toHaveTextContent("Kedaluwarsa");
+
+    await userEvent.click(within(row("nib")).getByTestId("dossier-present"));
+    await waitFor(() => expect(recorded().at(-1)).toMatchObject({ kind: "nib", present: true, number: "9120001234567" }));
+    await waitFor(() => expect(screen.getByTestId("dossier-carried")).toHaveTextContent(/^1 dokumen/));
+  });
+
   it("shows a final sheet's dossier without letting it change", async () => {
     const view = viewOf(OVOP, { status: "final" });
     view.evidence = [documentOf("nib", { number: "9120001234567" })];
