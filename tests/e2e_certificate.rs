@@ -1,10 +1,12 @@
 //! End-to-end: a star certificate from the office to the real window and back to the field. The
-//! laptop sends a final assessment to a real server; the supervisor approves it and records a
-//! decision awarding four stars; "Sync now" brings the award, its signed certificate and the
+//! laptop sends a final assessment to a real server; the supervisor approves it, forwards it to
+//! the province (made at the regency, it reached the threshold) and records a decision awarding
+//! four stars; "Sync now" brings the award, its signed certificate and the
 //! office's key; the product shows its current star and prints the certificate. Then the clock
 //! the app is given moves 35 months on (`OVOP_TODAY`; the engine never reads a clock): the home
 //! screen lists the certificate as lapsing, in Indonesian, English and Vietnamese, and "Start
-//! re-assessment" opens the product with a re-assessment's start. Needs what `e2e_window.rs`
+//! re-assessment" opens the product with a re-assessment's start, which begins with the first
+//! assessment's dossier (not ticked as shown, the lapsed halal certificate marked). Needs what `e2e_window.rs`
 //! needs (Xvfb, tauri-driver, WebKitWebDriver).
 
 #[path = "support/driver.rs"]
@@ -65,6 +67,16 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         .await
         .expect("approve");
     assert_eq!(approved.status(), 201);
+    // Made at the regency at the top of the sheet, it is proposed to the province: the
+    // supervisor forwards it up as a batch of one.
+    let forwarded = http
+        .post(format!("{url}/v1/forwards"))
+        .bearer_auth(&token)
+        .json(&json!({"assessment_ids": [assessment], "note": "Surat 500/78/2026"}))
+        .send()
+        .await
+        .expect("forward");
+    assert_eq!(forwarded.status(), 201);
     let today = ovop_store::now_utc()[..10].to_string();
     let recorded: serde_json::Value = http
         .post(format!("{url}/v1/decisions"))
@@ -91,6 +103,12 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
 
     // "Sync now" brings it; the product shows its current star and its certificate.
     click(&client, "[data-testid=sync-now]").await;
+    wait_present(
+        &client,
+        "[data-testid=sync-report]",
+        Duration::from_secs(60),
+    )
+    .await;
     let store_path = data_dir.join("ovop.sqlite");
     let started = Instant::now();
     loop {
@@ -104,8 +122,23 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    // The sync screen counts the star received.
+    let started = Instant::now();
+    while !text_of(&client, "[data-testid=sync-report]")
+        .await
+        .contains("bintang diterima 1")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the report does not count the star"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     click(&client, "[data-testid=nav-producers]").await;
     click(&client, "[data-testid=producer-row]").await;
+    // The assessment says where it went.
+    let went = text_of(&client, "[data-testid=product-assessment-forwarded]").await;
+    assert_eq!(went, "Diusulkan ke Provinsi");
     let award = wait_for_css(&client, "[data-testid=product-award][data-current=true]").await;
     let text = award.text().await.expect("text");
     assert!(
@@ -138,13 +171,20 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
             "{lang}: {text}"
         );
         save_screenshot(&client, &format!("lapsing-{lang}.png")).await;
-        if lang == "en" {
-            click(&client, "[data-testid=nav-producers]").await;
-            click(&client, "[data-testid=producer-row]").await;
-            let standing = text_of(&client, "[data-testid=award-standing]").await;
-            assert!(standing.starts_with("lapses in"), "{standing}");
-            save_screenshot(&client, "certificate-en.png").await;
-        }
+        // The product's certificate, lapsing, in English and Vietnamese (Indonesian, current,
+        // above).
+        let lapses = match lang {
+            "en" => "lapses in",
+            "vi" => "hết hạn sau",
+            _ => continue,
+        };
+        click(&client, "[data-testid=nav-producers]").await;
+        click(&client, "[data-testid=producer-row]").await;
+        let standing = text_of(&client, "[data-testid=award-standing]").await;
+        assert!(standing.starts_with(lapses), "{lang}: {standing}");
+        save_screenshot(&client, &format!("certificate-{lang}.png")).await;
+        click(&client, "[data-testid=nav-home]").await;
+        wait_for_css(&client, "[data-testid=lapsing-row]").await;
     }
     // From the list, a re-assessment of the product starts.
     click(&client, "[data-testid=lapsing-reassess]").await;
@@ -152,6 +192,46 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     let chosen = kind.prop("value").await.expect("value");
     assert_eq!(chosen.as_deref(), Some("reassessment"));
     save_screenshot(&client, "reassess-vi.png").await;
+    // The re-assessment starts with the dossier of the first: nothing ticked as shown yet, the
+    // halal certificate that lapsed in mid-2028 marked.
+    click(&client, "[data-testid=assess-start]").await;
+    wait_for_css(&client, "[data-testid=dossier-carried]").await;
+    let nib = wait_for_css(
+        &client,
+        "[data-testid=dossier-row][data-kind=nib] [data-testid=dossier-number]",
+    )
+    .await;
+    assert_eq!(
+        nib.prop("value").await.expect("value").as_deref(),
+        Some("9120001234567")
+    );
+    let ticked = wait_for_css(
+        &client,
+        "[data-testid=dossier-row][data-kind=nib] [data-testid=dossier-present]",
+    )
+    .await
+    .is_selected()
+    .await
+    .expect("checked");
+    assert!(
+        !ticked,
+        "a carried document is ticked only when shown again"
+    );
+    wait_for_css(
+        &client,
+        "[data-testid=dossier-row][data-kind=halal] [data-testid=dossier-expired]",
+    )
+    .await;
+    // The picture shows the dossier from its title: the words on what was carried over first.
+    let dossier = wait_for_css(&client, "[data-testid=dossier]").await;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'})",
+            vec![serde_json::to_value(&dossier).expect("element reference")],
+        )
+        .await
+        .expect("scroll");
+    save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
 }

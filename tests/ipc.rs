@@ -1091,3 +1091,26 @@ fn a_pulled_award_shows_on_its_product_lapses_on_the_home_list_and_its_certifica
     );
     assert_eq!(relative.expect_err("relative")["code"], "data.not_absolute");
 }
+
+#[test]
+fn a_training_sessions_day_is_given_to_the_window_and_a_bad_one_is_ignored() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    // Each test runs in a process of its own (nextest): the variable is this test's.
+    std::env::set_var("OVOP_TODAY", "2029-11-06");
+    assert_eq!(
+        app.call("app_training_day", json!({})).expect("day"),
+        json!("2029-11-06")
+    );
+    // A day that is not one is ignored: the laptop's calendar holds.
+    std::env::set_var("OVOP_TODAY", "2029-13-45");
+    assert_eq!(
+        app.call("app_training_day", json!({})).expect("day"),
+        Value::Null
+    );
+    std::env::remove_var("OVOP_TODAY");
+    assert_eq!(
+        app.call("app_training_day", json!({})).expect("day"),
+        Value::Null
+    );
+}

@@ -12,13 +12,25 @@ use crate::error::AppError;
 use crate::state::AppState;
 use ovop_core::Code;
 
-/// The day validity is judged on: today by the clock, or `OVOP_TODAY` (YYYY-MM-DD) where it
-/// is set, so a training session can show next year's lapsing list.
-fn today() -> String {
+/// The day a training session gave the app (`OVOP_TODAY`, YYYY-MM-DD), when it is one.
+fn training_day() -> Option<String> {
     std::env::var("OVOP_TODAY")
         .ok()
         .filter(|d| d.len() == 10 && ovop_core::validity::parse_day(d).is_some())
-        .unwrap_or_else(|| ovop_store::now_utc()[..10].to_string())
+}
+
+/// The day validity is judged on: today by the clock, or the training session's day, so a
+/// training session can show next year's lapsing list.
+fn today() -> String {
+    training_day().unwrap_or_else(|| ovop_store::now_utc()[..10].to_string())
+}
+
+/// The day a training session gave the app, or none (the laptop's calendar holds): a new
+/// sheet's visit day starts from it, so a training session's re-assessment is made on the day
+/// its lapsing list was judged on.
+#[tauri::command]
+pub fn app_training_day() -> Option<String> {
+    training_day()
 }
 
 /// A product's awards, the latest first, each with where its certificate stands today.

@@ -82,6 +82,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             sync::sync_forget,
             sync::sync_outbox,
             sync::assessment_decisions,
+            awards::app_training_day,
             awards::product_awards,
             awards::certificates_lapsing,
             awards::certificate_print,

@@ -365,6 +365,10 @@ pub fn seed_final(data_home: &Path) -> String {
             name: "Rina Wulandari".into(),
             ..Assessor::default()
         }],
+        // The regency's first round: at the top of the sheet it is proposed to the province.
+        round: Some("2026-1".into()),
+        level: Some("kabupaten".into()),
+        kind: Some(ovop_core::programme::AssessmentKind::New),
         ..Visit::default()
     };
     let id = store
@@ -387,6 +391,20 @@ pub fn seed_final(data_home: &Path) -> String {
         ..ovop_core::Answers::default()
     };
     store.save_answers(&id, &answers, now).expect("answers");
+    // The dossier as checked: the registration for good, a halal certificate until mid-2028.
+    for (kind, number, expires) in [
+        ("nib", "9120001234567", None),
+        ("halal", "ID63110000123", Some("2028-06-30")),
+    ] {
+        let document = ovop_store::assessments::EvidenceDocument {
+            kind: kind.into(),
+            present: true,
+            number: Some(number.into()),
+            expires_on: expires.map(String::from),
+            ..Default::default()
+        };
+        store.set_evidence(&id, &document).expect("dossier");
+    }
     store.finalize(&id, now).expect("final");
     id
 }

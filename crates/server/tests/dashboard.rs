@@ -1171,6 +1171,21 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
         .await;
     b.check_page("decisions", "id").await;
+    let mut language_shots = Vec::new();
+    for lang in ["vi", "en"] {
+        b.click(&format!("header a[lang={lang}]")).await;
+        b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
+            .await;
+        assert_eq!(b.text("main h1").await, w(lang, "decisions.title"));
+        b.check_page(&format!("decisions in {lang}"), lang).await;
+        language_shots.push(
+            b.screenshot(&format!("dashboard-decisions-{lang}.png"))
+                .await,
+        );
+    }
+    b.click("header a[lang=id]").await;
+    b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
+        .await;
     b.type_into("input[name=number]", "188.45/123/KUM/2026")
         .await;
     b.type_into("input[name=authority]", "Bupati Tapin").await;
@@ -1345,6 +1360,20 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css(&format!("form.forward tr[data-id='{top}']"))
         .await;
     b.check_page("forwarding", "id").await;
+    for lang in ["vi", "en"] {
+        b.click(&format!("header a[lang={lang}]")).await;
+        b.wait_css(&format!("form.forward tr[data-id='{top}']"))
+            .await;
+        assert_eq!(b.text("main h1").await, w(lang, "forward.title"));
+        b.check_page(&format!("forwarding in {lang}"), lang).await;
+        language_shots.push(
+            b.screenshot(&format!("dashboard-forwarding-{lang}.png"))
+                .await,
+        );
+    }
+    b.click("header a[lang=id]").await;
+    b.wait_css(&format!("form.forward tr[data-id='{top}']"))
+        .await;
     b.type_into(
         "form.forward input[name=note]",
         "Surat 500/12/Disperindag/2026",
@@ -1370,7 +1399,10 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
         assessment_vi_shot,
         users_shot,
         code_shot,
-    ] {
+    ]
+    .into_iter()
+    .chain(language_shots)
+    {
         eprintln!("screenshot: {}", shot.display());
     }
 }

@@ -31,6 +31,7 @@ import type {
   ReviewDecision,
   AwardView,
 } from "$lib/bindings";
+import { today } from "$lib/day";
 import { toAppError } from "$lib/errors";
 import { version as packageVersion } from "../../package.json";
 
@@ -372,6 +373,11 @@ export async function pickPicture(title: string): Promise<string | null> {
   const { open } = await import("@tauri-apps/plugin-dialog");
   const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "PNG, JPEG", extensions: ["png", "jpg", "jpeg"] }] });
   return typeof chosen === "string" ? chosen : null;
+}
+
+/** The day the app works on: the day a training session gave it, else the laptop's calendar. */
+export async function appToday(): Promise<string> {
+  return (await answer<string | null>(() => null, "app_training_day")) ?? today();
 }
 
 /** A product's stars awarded by the office, the latest first, with where each certificate stands today. */

@@ -24,6 +24,7 @@ const api = vi.hoisted(() => ({
   listAssessments: vi.fn(),
   startAssessment: vi.fn(),
   getSettings: vi.fn(async () => ({})),
+  appToday: vi.fn(async () => today()),
 }));
 vi.mock("$lib/api", () => api);
 
@@ -136,7 +137,7 @@ describe("ProductCard: assessing a product", () => {
     api.listAssessments.mockResolvedValue([summary({ id: "a-old", status: "reviewed", forwarded_to: "provinsi" })]);
     render(ProductCard, { product: PURSE, onedit: vi.fn(), reassess: true });
     const form = await screen.findByTestId("assess-start-form");
-    expect(within(form).getByTestId("assess-kind")).toHaveValue("reassessment");
+    expect(await within(form).findByTestId("assess-kind")).toHaveValue("reassessment");
     expect(await screen.findByTestId("product-assessment-forwarded")).toHaveTextContent("Diusulkan ke Provinsi");
   });
 
@@ -218,6 +219,23 @@ describe("ProductCard: assessing a product", () => {
     const current = roundOf(today(), 2)!;
     expect(screen.getByTestId("assess-round-year")).toHaveValue(String(current.year));
     expect(screen.getByTestId("assess-round-phase")).toHaveValue(String(current.phase));
+  });
+
+  it("starts on the day the app was given for a training session, in that day's round", async () => {
+    api.appToday.mockResolvedValueOnce("2029-11-06");
+    api.startAssessment.mockResolvedValue(viewOf(OVOP));
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await userEvent.click(screen.getByTestId("product-assess"));
+    await waitFor(() => expect(screen.getByTestId("assess-date")).toHaveValue("2029-11-06"));
+    expect(screen.getByTestId("assess-round-year")).toHaveValue("2029");
+    expect(screen.getByTestId("assess-round-phase")).toHaveValue("2");
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith(
+      "pr-tas-purun",
+      "ovop-id-seleksi",
+      "2024.1",
+      expect.objectContaining({ assessed_on: "2029-11-06", round: "2029-2" }),
+    );
   });
 
   it("says why a start was refused, in the officer's words", async () => {

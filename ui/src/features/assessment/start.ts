@@ -16,11 +16,7 @@ export function rankSets(sets: SetSummary[], product: Pick<Product, "programme" 
     .map(({ set, rank }) => ({ set, fits: rank < 2 }));
 }
 
-/** Today on the laptop's calendar, as `YYYY-MM-DD`. */
-export function today(now = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
+export { today } from "$lib/day";
 
 /** The name typed at the last start: fills the next start form when there is no officer profile. */
 export const OFFICER_KEY = "ovop-field.officer";

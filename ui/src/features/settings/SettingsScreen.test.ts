@@ -21,6 +21,7 @@ const api = vi.hoisted(() => ({
   printCertificate: vi.fn(async () => "/tmp/sertifikat.pdf"),
   saveCertificate: vi.fn(async () => null),
   getSettings: vi.fn(),
+  appToday: vi.fn(async () => today()),
   setSetting: vi.fn(),
   dataInfo: vi.fn(),
   listBackups: vi.fn(),
