@@ -179,17 +179,25 @@ const PRODUCER_DOCUMENTS: &[&str] = &["nib"];
 /// number, issuer, dates and note but is not ticked as shown: the officer ticks what the
 /// producer shows on this visit, and a document that expired before it is marked by its date.
 fn carry_dossier(tx: &Transaction, id: &str, product_id: &str) -> Result<()> {
+    // Two queries, not one with a condition on which: each is found by an index (the
+    // product's assessments; the producer's products, then theirs), never by a scan of all.
     let source = |same_product: bool| -> Result<Option<(String, i64)>> {
+        let whose = if same_product {
+            "a.product_id = ?2"
+        } else {
+            "p.producer_id = (SELECT producer_id FROM product WHERE id = ?2) AND p.id != ?2"
+        };
         Ok(tx
             .query_row(
-                "SELECT a.id, a.revision FROM assessment a JOIN product p ON p.id = a.product_id
-                 WHERE a.id != ?1 AND a.revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id)
-                   AND CASE WHEN ?3 THEN a.product_id = ?2
-                       ELSE a.product_id != ?2 AND p.producer_id = (SELECT producer_id FROM product WHERE id = ?2) END
-                   AND EXISTS (SELECT 1 FROM evidence_document d
-                               WHERE d.assessment_id = a.id AND d.revision = a.revision AND d.criterion = '')
-                 ORDER BY a.assessed_on DESC, a.updated_at DESC, a.revision DESC LIMIT 1",
-                params![id, product_id, same_product],
+                &format!(
+                    "SELECT a.id, a.revision FROM assessment a JOIN product p ON p.id = a.product_id
+                     WHERE {whose} AND a.id != ?1
+                       AND a.revision = (SELECT max(revision) FROM assessment b WHERE b.id = a.id)
+                       AND EXISTS (SELECT 1 FROM evidence_document d
+                                   WHERE d.assessment_id = a.id AND d.revision = a.revision AND d.criterion = '')
+                     ORDER BY a.assessed_on DESC, a.updated_at DESC, a.revision DESC LIMIT 1"
+                ),
+                params![id, product_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
