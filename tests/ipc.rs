@@ -1114,3 +1114,70 @@ fn a_training_sessions_day_is_given_to_the_window_and_a_bad_one_is_ignored() {
         Value::Null
     );
 }
+
+#[test]
+fn the_minutes_of_a_session_are_saved_from_the_window_and_a_sheet_without_a_round_has_none() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let visit = json!({
+        "assessed_on": "2026-11-20", "round": "2026-1", "level": "kabupaten", "kind": "new",
+        "assessors": [{"name": "Rina Wulandari"}],
+    });
+    // Two products of the regency's session: one in the middle of the sheet, one at the top.
+    let mut ids = Vec::new();
+    for level in [2, 3] {
+        let view = app.start_template_sheet(visit.clone());
+        app.fill_template_sheet(&view, level);
+        let id = view["assessment"]["id"].as_str().expect("id").to_string();
+        app.call("assessment_finalize", json!({"id": id}))
+            .expect("final");
+        ids.push(id);
+    }
+    let name = app
+        .call(
+            "sheet_file_name",
+            json!({"id": ids[0], "revision": 1, "kind": "minutes"}),
+        )
+        .expect("a name");
+    assert_eq!(name, json!("berita-acara-2026-1-kabupaten-2026-11-20.pdf"));
+    let target = data.path().join("berita-acara.pdf");
+    app.call(
+        "sheet_save",
+        json!({"id": ids[0], "revision": 1, "lang": "id", "kind": "minutes", "path": target.display().to_string()}),
+    )
+    .expect("the minutes");
+    let out = std::process::Command::new("pdftotext")
+        .args([target.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "BERITA ACARA RAPAT DEWAN PENILAI · OVOP",
+        "2026 · I · Kabupaten/Kota",
+        "Rina Wulandari",
+        "44 / 66",
+        "66 / 66",
+        "diusulkan ke Provinsi",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+
+    // A sheet that names no round is no council's session: refused, nothing written.
+    let alone = app.start_template_sheet(
+        json!({"assessed_on": "2026-11-21", "assessors": [{"name": "Rina Wulandari"}]}),
+    );
+    app.fill_template_sheet(&alone, 2);
+    let alone = alone["assessment"]["id"].as_str().expect("id").to_string();
+    app.call("assessment_finalize", json!({"id": alone}))
+        .expect("final");
+    let nowhere = data.path().join("tanpa-sesi.pdf");
+    let refused = app.call(
+        "sheet_save",
+        json!({"id": alone, "revision": 1, "lang": "en", "kind": "minutes", "path": nowhere.display().to_string()}),
+    );
+    assert_eq!(refused.expect_err("refused")["code"], "sheet.invalid");
+    assert!(!nowhere.exists());
+}
