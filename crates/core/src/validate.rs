@@ -64,17 +64,20 @@ impl Findings<'_> {
     }
 }
 
-/// A dossier document kind is a short name of lower-case letters, digits and `_` (`nib`,
-/// `izin_edar`), named once per gate or criterion.
+/// Whether `kind` is a dossier document kind: a short name (up to 40) of lower-case letters,
+/// digits and `_` (`nib`, `izin_edar`).
+pub fn is_document_kind(kind: &str) -> bool {
+    (1..=40).contains(&kind.len())
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A gate's or criterion's documents: each a document kind ([`is_document_kind`]), named once.
 fn check_documents(documents: &[String], path: &str, f: &mut Findings) {
     let mut seen = BTreeSet::new();
     for kind in documents {
-        let well_formed = !kind.is_empty()
-            && kind.len() <= 40
-            && kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if !well_formed {
+        if !is_document_kind(kind) {
             f.error(
                 "document_kind",
                 format!("{path}.documents"),

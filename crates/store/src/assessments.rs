@@ -176,9 +176,10 @@ const PRODUCER_DOCUMENTS: &[&str] = &["nib"];
 /// Fills a new draft's dossier from the latest assessment (by visit day, then last change) of
 /// the same product that recorded one; failing that, the producer's own documents
 /// ([`PRODUCER_DOCUMENTS`]) from the latest of its other products. Each document keeps its
-/// number, issuer, dates and note but is not ticked as shown: the officer ticks what the
-/// producer shows on this visit, and a document that expired before it is marked by its date.
-fn carry_dossier(tx: &Transaction, id: &str, product_id: &str) -> Result<()> {
+/// number, issuer, dates, note and scans but is not ticked as shown: the officer ticks what
+/// the producer shows on this visit, and a document that expired before it is marked by its
+/// date.
+fn carry_dossier(tx: &Transaction, id: &str, product_id: &str, now: &str) -> Result<()> {
     // Two queries, not one with a condition on which: each is found by an index (the
     // product's assessments; the producer's products, then theirs), never by a scan of all.
     let source = |same_product: bool| -> Result<Option<(String, i64)>> {
@@ -210,6 +211,17 @@ fn carry_dossier(tx: &Transaction, id: &str, product_id: &str) -> Result<()> {
              FROM evidence_document WHERE assessment_id = ?2 AND revision = ?3 AND criterion = ''
                AND (?4 IS NULL OR kind IN (SELECT value FROM json_each(?4)))",
             params![id, from, revision, kinds],
+        )?;
+        // The scans of the documents carried over come along (the photos are the same files).
+        tx.execute(
+            "INSERT INTO photo_link (owner_kind, owner_id, sha256, name, criterion, added_at)
+             SELECT 'assessment', ?1, l.sha256, l.name, l.criterion, ?3
+             FROM photo_link l
+             WHERE l.owner_kind = 'assessment' AND l.owner_id = ?2 AND l.criterion LIKE 'doc:%'
+               AND EXISTS (SELECT 1 FROM evidence_document d WHERE d.assessment_id = ?1
+                           AND d.criterion = '' AND 'doc:' || d.kind = l.criterion)
+             ON CONFLICT DO NOTHING",
+            params![id, from, now],
         )?;
         Ok(())
     };
@@ -377,7 +389,7 @@ impl Store {
                 visit.roster.as_ref().map(encode).transpose()?
             ],
         )?;
-        carry_dossier(&tx, &id, product_id)?;
+        carry_dossier(&tx, &id, product_id, now)?;
         tx.commit()?;
         Ok(id)
     }

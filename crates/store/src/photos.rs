@@ -76,7 +76,7 @@ impl Store {
     }
 
     /// Adds a photo to a producer, product or assessment (with the criterion it is evidence for,
-    /// or "" for none). The file is written (atomically) before the row that names it, so a
+    /// `doc:<kind>` for a scan of a dossier document, or "" for none). The file is written (atomically) before the row that names it, so a
     /// crash leaves at worst an unreferenced file, never a row without its bytes.
     pub fn add_photo(
         &mut self,
@@ -127,6 +127,7 @@ impl Store {
                     return Err(StoreError::Locked(owner_id.into()).into());
                 }
                 let known = criterion.is_empty()
+                    || dossier_kind(criterion).is_some()
                     || self
                         .rubric_of(&assessment)?
                         .set()
@@ -259,4 +260,16 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     crate::write_whole(path, bytes).map_err(io)
+}
+
+/// What a photo of an assessment names as evidence when it is a scan of a dossier document:
+/// `doc:` and the document's kind (`doc:halal`).
+pub const DOSSIER_SCAN: &str = "doc:";
+
+/// The dossier document a photo's `criterion` names (`doc:halal` names `halal`): a kind is
+/// data in the criteria set, so any well-formed one.
+pub fn dossier_kind(criterion: &str) -> Option<&str> {
+    criterion
+        .strip_prefix(DOSSIER_SCAN)
+        .filter(|kind| ovop_core::validate::is_document_kind(kind))
 }

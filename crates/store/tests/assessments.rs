@@ -763,10 +763,50 @@ fn a_re_assessment_starts_with_the_products_dossier_unticked_and_a_new_product_w
             },
         )
         .unwrap();
+    // A scan of each document, and a photo of the whole sheet that is no document's.
+    let picture = |shade: u8| {
+        let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([shade, x as u8, y as u8]));
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    for (criterion, shade) in [("doc:nib", 10), ("doc:halal", 20), ("", 30)] {
+        store
+            .add_photo(
+                "assessment",
+                &first,
+                criterion,
+                "scan.png",
+                &picture(shade),
+                NOW,
+            )
+            .unwrap();
+    }
+    // A scan names a document kind: a word of lowercase letters, digits and "_".
+    for bad in ["doc:", "doc:Halal!", "dok:halal"] {
+        assert!(
+            store
+                .add_photo("assessment", &first, bad, "scan.png", &picture(40), NOW)
+                .is_err(),
+            "{bad}"
+        );
+    }
+    assert_eq!(store.photos("assessment", &first).unwrap().len(), 3);
     store
         .save_answers(&first, &complete_answers(&rubric), NOW)
         .unwrap();
     store.finalize(&first, NOW).unwrap();
+    let scans_of = |store: &Store, id: &str| {
+        let mut scans: Vec<String> = store
+            .photos("assessment", id)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.criterion)
+            .collect();
+        scans.sort();
+        scans
+    };
 
     // The re-assessment, 35 months on: both documents, not ticked, with what was recorded.
     let again = store
@@ -786,6 +826,8 @@ fn a_re_assessment_starts_with_the_products_dossier_unticked_and_a_new_product_w
     // The halal certificate lapsed before this visit: its date says so.
     assert_eq!(carried[0].expires_on.as_deref(), Some("2027-06-30"));
     assert!(carried[0].expires_on.as_deref() < Some("2029-02-02"));
+    // Their scans come along; the sheet's own photo does not.
+    assert_eq!(scans_of(&store, &again), ["doc:halal", "doc:nib"]);
     // The earlier assessment's dossier is untouched.
     assert!(store.evidence(&first, 1).unwrap().iter().all(|d| d.present));
 
@@ -819,4 +861,5 @@ fn a_re_assessment_starts_with_the_products_dossier_unticked_and_a_new_product_w
     assert_eq!(only[0].kind, "nib");
     assert_eq!(only[0].number.as_deref(), Some("9120001234567"));
     assert!(!only[0].present);
+    assert_eq!(scans_of(&store, &fresh), ["doc:nib"]);
 }

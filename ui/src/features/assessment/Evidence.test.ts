@@ -228,6 +228,28 @@ describe("Evidence: the producer's dossier", () => {
     await waitFor(() => expect(screen.getByTestId("dossier-carried")).toHaveTextContent(/^1 dokumen/));
   });
 
+  it("keeps a scan beside its document, carried over with it, and adds one for that document only", async () => {
+    const view = viewOf(OVOP);
+    view.evidence = [documentOf("nib", { present: false, number: "9120001234567" })];
+    api.listPhotos.mockResolvedValue([photo("scan-nib", "doc:nib"), photo("p11", "1.1")]);
+    api.addPhoto.mockResolvedValue(photo("scan-nib-2", "doc:nib", "nib-halaman-2.jpg"));
+    await show(view);
+    const scanOf = (kind: string) =>
+      within(within(row(kind)).getByTestId("dossier-scan"))
+        .queryAllByTestId("photo-thumb")
+        .map((img) => img.dataset.sha);
+    await waitFor(() => expect(scanOf("nib")).toEqual(["scan-nib"]));
+    // A criterion's photos are not the document's, nor the other way round.
+    expect(thumbs("1.1")).toEqual(["p11"]);
+    // A document with nothing recorded shows no scan until it is opened.
+    expect(within(row("halal")).queryByTestId("dossier-scan")).toBeNull();
+
+    await userEvent.upload(within(within(row("nib")).getByTestId("dossier-scan")).getByTestId("photo-input"), photoFile("nib-halaman-2.jpg"));
+    expect(api.addPhoto).toHaveBeenCalledWith("assessment", "a-1", expect.objectContaining({ name: "nib-halaman-2.jpg" }), "doc:nib");
+    await waitFor(() => expect(scanOf("nib")).toEqual(["scan-nib", "scan-nib-2"]));
+    expect(thumbs("1.1")).toEqual(["p11"]);
+  });
+
   it("shows a final sheet's dossier without letting it change", async () => {
     const view = viewOf(OVOP, { status: "final" });
     view.evidence = [documentOf("nib", { number: "9120001234567" })];
@@ -237,6 +259,8 @@ describe("Evidence: the producer's dossier", () => {
     expect(within(nib).getByTestId("dossier-present")).toBeDisabled();
     expect(within(nib).getByTestId("dossier-number")).toHaveValue("9120001234567");
     expect(within(nib).getByTestId("dossier-number")).toHaveAttribute("readonly");
+    expect(within(nib).getByTestId("dossier-scan")).toBeInTheDocument();
+    expect(within(nib).queryByTestId("photo-input")).toBeNull();
     await userEvent.type(within(nib).getByTestId("dossier-number"), "99");
     await userEvent.tab();
     await fireEvent.change(within(nib).getByTestId("dossier-expires"), { target: { value: "2020-01-01" } });
