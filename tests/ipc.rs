@@ -930,6 +930,18 @@ fn the_data_moves_to_another_folder_and_the_app_finds_it_there_after_a_restart()
     assert!(!drive.exists());
 }
 
+/// A PDF's text as poppler reads it, its runs of white space made one space.
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_refused() {
     let data = tempfile::tempdir().expect("temp");
@@ -957,14 +969,7 @@ fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_re
         )
         .expect("saved");
     assert_eq!(saved, target.display().to_string());
-    let out = std::process::Command::new("pdftotext")
-        .args([target.to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = pdf_text(&target);
     assert!(
         text.contains("PRODUCT ASSESSMENT SHEET · OVOP")
             && text.contains("Rina Wulandari")
@@ -976,11 +981,7 @@ fn a_final_sheet_is_saved_as_a_pdf_where_the_officer_chose_and_a_bad_place_is_re
     let receipt = data.path().join("tanda-terima.pdf");
     app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "receipt", "path": receipt.display().to_string()}))
         .expect("the receipt");
-    let out = std::process::Command::new("pdftotext")
-        .args([receipt.to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("TANDA TERIMA PENILAIAN PRODUK"));
+    assert!(pdf_text(&receipt).contains("TANDA TERIMA PENILAIAN PRODUK"));
     let council = app.call("sheet_save", json!({"id": id, "revision": 1, "lang": "id", "kind": "council", "path": data.path().join("c.pdf").display().to_string()}));
     assert_eq!(council.expect_err("no council")["code"], "sheet.invalid");
     let name = app
@@ -1069,11 +1070,7 @@ fn a_pulled_award_shows_on_its_product_lapses_on_the_home_list_and_its_certifica
         json!({"number": "OVOP-2022-00007", "lang": "id", "path": target.display().to_string()}),
     )
     .expect("saved");
-    let out = std::process::Command::new("pdftotext")
-        .args([target.to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = pdf_text(&target);
     assert!(
         text.contains("SERTIFIKAT")
             && text.contains("OVOP-2022-00007")
@@ -1146,14 +1143,7 @@ fn the_minutes_of_a_session_are_saved_from_the_window_and_a_sheet_without_a_roun
         json!({"id": ids[0], "revision": 1, "lang": "id", "kind": "minutes", "path": target.display().to_string()}),
     )
     .expect("the minutes");
-    let out = std::process::Command::new("pdftotext")
-        .args([target.to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = pdf_text(&target);
     for expected in [
         "BERITA ACARA RAPAT DEWAN PENILAI · OVOP",
         "2026 · I · Kabupaten/Kota",

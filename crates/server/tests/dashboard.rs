@@ -457,6 +457,26 @@ impl Browser {
         self.all(&format!("#{table} tbody tr")).await.len()
     }
 
+    /// The page in Vietnamese and English (once `ready` shows, its title in that language's
+    /// words and every word on it translated), a screenshot `dashboard-{page}-{lang}.png` of
+    /// each, then back in Indonesian.
+    async fn in_other_languages(&self, page: &str, ready: &str, title: &str) -> Vec<PathBuf> {
+        let mut shots = Vec::new();
+        for lang in ["vi", "en"] {
+            self.click(&format!("header a[lang={lang}]")).await;
+            self.wait_css(ready).await;
+            assert_eq!(self.text("main h1").await, w(lang, title));
+            self.check_page(&format!("{page} in {lang}"), lang).await;
+            shots.push(
+                self.screenshot(&format!("dashboard-{page}-{lang}.png"))
+                    .await,
+            );
+        }
+        self.click("header a[lang=id]").await;
+        self.wait_css(ready).await;
+        shots
+    }
+
     /// The page's words: no raw key (`status.submitted`) shown instead of a text, the document
     /// in `lang`, and nothing wider than the window.
     async fn check_page(&self, page: &str, lang: &str) {
@@ -1171,20 +1191,12 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
         .await;
     b.check_page("decisions", "id").await;
-    let mut language_shots = Vec::new();
-    for lang in ["vi", "en"] {
-        b.click(&format!("header a[lang={lang}]")).await;
-        b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
-            .await;
-        assert_eq!(b.text("main h1").await, w(lang, "decisions.title"));
-        b.check_page(&format!("decisions in {lang}"), lang).await;
-        language_shots.push(
-            b.screenshot(&format!("dashboard-decisions-{lang}.png"))
-                .await,
-        );
-    }
-    b.click("header a[lang=id]").await;
-    b.wait_css(&format!("#waiting tr[data-id='{approved_id}']"))
+    let mut language_shots = b
+        .in_other_languages(
+            "decisions",
+            &format!("#waiting tr[data-id='{approved_id}']"),
+            "decisions.title",
+        )
         .await;
     b.type_into("input[name=number]", "188.45/123/KUM/2026")
         .await;
@@ -1214,19 +1226,9 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css("#certificates tr[data-certificate='OVOP-2026-00001']")
         .await;
     b.check_page("certificates", "id").await;
-    let mut certificate_shots = Vec::new();
-    for lang in ["vi", "en"] {
-        b.click(&format!("header a[lang={lang}]")).await;
-        b.wait_css("#certificates").await;
-        assert_eq!(b.text("main h1").await, w(lang, "cert.title"));
-        b.check_page(&format!("certificates in {lang}"), lang).await;
-        certificate_shots.push(
-            b.screenshot(&format!("dashboard-certificates-{lang}.png"))
-                .await,
-        );
-    }
-    b.click("header a[lang=id]").await;
-    b.wait_css("#certificates").await;
+    let certificate_shots = b
+        .in_other_languages("certificates", "#certificates", "cert.title")
+        .await;
 
     // Sari is no admin: no users page for her.
     assert!(b.all("header a[href='/dashboard/users']").await.is_empty());
@@ -1360,20 +1362,14 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css(&format!("form.forward tr[data-id='{top}']"))
         .await;
     b.check_page("forwarding", "id").await;
-    for lang in ["vi", "en"] {
-        b.click(&format!("header a[lang={lang}]")).await;
-        b.wait_css(&format!("form.forward tr[data-id='{top}']"))
-            .await;
-        assert_eq!(b.text("main h1").await, w(lang, "forward.title"));
-        b.check_page(&format!("forwarding in {lang}"), lang).await;
-        language_shots.push(
-            b.screenshot(&format!("dashboard-forwarding-{lang}.png"))
-                .await,
-        );
-    }
-    b.click("header a[lang=id]").await;
-    b.wait_css(&format!("form.forward tr[data-id='{top}']"))
-        .await;
+    language_shots.extend(
+        b.in_other_languages(
+            "forwarding",
+            &format!("form.forward tr[data-id='{top}']"),
+            "forward.title",
+        )
+        .await,
+    );
     b.type_into(
         "form.forward input[name=note]",
         "Surat 500/12/Disperindag/2026",
