@@ -323,6 +323,12 @@ impl Db {
                         tracing::info!(filled, "the councils stored before have their members' sheets");
                     }
                 }
+                if *version == 8 {
+                    let filled = crate::ingest::rounds_of_stored(tx)?;
+                    if filled > 0 {
+                        tracing::info!(filled, "the assessments stored before have the round and level their bodies record");
+                    }
+                }
                 tx.exec(
                     "INSERT INTO schema_migration (version, applied_at) VALUES ($1, $2)",
                     &[Val::Int(*version), Val::Text(crate::now())],

@@ -645,6 +645,52 @@ pub fn council_sheets_of_stored(tx: &mut dyn Tx) -> crate::db::DbResult<usize> {
     Ok(filled)
 }
 
+/// After the upgrade that added rounds, levels and proposals (schema 7 and 8): each stored
+/// assessment without them gets what its stored body records (the round, level and kind the
+/// laptop sent) and the level its official star proposes it to. A body that records none
+/// leaves them unknown, and the quorum, not checked when it was received, stays unknown.
+/// Returns how many were filled in.
+pub fn rounds_of_stored(tx: &mut dyn Tx) -> crate::db::DbResult<usize> {
+    let stored = tx.query(
+        "SELECT a.id, a.revision, r.body, a.star FROM assessment a
+         JOIN record r ON r.kind = 'assessment' AND r.id = a.id AND r.revision = a.revision
+         WHERE a.proposed_level IS NULL",
+        &[],
+    )?;
+    let mut filled = 0;
+    for row in stored {
+        let Ok(body) = serde_json::from_str::<AssessmentBody>(&row.text(2)) else {
+            tracing::warn!(id = %row.text(0), "a stored assessment's body cannot be read; its round and level stay unknown");
+            continue;
+        };
+        let star = row.opt_int(3).and_then(|s| u8::try_from(s).ok());
+        let visit = &body.visit;
+        let proposed = proposed_level(&body, star);
+        if visit.round.is_none()
+            && visit.level.is_none()
+            && visit.kind.is_none()
+            && proposed.is_none()
+        {
+            continue;
+        }
+        tx.exec(
+            "UPDATE assessment SET round = COALESCE(round, $3), level = COALESCE(level, $4),
+                    kind = COALESCE(kind, $5), proposed_level = $6
+             WHERE id = $1 AND revision = $2",
+            &[
+                Val::from(row.text(0)),
+                Val::Int(row.int(1)),
+                Val::from(visit.round.clone()),
+                Val::from(visit.level.clone()),
+                Val::from(visit.kind.map(|k| k.as_str())),
+                Val::from(proposed),
+            ],
+        )?;
+        filled += 1;
+    }
+    Ok(filled)
+}
+
 /// `INSERT INTO <into> VALUES (..), (..) <tail>`, in statements of at most about 30,000 values
 /// (both backends' limits are above).
 fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<()> {
