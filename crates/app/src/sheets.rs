@@ -240,6 +240,69 @@ fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
     format!("{}-rev{revision}{}.pdf", file_stem(product), kind.suffix())
 }
 
+/// A batch the office forwarded to the next level, as this laptop knows it after a sync: the
+/// cover of its PDF (titled by the level it went to, with the minutes of each council's session
+/// its products were scored in before the sheets) and the revisions whose sheets follow, each
+/// with its dossier. A product scored before rounds were recorded has its sheet and no minutes.
+/// Refused with `sheet.batch_empty` when the laptop has none of the batch.
+pub fn forwarded_batch(
+    store: &Store,
+    batch: i64,
+    lang: Lang,
+    made: &str,
+) -> Result<(ovop_sheets::Cover, Vec<(String, i64)>), AppError> {
+    let rows = store.forwarded_batch(batch)?;
+    let Some((_, _, to_level)) = rows.first() else {
+        return Err(AppError::new(
+            ovop_core::Code::SheetBatchEmpty.as_str(),
+            format!(
+                "this laptop has no batch {batch} forwarded by the office: sync, then try again"
+            ),
+        ));
+    };
+    let fonts = Fonts::bundled();
+    let mut level_words = to_level.clone();
+    let mut sessions: Vec<(String, String, String)> = Vec::new();
+    let mut leading = Vec::new();
+    for (id, revision, _) in &rows {
+        let assessment = crate::views::revision_of(store, id, Some(*revision))?;
+        let programme = store.frozen_set(&assessment.criteria_hash)?.programme;
+        if let Some(level) =
+            ovop_core::programme::rules_of(programme).and_then(|r| r.level(to_level))
+        {
+            level_words = level.name.get(lang.code(), "en").to_string();
+        }
+        let visit = &assessment.visit;
+        let (Some(round), Some(level), Some(date)) =
+            (&visit.round, &visit.level, &visit.assessed_on)
+        else {
+            continue;
+        };
+        let session = (round.clone(), level.clone(), date.clone());
+        if sessions.contains(&session) {
+            continue;
+        }
+        sessions.push(session);
+        let minutes = minutes_of(store, &assessment, lang)?;
+        leading.push(ovop_sheets::Leading {
+            title: ovop_sheets::minutes_heading(&minutes),
+            pdf: ovop_sheets::minutes(&minutes, &fonts)?,
+        });
+    }
+    let cover = ovop_sheets::Cover {
+        lang: Some(lang),
+        title: ovop_sheets::forwarded_title(lang, &level_words, batch),
+        made: made.to_string(),
+        leading,
+    };
+    Ok((
+        cover,
+        rows.into_iter()
+            .map(|(id, revision, _)| (id, revision))
+            .collect(),
+    ))
+}
+
 /// `berita-acara-2026-1-kabupaten-2026-11-20.pdf`.
 fn minutes_name(round: &str, level: &str, date: &str) -> String {
     format!(

@@ -25,6 +25,11 @@ pub struct SheetArgs {
     /// The batch's day of visit, YYYY-MM-DD.
     #[arg(long, requires = "batch")]
     date: Option<String>,
+    /// A batch the office forwarded to the next level (its number on the dashboard's
+    /// forwarding page), as this laptop pulled it: the minutes of each council's session
+    /// first, then each product's sheet with its dossier.
+    #[arg(long, requires = "batch", conflicts_with_all = ["village", "date"])]
+    forwarded: Option<i64>,
     /// A revision of the assessment.
     #[arg(long)]
     revision: Option<i64>,
@@ -99,13 +104,18 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
 
 /// The final assessments of a region and/or a day, one sheet after another into the file.
 fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
-    if args.village.is_none() && args.date.is_none() {
+    if args.village.is_none() && args.date.is_none() && args.forwarded.is_none() {
         return Err(CliError::new(
             Code::SheetBatchEmpty.as_str(),
-            "a batch needs --village, --date or both",
+            "a batch needs --village, --date or both, or --forwarded",
         ));
     }
     let store = store_cmd::open(db)?;
+    if let Some(number) = args.forwarded {
+        let (cover, chosen) =
+            ovop_app::sheets::forwarded_batch(&store, number, lang, &ovop_store::now_utc())?;
+        return write_batch(args, &store, lang, fonts, &cover, &chosen);
+    }
     let mut title = Vec::new();
     if let Some(code) = &args.village {
         let region = store.region(code)?;
@@ -149,9 +159,22 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
         lang: Some(lang),
         title: title.join(" · "),
         made: ovop_store::now_utc(),
+        leading: Vec::new(),
     };
+    write_batch(args, &store, lang, fonts, &cover, &chosen)
+}
+
+/// The batch's PDF, written beside its place and moved there once whole.
+fn write_batch(
+    args: &SheetArgs,
+    store: &ovop_store::Store,
+    lang: Lang,
+    fonts: &Fonts,
+    cover: &ovop_sheets::Cover,
+    chosen: &[(String, i64)],
+) -> CliResult {
     let sheets = chosen.iter().map(|(id, revision)| {
-        ovop_app::sheets::filled(&store, id, Some(*revision), lang).map_err(SheetError::from)
+        ovop_app::sheets::filled(store, id, Some(*revision), lang).map_err(SheetError::from)
     });
     let mut partial = args.output.as_os_str().to_os_string();
     partial.push(".partial");
@@ -164,7 +187,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
             )
         })?;
         let mut out = std::io::BufWriter::new(file);
-        let written = ovop_sheets::batch(&cover, sheets, fonts, &mut out)?;
+        let written = ovop_sheets::batch(cover, sheets, fonts, &mut out)?;
         let file = out
             .into_inner()
             .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;

@@ -396,7 +396,7 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         "the council's sheets in the criteria export"
     );
     // A server that stored this council before it kept members' sheets (schema 5) fills
-    // them in from the stored body when it is upgraded (to the latest schema).
+    // them in from the stored body when it is upgraded (to the latest schema) ...
     server
         .running
         .state
@@ -421,6 +421,23 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .await
         .expect("back to schema 5");
     drop(server.open_database_again().await);
+    // ... and the round, level and proposal its body records (the quorum, never checked by
+    // that server, stays unknown).
+    let (_, list) = server.get(&sari, "/v1/review/assessments").await;
+    let item = list
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["id"] == id.as_str()))
+        .expect("still on the list");
+    assert_eq!(
+        (
+            item["round"].as_str(),
+            item["level"].as_str(),
+            item["proposed_level"].as_str(),
+            item["quorum"].as_str()
+        ),
+        (Some("2026-2"), Some("kabupaten"), Some("provinsi"), None),
+        "{item}"
+    );
     let (_, criteria) = server.get(&sari, "/v1/export/criteria?format=csv").await;
     assert_eq!(
         council_sheets(criteria.as_str().expect("CSV text"), &id),
@@ -547,6 +564,65 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
             "{expected:?} in the minutes: {squeezed}"
         );
     }
+
+    // The supervisor approves it and forwards it to the province; after the next sync the
+    // laptop prints the forwarded batch: the cover, the session's minutes, then the sheet.
+    let (status, body) = server
+        .post(
+            &sari,
+            &format!("/v1/review/assessments/{id}/decision"),
+            &serde_json::json!({"revision": 1, "decision": "approved", "comment": ""}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, forwarded) = server
+        .post(
+            &sari,
+            "/v1/forwards",
+            &serde_json::json!({"assessment_ids": [id], "note": "Surat 500/12/2026"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{forwarded}");
+    let number = forwarded["id"].as_i64().expect("the batch's number");
+    let report = field
+        .sync(&client(&server.running.url(), &token))
+        .await
+        .expect("sync");
+    assert_eq!(report.pulled.forwards, 1, "{report:?}");
+    let up = print(
+        &data,
+        &["sheet", "--batch", "--forwarded", &number.to_string()],
+        &out.path().join("usulan.pdf"),
+    );
+    let squeezed = up.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        format!("Diusulkan ke Provinsi · berkas {number}"),
+        "BERITA ACARA RAPAT DEWAN PENILAI · 2026 · II · Kabupaten/Kota · 2026-11-20".into(),
+        "ketua hadir — kuorum terpenuhi".into(),
+        "4 bintang, diusulkan ke Provinsi".into(),
+        "46 / 66 · 4 bintang".into(),
+        "LEMBAR PENILAIAN PRODUK · OVOP".into(),
+    ] {
+        assert!(
+            squeezed.contains(&expected),
+            "{expected:?} in the forwarded batch: {squeezed}"
+        );
+    }
+    // A batch this laptop never pulled is refused by its code, and nothing is written.
+    let missing = out.path().join("tidak-ada.pdf");
+    let refused = Command::new(env!("CARGO_BIN_EXE_ovop"))
+        .args(["sheet", "--batch", "--forwarded", "999", "-o"])
+        .arg(&missing)
+        .env("OVOP_DATA_DIR", &data)
+        .output()
+        .expect("run ovop");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("sheet.batch_empty"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!missing.exists());
     server.stop().await;
 }
 

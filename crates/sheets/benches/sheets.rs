@@ -98,6 +98,7 @@ fn main() {
             lang: None,
             title: format!("{n} sheets"),
             made: "2026-11-21T08:00:00Z".into(),
+            ..Default::default()
         };
         let start = Instant::now();
         let sheets = (0..n).map(|i| {

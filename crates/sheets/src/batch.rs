@@ -24,6 +24,17 @@ pub struct Cover {
     pub title: String,
     /// When the batch was made (RFC 3339): the PDF's date.
     pub made: String,
+    /// Documents whose pages come before the sheets, each listed in the contents by its title:
+    /// the minutes of the councils' sessions of a batch forwarded to the next level.
+    pub leading: Vec<Leading>,
+}
+
+/// A whole PDF put before the sheets of a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Leading {
+    /// Its line in the contents: "Berita acara · 2026 · I · Kabupaten/Kota · 20 November 2026".
+    pub title: String,
+    pub pdf: Vec<u8>,
 }
 
 /// One line of the table of contents.
@@ -105,6 +116,13 @@ where
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
+    // The leading documents' pages: (title, first page among them).
+    let mut leading_pages: Vec<ObjectId> = Vec::new();
+    let mut leading = Vec::with_capacity(cover.leading.len());
+    for document in &cover.leading {
+        leading.push((document.title.clone(), leading_pages.len()));
+        leading_pages.extend(copy_pages(&document.pdf, &mut next_id, &mut out)?);
+    }
     let mut sheets = sheets.into_iter();
     loop {
         let mut batch = Vec::with_capacity(round);
@@ -166,7 +184,12 @@ where
     // The page numbers in the contents depend on its own length; a few rounds settle it (wider
     // numbers could add a line, and the rounds stop at that length).
     let mut front_len = 1;
-    let mut front = front_matter(cover, lang, &entries, front_len, fonts)?;
+    let contents = Contents {
+        leading: &leading,
+        leading_pages: leading_pages.len(),
+        entries: &entries,
+    };
+    let mut front = front_matter(cover, lang, &contents, front_len, fonts)?;
     for _ in 0..4 {
         let count = Pdf::load_mem(&front)
             .map(|d| d.get_pages().len())
@@ -175,12 +198,13 @@ where
             break;
         }
         front_len = count;
-        front = front_matter(cover, lang, &entries, front_len, fonts)?;
+        front = front_matter(cover, lang, &contents, front_len, fonts)?;
     }
     let front_pages = copy_pages(&front, &mut next_id, &mut out)?;
 
     let kids: Vec<Object> = front_pages
         .iter()
+        .chain(&leading_pages)
         .chain(&sheet_pages)
         .map(|id| Object::Reference(*id))
         .collect();
@@ -313,13 +337,22 @@ fn copy_pages<W: Write>(
 
 /// The cover (what the batch is, how many sheets) and the contents: a line per sheet with its
 /// first page, `front_len` pages counted in front of the sheets.
+/// What the contents list: the leading documents (title, first page among theirs), then the
+/// sheets, which start after the leading documents' pages.
+struct Contents<'a> {
+    leading: &'a [(String, usize)],
+    leading_pages: usize,
+    entries: &'a [Entry],
+}
+
 fn front_matter(
     cover: &Cover,
     lang: Lang,
-    entries: &[Entry],
+    contents: &Contents,
     front_len: usize,
     fonts: &Fonts,
 ) -> Result<Vec<u8>, SheetError> {
+    let entries = contents.entries;
     let labels = Labels::new(lang);
     let mut w = Writer::new(
         fonts,
@@ -362,9 +395,40 @@ fn front_matter(
     });
     head.height = y + 2.0;
     w.place(head);
+    for (title, first_page) in contents.leading {
+        let mut b = Block::default();
+        let page = (front_len + first_page + 1).to_string();
+        let pw = w.width(&page, 9.0, Weight::Bold);
+        let y = lines(
+            &mut b,
+            LEFT,
+            0.3,
+            9.0,
+            Weight::Bold,
+            INK,
+            &w.wrap(title, 9.0, Weight::Bold, WIDTH - pw - 8.0),
+        );
+        b.text(
+            RIGHT - pw,
+            leading(9.0) * 0.78 + 0.3,
+            9.0,
+            Weight::Bold,
+            ACCENT,
+            page,
+        );
+        b.items.push(Item::Line {
+            x1: LEFT,
+            x2: RIGHT,
+            dy: y + 0.4,
+            width: 0.25,
+            ink: RULE,
+        });
+        b.height = y + 1.0;
+        w.place(b);
+    }
     for (i, entry) in entries.iter().enumerate() {
         let mut b = Block::default();
-        let page = (front_len + entry.first_page + 1).to_string();
+        let page = (front_len + contents.leading_pages + entry.first_page + 1).to_string();
         let pw = w.width(&page, 9.0, Weight::Bold);
         let star = match entry.star {
             Some(n) => w.labels.fmt("batch_stars", &[("n", &n.to_string())]),

@@ -15,7 +15,7 @@ mod other;
 mod sheet;
 mod writer;
 
-pub use batch::{Cover, Written};
+pub use batch::{Cover, Leading, Written};
 pub use certificate::certificate;
 pub use fonts::Fonts;
 pub use minutes::{minutes, minutes_code};
@@ -97,6 +97,24 @@ pub fn trace_code(trace: &Trace) -> String {
 /// The text of the QR code on a blank sheet: `OVOP:S:<set id>:<version>:<set hash>`.
 pub fn set_code(id: &str, version: &str, hash: &str) -> String {
     format!("OVOP:S:{id}:{version}:{hash}")
+}
+
+/// The title of a batch the office forwarded to the next level: "Diusulkan ke Provinsi ·
+/// berkas 3", the level in `lang`'s words.
+pub fn forwarded_title(lang: Lang, level_words: &str, batch: i64) -> String {
+    labels::Labels::new(lang).fmt(
+        "batch_forwarded",
+        &[("level", level_words), ("n", &batch.to_string())],
+    )
+}
+
+/// The line of a council's minutes in a batch's contents: its title, round, level and day.
+pub fn minutes_heading(m: &Minutes) -> String {
+    let title = labels::Labels::new(m.lang).get("minutes_title");
+    format!(
+        "{title} · {} · {} · {}",
+        m.round_words, m.level_words, m.date
+    )
 }
 
 /// A dossier document's name in `lang`: the ones the sheets list by their words, a gate's

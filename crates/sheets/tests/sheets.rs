@@ -290,6 +290,7 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
                 lang: None,
                 title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(),
                 made: "2026-11-21T08:00:00Z".into(),
+                ..Default::default()
             };
             let mut bytes = Vec::new();
             ovop_sheets::batch(&cover, sheets, &fonts, &mut bytes).expect("batch");
@@ -542,6 +543,7 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
         lang: None,
         title: "Desa Tapin Bini (63.05.04.2007) · 20 November 2026".into(),
         made: "2026-11-21T08:00:00Z".into(),
+        ..Default::default()
     };
     let mut bytes = Vec::new();
     let written =
@@ -604,6 +606,87 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
         .filter(|&n| page_text(n).contains("LEMBAR PENILAIAN PRODUK · OVOP"))
         .count();
     assert_eq!(firsts, 12);
+}
+
+#[test]
+fn a_forwarded_batch_puts_the_minutes_first_and_its_contents_point_past_them() {
+    let fonts = Fonts::bundled();
+    let minutes =
+        ovop_sheets::minutes(&support::minutes_sample(Lang::Id), &fonts).expect("minutes");
+    let minutes_pages = check(&minutes).pages;
+    let base = filled_sheet("ovop-id-template", Lang::Id);
+    let sheets: Vec<_> = (0..3)
+        .map(|i| {
+            let mut sheet = base.clone();
+            sheet.product.name = format!("Produk nomor {:02}", i + 1);
+            sheet.trace.assessment_id = format!("0192f5c4-0000-7000-8000-{:012}", i);
+            sheet
+        })
+        .collect();
+    let sheets = || sheets.iter().cloned().map(Ok);
+    let cover = ovop_sheets::Cover {
+        lang: Some(Lang::Id),
+        title: ovop_sheets::forwarded_title(Lang::Id, "Provinsi", 3),
+        made: "2026-12-02T08:00:00Z".into(),
+        leading: vec![ovop_sheets::Leading {
+            title: "Berita acara · 2026 · I · Kabupaten/Kota · 20 November 2026".into(),
+            pdf: minutes,
+        }],
+    };
+    let mut bytes = Vec::new();
+    let written = ovop_sheets::batch(&cover, sheets(), &fonts, &mut bytes).expect("a batch");
+    assert_eq!(written.sheets, 3);
+    let checked = check(&bytes);
+    assert_eq!(checked.pages, written.pages);
+    // The same batch without the minutes is shorter by exactly their pages.
+    let mut plain = Vec::new();
+    let without = ovop_sheets::Cover {
+        leading: Vec::new(),
+        ..cover.clone()
+    };
+    let alone = ovop_sheets::batch(&without, sheets(), &fonts, &mut plain).expect("a batch");
+    assert_eq!(written.pages, alone.pages + minutes_pages);
+
+    let dir = tempfile::tempdir().expect("temp");
+    let pdf = write(dir.path(), "forwarded.pdf", &bytes);
+    let page_text = |n: usize| {
+        squeezed(&stdout(
+            "pdftotext",
+            &[
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+                pdf.to_str().unwrap(),
+                "-",
+            ],
+        ))
+    };
+    let contents = page_text(1);
+    assert!(
+        contents.contains("Diusulkan ke Provinsi · berkas 3"),
+        "{contents}"
+    );
+    let page_after = |name: &str, marker: &str| -> usize {
+        contents
+            .split(name)
+            .nth(1)
+            .and_then(|line| line.split(marker).nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_else(|| panic!("a page for {name}: {contents}"))
+    };
+    // The minutes start right after the contents, and the first sheet right after them.
+    let at = page_after("Berita acara · 2026 · I", "November 2026");
+    assert_eq!(at, 2);
+    assert!(
+        page_text(at).contains("BERITA ACARA RAPAT DEWAN PENILAI"),
+        "{}",
+        page_text(at)
+    );
+    let first = page_after("Produk nomor 01", "bintang");
+    assert_eq!(first, 2 + minutes_pages);
+    assert!(page_text(first).contains("Produk nomor 01"));
 }
 
 #[test]

@@ -118,6 +118,19 @@ impl Store {
             .optional()?)
     }
 
+    /// The assessments of one batch the office forwarded (its number, as the dashboard shows
+    /// it): `(id, revision, level)`, in the order they were received. Empty when this laptop
+    /// has none of it.
+    pub fn forwarded_batch(&self, batch: i64) -> Result<Vec<(String, i64, String)>> {
+        let conn = self.read();
+        let mut stmt = conn.prepare(
+            "SELECT assessment_id, revision, to_level FROM forwarded WHERE batch = ?1
+             ORDER BY received_at, rowid",
+        )?;
+        let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// One certificate by its number.
     pub fn certificate(&self, number: &str) -> Result<Award> {
         self.read()
@@ -233,5 +246,10 @@ mod tests {
             Some("provinsi")
         );
         assert_eq!(store.forwarded_to("2").expect("read"), None);
+        assert_eq!(
+            store.forwarded_batch(3).expect("read"),
+            [("1".to_string(), 1, "provinsi".to_string())]
+        );
+        assert!(store.forwarded_batch(4).expect("read").is_empty());
     }
 }
