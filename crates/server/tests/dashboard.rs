@@ -1362,6 +1362,8 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css(&format!("form.forward tr[data-id='{top}']"))
         .await;
     b.check_page("forwarding", "id").await;
+    // The column of boxes says what ticking does here: forward, not award.
+    assert_eq!(b.text("form.forward thead th").await, id("forward.pick"));
     language_shots.extend(
         b.in_other_languages(
             "forwarding",

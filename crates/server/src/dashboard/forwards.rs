@@ -115,7 +115,7 @@ pub async fn forwards(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 input type="hidden" name="csrf" value=(csrf(&headers));
                 h2 style="margin-top:0" { (programme.to_uppercase()) " → " (level_text(lang, programme, level)) }
                 table {
-                    thead { tr { th { (t(lang, "decisions.pick")) } th { (t(lang, "col.product")) } th { (t(lang, "col.date")) } th { (t(lang, "col.star")) } } }
+                    thead { tr { th { (t(lang, "forward.pick")) } th { (t(lang, "col.product")) } th { (t(lang, "col.date")) } th { (t(lang, "col.star")) } } }
                     tbody {
                         @for p in items {
                             tr data-id=(p.id) {
