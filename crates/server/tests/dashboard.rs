@@ -1381,6 +1381,12 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.click("form.forward button[type=submit]").await;
     b.wait_css("#forwarded").await;
     assert_eq!(b.all("[data-batch] tbody tr").await.len(), 1);
+    // The card says how the batch is printed, with the command for its number.
+    let print = b.text("[data-batch] p.print code").await;
+    assert!(
+        print.starts_with("ovop sheet --batch --forwarded ") && print.ends_with(".pdf"),
+        "{print}"
+    );
     let forwarded_shot = b.screenshot("dashboard-forwarded-id.png").await;
 
     for shot in [

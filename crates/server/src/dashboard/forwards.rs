@@ -67,6 +67,9 @@ fn batch_table(lang: &str, batch: &Batch) -> Markup {
                     }
                 }
             }
+            @let command = format!("ovop sheet --batch --forwarded {} -o usulan-{}.pdf", batch.id, batch.id);
+            @let (before, after) = t(lang, "forward.print").split_once("{command}").map(|(b, a)| (b.to_string(), a.to_string())).unwrap_or_default();
+            p.muted.print { (before) code { (command) } (after) }
             div.actions {
                 a.button.secondary href={ "/dashboard/export/assessments?forwarded=" (batch.id) "&format=xlsx" } { (t(lang, "forward.xlsx")) }
                 a.button.secondary href={ "/dashboard/export/assessments?forwarded=" (batch.id) "&format=csv" } { (t(lang, "forward.csv")) }
