@@ -408,23 +408,7 @@ fn front_matter(
             INK,
             &w.wrap(title, 9.0, Weight::Bold, WIDTH - pw - 8.0),
         );
-        b.text(
-            RIGHT - pw,
-            leading(9.0) * 0.78 + 0.3,
-            9.0,
-            Weight::Bold,
-            ACCENT,
-            page,
-        );
-        b.items.push(Item::Line {
-            x1: LEFT,
-            x2: RIGHT,
-            dy: y + 0.4,
-            width: 0.25,
-            ink: RULE,
-        });
-        b.height = y + 1.0;
-        w.place(b);
+        close_line(&mut w, b, page, pw, y);
     }
     for (i, entry) in entries.iter().enumerate() {
         let mut b = Block::default();
@@ -472,25 +456,31 @@ fn front_matter(
             INK,
             right,
         );
-        b.text(
-            RIGHT - pw,
-            leading(9.0) * 0.78 + 0.3,
-            9.0,
-            Weight::Bold,
-            ACCENT,
-            page,
-        );
-        b.items.push(Item::Line {
-            x1: LEFT,
-            x2: RIGHT,
-            dy: y + 0.4,
-            width: 0.25,
-            ink: RULE,
-        });
-        b.height = y + 1.0;
-        w.place(b);
+        close_line(&mut w, b, page, pw, y);
     }
     w.finish(&cover.title, &cover.made)
+}
+
+/// Ends a line of the contents: its page number (`pw` wide) at the right, a rule under its
+/// text (which ends at `y`), and places it.
+fn close_line(w: &mut Writer, mut b: Block, page: String, pw: f32, y: f32) {
+    b.text(
+        RIGHT - pw,
+        leading(9.0) * 0.78 + 0.3,
+        9.0,
+        Weight::Bold,
+        ACCENT,
+        page,
+    );
+    b.items.push(Item::Line {
+        x1: LEFT,
+        x2: RIGHT,
+        dy: y + 0.4,
+        width: 0.25,
+        ink: RULE,
+    });
+    b.height = y + 1.0;
+    w.place(b);
 }
 
 /// PDF syntax for one object (what lopdf's own writer does, which it does not export).

@@ -97,6 +97,15 @@ fn check(bytes: &[u8]) -> Checked {
 }
 
 /// pdftotext's lines with their spacing squeezed, to find a phrase however the line was laid out.
+/// Page `n` of a PDF file as text, white space squeezed.
+fn page_text(pdf: &Path, n: usize) -> String {
+    let page = n.to_string();
+    squeezed(&stdout(
+        "pdftotext",
+        &["-f", &page, "-l", &page, pdf.to_str().unwrap(), "-"],
+    ))
+}
+
 fn squeezed(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -568,19 +577,7 @@ fn a_batch_has_a_cover_contents_that_point_at_the_right_pages_and_every_sheet() 
     // The contents say where each sheet starts; that page is the sheet's first.
     let dir = tempfile::tempdir().expect("temp");
     let pdf = write(dir.path(), "batch.pdf", &bytes);
-    let page_text = |n: usize| {
-        squeezed(&stdout(
-            "pdftotext",
-            &[
-                "-f",
-                &n.to_string(),
-                "-l",
-                &n.to_string(),
-                pdf.to_str().unwrap(),
-                "-",
-            ],
-        ))
-    };
+    let page_text = |n: usize| page_text(&pdf, n);
     let contents = page_text(1);
     for i in [1usize, 7, 12] {
         let name = format!("Produk nomor {i:02}");
@@ -649,19 +646,7 @@ fn a_forwarded_batch_puts_the_minutes_first_and_its_contents_point_past_them() {
 
     let dir = tempfile::tempdir().expect("temp");
     let pdf = write(dir.path(), "forwarded.pdf", &bytes);
-    let page_text = |n: usize| {
-        squeezed(&stdout(
-            "pdftotext",
-            &[
-                "-f",
-                &n.to_string(),
-                "-l",
-                &n.to_string(),
-                pdf.to_str().unwrap(),
-                "-",
-            ],
-        ))
-    };
+    let page_text = |n: usize| page_text(&pdf, n);
     let contents = page_text(1);
     assert!(
         contents.contains("Diusulkan ke Provinsi · berkas 3"),
