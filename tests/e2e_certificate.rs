@@ -1,13 +1,13 @@
 //! End-to-end: a star certificate from the office to the real window and back to the field. The
 //! laptop sends a final assessment to a real server; the supervisor approves it, forwards it to
 //! the province (made at the regency, it reached the threshold) and records a decision awarding
-//! four stars; "Sync now" brings the award, its signed certificate and the
-//! office's key; the product shows its current star and prints the certificate. Then the clock
-//! the app is given moves 35 months on (`OVOP_TODAY`; the engine never reads a clock): the home
-//! screen lists the certificate as lapsing, in Indonesian, English and Vietnamese, and "Start
-//! re-assessment" opens the product with a re-assessment's start, which begins with the first
-//! assessment's dossier (not ticked as shown, the lapsed halal certificate marked). Needs what `e2e_window.rs`
-//! needs (Xvfb, tauri-driver, WebKitWebDriver).
+//! four stars; "Sync now" brings the award, its signed certificate and the office's key; the
+//! product shows its current star and prints the certificate. Then the clock the app is given
+//! moves 35 months on (`OVOP_TODAY`; the engine never reads a clock): the home screen lists the
+//! certificate as lapsing, in Indonesian, English and Vietnamese, and "Start re-assessment"
+//! opens the product with a re-assessment's start, which begins with the first assessment's
+//! dossier (not ticked as shown, the lapsed halal certificate marked). Needs what
+//! `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver).
 
 #[path = "support/driver.rs"]
 mod driver;

@@ -261,16 +261,15 @@ pub fn forwarded_batch(
         ));
     };
     let fonts = Fonts::bundled();
-    let mut level_words = to_level.clone();
+    let mut level_words = None;
     let mut sessions: Vec<(String, String, String)> = Vec::new();
     let mut leading = Vec::new();
     for (id, revision, _) in &rows {
         let assessment = crate::views::revision_of(store, id, Some(*revision))?;
-        let programme = store.frozen_set(&assessment.criteria_hash)?.programme;
-        if let Some(level) =
-            ovop_core::programme::rules_of(programme).and_then(|r| r.level(to_level))
-        {
-            level_words = level.name.get(lang.code(), "en").to_string();
+        // A batch is of one programme: its first record names the level's words.
+        if level_words.is_none() {
+            let programme = store.frozen_set(&assessment.criteria_hash)?.programme;
+            level_words = Some(level_words_of(programme, to_level, lang));
         }
         let visit = &assessment.visit;
         let (Some(round), Some(level), Some(date)) =
@@ -291,7 +290,11 @@ pub fn forwarded_batch(
     }
     let cover = ovop_sheets::Cover {
         lang: Some(lang),
-        title: ovop_sheets::forwarded_title(lang, &level_words, batch),
+        title: ovop_sheets::forwarded_title(
+            lang,
+            level_words.as_deref().unwrap_or(to_level),
+            batch,
+        ),
         made: made.to_string(),
         leading,
     };
@@ -301,6 +304,16 @@ pub fn forwarded_batch(
             .map(|(id, revision, _)| (id, revision))
             .collect(),
     ))
+}
+
+/// A programme level's name in `lang` (English where that language has none), or its code
+/// when the programme does not have it.
+fn level_words_of(programme: ovop_core::criteria::Programme, level: &str, lang: Lang) -> String {
+    ovop_core::programme::rules_of(programme)
+        .and_then(|r| r.level(level))
+        .map_or(level.to_string(), |l| {
+            l.name.get(lang.code(), "en").to_string()
+        })
 }
 
 /// `berita-acara-2026-1-kabupaten-2026-11-20.pdf`.
@@ -352,9 +365,7 @@ pub fn minutes_of(
         ));
     }
     let rules = ovop_core::programme::rules_of(programme);
-    let level_words = rules
-        .and_then(|r| r.level(level))
-        .map_or(level.clone(), |l| l.name.get(lang.code(), "en").to_string());
+    let level_words = level_words_of(programme, level, lang);
     let mut members: Vec<MinutesMember> = Vec::new();
     let mut products = Vec::new();
     let mut quorum = None;

@@ -217,11 +217,11 @@ fn carry_dossier(tx: &Transaction, id: &str, product_id: &str, now: &str) -> Res
             "INSERT INTO photo_link (owner_kind, owner_id, sha256, name, criterion, added_at)
              SELECT 'assessment', ?1, l.sha256, l.name, l.criterion, ?3
              FROM photo_link l
-             WHERE l.owner_kind = 'assessment' AND l.owner_id = ?2 AND l.criterion LIKE 'doc:%'
+             WHERE l.owner_kind = 'assessment' AND l.owner_id = ?2
                AND EXISTS (SELECT 1 FROM evidence_document d WHERE d.assessment_id = ?1
-                           AND d.criterion = '' AND 'doc:' || d.kind = l.criterion)
+                           AND d.criterion = '' AND ?4 || d.kind = l.criterion)
              ON CONFLICT DO NOTHING",
-            params![id, from, now],
+            params![id, from, now, crate::photos::DOSSIER_SCAN],
         )?;
         Ok(())
     };

@@ -76,8 +76,9 @@ impl Store {
     }
 
     /// Adds a photo to a producer, product or assessment (with the criterion it is evidence for,
-    /// `doc:<kind>` for a scan of a dossier document, or "" for none). The file is written (atomically) before the row that names it, so a
-    /// crash leaves at worst an unreferenced file, never a row without its bytes.
+    /// `doc:<kind>` for a scan of a dossier document, or "" for none). The file is written
+    /// (atomically) before the row that names it, so a crash leaves at worst an unreferenced
+    /// file, never a row without its bytes.
     pub fn add_photo(
         &mut self,
         owner_kind: &str,
