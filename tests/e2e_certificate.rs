@@ -1,13 +1,16 @@
-//! End-to-end: a star certificate from the office to the real window and back to the field. The
-//! laptop sends a final assessment to a real server; the supervisor approves it, forwards it to
-//! the province (made at the regency, it reached the threshold) and records a decision awarding
-//! four stars; "Sync now" brings the award, its signed certificate and the office's key; the
-//! product shows its current star and prints the certificate. Then the clock the app is given
-//! moves 35 months on (`OVOP_TODAY`; the engine never reads a clock): the home screen lists the
-//! certificate as lapsing, in Indonesian, English and Vietnamese, and "Start re-assessment"
-//! opens the product with a re-assessment's start, which begins with the first assessment's
-//! dossier (not ticked as shown, the lapsed halal certificate marked). Needs what
-//! `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver).
+//! End-to-end: a council's session, a star certificate from the office to the real window, and
+//! back to the field. A regency council of three has scored two products in round 2026 · I (the
+//! crisps four stars, the dodol three); the officer prints the session's minutes from the
+//! window; the laptop sends both final assessments to a real server; the supervisor approves
+//! them, forwards the four-star one to the province (the three-star one is refused: it is not
+//! proposed) and records a decision awarding four stars; "Sync now" brings the award, its signed
+//! certificate and the office's key; the product shows its current star and prints the
+//! certificate. Then the clock the app is given moves 35 months on (`OVOP_TODAY`; the engine
+//! never reads a clock): the home screen lists the certificate as lapsing, in Indonesian,
+//! English and Vietnamese, and "Start re-assessment" opens the product with a re-assessment's
+//! start, which begins with the first assessment's dossier (not ticked as shown, the lapsed
+//! halal certificate marked). Needs what `e2e_window.rs` needs (Xvfb, tauri-driver,
+//! WebKitWebDriver) and poppler's `pdftotext`.
 
 #[path = "support/driver.rs"]
 mod driver;
@@ -15,8 +18,8 @@ mod driver;
 use std::time::{Duration, Instant};
 
 use driver::{
-    click, office_token, save_screenshot, seed_final, start, tapin_office, text_of, wait_for_css,
-    wait_present,
+    click, office_token, save_screenshot, seed_council_session, start, tapin_office, text_of,
+    wait_for_css, wait_present,
 };
 use serde_json::json;
 
@@ -29,7 +32,23 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     std::env::set_var("OVOP_NO_KEYRING", "1");
     std::env::remove_var("OVOP_TODAY");
     let data_home = tempfile::tempdir().expect("temp data folder");
-    let assessment = seed_final(data_home.path());
+    let session = seed_council_session(data_home.path());
+    let assessment = session.proposed.clone();
+    // "Print" hands the PDF to the desktop's opener; here the opener writes down what it was
+    // given, so the test reads the very file the officer would print.
+    let opener = tempfile::tempdir().expect("opener folder");
+    let opened = opener.path().join("opened.txt");
+    let script = opener.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$OVOP_OPENED_LOG\"\n",
+    )
+    .expect("opener");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("executable");
+    std::env::set_var("OVOP_OPENED_LOG", &opened);
+    let path = std::env::var("PATH").unwrap_or_default();
+    std::env::set_var("PATH", format!("{}:{path}", opener.path().display()));
 
     let server_dir = tempfile::tempdir().expect("server folder");
     let server = tapin_office(server_dir.path()).await;
@@ -50,10 +69,66 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     .expect("enrolled");
 
     let (driver, client, _) = start(data_home.path(), PORT).await;
+
+    // The minutes of the session, printed from the crisps' final sheet: both products, the
+    // three members, the average and the one product proposed to the province.
+    click(&client, "[data-testid=nav-producers]").await;
+    click(&client, "[data-testid=producer-row]").await;
+    click(
+        &client,
+        &format!("[data-testid=product-assessment][data-id='{assessment}']"),
+    )
+    .await;
+    wait_for_css(&client, "[data-testid=sheet-kind]")
+        .await
+        .select_by_value("minutes")
+        .await
+        .expect("choose the minutes");
+    click(&client, "[data-testid=sheet-print]").await;
+    let started = Instant::now();
+    let printed = loop {
+        if let Some(line) = std::fs::read_to_string(&opened)
+            .ok()
+            .and_then(|t| t.lines().last().map(String::from))
+        {
+            break std::path::PathBuf::from(line);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the minutes were not opened; the page says: {}",
+            text_of(&client, "body").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let minutes = pdf_text(&printed);
+    for expected in [
+        "BERITA ACARA RAPAT DEWAN PENILAI",
+        "Keripik Pisang Kepok",
+        "Dodol Nanas",
+        "Rina Wulandari",
+        "Budi Santoso",
+        "Dewi Lestari",
+        "3 dari 3 anggota hadir",
+    ] {
+        assert!(minutes.contains(expected), "{expected}: {minutes}");
+    }
+    // The chair's role, typed as "ketua", is not said twice.
+    assert!(!minutes.contains("Ketua (ketua)"), "{minutes}");
+    assert_eq!(
+        minutes.matches("diusulkan ke Provinsi").count(),
+        1,
+        "{minutes}"
+    );
+    let proposal = minutes
+        .lines()
+        .find(|l| l.contains("diusulkan ke Provinsi"))
+        .expect("the proposal");
+    assert!(proposal.contains("Keripik Pisang Kepok"), "{proposal}");
+
     click(&client, "[data-testid=nav-sync]").await;
     wait_present(
         &client,
-        "[data-testid=outbox-row][data-state=sent]",
+        "[data-testid=outbox-row][data-state=sent] ~ [data-testid=outbox-row][data-state=sent]",
         Duration::from_secs(60),
     )
     .await;
@@ -69,6 +144,26 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         .await
         .expect("approve");
     assert_eq!(approved.status(), 201);
+    let other = &session.other;
+    let approved = http
+        .post(format!("{url}/v1/review/assessments/{other}/decision"))
+        .bearer_auth(&token)
+        .json(&json!({"revision": 1, "decision": "approved", "comment": ""}))
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(approved.status(), 201);
+    // Three stars stay at the regency: not proposed, not forwarded.
+    let refused = http
+        .post(format!("{url}/v1/forwards"))
+        .bearer_auth(&token)
+        .json(&json!({"assessment_ids": [other], "note": ""}))
+        .send()
+        .await
+        .expect("forward");
+    assert_eq!(refused.status(), 409);
+    let refusal: serde_json::Value = refused.json().await.expect("json");
+    assert_eq!(refusal["code"], "forward.not_proposed");
     // Made at the regency at the top of the sheet, it is proposed to the province: the
     // supervisor forwards it up as a batch of one.
     let forwarded = http
@@ -132,9 +227,30 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     }
     click(&client, "[data-testid=nav-producers]").await;
     click(&client, "[data-testid=producer-row]").await;
-    // The assessment says where it went.
-    let went = text_of(&client, "[data-testid=product-assessment-forwarded]").await;
+    // The assessment says where it went; the dodol's says nothing.
+    let went = text_of(
+        &client,
+        &format!(
+            "[data-testid=product-row][data-id='{}'] [data-testid=product-assessment-forwarded]",
+            session.proposed_product
+        ),
+    )
+    .await;
     assert_eq!(went, "Diusulkan ke Provinsi");
+    let dodol = format!(
+        "[data-testid=product-row][data-id='{}']",
+        session.other_product
+    );
+    wait_for_css(&client, &dodol).await;
+    assert!(
+        client
+            .find(fantoccini::Locator::Css(&format!(
+                "{dodol} [data-testid=product-assessment-forwarded]"
+            )))
+            .await
+            .is_err(),
+        "the three-star product was not forwarded"
+    );
     let award = wait_for_css(&client, "[data-testid=product-award][data-current=true]").await;
     let text = award.text().await.expect("text");
     assert!(
@@ -230,4 +346,20 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// The text of a PDF, as poppler reads it (layout kept, so one line of the page is one line).
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

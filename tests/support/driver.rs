@@ -409,6 +409,149 @@ pub fn seed_final(data_home: &Path) -> String {
     id
 }
 
+/// What [`seed_council_session`] made: two products of one producer, each with a final council
+/// assessment of the same session.
+pub struct Session {
+    /// Keripik Pisang Kepok: 50 of 66 on average, four stars, proposed to the province.
+    pub proposed: String,
+    pub proposed_product: String,
+    /// Dodol Nanas: 44 of 66, three stars, stays at the regency.
+    pub other: String,
+    pub other_product: String,
+}
+
+/// A regency council of three (Rina Wulandari in the chair, Budi Santoso, Dewi Lestari) scores
+/// two products of KWT Melati Sejahtera on `ovop-id-template` in round 2026 · I, the same day:
+/// every criterion at level 2 (44 points), with level 3 on the first six criteria for Rina,
+/// the first four for Budi and the first eight for Dewi on the crisps (50, 48, 52: 50 on
+/// average, four stars). The crisps' dossier is a registration and a halal certificate until
+/// mid-2028. Both final, in the app's data folder.
+pub fn seed_council_session(data_home: &Path) -> Session {
+    use ovop_store::assessments::{Assessor, DraftChange, Visit};
+    use ovop_store::records::{Producer, Product};
+    let dir = data_home.join("org.ovopfield.app");
+    std::fs::create_dir_all(&dir).expect("data folder");
+    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    store.ensure_regions().expect("regions");
+    let now = "2026-11-23T08:00:00Z";
+    let producer = store
+        .save_producer(
+            &Producer {
+                name: "KWT Melati Sejahtera".into(),
+                village_code: Some(TAPIN_VILLAGE.into()),
+                registration_no: Some("9120001234567".into()),
+                ..Producer::default()
+            },
+            now,
+        )
+        .expect("producer");
+    let catalog = ovop_core::catalog::Catalog::shipped();
+    let rubric = &catalog
+        .get("ovop-id-template", Some("2026.2"))
+        .expect("the template")
+        .rubric;
+    let set = rubric.set();
+    let codes: Vec<String> = set.criteria().map(|c| c.code.clone()).collect();
+    let member = |name: &str, role: &str| Assessor {
+        name: name.into(),
+        role: Some(role.into()),
+        ..Assessor::default()
+    };
+    let visit = Visit {
+        assessed_on: Some("2026-11-23".into()),
+        region_code: Some(TAPIN_VILLAGE.into()),
+        assessors: vec![member("Rina Wulandari", "ketua")],
+        round: Some("2026-1".into()),
+        level: Some("kabupaten".into()),
+        kind: Some(ovop_core::programme::AssessmentKind::New),
+        roster: Some(ovop_store::assessments::Roster {
+            chair: "Rina Wulandari".into(),
+            absent: Vec::new(),
+        }),
+        ..Visit::default()
+    };
+    // The level each criterion gets on one member's sheet: 3 on the first `high`, 2 elsewhere.
+    let sheet = |high: usize| -> Vec<(String, u32)> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), if i < high { 3 } else { 2 }))
+            .collect()
+    };
+    let mut score = |name: &str, highs: [usize; 3]| -> (String, String) {
+        let product = store
+            .save_product(
+                &Product {
+                    producer_id: producer.clone(),
+                    name: name.into(),
+                    programme: Some("ovop".into()),
+                    ..Product::default()
+                },
+                now,
+            )
+            .expect("product");
+        let id = store
+            .new_assessment(&product, rubric, &visit, now)
+            .expect("draft");
+        let budi = store
+            .add_member(&id, &member("Budi Santoso", "anggota"), now)
+            .expect("member");
+        let dewi = store
+            .add_member(&id, &member("Dewi Lestari", "anggota"), now)
+            .expect("member");
+        for (number, high) in [1, budi, dewi].into_iter().zip(highs) {
+            for gate in &set.gates {
+                let change = DraftChange::Gate {
+                    code: gate.code.clone(),
+                    met: Some(true),
+                };
+                store
+                    .change_member(&id, number, &change, now)
+                    .expect("gate");
+            }
+            for (code, level) in sheet(high) {
+                let change = DraftChange::Answer {
+                    code,
+                    answer: Some(ovop_core::Answer::Level(level)),
+                };
+                store
+                    .change_member(&id, number, &change, now)
+                    .expect("answer");
+            }
+        }
+        (product, id)
+    };
+    let (proposed_product, proposed) = score("Keripik Pisang Kepok", [6, 4, 8]);
+    let (other_product, other) = score("Dodol Nanas", [0, 0, 0]);
+    // The crisps' dossier as checked: the registration for good, a halal certificate until
+    // mid-2028.
+    for (kind, number, expires) in [
+        ("nib", "9120001234567", None),
+        ("halal", "ID63110000123", Some("2028-06-30")),
+    ] {
+        let document = ovop_store::assessments::EvidenceDocument {
+            kind: kind.into(),
+            present: true,
+            number: Some(number.into()),
+            expires_on: expires.map(String::from),
+            ..Default::default()
+        };
+        store.set_evidence(&proposed, &document).expect("dossier");
+    }
+    for (id, average, star) in [(&proposed, 50.0, 4), (&other, 44.0, 3)] {
+        let done = store.finalize(id, now).expect("final");
+        let council = done.council.expect("a council's result");
+        assert_eq!(council.members.len(), 3);
+        assert_eq!((council.average, council.star), (average, Some(star)));
+    }
+    Session {
+        proposed,
+        proposed_product,
+        other,
+        other_product,
+    }
+}
+
 pub async fn type_into(client: &Client, css: &str, text: &str) {
     let field = wait_for_css(client, css).await;
     field.clear().await.expect("clear");

@@ -9,7 +9,7 @@ use crate::canvas::{leading, Weight, ACCENT, DANGER, INK, MUTED, RULE};
 use crate::fonts::Fonts;
 use crate::labels::Labels;
 use crate::model::{Minutes, MinutesProduct};
-use crate::sheet::{facts, heading, lines, signatures, title_block};
+use crate::sheet::{facts, heading, lines, signatures_captioned, title_block};
 use crate::writer::{Block, Item, Writer, LEFT, RIGHT, WIDTH};
 use crate::SheetError;
 
@@ -208,8 +208,10 @@ pub fn minutes(m: &Minutes, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
             .join(", ");
         let mut role = member.role.clone().unwrap_or_default();
         if member.chair {
-            role = if role.trim().is_empty() {
-                l(&w, "minutes_chair")
+            let chair = l(&w, "minutes_chair");
+            // A role that only says "chair" again is not repeated ("Ketua (ketua)").
+            role = if role.trim().is_empty() || role.trim().to_lowercase() == chair.to_lowercase() {
+                chair
             } else {
                 format!("{} ({role})", l(&w, "minutes_chair"))
             };
@@ -339,13 +341,20 @@ pub fn minutes(m: &Minutes, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
 
     // A signature line per member present.
     w.gap(2.0);
-    let people: Vec<crate::model::Person> = m
+    let people: Vec<(String, &crate::model::Person)> = m
         .members
         .iter()
         .filter(|p| p.present)
-        .map(|p| p.person.clone())
+        .map(|p| {
+            let caption = if p.chair {
+                "minutes_chair"
+            } else {
+                "minutes_member"
+            };
+            (l(&w, caption), &p.person)
+        })
         .collect();
-    let block = signatures(&w, &people, None, m.place.as_deref(), Some(&m.date));
+    let block = signatures_captioned(&w, &people, None, m.place.as_deref(), Some(&m.date));
     w.place(block);
     let title = format!(
         "{} – {} – {}",

@@ -751,6 +751,13 @@ fn the_minutes_list_the_council_the_quorum_each_product_and_what_goes_up_with_a_
             Lang::Vi => "(ký và ghi rõ họ tên)",
         };
         assert_eq!(text.matches(sign).count(), 3, "{text}");
+        // Above the lines: the chair, then the two members present.
+        let captions = match lang {
+            Lang::Id => "Ketua Anggota Anggota",
+            Lang::En => "Chair Member Member",
+            Lang::Vi => "Chủ tịch Thành viên Thành viên",
+        };
+        assert!(text.contains(captions), "{captions}: {text}");
         // The QR code names the session and the records it covers.
         assert_eq!(checked.qr, ovop_sheets::minutes_code(&minutes));
         assert!(

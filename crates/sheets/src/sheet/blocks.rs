@@ -250,6 +250,21 @@ pub(crate) fn signatures(
     place: Option<&str>,
     date: Option<&str>,
 ) -> Block {
+    let captioned: Vec<(String, &crate::model::Person)> = assessors
+        .iter()
+        .map(|a| (w.labels.get("assessor"), a))
+        .collect();
+    signatures_captioned(w, &captioned, producer, place, date)
+}
+
+/// [`signatures`] with each signer's caption above the line (the chair, a member).
+pub(crate) fn signatures_captioned(
+    w: &Writer,
+    assessors: &[(String, &crate::model::Person)],
+    producer: Option<&str>,
+    place: Option<&str>,
+    date: Option<&str>,
+) -> Block {
     let mut b = Block::default();
     let l = |k: &str| w.labels.get(k);
     let mut y = lines(
@@ -283,14 +298,14 @@ pub(crate) fn signatures(
     // Boxes of three to a row: each assessor, then the producer.
     let mut people: Vec<(String, String, Vec<String>)> = assessors
         .iter()
-        .map(|a| {
+        .map(|(caption, a)| {
             let detail = [a.title.clone(), a.unit.clone()]
                 .into_iter()
                 .flatten()
                 .filter(|t| !t.trim().is_empty())
                 .collect();
             (
-                l("assessor"),
+                caption.clone(),
                 if a.name.trim().is_empty() {
                     String::new()
                 } else {

@@ -23,7 +23,9 @@ use crate::writer::{Block, Item, Writer, LEFT, RIGHT, WIDTH};
 use crate::SheetError;
 
 pub use blank::blank;
-pub(crate) use blocks::{facts, heading, lines, qr_modules, rated, signatures, title_block};
+pub(crate) use blocks::{
+    facts, heading, lines, qr_modules, rated, signatures, signatures_captioned, title_block,
+};
 use blocks::{part_bar, section_head};
 use criterion::{criterion_block, stands_alone, Mark};
 
