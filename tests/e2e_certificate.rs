@@ -85,22 +85,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         .await
         .expect("choose the minutes");
     click(&client, "[data-testid=sheet-print]").await;
-    let started = Instant::now();
-    let printed = loop {
-        if let Some(line) = std::fs::read_to_string(&opened)
-            .ok()
-            .and_then(|t| t.lines().last().map(String::from))
-        {
-            break std::path::PathBuf::from(line);
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the minutes were not opened; the page says: {}",
-            text_of(&client, "body").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    let minutes = pdf_text(&printed);
+    let minutes = pdf_text(&opened_pdf(&client, &opened, 1).await);
     for expected in [
         "BERITA ACARA RAPAT DEWAN PENILAI",
         "Keripik Pisang Kepok",
@@ -174,6 +159,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         .await
         .expect("forward");
     assert_eq!(forwarded.status(), 201);
+    let forwarded: serde_json::Value = forwarded.json().await.expect("the batch");
     let today = ovop_store::now_utc()[..10].to_string();
     let recorded: serde_json::Value = http
         .post(format!("{url}/v1/decisions"))
@@ -258,6 +244,37 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         "{text}"
     );
     save_screenshot(&client, "certificate-id.png").await;
+
+    // The batch as it went up, printed from the crisps' sheet: its cover, the session's minutes,
+    // then the crisps' sheet alone.
+    let batch = forwarded["id"].as_i64().expect("the batch's number");
+    click(
+        &client,
+        &format!("[data-testid=product-assessment][data-id='{assessment}']"),
+    )
+    .await;
+    wait_for_css(&client, "[data-testid=sheet-kind]")
+        .await
+        .select_by_value("forwarded")
+        .await
+        .expect("choose the forwarded batch");
+    click(&client, "[data-testid=sheet-print]").await;
+    let printed = opened_pdf(&client, &opened, 2).await;
+    assert_eq!(
+        printed.file_name().and_then(|n| n.to_str()),
+        Some(format!("usulan-{batch}-provinsi.pdf").as_str())
+    );
+    let text = pdf_text(&printed);
+    for expected in [
+        format!("Diusulkan ke Provinsi · berkas {batch}"),
+        "BERITA ACARA RAPAT DEWAN PENILAI".to_string(),
+        "Keripik Pisang Kepok".to_string(),
+        "9120001234567".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected}: {text}");
+    }
+    click(&client, "[data-testid=nav-producers]").await;
+    click(&client, "[data-testid=producer-row]").await;
 
     // 35 months on (the clock the app is given): the certificate lapses within 90 days.
     client.close().await.expect("close the session");
@@ -346,6 +363,29 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// The file the app handed to the desktop's opener the `nth` time (from 1), once it has.
+async fn opened_pdf(
+    client: &fantoccini::Client,
+    log: &std::path::Path,
+    nth: usize,
+) -> std::path::PathBuf {
+    let started = Instant::now();
+    loop {
+        if let Some(line) = std::fs::read_to_string(log)
+            .ok()
+            .and_then(|t| t.lines().nth(nth - 1).map(String::from))
+        {
+            return std::path::PathBuf::from(line);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "nothing was opened (time {nth}); the page says: {}",
+            text_of(client, "body").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The text of a PDF, as poppler reads it (layout kept, so one line of the page is one line).

@@ -139,6 +139,7 @@ pub fn render() -> String {
         ovop_protocol::DecisionRef,
         ovop_protocol::CertificateRef,
         ovop_protocol::Award,
+        ovop_store::awards::Forwarding,
         ovop_app::certificates::AwardView,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");

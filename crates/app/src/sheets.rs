@@ -167,6 +167,9 @@ pub enum SheetKind {
     /// The minutes of the council's session the assessment was scored in (its round, level and
     /// day), every final assessment of that session in it.
     Minutes,
+    /// The batch the office forwarded the assessment in: a cover, the minutes of each session
+    /// and each product's sheet with its dossier.
+    Forwarded,
 }
 
 impl SheetKind {
@@ -176,6 +179,7 @@ impl SheetKind {
             SheetKind::Receipt => "-tanda-terima",
             SheetKind::Council => "-tim-penilai",
             SheetKind::Minutes => "-berita-acara",
+            SheetKind::Forwarded => "-usulan",
         }
     }
 }
@@ -197,6 +201,15 @@ pub fn paper(
             let name = minutes_name(&minutes.round, &minutes.level, &minutes.date);
             return Ok((ovop_sheets::minutes(&minutes, &fonts)?, name));
         }
+        // The batch is the office's, not the sheet's: its number names it.
+        SheetKind::Forwarded => {
+            let forwarding = forwarding_of(store, id)?;
+            let (cover, chosen) =
+                forwarded_batch(store, forwarding.batch, lang, &ovop_store::now_utc())?;
+            let mut bytes = Vec::new();
+            write_batch(store, &cover, &chosen, lang, &mut bytes)?;
+            return Ok((bytes, forwarded_name(&forwarding)));
+        }
         _ => {
             let sheet = filled(store, id, revision, lang)?;
             let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
@@ -206,7 +219,9 @@ pub fn paper(
     let bytes = match kind {
         SheetKind::Receipt => ovop_sheets::receipt(&sheet, &fonts)?,
         SheetKind::Council => ovop_sheets::council(&sheet, &fonts)?,
-        SheetKind::Sheet | SheetKind::Minutes => ovop_sheets::filled(&sheet, &fonts)?,
+        SheetKind::Sheet | SheetKind::Minutes | SheetKind::Forwarded => {
+            ovop_sheets::filled(&sheet, &fonts)?
+        }
     };
     Ok((bytes, name))
 }
@@ -218,6 +233,9 @@ pub fn paper_name(
     revision: Option<i64>,
     kind: SheetKind,
 ) -> Result<String, AppError> {
+    if kind == SheetKind::Forwarded {
+        return Ok(forwarded_name(&forwarding_of(store, id)?));
+    }
     let assessment = store.assessment(id)?;
     if kind == SheetKind::Minutes {
         let v = &assessment.visit;
@@ -304,6 +322,41 @@ pub fn forwarded_batch(
             .map(|(id, revision, _)| (id, revision))
             .collect(),
     ))
+}
+
+/// Where the office forwarded an assessment, or `sheet.batch_empty` when it has not (yet, as
+/// far as this laptop knows).
+fn forwarding_of(store: &Store, id: &str) -> Result<ovop_store::awards::Forwarding, AppError> {
+    store.forwarding(id)?.ok_or_else(|| {
+        AppError::new(
+            ovop_core::Code::SheetBatchEmpty.as_str(),
+            format!("the office has not forwarded assessment {id} as far as this laptop knows: sync, then try again"),
+        )
+    })
+}
+
+/// `usulan-7-provinsi.pdf`: the batch's number and the level it went to.
+fn forwarded_name(forwarding: &ovop_store::awards::Forwarding) -> String {
+    format!(
+        "usulan-{}-{}.pdf",
+        forwarding.batch,
+        file_stem(&forwarding.to_level)
+    )
+}
+
+/// A batch's PDF written to `out` as each sheet is read: the cover, whatever leads (minutes),
+/// then the sheets of `chosen` (id and revision) in order.
+pub fn write_batch<W: std::io::Write>(
+    store: &Store,
+    cover: &ovop_sheets::Cover,
+    chosen: &[(String, i64)],
+    lang: Lang,
+    out: &mut W,
+) -> Result<ovop_sheets::Written, AppError> {
+    let sheets = chosen.iter().map(|(id, revision)| {
+        filled(store, id, Some(*revision), lang).map_err(ovop_sheets::SheetError::from)
+    });
+    Ok(ovop_sheets::batch(cover, sheets, &Fonts::bundled(), out)?)
 }
 
 /// A programme level's name in `lang` (English where that language has none), or its code

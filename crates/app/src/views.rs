@@ -34,6 +34,8 @@ pub struct AssessmentView {
     pub verdict: Verdict,
     /// A council's roster counted against its quorum (none for one assessor).
     pub quorum: Option<CouncilQuorum>,
+    /// Where and in which batch the office forwarded it, once it did.
+    pub forwarded: Option<ovop_store::awards::Forwarding>,
 }
 
 /// A council's roster as it stands against the quorum: counted, or why it cannot be.
@@ -188,6 +190,7 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
             })
         })
         .collect::<Result<_, ovop_store::StoreError>>()?;
+    let forwarded = store.forwarding(id)?;
     Ok(AssessmentView {
         assessment,
         set,
@@ -200,6 +203,7 @@ pub fn view_at(store: &Store, id: &str, revision: Option<i64>) -> Result<Assessm
         council,
         verdict,
         quorum,
+        forwarded,
     })
 }
 
@@ -210,7 +214,7 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
     let product = store.product(&a.product_id)?;
     let producer = store.producer(&product.producer_id)?;
     let criteria_count = result.criteria.len() as u32;
-    let forwarded_to = store.forwarded_to(&a.id)?;
+    let forwarded_to = store.forwarding(&a.id)?.map(|f| f.to_level);
     Ok(AssessmentSummary {
         answered: criteria_count.saturating_sub(result.unanswered.len() as u32),
         criteria_count,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use ovop_sheets::{Fonts, Lang, SheetError};
+use ovop_sheets::{Fonts, Lang};
 
 use crate::criteria_cmd::{find, load_catalog};
 use crate::{store_cmd, CliError, CliResult};
@@ -65,7 +65,7 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     let lang = Lang::parse(&args.lang);
     let fonts = Fonts::bundled();
     if args.batch {
-        return batch(&args, db, lang, &fonts);
+        return batch(&args, db, lang);
     }
     let bytes = if args.blank {
         let catalog = load_catalog(data_dir);
@@ -103,7 +103,7 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
 }
 
 /// The final assessments of a region and/or a day, one sheet after another into the file.
-fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
+fn batch(args: &SheetArgs, db: &Path, lang: Lang) -> CliResult {
     if args.village.is_none() && args.date.is_none() && args.forwarded.is_none() {
         return Err(CliError::new(
             Code::SheetBatchEmpty.as_str(),
@@ -114,7 +114,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
     if let Some(number) = args.forwarded {
         let (cover, chosen) =
             ovop_app::sheets::forwarded_batch(&store, number, lang, &ovop_store::now_utc())?;
-        return write_batch(args, &store, lang, fonts, &cover, &chosen);
+        return write_batch(args, &store, lang, &cover, &chosen);
     }
     let mut title = Vec::new();
     if let Some(code) = &args.village {
@@ -161,7 +161,7 @@ fn batch(args: &SheetArgs, db: &Path, lang: Lang, fonts: &Fonts) -> CliResult {
         made: ovop_store::now_utc(),
         leading: Vec::new(),
     };
-    write_batch(args, &store, lang, fonts, &cover, &chosen)
+    write_batch(args, &store, lang, &cover, &chosen)
 }
 
 /// The batch's PDF, written beside its place and moved there once whole.
@@ -169,13 +169,9 @@ fn write_batch(
     args: &SheetArgs,
     store: &ovop_store::Store,
     lang: Lang,
-    fonts: &Fonts,
     cover: &ovop_sheets::Cover,
     chosen: &[(String, i64)],
 ) -> CliResult {
-    let sheets = chosen.iter().map(|(id, revision)| {
-        ovop_app::sheets::filled(store, id, Some(*revision), lang).map_err(SheetError::from)
-    });
     let mut partial = args.output.as_os_str().to_os_string();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
@@ -187,7 +183,7 @@ fn write_batch(
             )
         })?;
         let mut out = std::io::BufWriter::new(file);
-        let written = ovop_sheets::batch(cover, sheets, fonts, &mut out)?;
+        let written = ovop_app::sheets::write_batch(store, cover, chosen, lang, &mut out)?;
         let file = out
             .into_inner()
             .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;

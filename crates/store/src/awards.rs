@@ -7,6 +7,16 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::{Result, Store, StoreError};
 
+/// An assessment the office forwarded to the next level: the level and the batch (its number,
+/// as the dashboard shows it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Forwarding {
+    pub to_level: String,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
+    pub batch: i64,
+}
+
 /// Keeps a pulled award: `true` when it is new. The same award again changes nothing; an
 /// award that does not read as one (a newer server's, a damaged change) is skipped.
 pub(crate) fn keep(tx: &Transaction<'_>, body: &serde_json::Value, now: &str) -> Result<bool> {
@@ -106,14 +116,19 @@ impl Store {
             .collect())
     }
 
-    /// The level an assessment was forwarded to by the office, if it was.
-    pub fn forwarded_to(&self, assessment_id: &str) -> Result<Option<String>> {
+    /// Where and in which batch the office forwarded an assessment, if it did.
+    pub fn forwarding(&self, assessment_id: &str) -> Result<Option<Forwarding>> {
         Ok(self
             .read()
             .query_row(
-                "SELECT to_level FROM forwarded WHERE assessment_id = ?1",
+                "SELECT to_level, batch FROM forwarded WHERE assessment_id = ?1",
                 [assessment_id],
-                |r| r.get::<_, String>(0),
+                |r| {
+                    Ok(Forwarding {
+                        to_level: r.get(0)?,
+                        batch: r.get(1)?,
+                    })
+                },
             )
             .optional()?)
     }
@@ -242,10 +257,13 @@ mod tests {
             0
         );
         assert_eq!(
-            store.forwarded_to("1").expect("read").as_deref(),
-            Some("provinsi")
+            store.forwarding("1").expect("read"),
+            Some(Forwarding {
+                to_level: "provinsi".into(),
+                batch: 3
+            })
         );
-        assert_eq!(store.forwarded_to("2").expect("read"), None);
+        assert_eq!(store.forwarding("2").expect("read"), None);
         assert_eq!(
             store.forwarded_batch(3).expect("read"),
             [("1".to_string(), 1, "provinsi".to_string())]

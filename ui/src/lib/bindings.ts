@@ -633,7 +633,11 @@ verdict: Verdict,
 /**
  * A council's roster counted against its quorum (none for one assessor).
  */
-quorum: CouncilQuorum | null, };
+quorum: CouncilQuorum | null, 
+/**
+ * Where and in which batch the office forwarded it, once it did.
+ */
+forwarded: Forwarding | null, };
 
 export type CouncilQuorum = { 
 /**
@@ -709,7 +713,7 @@ left: string,
  */
 files: number, bytes: number, };
 
-export type SheetKind = "sheet" | "receipt" | "council" | "minutes";
+export type SheetKind = "sheet" | "receipt" | "council" | "minutes" | "forwarded";
 
 export type SyncStatus = { 
 /**
@@ -796,6 +800,8 @@ reason?: string,
  * Three stars and more (the programme's rule): the certificate issued with the award.
  */
 certificate?: CertificateRef, };
+
+export type Forwarding = { to_level: string, batch: number, };
 
 export type AwardView = { award: Award, 
 /**

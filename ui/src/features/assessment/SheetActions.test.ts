@@ -58,6 +58,22 @@ describe("SheetActions", () => {
     expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "minutes");
   });
 
+  it("offers the batch the office forwarded it in, by its number, only once it was forwarded", async () => {
+    api.printSheet.mockResolvedValue("/tmp/x.pdf");
+    render(SheetActions, { id: "a-1", revision: 1, session: true, forwardedBatch: 7 });
+    const options = Array.from(screen.getByTestId("sheet-kind").querySelectorAll("option")).map((o) => o.textContent);
+    expect(options.at(-1)).toBe("Berkas usulan ke tingkat berikutnya (berkas 7)");
+    await userEvent.selectOptions(screen.getByTestId("sheet-kind"), "forwarded");
+    await userEvent.click(screen.getByTestId("sheet-print"));
+    expect(api.printSheet).toHaveBeenLastCalledWith("a-1", 1, "id", "forwarded");
+  });
+
+  it("does not offer a forwarded batch for a sheet the office has not forwarded", () => {
+    render(SheetActions, { id: "a-1", revision: 1, session: true });
+    const values = Array.from(screen.getByTestId("sheet-kind").querySelectorAll("option")).map((o) => o.value);
+    expect(values).not.toContain("forwarded");
+  });
+
   it("says in words why the sheet could not be printed or saved", async () => {
     api.printSheet.mockRejectedValue({ code: "sheet.no_viewer", message: "no program opens PDF files here" });
     api.saveSheet.mockRejectedValue({ code: "sheet.write", message: "cannot write /x.pdf" });

@@ -123,6 +123,7 @@ export function viewOf(
     council: options.council ?? null,
     verdict: verdictOf(options.result ?? resultOf(set)),
     quorum: options.quorum ?? null,
+    forwarded: null,
   };
 }
 
