@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod catalog;
 pub mod change;
+pub mod coaching;
 pub mod codes;
 pub mod council;
 pub mod criteria;

@@ -1,7 +1,5 @@
 //! The producer's receipt and the council's sheet, from the same values as the filled sheet.
 
-use ovop_core::rubric::Outcome;
-
 use crate::canvas::{leading, Weight, ACCENT, DANGER, GREY_FILL, INK, MUTED, RULE};
 use crate::fonts::Fonts;
 use crate::model::Filled;
@@ -23,51 +21,25 @@ pub(crate) struct Step {
     pub points: u32,
     pub next_points: u32,
     pub next: String,
-    pub gap: u32,
 }
 
 pub(crate) fn steps(s: &Filled, words: &Words, limit: usize) -> Vec<Step> {
-    let mut steps: Vec<Step> = s
-        .set
-        .criteria()
-        .filter_map(|criterion| {
-            let outcome = s
-                .result
-                .criteria
-                .iter()
-                .find(|c| c.code == criterion.code)?;
-            let Outcome::Scored { points, scale, .. } = &outcome.outcome else {
-                return None;
-            };
-            let same_scale = |level: &&ovop_core::criteria::Level| {
-                level.scale.as_deref() == scale.as_deref() || scale.is_none()
-            };
-            let max = criterion
-                .levels
-                .iter()
-                .filter(same_scale)
-                .map(|l| l.points)
-                .max()?;
-            let next = criterion
-                .levels
-                .iter()
-                .filter(same_scale)
-                .filter(|l| l.points > *points)
-                .min_by_key(|l| l.points)?;
+    // The engine orders them (the biggest gaps first); the sheet only puts them in words.
+    ovop_core::coaching::steps(&s.set, &s.result)
+        .into_iter()
+        .take(limit)
+        .filter_map(|step| {
+            let criterion = s.set.criteria().find(|c| c.code == step.criterion)?;
+            let next = criterion.levels.get(step.next_level as usize)?;
             Some(Step {
-                code: criterion.code.clone(),
                 title: words.of(&criterion.text).to_string(),
-                points: *points,
-                next_points: next.points,
                 next: words.of(&next.text).to_string(),
-                gap: max - points,
+                code: step.criterion,
+                points: step.points,
+                next_points: step.next_points,
             })
         })
-        .collect();
-    // The biggest gaps first; the sheet's order among equals.
-    steps.sort_by_key(|step| std::cmp::Reverse(step.gap));
-    steps.truncate(limit);
-    steps
+        .collect()
 }
 
 fn result_block(w: &Writer, total: String, by_score: u8, star: Option<u8>) -> Block {
