@@ -185,12 +185,13 @@ impl std::fmt::Display for ActionError {
 
 const MAX_TEXT: usize = 2_000;
 
-/// Checks an action against the set its plan was made from.
-pub fn check_action(set: &CriteriaSet, action: &Action) -> Result<(), ActionError> {
+/// Checks an action against the set its plan was made from (none for an action not made from
+/// an assessment, which then names no criterion).
+pub fn check_action(set: Option<&CriteriaSet>, action: &Action) -> Result<(), ActionError> {
     let bad = |field, problem| Err(ActionError { field, problem });
     match (&action.criterion, action.target_points) {
         (Some(code), target) => {
-            let Some(criterion) = set.criteria().find(|c| &c.code == code) else {
+            let Some(criterion) = set.and_then(|s| s.criteria().find(|c| &c.code == code)) else {
                 return bad("criterion", "unknown_criterion");
             };
             if target.is_some_and(|t| !criterion.levels.iter().any(|l| l.points == t)) {
@@ -378,7 +379,7 @@ mod tests {
         assert_eq!(plan.len(), 5);
         assert!(plan.iter().all(|a| a.target_points == Some(3)
             && a.progress == Progress::NotStarted
-            && check_action(rubric.set(), a).is_ok()));
+            && check_action(Some(rubric.set()), a).is_ok()));
     }
 
     fn action() -> Action {
@@ -404,8 +405,8 @@ mod tests {
             criterion: Some(code.clone()),
             ..action()
         };
-        assert_eq!(check_action(set, &good), Ok(()));
-        let problem = |a: Action| check_action(set, &a).map_err(|e| (e.field, e.problem));
+        assert_eq!(check_action(Some(set), &good), Ok(()));
+        let problem = |a: Action| check_action(Some(set), &a).map_err(|e| (e.field, e.problem));
         let cases = [
             (
                 Action {
@@ -476,11 +477,20 @@ mod tests {
             owner_name: Some("Bank BPD Kalsel".into()),
             progress: Progress::Dropped,
             dropped_because: Some("Produsen memilih koperasi".into()),
-            ..good
+            ..good.clone()
         };
-        assert_eq!(check_action(set, &fine), Ok(()));
+        assert_eq!(check_action(Some(set), &fine), Ok(()));
+        assert_eq!(
+            check_action(None, &fine),
+            Ok(()),
+            "no set is needed without a criterion"
+        );
+        assert_eq!(
+            check_action(None, &good).map_err(|e| e.problem),
+            Err("unknown_criterion")
+        );
         let err = check_action(
-            set,
+            Some(set),
             &Action {
                 due: Some("besok".into()),
                 ..fine

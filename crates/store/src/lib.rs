@@ -8,6 +8,7 @@
 
 pub mod assessments;
 pub mod awards;
+pub mod coaching;
 mod council;
 mod error;
 pub mod fold;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_round_level_kind.sql"),
     include_str!("../migrations/0008_council_roster.sql"),
     include_str!("../migrations/0009_award.sql"),
+    include_str!("../migrations/0010_coaching.sql"),
 ];
 
 /// The schema version this build writes.
