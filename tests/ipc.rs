@@ -1171,3 +1171,85 @@ fn the_minutes_of_a_session_are_saved_from_the_window_and_a_sheet_without_a_roun
     assert_eq!(refused.expect_err("refused")["code"], "sheet.invalid");
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn a_coaching_plan_is_made_from_a_final_sheets_steps_and_a_visit_closes_what_was_done() {
+    let data = tempfile::tempdir().expect("temp");
+    let app = App::new(data.path());
+    let view = app.start_template_sheet(
+        json!({"assessed_on": "2026-11-20", "assessors": [{"name": "Rina Wulandari"}]}),
+    );
+    app.fill_template_sheet(&view, 2);
+    let id = view["assessment"]["id"].as_str().expect("id").to_string();
+    let product = view["assessment"]["product_id"].clone();
+    // A draft has no steps yet.
+    let refused = app.call("coaching_steps", json!({"assessmentId": id}));
+    assert_eq!(refused.expect_err("a draft")["code"], "store.invalid");
+    app.call("assessment_finalize", json!({"id": id}))
+        .expect("final");
+
+    // 44 of 66: each of the 22 criteria one level from its top, with its words.
+    let steps = app
+        .call("coaching_steps", json!({"assessmentId": id}))
+        .expect("steps");
+    let steps = steps.as_array().expect("a list");
+    assert_eq!(steps.len(), 22);
+    assert_eq!(steps[0]["step"]["gap"], 1);
+    assert_eq!(steps[0]["step"]["next_points"], 3);
+    assert!(steps[0]["title"]["id"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
+    assert!(steps[0]["next"]["id"]
+        .as_str()
+        .is_some_and(|t| !t.is_empty()));
+
+    // The first step becomes an action due in two days; a partner without a name is refused.
+    let today = ovop_core::validity::parse_day(&ovop_store::now_utc()[..10]).expect("today");
+    let in_two_days = ovop_core::validity::format_day(
+        today.next_day().and_then(|d| d.next_day()).expect("a day"),
+    );
+    let action = json!({
+        "criterion": steps[0]["step"]["criterion"], "target_points": 3, "support": "packaging",
+        "owner": "officer", "due": in_two_days, "notes": "Label dengan komposisi",
+    });
+    let mut unnamed = action.clone();
+    unnamed["owner"] = json!("partner");
+    let refused = app.call(
+        "coaching_save_action",
+        json!({"id": null, "productId": product, "assessmentId": id, "action": unnamed}),
+    );
+    assert_eq!(refused.expect_err("unnamed")["code"], "store.invalid");
+    let saved = app
+        .call(
+            "coaching_save_action",
+            json!({"id": null, "productId": product, "assessmentId": id, "action": action}),
+        )
+        .expect("saved");
+    assert_eq!(saved["revision"], 1);
+    let plan = app
+        .call("coaching_plan", json!({"productId": product}))
+        .expect("plan");
+    assert_eq!(plan["actions"].as_array().expect("actions").len(), 1);
+    assert_eq!(plan["actions"][0]["due"], "this_week");
+    assert_eq!(plan["actions"][0]["criterion_title"], steps[0]["title"]);
+    let due = app.call("coaching_due", json!({})).expect("due");
+    assert_eq!(due[0]["product_name"], "Tikar purun");
+    assert_eq!(due[0]["due"], "this_week");
+
+    // A visit today: done. It leaves the due list and shows on the product.
+    let visit = app
+        .call(
+            "coaching_record_visit",
+            json!({"visit": {"product_id": product, "visited_on": ovop_core::validity::format_day(today),
+                "notes": "Label dicetak", "updates": [{"action_id": saved["id"], "progress": "done", "done": "Label baru dipakai"}]}}),
+        )
+        .expect("visit");
+    assert!(visit["id"].as_str().is_some_and(|v| !v.is_empty()));
+    assert_eq!(app.call("coaching_due", json!({})).expect("due"), json!([]));
+    let plan = app
+        .call("coaching_plan", json!({"productId": product}))
+        .expect("plan");
+    assert_eq!(plan["actions"][0]["action"]["action"]["progress"], "done");
+    assert_eq!(plan["actions"][0]["due"], Value::Null);
+    assert_eq!(plan["visits"][0]["notes"], "Label dicetak");
+}

@@ -21,7 +21,7 @@ fn training_day() -> Option<String> {
 
 /// The day validity is judged on: today by the clock, or the training session's day, so a
 /// training session can show next year's lapsing list.
-fn today() -> String {
+pub(crate) fn today() -> String {
     training_day().unwrap_or_else(|| ovop_store::now_utc()[..10].to_string())
 }
 

@@ -141,6 +141,20 @@ pub fn render() -> String {
         ovop_protocol::Award,
         ovop_store::awards::Forwarding,
         ovop_app::certificates::AwardView,
+        // coaching
+        ovop_core::coaching::Step,
+        ovop_core::coaching::Support,
+        ovop_core::coaching::Owner,
+        ovop_core::coaching::Progress,
+        ovop_core::coaching::Action,
+        ovop_core::coaching::Due,
+        ovop_store::coaching::CoachingAction,
+        ovop_store::coaching::ActionUpdate,
+        ovop_store::coaching::CoachingVisit,
+        ovop_store::coaching::DueAction,
+        ovop_app::coaching::StepView,
+        ovop_app::coaching::ActionView,
+        ovop_app::coaching::PlanView,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

@@ -6,6 +6,7 @@ pub mod assess;
 pub mod awards;
 #[cfg(test)]
 mod bindings;
+pub mod coaching;
 pub mod commands;
 pub mod data;
 pub mod error;
@@ -87,6 +88,11 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             awards::certificates_lapsing,
             awards::certificate_print,
             awards::certificate_save,
+            coaching::coaching_steps,
+            coaching::coaching_plan,
+            coaching::coaching_save_action,
+            coaching::coaching_record_visit,
+            coaching::coaching_due,
         ])
 }
 

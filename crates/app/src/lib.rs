@@ -9,6 +9,7 @@
 //! future, for the front end to run where it likes.
 
 pub mod certificates;
+pub mod coaching;
 pub mod error;
 pub mod folder;
 pub mod sheets;

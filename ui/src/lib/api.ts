@@ -30,6 +30,12 @@ import type {
   OutboxRow,
   ReviewDecision,
   AwardView,
+  Action,
+  CoachingAction,
+  CoachingVisit,
+  DueAction,
+  PlanView,
+  StepView,
 } from "$lib/bindings";
 import { today } from "$lib/day";
 import { toAppError } from "$lib/errors";
@@ -388,6 +394,49 @@ export function productAwards(productId: string): Promise<AwardView[]> {
 /** The certificates of this laptop's products that lapse within 90 days or have lapsed, soonest first. */
 export function certificatesLapsing(): Promise<AwardView[]> {
   return answer(() => [], "certificates_lapsing");
+}
+
+/** Where a final assessment's product gains most toward its next star, biggest gap first, with the words. */
+export function coachingSteps(assessmentId: string): Promise<StepView[]> {
+  return answer(() => [], "coaching_steps", { assessmentId });
+}
+
+/** A product's coaching plan, each action with where it stands today, and its follow-up visits. */
+export function coachingPlan(productId: string): Promise<PlanView> {
+  return answer(() => ({ actions: [], visits: [] }), "coaching_plan", { productId });
+}
+
+/** Adds an action to a product's plan (`id` null) or changes one; resolves with it as stored. */
+export function saveCoachingAction(
+  id: string | null,
+  productId: string,
+  assessmentId: string | null,
+  action: Action,
+): Promise<CoachingAction> {
+  // The browser preview keeps nothing: it answers with the action as the app would store it.
+  return answer(
+    () => ({
+      id: id ?? `preview-${Date.now()}`,
+      revision: 1,
+      product_id: productId,
+      assessment_id: assessmentId,
+      action,
+      visit_id: null,
+      changed_at: new Date().toISOString(),
+    }),
+    "coaching_save_action",
+    { id, productId, assessmentId, action },
+  );
+}
+
+/** Records a follow-up visit and what it found of each action. */
+export function recordCoachingVisit(visit: CoachingVisit): Promise<CoachingVisit> {
+  return answer(() => ({ ...visit, id: `preview-${Date.now()}` }), "coaching_record_visit", { visit });
+}
+
+/** The open coaching actions overdue or due within the week, soonest first. */
+export function coachingDue(): Promise<DueAction[]> {
+  return answer(() => [], "coaching_due");
 }
 
 /** Opens a certificate in the system's PDF viewer, to print it; resolves with the file. */

@@ -814,3 +814,106 @@ standing: CertificateStanding | null,
  * the star is one that is certified) not lapsed. A lapsed star is never current.
  */
 current: boolean, };
+
+export type Step = { criterion: string, points: number, 
+/**
+ * The points of the next level up on the same scale.
+ */
+next_points: number, 
+/**
+ * Where that level is in the criterion's `levels` (its words are there).
+ */
+next_level: number, 
+/**
+ * The points of the criterion's top level on the same scale.
+ */
+max_points: number, 
+/**
+ * `max_points - points`: what the criterion can still give.
+ */
+gap: number, 
+/**
+ * Raising this criterion to its top alone would bring the total to the next star's lower
+ * bound (a minimum requirement may still hold the star back: `NextStar` says which).
+ */
+reaches_next_star: boolean, };
+
+export type Support = "training" | "packaging" | "lab_test" | "certification" | "marketing" | "finance" | "other";
+
+export type Owner = "officer" | "office" | "partner";
+
+export type Progress = "not_started" | "in_progress" | "done" | "dropped";
+
+export type Action = { 
+/**
+ * The criterion it lifts, when it lifts one (an action may be about the business at large).
+ */
+criterion?: string | null, 
+/**
+ * The points of the level it aims the criterion at.
+ */
+target_points?: number | null, support: Support, owner: Owner, 
+/**
+ * The office or partner, or the officer's colleague, by name.
+ */
+owner_name?: string | null, 
+/**
+ * `YYYY-MM-DD`.
+ */
+due?: string | null, notes: string, progress: Progress, 
+/**
+ * Why it was dropped (required then, and only then).
+ */
+dropped_because?: string | null, };
+
+export type Due = "overdue" | "this_week" | "later";
+
+export type CoachingAction = { id: string, revision: number, product_id: string, 
+/**
+ * The assessment whose steps it came from.
+ */
+assessment_id: string | null, action: Action, 
+/**
+ * The visit that last changed its progress.
+ */
+visit_id: string | null, changed_at: string, };
+
+export type ActionUpdate = { action_id: string, progress: Progress, 
+/**
+ * What was done.
+ */
+done: string, 
+/**
+ * Why it was dropped (required when `progress` is dropped).
+ */
+dropped_because?: string | null, };
+
+export type CoachingVisit = { id: string, product_id: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+visited_on: string, notes: string, updates: Array<ActionUpdate>, };
+
+export type DueAction = { action: CoachingAction, due: Due, product_name: string, producer_name: string, };
+
+export type StepView = { step: Step, 
+/**
+ * The criterion's words.
+ */
+title: Text, 
+/**
+ * What the next level up asks for.
+ */
+next: Text, };
+
+export type ActionView = { action: CoachingAction, 
+/**
+ * Overdue, due this week or later; none when done, dropped or undated.
+ */
+due: Due | null, 
+/**
+ * The words of the criterion it lifts, from the set its assessment was scored on.
+ */
+criterion_title: Text | null, };
+
+export type PlanView = { actions: Array<ActionView>, visits: Array<CoachingVisit>, };
