@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use driver::{
     click, office_token, save_screenshot, seed_council_session, start, tapin_office, text_of,
-    wait_for_css, wait_present,
+    type_into, wait_for_css, wait_present,
 };
 use serde_json::json;
 
@@ -237,6 +237,63 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
             .is_err(),
         "the three-star product was not forwarded"
     );
+    // The dodol stays at three stars: the officer makes its coaching plan from its sheet's
+    // steps (the first three, ticked), then records a visit that finds the first one done.
+    click(&client, &format!("{dodol} [data-testid=coaching-start]")).await;
+    wait_for_css(&client, &format!("{dodol} [data-testid=coaching-step]")).await;
+    click(&client, &format!("{dodol} [data-testid=coaching-save]")).await;
+    let started = Instant::now();
+    while client
+        .find_all(fantoccini::Locator::Css(&format!(
+            "{dodol} [data-testid=coaching-action]"
+        )))
+        .await
+        .map_or(0, |rows| rows.len())
+        < 3
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the plan's three actions did not show: {}",
+            text_of(&client, &dodol).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
+    wait_for_css(&client, &format!("{dodol} [data-testid=visit-progress]"))
+        .await
+        .select_by_value("done")
+        .await
+        .expect("done");
+    type_into(
+        &client,
+        &format!("{dodol} [data-testid=visit-notes]"),
+        "Label baru sudah dicetak",
+    )
+    .await;
+    click(&client, &format!("{dodol} [data-testid=visit-save]")).await;
+    wait_for_css(
+        &client,
+        &format!("{dodol} [data-testid=coaching-visit-row]"),
+    )
+    .await;
+    wait_for_css(
+        &client,
+        &format!("{dodol} [data-testid=coaching-action][data-progress=done]"),
+    )
+    .await;
+    let plan = wait_for_css(&client, &format!("{dodol} [data-testid=coaching-plan]")).await;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            vec![serde_json::to_value(&plan).expect("element reference")],
+        )
+        .await
+        .expect("scroll");
+    save_screenshot(&client, "coaching-plan-id.png").await;
+    client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .expect("scroll back");
     let award = wait_for_css(&client, "[data-testid=product-award][data-current=true]").await;
     let text = award.text().await.expect("text");
     assert!(

@@ -61,6 +61,7 @@ pub struct DueAction {
     pub action: CoachingAction,
     pub due: Due,
     pub product_name: String,
+    pub producer_id: String,
     pub producer_name: String,
 }
 
@@ -320,7 +321,7 @@ impl Store {
         let until = ovop_core::validity::format_day(day + time::Duration::days(6));
         let conn = self.read();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {}, p.name, r.name FROM coaching_action a
+            "SELECT {}, p.name, r.id, r.name FROM coaching_action a
              JOIN product p ON p.id = a.product_id JOIN producer r ON r.id = p.producer_id
              WHERE a.latest = 1 AND a.open = 1 AND a.due <= ?1
              ORDER BY a.due, a.created_at, a.id",
@@ -335,17 +336,19 @@ impl Store {
                 action_row(r)?,
                 r.get::<_, String>(7)?,
                 r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (action, product_name, producer_name) = row?;
+            let (action, product_name, producer_id, producer_name) = row?;
             // `due` is none only for an undated or closed action, which the query left out.
             if let Some(due) = due(&action.action, day) {
                 out.push(DueAction {
                     action,
                     due,
                     product_name,
+                    producer_id,
                     producer_name,
                 });
             }

@@ -100,6 +100,10 @@ fn a_plan_starts_from_a_final_assessments_steps_and_visits_move_its_actions() {
     );
     assert_eq!(due[0].product_name, "Tas anyaman purun");
     assert_eq!(due[0].producer_name, "KUB Anyaman Purun Đẹp");
+    assert_eq!(
+        store.product(&product).unwrap().producer_id,
+        due[0].producer_id
+    );
     // On 20 March both are overdue, soonest first.
     let due = store.due_actions("2027-03-20").unwrap();
     assert_eq!(

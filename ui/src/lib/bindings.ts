@@ -894,7 +894,7 @@ export type CoachingVisit = { id: string, product_id: string,
  */
 visited_on: string, notes: string, updates: Array<ActionUpdate>, };
 
-export type DueAction = { action: CoachingAction, due: Due, product_name: string, producer_name: string, };
+export type DueAction = { action: CoachingAction, due: Due, product_name: string, producer_id: string, producer_name: string, };
 
 export type StepView = { step: Step, 
 /**

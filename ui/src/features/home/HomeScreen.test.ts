@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   assessmentDecisions: vi.fn(async () => []),
   productAwards: vi.fn(async (): Promise<unknown[]> => []),
   certificatesLapsing: vi.fn(async (): Promise<unknown[]> => []),
+  coachingDue: vi.fn(async (): Promise<unknown[]> => []),
   printCertificate: vi.fn(async () => "/tmp/sertifikat.pdf"),
   saveCertificate: vi.fn(async () => null),
   homeCounts: vi.fn(),

@@ -1,0 +1,161 @@
+import type { ActionView, AssessmentSummary, CoachingAction, DueAction, PlanView, StepView } from "$lib/bindings";
+import { setLang } from "$lib/i18n/index.svelte";
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import DueActions from "./DueActions.svelte";
+import ProductPlan from "./ProductPlan.svelte";
+
+const api = vi.hoisted(() => ({
+  coachingPlan: vi.fn(),
+  coachingSteps: vi.fn(),
+  coachingDue: vi.fn(),
+  listAssessments: vi.fn(),
+  saveCoachingAction: vi.fn(),
+  recordCoachingVisit: vi.fn(),
+  inTauri: vi.fn(() => true),
+}));
+vi.mock("$lib/api", () => api);
+
+function step(code: string, points: number, next: number, reaches = false): StepView {
+  return {
+    step: { criterion: code, points, next_points: next, next_level: 1, max_points: 3, gap: 3 - points, reaches_next_star: reaches },
+    title: { id: `Kriteria ${code}`, en: `Criterion ${code}` },
+    next: { id: `Tingkat berikut ${code}` },
+  };
+}
+
+function action(id: string, fields: Partial<CoachingAction["action"]> = {}): CoachingAction {
+  return {
+    id,
+    revision: 1,
+    product_id: "pr-1",
+    assessment_id: "a-1",
+    action: { criterion: "1.1", target_points: 3, support: "packaging", owner: "officer", due: "2027-03-01", notes: "", progress: "not_started", ...fields },
+    visit_id: null,
+    changed_at: "2027-02-01T00:00:00Z",
+  };
+}
+
+const final = { id: "a-1", status: "final" } as AssessmentSummary;
+
+describe("A product's coaching plan", () => {
+  beforeEach(() => {
+    setLang("id");
+    vi.clearAllMocks();
+  });
+
+  it("is made from the latest final assessment's steps: the ticked ones become actions with their support and day", async () => {
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] } satisfies PlanView);
+    api.listAssessments.mockResolvedValue([{ id: "a-2", status: "draft" } as AssessmentSummary, final]);
+    api.coachingSteps.mockResolvedValue([step("1.1", 1, 2, true), step("2.3", 1, 2), step("3.1", 2, 3), step("4.2", 2, 3)]);
+    api.saveCoachingAction.mockResolvedValue(action("x"));
+    render(ProductPlan, { productId: "pr-1" });
+    await userEvent.click(await screen.findByTestId("coaching-start"));
+    expect(api.coachingSteps).toHaveBeenCalledWith("a-1");
+    const steps = await screen.findAllByTestId("coaching-step");
+    expect(steps).toHaveLength(4);
+    expect(steps[0]).toHaveTextContent("cukup untuk bintang berikutnya");
+    // The first three are ticked; the third is unticked by the officer.
+    await userEvent.click(within(steps[2]).getByRole("checkbox"));
+    const supports = screen.getAllByTestId("coaching-support");
+    expect(supports).toHaveLength(2);
+    await userEvent.selectOptions(supports[0], "packaging");
+    const days = screen.getAllByTestId("coaching-due");
+    await userEvent.type(days[0], "2027-03-01");
+    await userEvent.click(screen.getByTestId("coaching-save"));
+    expect(api.saveCoachingAction).toHaveBeenCalledTimes(2);
+    expect(api.saveCoachingAction).toHaveBeenNthCalledWith(1, null, "pr-1", "a-1", expect.objectContaining({ criterion: "1.1", target_points: 2, support: "packaging", due: "2027-03-01", owner: "officer", progress: "not_started" }));
+    expect(api.saveCoachingAction).toHaveBeenNthCalledWith(2, null, "pr-1", "a-1", expect.objectContaining({ criterion: "2.3", support: "other", due: null }));
+  });
+
+  it("shows each action's standing and records a visit with each open action's progress, a dropped one with its reason", async () => {
+    const views: ActionView[] = [
+      { action: action("act-1"), due: "overdue", criterion_title: { id: "Kemasan dan label" } },
+      { action: action("act-2", { criterion: null, target_points: null, support: "finance", owner: "partner", owner_name: "Bank BPD", due: null }), due: null, criterion_title: null },
+      { action: action("act-3", { progress: "done" }), due: null, criterion_title: { id: "Uji laboratorium" } },
+    ];
+    api.coachingPlan.mockResolvedValue({ actions: views, visits: [] } satisfies PlanView);
+    api.listAssessments.mockResolvedValue([final]);
+    api.recordCoachingVisit.mockImplementation(async (v) => ({ ...v, id: "v-1" }));
+    render(ProductPlan, { productId: "pr-1" });
+    const rows = await screen.findAllByTestId("coaching-action");
+    expect(rows[0]).toHaveTextContent("lewat tenggat");
+    expect(rows[0]).toHaveTextContent("Kemasan dan label");
+    expect(rows[1]).toHaveTextContent("Bank BPD");
+    expect(rows[2]).toHaveAttribute("data-progress", "done");
+    // A plan already made is not offered again.
+    expect(screen.queryByTestId("coaching-start")).toBeNull();
+
+    await userEvent.click(screen.getByTestId("coaching-visit"));
+    const open = screen.getAllByTestId("visit-action");
+    expect(open).toHaveLength(2);
+    const progress = screen.getAllByTestId("visit-progress");
+    await userEvent.selectOptions(progress[0], "done");
+    await userEvent.selectOptions(progress[1], "dropped");
+    await userEvent.type(screen.getByTestId("visit-reason"), "Produsen memilih koperasi");
+    await userEvent.type(screen.getByTestId("visit-notes"), "Label sudah dicetak");
+    await userEvent.click(screen.getByTestId("visit-save"));
+    expect(api.recordCoachingVisit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        product_id: "pr-1",
+        notes: "Label sudah dicetak",
+        updates: [
+          { action_id: "act-1", progress: "done", done: "", dropped_because: null },
+          { action_id: "act-2", progress: "dropped", done: "", dropped_because: "Produsen memilih koperasi" },
+        ],
+      }),
+    );
+  });
+
+  it("shows nothing for a product with no plan and no final assessment", async () => {
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] });
+    api.listAssessments.mockResolvedValue([]);
+    render(ProductPlan, { productId: "pr-1" });
+    await vi.waitFor(() => expect(api.listAssessments).toHaveBeenCalled());
+    expect(screen.queryByTestId("coaching-plan")).toBeNull();
+  });
+
+  it("says in words why the plan could not be saved", async () => {
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] });
+    api.listAssessments.mockResolvedValue([final]);
+    api.coachingSteps.mockResolvedValue([step("1.1", 1, 2)]);
+    api.saveCoachingAction.mockRejectedValue({ code: "store.invalid", message: "due is not a day (YYYY-MM-DD)" });
+    render(ProductPlan, { productId: "pr-1" });
+    await userEvent.click(await screen.findByTestId("coaching-start"));
+    await userEvent.click(await screen.findByTestId("coaching-save"));
+    expect(await screen.findByTestId("error")).toBeInTheDocument();
+    expect(screen.getByTestId("coaching-steps")).toBeInTheDocument();
+  });
+});
+
+describe("The home screen's coaching due", () => {
+  beforeEach(() => {
+    setLang("en");
+    vi.clearAllMocks();
+  });
+
+  it("lists the overdue and this week's actions and opens their product", async () => {
+    const due: DueAction[] = [
+      { action: action("act-1", { due: "2027-02-20" }), due: "overdue", product_name: "Tikar purun", producer_id: "pd-1", producer_name: "KUB Purun" },
+      { action: action("act-2", { support: "lab_test" }), due: "this_week", product_name: "Tikar purun", producer_id: "pd-1", producer_name: "KUB Purun" },
+    ];
+    api.coachingDue.mockResolvedValue(due);
+    const onopen = vi.fn();
+    render(DueActions, { onopen });
+    const rows = await screen.findAllByTestId("due-row");
+    expect(rows[0]).toHaveTextContent("overdue since");
+    expect(rows[0]).toHaveTextContent("Packaging and label");
+    expect(rows[1]).toHaveTextContent("Lab test");
+    expect(rows[1]).toHaveTextContent("due");
+    await userEvent.click(within(rows[1]).getByTestId("due-open"));
+    expect(onopen).toHaveBeenCalledWith("pd-1", "pr-1");
+  });
+
+  it("shows nothing when nothing is due", async () => {
+    api.coachingDue.mockResolvedValue([]);
+    render(DueActions, { onopen: vi.fn() });
+    await vi.waitFor(() => expect(api.coachingDue).toHaveBeenCalled());
+    expect(screen.queryByTestId("due-actions")).toBeNull();
+  });
+});
