@@ -74,18 +74,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     // three members, the average and the one product proposed to the province.
     click(&client, "[data-testid=nav-producers]").await;
     click(&client, "[data-testid=producer-row]").await;
-    click(
-        &client,
-        &format!("[data-testid=product-assessment][data-id='{assessment}']"),
-    )
-    .await;
-    wait_for_css(&client, "[data-testid=sheet-kind]")
-        .await
-        .select_by_value("minutes")
-        .await
-        .expect("choose the minutes");
-    click(&client, "[data-testid=sheet-print]").await;
-    let minutes = pdf_text(&opened_pdf(&client, &opened, 1).await);
+    let minutes = pdf_text(&print_paper(&client, &assessment, "minutes", &opened, 1).await);
     for expected in [
         "BERITA ACARA RAPAT DEWAN PENILAI",
         "Keripik Pisang Kepok",
@@ -305,18 +294,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     // The batch as it went up, printed from the crisps' sheet: its cover, the session's minutes,
     // then the crisps' sheet alone.
     let batch = forwarded["id"].as_i64().expect("the batch's number");
-    click(
-        &client,
-        &format!("[data-testid=product-assessment][data-id='{assessment}']"),
-    )
-    .await;
-    wait_for_css(&client, "[data-testid=sheet-kind]")
-        .await
-        .select_by_value("forwarded")
-        .await
-        .expect("choose the forwarded batch");
-    click(&client, "[data-testid=sheet-print]").await;
-    let printed = opened_pdf(&client, &opened, 2).await;
+    let printed = print_paper(&client, &assessment, "forwarded", &opened, 2).await;
     assert_eq!(
         printed.file_name().and_then(|n| n.to_str()),
         Some(format!("usulan-{batch}-provinsi.pdf").as_str())
@@ -420,6 +398,29 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// Opens an assessment from its product's list, prints its paper of `kind` and returns the file
+/// the desktop's opener was given (the `nth` handed to it).
+async fn print_paper(
+    client: &fantoccini::Client,
+    assessment: &str,
+    kind: &str,
+    log: &std::path::Path,
+    nth: usize,
+) -> std::path::PathBuf {
+    click(
+        client,
+        &format!("[data-testid=product-assessment][data-id='{assessment}']"),
+    )
+    .await;
+    wait_for_css(client, "[data-testid=sheet-kind]")
+        .await
+        .select_by_value(kind)
+        .await
+        .expect("choose the paper");
+    click(client, "[data-testid=sheet-print]").await;
+    opened_pdf(client, log, nth).await
 }
 
 /// The file the app handed to the desktop's opener the `nth` time (from 1), once it has.

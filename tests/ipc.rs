@@ -1226,6 +1226,14 @@ fn a_coaching_plan_is_made_from_a_final_sheets_steps_and_a_visit_closes_what_was
         )
         .expect("saved");
     assert_eq!(saved["revision"], 1);
+    // A plan whose second action is refused stores neither.
+    let mut broken = action.clone();
+    broken["due"] = json!("2027-02-30");
+    let refused = app.call(
+        "coaching_save_plan",
+        json!({"productId": product, "assessmentId": id, "actions": [action, broken]}),
+    );
+    assert_eq!(refused.expect_err("refused")["code"], "store.invalid");
     let plan = app
         .call("coaching_plan", json!({"productId": product}))
         .expect("plan");

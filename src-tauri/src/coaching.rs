@@ -57,6 +57,22 @@ pub async fn coaching_save_action(
         .await
 }
 
+/// Adds a plan's actions made from a final assessment, all or none.
+#[tauri::command]
+pub async fn coaching_save_plan(
+    state: State<'_, AppState>,
+    product_id: String,
+    assessment_id: String,
+    actions: Vec<Action>,
+) -> Result<Vec<CoachingAction>, AppError> {
+    let now = ovop_store::now_utc();
+    state
+        .with_store(move |store| {
+            coaching::save_plan(store, &product_id, &assessment_id, &actions, &now)
+        })
+        .await
+}
+
 /// Records a follow-up visit and what it found of each action.
 #[tauri::command]
 pub async fn coaching_record_visit(

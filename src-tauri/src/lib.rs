@@ -91,6 +91,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             coaching::coaching_steps,
             coaching::coaching_plan,
             coaching::coaching_save_action,
+            coaching::coaching_save_plan,
             coaching::coaching_record_visit,
             coaching::coaching_due,
         ])

@@ -109,6 +109,17 @@ pub fn save_action(
     Ok(store.save_action(id, product_id, assessment_id, action, now)?)
 }
 
+/// Adds a plan's actions made from a final assessment, all or none.
+pub fn save_plan(
+    store: &mut Store,
+    product_id: &str,
+    assessment_id: &str,
+    actions: &[Action],
+    now: &str,
+) -> Result<Vec<CoachingAction>, AppError> {
+    Ok(store.save_plan(product_id, assessment_id, actions, now)?)
+}
+
 /// Records a follow-up visit and what it found of each action.
 pub fn record_visit(
     store: &mut Store,

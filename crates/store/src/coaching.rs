@@ -196,6 +196,37 @@ impl Store {
         self.coaching_action(&id)
     }
 
+    /// Adds a plan's actions to a product, all in one write: each is checked first, and when
+    /// one is refused none is stored (a plan is not left half made, and saving it again does
+    /// not make its first actions twice).
+    pub fn save_plan(
+        &mut self,
+        product_id: &str,
+        assessment_id: &str,
+        actions: &[Action],
+        now: &str,
+    ) -> Result<Vec<CoachingAction>> {
+        let assessment = self.assessment(assessment_id)?;
+        if assessment.product_id != product_id {
+            return Err(StoreError::Invalid(format!(
+                "assessment {assessment_id} is not of product {product_id}"
+            )));
+        }
+        let rubric = self.rubric_of(&assessment)?;
+        for action in actions {
+            check_action(Some(rubric.set()), action).map_err(invalid)?;
+        }
+        let tx = self.conn().transaction()?;
+        let mut ids = Vec::with_capacity(actions.len());
+        for action in actions {
+            let id = new_id();
+            put(&tx, &id, product_id, Some(assessment_id), action, None, now)?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        ids.iter().map(|id| self.coaching_action(id)).collect()
+    }
+
     /// An action as it stands.
     pub fn coaching_action(&self, id: &str) -> Result<CoachingAction> {
         self.read()

@@ -224,6 +224,28 @@ fn a_visit_or_an_action_that_does_not_hold_is_refused_whole_and_nothing_is_store
         std::slice::from_ref(&kept)
     );
 
+    // A plan of three whose third is refused stores none of them.
+    let three = ovop_core::coaching::suggested(&steps, 3);
+    let mut broken = three.clone();
+    broken[2].due = Some("2027-13-01".into());
+    let err = store
+        .save_plan(&product, &assessment, &broken, NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "store.invalid");
+    assert_eq!(store.actions_of(&product).unwrap().len(), 1);
+    // Whole, it is stored at once.
+    let saved = store.save_plan(&product, &assessment, &three, NOW).unwrap();
+    assert_eq!(saved.len(), 3);
+    assert_eq!(store.actions_of(&product).unwrap().len(), 4);
+    // Another product's assessment is not this product's plan.
+    assert_eq!(
+        store
+            .save_plan(&other_product, &assessment, &three, NOW)
+            .unwrap_err()
+            .code(),
+        "store.invalid"
+    );
+
     // A plan is made from a final assessment, not a draft.
     let draft = store
         .new_assessment(&product, &template(), &Default::default(), NOW)

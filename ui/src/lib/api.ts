@@ -429,6 +429,24 @@ export function saveCoachingAction(
   );
 }
 
+/** Adds a plan's actions made from a final assessment, all or none; resolves with them as stored. */
+export function saveCoachingPlan(productId: string, assessmentId: string, actions: Action[]): Promise<CoachingAction[]> {
+  return answer(
+    () =>
+      actions.map((action, i) => ({
+        id: `preview-${Date.now()}-${i}`,
+        revision: 1,
+        product_id: productId,
+        assessment_id: assessmentId,
+        action,
+        visit_id: null,
+        changed_at: new Date().toISOString(),
+      })),
+    "coaching_save_plan",
+    { productId, assessmentId, actions },
+  );
+}
+
 /** Records a follow-up visit and what it found of each action. */
 export function recordCoachingVisit(visit: CoachingVisit): Promise<CoachingVisit> {
   return answer(() => ({ ...visit, id: `preview-${Date.now()}` }), "coaching_record_visit", { visit });

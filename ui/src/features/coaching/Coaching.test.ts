@@ -11,7 +11,7 @@ const api = vi.hoisted(() => ({
   coachingSteps: vi.fn(),
   coachingDue: vi.fn(),
   listAssessments: vi.fn(),
-  saveCoachingAction: vi.fn(),
+  saveCoachingPlan: vi.fn(),
   recordCoachingVisit: vi.fn(),
   inTauri: vi.fn(() => true),
 }));
@@ -49,7 +49,7 @@ describe("A product's coaching plan", () => {
     api.coachingPlan.mockResolvedValue({ actions: [], visits: [] } satisfies PlanView);
     api.listAssessments.mockResolvedValue([{ id: "a-2", status: "draft" } as AssessmentSummary, final]);
     api.coachingSteps.mockResolvedValue([step("1.1", 1, 2, true), step("2.3", 1, 2), step("3.1", 2, 3), step("4.2", 2, 3)]);
-    api.saveCoachingAction.mockResolvedValue(action("x"));
+    api.saveCoachingPlan.mockResolvedValue([action("x"), action("y")]);
     render(ProductPlan, { productId: "pr-1" });
     await userEvent.click(await screen.findByTestId("coaching-start"));
     expect(api.coachingSteps).toHaveBeenCalledWith("a-1");
@@ -64,9 +64,12 @@ describe("A product's coaching plan", () => {
     const days = screen.getAllByTestId("coaching-due");
     await userEvent.type(days[0], "2027-03-01");
     await userEvent.click(screen.getByTestId("coaching-save"));
-    expect(api.saveCoachingAction).toHaveBeenCalledTimes(2);
-    expect(api.saveCoachingAction).toHaveBeenNthCalledWith(1, null, "pr-1", "a-1", expect.objectContaining({ criterion: "1.1", target_points: 2, support: "packaging", due: "2027-03-01", owner: "officer", progress: "not_started" }));
-    expect(api.saveCoachingAction).toHaveBeenNthCalledWith(2, null, "pr-1", "a-1", expect.objectContaining({ criterion: "2.3", support: "other", due: null }));
+    // One call: the plan is stored whole or not at all.
+    expect(api.saveCoachingPlan).toHaveBeenCalledTimes(1);
+    expect(api.saveCoachingPlan).toHaveBeenCalledWith("pr-1", "a-1", [
+      expect.objectContaining({ criterion: "1.1", target_points: 2, support: "packaging", due: "2027-03-01", owner: "officer", progress: "not_started" }),
+      expect.objectContaining({ criterion: "2.3", support: "other", due: null }),
+    ]);
   });
 
   it("shows each action's standing and records a visit with each open action's progress, a dropped one with its reason", async () => {
@@ -120,7 +123,7 @@ describe("A product's coaching plan", () => {
     api.coachingPlan.mockResolvedValue({ actions: [], visits: [] });
     api.listAssessments.mockResolvedValue([final]);
     api.coachingSteps.mockResolvedValue([step("1.1", 1, 2)]);
-    api.saveCoachingAction.mockRejectedValue({ code: "store.invalid", message: "due is not a day (YYYY-MM-DD)" });
+    api.saveCoachingPlan.mockRejectedValue({ code: "store.invalid", message: "due is not a day (YYYY-MM-DD)" });
     render(ProductPlan, { productId: "pr-1" });
     await userEvent.click(await screen.findByTestId("coaching-start"));
     await userEvent.click(await screen.findByTestId("coaching-save"));
