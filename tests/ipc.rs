@@ -1234,6 +1234,18 @@ fn a_coaching_plan_is_made_from_a_final_sheets_steps_and_a_visit_closes_what_was
         json!({"productId": product, "assessmentId": id, "actions": [action, broken]}),
     );
     assert_eq!(refused.expect_err("refused")["code"], "store.invalid");
+    // The producer's receipt prints the plan made from the assessment.
+    let receipt = data.path().join("tanda-terima.pdf");
+    app.call(
+        "sheet_save",
+        json!({"id": id, "revision": 1, "lang": "id", "kind": "receipt", "path": receipt.display().to_string()}),
+    )
+    .expect("the receipt");
+    let text = pdf_text(&receipt);
+    assert!(
+        text.contains("Rencana pembinaan") && text.contains("Kemasan dan label"),
+        "{text}"
+    );
     let plan = app
         .call("coaching_plan", json!({"productId": product}))
         .expect("plan");

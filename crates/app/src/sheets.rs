@@ -85,7 +85,9 @@ pub fn filled(
         }
     };
     let verdict = store.verdict_over(&assessment, &result, council.as_ref().map(|c| &c.result))?;
+    let plan = plan_lines(store, &assessment, &set, lang)?;
     Ok(Filled {
+        plan,
         council,
         verdict,
         lang,
@@ -251,6 +253,49 @@ pub fn paper_name(
         revision.unwrap_or(assessment.revision),
         kind,
     ))
+}
+
+/// The coaching plan made from `assessment`, in the sheet's words: each action's support, the
+/// criterion it lifts, its target, its owner and its due day.
+fn plan_lines(
+    store: &Store,
+    assessment: &ovop_store::assessments::Assessment,
+    set: &ovop_core::CriteriaSet,
+    lang: Lang,
+) -> Result<Vec<ovop_sheets::PlanLine>, AppError> {
+    // The words of an enum by its wire code (`lab_test`).
+    fn code_of<T: serde::Serialize>(value: &T) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+    let word = |group: &str, code: String| ovop_sheets::coaching_word(lang, group, &code);
+    Ok(store
+        .actions_of(&assessment.product_id)?
+        .into_iter()
+        .filter(|a| a.assessment_id.as_deref() == Some(assessment.id.as_str()))
+        .map(|a| {
+            let action = a.action;
+            let criterion = action.criterion.as_ref().map(|code| {
+                match set.criteria().find(|c| &c.code == code) {
+                    Some(c) => format!("{code} {}", c.text.get(lang.code(), &set.language)),
+                    None => code.clone(),
+                }
+            });
+            let mut owner = word("owner", code_of(&action.owner));
+            if let Some(name) = action.owner_name.filter(|n| !n.trim().is_empty()) {
+                owner = format!("{owner} · {name}");
+            }
+            ovop_sheets::PlanLine {
+                support: word("support", code_of(&action.support)),
+                criterion,
+                target_points: action.target_points,
+                owner,
+                due: action.due,
+            }
+        })
+        .collect())
 }
 
 /// `Keripik-Pisang-Kepok-rev2-tanda-terima.pdf`: the product, the revision and the paper.

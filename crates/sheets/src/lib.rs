@@ -21,7 +21,7 @@ pub use fonts::Fonts;
 pub use minutes::{minutes, minutes_code};
 pub use model::{
     Blank, Certificate, Council, Document, Filled, Lang, Minutes, MinutesMember, MinutesProduct,
-    Person, Producer, Product, Trace, Visit,
+    Person, PlanLine, Producer, Product, Trace, Visit,
 };
 use ovop_core::Code;
 
@@ -115,6 +115,18 @@ pub fn minutes_heading(m: &Minutes) -> String {
         "{title} · {} · {} · {}",
         m.round_words, m.level_words, m.date
     )
+}
+
+/// A coaching plan's words in `lang`: a kind of support (`packaging`) or an owner
+/// (`partner`), as the receipt prints them; the code itself when there are none.
+pub fn coaching_word(lang: Lang, group: &str, code: &str) -> String {
+    let key = format!("{group}_{code}");
+    let label = labels::Labels::new(lang).get(&key);
+    if label == key {
+        code.to_string()
+    } else {
+        label
+    }
 }
 
 /// A dossier document's name in `lang`: the ones the sheets list by their words, a gate's

@@ -96,6 +96,22 @@ pub struct Document {
     pub expires_on: Option<String>,
 }
 
+/// One action of the coaching plan made from the assessment, as the producer's receipt prints
+/// it: words already in the sheet's language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanLine {
+    /// The kind of support ("Kemasan dan label").
+    pub support: String,
+    /// The criterion it lifts, with its code ("1.1 Sumber bahan baku"), when it lifts one.
+    pub criterion: Option<String>,
+    /// The points it aims the criterion at.
+    pub target_points: Option<u32>,
+    /// Who carries it out ("Petugas", "Mitra · Bank BPD").
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+}
+
 /// A filled assessment sheet.
 #[derive(Debug, Clone)]
 pub struct Filled {
@@ -116,6 +132,8 @@ pub struct Filled {
     /// When several assessors scored: their results, the average and the divergence check, and
     /// each member as they sign (in the council's order, the lead assessor first).
     pub council: Option<Council>,
+    /// The coaching plan made from this assessment (the receipt prints it); empty when none.
+    pub plan: Vec<PlanLine>,
 }
 
 impl Filled {

@@ -215,6 +215,59 @@ pub fn receipt(s: &Filled, fonts: &Fonts) -> Result<Vec<u8>, SheetError> {
         }
     }
 
+    if !s.plan.is_empty() {
+        w.gap(2.0);
+        let block = heading(&w, &w.labels.get("receipt_plan"));
+        w.place(block);
+        for line in &s.plan {
+            let mut b = Block::default();
+            let mut head = line.support.clone();
+            if let Some(criterion) = &line.criterion {
+                head.push_str(" — ");
+                head.push_str(criterion);
+            }
+            let mut y = lines(
+                &mut b,
+                LEFT + 3.0,
+                0.5,
+                BODY,
+                Weight::Bold,
+                INK,
+                &w.wrap(&format!("• {head}"), BODY, Weight::Bold, WIDTH - 3.0),
+            );
+            let mut detail = Vec::new();
+            if let Some(points) = line.target_points {
+                detail.push(
+                    w.labels
+                        .fmt("receipt_plan_target", &[("points", &points.to_string())]),
+                );
+            }
+            if let Some(due) = &line.due {
+                detail.push(
+                    w.labels
+                        .fmt("receipt_plan_due", &[("date", &w.labels.date(due))]),
+                );
+            }
+            detail.push(line.owner.clone());
+            y = lines(
+                &mut b,
+                LEFT + 6.0,
+                y,
+                SMALL + 0.5,
+                Weight::Regular,
+                MUTED,
+                &w.wrap(
+                    &detail.join(" · "),
+                    SMALL + 0.5,
+                    Weight::Regular,
+                    WIDTH - 6.0,
+                ),
+            );
+            b.height = y + 1.0;
+            w.place(b);
+        }
+    }
+
     w.gap(2.0);
     let block = heading(&w, &w.labels.get("receipt_contact"));
     w.place(block);

@@ -482,6 +482,63 @@ fn the_producer_receipt_is_one_page_with_the_result_the_first_steps_and_the_offi
 }
 
 #[test]
+fn the_receipt_prints_the_coaching_plan_made_from_the_assessment_in_the_sheets_language() {
+    for (lang, words) in [
+        (
+            Lang::Id,
+            [
+                "Rencana pembinaan",
+                "• Kemasan dan label — 1.1 Sumber bahan baku",
+                "target 3 poin · tenggat 1 Maret 2027 · Petugas",
+                "• Pembiayaan",
+                "Mitra · Bank BPD Kalsel",
+            ],
+        ),
+        (
+            Lang::Vi,
+            [
+                "Kế hoạch hỗ trợ",
+                "• Bao bì và nhãn — 1.1 Sumber bahan baku",
+                "mục tiêu 3 điểm · hạn",
+                "• Tài chính",
+                "Đối tác · Bank BPD Kalsel",
+            ],
+        ),
+    ] {
+        let mut sheet = filled_sheet("ovop-id-template", lang);
+        sheet.plan = vec![
+            ovop_sheets::PlanLine {
+                support: ovop_sheets::coaching_word(lang, "support", "packaging"),
+                criterion: Some("1.1 Sumber bahan baku".into()),
+                target_points: Some(3),
+                owner: ovop_sheets::coaching_word(lang, "owner", "officer"),
+                due: Some("2027-03-01".into()),
+            },
+            ovop_sheets::PlanLine {
+                support: ovop_sheets::coaching_word(lang, "support", "finance"),
+                criterion: None,
+                target_points: None,
+                owner: format!(
+                    "{} · Bank BPD Kalsel",
+                    ovop_sheets::coaching_word(lang, "owner", "partner")
+                ),
+                due: None,
+            },
+        ];
+        let checked = check(&ovop_sheets::receipt(&sheet, &Fonts::bundled()).expect("a receipt"));
+        let text = squeezed(&checked.text);
+        for expected in words {
+            assert!(text.contains(expected), "{lang:?} {expected:?}: {text}");
+        }
+        // A code without words is printed as it is.
+        assert_eq!(
+            ovop_sheets::coaching_word(lang, "support", "tarot"),
+            "tarot"
+        );
+    }
+}
+
+#[test]
 fn the_council_sheet_has_each_member_the_average_the_divergence_and_a_signature_each() {
     let sheet = council_sheet();
     let council = sheet.council.as_ref().expect("council");

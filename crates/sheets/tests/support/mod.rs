@@ -99,6 +99,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
             verdict,
             set,
             council: None,
+            plan: Vec::new(),
         };
     }
     Filled {
@@ -162,6 +163,7 @@ pub fn filled_sheet(id: &str, lang: Lang) -> Filled {
         verdict,
         set,
         council: None,
+        plan: Vec::new(),
     }
 }
 
