@@ -72,15 +72,18 @@ pub fn steps(store: &Store, assessment_id: &str) -> Result<Vec<StepView>, AppErr
 /// A product's plan on `today`.
 pub fn plan(store: &Store, product_id: &str, today: &str) -> Result<PlanView, AppError> {
     let day = day(today)?;
+    // A plan's actions mostly come from one assessment: its set is read once.
+    let mut sets: std::collections::HashMap<String, ovop_core::CriteriaSet> = Default::default();
     let mut actions = Vec::new();
     for action in store.actions_of(product_id)? {
         let criterion_title = match (&action.assessment_id, &action.action.criterion) {
             (Some(assessment), Some(code)) => {
-                let hash = store.assessment(assessment)?.criteria_hash;
-                store
-                    .frozen_set(&hash)?
-                    .criteria()
-                    .find(|c| &c.code == code)
+                if !sets.contains_key(assessment) {
+                    let hash = store.assessment(assessment)?.criteria_hash;
+                    sets.insert(assessment.clone(), store.frozen_set(&hash)?);
+                }
+                sets.get(assessment)
+                    .and_then(|set| set.criteria().find(|c| &c.code == code))
                     .map(|c| c.text.clone())
             }
             _ => None,

@@ -85,9 +85,9 @@ pub fn filled(
         }
     };
     let verdict = store.verdict_over(&assessment, &result, council.as_ref().map(|c| &c.result))?;
-    let plan = plan_lines(store, &assessment, &set, lang)?;
     Ok(Filled {
-        plan,
+        // Only the receipt prints the plan: `paper` adds it there.
+        plan: Vec::new(),
         council,
         verdict,
         lang,
@@ -213,7 +213,10 @@ pub fn paper(
             return Ok((bytes, forwarded_name(&forwarding)));
         }
         _ => {
-            let sheet = filled(store, id, revision, lang)?;
+            let mut sheet = filled(store, id, revision, lang)?;
+            if kind == SheetKind::Receipt {
+                sheet.plan = plan_lines(store, id, &sheet.set, lang)?;
+            }
             let name = file_name(&sheet.product.name, sheet.trace.revision, kind);
             (sheet, name)
         }
@@ -259,22 +262,15 @@ pub fn paper_name(
 /// criterion it lifts, its target, its owner and its due day.
 fn plan_lines(
     store: &Store,
-    assessment: &ovop_store::assessments::Assessment,
+    assessment_id: &str,
     set: &ovop_core::CriteriaSet,
     lang: Lang,
 ) -> Result<Vec<ovop_sheets::PlanLine>, AppError> {
-    // The words of an enum by its wire code (`lab_test`).
-    fn code_of<T: serde::Serialize>(value: &T) -> String {
-        serde_json::to_value(value)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
-    }
-    let word = |group: &str, code: String| ovop_sheets::coaching_word(lang, group, &code);
+    let product_id = store.assessment(assessment_id)?.product_id;
     Ok(store
-        .actions_of(&assessment.product_id)?
+        .actions_of(&product_id)?
         .into_iter()
-        .filter(|a| a.assessment_id.as_deref() == Some(assessment.id.as_str()))
+        .filter(|a| a.assessment_id.as_deref() == Some(assessment_id))
         .map(|a| {
             let action = a.action;
             let criterion = action.criterion.as_ref().map(|code| {
@@ -283,12 +279,12 @@ fn plan_lines(
                     None => code.clone(),
                 }
             });
-            let mut owner = word("owner", code_of(&action.owner));
+            let mut owner = ovop_sheets::coaching_word(lang, "owner", action.owner.code());
             if let Some(name) = action.owner_name.filter(|n| !n.trim().is_empty()) {
                 owner = format!("{owner} · {name}");
             }
             ovop_sheets::PlanLine {
-                support: word("support", code_of(&action.support)),
+                support: ovop_sheets::coaching_word(lang, "support", action.support.code()),
                 criterion,
                 target_points: action.target_points,
                 owner,

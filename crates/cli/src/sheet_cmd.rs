@@ -76,26 +76,18 @@ pub fn run(args: SheetArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
     } else {
         let store = store_cmd::open(db)?;
         let id = args.assessment.as_deref().unwrap_or_default();
-        if args.minutes {
-            let (bytes, _) = ovop_app::sheets::paper(
-                &store,
-                id,
-                args.revision,
-                lang,
-                ovop_app::sheets::SheetKind::Minutes,
-            )?;
-            ovop_app::folder::write_file(&args.output, &bytes, Code::SheetWrite.as_str())?;
-            println!("{} ({} bytes)", args.output.display(), bytes.len());
-            return Ok(());
-        }
-        let sheet = ovop_app::sheets::filled(&store, id, args.revision, lang)?;
-        if args.receipt {
-            ovop_sheets::receipt(&sheet, &fonts)?
+        // The same papers, made the same way, as the window's.
+        use ovop_app::sheets::SheetKind;
+        let kind = if args.minutes {
+            SheetKind::Minutes
+        } else if args.receipt {
+            SheetKind::Receipt
         } else if args.council {
-            ovop_sheets::council(&sheet, &fonts)?
+            SheetKind::Council
         } else {
-            ovop_sheets::filled(&sheet, &fonts)?
-        }
+            SheetKind::Sheet
+        };
+        ovop_app::sheets::paper(&store, id, args.revision, lang, kind)?.0
     };
     ovop_app::folder::write_file(&args.output, &bytes, Code::SheetWrite.as_str())?;
     println!("{} ({} bytes)", args.output.display(), bytes.len());

@@ -89,6 +89,19 @@ pub enum Support {
 }
 
 impl Support {
+    /// Its wire code (`lab_test`), the key of its words.
+    pub fn code(self) -> &'static str {
+        match self {
+            Support::Training => "training",
+            Support::Packaging => "packaging",
+            Support::LabTest => "lab_test",
+            Support::Certification => "certification",
+            Support::Marketing => "marketing",
+            Support::Finance => "finance",
+            Support::Other => "other",
+        }
+    }
+
     pub const ALL: [Support; 7] = [
         Support::Training,
         Support::Packaging,
@@ -111,6 +124,17 @@ pub enum Owner {
     Office,
     /// A partner (a university, a bank, a company).
     Partner,
+}
+
+impl Owner {
+    /// Its wire code (`partner`), the key of its words.
+    pub fn code(self) -> &'static str {
+        match self {
+            Owner::Officer => "officer",
+            Owner::Office => "office",
+            Owner::Partner => "partner",
+        }
+    }
 }
 
 /// How far an action went, as the last follow-up visit found it.
@@ -529,6 +553,11 @@ mod tests {
         for kind in Support::ALL {
             let word = serde_json::to_string(&kind).expect("json");
             assert_eq!(serde_json::from_str::<Support>(&word).expect("back"), kind);
+            assert_eq!(word, format!("\"{}\"", kind.code()));
+        }
+        for owner in [Owner::Officer, Owner::Office, Owner::Partner] {
+            let word = serde_json::to_string(&owner).expect("json");
+            assert_eq!(word, format!("\"{}\"", owner.code()));
         }
         assert_eq!(
             serde_json::to_string(&Support::LabTest).expect("json"),

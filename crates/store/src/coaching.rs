@@ -125,6 +125,25 @@ fn put(
 }
 
 impl Store {
+    /// The rubric an action of `product_id` is checked against: that of the assessment it was
+    /// made from (which must be the product's), or none for an action made from no assessment.
+    fn plan_rubric(
+        &self,
+        product_id: &str,
+        assessment_id: Option<&str>,
+    ) -> Result<Option<std::sync::Arc<ovop_core::Rubric>>> {
+        let Some(id) = assessment_id else {
+            return Ok(None);
+        };
+        let assessment = self.assessment(id)?;
+        if assessment.product_id != product_id {
+            return Err(StoreError::Invalid(format!(
+                "assessment {id} is not of product {product_id}"
+            )));
+        }
+        Ok(Some(self.rubric_of(&assessment)?))
+    }
+
     /// Where a final assessment's product gains most toward its next star (its official
     /// result), for a plan to start from. A draft has no steps yet (`store.invalid`).
     pub fn coaching_steps(&self, assessment_id: &str) -> Result<Vec<Step>> {
@@ -151,18 +170,7 @@ impl Store {
         now: &str,
     ) -> Result<CoachingAction> {
         self.product(product_id)?;
-        let rubric = match assessment_id {
-            Some(a) => {
-                let assessment = self.assessment(a)?;
-                if assessment.product_id != product_id {
-                    return Err(StoreError::Invalid(format!(
-                        "assessment {a} is not of product {product_id}"
-                    )));
-                }
-                Some(self.rubric_of(&assessment)?)
-            }
-            None => None,
-        };
+        let rubric = self.plan_rubric(product_id, assessment_id)?;
         check_action(rubric.as_deref().map(|r| r.set()), action).map_err(invalid)?;
         let tx = self.conn().transaction()?;
         let id = match id {
@@ -206,15 +214,9 @@ impl Store {
         actions: &[Action],
         now: &str,
     ) -> Result<Vec<CoachingAction>> {
-        let assessment = self.assessment(assessment_id)?;
-        if assessment.product_id != product_id {
-            return Err(StoreError::Invalid(format!(
-                "assessment {assessment_id} is not of product {product_id}"
-            )));
-        }
-        let rubric = self.rubric_of(&assessment)?;
+        let rubric = self.plan_rubric(product_id, Some(assessment_id))?;
         for action in actions {
-            check_action(Some(rubric.set()), action).map_err(invalid)?;
+            check_action(rubric.as_deref().map(|r| r.set()), action).map_err(invalid)?;
         }
         let tx = self.conn().transaction()?;
         let mut ids = Vec::with_capacity(actions.len());
@@ -292,11 +294,8 @@ impl Store {
                 .clone()
                 .filter(|r| !r.trim().is_empty());
             // The set only matters for the criterion, which a visit does not change.
-            let set = match &current.assessment_id {
-                Some(a) => Some(self.rubric_of(&self.assessment(a)?)?),
-                None => None,
-            };
-            check_action(set.as_deref().map(|r| r.set()), &action).map_err(invalid)?;
+            let rubric = self.plan_rubric(&current.product_id, current.assessment_id.as_deref())?;
+            check_action(rubric.as_deref().map(|r| r.set()), &action).map_err(invalid)?;
             changed.push((current, action));
         }
         let stored = CoachingVisit {
