@@ -1,7 +1,7 @@
 // The words of a coaching plan: each kind of support, owner and progress, and a due day's tone.
 import type { Due, Owner, Progress, Support } from "$lib/bindings";
 import type { BadgeTone } from "$lib/components/Badge.svelte";
-import { t } from "$lib/i18n/index.svelte";
+import { formatDate, t } from "$lib/i18n/index.svelte";
 
 export const SUPPORTS: Support[] = ["training", "packaging", "lab_test", "certification", "marketing", "finance", "other"];
 export const OWNERS: Owner[] = ["officer", "office", "partner"];
@@ -17,4 +17,9 @@ export function progressTone(p: Progress): BadgeTone {
 
 export function dueTone(d: Due | null): BadgeTone {
   return d === "overdue" ? "danger" : d === "this_week" ? "warn" : "neutral";
+}
+
+/** "overdue since 20 February 2027" or "due 1 March 2027". */
+export function dueText(d: Due | null, date: string): string {
+  return d === "overdue" ? t("coach.overdue_since", { date: formatDate(date) }) : t("coach.due_on", { date: formatDate(date) });
 }
