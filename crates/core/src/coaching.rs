@@ -151,6 +151,16 @@ pub enum Progress {
 }
 
 impl Progress {
+    /// Its wire code (`in_progress`), the key of its words.
+    pub fn code(self) -> &'static str {
+        match self {
+            Progress::NotStarted => "not_started",
+            Progress::InProgress => "in_progress",
+            Progress::Done => "done",
+            Progress::Dropped => "dropped",
+        }
+    }
+
     /// Still to be done: not started or in progress.
     pub fn open(self) -> bool {
         matches!(self, Progress::NotStarted | Progress::InProgress)
@@ -160,6 +170,7 @@ impl Progress {
 /// One action of a coaching plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
 pub struct Action {
     /// The criterion it lifts, when it lifts one (an action may be about the business at large).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +212,9 @@ impl std::fmt::Display for ActionError {
             "reason_required" => "is required when an action is dropped",
             "reason_unexpected" => "is only given when an action is dropped",
             "owner_unnamed" => "is required when another office or a partner owns the action",
+            "too_many" => "name more actions than one visit may (200)",
+            "named_twice" => "name one action twice",
+            "not_an_action" => "is not an action's id",
             _ => "is too long",
         };
         write!(f, "{} {what}", self.field)
@@ -306,6 +320,72 @@ pub fn suggested(steps: &[Step], limit: usize) -> Vec<Action> {
             dropped_because: None,
         })
         .collect()
+}
+
+/// What a follow-up visit found of one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ActionUpdate {
+    pub action_id: String,
+    pub progress: Progress,
+    /// What was done.
+    #[serde(default)]
+    pub done: String,
+    /// Why it was dropped (required when `progress` is dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped_because: Option<String>,
+}
+
+/// The most actions one visit may speak of.
+pub const MAX_VISIT_UPDATES: usize = 200;
+
+/// Checks a follow-up visit as a whole: its day, its notes, and each action it speaks of at
+/// most once, a dropped one with its reason. Where the actions belong is the store's and the
+/// server's to check.
+pub fn check_visit(
+    visited_on: &str,
+    notes: &str,
+    updates: &[ActionUpdate],
+) -> Result<(), ActionError> {
+    let bad = |field, problem| Err(ActionError { field, problem });
+    if parse_day(visited_on).is_none() {
+        return bad("visited_on", "not_a_day");
+    }
+    if notes.chars().count() > MAX_TEXT {
+        return bad("notes", "too_long");
+    }
+    if updates.len() > MAX_VISIT_UPDATES {
+        return bad("updates", "too_many");
+    }
+    for (i, update) in updates.iter().enumerate() {
+        if updates[..i].iter().any(|u| u.action_id == update.action_id) {
+            return bad("updates", "named_twice");
+        }
+        if update.action_id.is_empty() || update.action_id.len() > 64 {
+            return bad("action_id", "not_an_action");
+        }
+        let reason = update
+            .dropped_because
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+        match (update.progress, reason) {
+            (Progress::Dropped, false) => return bad("dropped_because", "reason_required"),
+            (p, true) if p != Progress::Dropped => {
+                return bad("dropped_because", "reason_unexpected")
+            }
+            _ => {}
+        }
+        for (field, text) in [
+            ("done", Some(update.done.as_str())),
+            ("dropped_because", update.dropped_because.as_deref()),
+        ] {
+            if text.is_some_and(|t| t.chars().count() > MAX_TEXT) {
+                return bad(field, "too_long");
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -562,6 +642,61 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&Support::LabTest).expect("json"),
             "\"lab_test\""
+        );
+    }
+
+    #[test]
+    fn a_visit_is_checked_whole() {
+        let update = |id: &str, progress, reason: Option<&str>| ActionUpdate {
+            action_id: id.into(),
+            progress,
+            done: "label printed".into(),
+            dropped_because: reason.map(str::to_string),
+        };
+        let fine = [
+            update("a", Progress::Done, None),
+            update("b", Progress::Dropped, Some("no budget this year")),
+        ];
+        assert_eq!(check_visit("2027-02-01", "", &fine), Ok(()));
+        let problem = |day: &str, notes: &str, updates: &[ActionUpdate]| {
+            check_visit(day, notes, updates).map_err(|e| (e.field, e.problem))
+        };
+        assert_eq!(
+            problem("2027-02-30", "", &fine),
+            Err(("visited_on", "not_a_day"))
+        );
+        assert_eq!(
+            problem("2027-02-01", &"x".repeat(2_001), &fine),
+            Err(("notes", "too_long"))
+        );
+        let twice = [
+            update("a", Progress::Done, None),
+            update("a", Progress::InProgress, None),
+        ];
+        assert_eq!(
+            problem("2027-02-01", "", &twice),
+            Err(("updates", "named_twice"))
+        );
+        let unreasoned = [update("b", Progress::Dropped, Some("  "))];
+        assert_eq!(
+            problem("2027-02-01", "", &unreasoned),
+            Err(("dropped_because", "reason_required"))
+        );
+        let reason_for_done = [update("b", Progress::Done, Some("why"))];
+        assert_eq!(
+            problem("2027-02-01", "", &reason_for_done),
+            Err(("dropped_because", "reason_unexpected"))
+        );
+        let many: Vec<ActionUpdate> = (0..=MAX_VISIT_UPDATES)
+            .map(|n| update(&n.to_string(), Progress::InProgress, None))
+            .collect();
+        assert_eq!(
+            problem("2027-02-01", "", &many),
+            Err(("updates", "too_many"))
+        );
+        assert_eq!(
+            problem("2027-02-01", "", &[update("", Progress::Done, None)]),
+            Err(("action_id", "not_an_action"))
         );
     }
 }

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub mod assessment;
 pub mod certificate;
+pub mod recap;
 pub use assessment::{
     AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
 };
@@ -248,6 +249,37 @@ pub enum Kind {
     Producer,
     Product,
     Assessment,
+    /// A revision of a coaching plan's action.
+    CoachingAction,
+    /// A follow-up visit (one revision, never changed).
+    CoachingVisit,
+}
+
+impl Kind {
+    /// Its wire word (`coaching_action`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Producer => "producer",
+            Kind::Product => "product",
+            Kind::Assessment => "assessment",
+            Kind::CoachingAction => "coaching_action",
+            Kind::CoachingVisit => "coaching_visit",
+        }
+    }
+
+    /// Every kind, in the order a push stores them: what a record needs comes first.
+    pub const ALL: [Kind; 5] = [
+        Kind::Producer,
+        Kind::Product,
+        Kind::Assessment,
+        Kind::CoachingVisit,
+        Kind::CoachingAction,
+    ];
+
+    /// A kind whose records have revisions (the others are sent once, as revision 1).
+    pub fn revised(self) -> bool {
+        matches!(self, Kind::Assessment | Kind::CoachingAction)
+    }
 }
 
 /// A blob a record refers to.
@@ -390,6 +422,100 @@ pub struct ProductBody {
     /// When empty, the producer's village.
     #[serde(default)]
     pub village_code: Option<String>,
+}
+
+/// A revision of a coaching action as it travels: the action whole, the product it is for, the
+/// assessment its plan was made from and the visit that changed it, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoachingActionBody {
+    pub product_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<String>,
+    pub action: ovop_core::coaching::Action,
+}
+
+/// A follow-up visit as it travels (its photos are the record's blobs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoachingVisitBody {
+    pub product_id: String,
+    /// `YYYY-MM-DD`.
+    pub visited_on: String,
+    #[serde(default)]
+    pub notes: String,
+    pub updates: Vec<ovop_core::coaching::ActionUpdate>,
+}
+
+impl CoachingActionBody {
+    /// What the server can check without the criteria set: the ids, and the action's rules
+    /// apart from its criterion (checked on the laptop against the plan's set).
+    pub fn check(&self) -> Result<(), Problem> {
+        let ids = [
+            ("body.product_id", Some(&self.product_id)),
+            ("body.assessment_id", self.assessment_id.as_ref()),
+            ("body.visit_id", self.visit_id.as_ref()),
+        ];
+        for (field, id) in ids {
+            if id.is_some_and(|id| !is_uuid(id)) {
+                return Err(Problem::new(
+                    Code::PushInvalid.as_str(),
+                    Some(field),
+                    format!("{field} is not an id"),
+                ));
+            }
+        }
+        if self.action.criterion.is_some() && self.assessment_id.is_none() {
+            return Err(Problem::new(
+                Code::PushInvalid.as_str(),
+                Some("body.assessment_id"),
+                "an action on a criterion names the assessment its plan was made from",
+            ));
+        }
+        if self.action.criterion.as_ref().is_some_and(|c| c.is_empty() || c.len() > 64) {
+            return Err(Problem::new(
+                Code::PushInvalid.as_str(),
+                Some("body.action.criterion"),
+                "body.action.criterion is not a criterion's code",
+            ));
+        }
+        let mut unaimed = self.action.clone();
+        unaimed.criterion = None;
+        unaimed.target_points = None;
+        ovop_core::coaching::check_action(None, &unaimed).map_err(|e| {
+            let field = format!("body.action.{}", e.field);
+            Problem::new(Code::PushInvalid.as_str(), Some(&field), e.to_string())
+        })
+    }
+}
+
+impl CoachingVisitBody {
+    /// The visit's own rules (`ovop_core::coaching::check_visit`) and its ids.
+    pub fn check(&self) -> Result<(), Problem> {
+        if !is_uuid(&self.product_id) {
+            return Err(Problem::new(
+                Code::PushInvalid.as_str(),
+                Some("body.product_id"),
+                "body.product_id is not an id",
+            ));
+        }
+        if let Some(n) = self.updates.iter().position(|u| !is_uuid(&u.action_id)) {
+            let field = format!("body.updates[{n}].action_id");
+            return Err(Problem::new(
+                Code::PushInvalid.as_str(),
+                Some(&field),
+                format!("{field} is not an id"),
+            ));
+        }
+        ovop_core::coaching::check_visit(&self.visited_on, &self.notes, &self.updates).map_err(
+            |e| {
+                let field = format!("body.{}", e.field);
+                Problem::new(Code::PushInvalid.as_str(), Some(&field), e.to_string())
+            },
+        )
+    }
 }
 
 impl Record {
@@ -564,7 +690,7 @@ impl Record {
                 ),
             ));
         }
-        if self.revision < 1 || (self.kind != Kind::Assessment && self.revision != 1) {
+        if self.revision < 1 || (!self.kind.revised() && self.revision != 1) {
             return Err(Problem::new(
                 Code::PushBadRevision.as_str(),
                 Some("revision"),

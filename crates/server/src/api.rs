@@ -424,6 +424,7 @@ pub async fn changes(
         .map_err(|e| ApiError::bad("changes.bad_query", None, format!("since=N&limit=M: {e}")))?;
     let limit = query.limit.unwrap_or(500).clamp(1, 1000) as i64;
     let since = query.since.max(0);
+    let device = actor.device_id;
     let page = state
         .db
         .read(move |tx| {
@@ -468,5 +469,19 @@ pub async fn changes(
             Ok(ChangesPage { changes, next, more })
         })
         .await?;
+    if !page.more {
+        // A pull ends here: the laptop was last seen now.
+        let now = crate::now();
+        state
+            .db
+            .run(move |tx| {
+                tx.exec(
+                    "UPDATE device SET last_seen_at = $1 WHERE id = $2",
+                    &[Val::from(now), Val::Int(device)],
+                )?;
+                Ok(())
+            })
+            .await?;
+    }
     Ok(Json(page))
 }

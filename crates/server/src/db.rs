@@ -216,6 +216,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (10, include_str!("../migrations/sqlite/0010_star_award.sql")),
     (11, include_str!("../migrations/sqlite/0011_forward.sql")),
+    (12, include_str!("../migrations/sqlite/0012_coaching.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -256,6 +257,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0010_star_award.sql"),
     ),
     (11, include_str!("../migrations/postgres/0011_forward.sql")),
+    (12, include_str!("../migrations/postgres/0012_coaching.sql")),
 ];
 
 impl Db {

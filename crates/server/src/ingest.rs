@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use ovop_core::rubric::Outcome as CriterionOutcome;
 use ovop_core::{Catalog, Rubric};
 use ovop_protocol::{
-    AssessmentBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody,
+    AssessmentBody, CoachingActionBody, CoachingVisitBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody,
     PushRequest, PushResponse, Record, RecordResult,
 };
 use serde_json::json;
@@ -22,11 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::regions::{within, Regions};
 
 pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Producer => "producer",
-        Kind::Product => "product",
-        Kind::Assessment => "assessment",
-    }
+    kind.as_str()
 }
 
 /// The shipped criteria sets, for scoring pushed answers again.
@@ -42,11 +38,18 @@ struct Facts {
     product_set: String,
 }
 
+/// A coaching record and the product it is for.
+enum Coaching {
+    Action(CoachingActionBody, Facts),
+    Visit(CoachingVisitBody),
+}
+
 /// A record ready to store: where it is, and what the tables keep of it.
 struct Placed {
     region_code: String,
     region_path: String,
     facts: Option<(AssessmentBody, Facts)>,
+    coaching: Option<Coaching>,
     /// An assessment's product's region: it too must be in the pushing officer's regions.
     product_path: Option<String>,
 }
@@ -161,6 +164,7 @@ fn place(
                     region_code,
                     region_path,
                     facts: None,
+                    coaching: None,
                     product_path: None,
                 },
             ),
@@ -181,7 +185,7 @@ fn place(
                         "the product's producer is not on the server: send the producer first (or in the same push)",
                     )),
                     Some(code) => place_region(&code, "body.village_code")
-                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None, product_path: None }),
+                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None, coaching: None, product_path: None }),
                 }
             }
         },
@@ -243,12 +247,82 @@ fn place(
                         region_code,
                         region_path,
                         facts: Some((body, facts)),
+                        coaching: None,
                         product_path,
                     }
                 })
             }
         },
+        Kind::CoachingAction => {
+            match record
+                .read_body::<CoachingActionBody>()
+                .and_then(|b| b.check().map(|()| b))
+            {
+                Err(p) => reject(p),
+                Ok(body) => {
+                    let product_id = body.product_id.clone();
+                    place_coaching(tx, known, &product_id, |facts| {
+                        Coaching::Action(body, facts)
+                    })?
+                }
+            }
+        }
+        Kind::CoachingVisit => {
+            match record
+                .read_body::<CoachingVisitBody>()
+                .and_then(|b| b.check().map(|()| b))
+            {
+                Err(p) => reject(p),
+                Ok(body) => {
+                    let product_id = body.product_id.clone();
+                    place_coaching(tx, known, &product_id, |_| Coaching::Visit(body))?
+                }
+            }
+        }
     })
+}
+
+/// A coaching record is where its product is: the product must be on the server (sent first,
+/// or in the same push).
+fn place_coaching(
+    tx: &mut dyn Tx,
+    known: &mut Known,
+    product_id: &str,
+    coaching: impl FnOnce(Facts) -> Coaching,
+) -> ApiResult<Result<Placed, Problem>> {
+    let Some((product, product_region)) = stored(tx, known, "product", product_id)? else {
+        return Ok(reject(Problem::new(
+            "push.unknown_product",
+            Some("body.product_id"),
+            "the coached product is not on the server: send it first (or in the same push)",
+        )));
+    };
+    let text = |v: &serde_json::Value, key: &str| {
+        v.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let producer_id = text(&product, "producer_id");
+    let producer = stored(tx, known, "producer", &producer_id)?
+        .map(|(body, _)| body)
+        .unwrap_or_default();
+    let facts = Facts {
+        product_name: text(&product, "name"),
+        producer_name: text(&producer, "name"),
+        product_set: text(&product, "product_set"),
+    };
+    Ok(
+        place_region(&product_region, "body.product_id").map(|(region_code, region_path)| {
+            Placed {
+                region_code,
+                region_path,
+                facts: None,
+                coaching: Some(coaching(facts)),
+                product_path: None,
+            }
+        }),
+    )
 }
 
 /// The visit's village and date, and the result against the engine's own when the server
@@ -506,6 +580,9 @@ struct Deferred {
     sheets: Vec<Vec<Val>>,
     sheet_criteria: Vec<Vec<Val>>,
     changes: Vec<Vec<Val>>,
+    /// The latest revision of each action this push stored, by id.
+    actions: BTreeMap<String, (i64, Vec<Val>)>,
+    visits: Vec<Vec<Val>>,
 }
 
 impl Deferred {
@@ -560,6 +637,24 @@ impl Deferred {
             "change (kind, ref_id, region_path, for_user, from_user, body, created_at)",
             self.changes,
             "",
+        )?;
+        insert_rows(
+            tx,
+            "coaching_visit (id, product_id, visited_on, updates, region_code, region_path, regency_code, officer_id, received_at)",
+            self.visits,
+            "ON CONFLICT (id) DO NOTHING",
+        )?;
+        // An action as it stands: a later revision replaces an earlier one, whatever order
+        // they arrive in; the officer who made it and when it first arrived stay.
+        insert_rows(
+            tx,
+            "coaching_action (id, revision, product_id, product_name, producer_name, assessment_id, criterion, support,
+               owner, due, progress, open, region_code, region_path, regency_code, officer_id, received_at, changed_at)",
+            self.actions.into_values().map(|(_, row)| row).collect(),
+            "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, assessment_id = excluded.assessment_id,
+               criterion = excluded.criterion, support = excluded.support, owner = excluded.owner, due = excluded.due,
+               progress = excluded.progress, open = excluded.open, changed_at = excluded.changed_at
+             WHERE coaching_action.revision < excluded.revision",
         )
     }
 }
@@ -738,6 +833,61 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
             Val::from(&blob.sha256),
         ]);
     }
+    let regency = || {
+        Regions::get()
+            .regency(&placed.region_code)
+            .unwrap_or_default()
+    };
+    match &placed.coaching {
+        Some(Coaching::Action(body, facts)) => {
+            let action = &body.action;
+            let row = vec![
+                Val::from(&record.id),
+                Val::Int(record.revision),
+                Val::from(&body.product_id),
+                Val::from(&facts.product_name),
+                Val::from(&facts.producer_name),
+                Val::from(body.assessment_id.clone()),
+                Val::from(action.criterion.clone()),
+                Val::from(action.support.code()),
+                Val::from(action.owner.code()),
+                Val::from(action.due.clone()),
+                Val::from(action.progress.code()),
+                Val::Int(i64::from(action.progress.open())),
+                Val::from(&placed.region_code),
+                Val::from(&placed.region_path),
+                Val::from(regency()),
+                Val::Int(actor.user.id),
+                Val::from(now),
+                Val::from(now),
+            ];
+            let later = deferred
+                .actions
+                .get(&record.id)
+                .is_none_or(|(revision, _)| *revision < record.revision);
+            if later {
+                deferred
+                    .actions
+                    .insert(record.id.clone(), (record.revision, row));
+            }
+            return;
+        }
+        Some(Coaching::Visit(body)) => {
+            deferred.visits.push(vec![
+                Val::from(&record.id),
+                Val::from(&body.product_id),
+                Val::from(&body.visited_on),
+                Val::Int(body.updates.len() as i64),
+                Val::from(&placed.region_code),
+                Val::from(&placed.region_path),
+                Val::from(regency()),
+                Val::Int(actor.user.id),
+                Val::from(now),
+            ]);
+            return;
+        }
+        None => {}
+    }
     match &placed.facts {
         Some((body, facts)) => {
             let result = &body.result;
@@ -865,6 +1015,10 @@ pub fn push(
     // One push at a time writes: the change feed stays in cursor order, and two copies of the
     // same batch cannot wait on each other.
     tx.lock_changes()?;
+    tx.exec(
+        "UPDATE device SET last_seen_at = $1 WHERE id = $2",
+        &[Val::from(now), Val::Int(actor.device_id)],
+    )?;
     let mut results: Vec<Option<RecordResult>> = vec![None; request.records.len()];
     let mut needed: BTreeMap<String, u64> = BTreeMap::new();
     let mut known = Known::new();
@@ -887,7 +1041,7 @@ pub fn push(
     };
     // Producers, then products, then assessments: each group placed, then stored in a few
     // statements, before the next group looks for what it needs.
-    for kind in [Kind::Producer, Kind::Product, Kind::Assessment] {
+    for kind in Kind::ALL {
         let mut candidates: Vec<(usize, Placed)> = Vec::new();
         for (i, record) in request
             .records
@@ -934,7 +1088,10 @@ pub fn push(
                 ));
             }
             // An assessment belongs to the officer who first pushed it: nobody else adds to it.
-            if let Some(owner) = owners.get(&record.id).filter(|o| **o != actor.user.id) {
+            if let Some(owner) = owners
+                .get(&record.id)
+                .filter(|o| record.kind == Kind::Assessment && **o != actor.user.id)
+            {
                 tracing::warn!(id = %record.id, owner, user = actor.user.id, "push to another officer's assessment");
                 results[i] = Some(result(
                     record,
@@ -1005,7 +1162,7 @@ pub fn push(
             let key = (record.id.clone(), record.revision);
             let outcome = if stored_now.contains(&key) && taken.insert(key.clone()) {
                 insert_new(&mut deferred, actor, record, &placed, now);
-                if record.kind != Kind::Assessment {
+                if matches!(record.kind, Kind::Producer | Kind::Product) {
                     known.insert(
                         (kind_name(record.kind), record.id.clone()),
                         Some((record.body.clone(), placed.region_code.clone())),

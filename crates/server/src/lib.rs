@@ -33,6 +33,7 @@ pub mod guard;
 pub mod i18n;
 pub mod ingest;
 pub mod office;
+pub mod recap;
 pub mod received;
 pub mod regions;
 pub mod review;

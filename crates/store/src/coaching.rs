@@ -2,11 +2,15 @@
 //! from a final assessment's steps, and the follow-up visits that record what was done. The
 //! rules (what an action may say, when it is due) are `ovop_core::coaching`'s.
 
-use ovop_core::coaching::{check_action, due, Action, Due, Progress, Step};
+pub use ovop_core::coaching::ActionUpdate;
+use ovop_core::coaching::{check_action, check_visit, due, Action, Due, Step};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use ovop_protocol::{CoachingActionBody, CoachingVisitBody};
+
 use crate::assessments::encode;
+use crate::sync::WireRecord;
 use crate::{new_id, Result, Store, StoreError};
 
 /// An action as it stands (its latest revision).
@@ -23,20 +27,6 @@ pub struct CoachingAction {
     /// The visit that last changed its progress.
     pub visit_id: Option<String>,
     pub changed_at: String,
-}
-
-/// What a follow-up visit found of one action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-pub struct ActionUpdate {
-    pub action_id: String,
-    pub progress: Progress,
-    /// What was done.
-    #[serde(default)]
-    pub done: String,
-    /// Why it was dropped (required when `progress` is dropped).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dropped_because: Option<String>,
 }
 
 /// A follow-up visit: the day, notes, and what was found of each action it looked at.
@@ -121,10 +111,99 @@ fn put(
             now
         ],
     )?;
+    // It travels to the office, exactly once, from the same write.
+    tx.execute(
+        "INSERT INTO outbox (kind, record_id, revision, created_at) VALUES ('coaching_action', ?1, ?2, ?3)",
+        params![id, revision, now],
+    )?;
     Ok(revision)
 }
 
 impl Store {
+    /// A revision of an action as it travels (`ovop_protocol::CoachingActionBody`).
+    pub fn wire_coaching_action(&self, id: &str, revision: i64) -> Result<WireRecord> {
+        let action = self
+            .read()
+            .query_row(
+                &format!(
+                    "SELECT {ACTION_COLUMNS} FROM coaching_action WHERE id = ?1 AND revision = ?2"
+                ),
+                params![id, revision],
+                action_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "coaching action",
+                id: format!("{id} revision {revision}"),
+            })?;
+        let body = CoachingActionBody {
+            product_id: action.product_id,
+            assessment_id: action.assessment_id,
+            visit_id: action.visit_id,
+            action: action.action,
+        };
+        Ok(WireRecord {
+            kind: "coaching_action".into(),
+            id: id.into(),
+            revision,
+            body: serde_json::to_value(&body).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            blobs: Vec::new(),
+        })
+    }
+
+    /// A follow-up visit as it travels (`ovop_protocol::CoachingVisitBody`), its photos with it.
+    pub fn wire_coaching_visit(&self, id: &str) -> Result<WireRecord> {
+        let visit = self.coaching_visit(id)?;
+        let body = CoachingVisitBody {
+            product_id: visit.product_id,
+            visited_on: visit.visited_on,
+            notes: visit.notes,
+            updates: visit.updates,
+        };
+        Ok(WireRecord {
+            kind: "coaching_visit".into(),
+            id: id.into(),
+            revision: 1,
+            body: serde_json::to_value(&body).map_err(|e| StoreError::Invalid(e.to_string()))?,
+            blobs: self
+                .photos("coaching_visit", id)?
+                .into_iter()
+                .map(|p| (p.sha256, u64::from(p.size)))
+                .collect(),
+        })
+    }
+
+    /// A follow-up visit.
+    pub fn coaching_visit(&self, id: &str) -> Result<CoachingVisit> {
+        let body: String = self
+            .read()
+            .query_row("SELECT body FROM coaching_visit WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "coaching visit",
+                id: id.into(),
+            })?;
+        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Whether a visit still takes photos: until it is first read for sending (its record is
+    /// then frozen), photos join it; after, they would never travel.
+    pub(crate) fn visit_takes_photos(&self, id: &str) -> Result<bool> {
+        self.coaching_visit(id)?;
+        let frozen: Option<bool> = self
+            .read()
+            .query_row(
+                "SELECT payload IS NOT NULL OR state NOT IN ('waiting', 'sending') FROM outbox
+                 WHERE kind = 'coaching_visit' AND record_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(!frozen.unwrap_or(false))
+    }
+
     /// The rubric an action of `product_id` is checked against: that of the assessment it was
     /// made from (which must be the product's), or none for an action made from no assessment.
     fn plan_rubric(
@@ -262,24 +341,10 @@ impl Store {
     /// day is not a day, an action is not the product's, is named twice, or is dropped without
     /// a reason.
     pub fn record_visit(&mut self, visit: &CoachingVisit, now: &str) -> Result<CoachingVisit> {
-        if ovop_core::validity::parse_day(&visit.visited_on).is_none() {
-            return Err(StoreError::Invalid(format!(
-                "visited_on {:?} is not a day (YYYY-MM-DD)",
-                visit.visited_on
-            )));
-        }
+        check_visit(&visit.visited_on, &visit.notes, &visit.updates).map_err(invalid)?;
         self.product(&visit.product_id)?;
         let mut changed = Vec::with_capacity(visit.updates.len());
-        for (i, update) in visit.updates.iter().enumerate() {
-            if visit.updates[..i]
-                .iter()
-                .any(|u| u.action_id == update.action_id)
-            {
-                return Err(StoreError::Invalid(format!(
-                    "action {} is named twice in the visit",
-                    update.action_id
-                )));
-            }
+        for update in &visit.updates {
             let current = self.coaching_action(&update.action_id)?;
             if current.product_id != visit.product_id {
                 return Err(StoreError::Invalid(format!(
@@ -313,6 +378,10 @@ impl Store {
                 encode(&stored)?,
                 now
             ],
+        )?;
+        tx.execute(
+            "INSERT INTO outbox (kind, record_id, revision, created_at) VALUES ('coaching_visit', ?1, 1, ?2)",
+            params![stored.id, now],
         )?;
         for (current, action) in &changed {
             put(

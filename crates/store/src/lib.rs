@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_council_roster.sql"),
     include_str!("../migrations/0009_award.sql"),
     include_str!("../migrations/0010_coaching.sql"),
+    include_str!("../migrations/0011_coaching_sync.sql"),
 ];
 
 /// The schema version this build writes.

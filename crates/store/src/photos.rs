@@ -141,9 +141,21 @@ impl Store {
                     .into());
                 }
             }
+            "coaching_visit" => {
+                // A visit's photos travel with it: they are added before it is sent.
+                if !self.visit_takes_photos(owner_id)? {
+                    return Err(StoreError::Locked(owner_id.into()).into());
+                }
+                if !criterion.is_empty() {
+                    return Err(StoreError::Invalid(
+                        "a visit's photo is not evidence for a criterion".into(),
+                    )
+                    .into());
+                }
+            }
             other => {
                 return Err(StoreError::Invalid(format!(
-                    "photos belong to a producer, product or assessment, not {other:?}"
+                    "photos belong to a producer, product, assessment or visit, not {other:?}"
                 ))
                 .into())
             }

@@ -195,6 +195,8 @@ impl Store {
             "assessment" => self.wire_assessment(id, revision),
             "producer" => self.wire_producer(id),
             "product" => self.wire_product(id),
+            "coaching_action" => self.wire_coaching_action(id, revision),
+            "coaching_visit" => self.wire_coaching_visit(id),
             other => Err(StoreError::Corrupt(format!(
                 "outbox entry {seq} is a {other:?}"
             ))),
@@ -258,7 +260,8 @@ impl Store {
                 }
             };
             let mut needs = Vec::new();
-            if record.kind == "assessment" {
+            // An assessment, a coaching action or a visit needs its product (and producer).
+            if record.kind != "producer" && record.kind != "product" {
                 if let Some(product_id) = record.body.get("product_id").and_then(Value::as_str) {
                     let product = self.product(product_id)?;
                     if !known.contains(&("producer".to_string(), product.producer_id.clone())) {
@@ -403,7 +406,9 @@ impl Store {
             "SELECT o.seq, o.kind, o.record_id, o.revision, o.state, o.code, o.reason, o.created_at, o.settled_at, p.name, pr.name
              FROM outbox o
              LEFT JOIN assessment a ON o.kind = 'assessment' AND a.id = o.record_id AND a.revision = o.revision
-             LEFT JOIN product p ON p.id = a.product_id
+             LEFT JOIN coaching_action ca ON o.kind = 'coaching_action' AND ca.id = o.record_id AND ca.revision = o.revision
+             LEFT JOIN coaching_visit cv ON o.kind = 'coaching_visit' AND cv.id = o.record_id
+             LEFT JOIN product p ON p.id = coalesce(a.product_id, ca.product_id, cv.product_id)
              LEFT JOIN producer pr ON pr.id = p.producer_id
              ORDER BY o.seq",
         )?;

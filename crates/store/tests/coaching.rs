@@ -316,3 +316,79 @@ fn a_visit_or_an_action_that_does_not_hold_is_refused_whole_and_nothing_is_store
         Some("Produsen berhenti produksi")
     );
 }
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[test]
+fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_travel_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    let (product, assessment) = assessed(&mut store);
+    let steps = store.coaching_steps(&assessment).unwrap();
+    let mut plan = ovop_core::coaching::suggested(&steps, 2);
+    plan[0].support = Support::Packaging;
+    plan[0].due = Some("2027-03-01".into());
+    let actions = store
+        .save_plan(&product, &assessment, &plan, NOW)
+        .unwrap();
+    let visit = store
+        .record_visit(
+            &CoachingVisit {
+                id: String::new(),
+                product_id: product.clone(),
+                visited_on: "2027-02-10".into(),
+                notes: "Label baru dicetak".into(),
+                updates: vec![update(&actions[0].id, Progress::Done, "label dicetak")],
+            },
+            NOW,
+        )
+        .unwrap();
+    // Before it is sent, the visit takes a photo; it travels as the visit's blob.
+    let photo = store
+        .add_photo("coaching_visit", &visit.id, "", "label.png", &png(), NOW)
+        .unwrap();
+    let queued: Vec<(String, String, i64)> = store
+        .outbox_rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.kind, r.record_id, r.revision))
+        .collect();
+    let kinds: Vec<&str> = queued.iter().map(|q| q.0.as_str()).collect();
+    // The assessment, two actions, then the visit before the revision it made.
+    assert_eq!(
+        kinds,
+        ["assessment", "coaching_action", "coaching_action", "coaching_visit", "coaching_action"]
+    );
+    assert_eq!(queued[4], ("coaching_action".into(), actions[0].id.clone(), 2));
+    let rows = store.outbox_rows().unwrap();
+    assert!(rows[3].product.as_deref().is_some_and(|p| !p.is_empty()), "the Sync screen names the product");
+
+    let outgoing = store.outgoing().unwrap();
+    assert_eq!(outgoing.len(), 5);
+    let sent_visit = &outgoing[3].record;
+    assert_eq!(sent_visit.kind, "coaching_visit");
+    assert_eq!(sent_visit.blobs, vec![(photo.sha256.clone(), u64::from(photo.size))]);
+    let body: ovop_protocol::CoachingVisitBody =
+        serde_json::from_value(sent_visit.body.clone()).unwrap();
+    assert_eq!(body.check(), Ok(()));
+    assert_eq!(body.updates[0].progress, Progress::Done);
+    let revised: ovop_protocol::CoachingActionBody =
+        serde_json::from_value(outgoing[4].record.body.clone()).unwrap();
+    assert_eq!(revised.visit_id.as_deref(), Some(visit.id.as_str()));
+    assert_eq!(revised.action.progress, Progress::Done);
+    assert_eq!(revised.check(), Ok(()));
+    // Every coaching record brings the product (and producer) the server may lack.
+    assert_eq!(outgoing[1].needs.len(), 2);
+    // Read again, the same bytes: frozen, and a photo added now would never travel.
+    assert_eq!(store.outgoing().unwrap()[3].record, *sent_visit);
+    let late = store.add_photo("coaching_visit", &visit.id, "", "late.png", &png(), NOW);
+    assert!(late.is_err(), "a sent visit takes no more photos");
+    let unknown = store.add_photo("coaching_visit", "no-such-visit", "", "x.png", &png(), NOW);
+    assert!(unknown.is_err());
+}

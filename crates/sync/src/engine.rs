@@ -552,20 +552,11 @@ async fn upload_one(
 
 /// A record of the protocol from a kind name the store uses.
 pub fn kind_of(name: &str) -> Option<Kind> {
-    match name {
-        "producer" => Some(Kind::Producer),
-        "product" => Some(Kind::Product),
-        "assessment" => Some(Kind::Assessment),
-        _ => None,
-    }
+    Kind::ALL.into_iter().find(|k| k.as_str() == name)
 }
 
 pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Producer => "producer",
-        Kind::Product => "product",
-        Kind::Assessment => "assessment",
-    }
+    kind.as_str()
 }
 
 /// A record for the wire.

@@ -1,0 +1,75 @@
+-- Coaching plans and follow-up visits travel like assessments: each revision of an action and
+-- each visit is a record, stored once under (kind, id, revision).
+-- SQLite cannot widen a CHECK in place: the table is rebuilt with the same rows.
+CREATE TABLE record_next (
+  kind         TEXT NOT NULL CHECK (kind IN ('producer', 'product', 'assessment', 'coaching_action', 'coaching_visit')),
+  id           TEXT NOT NULL,
+  revision     INTEGER NOT NULL CHECK (revision >= 1),
+  content_hash TEXT NOT NULL,
+  body         TEXT NOT NULL,
+  region_code  TEXT NOT NULL,
+  region_path  TEXT NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES app_user(id),
+  device_id    INTEGER NOT NULL REFERENCES device(id),
+  received_at  TEXT NOT NULL,
+  PRIMARY KEY (kind, id, revision)
+);
+INSERT INTO record_next (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)
+SELECT kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at FROM record;
+DROP TABLE record;
+ALTER TABLE record_next RENAME TO record;
+
+-- Each action as it stands (its latest revision received), for the office's lists: who made
+-- the plan, the product, the kind of support, the owner, the due day and the progress.
+CREATE TABLE coaching_action (
+  id            TEXT PRIMARY KEY,
+  revision      INTEGER NOT NULL,
+  product_id    TEXT NOT NULL,
+  product_name  TEXT NOT NULL,
+  producer_name TEXT NOT NULL,
+  assessment_id TEXT,
+  criterion     TEXT,
+  support       TEXT NOT NULL,
+  owner         TEXT NOT NULL,
+  due           TEXT,
+  progress      TEXT NOT NULL,
+  open          INTEGER NOT NULL CHECK (open IN (0, 1)),
+  region_code   TEXT NOT NULL,
+  region_path   TEXT NOT NULL,
+  regency_code  TEXT NOT NULL,
+  officer_id    INTEGER NOT NULL REFERENCES app_user(id),
+  received_at   TEXT NOT NULL,
+  changed_at    TEXT NOT NULL
+);
+CREATE INDEX coaching_action_open ON coaching_action(open, due);
+CREATE INDEX coaching_action_region ON coaching_action(region_path);
+CREATE INDEX coaching_action_product ON coaching_action(product_id);
+
+-- Follow-up visits, one row each: the day, the officer, where, how many actions it spoke of.
+CREATE TABLE coaching_visit (
+  id           TEXT PRIMARY KEY,
+  product_id   TEXT NOT NULL,
+  visited_on   TEXT NOT NULL,
+  updates      INTEGER NOT NULL,
+  region_code  TEXT NOT NULL,
+  region_path  TEXT NOT NULL,
+  regency_code TEXT NOT NULL,
+  officer_id   INTEGER NOT NULL REFERENCES app_user(id),
+  received_at  TEXT NOT NULL
+);
+CREATE INDEX coaching_visit_officer ON coaching_visit(officer_id, visited_on);
+CREATE INDEX coaching_visit_region ON coaching_visit(region_path);
+
+-- When each laptop last pushed or pulled: the office sees who has not synced.
+ALTER TABLE device ADD COLUMN last_seen_at TEXT;
+
+-- The office's targets: how many products it means to have at each star, per regency and year.
+CREATE TABLE office_target (
+  regency_code TEXT NOT NULL,
+  year         INTEGER NOT NULL,
+  star         INTEGER NOT NULL CHECK (star BETWEEN 1 AND 5),
+  products     INTEGER NOT NULL CHECK (products >= 0),
+  set_by       INTEGER NOT NULL REFERENCES app_user(id),
+  set_at       TEXT NOT NULL,
+  PRIMARY KEY (regency_code, year, star)
+);
