@@ -420,3 +420,121 @@ async fn a_photo_the_server_refuses_for_good_does_not_hold_up_the_others() {
         server.stop().await;
     }
 }
+
+/// A coaching plan made from the final assessment and two follow-up visits with a photo each
+/// reach the office once, though the first push is cut half-way: every action revision and
+/// visit on the server once, the office's table holding each action as the last visit left it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coaching_plan_and_two_visits_with_photos_arrive_once_through_a_dropped_connection() {
+    use ovop_core::coaching::{Action, ActionUpdate, Owner, Progress, Support};
+    use ovop_store::coaching::CoachingVisit;
+    for backend in BACKENDS {
+        let (server, token, mut field, proxy) = setup(backend, 0).await;
+        let assessment = field.finalised(0);
+        let product = field.product.clone();
+        // The sheet is at the top everywhere: the plan is about the business at large.
+        let action = |support, due: &str| Action {
+            criterion: None,
+            target_points: None,
+            support,
+            owner: Owner::Officer,
+            owner_name: None,
+            due: Some(due.into()),
+            notes: String::new(),
+            progress: Progress::NotStarted,
+            dropped_because: None,
+        };
+        let plan = [
+            action(Support::Packaging, "2027-01-15"),
+            action(Support::Training, "2027-02-15"),
+        ];
+        let actions = field
+            .store
+            .save_plan(&product, &assessment, &plan, &field::now())
+            .expect("plan");
+        for (n, (day, progress)) in [
+            ("2027-01-10", Progress::InProgress),
+            ("2027-01-20", Progress::Done),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let visit = field
+                .store
+                .record_visit(
+                    &CoachingVisit {
+                        id: String::new(),
+                        product_id: product.clone(),
+                        visited_on: day.into(),
+                        notes: format!("kunjungan {}", n + 1),
+                        updates: vec![ActionUpdate {
+                            action_id: actions[0].id.clone(),
+                            progress,
+                            done: "label".into(),
+                            dropped_because: None,
+                        }],
+                    },
+                    &field::now(),
+                )
+                .expect("visit");
+            field
+                .store
+                .add_photo(
+                    "coaching_visit",
+                    &visit.id,
+                    "",
+                    &format!("kunjungan-{n}.png"),
+                    &field::photo(900 + n as u64, 64),
+                    &field::now(),
+                )
+                .expect("photo");
+        }
+        let through = client(&proxy.url(), &token);
+        proxy.add(rule("POST /v1/push", Fault::CutRequestAfter(2_000), 1));
+        let first = field.sync(&through).await.expect_err("cut");
+        assert_eq!(first.code, "sync.offline", "{first:?}");
+        let report = field.sync(&through).await.expect("the next sync");
+        assert_eq!((report.rejected, report.conflicts), (0, 0), "{report:?}");
+        let rows = field.store.outbox_rows().expect("outbox");
+        assert!(rows.iter().all(|r| r.state == "sent"), "{rows:?}");
+        assert_eq!(
+            rows.len(),
+            1 + 2 + 2 + 2,
+            "assessment, two actions, two visits, two revisions"
+        );
+        let counts = server
+            .running
+            .state
+            .db
+            .run(|tx| {
+                let n = |tx: &mut dyn ovop_server::db::Tx, sql: &str| {
+                    tx.query_opt(sql, &[]).map(|r| r.map_or(0, |r| r.int(0)))
+                };
+                Ok((
+                    n(
+                        tx,
+                        "SELECT COUNT(*) FROM record WHERE kind = 'coaching_action'",
+                    )?,
+                    n(
+                        tx,
+                        "SELECT COUNT(*) FROM record WHERE kind = 'coaching_visit'",
+                    )?,
+                    n(tx, "SELECT COUNT(*) FROM coaching_visit")?,
+                    n(
+                        tx,
+                        "SELECT COUNT(*) FROM coaching_action WHERE open = 0 AND progress = 'done'",
+                    )?,
+                    n(tx, "SELECT COUNT(*) FROM coaching_action WHERE open = 1")?,
+                    n(
+                        tx,
+                        "SELECT COUNT(*) FROM blob b JOIN record_blob rb ON rb.sha256 = b.sha256
+                           WHERE rb.kind = 'coaching_visit' AND b.complete_at IS NOT NULL",
+                    )?,
+                ))
+            })
+            .await
+            .expect("counts");
+        assert_eq!(counts, (4, 2, 2, 1, 1, 2));
+        server.stop().await;
+    }
+}

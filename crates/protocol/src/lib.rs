@@ -474,7 +474,12 @@ impl CoachingActionBody {
                 "an action on a criterion names the assessment its plan was made from",
             ));
         }
-        if self.action.criterion.as_ref().is_some_and(|c| c.is_empty() || c.len() > 64) {
+        if self
+            .action
+            .criterion
+            .as_ref()
+            .is_some_and(|c| c.is_empty() || c.len() > 64)
+        {
             return Err(Problem::new(
                 Code::PushInvalid.as_str(),
                 Some("body.action.criterion"),

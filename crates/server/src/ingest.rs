@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use ovop_core::rubric::Outcome as CriterionOutcome;
 use ovop_core::{Catalog, Rubric};
 use ovop_protocol::{
-    AssessmentBody, CoachingActionBody, CoachingVisitBody, Kind, Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody,
-    PushRequest, PushResponse, Record, RecordResult,
+    AssessmentBody, CoachingActionBody, CoachingVisitBody, Kind, Limits, MissingBlob, Outcome,
+    Problem, ProducerBody, ProductBody, PushRequest, PushResponse, Record, RecordResult,
 };
 use serde_json::json;
 
@@ -313,14 +313,12 @@ fn place_coaching(
         product_set: text(&product, "product_set"),
     };
     Ok(
-        place_region(&product_region, "body.product_id").map(|(region_code, region_path)| {
-            Placed {
-                region_code,
-                region_path,
-                facts: None,
-                coaching: Some(coaching(facts)),
-                product_path: None,
-            }
+        place_region(&product_region, "body.product_id").map(|(region_code, region_path)| Placed {
+            region_code,
+            region_path,
+            facts: None,
+            coaching: Some(coaching(facts)),
+            product_path: None,
         }),
     )
 }

@@ -136,7 +136,14 @@ fn stars(
     )?;
     Ok(rows
         .iter()
-        .map(|r| (r.text(0), r.text(1), star_index(r.opt_int(2)), count(r.int(3))))
+        .map(|r| {
+            (
+                r.text(0),
+                r.text(1),
+                star_index(r.opt_int(2)),
+                count(r.int(3)),
+            )
+        })
         .collect())
 }
 

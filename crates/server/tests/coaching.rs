@@ -103,12 +103,7 @@ async fn coaching_actions_and_visits_are_stored_once_and_the_latest_revision_sta
     );
     let (label, halal, trip) = (uuid(71, 1), uuid(71, 2), uuid(72, 1));
     let first = [
-        action(
-            &label,
-            1,
-            &pd,
-            json!({"action": {"due": "2027-01-10"}}),
-        ),
+        action(&label, 1, &pd, json!({"action": {"due": "2027-01-10"}})),
         action(
             &halal,
             1,
@@ -154,7 +149,10 @@ async fn coaching_actions_and_visits_are_stored_once_and_the_latest_revision_sta
             .await,
         4
     );
-    assert_eq!(server.count("SELECT COUNT(*) FROM coaching_action").await, 2);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM coaching_action").await,
+        2
+    );
     assert_eq!(server.count("SELECT COUNT(*) FROM coaching_visit").await, 1);
     assert_eq!(row(&server, &label).await, (2, "done".into(), 0));
     assert_eq!(row(&server, &halal).await, (2, "dropped".into(), 0));
@@ -165,7 +163,12 @@ async fn coaching_actions_and_visits_are_stored_once_and_the_latest_revision_sta
         .push_ok(
             &budi,
             &[
-                action(&late, 2, &pd, json!({"action": {"progress": "in_progress"}})),
+                action(
+                    &late,
+                    2,
+                    &pd,
+                    json!({"action": {"progress": "in_progress"}}),
+                ),
                 action(&late, 3, &pd, json!({"action": {"progress": "done"}})),
             ],
         )
@@ -180,7 +183,12 @@ async fn coaching_actions_and_visits_are_stored_once_and_the_latest_revision_sta
     let (status, body) = server
         .push(
             &budi,
-            &[action(&label, 2, &pd, json!({"action": {"progress": "in_progress"}}))],
+            &[action(
+                &label,
+                2,
+                &pd,
+                json!({"action": {"progress": "in_progress"}}),
+            )],
         )
         .await;
     assert_eq!(status, 200);
@@ -197,27 +205,52 @@ async fn a_malformed_or_misplaced_coaching_record_is_refused_and_nothing_of_it_i
     let one = |record: Record| vec![record];
     let cases: Vec<(Vec<Record>, &str, &str)> = vec![
         (
-            one(action(&uuid(73, 1), 1, &pd, json!({"action": {"due": "2027-02-30"}}))),
+            one(action(
+                &uuid(73, 1),
+                1,
+                &pd,
+                json!({"action": {"due": "2027-02-30"}}),
+            )),
             "push.invalid",
             "body.action.due",
         ),
         (
-            one(action(&uuid(73, 2), 1, &pd, json!({"action": {"progress": "dropped"}}))),
+            one(action(
+                &uuid(73, 2),
+                1,
+                &pd,
+                json!({"action": {"progress": "dropped"}}),
+            )),
             "push.invalid",
             "body.action.dropped_because",
         ),
         (
-            one(action(&uuid(73, 3), 1, &pd, json!({"action": {"owner": "partner"}}))),
+            one(action(
+                &uuid(73, 3),
+                1,
+                &pd,
+                json!({"action": {"owner": "partner"}}),
+            )),
             "push.invalid",
             "body.action.owner_name",
         ),
         (
-            one(action(&uuid(73, 4), 1, &pd, json!({"action": {"criterion": "A1"}}))),
+            one(action(
+                &uuid(73, 4),
+                1,
+                &pd,
+                json!({"action": {"criterion": "A1"}}),
+            )),
             "push.invalid",
             "body.assessment_id",
         ),
         (
-            one(action(&uuid(73, 5), 1, &pd, json!({"action": {"support": "bribery"}}))),
+            one(action(
+                &uuid(73, 5),
+                1,
+                &pd,
+                json!({"action": {"support": "bribery"}}),
+            )),
             "push.invalid",
             "body.action.support",
         ),
@@ -289,7 +322,10 @@ async fn a_malformed_or_misplaced_coaching_record_is_refused_and_nothing_of_it_i
             .await,
         0
     );
-    assert_eq!(server.count("SELECT COUNT(*) FROM coaching_action").await, 0);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM coaching_action").await,
+        0
+    );
 
     // A product in another regency: the whole push is refused.
     server
@@ -305,6 +341,9 @@ async fn a_malformed_or_misplaced_coaching_record_is_refused_and_nothing_of_it_i
         .await;
     assert_eq!(status, 403, "{body}");
     assert_eq!(code(&body), "push.region_not_assigned");
-    assert_eq!(server.count("SELECT COUNT(*) FROM coaching_action").await, 0);
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM coaching_action").await,
+        0
+    );
     server.stop().await;
 }

@@ -334,9 +334,7 @@ fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_
     let mut plan = ovop_core::coaching::suggested(&steps, 2);
     plan[0].support = Support::Packaging;
     plan[0].due = Some("2027-03-01".into());
-    let actions = store
-        .save_plan(&product, &assessment, &plan, NOW)
-        .unwrap();
+    let actions = store.save_plan(&product, &assessment, &plan, NOW).unwrap();
     let visit = store
         .record_visit(
             &CoachingVisit {
@@ -363,17 +361,32 @@ fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_
     // The assessment, two actions, then the visit before the revision it made.
     assert_eq!(
         kinds,
-        ["assessment", "coaching_action", "coaching_action", "coaching_visit", "coaching_action"]
+        [
+            "assessment",
+            "coaching_action",
+            "coaching_action",
+            "coaching_visit",
+            "coaching_action"
+        ]
     );
-    assert_eq!(queued[4], ("coaching_action".into(), actions[0].id.clone(), 2));
+    assert_eq!(
+        queued[4],
+        ("coaching_action".into(), actions[0].id.clone(), 2)
+    );
     let rows = store.outbox_rows().unwrap();
-    assert!(rows[3].product.as_deref().is_some_and(|p| !p.is_empty()), "the Sync screen names the product");
+    assert!(
+        rows[3].product.as_deref().is_some_and(|p| !p.is_empty()),
+        "the Sync screen names the product"
+    );
 
     let outgoing = store.outgoing().unwrap();
     assert_eq!(outgoing.len(), 5);
     let sent_visit = &outgoing[3].record;
     assert_eq!(sent_visit.kind, "coaching_visit");
-    assert_eq!(sent_visit.blobs, vec![(photo.sha256.clone(), u64::from(photo.size))]);
+    assert_eq!(
+        sent_visit.blobs,
+        vec![(photo.sha256.clone(), u64::from(photo.size))]
+    );
     let body: ovop_protocol::CoachingVisitBody =
         serde_json::from_value(sent_visit.body.clone()).unwrap();
     assert_eq!(body.check(), Ok(()));
