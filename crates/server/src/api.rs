@@ -470,18 +470,24 @@ pub async fn changes(
         })
         .await?;
     if !page.more {
-        // A pull ends here: the laptop was last seen now.
+        // A pull ends here: the laptop was last seen now. Written beside the answer, so a
+        // pull never waits for the writer (a long push) to say so.
         let now = crate::now();
-        state
-            .db
-            .run(move |tx| {
-                tx.exec(
-                    "UPDATE device SET last_seen_at = $1 WHERE id = $2",
-                    &[Val::from(now), Val::Int(device)],
-                )?;
-                Ok(())
-            })
-            .await?;
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            let seen = db
+                .run(move |tx| {
+                    tx.exec(
+                        "UPDATE device SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
+                        &[Val::from(now), Val::Int(device)],
+                    )?;
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = seen {
+                tracing::warn!(device, error = %e, "the laptop's last pull was not recorded");
+            }
+        });
     }
     Ok(Json(page))
 }

@@ -120,6 +120,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/certificates/verify"),
     ("post", "/v1/forwards"),
     ("get", "/v1/forwards"),
+    ("get", "/v1/office/recap"),
+    ("put", "/v1/office/targets"),
 ];
 
 /// The largest enrolment request: a name, a password or a code, a laptop's name.
@@ -220,6 +222,8 @@ pub fn router(state: AppState) -> Router {
             "/v1/forwards",
             post(forward::forward_json).get(forward::batches_json),
         )
+        .route("/v1/office/recap", get(recap::recap_json))
+        .route("/v1/office/targets", put(recap::put_target))
         .route("/openapi.json", get(api::openapi))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

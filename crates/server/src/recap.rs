@@ -471,6 +471,53 @@ pub fn set_target(tx: &mut dyn Tx, actor: &Actor, input: &TargetInput, now: &str
     Ok(())
 }
 
+/// Today on the server's clock.
+pub fn today() -> Date {
+    ovop_core::validity::parse_day(&crate::now()[..10]).unwrap_or(Date::MIN)
+}
+
+/// Reads a recap for `actor` (a supervisor or an admin).
+pub async fn read(state: &crate::AppState, actor: Actor, query: RecapQuery) -> ApiResult<Recap> {
+    actor.require(Role::Supervisor)?;
+    let now = crate::now();
+    state
+        .db
+        .read(move |tx| recap(tx, &actor, &query, today(), &now))
+        .await
+}
+
+/// `GET /v1/office/recap`: the recap as JSON.
+pub async fn recap_json(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    actor: Actor,
+    query: Result<axum::extract::Query<RecapQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<axum::Json<Recap>> {
+    let axum::extract::Query(query) = query.map_err(|e| {
+        ApiError::bad(
+            "recap.bad_query",
+            None,
+            format!("region=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD: {e}"),
+        )
+    })?;
+    Ok(axum::Json(read(&state, actor, query).await?))
+}
+
+/// `PUT /v1/office/targets`: sets one target.
+pub async fn put_target(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    actor: Actor,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<axum::http::StatusCode> {
+    actor.require(Role::Supervisor)?;
+    let input: TargetInput = crate::api::read_json(body, "target")?;
+    let now = crate::now();
+    state
+        .db
+        .run(move |tx| set_target(tx, &actor, &input, &now))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,9 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The prefixes of the error codes the handlers give (`sync.*` are the app's own codes).
-const PREFIXES: [&str; 13] = [
+const PREFIXES: [&str; 15] = [
     "push", "blob", "enrol", "review", "auth", "user", "changes", "criteria", "code", "device",
-    "set", "award", "forward",
+    "set", "award", "forward", "recap", "target",
 ];
 
 /// Codes only the dashboard's HTML routes give: they are not part of the API.
