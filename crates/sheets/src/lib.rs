@@ -12,6 +12,7 @@ mod labels;
 mod minutes;
 pub mod model;
 mod other;
+mod recap;
 mod sheet;
 mod writer;
 
@@ -24,6 +25,7 @@ pub use model::{
     Person, PlanLine, Producer, Product, Trace, Visit,
 };
 use ovop_core::Code;
+pub use recap::{recap, recap_code};
 
 /// Why a sheet could not be made. Nothing is written half-way: a sheet is either whole bytes
 /// or one of these.

@@ -283,6 +283,10 @@ fn the_reference_sheets_are_what_the_code_makes_object_for_object() {
             ovop_sheets::minutes(&support::minutes_sample(Lang::Vi), &fonts).expect("minutes"),
         ),
         (
+            "recap-ovop-id",
+            ovop_sheets::recap(&support::recap_sample(), Lang::Id, &fonts).expect("recap"),
+        ),
+        (
             "certificate-ocop-vi",
             ovop_sheets::certificate(&support::certificate_sample(Lang::Vi), &fonts)
                 .expect("certificate"),
@@ -947,5 +951,90 @@ fn a_certificate_is_one_page_with_the_star_the_decision_its_validity_and_a_signe
     assert_eq!(
         ovop_sheets::certificate(&wrong, &fonts).unwrap_err().code(),
         "sheet.invalid"
+    );
+}
+
+#[test]
+fn the_recap_prints_every_figure_in_its_language_with_a_chart_and_a_qr_code_that_names_it() {
+    let fonts = Fonts::bundled();
+    let recap = support::recap_sample();
+    for (lang, words) in [
+        (
+            Lang::Id,
+            [
+                "REKAP PROGRAM OVOP",
+                "Kalimantan Selatan · 1 Januari 2026 – 30 November 2026",
+                "Kabupaten Tapin 1 0 4 9 / 12 3 / 5 1 / 1 18 15",
+                "Kemasan dan label 7 1",
+                "Budi Santoso 29 November 2026 14 9 7 2",
+                "Dewi Lestari belum pernah 0 0 0 0",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "OVOP PROGRAMME RECAP",
+                "Kalimantan Selatan · 1 January 2026 – 30 November 2026",
+                "Kabupaten Hulu Sungai Selatan 0 1 6 5 2 0 14 12",
+                "All 1 1 10 14 5 1 32 27",
+                "Packaging and label 7 1",
+                "Dewi Lestari never 0 0 0 0",
+            ],
+        ),
+        (
+            Lang::Vi,
+            [
+                "BÁO CÁO TỔNG HỢP CHƯƠNG TRÌNH",
+                "Việc quá hạn",
+                "makanan 1 0 6 8 3 1 19",
+                "Dewi Lestari chưa bao giờ 0 0 0 0",
+                "Bao bì và nhãn 7 1",
+                "Kalimantan Selatan",
+            ],
+        ),
+    ] {
+        let bytes = ovop_sheets::recap(&recap, lang, &fonts).expect("recap");
+        let checked = check(&bytes);
+        // Cells of a row as one line, without the spaces pdftotext puts or leaves out
+        // between narrow columns.
+        let text: String = checked.text.split_whitespace().collect();
+        for expected in words {
+            let expected: String = expected.split_whitespace().collect();
+            assert!(text.contains(&expected), "{lang:?} {expected:?}: {text}");
+        }
+        assert_eq!(checked.qr, ovop_sheets::recap_code(&recap));
+        assert!(checked.qr.starts_with("OVOP:R:63:2026-01-01:2026-11-30:"));
+        // The same figures, the same bytes.
+        assert_eq!(
+            bytes,
+            ovop_sheets::recap(&recap, lang, &fonts).expect("again")
+        );
+    }
+    // Other figures, another code.
+    let mut other = recap.clone();
+    other.regencies[0].now[3] += 1;
+    assert_ne!(
+        ovop_sheets::recap_code(&other),
+        ovop_sheets::recap_code(&recap)
+    );
+    // Nothing to count: the recap still prints, and says so.
+    let empty = ovop_protocol::recap::Recap {
+        regencies: vec![],
+        sets: vec![],
+        actions_by_officer: vec![],
+        actions_by_regency: vec![],
+        actions_by_support: vec![],
+        officers: vec![],
+        overdue: vec![],
+        ..recap
+    };
+    let text = squeezed(&check(&ovop_sheets::recap(&empty, Lang::Id, &fonts).expect("empty")).text);
+    assert!(
+        text.contains("Belum ada penilaian dalam periode ini."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tidak ada tindakan yang terlambat."),
+        "{text}"
     );
 }

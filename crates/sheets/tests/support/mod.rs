@@ -372,3 +372,121 @@ pub fn certificate_sample(lang: Lang) -> ovop_sheets::Certificate {
         code: reference_key().sign(&code).expect("sign"),
     }
 }
+
+/// A province's recap: two regencies with products, targets and coaching, three officers.
+pub fn recap_sample() -> ovop_protocol::recap::Recap {
+    use ovop_protocol::recap::*;
+    let count = |key: &str, label: &str, open: u32, overdue: u32| ActionCount {
+        key: key.into(),
+        label: label.into(),
+        open,
+        overdue,
+    };
+    Recap {
+        region: Some("63".into()),
+        region_name: "Kalimantan Selatan".into(),
+        from: "2026-01-01".into(),
+        to: "2026-11-30".into(),
+        before_from: "2025-01-01".into(),
+        before_to: "2025-11-30".into(),
+        today: "2026-12-01".into(),
+        target_year: 2026,
+        generated_at: "2026-12-01T08:00:00Z".into(),
+        generated_by: "Sari Rahmawati".into(),
+        regencies: vec![
+            RegencyStars {
+                code: "63.05".into(),
+                name: "Kabupaten Tapin".into(),
+                now: [1, 0, 4, 9, 3, 1],
+                before: [2, 1, 5, 6, 1, 0],
+                target: [None, None, None, Some(12), Some(5), Some(1)],
+            },
+            RegencyStars {
+                code: "63.06".into(),
+                name: "Kabupaten Hulu Sungai Selatan".into(),
+                now: [0, 1, 6, 5, 2, 0],
+                before: [0, 2, 6, 3, 1, 0],
+                target: [None; 6],
+            },
+        ],
+        sets: vec![
+            SetStars {
+                product_set: "kriya".into(),
+                now: [0, 1, 4, 6, 2, 0],
+            },
+            SetStars {
+                product_set: "makanan".into(),
+                now: [1, 0, 6, 8, 3, 1],
+            },
+        ],
+        actions_by_officer: vec![
+            count("budi", "Budi Santoso", 7, 2),
+            count("rina", "Rina Wulandari", 5, 0),
+        ],
+        actions_by_regency: vec![
+            count("63.05", "Kabupaten Tapin", 7, 2),
+            count("63.06", "Kabupaten Hulu Sungai Selatan", 5, 0),
+        ],
+        actions_by_support: vec![
+            count("certification", "certification", 3, 1),
+            count("lab_test", "lab_test", 2, 0),
+            count("packaging", "packaging", 7, 1),
+        ],
+        officers: vec![
+            OfficerWork {
+                name: "budi".into(),
+                display_name: "Budi Santoso".into(),
+                last_sync: Some("2026-11-29T15:20:00Z".into()),
+                assessments: 14,
+                visits: 9,
+                open_actions: 7,
+                overdue_actions: 2,
+            },
+            OfficerWork {
+                name: "dewi".into(),
+                display_name: "Dewi Lestari".into(),
+                last_sync: None,
+                assessments: 0,
+                visits: 0,
+                open_actions: 0,
+                overdue_actions: 0,
+            },
+            OfficerWork {
+                name: "rina".into(),
+                display_name: "Rina Wulandari".into(),
+                last_sync: Some("2026-11-14T09:00:00Z".into()),
+                assessments: 11,
+                visits: 6,
+                open_actions: 5,
+                overdue_actions: 0,
+            },
+        ],
+        overdue: vec![
+            OverdueAction {
+                id: "0192f5c4-0001-7b31-9c55-000000000001".into(),
+                product_id: "0192f5c4-0001-7b31-9c55-000000000011".into(),
+                product: "Dodol Kandangan".into(),
+                producer: "UMKM Dodol Hj. Aminah".into(),
+                officer: "Budi Santoso".into(),
+                regency: "Kabupaten Tapin".into(),
+                support: "certification".into(),
+                criterion: Some("A2".into()),
+                due: "2026-10-15".into(),
+                progress: "in_progress".into(),
+            },
+            OverdueAction {
+                id: "0192f5c4-0001-7b31-9c55-000000000002".into(),
+                product_id: "0192f5c4-0001-7b31-9c55-000000000012".into(),
+                product: "Keripik Pisang Kepok".into(),
+                producer: "KUB Sari Rasa".into(),
+                officer: "Budi Santoso".into(),
+                regency: "Kabupaten Tapin".into(),
+                support: "packaging".into(),
+                criterion: None,
+                due: "2026-11-20".into(),
+                progress: "not_started".into(),
+            },
+        ],
+        overdue_more: 0,
+    }
+}
