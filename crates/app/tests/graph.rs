@@ -61,7 +61,10 @@ fn the_crates_depend_on_each_other_as_the_readme_draws_them() {
         ("ovop-store", set(&["ovop-core", "ovop-protocol"])),
         ("ovop-sheets", set(&["ovop-core", "ovop-protocol"])),
         ("ovop-sync", set(&["ovop-core", "ovop-protocol"])),
-        ("ovop-server", set(&["ovop-core", "ovop-protocol"])),
+        (
+            "ovop-server",
+            set(&["ovop-core", "ovop-protocol", "ovop-sheets"]),
+        ),
         (
             "ovop-app",
             set(&[

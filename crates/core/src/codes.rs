@@ -299,6 +299,7 @@ codes! {
     ForwardNotProposed => ("forward.not_proposed", http(409), Office, "Only the latest revision of an approved assessment proposed to the next level is forwarded."),
     RecapBadQuery => ("recap.bad_query", http(400), Office, "The office's recap: the query cannot be read."),
     RecapBadPeriod => ("recap.bad_period", http(400), Office, "The office's recap: a day that is not a day, a period that ends before it starts or spans more than five years."),
+    RecapBadFormat => ("recap.bad_format", http(400), Office, "The office's recap: a format other than json, xlsx or pdf."),
     RecapUnknownRegion => ("recap.unknown_region", http(400), Office, "The office's recap: the region is not a known region code."),
     RecapRegionNotAssigned => ("recap.region_not_assigned", http(403), Office, "The office's recap: the region is outside the supervisor's regions."),
     TargetInvalid => ("target.invalid", http(400), Office, "An office target: not a regency, a year outside 2000 to 2100, a star outside 1 to 5, too many products (the field is named)."),

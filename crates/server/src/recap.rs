@@ -22,6 +22,7 @@ pub const OVERDUE_LISTED: usize = 50;
 
 /// What a recap is asked for: a region (of the viewer's) and a period.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecapQuery {
     #[serde(default)]
     pub region: Option<String>,
@@ -29,6 +30,12 @@ pub struct RecapQuery {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
+    /// `json` (the default), `xlsx` or `pdf`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The language of the XLSX's headings and of the PDF: `id` (the default), `en`, `vi`.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// The asked period, checked: `from` and `to` days, `from` first, at most five years. Without
@@ -486,20 +493,296 @@ pub async fn read(state: &crate::AppState, actor: Actor, query: RecapQuery) -> A
         .await
 }
 
-/// `GET /v1/office/recap`: the recap as JSON.
+/// What a recap is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Xlsx,
+    Pdf,
+}
+
+impl RecapQuery {
+    /// The asked format, checked (`recap.bad_format`).
+    pub fn format(&self) -> ApiResult<Format> {
+        match self.format.as_deref().map(str::trim).unwrap_or("") {
+            "" | "json" => Ok(Format::Json),
+            "xlsx" => Ok(Format::Xlsx),
+            "pdf" => Ok(Format::Pdf),
+            other => Err(ApiError::bad(
+                "recap.bad_format",
+                Some("format"),
+                format!(
+                    "{:?} is not json, xlsx or pdf",
+                    other.chars().take(20).collect::<String>()
+                ),
+            )),
+        }
+    }
+}
+
+/// The fonts of the printed recap, parsed once for the server's life.
+fn fonts() -> &'static ovop_sheets::Fonts {
+    static FONTS: std::sync::OnceLock<ovop_sheets::Fonts> = std::sync::OnceLock::new();
+    FONTS.get_or_init(ovop_sheets::Fonts::bundled)
+}
+
+/// The recap printed (`ovop_sheets::recap`) in `lang`.
+pub fn pdf(recap: &Recap, lang: &str) -> ApiResult<Vec<u8>> {
+    ovop_sheets::recap(recap, ovop_sheets::Lang::parse(lang), fonts())
+        .map_err(|e| ApiError::internal(format!("the recap could not be printed: {e}")))
+}
+
+fn xlsx_failed(e: rust_xlsxwriter::XlsxError) -> ApiError {
+    ApiError::internal(format!("the recap could not be written as XLSX: {e}"))
+}
+
+/// The recap's figures as an XLSX workbook, one sheet per table, headings in `lang`.
+pub fn xlsx(recap: &Recap, lang: &str) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format as Style, Workbook, Worksheet};
+    let t = |key: &str| crate::i18n::t(lang, key);
+    let mut book = Workbook::new();
+    let bold = Style::new().set_bold();
+    let text = Style::new().set_quote_prefix();
+    let head = |ws: &mut Worksheet, names: &[String]| -> ApiResult<()> {
+        for (c, name) in names.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, name, &bold)
+                .map_err(xlsx_failed)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xlsx_failed)?;
+        Ok(())
+    };
+    let star_names = |prefix: &str| -> Vec<String> {
+        (0..6)
+            .map(|s| format!("{prefix} {}", t(&format!("recap.star{s}"))))
+            .collect()
+    };
+
+    let ws = book.add_worksheet();
+    ws.set_name(t("recap.sheet_stars")).map_err(xlsx_failed)?;
+    let mut names = vec![t("recap.code"), t("recap.regency")];
+    names.extend(star_names(&t("recap.now")));
+    names.push(t("recap.total"));
+    names.extend(star_names(&t("recap.before")));
+    names.push(t("recap.total_before"));
+    names.extend((1..6).map(|s| format!("{} {}", t("recap.target"), t(&format!("recap.star{s}")))));
+    head(ws, &names)?;
+    for (i, r) in recap.regencies.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string_with_format(row, 0, &r.code, &text)
+            .map_err(xlsx_failed)?;
+        ws.write_string_with_format(row, 1, &r.name, &text)
+            .map_err(xlsx_failed)?;
+        let mut col = 2u16;
+        for counts in [&r.now, &r.before] {
+            for n in counts.iter() {
+                ws.write_number(row, col, f64::from(*n))
+                    .map_err(xlsx_failed)?;
+                col += 1;
+            }
+            ws.write_number(row, col, f64::from(counts.iter().sum::<u32>()))
+                .map_err(xlsx_failed)?;
+            col += 1;
+        }
+        for target in &r.target[1..] {
+            if let Some(n) = target {
+                ws.write_number(row, col, f64::from(*n))
+                    .map_err(xlsx_failed)?;
+            }
+            col += 1;
+        }
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name(t("recap.sheet_sets")).map_err(xlsx_failed)?;
+    let mut names = vec![t("recap.product_set")];
+    names.extend(star_names(&t("recap.now")));
+    names.push(t("recap.total"));
+    head(ws, &names)?;
+    for (i, s) in recap.sets.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string_with_format(row, 0, &s.product_set, &text)
+            .map_err(xlsx_failed)?;
+        for (c, n) in s.now.iter().enumerate() {
+            ws.write_number(row, c as u16 + 1, f64::from(*n))
+                .map_err(xlsx_failed)?;
+        }
+        ws.write_number(row, 7, f64::from(s.now.iter().sum::<u32>()))
+            .map_err(xlsx_failed)?;
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name(t("recap.sheet_coaching"))
+        .map_err(xlsx_failed)?;
+    head(
+        ws,
+        &[
+            t("recap.by"),
+            t("recap.code"),
+            t("recap.name"),
+            t("recap.open"),
+            t("recap.overdue"),
+        ],
+    )?;
+    let mut row = 1u32;
+    for (by, list) in [
+        ("recap.by_support", &recap.actions_by_support),
+        ("recap.by_regency", &recap.actions_by_regency),
+        ("recap.by_officer", &recap.actions_by_officer),
+    ] {
+        for c in list {
+            let label = if by == "recap.by_support" {
+                t(&format!("support.{}", c.key))
+            } else {
+                c.label.clone()
+            };
+            ws.write_string(row, 0, t(by)).map_err(xlsx_failed)?;
+            ws.write_string_with_format(row, 1, &c.key, &text)
+                .map_err(xlsx_failed)?;
+            ws.write_string_with_format(row, 2, &label, &text)
+                .map_err(xlsx_failed)?;
+            ws.write_number(row, 3, f64::from(c.open))
+                .map_err(xlsx_failed)?;
+            ws.write_number(row, 4, f64::from(c.overdue))
+                .map_err(xlsx_failed)?;
+            row += 1;
+        }
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name(t("recap.sheet_officers"))
+        .map_err(xlsx_failed)?;
+    head(
+        ws,
+        &[
+            t("recap.login"),
+            t("recap.name"),
+            t("recap.last_sync"),
+            t("recap.assessments"),
+            t("recap.visits"),
+            t("recap.open"),
+            t("recap.overdue"),
+        ],
+    )?;
+    for (i, o) in recap.officers.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string_with_format(row, 0, &o.name, &text)
+            .map_err(xlsx_failed)?;
+        ws.write_string_with_format(row, 1, &o.display_name, &text)
+            .map_err(xlsx_failed)?;
+        if let Some(at) = &o.last_sync {
+            ws.write_string(row, 2, at).map_err(xlsx_failed)?;
+        }
+        for (c, n) in [o.assessments, o.visits, o.open_actions, o.overdue_actions]
+            .into_iter()
+            .enumerate()
+        {
+            ws.write_number(row, c as u16 + 3, f64::from(n))
+                .map_err(xlsx_failed)?;
+        }
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name(t("recap.sheet_overdue")).map_err(xlsx_failed)?;
+    head(
+        ws,
+        &[
+            t("recap.due"),
+            t("recap.product"),
+            t("recap.producer"),
+            t("recap.support"),
+            t("recap.criterion"),
+            t("recap.regency"),
+            t("recap.officer"),
+            t("recap.progress"),
+        ],
+    )?;
+    for (i, o) in recap.overdue.iter().enumerate() {
+        let row = i as u32 + 1;
+        let cells = [
+            o.due.clone(),
+            o.product.clone(),
+            o.producer.clone(),
+            t(&format!("support.{}", o.support)),
+            o.criterion.clone().unwrap_or_default(),
+            o.regency.clone(),
+            o.officer.clone(),
+            t(&format!("progress.{}", o.progress)),
+        ];
+        for (c, cell) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, cell, &text)
+                .map_err(xlsx_failed)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_failed)
+}
+
+/// The file name of a recap: `rekap-<region>-<from>-<to>.<ext>`.
+pub fn file_name(recap: &Recap, ext: &str) -> String {
+    let region = recap.region.as_deref().unwrap_or("semua").replace('.', "-");
+    format!("rekap-{region}-{}-{}.{ext}", recap.from, recap.to)
+}
+
+/// A recap as the asked format: JSON, or an XLSX or PDF attachment.
+pub async fn respond(
+    recap: Recap,
+    format: Format,
+    lang: &'static str,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let (content_type, ext, bytes) = match format {
+        Format::Json => return Ok(axum::Json(recap).into_response()),
+        Format::Xlsx => {
+            let recap = recap.clone();
+            let bytes = tokio::task::spawn_blocking(move || xlsx(&recap, lang))
+                .await
+                .map_err(|e| ApiError::internal(e.to_string()))??;
+            (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+                bytes,
+            )
+        }
+        Format::Pdf => {
+            let recap = recap.clone();
+            let bytes = tokio::task::spawn_blocking(move || pdf(&recap, lang))
+                .await
+                .map_err(|e| ApiError::internal(e.to_string()))??;
+            ("application/pdf", "pdf", bytes)
+        }
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        file_name(&recap, ext)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /v1/office/recap`: the recap as JSON, XLSX or PDF.
 pub async fn recap_json(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     actor: Actor,
     query: Result<axum::extract::Query<RecapQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<axum::Json<Recap>> {
+) -> ApiResult<axum::response::Response> {
     let axum::extract::Query(query) = query.map_err(|e| {
         ApiError::bad(
             "recap.bad_query",
             None,
-            format!("region=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD: {e}"),
+            format!(
+                "region=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|xlsx|pdf&lang=id|en|vi: {e}"
+            ),
         )
     })?;
-    Ok(axum::Json(read(&state, actor, query).await?))
+    let format = query.format()?;
+    let lang = crate::i18n::language(query.lang.as_deref());
+    let recap = read(&state, actor, query).await?;
+    respond(recap, format, lang).await
 }
 
 /// `PUT /v1/office/targets`: sets one target.
@@ -527,9 +810,9 @@ mod tests {
     fn a_period_is_checked_and_the_year_before_keeps_its_days() {
         let today = date!(2027 - 03 - 15);
         let q = |from: Option<&str>, to: Option<&str>| RecapQuery {
-            region: None,
             from: from.map(str::to_string),
             to: to.map(str::to_string),
+            ..RecapQuery::default()
         };
         assert_eq!(
             period(&q(None, None), today).expect("the year so far"),

@@ -189,6 +189,45 @@ async fn put(server: &Server, token: &str, path: &str, body: &Value) -> (u16, Va
     )
 }
 
+/// A GET's status, content type and bytes.
+async fn download(server: &Server, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get");
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (
+        status,
+        kind,
+        response.bytes().await.expect("bytes").to_vec(),
+    )
+}
+
+/// The text poppler reads from a PDF.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("recap.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext is needed for this test");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 async fn recap(server: &Server, token: &str, query: &str) -> Recap {
     let (status, body) = server
         .get(token, &format!("/v1/office/recap?{query}"))
@@ -310,6 +349,150 @@ async fn the_recap_counts_what_the_office_holds_as_counted_by_hand(backend: Back
     assert_eq!(hss.officers.len(), 1);
     assert_eq!(hss.overdue.len(), 1);
 
+    // The same figures as XLSX, cell by cell, and as the printed recap.
+    let (status, kind, xlsx) = download(
+        &server,
+        &sari,
+        "/v1/office/recap?from=2026-01-01&to=2026-12-31&format=xlsx&lang=en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("a workbook");
+    let cells = |book: &mut calamine::Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+        use calamine::Reader;
+        book.worksheet_range(sheet)
+            .unwrap_or_else(|e| panic!("sheet {sheet}: {e}"))
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let stars = cells(&mut book, "Stars");
+    assert_eq!(
+        stars[0][..4],
+        ["Code", "Regency or city", "Period no star", "Period 1 star"]
+    );
+    assert_eq!(stars[0].len(), 2 + 7 + 7 + 5);
+    assert_eq!(
+        stars[1],
+        [
+            "63.05",
+            "Kabupaten Tapin",
+            "0",
+            "0",
+            "0",
+            "1",
+            "1",
+            "1",
+            "3",
+            "0",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+            "",
+            "",
+            "",
+            "3",
+            "2"
+        ]
+    );
+    assert_eq!(
+        stars[2][..16],
+        [
+            "63.06",
+            "Kabupaten Hulu Sungai Selatan",
+            "0",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "0",
+            "1"
+        ]
+    );
+    assert_eq!(stars[2][16..], ["", "", "2", "", ""]);
+    assert_eq!(
+        cells(&mut book, "Product sets")[1..],
+        [
+            ["kriya", "0", "0", "1", "1", "1", "0", "3"],
+            ["makanan", "0", "0", "0", "0", "0", "1", "1"]
+        ]
+    );
+    assert_eq!(
+        cells(&mut book, "Coaching")[1..],
+        [
+            ["Kind of support", "finance", "Finance", "1", "0"],
+            [
+                "Kind of support",
+                "packaging",
+                "Packaging and label",
+                "2",
+                "2"
+            ],
+            ["Kind of support", "training", "Training", "1", "0"],
+            ["Regency or city", "63.05", "Kabupaten Tapin", "2", "1"],
+            [
+                "Regency or city",
+                "63.06",
+                "Kabupaten Hulu Sungai Selatan",
+                "2",
+                "1"
+            ],
+            ["Officer", "budi", "budi (display)", "2", "1"],
+            ["Officer", "rina", "rina (display)", "2", "1"],
+        ]
+    );
+    let officers = cells(&mut book, "Officers");
+    assert_eq!(officers[1][..2], ["budi", "budi (display)"]);
+    assert_eq!(officers[1][3..], ["5", "1", "2", "1"]);
+    assert_eq!(officers[2][3..], ["1", "1", "2", "1"]);
+    let overdue = cells(&mut book, "Overdue");
+    assert_eq!(
+        overdue[1],
+        [
+            "2025-01-01",
+            "Produk kriya",
+            "KUB Purun 0192f5c4-003c-7b31-9c55-000000000001",
+            "Packaging and label",
+            "",
+            "Kabupaten Tapin",
+            "budi (display)",
+            "Not started"
+        ]
+    );
+    assert_eq!(overdue.len(), 3);
+
+    let (status, kind, pdf) = download(
+        &server,
+        &sari,
+        "/v1/office/recap?region=63.05&from=2026-01-01&to=2026-12-31&format=pdf",
+    )
+    .await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    let text: String = pdf_text(&pdf).split_whitespace().collect();
+    for expected in [
+        "REKAP PROGRAM OVOP",
+        "Kabupaten Tapin · 1 Januari 2026 – 31 Desember 2026",
+        "Kabupaten Tapin 0 0 0 1 1 / 3 1 / 2 3 1",
+        "Kemasan dan label 1 1",
+        "budi (display)",
+    ] {
+        let expected: String = expected.split_whitespace().collect();
+        assert!(text.contains(&expected), "{expected}: {text}");
+    }
+    assert!(!text.contains("HuluSungai"), "another regency: {text}");
+
     // The first half of 2026: P1 was three stars then, P4 two, P3 three; P2 five.
     let half = recap(&server, &sari, "from=2026-01-01&to=2026-06-30").await;
     assert_eq!(half.regencies[0].now, [0, 0, 0, 2, 0, 1]);
@@ -331,6 +514,8 @@ async fn targets_and_recaps_are_refused_outside_the_viewers_regions_and_for_bad_
         ("from=2026-13-01", 400, "recap.bad_period"),
         ("from=2026-06-01&to=2026-01-01", 400, "recap.bad_period"),
         ("from=2000-01-01&to=2026-01-01", 400, "recap.bad_period"),
+        ("format=docx", 400, "recap.bad_format"),
+        ("from[]=1", 400, "recap.bad_query"),
     ] {
         let (status, body) = server
             .get(&sari, &format!("/v1/office/recap?{query}"))
