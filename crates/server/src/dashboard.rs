@@ -25,6 +25,7 @@ use crate::AppState;
 
 mod awards;
 mod forwards;
+mod programme;
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -45,6 +46,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/dashboard/forwards",
             get(forwards::forwards).post(forwards::send),
         )
+        .route("/dashboard/office", get(programme::office))
+        .route("/dashboard/office/recap", get(programme::download))
+        .route("/dashboard/office/targets", post(programme::set_target))
         .route("/dashboard/certificates", get(awards::certificates))
         .route("/dashboard/certificates/export", get(awards::export))
         .route("/dashboard/certificates/verify", post(awards::verify))
@@ -229,6 +233,7 @@ fn page(
                         a href="/dashboard/forwards" { (t(lang, "nav.forwards")) }
                         a href="/dashboard/decisions" { (t(lang, "nav.decisions")) }
                         a href="/dashboard/certificates" { (t(lang, "nav.certificates")) }
+                        @if actor.user.role != Role::Officer { a href="/dashboard/office" { (t(lang, "nav.office")) } }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
                         a href="/dashboard/password" title=(t(lang, "password.title")) style="color:#d8e6dc" { (actor.user.display_name) }
                         form method="post" action="/logout" style="margin:0" {
@@ -267,6 +272,7 @@ async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response 
             | "/dashboard/decisions"
             | "/dashboard/forwards"
             | "/dashboard/certificates"
+            | "/dashboard/office"
             | "/login"
     ) || (path.starts_with("/dashboard/assessments/")
         && !path.ends_with("/decision")

@@ -361,6 +361,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("find {css}: {e}"))
     }
 
+    async fn attr(&self, css: &str, name: &str) -> String {
+        self.wait_css(css)
+            .await
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("{name} of {css}: {e}"))
+            .unwrap_or_default()
+    }
+
     async fn text(&self, css: &str) -> String {
         self.wait_css(css)
             .await
@@ -483,7 +492,7 @@ impl Browser {
         let found = self
             .js(
                 "const text = document.body.innerText;
-                 const keys = text.match(/\\b(app|cert|code|col|criterion|decisions|detail|error|export|filter|forward|home|login|nav|review|role|stats|status|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
+                 const keys = text.match(/\\b(app|cert|code|col|criterion|decisions|detail|error|export|filter|forward|home|login|nav|office|progress|recap|review|role|stats|status|support|users)\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || [];
                  return { keys, lang: document.documentElement.lang, overflow: document.documentElement.scrollWidth - window.innerWidth };",
                 vec![],
             )
@@ -1389,7 +1398,131 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     );
     let forwarded_shot = b.screenshot("dashboard-forwarded-id.png").await;
 
+    // The programme page: Budi's coaching plan for his first product, one action overdue
+    // since the new year and one due next year; after his follow-up visit (with a photo) the
+    // overdue one is done, and the page says so once he has synced.
+    let (label, lab, trip) = (uuid(7, 1), uuid(7, 2), uuid(7, 3));
+    let action = |id: &str,
+                  revision: i64,
+                  support: &str,
+                  due: &str,
+                  progress: &str,
+                  visit: Option<&str>| {
+        let mut body = json!({"product_id": seeded.product,
+            "action": {"support": support, "owner": "officer", "notes": "", "progress": progress, "due": due}});
+        if let Some(visit) = visit {
+            body["visit_id"] = json!(visit);
+        }
+        Record::new(Kind::CoachingAction, id, revision, body, vec![])
+    };
+    let planned = server
+        .push_ok(
+            &seeded.budi,
+            &[
+                action(&label, 1, "packaging", "2026-01-15", "not_started", None),
+                action(&lab, 1, "lab_test", "2099-06-30", "not_started", None),
+            ],
+        )
+        .await;
+    assert!(
+        planned
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Accepted),
+        "{planned:?}"
+    );
+    b.click("header a[href='/dashboard/office']").await;
+    b.wait_css("#stars").await;
+    b.check_page("programme", "id").await;
+    assert_eq!(b.rows("overdue").await, 1);
+    assert_eq!(
+        b.text(&format!("#overdue tr[data-action='{label}'] td.date"))
+            .await,
+        "2026-01-15"
+    );
+    assert_eq!(
+        b.text("#by-support tr[data-key=packaging] td:nth-child(3)")
+            .await,
+        "1"
+    );
+    assert_eq!(
+        b.text("#officers tr[data-officer=budi] td:nth-child(5)")
+            .await,
+        "2"
+    );
+    // Every Tapin product Budi assessed this year, counted once, by its star.
+    let counted: u32 = b
+        .all("#stars tr[data-regency='63.05'] td[data-star]")
+        .await
+        .len() as u32;
+    assert_eq!(counted, 6);
+    // A target, set on the page, shows beside its star.
+    b.type_into("#target-form input[name=regency]", "63.05")
+        .await;
+    b.type_into("#target-form input[name=products]", "4").await;
+    b.click("#target-form button[type=submit]").await;
+    b.wait_css("#target-saved").await;
+    b.wait_css("#stars tr[data-regency='63.05'] td[data-star='1'] [data-target='4']")
+        .await;
+    // The recap as PDF and XLSX, fetched by the page with its session.
+    let pdf_href = b.attr("#recap-pdf", "href").await;
+    let (status, kind, pdf) = b.fetch(&pdf_href).await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF"));
+    let xlsx_href = b.attr("#recap-xlsx", "href").await;
+    let (status, kind, xlsx) = b.fetch(&xlsx_href).await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert!(xlsx.starts_with(b"PK"));
+    b.goto("/dashboard/office").await;
+    b.wait_css("#stars").await;
+    let programme_shot = b.screenshot("dashboard-programme-id.png").await;
+    language_shots.extend(
+        b.in_other_languages("programme", "#stars", "office.title")
+            .await,
+    );
+    // The follow-up visit: the label is done; synced, the overdue list empties.
+    let photo = blob_of(&seeded.photo);
+    let visited = server
+        .push_ok(
+            &seeded.budi,
+            &[
+                Record::new(
+                    Kind::CoachingVisit,
+                    &trip,
+                    1,
+                    json!({"product_id": seeded.product, "visited_on": "2026-11-30", "notes": "Label baru",
+                           "updates": [{"action_id": label, "progress": "done", "done": "label dicetak"}]}),
+                    vec![photo],
+                ),
+                action(&label, 2, "packaging", "2026-01-15", "done", Some(&trip)),
+            ],
+        )
+        .await;
+    assert!(
+        visited
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Accepted),
+        "{visited:?}"
+    );
+    b.goto("/dashboard/office").await;
+    b.wait_css("#no-overdue").await;
+    assert!(b.all("#by-support tr[data-key=packaging]").await.is_empty());
+    assert_eq!(b.rows("by-support").await, 1);
+    assert_eq!(
+        b.text("#officers tr[data-officer=budi] td:nth-child(4)")
+            .await,
+        "1"
+    );
+    assert_eq!(
+        b.text("#officers tr[data-officer=budi] td:nth-child(5)")
+            .await,
+        "1"
+    );
+
     for shot in [
+        programme_shot,
         forwarding_shot,
         forwarded_shot,
         decisions_shot,
