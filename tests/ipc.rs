@@ -1271,5 +1271,62 @@ fn a_coaching_plan_is_made_from_a_final_sheets_steps_and_a_visit_closes_what_was
         .expect("plan");
     assert_eq!(plan["actions"][0]["action"]["action"]["progress"], "done");
     assert_eq!(plan["actions"][0]["due"], Value::Null);
-    assert_eq!(plan["visits"][0]["notes"], "Label dicetak");
+    assert_eq!(plan["visits"][0]["visit"]["notes"], "Label dicetak");
+    assert_eq!(plan["visits"][0]["takes_photos"], true);
+
+    // A photo of the new label joins the visit (it has not been sent).
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots/criteria-ocop-id.png"),
+    )
+    .expect("a real picture");
+    let visit_id = visit["id"].as_str().expect("visit id").to_string();
+    let added = get_ipc_response(
+        &app.webview,
+        request(
+            "photo_add",
+            InvokeBody::Raw(png),
+            &[
+                ("owner-kind", "coaching_visit"),
+                ("owner-id", &visit_id),
+                ("file-name", "label.png"),
+            ],
+        ),
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+    .expect("a photo of the visit");
+    let plan = app
+        .call("coaching_plan", json!({"productId": product}))
+        .expect("plan");
+    assert_eq!(plan["visits"][0]["photos"][0]["sha256"], added["sha256"]);
+
+    // Re-assessed today at the top of every criterion: the history says what came before it.
+    let again = app
+        .call(
+            "assessment_start",
+            json!({"productId": product, "criteriaId": "ovop-id-template", "version": "2026.2",
+                   "visit": {"assessed_on": ovop_core::validity::format_day(today), "assessors": [{"name": "Rina Wulandari"}]}}),
+        )
+        .expect("a second assessment");
+    app.fill_template_sheet(&again, 3);
+    app.call(
+        "assessment_finalize",
+        json!({"id": again["assessment"]["id"]}),
+    )
+    .expect("final");
+    let plan = app
+        .call("coaching_plan", json!({"productId": product}))
+        .expect("plan");
+    let change = &plan["history"][0];
+    assert_eq!(plan["history"].as_array().expect("history").len(), 1);
+    assert_eq!(
+        (change["previous_total"].clone(), change["total"].clone()),
+        (json!("44"), json!("66"))
+    );
+    assert_eq!(
+        (change["previous_star"].clone(), change["star"].clone()),
+        (json!(3), json!(5))
+    );
+    assert_eq!(change["done_before"][0]["action_id"], saved["id"]);
+    assert_eq!(change["done_before"][0]["support"], "packaging");
 }

@@ -149,12 +149,15 @@ pub fn render() -> String {
         ovop_core::coaching::Action,
         ovop_core::coaching::Due,
         ovop_store::coaching::CoachingAction,
-        ovop_store::coaching::ActionUpdate,
+        ovop_core::coaching::ActionUpdate,
         ovop_store::coaching::CoachingVisit,
         ovop_store::coaching::DueAction,
         ovop_app::coaching::StepView,
         ovop_app::coaching::ActionView,
         ovop_app::coaching::PlanView,
+        ovop_app::coaching::VisitView,
+        ovop_app::coaching::DoneAction,
+        ovop_app::coaching::ScoreChange,
     ];
     let mut out = String::from("// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p ovop-field bindings`.\n// Do not edit by hand.\n\n");
     for decl in decls {

@@ -33,12 +33,49 @@ pub struct ActionView {
     pub criterion_title: Option<Text>,
 }
 
-/// A product's plan and its follow-up visits (the latest first).
+/// A follow-up visit with its photos, and whether it still takes more (until it is sent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct VisitView {
+    pub visit: CoachingVisit,
+    pub photos: Vec<ovop_store::photos::Photo>,
+    pub takes_photos: bool,
+}
+
+/// An action a follow-up visit found done.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct DoneAction {
+    pub action_id: String,
+    pub support: ovop_core::coaching::Support,
+    pub criterion: Option<String>,
+    /// The day of the visit that found it done.
+    pub visited_on: String,
+}
+
+/// A final assessment of the product with its official result, the one before it, and the
+/// actions found done between the two: what preceded the change of score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ScoreChange {
+    pub assessment_id: String,
+    pub assessed_on: String,
+    /// The official total, as the sheet writes it ("50", "49.33").
+    pub total: String,
+    pub star: Option<u8>,
+    pub previous_total: Option<String>,
+    pub previous_star: Option<u8>,
+    pub done_before: Vec<DoneAction>,
+}
+
+/// A product's plan, its follow-up visits (the latest first) and the history of its score
+/// (the latest first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct PlanView {
     pub actions: Vec<ActionView>,
-    pub visits: Vec<CoachingVisit>,
+    pub visits: Vec<VisitView>,
+    pub history: Vec<ScoreChange>,
 }
 
 fn day(today: &str) -> Result<time::Date, AppError> {
@@ -94,10 +131,92 @@ pub fn plan(store: &Store, product_id: &str, today: &str) -> Result<PlanView, Ap
             criterion_title,
         });
     }
+    let visits = store.visits_of(product_id)?;
+    let history = history(store, product_id, &actions, &visits)?;
+    let visits = visits
+        .into_iter()
+        .map(|visit| {
+            Ok(VisitView {
+                photos: store.photos("coaching_visit", &visit.id)?,
+                takes_photos: store.visit_takes_photos(&visit.id)?,
+                visit,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(PlanView {
         actions,
-        visits: store.visits_of(product_id)?,
+        visits,
+        history,
     })
+}
+
+/// Each final assessment of the product after its first, with the actions follow-up visits
+/// found done after the assessment before it and up to its own day.
+fn history(
+    store: &Store,
+    product_id: &str,
+    actions: &[ActionView],
+    visits: &[CoachingVisit],
+) -> Result<Vec<ScoreChange>, AppError> {
+    let mut finals: Vec<(String, String, String, Option<u8>)> = store
+        .assessments(None, Some(product_id))?
+        .into_iter()
+        .filter(|a| a.status != "draft")
+        .filter_map(|a| {
+            let day = a.visit.assessed_on.clone()?;
+            let (total, star) = match &a.verdict {
+                Some(v) => (v.total_text(), v.star),
+                None => {
+                    let r = a.result.as_ref()?;
+                    (r.total.to_string(), r.star)
+                }
+            };
+            Some((a.id, day, total, star))
+        })
+        .collect();
+    finals.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut out = Vec::new();
+    for pair in finals.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let mut done_before: Vec<DoneAction> = Vec::new();
+        for visit in visits {
+            if visit.visited_on.as_str() <= before.1.as_str()
+                || visit.visited_on.as_str() > after.1.as_str()
+            {
+                continue;
+            }
+            for update in visit
+                .updates
+                .iter()
+                .filter(|u| u.progress == ovop_core::coaching::Progress::Done)
+            {
+                if done_before.iter().any(|d| d.action_id == update.action_id) {
+                    continue;
+                }
+                let Some(action) = actions.iter().find(|a| a.action.id == update.action_id) else {
+                    continue;
+                };
+                done_before.push(DoneAction {
+                    action_id: update.action_id.clone(),
+                    support: action.action.action.support,
+                    criterion: action.action.action.criterion.clone(),
+                    visited_on: visit.visited_on.clone(),
+                });
+            }
+        }
+        done_before.sort_by(|a, b| a.visited_on.cmp(&b.visited_on));
+        out.push(ScoreChange {
+            assessment_id: after.0.clone(),
+            assessed_on: after.1.clone(),
+            total: after.2.clone(),
+            star: after.3,
+            previous_total: Some(before.2.clone()),
+            previous_star: before.3,
+            done_before,
+        });
+    }
+    out.reverse();
+    Ok(out)
 }
 
 /// Adds an action to a product's plan, or changes one (`id`).

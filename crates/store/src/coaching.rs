@@ -190,7 +190,7 @@ impl Store {
 
     /// Whether a visit still takes photos: until it is first read for sending (its record is
     /// then frozen), photos join it; after, they would never travel.
-    pub(crate) fn visit_takes_photos(&self, id: &str) -> Result<bool> {
+    pub fn visit_takes_photos(&self, id: &str) -> Result<bool> {
         self.coaching_visit(id)?;
         let frozen: Option<bool> = self
             .read()

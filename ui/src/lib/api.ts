@@ -159,7 +159,7 @@ export function searchProducts(query: string, region: string | null): Promise<Pr
 
 // ---- Photos ----------------------------------------------------------------------------------
 
-export type PhotoOwner = "product" | "producer" | "assessment";
+export type PhotoOwner = "product" | "producer" | "assessment" | "coaching_visit";
 
 export function listPhotos(ownerKind: PhotoOwner, ownerId: string): Promise<Photo[]> {
   return answer((f) => f.listPhotos(ownerKind, ownerId), "photos_list", { ownerKind, ownerId });
@@ -401,9 +401,12 @@ export function coachingSteps(assessmentId: string): Promise<StepView[]> {
   return answer(() => [], "coaching_steps", { assessmentId });
 }
 
-/** A product's coaching plan, each action with where it stands today, and its follow-up visits. */
+/**
+ * A product's coaching plan, each action with where it stands today, its follow-up visits (each
+ * with its photos, and whether it still takes more) and the history of its score.
+ */
 export function coachingPlan(productId: string): Promise<PlanView> {
-  return answer(() => ({ actions: [], visits: [] }), "coaching_plan", { productId });
+  return answer(() => ({ actions: [], visits: [], history: [] }), "coaching_plan", { productId });
 }
 
 /** Adds an action to a product's plan (`id` null) or changes one; resolves with it as stored. */

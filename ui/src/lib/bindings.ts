@@ -916,4 +916,18 @@ due: Due | null,
  */
 criterion_title: Text | null, };
 
-export type PlanView = { actions: Array<ActionView>, visits: Array<CoachingVisit>, };
+export type PlanView = { actions: Array<ActionView>, visits: Array<VisitView>, history: Array<ScoreChange>, };
+
+export type VisitView = { visit: CoachingVisit, photos: Array<Photo>, takes_photos: boolean, };
+
+export type DoneAction = { action_id: string, support: Support, criterion: string | null, 
+/**
+ * The day of the visit that found it done.
+ */
+visited_on: string, };
+
+export type ScoreChange = { assessment_id: string, assessed_on: string, 
+/**
+ * The official total, as the sheet writes it ("50", "49.33").
+ */
+total: string, star: number | null, previous_total: string | null, previous_star: number | null, done_before: Array<DoneAction>, };

@@ -11,6 +11,8 @@ const api = vi.hoisted(() => ({
   coachingSteps: vi.fn(),
   coachingDue: vi.fn(),
   listAssessments: vi.fn(),
+  listPhotos: vi.fn(async (_kind: string, _id: string): Promise<unknown[]> => []),
+  addPhoto: vi.fn(),
   saveCoachingPlan: vi.fn(),
   recordCoachingVisit: vi.fn(),
   inTauri: vi.fn(() => true),
@@ -46,7 +48,7 @@ describe("A product's coaching plan", () => {
   });
 
   it("is made from the latest final assessment's steps: the ticked ones become actions with their support and day", async () => {
-    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] } satisfies PlanView);
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [], history: [] } satisfies PlanView);
     api.listAssessments.mockResolvedValue([{ id: "a-2", status: "draft" } as AssessmentSummary, final]);
     api.coachingSteps.mockResolvedValue([step("1.1", 1, 2, true), step("2.3", 1, 2), step("3.1", 2, 3), step("4.2", 2, 3)]);
     api.saveCoachingPlan.mockResolvedValue([action("x"), action("y")]);
@@ -63,12 +65,15 @@ describe("A product's coaching plan", () => {
     await userEvent.selectOptions(supports[0], "packaging");
     const days = screen.getAllByTestId("coaching-due");
     await userEvent.type(days[0], "2027-03-01");
+    // The second is the province's laboratory's, named.
+    await userEvent.selectOptions(screen.getAllByTestId("coaching-owner")[1], "office");
+    await userEvent.type(screen.getByTestId("coaching-owner-name"), "UPT Laboratorium Provinsi");
     await userEvent.click(screen.getByTestId("coaching-save"));
     // One call: the plan is stored whole or not at all.
     expect(api.saveCoachingPlan).toHaveBeenCalledTimes(1);
     expect(api.saveCoachingPlan).toHaveBeenCalledWith("pr-1", "a-1", [
-      expect.objectContaining({ criterion: "1.1", target_points: 2, support: "packaging", due: "2027-03-01", owner: "officer", progress: "not_started" }),
-      expect.objectContaining({ criterion: "2.3", support: "other", due: null }),
+      expect.objectContaining({ criterion: "1.1", target_points: 2, support: "packaging", due: "2027-03-01", owner: "officer", owner_name: null, progress: "not_started" }),
+      expect.objectContaining({ criterion: "2.3", support: "other", due: null, owner: "office", owner_name: "UPT Laboratorium Provinsi" }),
     ]);
   });
 
@@ -78,7 +83,7 @@ describe("A product's coaching plan", () => {
       { action: action("act-2", { criterion: null, target_points: null, support: "finance", owner: "partner", owner_name: "Bank BPD", due: null }), due: null, criterion_title: null },
       { action: action("act-3", { progress: "done" }), due: null, criterion_title: { id: "Uji laboratorium" } },
     ];
-    api.coachingPlan.mockResolvedValue({ actions: views, visits: [] } satisfies PlanView);
+    api.coachingPlan.mockResolvedValue({ actions: views, visits: [], history: [] } satisfies PlanView);
     api.listAssessments.mockResolvedValue([final]);
     api.recordCoachingVisit.mockImplementation(async (v) => ({ ...v, id: "v-1" }));
     render(ProductPlan, { productId: "pr-1" });
@@ -111,8 +116,46 @@ describe("A product's coaching plan", () => {
     );
   });
 
+  it("shows each visit with its photos, taking more only until it is sent, and what was done before each change of score", async () => {
+    const visit = (id: string, day: string) => ({ id, product_id: "pr-1", visited_on: day, notes: `kunjungan ${id}`, updates: [{ action_id: "act-1", progress: "done" as const, done: "label" }] });
+    const photo = { sha256: "ab".repeat(32), size: 10, mime: "image/jpeg", width: 4, height: 3, name: "label.jpg", criterion: "", added_at: "2027-01-10T00:00:00Z" };
+    api.listPhotos.mockImplementation(async (_kind: string, id: string) => (id === "v-2" ? [photo] : []));
+    api.coachingPlan.mockResolvedValue({
+      actions: [{ action: action("act-1", { progress: "done" }), due: null, criterion_title: { id: "Kemasan dan label" } }],
+      visits: [
+        { visit: visit("v-1", "2027-01-20"), photos: [], takes_photos: true },
+        { visit: visit("v-2", "2027-01-10"), photos: [photo], takes_photos: false },
+      ],
+      history: [
+        {
+          assessment_id: "a-2",
+          assessed_on: "2027-03-01",
+          total: "50",
+          star: 4,
+          previous_total: "44",
+          previous_star: 3,
+          done_before: [{ action_id: "act-1", support: "packaging", criterion: "1.1", visited_on: "2027-01-10" }],
+        },
+      ],
+    } as PlanView);
+    api.listAssessments.mockResolvedValue([final]);
+    render(ProductPlan, { productId: "pr-1" });
+    const visits = await screen.findAllByTestId("coaching-visit-row");
+    expect(visits).toHaveLength(2);
+    expect(visits[0]).toHaveAttribute("data-takes-photos", "true");
+    expect(visits[0]).toHaveTextContent("sampai kunjungan dikirim");
+    expect(within(visits[0]).getByTestId("photo-input")).toBeInTheDocument();
+    expect(api.listPhotos).toHaveBeenCalledWith("coaching_visit", "v-1");
+    // A sent visit shows its photo and offers no more.
+    await vi.waitFor(() => expect(within(visits[1]).getAllByTestId("photo-thumb")).toHaveLength(1));
+    expect(within(visits[1]).queryByTestId("photo-input")).toBeNull();
+    const change = screen.getByTestId("score-change");
+    expect(within(change).getByTestId("score-change-figures")).toHaveTextContent("44 → 50 · 3★ → 4★");
+    expect(within(change).getByTestId("score-change-action")).toHaveTextContent("Kemasan dan label · 1.1");
+  });
+
   it("shows nothing for a product with no plan and no final assessment", async () => {
-    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] });
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [], history: [] });
     api.listAssessments.mockResolvedValue([]);
     render(ProductPlan, { productId: "pr-1" });
     await vi.waitFor(() => expect(api.listAssessments).toHaveBeenCalled());
@@ -120,7 +163,7 @@ describe("A product's coaching plan", () => {
   });
 
   it("says in words why the plan could not be saved", async () => {
-    api.coachingPlan.mockResolvedValue({ actions: [], visits: [] });
+    api.coachingPlan.mockResolvedValue({ actions: [], visits: [], history: [] });
     api.listAssessments.mockResolvedValue([final]);
     api.coachingSteps.mockResolvedValue([step("1.1", 1, 2)]);
     api.saveCoachingPlan.mockRejectedValue({ code: "store.invalid", message: "due is not a day (YYYY-MM-DD)" });
