@@ -8,7 +8,8 @@
 //!
 //!     cargo bench -p ovop-server --bench recap
 //!
-//! `BENCH_ASSESSMENTS` and `BENCH_ACTIONS` change the amounts.
+//! `BENCH_ASSESSMENTS` and `BENCH_ACTIONS` change the amounts, `BENCH_BACKENDS=sqlite` (or
+//! `postgres`) runs one backend, and `BENCH_KEEP=FILE` keeps a copy of the SQLite database.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -265,17 +266,54 @@ async fn fill(server: &Server, assessments: usize, actions: usize) {
         rows,
     )
     .await;
-    // Statistics for the planner, as a server that has run a while has them.
-    server
-        .running
-        .state
-        .db
-        .run(|tx| {
-            tx.exec("ANALYZE", &[])?;
-            Ok(())
-        })
-        .await
-        .expect("analyze");
+    // Statistics for the planner (and PostgreSQL's visibility map), as a server that has run a
+    // while has them from its autovacuum.
+    match &server.database {
+        Some(name) => {
+            let url = postgres_url(name);
+            tokio::task::spawn_blocking(move || {
+                let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                client.batch_execute("VACUUM ANALYZE").expect("vacuum");
+                if std::env::var("BENCH_EXPLAIN").is_ok() {
+                    for sql in [
+                        "EXPLAIN (ANALYZE, BUFFERS) SELECT regency_code, product_set, star, COUNT(*) FROM (
+                           SELECT a.regency_code, a.product_set, a.star,
+                                  ROW_NUMBER() OVER (PARTITION BY a.product_id
+                                    ORDER BY a.assessed_on DESC, a.received_at DESC, a.id DESC, a.revision DESC) AS n
+                           FROM assessment a
+                           WHERE a.assessed_on >= '2026-01-01' AND a.assessed_on <= '2026-12-31' AND a.status <> 'returned'
+                             AND NOT EXISTS (SELECT 1 FROM assessment r WHERE r.id = a.id AND r.revision > a.revision)
+                             AND (a.region_path LIKE '%|63|%')) latest WHERE n = 1
+                         GROUP BY regency_code, product_set, star",
+                        "EXPLAIN (ANALYZE, BUFFERS) SELECT c.officer_id, u.name, u.display_name, c.regency_code, c.support, COUNT(*),
+                           SUM(CASE WHEN c.due IS NOT NULL AND c.due < '2026-12-07' THEN 1 ELSE 0 END)
+                         FROM coaching_action c JOIN app_user u ON u.id = c.officer_id
+                         WHERE c.open = 1 AND (c.region_path LIKE '%|63|%')
+                         GROUP BY c.officer_id, u.name, u.display_name, c.regency_code, c.support",
+                        "EXPLAIN (ANALYZE, BUFFERS) SELECT officer_id, COUNT(DISTINCT id) FROM assessment
+                         WHERE assessed_on >= '2026-01-01' AND assessed_on <= '2026-12-31' AND (region_path LIKE '%|63|%')
+                         GROUP BY officer_id",
+                    ] {
+                        for row in client.query(sql, &[]).expect("explain") {
+                            println!("    {}", row.get::<_, String>(0));
+                        }
+                    }
+                }
+            })
+            .await
+            .expect("task");
+        }
+        None => server
+            .running
+            .state
+            .db
+            .run(|tx| {
+                tx.exec("ANALYZE", &[])?;
+                Ok(())
+            })
+            .await
+            .expect("analyze"),
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -315,6 +353,14 @@ async fn run(backend: Backend, assessments: usize, actions: usize) {
     let started = Instant::now();
     fill(&server, assessments, actions).await;
     let filled = started.elapsed();
+    // `BENCH_KEEP=FILE`: a copy of the SQLite database, to look at the queries' plans.
+    if let (Backend::Sqlite, Ok(keep)) = (backend, std::env::var("BENCH_KEEP")) {
+        let _ = std::fs::remove_file(&keep);
+        let from =
+            rusqlite::Connection::open(server.dir.path().join("server.sqlite")).expect("open");
+        from.execute(&format!("VACUUM INTO '{}'", keep.replace('\'', "")), [])
+            .expect("a copy of the database");
+    }
     let client = reqwest::Client::new();
     // The dashboard's session, signed in as a browser would.
     let signed = reqwest::Client::builder()
@@ -382,7 +428,11 @@ async fn main() {
     let assessments = amount("BENCH_ASSESSMENTS", 200_000);
     let actions = amount("BENCH_ACTIONS", 500_000);
     println!("recap benchmark: p50 and p95 of {RUNS} requests each (release build)");
-    for backend in [Backend::Sqlite, Backend::Postgres] {
-        run(backend, assessments, actions).await;
+    // `BENCH_BACKENDS=sqlite` (or `postgres`) runs one.
+    let only = std::env::var("BENCH_BACKENDS").unwrap_or_default();
+    for (name, backend) in [("sqlite", Backend::Sqlite), ("postgres", Backend::Postgres)] {
+        if only.is_empty() || only.contains(name) {
+            run(backend, assessments, actions).await;
+        }
     }
 }

@@ -585,6 +585,19 @@ struct Deferred {
 
 impl Deferred {
     fn flush(self, tx: &mut dyn Tx) -> ApiResult<()> {
+        // The assessments this push stored revisions of: any revision of theirs with a later
+        // one stored is superseded (a correction may arrive before the revision it corrects).
+        let corrected: Vec<Val> = self
+            .assessments
+            .iter()
+            .filter_map(|row| match row.first() {
+                Some(Val::Text(id)) => Some(id.clone()),
+                _ => None,
+            })
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .map(Val::Text)
+            .collect();
         // Blobs before the rows that name them; changes in the order they happened.
         insert_rows(
             tx,
@@ -606,6 +619,20 @@ impl Deferred {
             self.assessments,
             "",
         )?;
+        // A revision is superseded once a later one of its assessment is stored, in whichever
+        // order they arrived (the recap counts the latest revisions by this flag).
+        for chunk in corrected.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            tx.exec(
+                &format!(
+                    "UPDATE assessment SET superseded = 1
+                     WHERE superseded = 0 AND id IN ({})
+                       AND EXISTS (SELECT 1 FROM assessment r WHERE r.id = assessment.id AND r.revision > assessment.revision)",
+                    marks.join(", ")
+                ),
+                chunk,
+            )?;
+        }
         insert_rows(
             tx,
             "assessment_part (id, revision, part, points, max, points_exact)",

@@ -17,17 +17,31 @@ use support::*;
 
 crate::both!(
     the_recap_counts_what_the_office_holds_as_counted_by_hand,
+    a_corrected_assessment_counts_by_its_latest_revision_whatever_order_they_arrive_in,
     targets_and_recaps_are_refused_outside_the_viewers_regions_and_for_bad_input,
 );
 
 /// An assessment of `product` on `day`, every criterion at `level` and the first `high` at 3.
 fn rated(id: &str, product: &str, village: &str, day: &str, level: u32, high: usize) -> Record {
+    rated_revision(id, 1, product, village, day, level, high)
+}
+
+/// [`rated`] as revision `revision` of its assessment.
+fn rated_revision(
+    id: &str,
+    revision: i64,
+    product: &str,
+    village: &str,
+    day: &str,
+    level: u32,
+    high: usize,
+) -> Record {
     let rubric = ovop_core::Catalog::shipped()
         .get("ovop-id-template", None)
         .expect("the template")
         .rubric
         .clone();
-    let base = assessment(id, 1, product, village, 0, vec![]);
+    let base = assessment(id, revision, product, village, 0, vec![]);
     let mut body: AssessmentBody = serde_json::from_value(base.body).expect("body");
     let answers = body.answers.as_mut().expect("answers");
     for (i, criterion) in rubric.set().criteria().enumerate() {
@@ -41,7 +55,7 @@ fn rated(id: &str, product: &str, village: &str, day: &str, level: u32, high: us
     Record::new(
         Kind::Assessment,
         id,
-        1,
+        revision,
         body.to_value().expect("json"),
         vec![],
     )
@@ -236,7 +250,10 @@ async fn recap(server: &Server, token: &str, query: &str) -> Recap {
     serde_json::from_value(body).expect("a recap")
 }
 
-fn counts(recap: &Recap) -> Vec<(String, [u32; 6], [u32; 6], [Option<u32>; 6])> {
+/// A regency's code, its products by star now and the year before, and its targets.
+type Counted = (String, [u32; 6], [u32; 6], [Option<u32>; 6]);
+
+fn counts(recap: &Recap) -> Vec<Counted> {
     recap
         .regencies
         .iter()
@@ -586,5 +603,60 @@ async fn targets_and_recaps_are_refused_outside_the_viewers_regions_and_for_bad_
     assert_eq!((status, code(&body)), (403, "auth.role"), "{body}");
     // Nothing refused was stored: the five set in the fixture, one replaced.
     assert_eq!(server.count("SELECT COUNT(*) FROM office_target").await, 4);
+    server.stop().await;
+}
+
+async fn a_corrected_assessment_counts_by_its_latest_revision_whatever_order_they_arrive_in(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    server
+        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let id = |n: u32| uuid(61, n);
+    let (pr, p1, p2) = (id(1), id(11), id(12));
+    // P1: two stars, corrected to four. P2: its correction (three stars) arrives before the
+    // revision it corrects (two stars).
+    server
+        .push_ok(
+            &budi,
+            &[
+                producer(&pr, TAPIN),
+                product_in(&p1, &pr, "kriya"),
+                product_in(&p2, &pr, "kriya"),
+                rated_revision(&id(21), 1, &p1, TAPIN, "2026-03-01", 1, 0),
+            ],
+        )
+        .await;
+    server
+        .push_ok(
+            &budi,
+            &[
+                rated_revision(&id(21), 2, &p1, TAPIN, "2026-03-01", 2, 6),
+                rated_revision(&id(22), 2, &p2, TAPIN, "2026-04-01", 2, 0),
+            ],
+        )
+        .await;
+    server
+        .push_ok(
+            &budi,
+            &[rated_revision(&id(22), 1, &p2, TAPIN, "2026-04-01", 1, 0)],
+        )
+        .await;
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM assessment WHERE superseded = 1")
+            .await,
+        2
+    );
+    let r = recap(&server, &sari, "from=2026-01-01&to=2026-12-31").await;
+    assert_eq!(r.regencies[0].now, [0, 0, 0, 1, 1, 0]);
+    // Each assessment is one piece of the officer's work, however many revisions it has.
+    assert_eq!(r.officers[0].assessments, 2);
     server.stop().await;
 }

@@ -29,6 +29,8 @@ CREATE TABLE coaching_action (
 CREATE INDEX coaching_action_open ON coaching_action(open, due);
 CREATE INDEX coaching_action_region ON coaching_action(region_path);
 CREATE INDEX coaching_action_product ON coaching_action(product_id);
+-- The recap counts open actions by officer, regency and support from this index alone.
+CREATE INDEX coaching_action_open_cover ON coaching_action(open, officer_id, regency_code, support, due, region_path);
 
 -- Follow-up visits, one row each: the day, the officer, where, how many actions it spoke of.
 CREATE TABLE coaching_visit (
@@ -44,6 +46,17 @@ CREATE TABLE coaching_visit (
 );
 CREATE INDEX coaching_visit_officer ON coaching_visit(officer_id, visited_on);
 CREATE INDEX coaching_visit_region ON coaching_visit(region_path);
+CREATE INDEX coaching_visit_period ON coaching_visit(visited_on, officer_id, region_path);
+
+-- An assessment's revisions before its latest are superseded (set when the later one is stored).
+ALTER TABLE assessment ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+UPDATE assessment SET superseded = 1
+WHERE EXISTS (SELECT 1 FROM assessment r WHERE r.id = assessment.id AND r.revision > assessment.revision);
+
+-- The recap's products by star: each product's assessments latest first, with what is counted,
+-- read from the index alone.
+CREATE INDEX assessment_latest ON assessment(product_id, assessed_on DESC, received_at DESC, id DESC, revision DESC,
+  status, superseded, regency_code, product_set, star, region_path);
 
 -- When each laptop last pushed or pulled: the office sees who has not synced.
 ALTER TABLE device ADD COLUMN last_seen_at TEXT;

@@ -228,7 +228,7 @@ fn body(
                     tr data-officer=(o.name) data-stale=(stale) {
                         td { (o.display_name) br; span.muted { (o.name) } }
                         td.date style=(if stale { "color:#a3471c" } else { "" }) {
-                            (o.last_sync.as_deref().map_or_else(|| t(lang, "office.never"), |at| super::when(at)))
+                            (o.last_sync.as_deref().map_or_else(|| t(lang, "office.never"), super::when))
                         }
                         td.num { (o.assessments) } td.num { (o.visits) } td.num { (o.open_actions) } td.num { (o.overdue_actions) }
                     }

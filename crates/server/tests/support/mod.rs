@@ -29,7 +29,7 @@ pub fn postgres_admin() -> String {
 }
 
 /// The URL of database `name` on the same server as [`postgres_admin`].
-fn postgres_url(name: &str) -> String {
+pub fn postgres_url(name: &str) -> String {
     let config: postgres::Config = postgres_admin()
         .parse()
         .expect("OVOP_TEST_POSTGRES is a libpq connection string");
@@ -52,7 +52,8 @@ pub struct Server {
     pub running: Running,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
-    database: Option<String>,
+    /// The PostgreSQL database made for this server, by name.
+    pub database: Option<String>,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
