@@ -402,8 +402,15 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 11 (forwarding), 10 (star decisions and awards), 9 (office
-            // round), 8 (quorum, proposed level), 7 (round, level, kind) and 6 (council sheets).
+            // Undo migrations 12 (coaching, targets, last seen, superseded revisions),
+            // 11 (forwarding), 10 (star decisions and awards), 9 (office round), 8 (quorum,
+            // proposed level), 7 (round, level, kind) and 6 (council sheets).
+            tx.exec("DROP TABLE office_target", &[])?;
+            tx.exec("DROP TABLE coaching_visit", &[])?;
+            tx.exec("DROP TABLE coaching_action", &[])?;
+            tx.exec("DROP INDEX assessment_latest", &[])?;
+            tx.exec("ALTER TABLE assessment DROP COLUMN superseded", &[])?;
+            tx.exec("ALTER TABLE device DROP COLUMN last_seen_at", &[])?;
             tx.exec("DROP TABLE forward_item", &[])?;
             tx.exec("DROP TABLE forward_batch", &[])?;
             tx.exec("DROP TABLE star_award", &[])?;
