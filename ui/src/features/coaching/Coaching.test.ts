@@ -198,6 +198,47 @@ describe("The home screen's coaching due", () => {
     expect(onopen).toHaveBeenCalledWith("pd-1", "pr-1");
   });
 
+  it("records a follow-up visit from the list without opening the product, and the done action leaves it", async () => {
+    const due: DueAction[] = [
+      { action: action("act-1", { due: "2027-02-20" }), due: "overdue", product_name: "Tikar purun", producer_id: "pd-1", producer_name: "KUB Purun" },
+    ];
+    api.coachingDue.mockResolvedValueOnce(due).mockResolvedValueOnce([]);
+    api.recordCoachingVisit.mockImplementation(async (v) => ({ ...v, id: "v-9" }));
+    const onopen = vi.fn();
+    render(DueActions, { onopen });
+    await userEvent.click(await screen.findByTestId("due-visit"));
+    const day = screen.getByTestId("due-visit-day");
+    await userEvent.clear(day);
+    await userEvent.type(day, "2027-02-22");
+    await userEvent.type(screen.getByTestId("due-visit-done"), "New label in use");
+    await userEvent.click(screen.getByTestId("due-visit-save"));
+    expect(api.recordCoachingVisit).toHaveBeenCalledWith({
+      id: "",
+      product_id: "pr-1",
+      visited_on: "2027-02-22",
+      notes: "New label in use",
+      updates: [{ action_id: "act-1", progress: "done", done: "New label in use", dropped_because: null }],
+    });
+    expect(onopen).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(screen.queryByTestId("due-actions")).toBeNull());
+  });
+
+  it("keeps the list and says why when the visit is refused", async () => {
+    const due: DueAction[] = [
+      { action: action("act-1", { due: "2027-02-20" }), due: "overdue", product_name: "Tikar purun", producer_id: "pd-1", producer_name: "KUB Purun" },
+    ];
+    api.coachingDue.mockResolvedValue(due);
+    api.recordCoachingVisit.mockRejectedValue({ code: "store.invalid", message: "dropped_because is required when an action is dropped" });
+    render(DueActions, { onopen: vi.fn() });
+    await userEvent.click(await screen.findByTestId("due-visit"));
+    await userEvent.selectOptions(screen.getByTestId("due-visit-progress"), "dropped");
+    await userEvent.type(screen.getByTestId("due-visit-reason"), " ");
+    await userEvent.click(screen.getByTestId("due-visit-save"));
+    expect(await screen.findByTestId("error")).toBeInTheDocument();
+    expect(screen.getByTestId("due-visit-form")).toBeInTheDocument();
+    expect(screen.getAllByTestId("due-row")).toHaveLength(1);
+  });
+
   it("shows nothing when nothing is due", async () => {
     api.coachingDue.mockResolvedValue([]);
     render(DueActions, { onopen: vi.fn() });
