@@ -432,18 +432,8 @@ pub async fn changes(
             let mut params = vec![Val::Int(since), Val::Int(user.id), Val::Int(limit + 1)];
             let regional = if user.role == auth::Role::Admin {
                 "region_path IS NOT NULL".to_string()
-            } else if user.regions.is_empty() {
-                "1 = 0".to_string()
             } else {
-                let likes: Vec<String> = user
-                    .regions
-                    .iter()
-                    .map(|code| {
-                        params.push(Val::Text(format!("%|{code}|%")));
-                        format!("region_path LIKE ${}", params.len())
-                    })
-                    .collect();
-                format!("({})", likes.join(" OR "))
+                crate::regions::sql_within(&user.regions, "region_path", &mut params)
             };
             let rows = tx.query(
                 &format!(
@@ -475,15 +465,7 @@ pub async fn changes(
         let now = crate::now();
         let db = state.db.clone();
         tokio::spawn(async move {
-            let seen = db
-                .run(move |tx| {
-                    tx.exec(
-                        "UPDATE device SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
-                        &[Val::from(now), Val::Int(device)],
-                    )?;
-                    Ok(())
-                })
-                .await;
+            let seen = db.run(move |tx| Ok(auth::seen(tx, device, &now)?)).await;
             if let Err(e) = seen {
                 tracing::warn!(device, error = %e, "the laptop's last pull was not recorded");
             }

@@ -207,6 +207,15 @@ pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Opt
 /// The name of the dashboard's session cookie.
 pub const SESSION_COOKIE: &str = "ovop_session";
 
+/// A laptop pushed or pulled at `now`: when it was last seen (never moved back).
+pub fn seen(tx: &mut dyn Tx, device: i64, now: &str) -> crate::db::DbResult<()> {
+    tx.exec(
+        "UPDATE device SET last_seen_at = $1 WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
+        &[Val::from(now), Val::Int(device)],
+    )?;
+    Ok(())
+}
+
 pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)

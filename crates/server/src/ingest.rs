@@ -21,10 +21,6 @@ use crate::db::{Tx, Val};
 use crate::error::{ApiError, ApiResult};
 use crate::regions::{within, Regions};
 
-pub fn kind_name(kind: Kind) -> &'static str {
-    kind.as_str()
-}
-
 /// The shipped criteria sets, for scoring pushed answers again.
 pub(crate) fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -207,24 +203,7 @@ fn place(
                         "the assessed product is not on the server: send it first (or in the same push)",
                     )));
                 };
-                let producer_id = product
-                    .get("producer_id")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("");
-                let producer = stored(tx, known, "producer", producer_id)?
-                    .map(|(body, _)| body)
-                    .unwrap_or_default();
-                let text = |v: &serde_json::Value, key: &str| {
-                    v.get(key)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("")
-                        .to_string()
-                };
-                let facts = Facts {
-                    product_name: text(&product, "name"),
-                    producer_name: text(&producer, "name"),
-                    product_set: text(&product, "product_set"),
-                };
+                let facts = facts_of(tx, known, &product)?;
                 let region = body.visit.region_code.clone().unwrap_or_default();
                 // The product is assessed in its own regency, not recorded under another.
                 let regions = Regions::get();
@@ -282,6 +261,24 @@ fn place(
     })
 }
 
+/// What the review and office tables keep of a stored product and its producer.
+fn facts_of(tx: &mut dyn Tx, known: &mut Known, product: &serde_json::Value) -> ApiResult<Facts> {
+    let text = |v: &serde_json::Value, key: &str| {
+        v.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let producer = stored(tx, known, "producer", &text(product, "producer_id"))?
+        .map(|(body, _)| body)
+        .unwrap_or_default();
+    Ok(Facts {
+        product_name: text(product, "name"),
+        producer_name: text(&producer, "name"),
+        product_set: text(product, "product_set"),
+    })
+}
+
 /// A coaching record is where its product is: the product must be on the server (sent first,
 /// or in the same push).
 fn place_coaching(
@@ -297,21 +294,7 @@ fn place_coaching(
             "the coached product is not on the server: send it first (or in the same push)",
         )));
     };
-    let text = |v: &serde_json::Value, key: &str| {
-        v.get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    let producer_id = text(&product, "producer_id");
-    let producer = stored(tx, known, "producer", &producer_id)?
-        .map(|(body, _)| body)
-        .unwrap_or_default();
-    let facts = Facts {
-        product_name: text(&product, "name"),
-        producer_name: text(&producer, "name"),
-        product_set: text(&product, "product_set"),
-    };
+    let facts = facts_of(tx, known, &product)?;
     Ok(
         place_region(&product_region, "body.product_id").map(|(region_code, region_path)| Placed {
             region_code,
@@ -844,7 +827,7 @@ fn insert_returning(
 }
 
 fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &Placed, now: &str) {
-    let kind = kind_name(record.kind);
+    let kind = record.kind.as_str();
     for blob in &record.blobs {
         deferred.blobs.push(vec![
             Val::from(&blob.sha256),
@@ -1040,10 +1023,7 @@ pub fn push(
     // One push at a time writes: the change feed stays in cursor order, and two copies of the
     // same batch cannot wait on each other.
     tx.lock_changes()?;
-    tx.exec(
-        "UPDATE device SET last_seen_at = $1 WHERE id = $2",
-        &[Val::from(now), Val::Int(actor.device_id)],
-    )?;
+    crate::auth::seen(tx, actor.device_id, now)?;
     let mut results: Vec<Option<RecordResult>> = vec![None; request.records.len()];
     let mut needed: BTreeMap<String, u64> = BTreeMap::new();
     let mut known = Known::new();
@@ -1151,7 +1131,7 @@ pub fn push(
             .map(|(i, placed)| {
                 let record = &request.records[*i];
                 vec![
-                    Val::from(kind_name(record.kind)),
+                    Val::from(record.kind.as_str()),
                     Val::from(&record.id),
                     Val::Int(record.revision),
                     Val::from(&record.content_hash),
@@ -1189,7 +1169,7 @@ pub fn push(
                 insert_new(&mut deferred, actor, record, &placed, now);
                 if matches!(record.kind, Kind::Producer | Kind::Product) {
                     known.insert(
-                        (kind_name(record.kind), record.id.clone()),
+                        (record.kind.as_str(), record.id.clone()),
                         Some((record.body.clone(), placed.region_code.clone())),
                     );
                 }
@@ -1383,7 +1363,7 @@ fn stored_hashes(
     let mut hashes = HashMap::new();
     for chunk in ids.chunks(500) {
         let marks: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
-        let mut params = vec![Val::from(kind_name(kind))];
+        let mut params = vec![Val::from(kind.as_str())];
         params.extend(chunk.iter().map(Val::from));
         for row in tx.query(
             &format!(

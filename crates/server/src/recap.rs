@@ -83,20 +83,11 @@ fn scope(actor: &Actor, region: Option<&str>, column: &str, params: &mut Vec<Val
         parts.push(format!("{column} LIKE ${}", params.len()));
     }
     if actor.user.role != Role::Admin {
-        if actor.user.regions.is_empty() {
-            parts.push("1 = 0".into());
-        } else {
-            let likes: Vec<String> = actor
-                .user
-                .regions
-                .iter()
-                .map(|code| {
-                    params.push(Val::Text(format!("%|{code}|%")));
-                    format!("{column} LIKE ${}", params.len())
-                })
-                .collect();
-            parts.push(format!("({})", likes.join(" OR ")));
-        }
+        parts.push(crate::regions::sql_within(
+            &actor.user.regions,
+            column,
+            params,
+        ));
     }
     if parts.is_empty() {
         "1 = 1".into()
@@ -123,7 +114,7 @@ fn stars(
     region: Option<&str>,
     from: &str,
     to: &str,
-) -> ApiResult<Vec<(String, String, usize, u32)>> {
+) -> ApiResult<StarRows> {
     let mut params = vec![Val::from(from), Val::from(to)];
     let within = scope(actor, region, "a.region_path", &mut params);
     let rows = tx.query(
@@ -154,24 +145,27 @@ fn stars(
         .collect())
 }
 
+/// A regency's row, nothing counted yet.
+fn regency_row(code: &str) -> RegencyStars {
+    RegencyStars {
+        code: code.to_string(),
+        name: Regions::get().name(code).unwrap_or(code).to_string(),
+        now: [0; 6],
+        before: [0; 6],
+        target: [None; 6],
+    }
+}
+
 /// Products counted by regency, product set and star: `(regency, set, star, products)`.
 type StarRows = Vec<(String, String, usize, u32)>;
 
 /// Adds the products counted in the period and the year before to a recap read without them.
 fn merge(recap: &mut Recap, now: StarRows, before: StarRows) {
-    let regions = Regions::get();
     let mut regencies: BTreeMap<String, RegencyStars> = std::mem::take(&mut recap.regencies)
         .into_iter()
         .map(|r| (r.code.clone(), r))
         .collect();
     let mut sets: BTreeMap<String, StarCounts> = BTreeMap::new();
-    let regency_row = |code: &str| RegencyStars {
-        code: code.to_string(),
-        name: regions.name(code).unwrap_or(code).to_string(),
-        now: [0; 6],
-        before: [0; 6],
-        target: [None; 6],
-    };
     for (regency, set, star, n) in now {
         regencies
             .entry(regency.clone())
@@ -192,60 +186,60 @@ fn merge(recap: &mut Recap, now: StarRows, before: StarRows) {
         .collect();
 }
 
-/// The recap's checks and every figure but the products by star (the targets are in its
-/// regencies): [`read`] counts those on other connections meanwhile.
+/// The region asked for, checked: a known code that overlaps the viewer's regions.
+fn checked_region(actor: &Actor, query: &RecapQuery) -> ApiResult<Option<String>> {
+    let regions = Regions::get();
+    let Some(code) = query
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    else {
+        return Ok(None);
+    };
+    let Some(path) = regions.path(code) else {
+        return Err(ApiError::bad(
+            "recap.unknown_region",
+            Some("region"),
+            format!(
+                "{:?} is not a known region code",
+                code.chars().take(40).collect::<String>()
+            ),
+        ));
+    };
+    let overlaps = actor.user.regions.iter().any(|mine| {
+        within(&path, std::slice::from_ref(mine))
+            || regions
+                .path(mine)
+                .is_some_and(|p| p.contains(&format!("|{code}|")))
+    });
+    if actor.user.role != Role::Admin && !overlaps {
+        return Err(ApiError::forbidden(
+            "recap.region_not_assigned",
+            Some("region"),
+            format!("{code} is not in your regions"),
+        ));
+    }
+    Ok(Some(code.to_string()))
+}
+
+/// Every figure of the recap of a checked region and period but the products by star (the
+/// targets are in its regencies): [`read`] counts those on other connections meanwhile.
 fn without_stars(
     tx: &mut dyn Tx,
     actor: &Actor,
-    query: &RecapQuery,
+    region: Option<&str>,
+    (from, to): (Date, Date),
     today: Date,
     now: &str,
 ) -> ApiResult<Recap> {
     let regions = Regions::get();
-    let region = query
-        .region
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if let Some(code) = region {
-        let Some(path) = regions.path(code) else {
-            return Err(ApiError::bad(
-                "recap.unknown_region",
-                Some("region"),
-                format!(
-                    "{:?} is not a known region code",
-                    code.chars().take(40).collect::<String>()
-                ),
-            ));
-        };
-        let overlaps = actor.user.regions.iter().any(|mine| {
-            within(&path, std::slice::from_ref(mine))
-                || regions
-                    .path(mine)
-                    .is_some_and(|p| p.contains(&format!("|{code}|")))
-        });
-        if actor.user.role != Role::Admin && !overlaps {
-            return Err(ApiError::forbidden(
-                "recap.region_not_assigned",
-                Some("region"),
-                format!("{code} is not in your regions"),
-            ));
-        }
-    }
-    let (from, to) = period(query, today)?;
     let (before_from, before_to) = (year_before(from), year_before(to));
     let day = |d: Date| d.to_string();
     let today_text = day(today);
 
     // The regencies with a target; [`merge`] adds those with products.
     let mut regencies: BTreeMap<String, RegencyStars> = BTreeMap::new();
-    let regency_row = |code: &str| RegencyStars {
-        code: code.to_string(),
-        name: regions.name(code).unwrap_or(code).to_string(),
-        now: [0; 6],
-        before: [0; 6],
-        target: [None; 6],
-    };
     // The targets of the period's year, for the regencies in view.
     let target_year = to.year();
     for row in tx.query(
@@ -360,13 +354,7 @@ fn without_stars(
         let Some(path) = regions.path(&row.text(3)) else {
             continue;
         };
-        let mine = actor.user.role == Role::Admin
-            || within(&path, &actor.user.regions)
-            || actor
-                .user
-                .regions
-                .iter()
-                .any(|r| path.contains(&format!("|{r}|")));
+        let mine = actor.user.role == Role::Admin || within(&path, &actor.user.regions);
         let in_region = region.is_none_or(|r| {
             path.contains(&format!("|{r}|"))
                 || regions
@@ -528,14 +516,8 @@ pub async fn read(state: &crate::AppState, actor: Actor, query: RecapQuery) -> A
     actor.require(Role::Supervisor)?;
     let now = crate::now();
     let today = today();
+    let region = checked_region(&actor, &query)?;
     let (from, to) = period(&query, today)?;
-    let (before_from, before_to) = (year_before(from), year_before(to));
-    let region = query
-        .region
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
     let count = |from: Date, to: Date| {
         let (actor, region) = (actor.clone(), region.clone());
         state.db.read(move |tx| {
@@ -549,14 +531,16 @@ pub async fn read(state: &crate::AppState, actor: Actor, query: RecapQuery) -> A
         })
     };
     let rest = {
-        let actor = actor.clone();
+        let (actor, region) = (actor.clone(), region.clone());
         state
             .db
-            .read(move |tx| without_stars(tx, &actor, &query, today, &now))
+            .read(move |tx| without_stars(tx, &actor, region.as_deref(), (from, to), today, &now))
     };
-    let (rest, counted, before) =
-        tokio::join!(rest, count(from, to), count(before_from, before_to));
-    // The checks (region, period) are the rest's: its refusal comes first.
+    let (rest, counted, before) = tokio::join!(
+        rest,
+        count(from, to),
+        count(year_before(from), year_before(to))
+    );
     let mut recap = rest?;
     merge(&mut recap, counted?, before?);
     Ok(recap)

@@ -78,6 +78,22 @@ impl Regions {
     }
 }
 
+/// The SQL condition keeping rows whose `column` (a region path) lies inside one of `assigned`
+/// (none assigned: no row), its parameters appended to `params`. [`within`] in SQL.
+pub fn sql_within(assigned: &[String], column: &str, params: &mut Vec<crate::db::Val>) -> String {
+    if assigned.is_empty() {
+        return "1 = 0".into();
+    }
+    let likes: Vec<String> = assigned
+        .iter()
+        .map(|code| {
+            params.push(crate::db::Val::Text(format!("%|{code}|%")));
+            format!("{column} LIKE ${}", params.len())
+        })
+        .collect();
+    format!("({})", likes.join(" OR "))
+}
+
 /// Whether a record at `path` lies inside one of `assigned`.
 pub fn within(path: &str, assigned: &[String]) -> bool {
     assigned

@@ -148,22 +148,11 @@ impl Filter {
             format!("${}", params.len())
         };
         if actor.user.role != Role::Admin {
-            if actor.user.regions.is_empty() {
-                clauses.push("1 = 0".into());
-            } else {
-                let likes: Vec<String> = actor
-                    .user
-                    .regions
-                    .iter()
-                    .map(|code| {
-                        format!(
-                            "a.region_path LIKE {}",
-                            bind(params, Val::Text(format!("%|{code}|%")))
-                        )
-                    })
-                    .collect();
-                clauses.push(format!("({})", likes.join(" OR ")));
-            }
+            clauses.push(crate::regions::sql_within(
+                &actor.user.regions,
+                "a.region_path",
+                params,
+            ));
         }
         if let Some(region) = given(&self.region) {
             clauses.push(format!(

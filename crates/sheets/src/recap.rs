@@ -5,7 +5,7 @@
 //! ([`Recap`]); this only lays them out. The QR code names the region, the period and a digest
 //! of the figures, so a printed recap can be matched to the one on the dashboard.
 
-use ovop_protocol::recap::{ActionCount, Recap, RegencyStars, StarCounts};
+use ovop_protocol::recap::{total, ActionCount, Recap, RegencyStars};
 use sha2::{Digest, Sha256};
 
 use crate::canvas::{leading, Weight, DANGER, INK, MUTED, RULE};
@@ -118,10 +118,6 @@ fn columns(first: f32, n: usize) -> Vec<(f32, f32, bool)> {
         out.push((LEFT + first + each * i as f32, each, true));
     }
     out
-}
-
-fn total(counts: &StarCounts) -> u32 {
-    counts.iter().sum()
 }
 
 /// A star cell: the count, and the target beside it when the office set one.

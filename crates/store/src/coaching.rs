@@ -165,11 +165,7 @@ impl Store {
             id: id.into(),
             revision: 1,
             body: serde_json::to_value(&body).map_err(|e| StoreError::Invalid(e.to_string()))?,
-            blobs: self
-                .photos("coaching_visit", id)?
-                .into_iter()
-                .map(|p| (p.sha256, u64::from(p.size)))
-                .collect(),
+            blobs: self.blobs_of("coaching_visit", id)?,
         })
     }
 
@@ -191,7 +187,6 @@ impl Store {
     /// Whether a visit still takes photos: until it is first read for sending (its record is
     /// then frozen), photos join it; after, they would never travel.
     pub fn visit_takes_photos(&self, id: &str) -> Result<bool> {
-        self.coaching_visit(id)?;
         let frozen: Option<bool> = self
             .read()
             .query_row(

@@ -143,6 +143,7 @@ impl Store {
             }
             "coaching_visit" => {
                 // A visit's photos travel with it: they are added before it is sent.
+                drop(self.coaching_visit(owner_id)?);
                 if !self.visit_takes_photos(owner_id)? {
                     return Err(StoreError::Locked(owner_id.into()).into());
                 }

@@ -181,7 +181,7 @@ impl Store {
     }
 
     /// The photos of a record as blobs: `(sha256, size)`.
-    fn blobs_of(&self, kind: &str, id: &str) -> Result<Vec<(String, u64)>> {
+    pub(crate) fn blobs_of(&self, kind: &str, id: &str) -> Result<Vec<(String, u64)>> {
         Ok(self
             .photos(kind, id)?
             .into_iter()

@@ -555,10 +555,6 @@ pub fn kind_of(name: &str) -> Option<Kind> {
     Kind::ALL.into_iter().find(|k| k.as_str() == name)
 }
 
-pub fn kind_name(kind: Kind) -> &'static str {
-    kind.as_str()
-}
-
 /// A record for the wire.
 pub fn record(
     kind: Kind,

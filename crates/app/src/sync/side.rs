@@ -8,7 +8,7 @@ use ovop_protocol::{ChangesPage, Kind, Record};
 use ovop_store::sync::{Pulled as PulledChange, Settled, WireRecord};
 use ovop_store::Store;
 
-use ovop_sync::engine::{kind_name, kind_of, record, Local, Pulled, Settle};
+use ovop_sync::engine::{kind_of, record, Local, Pulled, Settle};
 use ovop_sync::{Pending, SyncError};
 
 use crate::App;
@@ -102,7 +102,7 @@ impl Local for StoreSide<'_> {
             .collect();
         let have: Vec<(String, String, String)> = on_server
             .iter()
-            .map(|(k, id, hash)| (kind_name(*k).to_string(), id.clone(), hash.clone()))
+            .map(|(k, id, hash)| (k.as_str().to_string(), id.clone(), hash.clone()))
             .collect();
         self.store
             .settle(&outcomes, &have, &(self.now)())

@@ -8,7 +8,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
-use ovop_protocol::recap::{ActionCount, Recap, StarCounts};
+use ovop_protocol::recap::{total, ActionCount, Recap};
 
 use super::{csrf, error_page, html_response, page, signed_in, signed_post, urlencode};
 use crate::auth::{Actor, Role};
@@ -19,10 +19,6 @@ use crate::AppState;
 
 /// A laptop not seen for this many days is marked on the officers' table.
 const STALE_DAYS: i64 = 14;
-
-fn total(counts: &StarCounts) -> u32 {
-    counts.iter().sum()
-}
 
 fn query_string(recap: &Recap) -> String {
     let mut parts = vec![format!("from={}", recap.from), format!("to={}", recap.to)];
@@ -393,7 +389,7 @@ pub async fn set_target(
         return error_page(lang, Some(&actor), &headers, &e);
     }
     // The page of the region and period the form was on, read back from its own query.
-    let back: RecapQuery = serde_urlencoded_query(&form.back);
+    let back: RecapQuery = back_query(&form.back);
     match recap::read(&state, actor.clone(), back).await {
         Ok(r) => {
             let notice = html! { p.ok #target-saved { (t(lang, "office.target_saved")) } };
@@ -412,7 +408,7 @@ pub async fn set_target(
 
 /// The region and period of a page's own query (`from=..&to=..&region=..`); anything else in it
 /// is left out, and what is kept is checked like any query.
-fn serde_urlencoded_query(text: &str) -> RecapQuery {
+fn back_query(text: &str) -> RecapQuery {
     let mut query = RecapQuery::default();
     for pair in text.split('&') {
         let Some((key, value)) = pair.split_once('=') else {
