@@ -5,7 +5,11 @@
 //! them, forwards the four-star one to the province (the three-star one is refused: it is not
 //! proposed) and records a decision awarding four stars; "Sync now" brings the award, its signed
 //! certificate and the office's key; the product shows its current star and prints the
-//! certificate. Then the clock the app is given moves 35 months on (`OVOP_TODAY`; the engine
+//! certificate. The dodol, left at three stars, gets a coaching plan from its sheet's steps; one
+//! action is changed (a partner's, due yesterday), two follow-up visits are recorded (the first
+//! with a photo), and "Sync now" sends them through a proxy that drops the first push after 700
+//! bytes: the office's recap and programme page then count them once, with the overdue action
+//! and the photo. Then the clock the app is given moves 35 months on (`OVOP_TODAY`; the engine
 //! never reads a clock): the home screen lists the certificate as lapsing, in Indonesian,
 //! English and Vietnamese, and "Start re-assessment" opens the product with a re-assessment's
 //! start, which begins with the first assessment's dossier (not ticked as shown, the lapsed
@@ -14,6 +18,8 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "../crates/cli/tests/field/proxy.rs"]
+mod proxy;
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +27,7 @@ use driver::{
     click, office_token, save_screenshot, seed_council_session, start, tapin_office, text_of,
     type_into, wait_for_css, wait_present,
 };
+use proxy::{rule, Fault, Proxy};
 use serde_json::json;
 
 const PORT: u16 = 4514;
@@ -53,11 +60,16 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     let server_dir = tempfile::tempdir().expect("server folder");
     let server = tapin_office(server_dir.path()).await;
     let url = server.url();
+    // The laptop reaches the office through a proxy that can drop the link.
+    let proxy = Proxy::start(server.addr).await;
+    proxy
+        .one_request_per_connection
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     // The laptop is enrolled already (the enrolment in the window is `e2e_sync`'s story).
     let data_dir = data_home.path().join("org.ovopfield.app");
     ovop_app::sync::enrol::enrol(
         &data_dir,
-        Some(url.clone()),
+        Some(proxy.url()),
         ovop_app::sync::EnrolWith::Password {
             user: "rina".into(),
             password: "rahasia-rina-1".into(),
@@ -227,32 +239,87 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         "the three-star product was not forwarded"
     );
     // The dodol stays at three stars: the officer makes its coaching plan from its sheet's
-    // steps (the first three, ticked), then records a visit that finds the first one done.
+    // steps (the first three, ticked).
     click(&client, &format!("{dodol} [data-testid=coaching-start]")).await;
     wait_for_css(&client, &format!("{dodol} [data-testid=coaching-step]")).await;
     click(&client, &format!("{dodol} [data-testid=coaching-save]")).await;
-    let started = Instant::now();
-    while client
+    wait_count(
+        &client,
+        &format!("{dodol} [data-testid=coaching-action]"),
+        3,
+    )
+    .await;
+    let actions = client
         .find_all(fantoccini::Locator::Css(&format!(
             "{dodol} [data-testid=coaching-action]"
         )))
         .await
-        .map_or(0, |rows| rows.len())
-        < 3
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the plan's three actions did not show: {}",
-            text_of(&client, &dodol).await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        .expect("the plan's actions");
+    let mut ids = Vec::new();
+    for row in &actions {
+        ids.push(row.attr("data-id").await.expect("attr").expect("an id"));
     }
+    // After the plan is made the officer changes its second action: a packaging partner takes
+    // it, and it was due yesterday, so it is overdue from now on.
+    let second = format!(
+        "{dodol} [data-testid=coaching-action][data-id='{}']",
+        ids[1]
+    );
+    let yesterday = ovop_core::validity::parse_day(&today)
+        .and_then(|d| d.previous_day())
+        .map(ovop_core::validity::format_day)
+        .expect("yesterday");
+    click(&client, &format!("{second} [data-testid=coaching-edit]")).await;
+    wait_for_css(&client, &format!("{second} [data-testid=action-support]"))
+        .await
+        .select_by_value("packaging")
+        .await
+        .expect("support");
+    wait_for_css(&client, &format!("{second} [data-testid=action-owner]"))
+        .await
+        .select_by_value("partner")
+        .await
+        .expect("owner");
+    type_into(
+        &client,
+        &format!("{second} [data-testid=action-owner-name]"),
+        "Rumah Kemasan Banjarbaru",
+    )
+    .await;
+    set_value(
+        &client,
+        &format!("{second} [data-testid=action-due]"),
+        &yesterday,
+    )
+    .await;
+    type_into(
+        &client,
+        &format!("{second} [data-testid=action-notes]"),
+        "Desain label dan kemasan standing pouch",
+    )
+    .await;
+    click(&client, &format!("{second} [data-testid=action-save]")).await;
+    wait_for_text_in(
+        &client,
+        &format!("{second} [data-testid=coaching-action-due]"),
+        "lewat tenggat",
+    )
+    .await;
+
+    // Two follow-up visits: the first finds the first action done and leaves a photo of the
+    // new label; the second finds the packaging under way.
     click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
-    wait_for_css(&client, &format!("{dodol} [data-testid=visit-progress]"))
-        .await
-        .select_by_value("done")
-        .await
-        .expect("done");
+    wait_for_css(
+        &client,
+        &format!(
+            "{dodol} [data-testid=visit-action][data-id='{}'] [data-testid=visit-progress]",
+            ids[0]
+        ),
+    )
+    .await
+    .select_by_value("done")
+    .await
+    .expect("done");
     type_into(
         &client,
         &format!("{dodol} [data-testid=visit-notes]"),
@@ -260,25 +327,173 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     )
     .await;
     click(&client, &format!("{dodol} [data-testid=visit-save]")).await;
-    wait_for_css(
+    wait_count(
         &client,
         &format!("{dodol} [data-testid=coaching-visit-row]"),
+        1,
+    )
+    .await;
+    let picture = opener.path().join("label-baru.png");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots/criteria-ocop-id.png"),
+        &picture,
+    )
+    .expect("copy picture");
+    wait_for_css(
+        &client,
+        &format!("{dodol} [data-testid=coaching-visit-row] [data-testid=photo-input]"),
+    )
+    .await
+    .send_keys(picture.to_str().expect("utf-8 path"))
+    .await
+    .expect("choose the picture");
+    wait_for_css(
+        &client,
+        &format!("{dodol} [data-testid=coaching-visit-row] [data-testid=photo-thumb]"),
     )
     .await;
     wait_for_css(
         &client,
-        &format!("{dodol} [data-testid=coaching-action][data-progress=done]"),
+        &format!(
+            "{dodol} [data-testid=coaching-action][data-id='{}'][data-progress=done]",
+            ids[0]
+        ),
     )
     .await;
-    let plan = wait_for_css(&client, &format!("{dodol} [data-testid=coaching-plan]")).await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&plan).expect("element reference")],
+    click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
+    wait_count(&client, &format!("{dodol} [data-testid=visit-progress]"), 2).await;
+    wait_for_css(
+        &client,
+        &format!(
+            "{dodol} [data-testid=visit-action][data-id='{}'] [data-testid=visit-progress]",
+            ids[1]
+        ),
+    )
+    .await
+    .select_by_value("in_progress")
+    .await
+    .expect("in progress");
+    type_into(
+        &client,
+        &format!("{dodol} [data-testid=visit-notes]"),
+        "Contoh kemasan dari mitra sudah ada",
+    )
+    .await;
+    click(&client, &format!("{dodol} [data-testid=visit-save]")).await;
+    wait_count(
+        &client,
+        &format!("{dodol} [data-testid=coaching-visit-row]"),
+        2,
+    )
+    .await;
+    wait_for_css(&client, &format!("{second}[data-progress=in_progress]")).await;
+
+    // The home screen lists the overdue action.
+    click(&client, "[data-testid=nav-home]").await;
+    wait_for_text_in(&client, "[data-testid=due-row]", "Dodol Nanas").await;
+
+    // The office sees none of it yet.
+    let before = recap(&url, &token).await;
+    assert_eq!(before["overdue"], json!([]), "{before}");
+    let page = dashboard_page(&url, "/dashboard/office").await;
+    assert!(page.contains("id=\"no-overdue\""), "{page}");
+
+    // "Sync now": the first push of the plan and the visits is cut after 700 bytes (the link
+    // drops); the laptop tries again and everything arrives once.
+    proxy.add(rule("POST /v1/push", Fault::CutRequestAfter(700), 1));
+    proxy.drop_connections();
+    click(&client, "[data-testid=nav-sync]").await;
+    let started = Instant::now();
+    let mut asked = Instant::now() - Duration::from_secs(60);
+    let after = loop {
+        if asked.elapsed() > Duration::from_secs(15) {
+            click(&client, "[data-testid=sync-now]").await;
+            asked = Instant::now();
+        }
+        let now = recap(&url, &token).await;
+        if now["overdue"].as_array().is_some_and(|o| !o.is_empty())
+            && now["officers"][0]["visits"] == json!(2)
+        {
+            break now;
+        }
+        assert!(
+            started.elapsed() < patience,
+            "the coaching did not arrive: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(
+        proxy.rules_left(),
+        0,
+        "the push was cut once: {:?}",
+        proxy.requests.lock().map(|r| r.clone())
+    );
+    let rina = after["officers"]
+        .as_array()
+        .and_then(|o| o.iter().find(|w| w["name"] == "rina"))
+        .expect("rina's work");
+    assert_eq!(rina["visits"], 2, "{after}");
+    assert_eq!(rina["open_actions"], 2, "{after}");
+    assert_eq!(rina["overdue_actions"], 1, "{after}");
+    let overdue = &after["overdue"][0];
+    assert_eq!(overdue["id"], ids[1], "{after}");
+    assert_eq!(overdue["support"], "packaging", "{after}");
+    assert_eq!(overdue["due"], yesterday.as_str(), "{after}");
+    assert_eq!(overdue["progress"], "in_progress", "{after}");
+    assert_eq!(overdue["product"], "Dodol Nanas", "{after}");
+    let page = dashboard_page(&url, "/dashboard/office").await;
+    assert!(
+        page.contains(&format!("data-action=\"{}\"", ids[1])) && !page.contains("no-overdue"),
+        "{page}"
+    );
+    // The visit's photo came with it, whole.
+    let (photos, kept) = {
+        let store = ovop_store::Store::open(&store_path).expect("store");
+        let visits = store.visits_of(&session.other_product).expect("visits");
+        let photos = visits
+            .iter()
+            .flat_map(|v| store.photos("coaching_visit", &v.id).expect("photos"))
+            .collect::<Vec<_>>();
+        assert_eq!(photos.len(), 1);
+        let kept = store.photo_bytes(&photos[0].sha256).expect("the photo");
+        (photos, kept)
+    };
+    let blob = dashboard_bytes(&url, &format!("/dashboard/blobs/{}", photos[0].sha256)).await;
+    assert_eq!(blob.len(), photos[0].size as usize);
+    assert_eq!(blob, kept);
+
+    // The plan, a visit and the due list in the three languages; a sent visit takes no more
+    // photos.
+    for lang in ["en", "vi", "id"] {
+        wait_for_css(&client, "[data-testid=lang-switch]")
+            .await
+            .select_by_value(lang)
+            .await
+            .expect("switch language");
+        click(&client, "[data-testid=nav-home]").await;
+        wait_for_css(&client, "[data-testid=due-row]").await;
+        save_screenshot(&client, &format!("coaching-due-{lang}.png")).await;
+        click(&client, "[data-testid=nav-producers]").await;
+        click(&client, "[data-testid=producer-row]").await;
+        wait_for_css(
+            &client,
+            &format!("{dodol} [data-testid=coaching-visit-row][data-takes-photos=false]"),
         )
-        .await
-        .expect("scroll");
-    save_screenshot(&client, "coaching-plan-id.png").await;
+        .await;
+        let plan = wait_for_css(&client, &format!("{dodol} [data-testid=coaching-plan]")).await;
+        scroll_to(&client, &plan, "start").await;
+        save_screenshot(&client, &format!("coaching-plan-{lang}.png")).await;
+        click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
+        let form = wait_for_css(
+            &client,
+            &format!("{dodol} [data-testid=coaching-visit-form]"),
+        )
+        .await;
+        scroll_to(&client, &form, "center").await;
+        save_screenshot(&client, &format!("coaching-visit-{lang}.png")).await;
+        click(&client, &format!("{dodol} [data-testid=visit-cancel]")).await;
+    }
     client
         .execute("window.scrollTo(0, 0)", vec![])
         .await
@@ -398,6 +613,132 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// Waits until `css` matches exactly `n` elements.
+async fn wait_count(client: &fantoccini::Client, css: &str, n: usize) {
+    let started = Instant::now();
+    loop {
+        let found = client
+            .find_all(fantoccini::Locator::Css(css))
+            .await
+            .map_or(0, |rows| rows.len());
+        if found == n {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{css}: {found} found, {n} expected; the page says: {}",
+            text_of(client, "body").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until the first element matching `css` says `expected` (among its words).
+async fn wait_for_text_in(client: &fantoccini::Client, css: &str, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let text = text_of(client, css).await;
+        if text.contains(expected) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{css} says {text:?}, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Sets a date field as the date picker would (typing into one depends on the locale's order).
+async fn set_value(client: &fantoccini::Client, css: &str, value: &str) {
+    let field = wait_for_css(client, css).await;
+    client
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![
+                serde_json::to_value(&field).expect("element reference"),
+                json!(value),
+            ],
+        )
+        .await
+        .expect("set the value");
+}
+
+async fn scroll_to(
+    client: &fantoccini::Client,
+    element: &fantoccini::elements::Element,
+    block: &str,
+) {
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: arguments[1]})",
+            vec![
+                serde_json::to_value(element).expect("element reference"),
+                json!(block),
+            ],
+        )
+        .await
+        .expect("scroll");
+}
+
+/// The office's recap of Tapin (this year to today), as its supervisor reads it.
+async fn recap(url: &str, token: &str) -> serde_json::Value {
+    let answer = reqwest::Client::new()
+        .get(format!("{url}/v1/office/recap?region=63.05"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("recap");
+    assert_eq!(answer.status(), 200);
+    answer.json().await.expect("json")
+}
+
+/// A dashboard page's bytes, fetched with the supervisor's signed-in session.
+async fn dashboard_bytes(url: &str, path: &str) -> Vec<u8> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let signed = http
+        .post(format!("{url}/login"))
+        .header(reqwest::header::ORIGIN, url)
+        .form(&[
+            ("user", "sari"),
+            ("password", "rahasia-sari-1"),
+            ("next", path),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    let status = signed.status();
+    let cookie = signed
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("ovop_session="))
+        .and_then(|v| v.split(';').next())
+        .map(String::from);
+    let Some(cookie) = cookie else {
+        panic!(
+            "signing in answered {status} without a session: {}",
+            signed.text().await.unwrap_or_default()
+        );
+    };
+    let page = http
+        .get(format!("{url}{path}"))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .expect("the page");
+    assert_eq!(page.status(), 200, "{path}");
+    page.bytes().await.expect("bytes").to_vec()
+}
+
+async fn dashboard_page(url: &str, path: &str) -> String {
+    String::from_utf8(dashboard_bytes(url, path).await).expect("utf-8")
 }
 
 /// Opens an assessment from its product's list, prints its paper of `kind` and returns the file

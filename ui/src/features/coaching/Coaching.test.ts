@@ -14,6 +14,7 @@ const api = vi.hoisted(() => ({
   listPhotos: vi.fn(async (_kind: string, _id: string): Promise<unknown[]> => []),
   addPhoto: vi.fn(),
   saveCoachingPlan: vi.fn(),
+  saveCoachingAction: vi.fn(),
   recordCoachingVisit: vi.fn(),
   inTauri: vi.fn(() => true),
 }));
@@ -152,6 +153,70 @@ describe("A product's coaching plan", () => {
     const change = screen.getByTestId("score-change");
     expect(within(change).getByTestId("score-change-figures")).toHaveTextContent("44 → 50 · 3★ → 4★");
     expect(within(change).getByTestId("score-change-action")).toHaveTextContent("Kemasan dan label · 1.1");
+  });
+
+  it("changes an open action's support, owner, day and notes, keeping its aim and progress, and adds one of the officer's own", async () => {
+    const views: ActionView[] = [
+      { action: action("act-1", { progress: "in_progress" }), due: "later", criterion_title: { id: "Kemasan dan label" } },
+      { action: action("act-2", { progress: "done" }), due: null, criterion_title: { id: "Uji laboratorium" } },
+    ];
+    api.coachingPlan.mockResolvedValue({ actions: views, visits: [], history: [] } satisfies PlanView);
+    api.listAssessments.mockResolvedValue([final]);
+    api.saveCoachingAction.mockImplementation(async (id, productId, assessmentId, a) => ({ ...action(id ?? "act-9"), product_id: productId, assessment_id: assessmentId, action: a }));
+    render(ProductPlan, { productId: "pr-1" });
+    const rows = await screen.findAllByTestId("coaching-action");
+    // Only an open action is changed; a done one is what its visits made it.
+    expect(within(rows[0]).getByTestId("coaching-edit")).toBeInTheDocument();
+    expect(within(rows[1]).queryByTestId("coaching-edit")).toBeNull();
+    await userEvent.click(within(rows[0]).getByTestId("coaching-edit"));
+    const form = within(rows[0]).getByTestId("coaching-action-form");
+    expect(within(form).getByTestId("action-due")).toHaveValue("2027-03-01");
+    await userEvent.selectOptions(within(form).getByTestId("action-support"), "training");
+    await userEvent.selectOptions(within(form).getByTestId("action-owner"), "partner");
+    await userEvent.type(within(form).getByTestId("action-owner-name"), "Rumah Kemasan Banjarbaru");
+    const due = within(form).getByTestId("action-due");
+    await userEvent.clear(due);
+    await userEvent.type(due, "2027-04-15");
+    await userEvent.type(within(form).getByTestId("action-notes"), "Desain label dua bahasa");
+    await userEvent.click(within(form).getByTestId("action-save"));
+    expect(api.saveCoachingAction).toHaveBeenCalledWith("act-1", "pr-1", "a-1", {
+      criterion: "1.1",
+      target_points: 3,
+      support: "training",
+      owner: "partner",
+      owner_name: "Rumah Kemasan Banjarbaru",
+      due: "2027-04-15",
+      notes: "Desain label dua bahasa",
+      progress: "in_progress",
+    });
+    // The plan is read again after the change.
+    await vi.waitFor(() => expect(api.coachingPlan).toHaveBeenCalledTimes(2));
+
+    await userEvent.click(await screen.findByTestId("coaching-add"));
+    await userEvent.selectOptions(screen.getByTestId("action-support"), "finance");
+    await userEvent.type(screen.getByTestId("action-notes"), "Pengajuan KUR ke bank");
+    await userEvent.click(screen.getByTestId("action-save"));
+    expect(api.saveCoachingAction).toHaveBeenLastCalledWith(null, "pr-1", null, {
+      criterion: null,
+      target_points: null,
+      support: "finance",
+      owner: "officer",
+      owner_name: null,
+      due: null,
+      notes: "Pengajuan KUR ke bank",
+      progress: "not_started",
+    });
+  });
+
+  it("keeps a refused change on screen and says why", async () => {
+    api.coachingPlan.mockResolvedValue({ actions: [{ action: action("act-1"), due: "later", criterion_title: null }], visits: [], history: [] } satisfies PlanView);
+    api.listAssessments.mockResolvedValue([final]);
+    api.saveCoachingAction.mockRejectedValue({ code: "store.invalid", message: "owner_name is required when another office or a partner owns the action" });
+    render(ProductPlan, { productId: "pr-1" });
+    await userEvent.click(await screen.findByTestId("coaching-edit"));
+    await userEvent.click(screen.getByTestId("action-save"));
+    expect(await screen.findByTestId("error")).toBeInTheDocument();
+    expect(screen.getByTestId("coaching-action-form")).toBeInTheDocument();
   });
 
   it("shows nothing for a product with no plan and no final assessment", async () => {
