@@ -127,6 +127,11 @@ pub fn render() -> String {
         DataInfo,
         BackupInfo,
         Moved,
+        ovop_store::archive::Contents,
+        ovop_store::archive::Written,
+        ovop_store::archive::Checked,
+        ovop_store::archive::Restored,
+        ovop_app::folder::RestorePreview,
         SheetKind,
         // sync
         SyncStatus,

@@ -46,3 +46,39 @@ pub async fn data_move(state: State<'_, AppState>, folder: String) -> Result<Mov
         .run(move |app| app.move_data(&PathBuf::from(folder.trim())))
         .await
 }
+
+/// Writes a whole backup (database, photos, imported criteria sets) as one file into `folder`,
+/// e.g. a USB drive.
+#[tauri::command]
+pub async fn archive_write(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<ovop_store::archive::Written, AppError> {
+    let now = ovop_store::now_utc();
+    state
+        .with_store(move |store| folder::write_archive(store, &PathBuf::from(folder.trim()), &now))
+        .await
+}
+
+/// Checks a whole backup file and says what restoring it would bring and replace; changes
+/// nothing.
+#[tauri::command]
+pub async fn archive_preview(
+    state: State<'_, AppState>,
+    file: String,
+) -> Result<folder::RestorePreview, AppError> {
+    state
+        .with_store(move |store| folder::preview_archive(store, &PathBuf::from(file.trim())))
+        .await
+}
+
+/// Restores a whole backup file (checked again first); the replaced database is kept beside it.
+#[tauri::command]
+pub async fn archive_restore(
+    state: State<'_, AppState>,
+    file: String,
+) -> Result<ovop_store::archive::Restored, AppError> {
+    state
+        .run(move |app| app.restore_archive(&PathBuf::from(file.trim())))
+        .await
+}

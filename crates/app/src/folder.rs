@@ -142,6 +142,46 @@ pub fn backup_now(store: &ovop_store::Store) -> Result<BackupInfo, AppError> {
         .ok_or_else(|| AppError::new(Code::StoreIo.as_str(), "the backup was not written"))
 }
 
+/// A whole backup (database, photos, imported criteria sets) written as one file into the
+/// folder `dir` the officer picked, e.g. a USB drive: a full path to an existing folder.
+pub fn write_archive(
+    store: &ovop_store::Store,
+    dir: &Path,
+    now: &str,
+) -> Result<ovop_store::archive::Written, AppError> {
+    absolute(dir)?;
+    Ok(store.write_archive(dir, now)?)
+}
+
+/// What a restore from the backup `file` would bring and what it would replace: the backup
+/// checked whole (nothing is changed), beside what the laptop holds now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct RestorePreview {
+    pub backup: ovop_store::archive::Checked,
+    pub current: ovop_store::archive::Contents,
+}
+
+pub fn preview_archive(store: &ovop_store::Store, file: &Path) -> Result<RestorePreview, AppError> {
+    absolute(file)?;
+    Ok(RestorePreview {
+        backup: ovop_store::archive::inspect_archive(store.path(), file)?,
+        current: store.contents()?,
+    })
+}
+
+/// A path the officer gave is a full one (a relative one would depend on where the app was
+/// started from).
+pub(crate) fn absolute(path: &Path) -> Result<(), AppError> {
+    if !path.is_absolute() {
+        return Err(AppError::new(
+            Code::DataNotAbsolute.as_str(),
+            format!("{} is not a full path", path.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// A backup's name as the officer picked it from the list: never a path.
 pub fn check_backup_name(name: &str) -> Result<(), AppError> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {

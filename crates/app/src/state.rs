@@ -132,6 +132,24 @@ impl App {
         Ok(())
     }
 
+    /// Restores the whole backup `file` (checked whole first; a refused one changes nothing):
+    /// the photos and criteria sets the laptop lacks are added, the database is replaced and
+    /// the replaced one kept beside it, and the store opens on the restored data.
+    pub fn restore_archive(&self, file: &Path) -> Result<ovop_store::archive::Restored, AppError> {
+        folder::absolute(file)?;
+        let mut slot = self.lock()?;
+        let path = slot.path().to_path_buf();
+        // Close the database (its WAL is folded in) before the files move.
+        *slot.0 = Err(unavailable());
+        let restored = ovop_store::archive::restore_archive(&path, file).map_err(AppError::from);
+        *slot.0 = Store::open(&path).map_err(AppError::from);
+        let restored = restored?;
+        if let Err(err) = slot.0.as_ref() {
+            return Err(err.clone());
+        }
+        Ok(restored)
+    }
+
     /// Moves the officer's data to `target` (an absolute folder with no database in it): the
     /// photos, backups, criteria sets and a checked copy of the database are written there,
     /// the app's own folder is told where the data now is, and the store is opened there.

@@ -151,6 +151,9 @@ codes! {
     DataNoDir => ("data.no_dir", NONE, Cli, "No data folder is given or known."),
     DataUnwritable => ("data.unwritable", NONE, Cli, "The data folder cannot be created or written."),
     BackupNotFound => ("backup.not_found", NONE, App, "No backup has that name."),
+    BackupDamaged => ("backup.damaged", NONE, App, "The backup file is cut short or damaged; nothing was changed."),
+    BackupNotABackup => ("backup.not_a_backup", NONE, App, "The file is not an OVOP Field backup; nothing was changed."),
+    BackupNewer => ("backup.newer", NONE, App, "The backup was made by a newer version of the app; update it first."),
 
     // Printed sheets.
     SheetFont => ("sheet.font", NONE, App, "The sheet's fonts cannot be read."),

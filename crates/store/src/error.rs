@@ -38,6 +38,12 @@ pub enum StoreError {
     NoQuorum(String),
     #[error("{0} already exists; nothing was written over it")]
     Exists(String),
+    #[error("the backup is damaged: {0}; nothing was changed (use another copy of it)")]
+    BackupDamaged(String),
+    #[error("not an OVOP Field backup: {0}; nothing was changed")]
+    NotABackup(String),
+    #[error("the backup was made by a newer version of OVOP Field (format {0}); update the app")]
+    NewerBackup(u32),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -61,6 +67,9 @@ impl StoreError {
             StoreError::Io(_) => Code::StoreIo.as_str(),
             StoreError::Exists(_) => Code::StoreExists.as_str(),
             StoreError::NoQuorum(_) => Code::StoreNoQuorum.as_str(),
+            StoreError::BackupDamaged(_) => Code::BackupDamaged.as_str(),
+            StoreError::NotABackup(_) => Code::BackupNotABackup.as_str(),
+            StoreError::NewerBackup(_) => Code::BackupNewer.as_str(),
             StoreError::Sqlite(_) => Code::StoreSqlite.as_str(),
         }
     }

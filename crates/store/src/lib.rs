@@ -6,6 +6,7 @@
 //! opened by an older app. Depends on ovop-core for the criteria sets and the rubric engine;
 //! nothing here knows about the network or the window.
 
+pub mod archive;
 pub mod assessments;
 pub mod awards;
 pub mod coaching;

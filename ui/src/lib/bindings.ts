@@ -713,6 +713,32 @@ left: string,
  */
 files: number, bytes: number, };
 
+export type Contents = { 
+/**
+ * The database's schema version.
+ */
+schema: number, producers: number, products: number, 
+/**
+ * Assessments (each counted once, whatever its revisions).
+ */
+assessments: number, photos: number, 
+/**
+ * Records waiting in the outbox, not yet received by the office.
+ */
+waiting: number, };
+
+export type Written = { path: string, bytes: number, contents: Contents, };
+
+export type Checked = { path: string, created_at: string, bytes: number, contents: Contents, };
+
+export type Restored = { contents: Contents, kept: string | null, 
+/**
+ * Photo and criteria files added (those already on the laptop are left as they are).
+ */
+files_added: number, };
+
+export type RestorePreview = { backup: Checked, current: Contents, };
+
 export type SheetKind = "sheet" | "receipt" | "council" | "minutes" | "forwarded";
 
 export type SyncStatus = { 
