@@ -10,6 +10,9 @@ import type {
   AssessmentSummary,
   AssessmentView,
   BackupInfo,
+  Restored,
+  RestorePreview,
+  Written,
   CriteriaList,
   CriteriaSetView,
   DataInfo,
@@ -294,6 +297,43 @@ export function restoreBackup(name: string): Promise<DataInfo> {
  */
 export function moveData(folder: string): Promise<Moved> {
   return answer((f) => f.moveData(folder), "data_move", { folder });
+}
+
+/**
+ * Writes a whole backup (database, photos, imported criteria sets) as one file into `folder`, e.g.
+ * a USB drive. Refused with `data.not_absolute`, `store.io` (not a folder that can be written),
+ * `store.exists`, `store.disk_full`: nothing is left half-written.
+ */
+export function archiveWrite(folder: string): Promise<Written> {
+  return answer(() => {
+    throw { code: "store.io", message: "the browser preview writes no files" };
+  }, "archive_write", { folder });
+}
+
+/**
+ * Checks a whole backup file and says what restoring it brings against what the laptop holds;
+ * changes nothing. Refused with `backup.damaged`, `backup.not_a_backup`, `store.newer_schema`,
+ * `store.not_found`.
+ */
+export function archivePreview(file: string): Promise<RestorePreview> {
+  return answer(() => {
+    throw { code: "store.not_found", message: "the browser preview reads no files" };
+  }, "archive_preview", { file });
+}
+
+/** Restores a whole backup file (checked again first); the replaced database is kept beside it. */
+export function archiveRestore(file: string): Promise<Restored> {
+  return answer(() => {
+    throw { code: "store.not_found", message: "the browser preview reads no files" };
+  }, "archive_restore", { file });
+}
+
+/** The system's file picker for a whole backup; null when closed (or outside the app). */
+export async function pickBackupFile(title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "OVOP Field", extensions: ["ovopbak"] }] });
+  return typeof chosen === "string" ? chosen : null;
 }
 
 /** The system's folder picker; null when the officer closes it (or outside the app). */

@@ -29,6 +29,10 @@ const api = vi.hoisted(() => ({
   restoreBackup: vi.fn(),
   moveData: vi.fn(),
   pickFolder: vi.fn(),
+  pickBackupFile: vi.fn(),
+  archiveWrite: vi.fn(),
+  archivePreview: vi.fn(),
+  archiveRestore: vi.fn(),
   searchRegions: vi.fn(),
   getRegion: vi.fn(),
   listCriteria: vi.fn(),
@@ -300,6 +304,77 @@ describe("settings: data and backups", () => {
     await userEvent.click(await screen.findByTestId("backup-restore-done"));
     expect(screen.getByTestId("nav-home")).toHaveAttribute("aria-current", "page");
     await waitFor(() => expect(api.homeCounts.mock.calls.length).toBe(before + 1));
+  });
+});
+
+describe("settings: a whole backup in one file", () => {
+  const contents = (producers: number, photos: number, waiting = 0) => ({ schema: 11, producers, products: producers * 2, assessments: producers * 3, photos, waiting });
+
+  it("writes the whole backup into the folder picked and says where, how big and how many photos", async () => {
+    api.pickFolder.mockResolvedValue("/media/rina/USB");
+    api.archiveWrite.mockResolvedValue({ path: "/media/rina/USB/ovop-backup-20261207-093015.ovopbak", bytes: 5_242_880, contents: contents(4, 12) });
+    render(SettingsScreen);
+    const section = await screen.findByTestId("archive");
+    expect(within(section).getByTestId("archive-write")).toBeDisabled();
+    await userEvent.click(within(section).getByRole("button", { name: "Pilih folder untuk cadangan lengkap" }));
+    expect(within(section).getByTestId("archive-folder")).toHaveValue("/media/rina/USB");
+    await userEvent.click(within(section).getByTestId("archive-write"));
+    expect(api.archiveWrite).toHaveBeenCalledWith("/media/rina/USB");
+    const written = await within(section).findByTestId("archive-written");
+    expect(written).toHaveTextContent("/media/rina/USB/ovop-backup-20261207-093015.ovopbak");
+    expect(written).toHaveTextContent("12 foto");
+  });
+
+  it("says in words why a backup could not be written", async () => {
+    api.archiveWrite.mockRejectedValue({ code: "store.disk_full", message: "the disk is full" });
+    render(SettingsScreen);
+    const section = await screen.findByTestId("archive");
+    await userEvent.type(within(section).getByTestId("archive-folder"), "/media/rina/USB");
+    await userEvent.click(within(section).getByTestId("archive-write"));
+    expect(await within(section).findByTestId("error")).toHaveAttribute("data-code", "store.disk_full");
+    expect(within(section).queryByTestId("archive-written")).toBeNull();
+  });
+
+  it("checks the file, shows what it brings against the laptop and what is not yet sent, restores on confirmation, then goes home", async () => {
+    const file = "/media/rina/USB/ovop-backup-20261207-093015.ovopbak";
+    api.archivePreview.mockResolvedValue({
+      backup: { path: file, created_at: "2026-12-07T09:30:15Z", bytes: 5_242_880, contents: contents(40, 200) },
+      current: contents(1, 0, 3),
+    });
+    api.archiveRestore.mockResolvedValue({ contents: contents(40, 200), kept: "/x/ovop.sqlite.before-restore-1", files_added: 400 });
+    const onrestored = vi.fn();
+    render(SettingsScreen, { onrestored });
+    const section = await screen.findByTestId("archive");
+    await userEvent.type(within(section).getByTestId("archive-file"), file);
+    await userEvent.click(within(section).getByTestId("archive-check"));
+    expect(api.archivePreview).toHaveBeenCalledWith(file);
+    const dialog = await screen.findByTestId("archive-restore-dialog");
+    const counts = within(dialog).getAllByTestId("archive-backup-count").map((c) => c.textContent);
+    expect(counts).toEqual(["40", "80", "120", "200"]);
+    expect(within(dialog).getByTestId("archive-waiting")).toHaveTextContent("3 catatan di laptop ini belum terkirim");
+    expect(api.archiveRestore).not.toHaveBeenCalled();
+    await userEvent.click(within(dialog).getByTestId("archive-restore-confirm"));
+    expect(api.archiveRestore).toHaveBeenCalledWith(file);
+    expect(await within(dialog).findByTestId("archive-restored")).toBeInTheDocument();
+    expect(api.setSetting).toHaveBeenCalledWith("lang", "id");
+    await userEvent.click(within(dialog).getByTestId("archive-restore-done"));
+    expect(onrestored).toHaveBeenCalledTimes(1);
+  });
+
+  it("refuses a damaged or foreign file in the officer's words and opens no question", async () => {
+    api.archivePreview.mockRejectedValueOnce({ code: "backup.damaged", message: "it was cut short" });
+    api.archivePreview.mockRejectedValueOnce({ code: "backup.not_a_backup", message: "x is not an OVOP Field backup" });
+    render(SettingsScreen);
+    const section = await screen.findByTestId("archive");
+    await userEvent.type(within(section).getByTestId("archive-file"), "/media/rina/USB/rusak.ovopbak");
+    await userEvent.click(within(section).getByTestId("archive-check"));
+    const damaged = await within(section).findByTestId("error");
+    expect(damaged).toHaveTextContent("Cadangan ini rusak");
+    await userEvent.click(within(section).getByTestId("archive-check"));
+    await waitFor(() => expect(within(section).getByTestId("error")).toHaveAttribute("data-code", "backup.not_a_backup"));
+    expect(within(section).getByTestId("error")).toHaveTextContent("bukan cadangan OVOP Field");
+    expect(screen.queryByTestId("archive-restore-dialog")).toBeNull();
+    expect(api.archiveRestore).not.toHaveBeenCalled();
   });
 });
 

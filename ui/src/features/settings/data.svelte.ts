@@ -1,7 +1,7 @@
 // The data folder as the settings screen shows it: where the files are, how big the database
 // is, and its backups (made on request, or by the app before each schema update).
-import { createBackup, dataInfo, listBackups, moveData, restoreBackup } from "$lib/api";
-import type { AppError, BackupInfo, DataInfo, Moved } from "$lib/bindings";
+import { archivePreview, archiveRestore, archiveWrite, createBackup, dataInfo, listBackups, moveData, restoreBackup } from "$lib/api";
+import type { AppError, BackupInfo, DataInfo, Moved, Restored, RestorePreview, Written } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 export type BackupKind = { kind: "manual" } | { kind: "schema"; version: number } | { kind: "other" };
@@ -83,5 +83,36 @@ export class DataFolder {
     this.info = info;
     this.created = null;
     return info;
+  }
+
+  /** Writes a whole backup into `folder`; rejects with an AppError, nothing half-written. */
+  async writeArchive(folder: string): Promise<Written> {
+    try {
+      return await archiveWrite(folder);
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  /** Checks a whole backup file and what it would replace; changes nothing. */
+  async previewArchive(file: string): Promise<RestorePreview> {
+    try {
+      return await archivePreview(file);
+    } catch (error) {
+      throw toAppError(error);
+    }
+  }
+
+  /** Restores a whole backup file; rejects with an AppError, leaving the data as it was. */
+  async restoreArchive(file: string): Promise<Restored> {
+    let restored: Restored;
+    try {
+      restored = await archiveRestore(file);
+    } catch (error) {
+      throw toAppError(error);
+    }
+    this.created = null;
+    await this.load();
+    return restored;
   }
 }
