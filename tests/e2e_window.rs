@@ -7,7 +7,7 @@
 #[path = "support/driver.rs"]
 mod driver;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -394,6 +394,61 @@ async fn a_visit_registers_a_producer_and_a_product_with_photos_that_outlive_a_r
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // The whole data onto a USB drive, then back from it: the file is checked and what it
+    // brings is shown against the laptop before anything is replaced.
+    let usb = files.path().join("usb");
+    std::fs::create_dir_all(&usb).expect("usb folder");
+    click(&client, "[data-testid=nav-settings]").await;
+    type_into(
+        &client,
+        "[data-testid=archive-folder]",
+        usb.to_str().expect("utf-8 path"),
+    )
+    .await;
+    click(&client, "[data-testid=archive-write]").await;
+    wait_for_text(&client, "[data-testid=archive-written]", ".ovopbak").await;
+    let written: Vec<PathBuf> = std::fs::read_dir(&usb)
+        .expect("usb")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    type_into(
+        &client,
+        "[data-testid=archive-file]",
+        written[0].to_str().expect("utf-8 path"),
+    )
+    .await;
+    click(&client, "[data-testid=archive-check]").await;
+    let dialog = wait_for_css(&client, "[data-testid=archive-restore-dialog]").await;
+    let text = dialog.text().await.expect("text");
+    assert!(text.contains("Produsen"), "{text}");
+    let counts = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=archive-backup-count]')].map(c => c.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("counts");
+    assert_eq!(counts, serde_json::json!(["1", "1", "0", "1"]));
+    save_screenshot(&client, "archive-restore-id.png").await;
+    click(&client, "[data-testid=archive-restore-confirm]").await;
+    wait_for_css(&client, "[data-testid=archive-restored]").await;
+    click(&client, "[data-testid=archive-restore-done]").await;
+    click(&client, "[data-testid=nav-producers]").await;
+    type_into(&client, "[data-testid=product-search]", "keripik kepok").await;
+    click(&client, "[data-testid=product-hit]").await;
+    wait_for_css(&client, "[data-testid=photo-thumb]").await;
+    assert!(
+        std::fs::read_dir(data_home.path().join("org.ovopfield.app"))
+            .expect("data folder")
+            .any(|e| e
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .contains("before-restore")),
+        "the replaced database is kept"
+    );
     client.close().await.expect("close the session");
 }
 

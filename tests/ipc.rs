@@ -691,6 +691,94 @@ fn a_backup_restores_the_data_of_its_time_and_keeps_the_replaced_database() {
 }
 
 #[test]
+fn a_whole_backup_on_a_usb_drive_brings_a_laptops_data_and_photos_to_a_new_one() {
+    let old = tempfile::tempdir().expect("temp");
+    let usb = tempfile::tempdir().expect("temp");
+    let new = tempfile::tempdir().expect("temp");
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots/criteria-ocop-id.png"),
+    )
+    .expect("a real picture");
+    // The old laptop: a producer, its product and a photo of it.
+    let sha = {
+        let mut store =
+            ovop_store::Store::open(&old.path().join("ovop.sqlite")).expect("the old laptop");
+        let producer = store
+            .add_producer(
+                &ovop_store::records::Producer {
+                    name: "KWT Melati Sejahtera".into(),
+                    ..Default::default()
+                },
+                "2026-12-07T08:00:00Z",
+            )
+            .expect("producer");
+        let product = store
+            .add_product(
+                &ovop_store::records::Product {
+                    producer_id: producer,
+                    name: "Keripik Pisang Kepok".into(),
+                    ..Default::default()
+                },
+                "2026-12-07T08:00:00Z",
+            )
+            .expect("product");
+        store
+            .add_photo(
+                "product",
+                &product,
+                "",
+                "kemasan.png",
+                &png,
+                "2026-12-07T08:00:00Z",
+            )
+            .expect("photo")
+            .sha256
+    };
+    let app = App::new(old.path());
+    let refused = app
+        .call("archive_write", json!({"folder": "usb"}))
+        .expect_err("a relative folder");
+    assert_eq!(refused["code"], "data.not_absolute");
+    let written = app
+        .call("archive_write", json!({"folder": usb.path()}))
+        .expect("written");
+    let file = written["path"].as_str().expect("path").to_string();
+    assert!(file.ends_with(".ovopbak") && std::path::Path::new(&file).is_file());
+    assert_eq!(written["contents"]["photos"], 1);
+    drop(app);
+
+    // A new laptop: the file is checked and described first, then restored.
+    let app = App::new(new.path());
+    let damaged = usb.path().join("terpotong.ovopbak");
+    let bytes = std::fs::read(&file).expect("backup");
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).expect("write");
+    for cmd in ["archive_preview", "archive_restore"] {
+        let refused = app
+            .call(cmd, json!({"file": damaged}))
+            .expect_err("a backup cut short");
+        assert_eq!(refused["code"], "backup.damaged", "{cmd}");
+    }
+    let preview = app
+        .call("archive_preview", json!({"file": file}))
+        .expect("checked");
+    assert_eq!(preview["backup"]["contents"]["producers"], 1);
+    assert_eq!(preview["backup"]["contents"]["photos"], 1);
+    assert_eq!(preview["current"]["producers"], 0);
+    let restored = app
+        .call("archive_restore", json!({"file": file}))
+        .expect("restored");
+    assert_eq!(restored["files_added"], 2, "the photo and its thumbnail");
+    let producers = app
+        .call("producers_list", json!({"region": null}))
+        .expect("list");
+    assert_eq!(producers[0]["name"], "KWT Melati Sejahtera");
+    drop(app);
+    let store = ovop_store::Store::open(&new.path().join("ovop.sqlite")).expect("store");
+    assert_eq!(store.photo_bytes(&sha).expect("the photo"), png);
+}
+
+#[test]
 fn an_earlier_revision_is_shown_as_it_was_finalised() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());

@@ -60,6 +60,14 @@ pub enum DbCommand {
     Backup { file: Option<PathBuf> },
     /// Replace the database with a backup (default: the latest); the old file is kept beside it.
     Restore { file: Option<PathBuf> },
+    /// Write a whole backup (database, photos, imported criteria sets) as one `.ovopbak` file
+    /// into the folder DIR, e.g. a USB drive.
+    Archive { dir: PathBuf },
+    /// Check a whole backup file entry by entry and say what it holds; changes nothing.
+    CheckArchive { file: PathBuf },
+    /// Restore a whole backup file (checked first): the photos the laptop lacks are added, the
+    /// database replaced, the old one kept beside it.
+    RestoreArchive { file: PathBuf },
 }
 
 pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
@@ -109,6 +117,16 @@ pub fn db(cmd: DbCommand, path: &Path) -> CliResult {
                 from.display(),
                 kept.display()
             );
+        }
+        DbCommand::Archive { dir } => {
+            let store = Store::open(path)?;
+            print_json(&store.write_archive(&dir, &now())?);
+        }
+        DbCommand::CheckArchive { file } => {
+            print_json(&ovop_store::archive::inspect_archive(path, &file)?);
+        }
+        DbCommand::RestoreArchive { file } => {
+            print_json(&ovop_store::archive::restore_archive(path, &file)?);
         }
     }
     Ok(())

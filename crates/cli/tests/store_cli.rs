@@ -717,3 +717,50 @@ fn an_assessment_started_in_a_round_prints_it_and_a_wrong_one_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_whole_backup_goes_to_another_folder_and_restores_a_new_laptop_from_a_script() {
+    let old = data_folder();
+    let d = old.path();
+    producer_and_product(d);
+    let usb = tempfile::tempdir().unwrap();
+    let written: Value =
+        serde_json::from_str(&ok(d, &["db", "archive", usb.path().to_str().unwrap()])).unwrap();
+    let file = written["path"].as_str().unwrap().to_string();
+    assert_eq!(
+        file,
+        usb.path()
+            .join("ovop-backup-20261120-090000.ovopbak")
+            .display()
+            .to_string()
+    );
+    assert_eq!(written["contents"]["producers"], 1);
+
+    let new = tempfile::tempdir().unwrap();
+    let checked: Value =
+        serde_json::from_str(&ok(new.path(), &["db", "check-archive", &file])).unwrap();
+    assert_eq!(checked["created_at"], "2026-11-20T09:00:00Z");
+    assert_eq!(checked["contents"]["products"], 1);
+    assert!(
+        !new.path().join("ovop.sqlite").exists(),
+        "a check changes nothing"
+    );
+
+    // A copy cut short: refused with its code, nothing restored.
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = usb.path().join("terpotong.ovopbak");
+    std::fs::write(&cut, &bytes[..bytes.len() - 4096]).unwrap();
+    let (code, _, err) = ovop(
+        new.path(),
+        &["db", "restore-archive", cut.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error[backup.damaged]"), "{err}");
+    assert!(!new.path().join("ovop.sqlite").exists());
+
+    let restored: Value =
+        serde_json::from_str(&ok(new.path(), &["db", "restore-archive", &file])).unwrap();
+    assert_eq!(restored["kept"], Value::Null);
+    assert_eq!(restored["contents"]["producers"], 1);
+    assert!(ok(new.path(), &["db", "check"]).ends_with(": ok"));
+}
