@@ -308,28 +308,12 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
 
     // Two follow-up visits: the first finds the first action done and leaves a photo of the
     // new label; the second finds the packaging under way.
-    click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
-    wait_for_css(
+    record_visit(
         &client,
-        &format!(
-            "{dodol} [data-testid=visit-action][data-id='{}'] [data-testid=visit-progress]",
-            ids[0]
-        ),
-    )
-    .await
-    .select_by_value("done")
-    .await
-    .expect("done");
-    type_into(
-        &client,
-        &format!("{dodol} [data-testid=visit-notes]"),
+        &dodol,
+        &ids[0],
+        "done",
         "Label baru sudah dicetak",
-    )
-    .await;
-    click(&client, &format!("{dodol} [data-testid=visit-save]")).await;
-    wait_count(
-        &client,
-        &format!("{dodol} [data-testid=coaching-visit-row]"),
         1,
     )
     .await;
@@ -361,29 +345,12 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
         ),
     )
     .await;
-    click(&client, &format!("{dodol} [data-testid=coaching-visit]")).await;
-    wait_count(&client, &format!("{dodol} [data-testid=visit-progress]"), 2).await;
-    wait_for_css(
+    record_visit(
         &client,
-        &format!(
-            "{dodol} [data-testid=visit-action][data-id='{}'] [data-testid=visit-progress]",
-            ids[1]
-        ),
-    )
-    .await
-    .select_by_value("in_progress")
-    .await
-    .expect("in progress");
-    type_into(
-        &client,
-        &format!("{dodol} [data-testid=visit-notes]"),
+        &dodol,
+        &ids[1],
+        "in_progress",
         "Contoh kemasan dari mitra sudah ada",
-    )
-    .await;
-    click(&client, &format!("{dodol} [data-testid=visit-save]")).await;
-    wait_count(
-        &client,
-        &format!("{dodol} [data-testid=coaching-visit-row]"),
         2,
     )
     .await;
@@ -613,6 +580,37 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
+}
+
+/// Records a follow-up visit of the product card `card` that finds `action` at `progress`,
+/// with `notes`; waits until the card lists `visits` visits.
+async fn record_visit(
+    client: &fantoccini::Client,
+    card: &str,
+    action: &str,
+    progress: &str,
+    notes: &str,
+    visits: usize,
+) {
+    click(client, &format!("{card} [data-testid=coaching-visit]")).await;
+    wait_for_css(
+        client,
+        &format!(
+            "{card} [data-testid=visit-action][data-id='{action}'] [data-testid=visit-progress]"
+        ),
+    )
+    .await
+    .select_by_value(progress)
+    .await
+    .expect("the action's progress");
+    type_into(client, &format!("{card} [data-testid=visit-notes]"), notes).await;
+    click(client, &format!("{card} [data-testid=visit-save]")).await;
+    wait_count(
+        client,
+        &format!("{card} [data-testid=coaching-visit-row]"),
+        visits,
+    )
+    .await;
 }
 
 /// Waits until `css` matches exactly `n` elements.
