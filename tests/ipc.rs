@@ -779,6 +779,50 @@ fn a_whole_backup_on_a_usb_drive_brings_a_laptops_data_and_photos_to_a_new_one()
 }
 
 #[test]
+fn a_laptop_whose_database_is_damaged_is_restored_from_a_whole_backup() {
+    let old = tempfile::tempdir().expect("temp");
+    let usb = tempfile::tempdir().expect("temp");
+    let broken = tempfile::tempdir().expect("temp");
+    let file = {
+        let mut store =
+            ovop_store::Store::open(&old.path().join("ovop.sqlite")).expect("the old laptop");
+        store
+            .add_producer(
+                &ovop_store::records::Producer {
+                    name: "KWT Melati Sejahtera".into(),
+                    ..Default::default()
+                },
+                "2026-12-07T08:00:00Z",
+            )
+            .expect("producer");
+        store
+            .write_archive(usb.path(), "2026-12-07T08:30:00Z")
+            .expect("backup")
+            .path
+    };
+    // Something wrote over the database: the app starts, says so, and still takes a restore.
+    let damaged = b"bukan basis data: tertimpa berkas lain\n".repeat(200);
+    std::fs::write(broken.path().join("ovop.sqlite"), &damaged).expect("write");
+    let app = App::new(broken.path());
+    let refused = app.call("data_info", json!({})).expect_err("no database");
+    assert_eq!(refused["code"], "store.not_a_database");
+    let preview = app
+        .call("archive_preview", json!({"file": file}))
+        .expect("checked without an open database");
+    assert_eq!(preview["current"], Value::Null);
+    assert_eq!(preview["backup"]["contents"]["producers"], 1);
+    let restored = app
+        .call("archive_restore", json!({"file": file}))
+        .expect("restored");
+    let kept = restored["kept"].as_str().expect("the damaged file is kept");
+    assert_eq!(std::fs::read(kept).expect("kept"), damaged);
+    let producers = app
+        .call("producers_list", json!({"region": null}))
+        .expect("the store is open again");
+    assert_eq!(producers[0]["name"], "KWT Melati Sejahtera");
+}
+
+#[test]
 fn an_earlier_revision_is_shown_as_it_was_finalised() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());

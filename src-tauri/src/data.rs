@@ -61,14 +61,14 @@ pub async fn archive_write(
 }
 
 /// Checks a whole backup file and says what restoring it would bring and replace; changes
-/// nothing.
+/// nothing. Works on a laptop whose database cannot be opened.
 #[tauri::command]
 pub async fn archive_preview(
     state: State<'_, AppState>,
     file: String,
 ) -> Result<folder::RestorePreview, AppError> {
     state
-        .with_store(move |store| folder::preview_archive(store, &PathBuf::from(file.trim())))
+        .run(move |app| app.preview_archive(&PathBuf::from(file.trim())))
         .await
 }
 

@@ -153,21 +153,13 @@ pub fn write_archive(
     Ok(store.write_archive(dir, now)?)
 }
 
-/// What a restore from the backup `file` would bring and what it would replace: the backup
-/// checked whole (nothing is changed), beside what the laptop holds now.
+/// What a restore from a whole backup would bring and what it would replace: the backup
+/// checked whole, beside what the laptop holds now (none when its database cannot be opened).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct RestorePreview {
     pub backup: ovop_store::archive::Checked,
-    pub current: ovop_store::archive::Contents,
-}
-
-pub fn preview_archive(store: &ovop_store::Store, file: &Path) -> Result<RestorePreview, AppError> {
-    absolute(file)?;
-    Ok(RestorePreview {
-        backup: ovop_store::archive::inspect_archive(store.path(), file)?,
-        current: store.contents()?,
-    })
+    pub current: Option<ovop_store::archive::Contents>,
 }
 
 /// A path the officer gave is a full one (a relative one would depend on where the app was

@@ -137,17 +137,50 @@ impl App {
     /// the replaced one kept beside it, and the store opens on the restored data.
     pub fn restore_archive(&self, file: &Path) -> Result<ovop_store::archive::Restored, AppError> {
         folder::absolute(file)?;
-        let mut slot = self.lock()?;
-        let path = slot.path().to_path_buf();
+        // A laptop whose database cannot be opened (damaged) is the one that needs this most:
+        // the restore works from where the database should be.
+        let mut slot = self.slot()?;
+        let path = self.database_path(&slot)?;
         // Close the database (its WAL is folded in) before the files move.
-        *slot.0 = Err(unavailable());
+        *slot = Err(unavailable());
         let restored = ovop_store::archive::restore_archive(&path, file).map_err(AppError::from);
-        *slot.0 = Store::open(&path).map_err(AppError::from);
+        *slot = Store::open(&path).map_err(AppError::from);
         let restored = restored?;
-        if let Err(err) = slot.0.as_ref() {
+        if let Err(err) = slot.as_ref() {
             return Err(err.clone());
         }
         Ok(restored)
+    }
+
+    /// What a restore from the whole backup `file` would bring and what it would replace: the
+    /// backup checked whole (nothing is changed), beside what the laptop holds now (unknown
+    /// when its database cannot be opened).
+    pub fn preview_archive(&self, file: &Path) -> Result<folder::RestorePreview, AppError> {
+        folder::absolute(file)?;
+        let slot = self.slot()?;
+        let path = self.database_path(&slot)?;
+        let current = match slot.as_ref() {
+            Ok(store) => Some(store.contents()?),
+            Err(_) => None,
+        };
+        Ok(folder::RestorePreview {
+            backup: ovop_store::archive::inspect_archive(&path, file)?,
+            current,
+        })
+    }
+
+    /// Where the database is: the open store's file, or where it should be when it could not
+    /// be opened.
+    fn database_path(&self, slot: &Result<Store, AppError>) -> Result<PathBuf, AppError> {
+        match slot {
+            Ok(store) => Ok(store.path().to_path_buf()),
+            Err(_) => {
+                let home = self.inner.home.as_deref().ok_or_else(|| {
+                    AppError::new(Code::StoreCannotOpen.as_str(), "the app has no data folder")
+                })?;
+                Ok(folder::data_dir_in(home)?.join(DATABASE))
+            }
+        }
     }
 
     /// Moves the officer's data to `target` (an absolute folder with no database in it): the
@@ -207,8 +240,8 @@ impl App {
         })
     }
 
-    /// The store, once the first-run import is over.
-    fn lock(&self) -> Result<StoreGuard<'_>, AppError> {
+    /// The store's slot once the first-run import is over, whether the store opened or not.
+    fn slot(&self) -> Result<MutexGuard<'_, Result<Store, AppError>>, AppError> {
         let (flag, condvar) = &self.inner.ready;
         let done = flag.lock().map_err(|_| unavailable())?;
         let (done, _) = condvar
@@ -221,7 +254,12 @@ impl App {
             ));
         }
         drop(done);
-        let guard = self.inner.store.lock().map_err(|_| unavailable())?;
+        self.inner.store.lock().map_err(|_| unavailable())
+    }
+
+    /// The store, once the first-run import is over.
+    fn lock(&self) -> Result<StoreGuard<'_>, AppError> {
+        let guard = self.slot()?;
         if let Err(err) = guard.as_ref() {
             return Err(err.clone());
         }

@@ -737,7 +737,7 @@ export type Restored = { contents: Contents, kept: string | null,
  */
 files_added: number, };
 
-export type RestorePreview = { backup: Checked, current: Contents, };
+export type RestorePreview = { backup: Checked, current: Contents | null, };
 
 export type SheetKind = "sheet" | "receipt" | "council" | "minutes" | "forwarded";
 

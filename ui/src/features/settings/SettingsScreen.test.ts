@@ -361,6 +361,27 @@ describe("settings: a whole backup in one file", () => {
     expect(onrestored).toHaveBeenCalledTimes(1);
   });
 
+  it("restores a laptop whose database cannot be opened, saying its contents cannot be counted", async () => {
+    const file = "/media/rina/USB/ovop-backup-20261207-093015.ovopbak";
+    api.dataInfo.mockRejectedValue({ code: "store.not_a_database", message: "not an OVOP Field database" });
+    api.listBackups.mockRejectedValue({ code: "store.not_a_database", message: "not an OVOP Field database" });
+    api.archivePreview.mockResolvedValue({
+      backup: { path: file, created_at: "2026-12-07T09:30:15Z", bytes: 5_242_880, contents: contents(40, 200) },
+      current: null,
+    });
+    api.archiveRestore.mockResolvedValue({ contents: contents(40, 200), kept: "/x/ovop.sqlite.before-restore-1", files_added: 400 });
+    render(SettingsScreen);
+    const section = await screen.findByTestId("archive");
+    await userEvent.type(within(section).getByTestId("archive-file"), file);
+    await userEvent.click(within(section).getByTestId("archive-check"));
+    const dialog = await screen.findByTestId("archive-restore-dialog");
+    expect(within(dialog).getByTestId("archive-unreadable")).toHaveTextContent("tidak dapat dibuka");
+    expect(within(dialog).queryByTestId("archive-waiting")).toBeNull();
+    await userEvent.click(within(dialog).getByTestId("archive-restore-confirm"));
+    expect(api.archiveRestore).toHaveBeenCalledWith(file);
+    expect(await within(dialog).findByTestId("archive-restored")).toBeInTheDocument();
+  });
+
   it("refuses a damaged or foreign file in the officer's words and opens no question", async () => {
     api.archivePreview.mockRejectedValueOnce({ code: "backup.damaged", message: "it was cut short" });
     api.archivePreview.mockRejectedValueOnce({ code: "backup.not_a_backup", message: "x is not an OVOP Field backup" });
