@@ -823,6 +823,43 @@ fn a_laptop_whose_database_is_damaged_is_restored_from_a_whole_backup() {
 }
 
 #[test]
+fn a_laptop_whose_database_is_damaged_lists_its_backups_and_restores_one() {
+    let data = tempfile::tempdir().expect("temp");
+    let db = data.path().join("ovop.sqlite");
+    {
+        let mut store = ovop_store::Store::open(&db).expect("store");
+        store
+            .add_producer(
+                &ovop_store::records::Producer {
+                    name: "KWT Melati Sejahtera".into(),
+                    ..Default::default()
+                },
+                "2026-12-07T08:00:00Z",
+            )
+            .expect("producer");
+        store
+            .backup_to(&store.backup_path("manual-20261207T080000Z"))
+            .expect("backup");
+    }
+    std::fs::write(&db, b"bukan basis data: tertimpa berkas lain\n".repeat(200)).expect("write");
+    let app = App::new(data.path());
+    assert_eq!(
+        app.call("data_info", json!({})).expect_err("no database")["code"],
+        "store.not_a_database"
+    );
+    let listed = app
+        .call("backups_list", json!({}))
+        .expect("listed all the same");
+    assert_eq!(listed[0]["name"], "manual-20261207T080000Z");
+    app.call("backup_restore", json!({"name": "manual-20261207T080000Z"}))
+        .expect("restored");
+    let producers = app
+        .call("producers_list", json!({"region": null}))
+        .expect("the store is open again");
+    assert_eq!(producers[0]["name"], "KWT Melati Sejahtera");
+}
+
+#[test]
 fn an_earlier_revision_is_shown_as_it_was_finalised() {
     let data = tempfile::tempdir().expect("temp");
     let app = App::new(data.path());

@@ -13,12 +13,10 @@ pub async fn data_info(state: State<'_, AppState>) -> Result<DataInfo, AppError>
     state.with_store(|store| folder::info(store)).await
 }
 
-/// The backups beside the database, newest first.
+/// The backups beside the database, newest first (also when it cannot be opened).
 #[tauri::command]
 pub async fn backups_list(state: State<'_, AppState>) -> Result<Vec<BackupInfo>, AppError> {
-    state
-        .with_store(|store| Ok(folder::backups_in(store.path())))
-        .await
+    state.run(|app| app.backups()).await
 }
 
 /// A consistent copy of the database now, named after the time.

@@ -110,11 +110,13 @@ impl App {
     /// Replaces the database with the backup `name` (beside it): the store is closed, the
     /// backup checked and swapped in, and the store opened again. When the backup is refused
     /// the database stays as it was and is opened again.
+    /// A database that cannot be opened (damaged, written over) is restored the same way, from
+    /// where it should be.
     pub fn restore_backup(&self, name: &str) -> Result<(), AppError> {
         folder::check_backup_name(name)?;
-        let mut slot = self.lock()?;
-        let path = slot.path().to_path_buf();
-        let from = slot.backup_path(name);
+        let mut slot = self.slot()?;
+        let path = self.database_path(&slot)?;
+        let from = folder::sibling(&path, ".backups").join(format!("{name}.sqlite"));
         if !from.is_file() {
             return Err(AppError::new(
                 Code::BackupNotFound.as_str(),
@@ -122,14 +124,21 @@ impl App {
             ));
         }
         // Close the database (its WAL is folded in) before the files move.
-        *slot.0 = Err(unavailable());
+        *slot = Err(unavailable());
         let restored = ovop_store::restore(&path, &from).map_err(AppError::from);
-        *slot.0 = Store::open(&path).map_err(AppError::from);
+        *slot = Store::open(&path).map_err(AppError::from);
         restored?;
-        if let Err(err) = slot.0.as_ref() {
+        if let Err(err) = slot.as_ref() {
             return Err(err.clone());
         }
         Ok(())
+    }
+
+    /// The backups beside the database, newest first; listed also when the database cannot be
+    /// opened, so that one of them can be restored.
+    pub fn backups(&self) -> Result<Vec<folder::BackupInfo>, AppError> {
+        let slot = self.slot()?;
+        Ok(folder::backups_in(&self.database_path(&slot)?))
     }
 
     /// Restores the whole backup `file` (checked whole first; a refused one changes nothing):

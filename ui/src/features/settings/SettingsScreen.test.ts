@@ -293,6 +293,18 @@ describe("settings: data and backups", () => {
     expect(onrestored).not.toHaveBeenCalled();
   });
 
+  it("lists the backups when the database cannot be opened, so one of them can be restored", async () => {
+    api.dataInfo.mockRejectedValue({ code: "store.not_a_database", message: "not an OVOP Field database" });
+    api.restoreBackup.mockResolvedValue(INFO);
+    render(SettingsScreen);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(screen.getAllByTestId("error")[0]).toHaveAttribute("data-code", "store.not_a_database");
+    await userEvent.click(within(rows()[0]).getByTestId("backup-restore"));
+    await userEvent.click(screen.getByTestId("backup-restore-confirm"));
+    expect(api.restoreBackup).toHaveBeenCalledWith(MANUAL.name);
+    expect(await screen.findByTestId("backup-restored")).toBeInTheDocument();
+  });
+
   it("goes home after a restore in the app, where the counts are read again", async () => {
     api.restoreBackup.mockResolvedValue(INFO);
     render(App);

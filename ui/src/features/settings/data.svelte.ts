@@ -23,15 +23,14 @@ export class DataFolder {
   /** The backup just made (named in a confirmation, marked in the list). */
   created = $state.raw<BackupInfo | null>(null);
 
+  /** The backups are listed even when the database cannot be opened: one of them is the way back. */
   async load(): Promise<void> {
     this.loadError = null;
-    try {
-      const [info, backups] = await Promise.all([dataInfo(), listBackups()]);
-      this.info = info;
-      this.backups = backups;
-    } catch (error) {
-      this.loadError = toAppError(error);
-    }
+    const [info, backups] = await Promise.allSettled([dataInfo(), listBackups()]);
+    if (info.status === "fulfilled") this.info = info.value;
+    else this.loadError = toAppError(info.reason);
+    if (backups.status === "fulfilled") this.backups = backups.value;
+    else this.loadError ??= toAppError(backups.reason);
   }
 
   async create(): Promise<void> {
