@@ -36,10 +36,7 @@ async fn raw_push(server: &Server, token: &str, body: impl Into<reqwest::Body>) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_mistyped_unknown_and_oversized_pushes_are_refused_whole() {
     let server = limited().await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let code = |v: &Value| v["code"].as_str().unwrap_or("").to_string();
 
     let (status, body) = raw_push(&server, &token, "{\"records\": [").await;
@@ -67,10 +64,7 @@ async fn malformed_mistyped_unknown_and_oversized_pushes_are_refused_whole() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_bad_record_is_rejected_with_its_code_and_the_good_ones_are_stored() {
     let server = limited().await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(2, 1), uuid(2, 2));
     let good = [producer(&pr, TAPIN), product(&pd, &pr)];
     let mut injected = producer(&uuid(2, 3), TAPIN);
@@ -166,10 +160,7 @@ async fn each_bad_record_is_rejected_with_its_code_and_the_good_ones_are_stored(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_assessment_body_missing_what_the_office_needs_is_refused_naming_the_field() {
     let server = limited().await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(6, 1), uuid(6, 2));
     server
         .push_ok(&token, &[producer(&pr, TAPIN), product(&pd, &pr)])
@@ -220,10 +211,7 @@ async fn an_assessment_body_missing_what_the_office_needs_is_refused_naming_the_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blobs_refuse_wrong_bytes_wrong_offsets_too_many_bytes_and_names_that_are_paths() {
     let server = limited().await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let photo: Vec<u8> = (0..50_000u32).map(|i| (i % 253) as u8).collect();
     let blob = blob_of(&photo);
     let (pr, pd) = (uuid(3, 1), uuid(3, 2));
@@ -466,14 +454,8 @@ async fn tokens_roles_and_regions_are_enforced() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sql_in_every_filter_and_paths_in_every_name_change_nothing() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let admin = server.enrol("admin", "admin-rahasia-1").await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let admin = server.enrolled_user("admin", "admin", &[]).await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd, a) = (uuid(5, 1), uuid(5, 2), uuid(5, 3));
     server
         .push_ok(
@@ -647,10 +629,7 @@ async fn enrolment_refuses_bad_requests_and_slows_down_guessing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_finishes_the_requests_in_flight() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let photo = vec![7u8; 20_000];
     let blob = blob_of(&photo);
     let (pr, pd) = (uuid(6, 1), uuid(6, 2));
@@ -821,10 +800,7 @@ async fn native_tls_serves_https_with_the_given_certificate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_repeated_inside_one_push_is_stored_once() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(8, 1), uuid(8, 2));
     let mut other = product(&pd, &pr);
     other.body["name"] = json!("Tikar purun polos");
@@ -864,10 +840,7 @@ async fn a_record_repeated_inside_one_push_is_stored_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_before_the_body_is_read_reach_the_client() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let photo = vec![9u8; 3_000_000];
     let blob = blob_of(&photo);
     let (pr, pd) = (uuid(9, 1), uuid(9, 2));
@@ -951,14 +924,8 @@ async fn refusals_before_the_body_is_read_reach_the_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn names_that_look_like_formulas_are_exported_as_text() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     let hostile = [
         "=HYPERLINK(\"http://example.invalid/\",\"klik\")",
         "+62 811 cmd|' /C calc'!A0",
@@ -1043,18 +1010,9 @@ async fn names_that_look_like_formulas_are_exported_as_text() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_supervisor_cannot_decide_on_an_assessment_they_scored() {
     let server = Server::start(Backend::Sqlite).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    server
-        .user("rudi", "supervisor", &["63.05"], Some("rudi-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
-    let rudi = server.enrol("rudi", "rudi-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
+    let rudi = server.enrolled_user("rudi", "supervisor", &["63.05"]).await;
     let code = |v: &Value| v["code"].as_str().unwrap_or("").to_string();
     let decide = |token: &str, id: &str| {
         let (token, id) = (token.to_string(), id.to_string());

@@ -28,14 +28,8 @@ struct Office {
 }
 
 async fn setup(server: &Server, salt: u32) -> Office {
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     let producer_id = uuid(salt, 0);
     let products: Vec<String> = (1..=3).map(|i| uuid(salt, i)).collect();
     let assessments: Vec<String> = (1..=3).map(|i| uuid(salt + 1, i)).collect();
@@ -228,10 +222,7 @@ async fn a_decision_awards_stars_issues_signed_certificates_and_they_reach_the_l
     assert_eq!((status, code_of(&body)), (403, "auth.role"));
 
     // A supervisor of another regency sees none of it.
-    server
-        .user("wati", "supervisor", &["63.06"], Some("wati-rahasia-1"))
-        .await;
-    let wati = server.enrol("wati", "wati-rahasia-1").await;
+    let wati = server.enrolled_user("wati", "supervisor", &["63.06"]).await;
     let (_, theirs) = server.get(&wati, "/v1/certificates?within=3650").await;
     assert_eq!(theirs.as_array().map(Vec::len), Some(0));
     let (status, body) = server.get(&wati, "/v1/certificates/OVOP-2026-00001").await;

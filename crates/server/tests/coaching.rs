@@ -45,10 +45,7 @@ fn visit(id: &str, product: &str, day: &str, updates: Value) -> Record {
 }
 
 async fn setup(server: &Server) -> (String, String) {
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(70, 0), uuid(70, 1));
     server
         .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
@@ -328,10 +325,7 @@ async fn a_malformed_or_misplaced_coaching_record_is_refused_and_nothing_of_it_i
     );
 
     // A product in another regency: the whole push is refused.
-    server
-        .user("rina", "officer", &["63.06"], Some("rina-rahasia-1"))
-        .await;
-    let rina = server.enrol("rina", "rina-rahasia-1").await;
+    let rina = server.enrolled_user("rina", "officer", &["63.06"]).await;
     let (pr, other) = (uuid(75, 0), uuid(75, 1));
     server
         .push_ok(&rina, &[producer(&pr, HSS), product(&other, &pr)])

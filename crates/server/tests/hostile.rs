@@ -158,10 +158,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy(backend: Backend) {
 
 async fn the_api_takes_bearer_tokens_and_json_only(backend: Backend) {
     let server = Server::start(backend).await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    let token = server.enrol("admin", "admin-rahasia-1").await;
+    let token = server.enrolled_user("admin", "admin", &[]).await;
     let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
     let client = browser();
     let users_before = server.count("SELECT COUNT(*) FROM app_user").await;
@@ -378,10 +375,7 @@ async fn dashboard_forms_are_taken_only_from_the_dashboards_own_pages(backend: B
 
 async fn the_frameworks_own_refusals_carry_a_problem_code(backend: Backend) {
     let server = Server::start(backend).await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    let token = server.enrol("admin", "admin-rahasia-1").await;
+    let token = server.enrolled_user("admin", "admin", &[]).await;
     let client = browser();
     // A method the address does not take: 405 with a problem, not an empty body.
     let response = client
@@ -501,10 +495,7 @@ async fn the_frameworks_own_refusals_carry_a_problem_code(backend: Backend) {
 
 async fn token_checks_and_lists_do_not_wait_for_a_writer(backend: Backend) {
     let server = Server::start(backend).await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let token = server.enrol("sari", "sari-rahasia-1").await;
+    let token = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     // A writer holds the database (on SQLite, its one write lock) until told to let go.
     let (release, held) = std::sync::mpsc::channel::<()>();
     let (started, holding) = tokio::sync::oneshot::channel::<()>();
@@ -604,10 +595,7 @@ async fn clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody(backend: B
         config.slow_clients.min_rate = 1024;
     })
     .await;
-    server
-        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
-        .await;
-    let slow = server.enrol("tono", "tono-rahasia-1").await;
+    let slow = server.enrolled_user("tono", "officer", &["63.05"]).await;
     // Ten bytes every 200 ms is 50 B/s: refused once the grace is over.
     let mut socket = raw_push_start(&server, &slow, 100_000).await;
     let crawl = async {

@@ -610,14 +610,8 @@ async fn a_corrected_assessment_counts_by_its_latest_revision_whatever_order_the
     backend: Backend,
 ) {
     let server = Server::start(backend).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     let id = |n: u32| uuid(61, n);
     let (pr, p1, p2) = (id(1), id(11), id(12));
     // P1: two stars, corrected to four. P2: its correction (three stars) arrives before the

@@ -55,10 +55,7 @@ fn only(pushed: &PushResponse) -> (Outcome, String, String) {
 
 /// An officer of Tapin with a producer and a product on the server: (token, product id).
 async fn officer(server: &Server, salt: u32) -> (String, String) {
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(salt, 1), uuid(salt, 2));
     server
         .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])
@@ -183,10 +180,7 @@ async fn an_assessment_on_an_unknown_set_waits_for_the_set_and_is_then_scored_by
     assert_eq!(only(&pushed).0, Outcome::AcceptedAgain);
 
     // The supervisor reads its criteria in words, from the set it was received with.
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     let (status, detail) = server
         .get(&sari, &format!("/v1/review/assessments/{}", record.id))
         .await;
@@ -373,14 +367,8 @@ async fn a_set_that_is_not_what_it_claims_is_refused_and_nothing_is_kept(backend
 async fn a_received_set_is_not_published_to_the_laptops(backend: Backend) {
     let server = Server::start(backend).await;
     let (budi, pd) = officer(&server, 82).await;
-    server
-        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
-        .await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    let tono = server.enrol("tono", "tono-rahasia-1").await;
-    let admin = server.enrol("admin", "admin-rahasia-1").await;
+    let tono = server.enrolled_user("tono", "officer", &["63.05"]).await;
+    let admin = server.enrolled_user("admin", "admin", &[]).await;
     let published_before = server.count("SELECT COUNT(*) FROM criteria_set").await;
     let sets_in = |page: &Value| -> Vec<String> {
         page["changes"]

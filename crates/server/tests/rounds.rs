@@ -30,14 +30,8 @@ fn named(
 }
 
 async fn setup(server: &Server) -> (String, String, String) {
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let sari = server.enrol("sari", "sari-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
     let (pr, pd) = (uuid(90, 0), uuid(90, 1));
     server
         .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])

@@ -10,10 +10,7 @@ use support::*;
 
 async fn story(backend: Backend) {
     let server = Server::start(backend).await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    let admin = server.enrol("admin", "admin-rahasia-1").await;
+    let admin = server.enrolled_user("admin", "admin", &[]).await;
 
     // The admin creates the officers and a supervisor, each with their regions.
     for (name, role, regions, password) in [
@@ -502,10 +499,7 @@ async fn the_district_story_on_postgresql() {
 /// accepted or accepted again, never an error.
 async fn concurrent_duplicates(backend: Backend) {
     let server = Server::start(backend).await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let token = server.enrol("budi", "budi-rahasia-1").await;
+    let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let mut batch = Vec::new();
     for n in 0..20u32 {
         let (pr, pd, a) = (uuid(7, n * 3), uuid(7, n * 3 + 1), uuid(7, n * 3 + 2));

@@ -23,14 +23,8 @@ async fn uploads_are_bounded_expire_and_belong_to_the_officer_who_declared_them(
         config.uploads.open_blobs = 3;
     })
     .await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    server
-        .user("tono", "officer", &["63.05"], Some("tono-rahasia-1"))
-        .await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
-    let tono = server.enrol("tono", "tono-rahasia-1").await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let tono = server.enrolled_user("tono", "officer", &["63.05"]).await;
     let photos: Vec<Vec<u8>> = (0..6u8).map(|n| vec![n; 2000 + usize::from(n)]).collect();
     let refs: Vec<_> = photos.iter().map(|p| blob_of(p)).collect();
     let (pr, pd) = (uuid(50, 1), uuid(50, 2));
@@ -258,14 +252,8 @@ async fn a_result_its_answers_do_not_give_is_refused_and_the_servers_own_is_stor
     backend: Backend,
 ) {
     let server = Server::start(backend).await;
-    server
-        .user("admin", "admin", &[], Some("admin-rahasia-1"))
-        .await;
-    server
-        .user("budi", "officer", &["63.05"], Some("budi-rahasia-1"))
-        .await;
-    let admin = server.enrol("admin", "admin-rahasia-1").await;
-    let budi = server.enrol("budi", "budi-rahasia-1").await;
+    let admin = server.enrolled_user("admin", "admin", &[]).await;
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let (pr, pd) = (uuid(70, 1), uuid(70, 2));
     server
         .push_ok(&budi, &[producer(&pr, TAPIN), product(&pd, &pr)])

@@ -159,6 +159,14 @@ impl Server {
         add_user(&self.running.state, new).await.expect("user");
     }
 
+    /// A user made directly in the database with the password `<name>-rahasia-1`, and a
+    /// device of theirs enrolled with it; the device's token.
+    pub async fn enrolled_user(&self, name: &str, role: &str, regions: &[&str]) -> String {
+        let password = format!("{name}-rahasia-1");
+        self.user(name, role, regions, Some(&password)).await;
+        self.enrol(name, &password).await
+    }
+
     /// Enrols a device with a password; its token.
     pub async fn enrol(&self, name: &str, password: &str) -> String {
         let response = self
