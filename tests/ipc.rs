@@ -690,6 +690,28 @@ fn a_backup_restores_the_data_of_its_time_and_keeps_the_replaced_database() {
     assert!(data.path().join("ovop.sqlite.before-restore-1").exists());
 }
 
+/// A laptop's store at `db` with one producer, KWT Melati Sejahtera; the store and its id.
+fn laptop_with_a_producer(db: &std::path::Path) -> (ovop_store::Store, String) {
+    let mut store = ovop_store::Store::open(db).expect("the laptop's store");
+    let producer = store
+        .add_producer(
+            &ovop_store::records::Producer {
+                name: "KWT Melati Sejahtera".into(),
+                ..Default::default()
+            },
+            "2026-12-07T08:00:00Z",
+        )
+        .expect("producer");
+    (store, producer)
+}
+
+/// Writes something that is not a database over the one at `db`; what it wrote.
+fn write_over(db: &std::path::Path) -> Vec<u8> {
+    let damaged = b"bukan basis data: tertimpa berkas lain\n".repeat(200);
+    std::fs::write(db, &damaged).expect("write over the database");
+    damaged
+}
+
 #[test]
 fn a_whole_backup_on_a_usb_drive_brings_a_laptops_data_and_photos_to_a_new_one() {
     let old = tempfile::tempdir().expect("temp");
@@ -702,17 +724,7 @@ fn a_whole_backup_on_a_usb_drive_brings_a_laptops_data_and_photos_to_a_new_one()
     .expect("a real picture");
     // The old laptop: a producer, its product and a photo of it.
     let sha = {
-        let mut store =
-            ovop_store::Store::open(&old.path().join("ovop.sqlite")).expect("the old laptop");
-        let producer = store
-            .add_producer(
-                &ovop_store::records::Producer {
-                    name: "KWT Melati Sejahtera".into(),
-                    ..Default::default()
-                },
-                "2026-12-07T08:00:00Z",
-            )
-            .expect("producer");
+        let (mut store, producer) = laptop_with_a_producer(&old.path().join("ovop.sqlite"));
         let product = store
             .add_product(
                 &ovop_store::records::Product {
@@ -784,25 +796,14 @@ fn a_laptop_whose_database_is_damaged_is_restored_from_a_whole_backup() {
     let usb = tempfile::tempdir().expect("temp");
     let broken = tempfile::tempdir().expect("temp");
     let file = {
-        let mut store =
-            ovop_store::Store::open(&old.path().join("ovop.sqlite")).expect("the old laptop");
-        store
-            .add_producer(
-                &ovop_store::records::Producer {
-                    name: "KWT Melati Sejahtera".into(),
-                    ..Default::default()
-                },
-                "2026-12-07T08:00:00Z",
-            )
-            .expect("producer");
+        let (store, _) = laptop_with_a_producer(&old.path().join("ovop.sqlite"));
         store
             .write_archive(usb.path(), "2026-12-07T08:30:00Z")
             .expect("backup")
             .path
     };
     // Something wrote over the database: the app starts, says so, and still takes a restore.
-    let damaged = b"bukan basis data: tertimpa berkas lain\n".repeat(200);
-    std::fs::write(broken.path().join("ovop.sqlite"), &damaged).expect("write");
+    let damaged = write_over(&broken.path().join("ovop.sqlite"));
     let app = App::new(broken.path());
     let refused = app.call("data_info", json!({})).expect_err("no database");
     assert_eq!(refused["code"], "store.not_a_database");
@@ -827,21 +828,12 @@ fn a_laptop_whose_database_is_damaged_lists_its_backups_and_restores_one() {
     let data = tempfile::tempdir().expect("temp");
     let db = data.path().join("ovop.sqlite");
     {
-        let mut store = ovop_store::Store::open(&db).expect("store");
-        store
-            .add_producer(
-                &ovop_store::records::Producer {
-                    name: "KWT Melati Sejahtera".into(),
-                    ..Default::default()
-                },
-                "2026-12-07T08:00:00Z",
-            )
-            .expect("producer");
+        let (store, _) = laptop_with_a_producer(&db);
         store
             .backup_to(&store.backup_path("manual-20261207T080000Z"))
             .expect("backup");
     }
-    std::fs::write(&db, b"bukan basis data: tertimpa berkas lain\n".repeat(200)).expect("write");
+    write_over(&db);
     let app = App::new(data.path());
     assert_eq!(
         app.call("data_info", json!({})).expect_err("no database")["code"],

@@ -114,24 +114,18 @@ impl App {
     /// where it should be.
     pub fn restore_backup(&self, name: &str) -> Result<(), AppError> {
         folder::check_backup_name(name)?;
-        let mut slot = self.slot()?;
+        let slot = self.slot()?;
         let path = self.database_path(&slot)?;
-        let from = folder::sibling(&path, ".backups").join(format!("{name}.sqlite"));
+        let from = ovop_store::backup_path_of(&path, name);
         if !from.is_file() {
             return Err(AppError::new(
                 Code::BackupNotFound.as_str(),
                 format!("no backup is called {name:?}"),
             ));
         }
-        // Close the database (its WAL is folded in) before the files move.
-        *slot = Err(unavailable());
-        let restored = ovop_store::restore(&path, &from).map_err(AppError::from);
-        *slot = Store::open(&path).map_err(AppError::from);
-        restored?;
-        if let Err(err) = slot.as_ref() {
-            return Err(err.clone());
-        }
-        Ok(())
+        reopened_after(slot, &path, || {
+            ovop_store::restore(&path, &from).map(|_| ())
+        })
     }
 
     /// The backups beside the database, newest first; listed also when the database cannot be
@@ -148,17 +142,11 @@ impl App {
         folder::absolute(file)?;
         // A laptop whose database cannot be opened (damaged) is the one that needs this most:
         // the restore works from where the database should be.
-        let mut slot = self.slot()?;
+        let slot = self.slot()?;
         let path = self.database_path(&slot)?;
-        // Close the database (its WAL is folded in) before the files move.
-        *slot = Err(unavailable());
-        let restored = ovop_store::archive::restore_archive(&path, file).map_err(AppError::from);
-        *slot = Store::open(&path).map_err(AppError::from);
-        let restored = restored?;
-        if let Err(err) = slot.as_ref() {
-            return Err(err.clone());
-        }
-        Ok(restored)
+        reopened_after(slot, &path, || {
+            ovop_store::archive::restore_archive(&path, file)
+        })
     }
 
     /// What a restore from the whole backup `file` would bring and what it would replace: the
@@ -274,6 +262,24 @@ impl App {
         }
         Ok(StoreGuard(guard))
     }
+}
+
+/// Closes the database in `slot` (its WAL is folded in), lets `replace` put other files in
+/// place of the one at `path`, then opens it again whatever `replace` did: the restored
+/// database, or the one that was there when the restore was refused.
+fn reopened_after<T>(
+    mut slot: MutexGuard<'_, Result<Store, AppError>>,
+    path: &Path,
+    replace: impl FnOnce() -> ovop_store::Result<T>,
+) -> Result<T, AppError> {
+    *slot = Err(unavailable());
+    let replaced = replace().map_err(AppError::from);
+    *slot = Store::open(path).map_err(AppError::from);
+    let replaced = replaced?;
+    if let Err(err) = slot.as_ref() {
+        return Err(err.clone());
+    }
+    Ok(replaced)
 }
 
 /// The open store, locked.

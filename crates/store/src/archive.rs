@@ -20,7 +20,8 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{Result, Store, StoreError};
+use crate::photos::{hex, io};
+use crate::{beside, Result, Store, StoreError};
 
 /// The backup file's extension.
 pub const EXTENSION: &str = "ovopbak";
@@ -104,37 +105,18 @@ pub struct Restored {
     pub files_added: u64,
 }
 
-fn io(e: std::io::Error) -> StoreError {
-    if e.raw_os_error() == Some(28) {
-        StoreError::DiskFull
-    } else {
-        StoreError::Io(e.to_string())
-    }
-}
-
 fn damaged(why: impl std::fmt::Display) -> StoreError {
     StoreError::BackupDamaged(why.to_string())
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `<db><suffix>` beside the database.
-fn beside(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// Where the photos of the database at `db` live.
+/// Where the photos of the database at `db` live (`Store::files_dir` without a store).
 fn files_of(db: &Path) -> PathBuf {
     beside(db, ".files")
 }
 
-/// Where the criteria sets imported from files live (beside the database).
+/// Where the criteria sets imported from files live: the data folder the database is in.
 fn criteria_of(db: &Path) -> PathBuf {
-    db.parent().unwrap_or(Path::new(".")).join("criteria")
+    crate::installed::criteria_dir(db.parent().unwrap_or(Path::new(".")))
 }
 
 /// What a database holds.
@@ -188,6 +170,16 @@ fn files_under(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// The tar header of a file entry of `size` bytes, readable by its owner only.
+fn entry_header(size: u64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size);
+    header.set_mode(0o600);
+    header.set_mtime(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
 }
 
 /// A reader that hashes what passes through it.
@@ -263,11 +255,7 @@ impl Store {
                     Err(e) => return Err(io(e)),
                 };
                 let size = source.metadata().map_err(io)?.len();
-                let mut header = tar::Header::new_gnu();
-                header.set_size(size);
-                header.set_mode(0o600);
-                header.set_mtime(0);
-                header.set_entry_type(tar::EntryType::Regular);
+                let mut header = entry_header(size);
                 let mut reader = Hashing {
                     inner: source.take(size),
                     hash: Sha256::new(),
@@ -294,11 +282,7 @@ impl Store {
                 entries,
             };
             let bytes = serde_json::to_vec(&manifest).map_err(|e| StoreError::Io(e.to_string()))?;
-            let mut header = tar::Header::new_gnu();
-            header.set_size(bytes.len() as u64);
-            header.set_mode(0o600);
-            header.set_mtime(0);
-            header.set_entry_type(tar::EntryType::Regular);
+            let mut header = entry_header(bytes.len() as u64);
             tar.append_data(&mut header, MANIFEST, bytes.as_slice())
                 .map_err(io)?;
             let mut out = tar.into_inner().map_err(io)?;

@@ -129,9 +129,7 @@ impl Store {
 
     /// `<db>.backups/<name>.sqlite` beside the database.
     pub fn backup_path(&self, name: &str) -> PathBuf {
-        let mut dir = self.path.clone().into_os_string();
-        dir.push(".backups");
-        PathBuf::from(dir).join(format!("{name}.sqlite"))
+        backup_path_of(&self.path, name)
     }
 
     /// A consistent copy of the whole database, written to a temporary file and renamed, so
@@ -274,23 +272,32 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
     Ok(kept)
 }
 
+/// `<db><suffix>`: a file or folder kept beside the database (`.files`, `.backups`).
+pub(crate) fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// `<db>.backups/<name>.sqlite`: the backup `name` of the database at `db` (opened or not).
+pub fn backup_path_of(db: &Path, name: &str) -> PathBuf {
+    beside(db, ".backups").join(format!("{name}.sqlite"))
+}
+
 /// `<db>.restoring`: a backup on its way into place.
 fn restoring_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push(".restoring");
-    PathBuf::from(name)
+    beside(path, ".restoring")
 }
 
 /// The newest backup beside the database, if any.
 pub fn latest_backup(path: &Path) -> Option<PathBuf> {
-    let mut dir = path.as_os_str().to_os_string();
-    dir.push(".backups");
-    let mut backups: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(PathBuf::from(dir))
-        .ok()?
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
+    let mut backups: Vec<(std::time::SystemTime, PathBuf)> =
+        std::fs::read_dir(beside(path, ".backups"))
+            .ok()?
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite"))
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
     backups.sort();
     backups.pop().map(|(_, p)| p)
 }

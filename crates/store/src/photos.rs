@@ -53,7 +53,7 @@ impl PhotoError {
     }
 }
 
-fn io(e: std::io::Error) -> StoreError {
+pub(crate) fn io(e: std::io::Error) -> StoreError {
     if e.raw_os_error() == Some(28) {
         StoreError::DiskFull
     } else {
@@ -64,9 +64,7 @@ fn io(e: std::io::Error) -> StoreError {
 impl Store {
     /// The folder of photo files beside the database.
     pub fn files_dir(&self) -> PathBuf {
-        let mut dir = self.path().as_os_str().to_os_string();
-        dir.push(".files");
-        PathBuf::from(dir)
+        crate::beside(self.path(), ".files")
     }
 
     fn photo_path(&self, sha256: &str, suffix: &str) -> PathBuf {
@@ -265,7 +263,7 @@ impl Store {
     }
 }
 
-fn hex(digest: &[u8]) -> String {
+pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

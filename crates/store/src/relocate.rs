@@ -3,9 +3,9 @@
 //! backups, written so that an interrupted copy is never taken for a complete one.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::{Result, Store, StoreError};
+use crate::{beside, Result, Store, StoreError};
 
 /// What a copy wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -18,12 +18,6 @@ pub struct Copied {
 
 /// The folders kept beside a database `<db>`: its photos and its backups.
 const BESIDE: [&str; 2] = [".files", ".backups"];
-
-fn beside(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
-}
 
 fn io(what: &str, path: &Path, err: std::io::Error) -> StoreError {
     if err.raw_os_error() == Some(28) {

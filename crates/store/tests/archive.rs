@@ -6,8 +6,11 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::store_with_product;
 use ovop_store::archive::{inspect_archive, restore_archive, EXTENSION};
-use ovop_store::records::{Producer, Product};
+use ovop_store::records::Producer;
 use ovop_store::Store;
 
 const NOW: &str = "2026-12-07T09:30:15Z";
@@ -24,26 +27,7 @@ fn picture(seed: u8, width: u32, height: u32, format: image::ImageFormat) -> Vec
 
 /// A laptop's data: a producer, a product, three photos and an imported criteria set.
 fn laptop(dir: &Path) -> (Store, Vec<(String, Vec<u8>)>) {
-    let mut store = Store::open(&dir.join("ovop.sqlite")).unwrap();
-    let producer = store
-        .add_producer(
-            &Producer {
-                name: "KWT Melati Sejahtera".into(),
-                ..Producer::default()
-            },
-            NOW,
-        )
-        .unwrap();
-    let product = store
-        .add_product(
-            &Product {
-                producer_id: producer.clone(),
-                name: "Keripik Pisang Kepok".into(),
-                ..Product::default()
-            },
-            NOW,
-        )
-        .unwrap();
+    let (mut store, producer, product) = store_with_product(dir);
     let mut photos = Vec::new();
     for (i, (kind, id)) in [
         ("product", product.as_str()),
@@ -163,7 +147,7 @@ fn a_whole_backup_restored_on_another_laptop_opens_with_every_photo() {
     // Three photos, their thumbnails, the criteria set.
     assert_eq!(restored.files_added, 7);
     let store = Store::open(&db).unwrap();
-    assert_eq!(producers(&db), vec!["KWT Melati Sejahtera".to_string()]);
+    assert_eq!(producers(&db), vec!["Kopi Loksado".to_string()]);
     for (sha, bytes) in &photos {
         assert_eq!(&store.photo_bytes(sha).unwrap(), bytes);
         let thumb = image::load_from_memory(&store.thumbnail_bytes(sha).unwrap()).unwrap();
@@ -212,12 +196,9 @@ fn a_restore_over_a_laptops_data_keeps_the_replaced_database_and_every_photo() {
     let kept = PathBuf::from(restored.kept.expect("the replaced database is kept"));
     assert_eq!(
         producers(&kept),
-        vec![
-            "KWT Melati Sejahtera".to_string(),
-            "UMKM Dodol Nanas".to_string()
-        ]
+        vec!["Kopi Loksado".to_string(), "UMKM Dodol Nanas".to_string()]
     );
-    assert_eq!(producers(&db), vec!["KWT Melati Sejahtera".to_string()]);
+    assert_eq!(producers(&db), vec!["Kopi Loksado".to_string()]);
     let store = Store::open(&db).unwrap();
     for (sha, bytes) in &photos {
         assert_eq!(&store.photo_bytes(sha).unwrap(), bytes);
@@ -348,7 +329,7 @@ fn a_backup_cut_short_damaged_or_foreign_is_refused_and_nothing_changes() {
     // A file that is not there.
     let missing = restore_archive(&db, &usb.path().join("nothing.ovopbak")).unwrap_err();
     assert_eq!(missing.code(), "store.not_found");
-    assert_eq!(producers(&db), vec!["KWT Melati Sejahtera".to_string()]);
+    assert_eq!(producers(&db), vec!["Kopi Loksado".to_string()]);
 }
 
 #[test]

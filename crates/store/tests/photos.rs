@@ -3,11 +3,11 @@
 
 use std::io::Cursor;
 
-use ovop_store::photos::MAX_PHOTO_BYTES;
-use ovop_store::records::{Producer, Product};
-use ovop_store::Store;
+mod common;
 
-const NOW: &str = "2026-11-20T09:00:00Z";
+use common::{store_with_product, NOW};
+use ovop_store::photos::MAX_PHOTO_BYTES;
+use ovop_store::Store;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| {
@@ -29,34 +29,10 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-fn store_with_product(dir: &std::path::Path) -> (Store, String) {
-    let mut store = Store::open(&dir.join("ovop.sqlite")).unwrap();
-    let producer = store
-        .add_producer(
-            &Producer {
-                name: "Kopi Loksado".into(),
-                ..Producer::default()
-            },
-            NOW,
-        )
-        .unwrap();
-    let product = store
-        .add_product(
-            &Product {
-                producer_id: producer,
-                name: "Kopi bubuk".into(),
-                ..Product::default()
-            },
-            NOW,
-        )
-        .unwrap();
-    (store, product)
-}
-
 #[test]
 fn a_photo_is_stored_once_by_its_hash_with_a_thumbnail() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, product) = store_with_product(dir.path());
+    let (mut store, _, product) = store_with_product(dir.path());
     let bytes = jpeg(1600, 1200);
     let photo = store
         .add_photo("product", &product, "", "kemasan depan.jpg", &bytes, NOW)
@@ -124,7 +100,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn files_that_are_not_usable_photos_are_refused_with_their_own_code() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, product) = store_with_product(dir.path());
+    let (mut store, _, product) = store_with_product(dir.path());
     let mut truncated = jpeg(800, 600);
     truncated.truncate(truncated.len() / 3);
     let mut garbage_png = png(50, 50);
@@ -168,7 +144,7 @@ fn files_that_are_not_usable_photos_are_refused_with_their_own_code() {
 #[test]
 fn moving_the_data_copies_the_database_photos_and_backups_and_checks_the_copy() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, product) = store_with_product(dir.path());
+    let (mut store, _, product) = store_with_product(dir.path());
     let photo = store
         .add_photo("product", &product, "", "kemasan.jpg", &jpeg(800, 600), NOW)
         .unwrap();
@@ -197,7 +173,7 @@ fn moving_the_data_copies_the_database_photos_and_backups_and_checks_the_copy() 
 #[test]
 fn moving_onto_a_folder_that_has_a_database_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = store_with_product(dir.path());
+    let (store, _, _) = store_with_product(dir.path());
     let other = dir.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
     let theirs = other.join("ovop.sqlite");
@@ -211,7 +187,7 @@ fn moving_onto_a_folder_that_has_a_database_is_refused_and_writes_nothing() {
 #[test]
 fn a_move_cut_short_leaves_no_database_and_resumes_without_copying_again() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, product) = store_with_product(dir.path());
+    let (mut store, _, product) = store_with_product(dir.path());
     for i in 0..3 {
         store
             .add_photo(

@@ -26,6 +26,32 @@ pub fn seeded() -> PathBuf {
     path.clone()
 }
 
+/// A store at `<dir>/ovop.sqlite` without regions, with the producer Kopi Loksado and its
+/// product Kopi bubuk: the store, the producer's id and the product's.
+pub fn store_with_product(dir: &Path) -> (Store, String, String) {
+    let mut store = Store::open(&dir.join("ovop.sqlite")).unwrap();
+    let producer = store
+        .add_producer(
+            &Producer {
+                name: "Kopi Loksado".into(),
+                ..Producer::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    let product = store
+        .add_product(
+            &Product {
+                producer_id: producer.clone(),
+                name: "Kopi bubuk".into(),
+                ..Product::default()
+            },
+            NOW,
+        )
+        .unwrap();
+    (store, producer, product)
+}
+
 pub fn fresh_store(dir: &Path) -> Store {
     let path = dir.join("ovop.sqlite");
     std::fs::copy(seeded(), &path).unwrap();
