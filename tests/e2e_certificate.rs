@@ -24,8 +24,8 @@ mod proxy;
 use std::time::{Duration, Instant};
 
 use driver::{
-    click, office_token, save_screenshot, seed_council_session, start, tapin_office, text_of,
-    type_into, wait_for_css, wait_present,
+    click, office_token, save_screenshot, scroll_to, seed_council_session, start, switch_language,
+    tapin_office, text_of, type_into, wait_for_css, wait_for_text, wait_present,
 };
 use proxy::{rule, Fault, Proxy};
 use serde_json::json;
@@ -299,7 +299,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     )
     .await;
     click(&client, &format!("{second} [data-testid=action-save]")).await;
-    wait_for_text_in(
+    wait_for_text(
         &client,
         &format!("{second} [data-testid=coaching-action-due]"),
         "lewat tenggat",
@@ -358,7 +358,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
 
     // The home screen lists the overdue action.
     click(&client, "[data-testid=nav-home]").await;
-    wait_for_text_in(&client, "[data-testid=due-row]", "Dodol Nanas").await;
+    wait_for_text(&client, "[data-testid=due-row]", "Dodol Nanas").await;
 
     // The office sees none of it yet.
     let before = recap(&url, &token).await;
@@ -433,11 +433,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     // The plan, a visit and the due list in the three languages; a sent visit takes no more
     // photos.
     for lang in ["en", "vi", "id"] {
-        wait_for_css(&client, "[data-testid=lang-switch]")
-            .await
-            .select_by_value(lang)
-            .await
-            .expect("switch language");
+        switch_language(&client, lang).await;
         click(&client, "[data-testid=nav-home]").await;
         wait_for_css(&client, "[data-testid=due-row]").await;
         save_screenshot(&client, &format!("coaching-due-{lang}.png")).await;
@@ -504,11 +500,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     std::env::set_var("OVOP_TODAY", ovop_core::validity::format_day(later));
     let (_driver, client, _) = start(data_home.path(), PORT).await;
     for lang in ["id", "en", "vi"] {
-        wait_for_css(&client, "[data-testid=lang-switch]")
-            .await
-            .select_by_value(lang)
-            .await
-            .expect("switch language");
+        switch_language(&client, lang).await;
         click(&client, "[data-testid=nav-home]").await;
         let row = wait_for_css(&client, "[data-testid=lapsing-row]").await;
         let text = row.text().await.expect("text");
@@ -570,13 +562,7 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     .await;
     // The picture shows the dossier from its title: the words on what was carried over first.
     let dossier = wait_for_css(&client, "[data-testid=dossier]").await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'start'})",
-            vec![serde_json::to_value(&dossier).expect("element reference")],
-        )
-        .await
-        .expect("scroll");
+    scroll_to(&client, &dossier, "start").await;
     save_screenshot(&client, "dossier-carried-vi.png").await;
     client.close().await.expect("close the session");
     server.shutdown(Duration::from_secs(2)).await;
@@ -633,22 +619,6 @@ async fn wait_count(client: &fantoccini::Client, css: &str, n: usize) {
     }
 }
 
-/// Waits until the first element matching `css` says `expected` (among its words).
-async fn wait_for_text_in(client: &fantoccini::Client, css: &str, expected: &str) {
-    let started = Instant::now();
-    loop {
-        let text = text_of(client, css).await;
-        if text.contains(expected) {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{css} says {text:?}, not {expected:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// Sets a date field as the date picker would (typing into one depends on the locale's order).
 async fn set_value(client: &fantoccini::Client, css: &str, value: &str) {
     let field = wait_for_css(client, css).await;
@@ -662,23 +632,6 @@ async fn set_value(client: &fantoccini::Client, css: &str, value: &str) {
         )
         .await
         .expect("set the value");
-}
-
-async fn scroll_to(
-    client: &fantoccini::Client,
-    element: &fantoccini::elements::Element,
-    block: &str,
-) {
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: arguments[1]})",
-            vec![
-                serde_json::to_value(element).expect("element reference"),
-                json!(block),
-            ],
-        )
-        .await
-        .expect("scroll");
 }
 
 /// The office's recap of Tapin (this year to today), as its supervisor reads it.

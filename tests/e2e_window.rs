@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use driver::{app_pid, save_screenshot, seed_draft, start, text_of, wait_for_css};
+use driver::{
+    app_pid, save_screenshot, scroll_to, seed_draft, start, switch_language, text_of, type_into,
+    wait_for_css, wait_for_text,
+};
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -156,11 +159,7 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
     save_screenshot(&client, "criteria-ovop-id.png").await;
 
     // English UI, same sheet.
-    let switch = wait_for_css(&client, "[data-testid=lang-switch]").await;
-    switch
-        .select_by_value("en")
-        .await
-        .expect("switch to English");
+    switch_language(&client, "en").await;
     let search = wait_for_css(&client, "[data-testid=search]").await;
     let placeholder = search
         .attr("placeholder")
@@ -174,11 +173,7 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
     save_screenshot(&client, "criteria-ovop-en.png").await;
 
     // Vietnamese UI on a Vietnamese sheet: the set's own language, no fallback.
-    wait_for_css(&client, "[data-testid=lang-switch]")
-        .await
-        .select_by_value("vi")
-        .await
-        .expect("switch to Vietnamese");
+    switch_language(&client, "vi").await;
     wait_for_css(
         &client,
         "[data-testid=criteria-row][data-id='ocop-1048-06']",
@@ -199,44 +194,15 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
 }
 
 /// Types into a field the way a person does (the field is cleared first).
-async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = wait_for_css(client, css).await;
-    field.clear().await.expect("clear");
-    field.send_keys(text).await.expect("type");
-}
-
 /// Clicks an element the way a person does: scrolled to the middle of the view first, so a
 /// sticky header or bar never covers it.
 async fn click(client: &Client, css: &str) {
     let element = wait_for_css(client, css).await;
-    let reference = serde_json::to_value(&element).expect("element reference");
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![reference],
-        )
-        .await
-        .expect("scroll");
+    scroll_to(client, &element, "center").await;
     element
         .click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e:?}"));
-}
-
-/// Waits until the element's text contains `needle`, and returns the text.
-async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let text = text_of(client, css).await;
-        if text.contains(needle) {
-            return text;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{css} did not come to contain {needle:?} within 30 s; it reads {text:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 const VILLAGE: &str = "63.05.04.2007";
@@ -717,11 +683,7 @@ async fn every_main_screen_reads_in_indonesian_english_and_vietnamese() {
     wait_for_text(&client, "[data-testid=home-drafts]", "1").await;
 
     for (lang, home_word) in [("id", "Draf"), ("en", "Draft"), ("vi", "Bản nháp")] {
-        wait_for_css(&client, "[data-testid=lang-switch]")
-            .await
-            .select_by_value(lang)
-            .await
-            .expect("switch language");
+        switch_language(&client, lang).await;
         let html_lang = client
             .execute("return document.documentElement.lang", vec![])
             .await
@@ -898,11 +860,7 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
     let data_home = tempfile::tempdir().expect("temp data folder");
     let id = driver::seed_draft_with(data_home.path(), "ocop-1048-02", "781-2020").assessment;
     let (_driver, client, _) = start(data_home.path(), OCOP_PORT).await;
-    wait_for_css(&client, "[data-testid=lang-switch]")
-        .await
-        .select_by_value("vi")
-        .await
-        .expect("Vietnamese");
+    switch_language(&client, "vi").await;
     click(
         &client,
         &format!("[data-testid=home-draft-row][data-id='{id}']"),
@@ -1129,13 +1087,7 @@ async fn score_every_criterion(client: &Client, pick: Pick) {
             .expect("a level");
             if level.is_enabled().await.expect("enabled") {
                 // Centred, so the sticky bars above and below the sheet do not cover it.
-                client
-                    .execute(
-                        "arguments[0].scrollIntoView({block: 'center'})",
-                        vec![serde_json::to_value(level).expect("element")],
-                    )
-                    .await
-                    .expect("scroll");
+                scroll_to(client, level, "center").await;
                 level.click().await.expect("click a level");
                 break;
             }

@@ -145,6 +145,45 @@ pub async fn text_of(client: &Client, css: &str) -> String {
         .expect("element text")
 }
 
+/// Waits until the element's text contains `needle`, and returns the text.
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = text_of(client, css).await;
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} did not come to contain {needle:?} within 30 s; it reads {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Scrolls `element` into view, its top at the view's `block` ("start", "center").
+pub async fn scroll_to(client: &Client, element: &fantoccini::elements::Element, block: &str) {
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: arguments[1]})",
+            vec![
+                serde_json::to_value(element).expect("element reference"),
+                serde_json::json!(block),
+            ],
+        )
+        .await
+        .expect("scroll");
+}
+
+/// Switches the window's language with the top bar's switch (`id`, `en`, `vi`).
+pub async fn switch_language(client: &Client, lang: &str) {
+    wait_for_css(client, "[data-testid=lang-switch]")
+        .await
+        .select_by_value(lang)
+        .await
+        .expect("switch language");
+}
+
 pub async fn save_screenshot(client: &Client, name: &str) {
     // Two frames, so what the DOM has just become is painted before the picture is taken.
     client

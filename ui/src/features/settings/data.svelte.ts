@@ -1,7 +1,7 @@
 // The data folder as the settings screen shows it: where the files are, how big the database
 // is, and its backups (made on request, or by the app before each schema update).
-import { archivePreview, archiveRestore, archiveWrite, createBackup, dataInfo, listBackups, moveData, restoreBackup } from "$lib/api";
-import type { AppError, BackupInfo, DataInfo, Moved, Restored, RestorePreview, Written } from "$lib/bindings";
+import { archiveRestore, createBackup, dataInfo, listBackups, moveData, restoreBackup } from "$lib/api";
+import type { AppError, BackupInfo, DataInfo, Moved, Restored } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 export type BackupKind = { kind: "manual" } | { kind: "schema"; version: number } | { kind: "other" };
@@ -49,14 +49,9 @@ export class DataFolder {
     }
   }
 
-  /** Moves the data to `folder`, then shows where it is now; rejects with an AppError, the data staying where it was. */
+  /** Moves the data to `folder`, then shows where it is now; rejects with an AppError (as the API does), the data staying where it was. */
   async move(folder: string): Promise<Moved> {
-    let moved: Moved;
-    try {
-      moved = await moveData(folder);
-    } catch (error) {
-      throw toAppError(error);
-    }
+    const moved = await moveData(folder);
     this.created = null;
     await this.load();
     return moved;
@@ -72,44 +67,16 @@ export class DataFolder {
 
   /** Swaps the backup in; rejects with an AppError, leaving the data as it was. */
   async restore(name: string): Promise<DataInfo> {
-    let info: DataInfo;
-    try {
-      info = await restoreBackup(name);
-    } catch (error) {
-      throw toAppError(error);
-    }
+    const info = await restoreBackup(name);
     // The backups stay where they were; the replaced database is kept beside it, not among them.
     this.info = info;
     this.created = null;
     return info;
   }
 
-  /** Writes a whole backup into `folder`; rejects with an AppError, nothing half-written. */
-  async writeArchive(folder: string): Promise<Written> {
-    try {
-      return await archiveWrite(folder);
-    } catch (error) {
-      throw toAppError(error);
-    }
-  }
-
-  /** Checks a whole backup file and what it would replace; changes nothing. */
-  async previewArchive(file: string): Promise<RestorePreview> {
-    try {
-      return await archivePreview(file);
-    } catch (error) {
-      throw toAppError(error);
-    }
-  }
-
-  /** Restores a whole backup file; rejects with an AppError, leaving the data as it was. */
+  /** Restores a whole backup file, then shows the data it brought; rejects with an AppError, leaving the data as it was. */
   async restoreArchive(file: string): Promise<Restored> {
-    let restored: Restored;
-    try {
-      restored = await archiveRestore(file);
-    } catch (error) {
-      throw toAppError(error);
-    }
+    const restored = await archiveRestore(file);
     this.created = null;
     await this.load();
     return restored;
