@@ -21,6 +21,8 @@ pub mod recap;
 pub use assessment::{
     AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
 };
+pub mod edit;
+pub use edit::{EditBody, FieldChange};
 pub use certificate::{Award, CertificateCode, CertificateRef, CodeError, DecisionRef, PublicKey};
 
 /// The one table of error codes (`ovop-core`'s), part of the wire contract.
@@ -253,6 +255,10 @@ pub enum Kind {
     CoachingAction,
     /// A follow-up visit (one revision, never changed).
     CoachingVisit,
+    /// A change to a producer or product the server already has (or a deletion): sent once,
+    /// under its own id; the server applies it to the record's latest revision, field by field,
+    /// in the order it receives edits ([`EditBody`]).
+    Edit,
 }
 
 impl Kind {
@@ -264,17 +270,25 @@ impl Kind {
             Kind::Assessment => "assessment",
             Kind::CoachingAction => "coaching_action",
             Kind::CoachingVisit => "coaching_visit",
+            Kind::Edit => "edit",
         }
     }
 
     /// Every kind, in the order a push stores them: what a record needs comes first.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Producer,
         Kind::Product,
+        Kind::Edit,
         Kind::Assessment,
         Kind::CoachingVisit,
         Kind::CoachingAction,
     ];
+
+    /// A producer, a product or an edit of one: what an assessment refers to, not the work
+    /// itself.
+    pub fn reference(self) -> bool {
+        matches!(self, Kind::Producer | Kind::Product | Kind::Edit)
+    }
 
     /// A kind whose records have revisions (the others are sent once, as revision 1).
     pub fn revised(self) -> bool {

@@ -429,7 +429,12 @@ pub async fn changes(
         .db
         .read(move |tx| {
             let user = &actor.user;
-            let mut params = vec![Val::Int(since), Val::Int(user.id), Val::Int(limit + 1)];
+            let mut params = vec![
+                Val::Int(since),
+                Val::Int(user.id),
+                Val::Int(limit + 1),
+                Val::Int(device),
+            ];
             let regional = if user.role == auth::Role::Admin {
                 "region_path IS NOT NULL".to_string()
             } else {
@@ -439,7 +444,9 @@ pub async fn changes(
                 &format!(
                     "SELECT cursor, kind, ref_id, body FROM change
                      WHERE cursor > $1 AND (kind = 'criteria_set' OR for_user = $2
-                       OR (for_user IS NULL AND (from_user IS NULL OR from_user <> $2) AND {regional}))
+                       OR (for_user IS NULL AND {regional} AND (from_user IS NULL
+                         OR (from_device IS NULL AND from_user <> $2)
+                         OR (from_device IS NOT NULL AND from_device <> $4))))
                      ORDER BY cursor LIMIT $3"
                 ),
                 &params,

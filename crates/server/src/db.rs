@@ -217,6 +217,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_star_award.sql")),
     (11, include_str!("../migrations/sqlite/0011_forward.sql")),
     (12, include_str!("../migrations/sqlite/0012_coaching.sql")),
+    (13, include_str!("../migrations/sqlite/0013_edits.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -258,6 +259,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/postgres/0011_forward.sql")),
     (12, include_str!("../migrations/postgres/0012_coaching.sql")),
+    (13, include_str!("../migrations/postgres/0013_edits.sql")),
 ];
 
 impl Db {

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use ovop_core::rubric::Outcome as CriterionOutcome;
 use ovop_core::{Catalog, Rubric};
 use ovop_protocol::{
-    AssessmentBody, CoachingActionBody, CoachingVisitBody, Kind, Limits, MissingBlob, Outcome,
-    Problem, ProducerBody, ProductBody, PushRequest, PushResponse, Record, RecordResult,
+    AssessmentBody, CoachingActionBody, CoachingVisitBody, Code, EditBody, FieldChange, Kind,
+    Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody, PushRequest, PushResponse, Record, RecordResult,
 };
 use serde_json::json;
 
@@ -46,8 +46,11 @@ struct Placed {
     region_path: String,
     facts: Option<(AssessmentBody, Facts)>,
     coaching: Option<Coaching>,
-    /// An assessment's product's region: it too must be in the pushing officer's regions.
+    /// An assessment's product's region, or where an edited record was before the edit: it
+    /// too must be in the pushing officer's regions.
     product_path: Option<String>,
+    /// An edit of a producer or product, applied once stored.
+    edit: Option<EditBody>,
 }
 
 fn reject(problem: Problem) -> Result<Placed, Problem> {
@@ -118,7 +121,11 @@ fn prefetch(tx: &mut dyn Tx, known: &mut Known, records: &[Record]) -> ApiResult
             let mut params = vec![Val::from(kind)];
             params.extend(chunk.iter().map(Val::from));
             let rows = tx.query(
-                &format!("SELECT id, body, region_code FROM record WHERE kind = $1 AND revision = 1 AND id IN ({})", marks.join(", ")),
+                &format!(
+                    "SELECT id, body, region_code FROM record r WHERE kind = $1 AND id IN ({})
+                       AND revision = (SELECT max(revision) FROM record l WHERE l.kind = r.kind AND l.id = r.id)",
+                    marks.join(", ")
+                ),
                 &params,
             )?;
             for id in chunk {
@@ -162,6 +169,7 @@ fn place(
                     facts: None,
                     coaching: None,
                     product_path: None,
+                    edit: None,
                 },
             ),
         },
@@ -181,7 +189,7 @@ fn place(
                         "the product's producer is not on the server: send the producer first (or in the same push)",
                     )),
                     Some(code) => place_region(&code, "body.village_code")
-                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None, coaching: None, product_path: None }),
+                        .map(|(region_code, region_path)| Placed { region_code, region_path, facts: None, coaching: None, product_path: None, edit: None }),
                 }
             }
         },
@@ -228,6 +236,7 @@ fn place(
                         facts: Some((body, facts)),
                         coaching: None,
                         product_path,
+                        edit: None,
                     }
                 })
             }
@@ -246,6 +255,13 @@ fn place(
                 }
             }
         }
+        Kind::Edit => match record
+            .read_body::<EditBody>()
+            .and_then(|b| b.check().map(|()| b))
+        {
+            Err(p) => reject(p),
+            Ok(body) => place_edit(tx, known, body)?,
+        },
         Kind::CoachingVisit => {
             match record
                 .read_body::<CoachingVisitBody>()
@@ -259,6 +275,192 @@ fn place(
             }
         }
     })
+}
+
+/// An edit is where its record is after the edit (a producer given another village moves);
+/// where it was before must be the officer's too.
+fn place_edit(
+    tx: &mut dyn Tx,
+    known: &mut Known,
+    body: EditBody,
+) -> ApiResult<Result<Placed, Problem>> {
+    let kind = body.target.as_str();
+    let Some((_, region)) = stored(tx, known, kind, &body.target_id)? else {
+        return Ok(reject(Problem::new(
+            Code::PushUnknownRecord.as_str(),
+            Some("body.target_id"),
+            format!("the {kind} this edit changes is not on the server: send it first (or in the same push)"),
+        )));
+    };
+    let moved_to = body
+        .fields
+        .get("village_code")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let before = Regions::get().path(&region);
+    Ok(place_region(
+        moved_to.as_deref().unwrap_or(&region),
+        "body.fields.village_code",
+    )
+    .map(|(region_code, region_path)| Placed {
+        region_code,
+        region_path,
+        facts: None,
+        coaching: None,
+        product_path: before,
+        edit: Some(body),
+    }))
+}
+
+/// Applies a stored edit to the latest revision of its record: each field the edit changes
+/// takes the edit's value (the later edit received wins), the record gains a revision, the
+/// history keeps what each field held before and whether that value was one the editing laptop
+/// had not seen, and every laptop of the region (the editor's too) pulls the record as it now is.
+fn apply_edit(
+    tx: &mut dyn Tx,
+    known: &mut Known,
+    actor: &Actor,
+    edit_id: &str,
+    placed: &Placed,
+    body: &EditBody,
+    now: &str,
+    deferred: &mut Deferred,
+) -> ApiResult<()> {
+    let kind = body.target.as_str();
+    let Some(latest) = tx.query_opt(
+        "SELECT revision, body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
+        &[Val::from(kind), Val::from(&body.target_id)],
+    )?
+    else {
+        return Ok(());
+    };
+    let revision = latest.int(0) + 1;
+    let mut merged: serde_json::Value =
+        serde_json::from_str(&latest.text(1)).unwrap_or_else(|_| json!({}));
+    let Some(map) = merged.as_object_mut() else {
+        return Ok(());
+    };
+    let mut changed = Vec::new();
+    for (field, value) in &body.fields {
+        let previous = map.get(field).cloned().unwrap_or(serde_json::Value::Null);
+        if previous == *value {
+            continue;
+        }
+        let overridden = body.before.get(field).is_some_and(|seen| *seen != previous);
+        map.insert(field.clone(), value.clone());
+        changed.push((field.clone(), value.clone(), previous, overridden));
+    }
+    if body.deleted && map.get("deleted") != Some(&json!(true)) {
+        map.insert("deleted".into(), json!(true));
+        changed.push(("deleted".into(), json!(true), json!(false), false));
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    tx.exec(
+        "INSERT INTO record (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            Val::from(kind),
+            Val::from(&body.target_id),
+            Val::Int(revision),
+            Val::from(ovop_core::canonical_hash(&merged)),
+            Val::from(merged.to_string()),
+            Val::from(&placed.region_code),
+            Val::from(&placed.region_path),
+            Val::Int(actor.user.id),
+            Val::Int(actor.device_id),
+            Val::from(now),
+        ],
+    )?;
+    for (field, value, previous, overridden) in &changed {
+        tx.exec(
+            "INSERT INTO field_change (kind, id, revision, field, value, previous, overridden, edit_id, user_id, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                Val::from(kind),
+                Val::from(&body.target_id),
+                Val::Int(revision),
+                Val::from(field.as_str()),
+                Val::from(value.to_string()),
+                Val::from(previous.to_string()),
+                Val::Int(i64::from(*overridden)),
+                Val::from(edit_id),
+                Val::Int(actor.user.id),
+                Val::from(now),
+            ],
+        )?;
+    }
+    // The office's lists name products and producers as they now are.
+    if let Some(name) = body.fields.get("name").and_then(|v| v.as_str()) {
+        let (column, which) = match body.target {
+            Kind::Product => ("product_name", "product_id = $2"),
+            _ => (
+                "producer_name",
+                "product_id IN (SELECT id FROM record WHERE kind = 'product' AND body LIKE $2)",
+            ),
+        };
+        for table in ["assessment", "coaching_action"] {
+            let which_one = match body.target {
+                Kind::Product => Val::from(&body.target_id),
+                _ => Val::from(format!("%\"producer_id\":\"{}\"%", body.target_id)),
+            };
+            let params = [Val::from(name), which_one];
+            tx.exec(
+                &format!("UPDATE {table} SET {column} = $1 WHERE {which}"),
+                &params,
+            )?;
+        }
+    }
+    known.insert(
+        (kind, body.target_id.clone()),
+        Some((merged.clone(), placed.region_code.clone())),
+    );
+    let mut pulled = merged;
+    if let Some(map) = pulled.as_object_mut() {
+        map.insert("id".into(), json!(body.target_id));
+        map.insert("revision".into(), json!(revision));
+        map.insert(
+            "history".into(),
+            serde_json::to_value(history(tx, kind, &body.target_id)?).unwrap_or_default(),
+        );
+    }
+    deferred.changes.push(vec![
+        Val::from(kind),
+        Val::from(&body.target_id),
+        Val::from(&placed.region_path),
+        Val::Null,
+        Val::Null,
+        Val::from(pulled.to_string()),
+        Val::from(now),
+        Val::Null,
+    ]);
+    Ok(())
+}
+
+/// The most field changes a pulled record carries in its history, newest first.
+pub const HISTORY_LIMIT: i64 = 100;
+
+/// A producer's or product's history, newest first.
+pub fn history(tx: &mut dyn Tx, kind: &str, id: &str) -> ApiResult<Vec<FieldChange>> {
+    let rows = tx.query(
+        "SELECT f.revision, f.field, f.value, f.previous, f.overridden, u.display_name, f.received_at
+         FROM field_change f JOIN app_user u ON u.id = f.user_id
+         WHERE f.kind = $1 AND f.id = $2 ORDER BY f.revision DESC, f.field LIMIT $3",
+        &[Val::from(kind), Val::from(id), Val::Int(HISTORY_LIMIT)],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| FieldChange {
+            revision: r.int(0),
+            field: r.text(1),
+            value: serde_json::from_str(&r.text(2)).unwrap_or_default(),
+            previous: serde_json::from_str(&r.text(3)).unwrap_or_default(),
+            overridden: r.int(4) != 0,
+            by: r.text(5),
+            at: r.text(6),
+        })
+        .collect())
 }
 
 /// What the review and office tables keep of a stored product and its producer.
@@ -302,6 +504,7 @@ fn place_coaching(
             facts: None,
             coaching: Some(coaching(facts)),
             product_path: None,
+            edit: None,
         }),
     )
 }
@@ -642,7 +845,7 @@ impl Deferred {
         )?;
         insert_rows(
             tx,
-            "change (kind, ref_id, region_path, for_user, from_user, body, created_at)",
+            "change (kind, ref_id, region_path, for_user, from_user, body, created_at, from_device)",
             self.changes,
             "",
         )?;
@@ -985,6 +1188,7 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 Val::Int(actor.user.id),
                 Val::from(body.to_string()),
                 Val::from(now),
+                Val::Int(actor.device_id),
             ]);
         }
     }
@@ -1166,7 +1370,19 @@ pub fn push(
             let record = &request.records[i];
             let key = (record.id.clone(), record.revision);
             let outcome = if stored_now.contains(&key) && taken.insert(key.clone()) {
-                insert_new(&mut deferred, actor, record, &placed, now);
+                match &placed.edit {
+                    Some(edit) => apply_edit(
+                        tx,
+                        &mut known,
+                        actor,
+                        &record.id,
+                        &placed,
+                        edit,
+                        now,
+                        &mut deferred,
+                    )?,
+                    None => insert_new(&mut deferred, actor, record, &placed, now),
+                }
                 if matches!(record.kind, Kind::Producer | Kind::Product) {
                     known.insert(
                         (record.kind.as_str(), record.id.clone()),

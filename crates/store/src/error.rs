@@ -38,6 +38,8 @@ pub enum StoreError {
     NoQuorum(String),
     #[error("{0} already exists; nothing was written over it")]
     Exists(String),
+    #[error("{0}")]
+    InUse(String),
     #[error("the backup is damaged: {0}; nothing was changed (use another copy of it)")]
     BackupDamaged(String),
     #[error("not an OVOP Field backup: {0}; nothing was changed")]
@@ -66,6 +68,7 @@ impl StoreError {
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),
             StoreError::Exists(_) => Code::StoreExists.as_str(),
+            StoreError::InUse(_) => Code::StoreInUse.as_str(),
             StoreError::NoQuorum(_) => Code::StoreNoQuorum.as_str(),
             StoreError::BackupDamaged(_) => Code::BackupDamaged.as_str(),
             StoreError::NotABackup(_) => Code::BackupNotABackup.as_str(),

@@ -11,6 +11,7 @@ pub mod assessments;
 pub mod awards;
 pub mod coaching;
 mod council;
+pub mod edits;
 mod error;
 pub mod fold;
 pub mod installed;
@@ -40,7 +41,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_award.sql"),
     include_str!("../migrations/0010_coaching.sql"),
     include_str!("../migrations/0011_coaching_sync.sql"),
+    include_str!("../migrations/0012_edits.sql"),
 ];
+
+/// The migration after which a change to a producer or product travels as an edit.
+const EDITS_TRAVEL: i64 = 12;
+/// The migration that began to record what the server has (`on_server`).
+const ON_SERVER_KEPT: i64 = 5;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -118,10 +125,20 @@ impl Store {
         if found > 0 {
             self.backup_to(&self.backup_path(&format!("before-schema-{}", found + 1)))?;
         }
+        // Changes made before edits travelled are found on the old schema and queued with it.
+        let changed = if (ON_SERVER_KEPT..EDITS_TRAVEL).contains(&found) && latest >= EDITS_TRAVEL {
+            self.changed_since_sent()?
+        } else {
+            Vec::new()
+        };
+        let now = now_utc();
         let tx = self.conn.transaction()?;
         for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            if i as i64 + 1 == EDITS_TRAVEL {
+                edits::queue_legacy_edits(&tx, &changed, &now)?;
+            }
         }
         tx.commit()?;
         Ok(())

@@ -84,6 +84,10 @@ fn product_search(product: &Product, producer_name: &str, lineage: &[String]) ->
     format!("{} {}", fold(&words.join(" ")), tokens.join(" "))
 }
 
+fn to_json(value: &impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
 fn blank(s: &str) -> bool {
     s.trim().is_empty()
 }
@@ -121,14 +125,42 @@ impl Store {
     }
 
     /// Creates the producer when its id is blank or unknown, updates it otherwise. Returns the id.
+    /// A change to a producer that has travelled is queued as an edit, in the same transaction
+    /// (so are its products', when it moves to another village).
     pub fn save_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
-        if blank(&producer.id) || self.producer(&producer.id).is_err() {
-            return self.add_producer(producer, now);
-        }
+        self.write_producer(producer, now, true)
+    }
+
+    /// [`Store::save_producer`]; `track: false` writes what the server sent, queueing nothing.
+    pub(crate) fn write_producer(
+        &mut self,
+        producer: &Producer,
+        now: &str,
+        track: bool,
+    ) -> Result<String> {
+        let existing = if blank(&producer.id) {
+            None
+        } else {
+            self.producer(&producer.id).ok()
+        };
+        let Some(before) = existing else {
+            return self.insert_producer(producer, now, track);
+        };
         let search = self.check_producer(producer)?;
         let lineage = self.lineage_of(producer.village_code.as_deref())?;
         let p = producer;
         let tx = self.conn().transaction()?;
+        if track {
+            crate::edits::queue_edit(
+                &tx,
+                "producer",
+                &p.id,
+                Some(&to_json(&before)?),
+                &to_json(p)?,
+                false,
+                now,
+            )?;
+        }
         tx.execute(
             "UPDATE producer SET name = ?2, legal_form = ?3, registration_no = ?4, representative = ?5, phone = ?6, village_code = ?7,
                address = ?8, workforce = ?9, local_labour_pct = ?10, women = ?11, minorities = ?12, revenue_prev_year = ?13,
@@ -157,13 +189,32 @@ impl Store {
                     product_search(&product, &p.name, &lineage)
                 ],
             )?;
+            if track && product.village_code != p.village_code && p.village_code.is_some() {
+                let moved = Product {
+                    village_code: p.village_code.clone(),
+                    ..product.clone()
+                };
+                crate::edits::queue_edit(
+                    &tx,
+                    "product",
+                    &product.id,
+                    Some(&to_json(&product)?),
+                    &to_json(&moved)?,
+                    false,
+                    now,
+                )?;
+            }
         }
         tx.commit()?;
         Ok(p.id.clone())
     }
 
-    /// Adds a producer; gives it an id when it has none. Returns the id.
+    /// Adds a producer; gives it an id when it has none, and queues it to travel. Returns the id.
     pub fn add_producer(&mut self, producer: &Producer, now: &str) -> Result<String> {
+        self.insert_producer(producer, now, true)
+    }
+
+    fn insert_producer(&mut self, producer: &Producer, now: &str, track: bool) -> Result<String> {
         let search = self.check_producer(producer)?;
         let id = if blank(&producer.id) {
             new_id()
@@ -171,7 +222,8 @@ impl Store {
             producer.id.clone()
         };
         let p = producer;
-        self.conn().execute(
+        let tx = self.conn().transaction()?;
+        tx.execute(
             "INSERT INTO producer (id, name, legal_form, registration_no, representative, phone, village_code, address, workforce,
                local_labour_pct, women, minorities, revenue_prev_year, revenue_last_year, accounting, sentra_ikm, penghela,
                created_at, updated_at, search)
@@ -182,6 +234,10 @@ impl Store {
                 p.penghela, now, search
             ],
         )?;
+        if track {
+            crate::edits::queue_new(&tx, "producer", &id, now)?;
+        }
+        tx.commit()?;
         Ok(id)
     }
 
@@ -203,9 +259,9 @@ impl Store {
     pub fn producers_in(&self, region: Option<&str>, limit: usize) -> Result<Vec<Producer>> {
         let mut stmt = self.read().prepare_cached(&format!(
             "SELECT {PRODUCER_COLUMNS} FROM producer
-             WHERE ?1 IS NULL OR village_code IN (
+             WHERE deleted_at IS NULL AND (?1 IS NULL OR village_code IN (
                WITH RECURSIVE sub(code) AS (SELECT ?1 UNION ALL SELECT r.code FROM region r JOIN sub ON r.parent = sub.code)
-               SELECT code FROM sub)
+               SELECT code FROM sub))
              ORDER BY name COLLATE NOCASE LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![region, limit as i64], producer_row)?;
@@ -213,9 +269,25 @@ impl Store {
     }
 
     /// Creates the product when its id is blank or unknown, updates it otherwise. Returns the id.
+    /// A change to a product that has travelled is queued as an edit, in the same transaction.
     pub fn save_product(&mut self, product: &Product, now: &str) -> Result<String> {
-        if blank(&product.id) || self.product(&product.id).is_err() {
-            return self.add_product(product, now);
+        self.write_product(product, now, true)
+    }
+
+    /// [`Store::save_product`]; `track: false` writes what the server sent, queueing nothing.
+    pub(crate) fn write_product(&mut self, product: &Product, now: &str, track: bool) -> Result<String> {
+        let existing = if blank(&product.id) {
+            None
+        } else {
+            self.product(&product.id).ok()
+        };
+        let Some(before) = existing else {
+            return self.insert_product(product, now, track);
+        };
+        if before.producer_id != product.producer_id {
+            return Err(StoreError::Invalid(
+                "a product stays with its producer; register it again under the other one".into(),
+            ));
         }
         if blank(&product.name) {
             return Err(StoreError::Invalid("a product needs a name".into()));
@@ -226,15 +298,38 @@ impl Store {
         let skus =
             serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
-        self.conn().execute(
+        let tx = self.conn().transaction()?;
+        tx.execute(
             "UPDATE product SET producer_id = ?2, name = ?3, brand = ?4, programme = ?5, product_set = ?6, skus = ?7, description = ?8,
                village_code = ?9, updated_at = ?10, search = ?11 WHERE id = ?1",
             params![p.id, p.producer_id, p.name.trim(), p.brand, p.programme, p.product_set, skus, p.description, producer.village_code, now, search],
         )?;
+        if track {
+            let after = Product {
+                name: p.name.trim().to_string(),
+                village_code: producer.village_code.clone(),
+                ..p.clone()
+            };
+            crate::edits::queue_edit(
+                &tx,
+                "product",
+                &p.id,
+                Some(&to_json(&before)?),
+                &to_json(&after)?,
+                false,
+                now,
+            )?;
+        }
+        tx.commit()?;
         Ok(p.id.clone())
     }
 
+    /// Adds a product; gives it an id when it has none, and queues it to travel. Returns the id.
     pub fn add_product(&mut self, product: &Product, now: &str) -> Result<String> {
+        self.insert_product(product, now, true)
+    }
+
+    fn insert_product(&mut self, product: &Product, now: &str, track: bool) -> Result<String> {
         if blank(&product.name) {
             return Err(StoreError::Invalid("a product needs a name".into()));
         }
@@ -249,13 +344,71 @@ impl Store {
         let skus =
             serde_json::to_string(&product.skus).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let p = product;
-        self.conn().execute(
+        let tx = self.conn().transaction()?;
+        tx.execute(
             "INSERT INTO product (id, producer_id, name, brand, programme, product_set, skus, description, village_code,
                created_at, updated_at, search)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
             params![id, p.producer_id, p.name.trim(), p.brand, p.programme, p.product_set, skus, p.description, producer.village_code, now, search],
         )?;
+        if track {
+            crate::edits::queue_new(&tx, "product", &id, now)?;
+        }
+        tx.commit()?;
         Ok(id)
+    }
+
+    /// Deletes a producer that has no products left: it is hidden here and its tombstone
+    /// travels to the office like an edit.
+    pub fn delete_producer(&mut self, id: &str, now: &str) -> Result<()> {
+        let producer = self.producer(id)?;
+        if !self.products_of(id)?.is_empty() {
+            return Err(StoreError::InUse(format!(
+                "{} still has products; delete or keep them first",
+                producer.name
+            )));
+        }
+        self.tombstone("producer", id, &to_json(&producer)?, now)
+    }
+
+    /// Deletes a product never assessed: it is hidden here and its tombstone travels to the
+    /// office like an edit.
+    pub fn delete_product(&mut self, id: &str, now: &str) -> Result<()> {
+        let product = self.product(id)?;
+        let assessed: i64 = self.read().query_row(
+            "SELECT COUNT(*) FROM assessment WHERE product_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if assessed > 0 {
+            return Err(StoreError::InUse(format!(
+                "{} has been assessed; an assessed product is kept",
+                product.name
+            )));
+        }
+        self.tombstone("product", id, &to_json(&product)?, now)
+    }
+
+    fn tombstone(&mut self, kind: &str, id: &str, body: &serde_json::Value, now: &str) -> Result<()> {
+        let tx = self.conn().transaction()?;
+        let table = if kind == "producer" { "producer" } else { "product" };
+        tx.execute(
+            &format!("UPDATE {table} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"),
+            params![id, now],
+        )?;
+        crate::edits::queue_edit(&tx, kind, id, Some(body), body, true, now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies a deletion the server sent (no tombstone is queued back).
+    pub(crate) fn hide(&mut self, kind: &str, id: &str, now: &str) -> Result<()> {
+        let table = if kind == "producer" { "producer" } else { "product" };
+        self.conn().execute(
+            &format!("UPDATE {table} SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"),
+            params![id, now],
+        )?;
+        Ok(())
     }
 
     pub fn product(&self, id: &str) -> Result<Product> {
@@ -274,7 +427,7 @@ impl Store {
 
     pub fn products_of(&self, producer_id: &str) -> Result<Vec<Product>> {
         let mut stmt = self.read().prepare_cached(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1 ORDER BY p.name"
+            "SELECT {PRODUCT_COLUMNS} FROM product p WHERE p.producer_id = ?1 AND p.deleted_at IS NULL ORDER BY p.name"
         ))?;
         let rows = stmt.query_map([producer_id], product_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -301,6 +454,7 @@ impl Store {
              FROM (SELECT rowid, rank FROM product_fts WHERE product_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) f
              JOIN product p ON p.rowid_ = f.rowid
              JOIN producer pr ON pr.id = p.producer_id
+             WHERE p.deleted_at IS NULL
              ORDER BY f.rank LIMIT ?2"
         ))?;
         let window = (limit * 10).max(500) as i64;

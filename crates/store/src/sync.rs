@@ -106,6 +106,17 @@ pub struct ReviewDecision {
 pub const CURSOR_KEY: &str = "sync.cursor";
 pub const LAST_SUCCESS_KEY: &str = "sync.last_success";
 
+/// A pulled record's own fields: without what the server adds (its id, revision and history).
+fn server_fields(body: &Value) -> Value {
+    let mut body = body.clone();
+    if let Some(map) = body.as_object_mut() {
+        for key in ["id", "revision", "history"] {
+            map.remove(key);
+        }
+    }
+    body
+}
+
 fn encode(value: &impl Serialize) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Invalid(e.to_string()))
 }
@@ -247,7 +258,7 @@ impl Store {
         };
         let known = self.on_server()?;
         let mut frozen = Vec::new();
-        let mut out = Vec::with_capacity(rows.len());
+        let mut records = Vec::with_capacity(rows.len());
         for (seq, kind, id, revision, payload) in rows {
             let record = match payload {
                 Some(text) => {
@@ -259,16 +270,44 @@ impl Store {
                     record
                 }
             };
+            records.push((seq, record));
+        }
+        // A producer or product queued to travel is sent as queued, also when a record
+        // needs it before its own turn.
+        let queued: std::collections::HashMap<(String, String), WireRecord> = records
+            .iter()
+            .filter(|(_, r)| r.kind == "producer" || r.kind == "product")
+            .map(|(_, r)| ((r.kind.clone(), r.id.clone()), r.clone()))
+            .collect();
+        let need = |kind: &str, id: &str| -> Result<WireRecord> {
+            match queued.get(&(kind.to_string(), id.to_string())) {
+                Some(record) => Ok(record.clone()),
+                None if kind == "producer" => self.wire_producer(id),
+                None => self.wire_product(id),
+            }
+        };
+        let mut out = Vec::with_capacity(records.len());
+        for (seq, record) in records {
             let mut needs = Vec::new();
-            // An assessment, a coaching action or a visit needs its product (and producer).
-            if record.kind != "producer" && record.kind != "product" {
-                if let Some(product_id) = record.body.get("product_id").and_then(Value::as_str) {
-                    let product = self.product(product_id)?;
-                    if !known.contains(&("producer".to_string(), product.producer_id.clone())) {
-                        needs.push(self.wire_producer(&product.producer_id)?);
-                    }
-                    if !known.contains(&("product".to_string(), product_id.to_string())) {
-                        needs.push(self.wire_product(product_id)?);
+            let product_id = match record.kind.as_str() {
+                "producer" | "product" | "edit" => None,
+                // An assessment, a coaching action or a visit needs its product (and producer).
+                _ => record.body.get("product_id").and_then(Value::as_str),
+            };
+            if let Some(product_id) = product_id {
+                let product = self.product(product_id)?;
+                if !known.contains(&("producer".to_string(), product.producer_id.clone())) {
+                    needs.push(need("producer", &product.producer_id)?);
+                }
+                if !known.contains(&("product".to_string(), product_id.to_string())) {
+                    needs.push(need("product", product_id)?);
+                }
+            }
+            if record.kind == "product" {
+                // A product needs its producer.
+                if let Some(producer_id) = record.body.get("producer_id").and_then(Value::as_str) {
+                    if !known.contains(&("producer".to_string(), producer_id.to_string())) {
+                        needs.push(need("producer", producer_id)?);
                     }
                 }
             }
@@ -348,6 +387,20 @@ impl Store {
                     params![id, revision],
                 )?;
             }
+            if *settled == Settled::Sent && (kind == "producer" || kind == "product") {
+                let payload: Option<String> = tx.query_row(
+                    "SELECT payload FROM outbox WHERE seq = ?1",
+                    [seq],
+                    |r| r.get(0),
+                )?;
+                if let Some(record) = payload.and_then(|p| serde_json::from_str::<WireRecord>(&p).ok()) {
+                    tx.execute(
+                        "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (kind, id) DO NOTHING",
+                        params![kind, id, canonical_hash(&record.body), now],
+                    )?;
+                }
+            }
         }
         for (kind, id, hash) in on_server {
             tx.execute(
@@ -408,8 +461,14 @@ impl Store {
              LEFT JOIN assessment a ON o.kind = 'assessment' AND a.id = o.record_id AND a.revision = o.revision
              LEFT JOIN coaching_action ca ON o.kind = 'coaching_action' AND ca.id = o.record_id AND ca.revision = o.revision
              LEFT JOIN coaching_visit cv ON o.kind = 'coaching_visit' AND cv.id = o.record_id
-             LEFT JOIN product p ON p.id = coalesce(a.product_id, ca.product_id, cv.product_id)
-             LEFT JOIN producer pr ON pr.id = p.producer_id
+             LEFT JOIN product p ON p.id = coalesce(a.product_id, ca.product_id, cv.product_id,
+               CASE WHEN o.kind = 'product' THEN o.record_id END,
+               CASE WHEN o.kind = 'edit' AND json_extract(o.payload, '$.body.target') = 'product'
+                 THEN json_extract(o.payload, '$.body.target_id') END)
+             LEFT JOIN producer pr ON pr.id = coalesce(p.producer_id,
+               CASE WHEN o.kind = 'producer' THEN o.record_id END,
+               CASE WHEN o.kind = 'edit' AND json_extract(o.payload, '$.body.target') = 'producer'
+                 THEN json_extract(o.payload, '$.body.target_id') END)
              ORDER BY o.seq",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -448,11 +507,11 @@ impl Store {
     }
 
     /// Applies one page of pulled changes and moves the cursor past it. A producer or product
-    /// is written only when there is no local copy, or the local copy is the one the server had
-    /// (nothing edited here since); otherwise the local edit is kept and travels later. Each
-    /// record is written with the store's own checks; applying a page twice changes nothing,
-    /// so a crash before the cursor moves only repeats work. Criteria sets are installed by the
-    /// caller, not here.
+    /// is written as the server has it, with the fields of this laptop's edits not yet sent put
+    /// back on top (they travel later and win at the server too), its history kept; a deletion
+    /// hides it. Each record is written with the store's own checks; applying a page twice
+    /// changes nothing, so a crash before the cursor moves only repeats work. Criteria sets are
+    /// installed by the caller, not here.
     pub fn apply_pulled(
         &mut self,
         changes: &[Pulled],
@@ -460,29 +519,29 @@ impl Store {
         now: &str,
     ) -> Result<PullApplied> {
         let mut applied = PullApplied::default();
-        let known = self.on_server_hashes()?;
         for change in changes {
             let kind = change.kind.as_str();
             if kind != "producer" && kind != "product" {
                 continue;
             }
-            let local = match kind {
-                "producer" => self.wire_producer(&change.id).map(|r| r.body),
-                _ => self.wire_product(&change.id).map(|r| r.body),
-            };
-            match local {
-                Ok(body) => {
-                    let edited = known.get(&(kind.to_string(), change.id.clone()))
-                        != Some(&canonical_hash(&body));
-                    if edited {
-                        applied.kept_local += 1;
-                        continue;
-                    }
-                }
-                Err(StoreError::NotFound { .. }) => {}
-                Err(e) => return Err(e),
+            // The server's fields, with this laptop's edits not yet sent on top.
+            let (mut body, deleted) = self.merge_pulled(kind, &change.id, &change.body)?;
+            if body != change.body {
+                applied.kept_local += 1;
             }
-            let mut body = change.body.clone();
+            let server_hash = canonical_hash(&server_fields(&change.body));
+            if deleted {
+                let known_here = match kind {
+                    "producer" => self.producer(&change.id).is_ok(),
+                    _ => self.product(&change.id).is_ok(),
+                };
+                if known_here {
+                    self.hide(kind, &change.id, now)?;
+                }
+                self.keep_history(kind, &change.id, &change.body, now)?;
+                self.mark_on_server(kind, &change.id, &server_hash, now)?;
+                continue;
+            }
             body["id"] = json!(change.id);
             let written = if kind == "producer" {
                 let mut producer: crate::records::Producer =
@@ -493,7 +552,7 @@ impl Store {
                         producer.village_code = None;
                     }
                 }
-                self.save_producer(&producer, now).map(|_| ())
+                self.write_producer(&producer, now, false).map(|_| ())
             } else {
                 let product: crate::records::Product =
                     serde_json::from_value(body).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -501,7 +560,7 @@ impl Store {
                     // Not a producer this laptop can see: the product is not for it either.
                     continue;
                 }
-                self.save_product(&product, now).map(|_| ())
+                self.write_product(&product, now, false).map(|_| ())
             };
             match written {
                 Ok(()) => {}
@@ -509,15 +568,8 @@ impl Store {
                 Err(StoreError::Invalid(_)) => continue,
                 Err(e) => return Err(e),
             }
-            let stored = match kind {
-                "producer" => self.wire_producer(&change.id)?.body,
-                _ => self.wire_product(&change.id)?.body,
-            };
-            self.conn().execute(
-                "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (kind, id) DO UPDATE SET content_hash = excluded.content_hash",
-                params![kind, change.id, canonical_hash(&stored), now],
-            )?;
+            self.keep_history(kind, &change.id, &change.body, now)?;
+            self.mark_on_server(kind, &change.id, &server_hash, now)?;
             if kind == "producer" {
                 applied.producers += 1;
             } else {
@@ -574,12 +626,14 @@ impl Store {
         Ok(applied)
     }
 
-    fn on_server_hashes(&self) -> Result<std::collections::HashMap<(String, String), String>> {
-        let mut stmt = self
-            .read()
-            .prepare_cached("SELECT kind, id, content_hash FROM on_server")?;
-        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    /// The server has this producer or product, with this content.
+    fn mark_on_server(&mut self, kind: &str, id: &str, hash: &str, now: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (kind, id) DO UPDATE SET content_hash = excluded.content_hash",
+            params![kind, id, hash, now],
+        )?;
+        Ok(())
     }
 
     /// The decisions on an assessment, oldest first.

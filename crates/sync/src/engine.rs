@@ -101,7 +101,10 @@ pub struct Progress {
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Report {
+    /// Assessments, coaching actions and visits the server took (now or before).
     pub sent: u32,
+    /// Producers, products and edits of them the server took.
+    pub references: u32,
     pub rejected: u32,
     pub conflicts: u32,
     pub blobs_uploaded: u32,
@@ -325,6 +328,7 @@ async fn push_all(
                             }
                         };
                         match settle {
+                            Settle::Sent if record.kind.reference() => report.references += 1,
                             Settle::Sent => report.sent += 1,
                             Settle::Rejected { .. } => report.rejected += 1,
                             Settle::Conflict { .. } => report.conflicts += 1,
