@@ -140,6 +140,8 @@ pub fn render() -> String {
         EnrolWith,
         OutboxRow,
         ReviewDecision,
+        ovop_protocol::FieldChange,
+        ovop_store::edits::RecordHistory,
         // stars awarded and their certificates
         ovop_protocol::DecisionRef,
         ovop_protocol::CertificateRef,

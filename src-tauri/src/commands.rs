@@ -101,6 +101,35 @@ pub async fn producer_save(
         .await
 }
 
+/// A producer's or product's history: its changes as the office last told, and the fields
+/// changed here that wait to travel.
+#[tauri::command]
+pub async fn record_history(
+    state: State<'_, AppState>,
+    kind: String,
+    id: String,
+) -> Result<ovop_store::edits::RecordHistory, AppError> {
+    state
+        .with_store(move |store| Ok(store.history(&kind, &id)?))
+        .await
+}
+
+/// Deletes a producer without products (its tombstone travels to the office).
+#[tauri::command]
+pub async fn producer_delete(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
+    state
+        .with_store(move |store| Ok(store.delete_producer(&id, &now_utc())?))
+        .await
+}
+
+/// Deletes a product never assessed (its tombstone travels to the office).
+#[tauri::command]
+pub async fn product_delete(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
+    state
+        .with_store(move |store| Ok(store.delete_product(&id, &now_utc())?))
+        .await
+}
+
 #[tauri::command]
 pub async fn products_list(
     state: State<'_, AppState>,

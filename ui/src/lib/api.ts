@@ -24,6 +24,7 @@ import type {
   Producer,
   Product,
   ProductHit,
+  RecordHistory,
   Region,
   SheetKind,
   Changed,
@@ -144,6 +145,21 @@ export function getProducer(id: string): Promise<Producer> {
 /** Creates the producer when its id is "", updates it otherwise. Returns the id. */
 export function saveProducer(producer: Producer): Promise<string> {
   return answer((f) => f.saveProducer(producer), "producer_save", { producer });
+}
+
+/** Deletes a producer that has no products; its deletion travels to the office. */
+export function deleteProducer(id: string): Promise<void> {
+  return answer((f) => f.deleteProducer(id), "producer_delete", { id });
+}
+
+/** Deletes a product never assessed; its deletion travels to the office. */
+export function deleteProduct(id: string): Promise<void> {
+  return answer((f) => f.deleteProduct(id), "product_delete", { id });
+}
+
+/** A producer's or product's changes as the office last told, and those waiting to travel. */
+export function recordHistory(kind: "producer" | "product", id: string): Promise<RecordHistory> {
+  return answer((f) => f.recordHistory(kind, id), "record_history", { kind, id });
 }
 
 export function listProducts(producerId: string): Promise<Product[]> {

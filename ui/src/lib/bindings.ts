@@ -797,6 +797,39 @@ export type ReviewDecision = { assessment_id: string, revision: number,
  */
 decision: string, comment: string, reviewer: string, decided_at: string, };
 
+export type FieldChange = { 
+/**
+ * The record's revision on the server after the edit.
+ */
+revision: number, field: string, value: unknown, 
+/**
+ * What the field held on the server before.
+ */
+previous: unknown, 
+/**
+ * The field held a value the editing laptop had not seen (another officer changed it
+ * meanwhile): that value lost, and is `previous`.
+ */
+overridden: boolean, 
+/**
+ * The officer who made the edit.
+ */
+by: string, 
+/**
+ * When the server received it.
+ */
+at: string, };
+
+export type RecordHistory = { 
+/**
+ * The server's revision of the record (0: the server has not told any).
+ */
+revision: number, changes: Array<FieldChange>, 
+/**
+ * Fields changed here and not yet sent.
+ */
+waiting: Array<string>, };
+
 export type DecisionRef = { number: string, 
 /**
  * `YYYY-MM-DD`.

@@ -22,6 +22,8 @@ const api = vi.hoisted(() => ({
   listProducts: vi.fn(),
   saveProducer: vi.fn(),
   saveProduct: vi.fn(),
+  deleteProducer: vi.fn(async () => {}),
+  recordHistory: vi.fn(async () => ({ revision: 0, changes: [], waiting: [] })),
   searchProducts: vi.fn(),
   searchRegions: vi.fn(),
   getRegion: vi.fn(),

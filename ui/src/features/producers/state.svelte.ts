@@ -1,7 +1,7 @@
 // The producers screen's state: the list on the left (the producers of the selected region, or
 // products found by a search), and the producer page on the right (its record, its products,
 // and whether the record is being edited or created).
-import { getProducer, listProducers, listProducts, saveProducer, saveProduct, searchProducts } from "$lib/api";
+import { deleteProducer, getProducer, listProducers, listProducts, saveProducer, saveProduct, searchProducts } from "$lib/api";
 import type { AppError, Producer, Product, ProductHit } from "$lib/bindings";
 import { DebouncedSearch } from "$lib/debounced.svelte";
 import { toAppError } from "$lib/errors";
@@ -127,6 +127,19 @@ export class ProducersState {
     const id = await saveProducer(producer);
     await Promise.all([this.open(id), this.loadList()]);
     return id;
+  }
+
+  /** Deletes the open producer (it has no products) and goes back to the list. Rejects with an AppError. */
+  async deleteProducer(): Promise<void> {
+    const id = this.producerId;
+    if (!id) return;
+    await deleteProducer(id);
+    ++this.#pageRequest;
+    this.producerId = null;
+    this.producer = null;
+    this.products = null;
+    remember(STORAGE_KEY, null);
+    await this.loadList();
   }
 
   /** Saves a product of the open producer and reloads its products. Rejects with an AppError. */
