@@ -358,10 +358,13 @@ fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_
         .map(|r| (r.kind, r.record_id, r.revision))
         .collect();
     let kinds: Vec<&str> = queued.iter().map(|q| q.0.as_str()).collect();
-    // The assessment, two actions, then the visit before the revision it made.
+    // The producer and product as registered, the assessment, two actions, then the visit
+    // before the revision it made.
     assert_eq!(
         kinds,
         [
+            "producer",
+            "product",
             "assessment",
             "coaching_action",
             "coaching_action",
@@ -370,18 +373,18 @@ fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_
         ]
     );
     assert_eq!(
-        queued[4],
+        queued[6],
         ("coaching_action".into(), actions[0].id.clone(), 2)
     );
     let rows = store.outbox_rows().unwrap();
     assert!(
-        rows[3].product.as_deref().is_some_and(|p| !p.is_empty()),
+        rows[5].product.as_deref().is_some_and(|p| !p.is_empty()),
         "the Sync screen names the product"
     );
 
     let outgoing = store.outgoing().unwrap();
-    assert_eq!(outgoing.len(), 5);
-    let sent_visit = &outgoing[3].record;
+    assert_eq!(outgoing.len(), 7);
+    let sent_visit = &outgoing[5].record;
     assert_eq!(sent_visit.kind, "coaching_visit");
     assert_eq!(
         sent_visit.blobs,
@@ -392,14 +395,14 @@ fn every_action_revision_and_visit_waits_in_the_outbox_once_and_a_visits_photos_
     assert_eq!(body.check(), Ok(()));
     assert_eq!(body.updates[0].progress, Progress::Done);
     let revised: ovop_protocol::CoachingActionBody =
-        serde_json::from_value(outgoing[4].record.body.clone()).unwrap();
+        serde_json::from_value(outgoing[6].record.body.clone()).unwrap();
     assert_eq!(revised.visit_id.as_deref(), Some(visit.id.as_str()));
     assert_eq!(revised.action.progress, Progress::Done);
     assert_eq!(revised.check(), Ok(()));
     // Every coaching record brings the product (and producer) the server may lack.
-    assert_eq!(outgoing[1].needs.len(), 2);
+    assert_eq!(outgoing[3].needs.len(), 2);
     // Read again, the same bytes: frozen, and a photo added now would never travel.
-    assert_eq!(store.outgoing().unwrap()[3].record, *sent_visit);
+    assert_eq!(store.outgoing().unwrap()[5].record, *sent_visit);
     let late = store.add_photo("coaching_visit", &visit.id, "", "late.png", &png(), NOW);
     assert!(late.is_err(), "a sent visit takes no more photos");
     let unknown = store.add_photo("coaching_visit", "no-such-visit", "", "x.png", &png(), NOW);
