@@ -402,9 +402,12 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 12 (coaching, targets, last seen, superseded revisions),
+            // Undo migrations 13 (edits of producers and products), 12 (coaching, targets,
+            // last seen, superseded revisions),
             // 11 (forwarding), 10 (star decisions and awards), 9 (office round), 8 (quorum,
             // proposed level), 7 (round, level, kind) and 6 (council sheets).
+            tx.exec("DROP TABLE field_change", &[])?;
+            tx.exec("ALTER TABLE change DROP COLUMN from_device", &[])?;
             tx.exec("DROP TABLE office_target", &[])?;
             tx.exec("DROP TABLE coaching_visit", &[])?;
             tx.exec("DROP TABLE coaching_action", &[])?;

@@ -499,8 +499,8 @@ async fn a_coaching_plan_and_two_visits_with_photos_arrive_once_through_a_droppe
         assert!(rows.iter().all(|r| r.state == "sent"), "{rows:?}");
         assert_eq!(
             rows.len(),
-            1 + 2 + 2 + 2,
-            "assessment, two actions, two visits, two revisions"
+            2 + 1 + 2 + 2 + 2,
+            "producer and product, assessment, two actions, two visits, two revisions"
         );
         let counts = server
             .running
