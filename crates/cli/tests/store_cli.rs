@@ -553,7 +553,10 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
     let unqueued: i64 = conn.query_row("SELECT count(*) FROM outbox o WHERE o.kind = 'assessment' AND NOT EXISTS (SELECT 1 FROM assessment a WHERE a.id = o.record_id AND a.revision = o.revision AND a.status = 'final')", [], |r| r.get(0)).unwrap();
     // Each producer and product is queued once, with its record.
     let references: i64 = conn.query_row("SELECT count(*) FROM outbox o WHERE o.kind IN ('producer', 'product') AND NOT EXISTS (SELECT 1 FROM producer p WHERE p.id = o.record_id UNION ALL SELECT 1 FROM product p WHERE p.id = o.record_id)", [], |r| r.get(0)).unwrap();
-    assert_eq!(references, 0, "a queued producer or product that is not there");
+    assert_eq!(
+        references, 0,
+        "a queued producer or product that is not there"
+    );
     assert_eq!(unqueued, 0);
     let mut stmt = conn.prepare("SELECT answers FROM assessment").unwrap();
     for answers in stmt.query_map([], |r| r.get::<_, String>(0)).unwrap() {

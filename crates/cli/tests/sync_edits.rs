@@ -25,7 +25,10 @@ async fn latest(server: &Server, kind: &'static str, id: &str) -> (i64, Value) {
         .await
         .expect("query")
         .expect("the record is on the server");
-    (row.int(0), serde_json::from_str(&row.text(1)).expect("json"))
+    (
+        row.int(0),
+        serde_json::from_str(&row.text(1)).expect("json"),
+    )
 }
 
 async fn an_edit_after_the_first_sync_reaches_the_office(backend: Backend) {
@@ -36,22 +39,41 @@ async fn an_edit_after_the_first_sync_reaches_the_office(backend: Backend) {
     let report = field.sync(&budi).await.expect("first sync");
     assert_eq!((report.sent, report.references), (1, 2), "{report:?}");
     let product = field.store.product(&field.product).expect("product");
-    let mut producer = field.store.producer(&product.producer_id).expect("producer");
+    let mut producer = field
+        .store
+        .producer(&product.producer_id)
+        .expect("producer");
 
     // The officer corrects the producer's name and business number, and the product's brand.
     producer.name = "KUB Purun Tapin Sejahtera".into();
     producer.registration_no = Some("9120001234567".into());
-    field.store.save_producer(&producer, &field::now()).expect("edit");
+    field
+        .store
+        .save_producer(&producer, &field::now())
+        .expect("edit");
     let mut renamed = product.clone();
     renamed.brand = Some("Purun Asli".into());
-    field.store.save_product(&renamed, &field::now()).expect("edit");
+    field
+        .store
+        .save_product(&renamed, &field::now())
+        .expect("edit");
     // Saving again without a change queues nothing.
-    field.store.save_product(&renamed, &field::now()).expect("same");
-    let waiting = field.store.history("producer", &producer.id).expect("history");
+    field
+        .store
+        .save_product(&renamed, &field::now())
+        .expect("same");
+    let waiting = field
+        .store
+        .history("producer", &producer.id)
+        .expect("history");
     assert_eq!(waiting.waiting, vec!["name", "registration_no"]);
 
     let report = field.sync(&budi).await.expect("sync the edits");
-    assert_eq!((report.sent, report.references, report.rejected), (0, 2, 0), "{report:?}");
+    assert_eq!(
+        (report.sent, report.references, report.rejected),
+        (0, 2, 0),
+        "{report:?}"
+    );
     // The same sync pulls the records back as the server now has them, with their history.
     assert_eq!((report.pulled.producers, report.pulled.products), (1, 1));
     let (revision, body) = latest(&server, "producer", &producer.id).await;
@@ -77,20 +99,29 @@ async fn an_edit_after_the_first_sync_reaches_the_office(backend: Backend) {
         .map(|r| r.text(0));
     assert_eq!(listed.as_deref(), Some("KUB Purun Tapin Sejahtera"));
 
-    let history = field.store.history("producer", &producer.id).expect("history");
+    let history = field
+        .store
+        .history("producer", &producer.id)
+        .expect("history");
     assert_eq!(history.revision, 2);
     assert!(history.waiting.is_empty(), "{history:?}");
     let fields: Vec<&str> = history.changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["name", "registration_no"]);
     assert_eq!(history.changes[0].previous, "KUB Purun Tapin");
-    assert!(history.changes.iter().all(|c| !c.overridden && c.by.starts_with("budi")));
+    assert!(history
+        .changes
+        .iter()
+        .all(|c| !c.overridden && c.by.starts_with("budi")));
     assert_eq!(
         field.store.producer(&producer.id).expect("producer").name,
         "KUB Purun Tapin Sejahtera"
     );
     // Nothing is sent twice.
     let again = field.sync(&budi).await.expect("again");
-    assert_eq!((again.sent, again.references, again.push_bytes_sent), (0, 0, 0));
+    assert_eq!(
+        (again.sent, again.references, again.push_bytes_sent),
+        (0, 0, 0)
+    );
     server.stop().await;
 }
 
@@ -115,7 +146,11 @@ async fn two_laptops_edit_one_producer_and_converge(backend: Backend) {
     let mut his = Field::new();
     his.finalised(0);
     his.sync(&budi).await.expect("budi sends");
-    let producer_id = his.store.product(&his.product).expect("product").producer_id;
+    let producer_id = his
+        .store
+        .product(&his.product)
+        .expect("product")
+        .producer_id;
     let mut hers = Field::new();
     let pulled = hers.sync(&rina).await.expect("rina pulls");
     assert_eq!(pulled.pulled.producers, 1);
@@ -124,16 +159,23 @@ async fn two_laptops_edit_one_producer_and_converge(backend: Backend) {
     let mut mine = his.store.producer(&producer_id).expect("his copy");
     mine.name = "KUB Purun Makmur".into();
     mine.phone = Some("0811-500-100".into());
-    his.store.save_producer(&mine, &field::now()).expect("his edit");
+    his.store
+        .save_producer(&mine, &field::now())
+        .expect("his edit");
     let mut theirs = hers.store.producer(&producer_id).expect("her copy");
     theirs.name = "KUB Purun Makmur Jaya".into();
     theirs.address = Some("Jl. Purun No. 3".into());
-    hers.store.save_producer(&theirs, &field::now()).expect("her edit");
+    hers.store
+        .save_producer(&theirs, &field::now())
+        .expect("her edit");
 
     // Budi reaches the office first, Rina second: her name wins, his phone and her address stay.
     his.sync(&budi).await.expect("budi syncs");
     let report = hers.sync(&rina).await.expect("rina syncs");
-    assert_eq!((report.references, report.rejected, report.conflicts), (1, 0, 0));
+    assert_eq!(
+        (report.references, report.rejected, report.conflicts),
+        (1, 0, 0)
+    );
     his.sync(&budi).await.expect("budi pulls");
 
     let (_, office) = latest(&server, "producer", &producer_id).await;
@@ -152,12 +194,19 @@ async fn two_laptops_edit_one_producer_and_converge(backend: Backend) {
     }
     // His name lost, and both laptops are told so.
     for laptop in [&his, &hers] {
-        let history = laptop.store.history("producer", &producer_id).expect("history");
+        let history = laptop
+            .store
+            .history("producer", &producer_id)
+            .expect("history");
         let lost: Vec<_> = history.changes.iter().filter(|c| c.overridden).collect();
         assert_eq!(lost.len(), 1, "{history:?}");
         assert_eq!(
             (lost[0].field.as_str(), &lost[0].previous, &lost[0].value),
-            ("name", &Value::from("KUB Purun Makmur"), &Value::from("KUB Purun Makmur Jaya"))
+            (
+                "name",
+                &Value::from("KUB Purun Makmur"),
+                &Value::from("KUB Purun Makmur Jaya")
+            )
         );
         assert!(lost[0].by.starts_with("rina"), "{:?}", lost[0]);
         assert_eq!(history.revision, 3);
@@ -166,8 +215,8 @@ async fn two_laptops_edit_one_producer_and_converge(backend: Backend) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_laptops_edit_one_producer_and_both_converge_with_the_other_value_in_history_on_sqlite(
-) {
+async fn two_laptops_edit_one_producer_and_both_converge_with_the_other_value_in_history_on_sqlite()
+{
     two_laptops_edit_one_producer_and_converge(Backend::Sqlite).await;
 }
 
@@ -190,12 +239,18 @@ async fn a_pull_merges_field_by_field_around_an_edit_waiting_to_travel() {
     let rina = client(&server.running.url(), &rina_token);
     let mut his = Field::new();
     his.sync(&budi).await.expect("budi sends his producer");
-    let producer_id = his.store.product(&his.product).expect("product").producer_id;
+    let producer_id = his
+        .store
+        .product(&his.product)
+        .expect("product")
+        .producer_id;
     let mut hers = Field::new();
     hers.sync(&rina).await.expect("rina pulls");
     let mut theirs = hers.store.producer(&producer_id).expect("hers");
     theirs.phone = Some("0813-1".into());
-    hers.store.save_producer(&theirs, &field::now()).expect("edit");
+    hers.store
+        .save_producer(&theirs, &field::now())
+        .expect("edit");
     hers.sync(&rina).await.expect("rina sends");
 
     // Budi edits the name; before his edit travels, he pulls Rina's phone.
@@ -203,7 +258,9 @@ async fn a_pull_merges_field_by_field_around_an_edit_waiting_to_travel() {
     mine.name = "KUB Purun Baru".into();
     his.store.save_producer(&mine, &field::now()).expect("edit");
     let cursor = his.store.sync_cursor().expect("cursor");
-    let (status, page) = server.get(&token, &format!("/v1/changes?since={cursor}")).await;
+    let (status, page) = server
+        .get(&token, &format!("/v1/changes?since={cursor}"))
+        .await;
     assert_eq!(status, 200);
     let page: ovop_protocol::ChangesPage = serde_json::from_value(page).expect("page");
     let changes: Vec<ovop_store::sync::Pulled> = page
@@ -233,7 +290,10 @@ async fn a_pull_merges_field_by_field_around_an_edit_waiting_to_travel() {
         hers.store.producer(&producer_id).expect("hers")
     );
     let (revision, office) = latest(&server, "producer", &producer_id).await;
-    assert_eq!((revision, office["name"].as_str()), (3, Some("KUB Purun Baru")));
+    assert_eq!(
+        (revision, office["name"].as_str()),
+        (3, Some("KUB Purun Baru"))
+    );
     server.stop().await;
 }
 
@@ -263,18 +323,33 @@ async fn a_deletion_travels_as_a_tombstone() {
     his.finalised(0);
     let refused = his.store.delete_product(&his.product, &field::now());
     assert_eq!(refused.err().map(|e| e.code()), Some("store.in_use"));
-    his.store.delete_product(&spare, &field::now()).expect("delete");
-    his.store.delete_producer(&producer_id, &field::now()).expect("delete");
-    assert!(his.store.products_of(&producer_id).expect("list").is_empty());
+    his.store
+        .delete_product(&spare, &field::now())
+        .expect("delete");
+    his.store
+        .delete_producer(&producer_id, &field::now())
+        .expect("delete");
+    assert!(his
+        .store
+        .products_of(&producer_id)
+        .expect("list")
+        .is_empty());
 
     let report = his.sync(&budi).await.expect("budi sends the tombstones");
     assert_eq!(report.rejected, 0, "{report:?}");
     let (_, office) = latest(&server, "product", &spare).await;
     assert_eq!(office["deleted"], true);
     hers.sync(&rina).await.expect("rina pulls");
-    assert!(hers.store.products_of(&producer_id).expect("list").is_empty());
+    assert!(hers
+        .store
+        .products_of(&producer_id)
+        .expect("list")
+        .is_empty());
     let visible = hers.store.producers_in(None, 50).expect("producers");
-    assert!(visible.iter().all(|p| p.id != producer_id), "the producer is hidden");
+    assert!(
+        visible.iter().all(|p| p.id != producer_id),
+        "the producer is hidden"
+    );
     server.stop().await;
 }
 
@@ -284,7 +359,10 @@ async fn an_edit_of_an_unknown_record_or_field_is_refused_with_a_code() {
     use ovop_protocol::{Kind, Record};
     let (server, token) = server(Backend::Sqlite).await;
     let mut field = Field::new();
-    field.sync(&client(&server.running.url(), &token)).await.expect("sync");
+    field
+        .sync(&client(&server.running.url(), &token))
+        .await
+        .expect("sync");
     let producer_id = field.store.product(&field.product).expect("p").producer_id;
     let edit = |target: &str, fields: Value| {
         Record::new(
@@ -299,7 +377,10 @@ async fn an_edit_of_an_unknown_record_or_field_is_refused_with_a_code() {
     let records = vec![
         edit(unknown, serde_json::json!({"name": "X"})),
         edit(&producer_id, serde_json::json!({"owner": "X"})),
-        edit(&producer_id, serde_json::json!({"village_code": "99.99.99.9999"})),
+        edit(
+            &producer_id,
+            serde_json::json!({"village_code": "99.99.99.9999"}),
+        ),
         edit(&producer_id, serde_json::json!({"workforce": "many"})),
     ];
     let (status, body) = server.push(&token, &records).await;
@@ -327,7 +408,9 @@ async fn an_edit_of_an_unknown_record_or_field_is_refused_with_a_code() {
     let (revision, _) = latest(&server, "producer", &producer_id).await;
     assert_eq!(revision, 1, "nothing was applied");
     assert_eq!(
-        server.count("SELECT count(*) FROM record WHERE kind = 'edit'").await,
+        server
+            .count("SELECT count(*) FROM record WHERE kind = 'edit'")
+            .await,
         0
     );
     server.stop().await;

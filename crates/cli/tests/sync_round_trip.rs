@@ -368,7 +368,11 @@ fn a_long_outbox_is_frozen_a_few_records_at_a_time() {
     assert_eq!(steps, vec![2, 2, 2, 1, 0]);
     let mut outgoing = field.store.outgoing().expect("outgoing");
     assert_eq!(
-        outgoing.iter().take(2).map(|o| o.record.kind.as_str()).collect::<Vec<_>>(),
+        outgoing
+            .iter()
+            .take(2)
+            .map(|o| o.record.kind.as_str())
+            .collect::<Vec<_>>(),
         ["producer", "product"]
     );
     outgoing.drain(..2);

@@ -98,23 +98,29 @@ pub fn fields_of(target: Kind) -> Option<&'static [(&'static str, FieldType)]> {
 }
 
 fn short_text(value: &Value) -> bool {
-    value.as_str().is_some_and(|s| s.chars().count() <= MAX_FIELD_CHARS)
+    value
+        .as_str()
+        .is_some_and(|s| s.chars().count() <= MAX_FIELD_CHARS)
 }
 
 /// Whether `value` is a valid value of a field of type `ty`.
 pub fn valid(ty: FieldType, value: &Value) -> bool {
     match ty {
-        FieldType::Name => short_text(value) && value.as_str().is_some_and(|s| !s.trim().is_empty()),
-        FieldType::Region => value.as_str().is_some_and(|s| !s.is_empty() && s.len() <= 40),
+        FieldType::Name => {
+            short_text(value) && value.as_str().is_some_and(|s| !s.trim().is_empty())
+        }
+        FieldType::Region => value
+            .as_str()
+            .is_some_and(|s| !s.is_empty() && s.len() <= 40),
         FieldType::Text => value.is_null() || short_text(value),
         FieldType::Count => value.is_null() || value.as_i64().is_some_and(|n| n >= 0),
         FieldType::Percent => {
             value.is_null() || value.as_f64().is_some_and(|n| (0.0..=100.0).contains(&n))
         }
         FieldType::Bool => value.is_boolean(),
-        FieldType::TextList => value.as_array().is_some_and(|items| {
-            items.len() <= MAX_SKUS && items.iter().all(|item| short_text(item))
-        }),
+        FieldType::TextList => value
+            .as_array()
+            .is_some_and(|items| items.len() <= MAX_SKUS && items.iter().all(short_text)),
     }
 }
 
@@ -128,7 +134,10 @@ impl EditBody {
             ));
         };
         if !is_uuid(&self.target_id) {
-            return Err(bad("body.target_id", "the edited record's id is not a UUID"));
+            return Err(bad(
+                "body.target_id",
+                "the edited record's id is not a UUID",
+            ));
         }
         if self.fields.is_empty() && !self.deleted {
             return Err(bad("body.fields", "an edit changes at least one field"));
@@ -137,7 +146,10 @@ impl EditBody {
             let Some((_, ty)) = known.iter().find(|(field, _)| field == name) else {
                 return Err(bad(
                     &format!("body.fields.{}", name.chars().take(40).collect::<String>()),
-                    format!("a {} has no field that an edit may change under this name", self.target.as_str()),
+                    format!(
+                        "a {} has no field that an edit may change under this name",
+                        self.target.as_str()
+                    ),
                 ));
             };
             // A product's village is its producer's: it may be left out, never blank.
@@ -210,35 +222,75 @@ mod tests {
 
     #[test]
     fn a_valid_edit_passes_and_each_wrong_field_is_named() {
-        assert!(edit(Kind::Producer, json!({"name": "UD Sari", "phone": null, "workforce": 4}))
-            .check()
-            .is_ok());
-        assert!(edit(Kind::Product, json!({"skus": ["a", "b"], "village_code": null}))
-            .check()
-            .is_ok());
+        assert!(edit(
+            Kind::Producer,
+            json!({"name": "UD Sari", "phone": null, "workforce": 4})
+        )
+        .check()
+        .is_ok());
+        assert!(edit(
+            Kind::Product,
+            json!({"skus": ["a", "b"], "village_code": null})
+        )
+        .check()
+        .is_ok());
         let cases = [
             (Kind::Producer, json!({"name": "  "}), "body.fields.name"),
-            (Kind::Producer, json!({"village_code": null}), "body.fields.village_code"),
-            (Kind::Producer, json!({"workforce": -1}), "body.fields.workforce"),
-            (Kind::Producer, json!({"local_labour_pct": 101}), "body.fields.local_labour_pct"),
-            (Kind::Producer, json!({"penghela": "yes"}), "body.fields.penghela"),
+            (
+                Kind::Producer,
+                json!({"village_code": null}),
+                "body.fields.village_code",
+            ),
+            (
+                Kind::Producer,
+                json!({"workforce": -1}),
+                "body.fields.workforce",
+            ),
+            (
+                Kind::Producer,
+                json!({"local_labour_pct": 101}),
+                "body.fields.local_labour_pct",
+            ),
+            (
+                Kind::Producer,
+                json!({"penghela": "yes"}),
+                "body.fields.penghela",
+            ),
             (Kind::Producer, json!({"id": ID}), "body.fields.id"),
-            (Kind::Product, json!({"producer_id": ID}), "body.fields.producer_id"),
+            (
+                Kind::Product,
+                json!({"producer_id": ID}),
+                "body.fields.producer_id",
+            ),
             (Kind::Product, json!({"skus": [1]}), "body.fields.skus"),
-            (Kind::Product, json!({"name": "x".repeat(MAX_FIELD_CHARS + 1)}), "body.fields.name"),
+            (
+                Kind::Product,
+                json!({"name": "x".repeat(MAX_FIELD_CHARS + 1)}),
+                "body.fields.name",
+            ),
             (Kind::Product, json!({}), "body.fields"),
             (Kind::Assessment, json!({"name": "x"}), "body.target"),
         ];
         for (target, fields, field) in cases {
-            assert_eq!(field_of(edit(target, fields.clone()).check()).as_deref(), Some(field), "{fields}");
+            assert_eq!(
+                field_of(edit(target, fields.clone()).check()).as_deref(),
+                Some(field),
+                "{fields}"
+            );
         }
         let mut stray = edit(Kind::Producer, json!({"name": "A"}));
         stray.before.insert("phone".into(), json!("1"));
-        assert_eq!(field_of(stray.check()).as_deref(), Some("body.before.phone"));
+        assert_eq!(
+            field_of(stray.check()).as_deref(),
+            Some("body.before.phone")
+        );
         let mut bad_id = edit(Kind::Producer, json!({"name": "A"}));
         bad_id.target_id = "x".into();
         assert_eq!(field_of(bad_id.check()).as_deref(), Some("body.target_id"));
-        let tombstone = EditBody { deleted: true, ..edit(Kind::Product, json!({})) };
+        let tombstone = EditBody {
+            deleted: true,
+            ..edit(Kind::Product, json!({}))
+        };
         assert!(tombstone.check().is_ok());
     }
 }

@@ -22,8 +22,8 @@ pub use assessment::{
     AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
 };
 pub mod edit;
-pub use edit::{EditBody, FieldChange};
 pub use certificate::{Award, CertificateCode, CertificateRef, CodeError, DecisionRef, PublicKey};
+pub use edit::{EditBody, FieldChange};
 
 /// The one table of error codes (`ovop-core`'s), part of the wire contract.
 pub use ovop_core::codes::{self, Code};

@@ -463,7 +463,11 @@ pub async fn changes(
                 })
                 .collect();
             let next = changes.last().map_or(since, |c| c.cursor);
-            Ok(ChangesPage { changes, next, more })
+            Ok(ChangesPage {
+                changes,
+                next,
+                more,
+            })
         })
         .await?;
     if !page.more {

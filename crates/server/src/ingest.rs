@@ -11,7 +11,8 @@ use ovop_core::rubric::Outcome as CriterionOutcome;
 use ovop_core::{Catalog, Rubric};
 use ovop_protocol::{
     AssessmentBody, CoachingActionBody, CoachingVisitBody, Code, EditBody, FieldChange, Kind,
-    Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody, PushRequest, PushResponse, Record, RecordResult,
+    Limits, MissingBlob, Outcome, Problem, ProducerBody, ProductBody, PushRequest, PushResponse,
+    Record, RecordResult,
 };
 use serde_json::json;
 
@@ -322,10 +323,12 @@ fn apply_edit(
     actor: &Actor,
     edit_id: &str,
     placed: &Placed,
-    body: &EditBody,
     now: &str,
     deferred: &mut Deferred,
 ) -> ApiResult<()> {
+    let Some(body) = &placed.edit else {
+        return Ok(());
+    };
     let kind = body.target.as_str();
     let Some(latest) = tx.query_opt(
         "SELECT revision, body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
@@ -1371,13 +1374,12 @@ pub fn push(
             let key = (record.id.clone(), record.revision);
             let outcome = if stored_now.contains(&key) && taken.insert(key.clone()) {
                 match &placed.edit {
-                    Some(edit) => apply_edit(
+                    Some(_) => apply_edit(
                         tx,
                         &mut known,
                         actor,
                         &record.id,
                         &placed,
-                        edit,
                         now,
                         &mut deferred,
                     )?,

@@ -150,7 +150,9 @@ pub(crate) fn waiting_edits(conn: &rusqlite::Connection) -> Result<Vec<EditBody>
     let mut stmt = conn.prepare_cached(
         "SELECT seq, payload FROM outbox WHERE kind = 'edit' AND state IN ('waiting', 'sending') ORDER BY seq",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (seq, payload) = row?;
@@ -170,9 +172,17 @@ impl Store {
     /// A pulled producer or product as this laptop keeps it: the server's fields, with the
     /// fields of this laptop's edits not yet sent on top (they reach the server later and win
     /// there too), and whether one of those edits deletes it.
-    pub(crate) fn merge_pulled(&self, kind: &str, id: &str, pulled: &Value) -> Result<(Value, bool)> {
+    pub(crate) fn merge_pulled(
+        &self,
+        kind: &str,
+        id: &str,
+        pulled: &Value,
+    ) -> Result<(Value, bool)> {
         let mut merged = pulled.clone();
-        let mut deleted = pulled.get("deleted").and_then(Value::as_bool).unwrap_or(false);
+        let mut deleted = pulled
+            .get("deleted")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         for edit in waiting_edits(self.read())? {
             if edit.target.as_str() != kind || edit.target_id != id {
                 continue;
@@ -188,7 +198,13 @@ impl Store {
     }
 
     /// Keeps the history the server sent with a pulled record.
-    pub(crate) fn keep_history(&mut self, kind: &str, id: &str, body: &Value, now: &str) -> Result<()> {
+    pub(crate) fn keep_history(
+        &mut self,
+        kind: &str,
+        id: &str,
+        body: &Value,
+        now: &str,
+    ) -> Result<()> {
         let Some(history) = body.get("history") else {
             return Ok(());
         };
@@ -232,7 +248,11 @@ impl Store {
                 }
             }
         }
-        Ok(RecordHistory { revision, changes, waiting })
+        Ok(RecordHistory {
+            revision,
+            changes,
+            waiting,
+        })
     }
 
     /// The producers and products the server has that were changed here before edits
@@ -240,7 +260,9 @@ impl Store {
     /// travel, which queues an edit for each ([`queue_legacy_edits`]).
     pub(crate) fn changed_since_sent(&self) -> Result<Vec<(String, String, Value)>> {
         let known: Vec<(String, String, String)> = {
-            let mut stmt = self.read().prepare("SELECT kind, id, content_hash FROM on_server")?;
+            let mut stmt = self
+                .read()
+                .prepare("SELECT kind, id, content_hash FROM on_server")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<std::result::Result<_, _>>()?
         };

@@ -275,7 +275,12 @@ impl Store {
     }
 
     /// [`Store::save_product`]; `track: false` writes what the server sent, queueing nothing.
-    pub(crate) fn write_product(&mut self, product: &Product, now: &str, track: bool) -> Result<String> {
+    pub(crate) fn write_product(
+        &mut self,
+        product: &Product,
+        now: &str,
+        track: bool,
+    ) -> Result<String> {
         let existing = if blank(&product.id) {
             None
         } else {
@@ -389,9 +394,19 @@ impl Store {
         self.tombstone("product", id, &to_json(&product)?, now)
     }
 
-    fn tombstone(&mut self, kind: &str, id: &str, body: &serde_json::Value, now: &str) -> Result<()> {
+    fn tombstone(
+        &mut self,
+        kind: &str,
+        id: &str,
+        body: &serde_json::Value,
+        now: &str,
+    ) -> Result<()> {
         let tx = self.conn().transaction()?;
-        let table = if kind == "producer" { "producer" } else { "product" };
+        let table = if kind == "producer" {
+            "producer"
+        } else {
+            "product"
+        };
         tx.execute(
             &format!("UPDATE {table} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"),
             params![id, now],
@@ -403,7 +418,11 @@ impl Store {
 
     /// Applies a deletion the server sent (no tombstone is queued back).
     pub(crate) fn hide(&mut self, kind: &str, id: &str, now: &str) -> Result<()> {
-        let table = if kind == "producer" { "producer" } else { "product" };
+        let table = if kind == "producer" {
+            "producer"
+        } else {
+            "product"
+        };
         self.conn().execute(
             &format!("UPDATE {table} SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"),
             params![id, now],

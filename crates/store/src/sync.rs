@@ -388,12 +388,13 @@ impl Store {
                 )?;
             }
             if *settled == Settled::Sent && (kind == "producer" || kind == "product") {
-                let payload: Option<String> = tx.query_row(
-                    "SELECT payload FROM outbox WHERE seq = ?1",
-                    [seq],
-                    |r| r.get(0),
-                )?;
-                if let Some(record) = payload.and_then(|p| serde_json::from_str::<WireRecord>(&p).ok()) {
+                let payload: Option<String> =
+                    tx.query_row("SELECT payload FROM outbox WHERE seq = ?1", [seq], |r| {
+                        r.get(0)
+                    })?;
+                if let Some(record) =
+                    payload.and_then(|p| serde_json::from_str::<WireRecord>(&p).ok())
+                {
                     tx.execute(
                         "INSERT INTO on_server (kind, id, content_hash, since) VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (kind, id) DO NOTHING",
