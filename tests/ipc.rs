@@ -533,7 +533,8 @@ fn an_assessment_is_scored_change_by_change_finalised_once_and_corrected_by_a_ne
     assert_eq!(locked["code"], "store.locked");
     assert_eq!(
         app.call("home_counts", json!({})).expect("counts"),
-        json!({"drafts": 0, "finals": 1, "waiting": 1})
+        json!({"drafts": 0, "finals": 1, "waiting": 3}),
+        "the assessment, and the producer and product it needs"
     );
 
     // A correction needs a reason, and is a second revision naming the first.

@@ -2,6 +2,7 @@
 //! the background task.
 
 pub mod background;
+pub mod bundle;
 pub mod enrol;
 pub mod qr;
 pub mod side;

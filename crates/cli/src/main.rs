@@ -65,6 +65,10 @@ enum Command {
     Enrol(sync_cmd::EnrolArgs),
     /// Send what is waiting to the server and bring back what changed; `sync status` lists the outbox.
     Sync(sync_cmd::SyncArgs),
+    /// Carry the outbox to the office on a USB stick: `bundle export -o FILE`, then
+    /// `bundle receipt FILE` with the office's receipt.
+    #[command(subcommand)]
+    Bundle(sync_cmd::BundleCommand),
     /// Check a star certificate offline, list those lapsing, print one.
     #[command(subcommand)]
     Certificate(certificate_cmd::CertificateCommand),
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Command::Sheet(args) => db().and_then(|p| sheet_cmd::run(args, &p, data_dir.as_deref())),
         Command::Enrol(args) => db().and_then(|p| sync_cmd::enrol(args, &p)),
         Command::Sync(args) => db().and_then(|p| sync_cmd::sync(args, &p, data_dir.as_deref())),
+        Command::Bundle(command) => db().and_then(|p| sync_cmd::bundle(command, &p)),
         Command::Certificate(cmd) => certificate_cmd::run(cmd, db),
         Command::Bench(cmd) => db().and_then(|p| bench_cmd::run(cmd, &p)),
     };

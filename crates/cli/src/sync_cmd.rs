@@ -56,6 +56,62 @@ pub enum SyncCommand {
     },
 }
 
+/// A bundle for the office, carried on a USB stick when there is no network.
+#[derive(Subcommand)]
+pub enum BundleCommand {
+    /// Write everything waiting in the outbox (and the photos the office may lack) to one
+    /// file, signed with this laptop's token.
+    Export {
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Import the office's receipt of a bundle: what arrived is marked sent.
+    Receipt { file: PathBuf },
+}
+
+fn enrolled(db: &Path) -> Result<ovop_app::sync::Enrolment, CliError> {
+    token::load(&enrolment_dir(db))?.ok_or_else(|| {
+        CliError::new(
+            Code::SyncNotEnrolled.as_str(),
+            "this laptop is not enrolled: run `ovop enrol` first (a bundle is signed with its token)",
+        )
+    })
+}
+
+pub fn bundle(command: BundleCommand, db: &Path) -> CliResult {
+    let enrolment = enrolled(db)?;
+    let mut store = open(db)?;
+    match command {
+        BundleCommand::Export { output } => {
+            let written = ovop_app::sync::bundle::write_bundle(
+                &mut store,
+                &enrolment,
+                &output,
+                &ovop_store::now_utc(),
+            )?;
+            println!(
+                "{}: {} records, {} photos, {} bytes",
+                output.display(),
+                written.records,
+                written.photos,
+                written.bytes
+            );
+        }
+        BundleCommand::Receipt { file } => {
+            let applied = ovop_app::sync::bundle::import_receipt(&mut store, &enrolment, &file)?;
+            println!(
+                "{} sent, {} rejected, {} conflicts; {} photos arrived, {} still to upload",
+                applied.sent,
+                applied.rejected,
+                applied.conflicts,
+                applied.photos_arrived,
+                applied.photos_missing
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Where the enrolment is kept: beside the database.
 fn enrolment_dir(db: &Path) -> PathBuf {
     db.parent()

@@ -21,6 +21,7 @@ pub mod recap;
 pub use assessment::{
     AssessmentBody, Assessor, EvidenceDocument, Roster, RosterError, SetRef, Visit,
 };
+pub mod bundle;
 pub mod edit;
 pub use certificate::{Award, CertificateCode, CertificateRef, CodeError, DecisionRef, PublicKey};
 pub use edit::{EditBody, FieldChange};

@@ -96,6 +96,40 @@ impl BlobStore {
         })
     }
 
+    /// The folder the blobs are kept in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Puts a whole blob in place from a file beside the store (a bundle's), after checking
+    /// its bytes have the hash it is named by.
+    pub fn put_verified(&self, hex: &str, file: &Path) -> ApiResult<()> {
+        let mut hasher = Sha256::new();
+        let mut opened = std::fs::File::open(file).map_err(io_error)?;
+        std::io::copy(&mut opened, &mut hasher).map_err(io_error)?;
+        drop(opened);
+        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if digest != hex {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "blob.hash_mismatch",
+                Some("sha256"),
+                "the photo's bytes do not have the hash it is named by",
+            ));
+        }
+        let target = self.path(hex);
+        let dir = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.clone());
+        std::fs::create_dir_all(&dir).map_err(io_error)?;
+        std::fs::rename(file, &target).map_err(io_error)?;
+        if let Ok(dir) = std::fs::File::open(&dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
     /// Where a complete blob lives. `hex` is checked by the caller (64 lower-case hex digits).
     pub fn path(&self, hex: &str) -> PathBuf {
         self.root.join(&hex[..2]).join(hex)

@@ -23,6 +23,7 @@ pub mod api;
 pub mod auth;
 pub mod award;
 pub mod blobs;
+pub mod bundle;
 pub mod config;
 pub mod dashboard;
 pub mod db;

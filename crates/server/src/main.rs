@@ -82,6 +82,14 @@ enum Command {
         #[arg(long)]
         must_change: bool,
     },
+    /// Import a laptop's bundle (brought on a USB stick): the same checks and the same
+    /// exactly-once rule as a push. Writes the receipt the laptop imports.
+    ImportBundle {
+        file: std::path::PathBuf,
+        /// Where the receipt is written (default: beside the bundle, `.receipt.json`).
+        #[arg(long)]
+        receipt: Option<std::path::PathBuf>,
+    },
     /// Print a one-time enrolment code for a user.
     Code {
         name: String,
@@ -209,6 +217,37 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                 } else {
                     ""
                 }
+            );
+            Ok(())
+        }
+        Command::ImportBundle { file, receipt } => {
+            let state = ovop_server::open(&config).await?;
+            let answer = ovop_server::bundle::import(&state, &file).await?;
+            let target = receipt.unwrap_or_else(|| {
+                let mut name = file.clone().into_os_string();
+                name.push(".receipt.json");
+                std::path::PathBuf::from(name)
+            });
+            let text = serde_json::to_vec_pretty(&answer)
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+            let partial = target.with_extension("partial");
+            std::fs::write(&partial, text)
+                .and_then(|()| std::fs::rename(&partial, &target))
+                .map_err(|e| {
+                    ApiError::startup(format!("cannot write {}: {e}", target.display()))
+                })?;
+            let count = |outcome: ovop_protocol::Outcome| {
+                answer.results.iter().filter(|r| r.outcome == outcome).count()
+            };
+            println!(
+                "imported: {} accepted, {} accepted again, {} rejected, {} conflicts; {} photos stored, {} still missing\nreceipt: {}",
+                count(ovop_protocol::Outcome::Accepted),
+                count(ovop_protocol::Outcome::AcceptedAgain),
+                count(ovop_protocol::Outcome::Rejected),
+                count(ovop_protocol::Outcome::Conflict),
+                answer.blobs_stored.len(),
+                answer.missing_blobs.len(),
+                target.display()
             );
             Ok(())
         }

@@ -454,6 +454,29 @@ impl Store {
         Ok(())
     }
 
+    /// Photos the server holds complete (asked for, then uploaded), by hex hash.
+    pub fn uploads_done(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .read()
+            .prepare_cached("SELECT sha256 FROM upload WHERE done_at IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The content hash of a producer or product as it travels now (`None`: not here).
+    pub fn content_hash_of(&self, kind: &str, id: &str) -> Result<Option<String>> {
+        let wire = match kind {
+            "producer" => self.wire_producer(id),
+            "product" => self.wire_product(id),
+            _ => return Ok(None),
+        };
+        match wire {
+            Ok(record) => Ok(Some(canonical_hash(&record.body))),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Every outbox entry, oldest first, with its state and the server's reason.
     pub fn outbox_rows(&self) -> Result<Vec<OutboxRow>> {
         let mut stmt = self.read().prepare_cached(
