@@ -1492,3 +1492,66 @@ fn a_coaching_plan_is_made_from_a_final_sheets_steps_and_a_visit_closes_what_was
     assert_eq!(change["done_before"][0]["action_id"], saved["id"]);
     assert_eq!(change["done_before"][0]["support"], "packaging");
 }
+
+/// The Sync screen's bundle: refused with a code before the laptop is enrolled or when the
+/// folder is not there; written into the folder, named after the officer, once it is; a
+/// receipt that is not one is refused with its code.
+#[test]
+fn the_outbox_goes_into_a_bundle_in_the_folder_picked() {
+    let data = tempfile::tempdir().expect("temp");
+    let usb = tempfile::tempdir().expect("temp");
+    let db = data.path().join("ovop.sqlite");
+    drop(laptop_with_a_producer(&db));
+    let folder = json!({"folder": usb.path().display().to_string()});
+    let results = invoke_on(data.path(), &[("bundle_write", folder.clone())]);
+    assert_eq!(
+        results[0].as_ref().expect_err("not enrolled")["code"],
+        "sync.not_enrolled"
+    );
+    ovop_app::sync::token::save(
+        data.path(),
+        &ovop_app::sync::Enrolment {
+            server: "https://dinas.example.id".into(),
+            token: "ovt_laptop-token".into(),
+            device_id: 4,
+            server_id: "dinas".into(),
+            user: "budi".into(),
+            enrolled_at: "2026-12-07T08:00:00Z".into(),
+            token_in_keyring: false,
+        },
+    )
+    .expect("enrolled");
+    let not_there = json!({"folder": usb.path().join("gone").display().to_string()});
+    let junk = usb.path().join("junk.receipt.json");
+    std::fs::write(&junk, b"{\"results\": []}").expect("junk");
+    let results = invoke_on(
+        data.path(),
+        &[
+            ("bundle_write", not_there),
+            ("bundle_write", folder),
+            (
+                "bundle_receipt",
+                json!({"file": junk.display().to_string()}),
+            ),
+        ],
+    );
+    assert_eq!(
+        results[0].as_ref().expect_err("no folder")["code"],
+        "store.io"
+    );
+    let written = results[1].as_ref().expect("written");
+    assert_eq!(
+        written["written"]["records"], 1,
+        "the producer waits: {written}"
+    );
+    let path = written["path"].as_str().expect("path");
+    assert!(
+        path.contains("ovop-budi-") && path.ends_with(".ovopbundle"),
+        "{path}"
+    );
+    assert!(std::path::Path::new(path).is_file());
+    assert_eq!(
+        results[2].as_ref().expect_err("not a receipt")["code"],
+        "receipt.not_a_receipt"
+    );
+}

@@ -141,6 +141,9 @@ pub fn render() -> String {
         OutboxRow,
         ReviewDecision,
         ovop_protocol::FieldChange,
+        ovop_app::sync::bundle::BundleWritten,
+        ovop_app::sync::bundle::BundleFile,
+        ovop_app::sync::bundle::ReceiptApplied,
         ovop_store::edits::RecordHistory,
         // stars awarded and their certificates
         ovop_protocol::DecisionRef,

@@ -88,6 +88,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             sync::sync_enrol,
             sync::sync_forget,
             sync::sync_outbox,
+            sync::bundle_write,
+            sync::bundle_receipt,
             sync::assessment_decisions,
             awards::app_training_day,
             awards::product_awards,

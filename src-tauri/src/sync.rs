@@ -59,6 +59,46 @@ pub async fn sync_forget(
     Ok(())
 }
 
+/// Writes everything waiting in the outbox to a bundle file in `folder` (a USB stick) for the
+/// office to import.
+#[tauri::command]
+pub async fn bundle_write(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<ovop_app::sync::bundle::BundleFile, AppError> {
+    let dir = state.run(|app| app.data_dir()).await?;
+    let now = ovop_store::now_utc();
+    state
+        .with_store(move |store| {
+            ovop_app::sync::bundle::write_bundle_in(
+                store,
+                &dir,
+                std::path::Path::new(folder.trim()),
+                &now,
+            )
+        })
+        .await
+}
+
+/// Settles the outbox with the office's receipt of a bundle.
+#[tauri::command]
+pub async fn bundle_receipt(
+    state: State<'_, AppState>,
+    file: String,
+) -> Result<ovop_app::sync::bundle::ReceiptApplied, AppError> {
+    let dir = state.run(|app| app.data_dir()).await?;
+    state
+        .with_store(move |store| {
+            let enrolment = ovop_app::sync::bundle::enrolment_in(&dir)?;
+            ovop_app::sync::bundle::import_receipt(
+                store,
+                &enrolment,
+                std::path::Path::new(file.trim()),
+            )
+        })
+        .await
+}
+
 /// Every record of the outbox with its state and the server's reason, newest first.
 #[tauri::command]
 pub async fn sync_outbox(state: State<'_, AppState>) -> Result<Vec<OutboxRow>, AppError> {

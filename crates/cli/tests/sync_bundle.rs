@@ -94,12 +94,18 @@ async fn a_bundle_round_trip_with_duplicates_tampering_and_truncation() {
     let middle = photo.1.len() / 2;
     photo.1[middle] ^= 0xff;
     rewrite(&tampered, &changed);
-    assert_eq!(import(&server, &tampered).await.err().as_deref(), Some("bundle.damaged"));
+    assert_eq!(
+        import(&server, &tampered).await.err().as_deref(),
+        Some("bundle.damaged")
+    );
     // A copy cut short: no manifest.
     let cut = dir.path().join("cut.ovopbundle");
     let bytes = std::fs::read(&bundle).expect("read");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
-    assert_eq!(import(&server, &cut).await.err().as_deref(), Some("bundle.truncated"));
+    assert_eq!(
+        import(&server, &cut).await.err().as_deref(),
+        Some("bundle.truncated")
+    );
     // A manifest changed after signing (the user it claims): the signature does not hold.
     let forged = dir.path().join("forged.ovopbundle");
     let mut changed = whole.clone();
@@ -108,13 +114,21 @@ async fn a_bundle_round_trip_with_duplicates_tampering_and_truncation() {
     json["user"] = "sari".into();
     manifest.1 = serde_json::to_vec(&json).expect("json");
     rewrite(&forged, &changed);
-    assert_eq!(import(&server, &forged).await.err().as_deref(), Some("bundle.bad_signature"));
+    assert_eq!(
+        import(&server, &forged).await.err().as_deref(),
+        Some("bundle.bad_signature")
+    );
     // A laptop this office never enrolled.
     let stranger = dir.path().join("stranger.ovopbundle");
     let mut other = Field::new();
     other.finalised(0);
-    write_bundle(&mut other.store, &enrolment("ovt_not-enrolled-here"), &stranger, &field::now())
-        .expect("written");
+    write_bundle(
+        &mut other.store,
+        &enrolment("ovt_not-enrolled-here"),
+        &stranger,
+        &field::now(),
+    )
+    .expect("written");
     assert_eq!(
         import(&server, &stranger).await.err().as_deref(),
         Some("bundle.unknown_device")
@@ -124,20 +138,42 @@ async fn a_bundle_round_trip_with_duplicates_tampering_and_truncation() {
     std::fs::write(&junk, b"PK\x03\x04 a spreadsheet, say").expect("write");
     let refused = import(&server, &junk).await.err();
     assert!(
-        matches!(refused.as_deref(), Some("bundle.truncated" | "bundle.not_a_bundle")),
+        matches!(
+            refused.as_deref(),
+            Some("bundle.truncated" | "bundle.not_a_bundle")
+        ),
         "{refused:?}"
     );
-    assert_eq!(assessments_on(&server).await, 0, "nothing of a refused bundle is stored");
+    assert_eq!(
+        assessments_on(&server).await,
+        0,
+        "nothing of a refused bundle is stored"
+    );
 
     // The real bundle: every record and photo arrives once.
     let receipt = import(&server, &bundle).await.expect("imported");
     assert_eq!(receipt.results.len(), 5);
-    assert!(receipt.results.iter().all(|r| r.outcome == Outcome::Accepted), "{receipt:?}");
-    assert_eq!((receipt.blobs_stored.len(), receipt.missing_blobs.len()), (6, 0));
+    assert!(
+        receipt
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Accepted),
+        "{receipt:?}"
+    );
+    assert_eq!(
+        (receipt.blobs_stored.len(), receipt.missing_blobs.len()),
+        (6, 0)
+    );
     assert_eq!(assessments_on(&server).await, 3);
     // Imported twice: accepted again, nothing more stored.
     let again = import(&server, &bundle).await.expect("imported again");
-    assert!(again.results.iter().all(|r| r.outcome == Outcome::AcceptedAgain), "{again:?}");
+    assert!(
+        again
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::AcceptedAgain),
+        "{again:?}"
+    );
     assert_eq!(assessments_on(&server).await, 3);
 
     // A receipt changed on the way is refused; the real one settles the outbox.
@@ -146,21 +182,30 @@ async fn a_bundle_round_trip_with_duplicates_tampering_and_truncation() {
     bent.results[2].outcome = Outcome::Rejected;
     std::fs::write(&receipt_path, serde_json::to_vec(&bent).expect("json")).expect("write");
     let refused = import_receipt(&mut field.store, &enrolment(&token), &receipt_path);
-    assert_eq!(refused.err().map(|e| e.code).as_deref(), Some("receipt.bad_signature"));
+    assert_eq!(
+        refused.err().map(|e| e.code).as_deref(),
+        Some("receipt.bad_signature")
+    );
     std::fs::write(&receipt_path, serde_json::to_vec(&receipt).expect("json")).expect("write");
     let applied =
         import_receipt(&mut field.store, &enrolment(&token), &receipt_path).expect("settled");
-    assert_eq!((applied.sent, applied.rejected, applied.photos_arrived), (5, 0, 6));
+    assert_eq!(
+        (applied.sent, applied.rejected, applied.photos_arrived),
+        (5, 0, 6)
+    );
     assert_converged(&mut field, &server, 3).await;
     // Imported twice, the receipt settles nothing more; a sync afterwards sends nothing.
-    let twice =
-        import_receipt(&mut field.store, &enrolment(&token), &receipt_path).expect("again");
+    let twice = import_receipt(&mut field.store, &enrolment(&token), &receipt_path).expect("again");
     assert_eq!(twice.sent, 0);
     let report = field
         .sync(&client(&server.running.url(), &token))
         .await
         .expect("sync");
-    assert_eq!((report.sent, report.references, report.blobs_uploaded), (0, 0, 0), "{report:?}");
+    assert_eq!(
+        (report.sent, report.references, report.blobs_uploaded),
+        (0, 0, 0),
+        "{report:?}"
+    );
 
     // Once the laptop is revoked, its bundles are refused.
     field.finalised(0);
@@ -170,10 +215,18 @@ async fn a_bundle_round_trip_with_duplicates_tampering_and_truncation() {
         .running
         .state
         .db
-        .run(|tx| Ok(tx.exec("UPDATE device SET revoked_at = $1", &[Val::from("2026-12-01T00:00:00Z")])?))
+        .run(|tx| {
+            Ok(tx.exec(
+                "UPDATE device SET revoked_at = $1",
+                &[Val::from("2026-12-01T00:00:00Z")],
+            )?)
+        })
         .await
         .expect("revoke");
-    assert_eq!(import(&server, &late).await.err().as_deref(), Some("bundle.revoked"));
+    assert_eq!(
+        import(&server, &late).await.err().as_deref(),
+        Some("bundle.revoked")
+    );
     assert_eq!(assessments_on(&server).await, 3);
     server.stop().await;
 }
@@ -195,7 +248,11 @@ async fn the_officer_exports_a_bundle_and_imports_its_receipt_from_the_command_l
         .arg(&bundle)
         .output()
         .expect("ovop");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("3 records, 1 photos"), "{said}");
     let receipt = import(&server, &bundle).await.expect("imported");
@@ -208,7 +265,11 @@ async fn the_officer_exports_a_bundle_and_imports_its_receipt_from_the_command_l
         .arg(&receipt_path)
         .output()
         .expect("ovop");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("3 sent, 0 rejected"), "{said}");
     field.store = ovop_store::Store::open(&field.db).expect("reopen");

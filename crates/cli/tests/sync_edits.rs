@@ -415,3 +415,43 @@ async fn an_edit_of_an_unknown_record_or_field_is_refused_with_a_code() {
     );
     server.stop().await;
 }
+
+/// A producer the server refused as first sent (no village) travels whole again once the
+/// officer gives it one, and then arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_producer_refused_as_first_sent_travels_again_once_corrected() {
+    let (server, token) = server(Backend::Sqlite).await;
+    let budi = client(&server.running.url(), &token);
+    let mut field = Field::new();
+    let mut producer = ovop_store::records::Producer {
+        name: "KWT Melati".into(),
+        ..Default::default()
+    };
+    producer.id = field
+        .store
+        .add_producer(&producer, &field::now())
+        .expect("producer");
+    let report = field.sync(&budi).await.expect("sync");
+    assert_eq!(report.rejected, 1, "{report:?}");
+    let refused = field
+        .store
+        .outbox_rows()
+        .expect("outbox")
+        .into_iter()
+        .find(|r| r.record_id == producer.id)
+        .expect("row");
+    assert_eq!(refused.state, "rejected");
+    producer.village_code = Some(field::TAPIN.into());
+    field
+        .store
+        .save_producer(&producer, &field::now())
+        .expect("corrected");
+    let report = field.sync(&budi).await.expect("sync again");
+    assert_eq!((report.references, report.rejected), (1, 0), "{report:?}");
+    let (revision, body) = latest(&server, "producer", &producer.id).await;
+    assert_eq!(
+        (revision, body["village_code"].as_str()),
+        (1, Some(field::TAPIN))
+    );
+    server.stop().await;
+}

@@ -122,7 +122,7 @@ fn verify_mac(key: &str, bytes: &[u8], signature: &str) -> bool {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -146,7 +146,11 @@ impl Manifest {
 
     /// Whether `key` signed it.
     pub fn signed_by(&self, key: &str) -> bool {
-        verify_mac(key, &unsigned(self, |m| m.signature.clear()), &self.signature)
+        verify_mac(
+            key,
+            &unsigned(self, |m| m.signature.clear()),
+            &self.signature,
+        )
     }
 }
 
@@ -156,7 +160,11 @@ impl Receipt {
     }
 
     pub fn signed_by(&self, key: &str) -> bool {
-        verify_mac(key, &unsigned(self, |r| r.signature.clear()), &self.signature)
+        verify_mac(
+            key,
+            &unsigned(self, |r| r.signature.clear()),
+            &self.signature,
+        )
     }
 }
 

@@ -108,7 +108,11 @@ impl BlobStore {
         let mut opened = std::fs::File::open(file).map_err(io_error)?;
         std::io::copy(&mut opened, &mut hasher).map_err(io_error)?;
         drop(opened);
-        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         if digest != hex {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,

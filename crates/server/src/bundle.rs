@@ -42,7 +42,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// What was read of a bundle, checked against its manifest.
-struct Read_ {
+struct ReadBundle {
     manifest: Manifest,
     manifest_sha: String,
     batches: Vec<Vec<u8>>,
@@ -70,7 +70,7 @@ fn truncated(e: std::io::Error) -> ApiError {
 }
 
 /// Reads the whole file and checks it against its manifest (not yet its signature).
-fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
+fn read_bundle(file: &Path, state: &AppState) -> ApiResult<ReadBundle> {
     let opened = std::fs::File::open(file).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -89,7 +89,10 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
     let mut blobs = BTreeMap::new();
     let mut manifest: Option<(Manifest, String)> = None;
     let entries = archive.entries().map_err(|e| {
-        refused(Code::BundleNotABundle, format!("the file is not a bundle: {e}"))
+        refused(
+            Code::BundleNotABundle,
+            format!("the file is not a bundle: {e}"),
+        )
     })?;
     for entry in entries {
         let mut entry = entry.map_err(truncated)?;
@@ -109,7 +112,10 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
                 .map_err(truncated)?
                 .ok_or_else(|| refused(Code::BundleDamaged, "the manifest is too large"))?;
             let parsed: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-                refused(Code::BundleDamaged, format!("the manifest cannot be read: {e}"))
+                refused(
+                    Code::BundleDamaged,
+                    format!("the manifest cannot be read: {e}"),
+                )
             })?;
             manifest = Some((parsed, sha));
             continue;
@@ -155,7 +161,9 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
                 written += n as u64;
             }
             if written != size {
-                return Err(truncated(std::io::Error::other(format!("{name} is cut short"))));
+                return Err(truncated(std::io::Error::other(format!(
+                    "{name} is cut short"
+                ))));
             }
             seen.push(ovop_protocol::bundle::Entry {
                 name,
@@ -166,7 +174,10 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
         } else {
             return Err(refused(
                 Code::BundleDamaged,
-                format!("{:?} is not an entry of a bundle", name.chars().take(80).collect::<String>()),
+                format!(
+                    "{:?} is not an entry of a bundle",
+                    name.chars().take(80).collect::<String>()
+                ),
             ));
         }
     }
@@ -201,7 +212,7 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
             format!("{differs} is not what the manifest says: the bundle was changed or damaged"),
         ));
     }
-    for (hash, _) in &blobs {
+    for hash in blobs.keys() {
         // An entry named by a hash it does not have.
         let named = seen
             .iter()
@@ -213,7 +224,7 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<Read_> {
             ));
         }
     }
-    Ok(Read_ {
+    Ok(ReadBundle {
         manifest,
         manifest_sha,
         batches,
@@ -356,7 +367,10 @@ pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
                 .db
                 .read(move |tx| {
                     Ok(tx
-                        .query_opt("SELECT size FROM blob WHERE sha256 = $1", &[Val::from(name.as_str())])?
+                        .query_opt(
+                            "SELECT size FROM blob WHERE sha256 = $1",
+                            &[Val::from(name.as_str())],
+                        )?
                         .map(|r| r.int(0)))
                 })
                 .await?

@@ -237,7 +237,11 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                     ApiError::startup(format!("cannot write {}: {e}", target.display()))
                 })?;
             let count = |outcome: ovop_protocol::Outcome| {
-                answer.results.iter().filter(|r| r.outcome == outcome).count()
+                answer
+                    .results
+                    .iter()
+                    .filter(|r| r.outcome == outcome)
+                    .count()
             };
             println!(
                 "imported: {} accepted, {} accepted again, {} rejected, {} conflicts; {} photos stored, {} still missing\nreceipt: {}",

@@ -32,7 +32,10 @@ fn write(path: &std::path::Path, token: &str, batch: &[u8]) {
     manifest.sign(&key);
     let manifest = serde_json::to_vec(&manifest).expect("json");
     let mut tar = tar::Builder::new(std::fs::File::create(path).expect("create"));
-    for (name, bytes) in [(batch_name(1), batch), (MANIFEST.to_string(), &manifest[..])] {
+    for (name, bytes) in [
+        (batch_name(1), batch),
+        (MANIFEST.to_string(), &manifest[..]),
+    ] {
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
         header.set_mode(0o644);
@@ -57,7 +60,10 @@ async fn the_office_imports_a_bundle_from_the_command_line_and_gets_a_receipt() 
     let server = Server::start(Backend::Sqlite).await;
     let token = server.enrolled_user("budi", "officer", &["63.05"]).await;
     let request = PushRequest {
-        records: vec![producer(&uuid(9, 1), TAPIN), product(&uuid(9, 2), &uuid(9, 1))],
+        records: vec![
+            producer(&uuid(9, 1), TAPIN),
+            product(&uuid(9, 2), &uuid(9, 1)),
+        ],
     };
     let batch = serde_json::to_vec(&request).expect("json");
     let dir = tempfile::tempdir().expect("temp");
@@ -65,16 +71,28 @@ async fn the_office_imports_a_bundle_from_the_command_line_and_gets_a_receipt() 
     write(&bundle, &token, &batch);
 
     let out = import(&server, &bundle);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("2 accepted, 0 accepted again, 0 rejected"), "{said}");
+    assert!(
+        said.contains("2 accepted, 0 accepted again, 0 rejected"),
+        "{said}"
+    );
     let receipt_path = dir.path().join("budi.ovopbundle.receipt.json");
     let receipt: Receipt =
         serde_json::from_slice(&std::fs::read(&receipt_path).expect("receipt")).expect("json");
-    assert!(receipt.signed_by(&token_key(&token)), "signed for the laptop");
+    assert!(
+        receipt.signed_by(&token_key(&token)),
+        "signed for the laptop"
+    );
     assert!(!receipt.signed_by(&token_key("ovt_someone-else")));
     assert_eq!(
-        server.count("SELECT count(*) FROM record WHERE kind = 'product'").await,
+        server
+            .count("SELECT count(*) FROM record WHERE kind = 'product'")
+            .await,
         1
     );
 

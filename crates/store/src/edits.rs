@@ -99,7 +99,14 @@ pub(crate) fn queue_edit(
     deleted: bool,
     now: &str,
 ) -> Result<bool> {
-    if !travelled(tx, kind, id)? {
+    // A record the server refused as first sent (a producer without a village, say) is sent
+    // whole again once changed: the server never stored it, so there is nothing to edit.
+    let refused = tx.execute(
+        "UPDATE outbox SET state = 'waiting', payload = NULL, code = NULL, reason = NULL, settled_at = NULL
+         WHERE kind = ?1 AND record_id = ?2 AND revision = 1 AND state = 'rejected'",
+        params![kind, id],
+    )?;
+    if refused > 0 || !travelled(tx, kind, id)? {
         return Ok(false);
     }
     let target = target_kind(kind)?;

@@ -25,6 +25,8 @@ import type {
   Product,
   ProductHit,
   RecordHistory,
+  BundleFile,
+  ReceiptApplied,
   Region,
   SheetKind,
   Changed,
@@ -349,6 +351,24 @@ export async function pickBackupFile(title: string): Promise<string | null> {
   if (!inTauri()) return null;
   const { open } = await import("@tauri-apps/plugin-dialog");
   const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "OVOP Field", extensions: ["ovopbak"] }] });
+  return typeof chosen === "string" ? chosen : null;
+}
+
+/** Writes what waits in the outbox to a bundle in `folder` (a USB stick) for the office. */
+export function bundleWrite(folder: string): Promise<BundleFile> {
+  return call<BundleFile>("bundle_write", { folder });
+}
+
+/** Settles the outbox with the office's receipt of a bundle. */
+export function bundleReceipt(file: string): Promise<ReceiptApplied> {
+  return call<ReceiptApplied>("bundle_receipt", { file });
+}
+
+/** The system's file picker for the office's receipt of a bundle; null when closed. */
+export async function pickReceiptFile(title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const chosen = await open({ directory: false, multiple: false, title, filters: [{ name: "OVOP Field", extensions: ["json"] }] });
   return typeof chosen === "string" ? chosen : null;
 }
 

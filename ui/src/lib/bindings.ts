@@ -820,6 +820,16 @@ by: string,
  */
 at: string, };
 
+export type BundleWritten = { 
+/**
+ * Outbox entries (with the producers and products they need) in it.
+ */
+records: number, photos: number, bytes: number, };
+
+export type BundleFile = { path: string, written: BundleWritten, };
+
+export type ReceiptApplied = { sent: number, rejected: number, conflicts: number, photos_arrived: number, photos_missing: number, };
+
 export type RecordHistory = { 
 /**
  * The server's revision of the record (0: the server has not told any).

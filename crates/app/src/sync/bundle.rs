@@ -25,21 +25,83 @@ use crate::AppError;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct BundleWritten {
     /// Outbox entries (with the producers and products they need) in it.
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub records: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub photos: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub bytes: u64,
+}
+
+/// A bundle written into a folder the officer picked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct BundleFile {
+    pub path: String,
+    pub written: BundleWritten,
 }
 
 /// What a receipt settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ReceiptApplied {
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub sent: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub rejected: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub conflicts: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub photos_arrived: u64,
+    #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub photos_missing: u64,
+}
+
+/// The enrolment kept in `data_dir`; a bundle needs its token.
+pub fn enrolment_in(data_dir: &Path) -> Result<Enrolment, AppError> {
+    super::token::load(data_dir)?.ok_or_else(|| {
+        AppError::new(
+            Code::SyncNotEnrolled.as_str(),
+            "this laptop is not enrolled: a bundle is signed with the token it gets at enrolment",
+        )
+    })
+}
+
+/// Writes a bundle into `folder` (a USB stick, say), named after the officer and the moment:
+/// `ovop-budi-20261207T0700.ovopbundle`.
+pub fn write_bundle_in(
+    store: &mut Store,
+    data_dir: &Path,
+    folder: &Path,
+    now: &str,
+) -> Result<BundleFile, AppError> {
+    let enrolment = enrolment_in(data_dir)?;
+    if !folder.is_dir() {
+        return Err(AppError::new(
+            Code::StoreIo.as_str(),
+            format!("{} is not a folder that can be written", folder.display()),
+        ));
+    }
+    let stamp: String = now
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(13)
+        .collect();
+    let user: String = enrolment
+        .user
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(40)
+        .collect();
+    let path = folder.join(format!("ovop-{user}-{stamp}.ovopbundle"));
+    let written = write_bundle(store, &enrolment, &path, now)?;
+    Ok(BundleFile {
+        path: path.display().to_string(),
+        written,
+    })
 }
 
 fn io(path: &Path, e: std::io::Error) -> AppError {
@@ -158,14 +220,20 @@ pub fn import_receipt(
         .map_err(|e| not_a_receipt(format!("{} cannot be read: {e}", file.display())))?
         .len();
     if size > MAX_RECEIPT_BYTES {
-        return Err(not_a_receipt(format!("{} is too large for a receipt", file.display())));
+        return Err(not_a_receipt(format!(
+            "{} is too large for a receipt",
+            file.display()
+        )));
     }
     let bytes = std::fs::read(file)
         .map_err(|e| not_a_receipt(format!("{} cannot be read: {e}", file.display())))?;
     let receipt: Receipt = serde_json::from_slice(&bytes)
         .map_err(|e| not_a_receipt(format!("{} is not a receipt: {e}", file.display())))?;
     if receipt.format != RECEIPT_FORMAT {
-        return Err(not_a_receipt(format!("{} is not a receipt", file.display())));
+        return Err(not_a_receipt(format!(
+            "{} is not a receipt",
+            file.display()
+        )));
     }
     let key = token_key(&enrolment.token);
     if receipt.signer != signer_of(&key) || !receipt.signed_by(&key) {
@@ -192,7 +260,11 @@ pub fn import_receipt(
                 |p| (p.code, p.message),
             )
         };
-        let key = (result.kind.as_str().to_string(), result.id.clone(), result.revision);
+        let key = (
+            result.kind.as_str().to_string(),
+            result.id.clone(),
+            result.revision,
+        );
         match seq_of.get(&key) {
             Some(seq) => {
                 let settle = match result.outcome {
@@ -217,7 +289,10 @@ pub fn import_receipt(
                 && matches!(result.kind, Kind::Producer | Kind::Product) =>
             {
                 // A producer or product sent as what a record needed: the office has it now.
-                if let Some(hash) = side.store.content_hash_of(result.kind.as_str(), &result.id)? {
+                if let Some(hash) = side
+                    .store
+                    .content_hash_of(result.kind.as_str(), &result.id)?
+                {
                     have.push((result.kind, result.id.clone(), hash));
                 }
             }
