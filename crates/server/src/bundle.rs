@@ -26,6 +26,12 @@ use crate::{ingest, AppState};
 
 /// The largest manifest read.
 const MAX_MANIFEST_BYTES: u64 = 16 << 20;
+/// The largest batch of records read. A laptop writes its bundle offline, not knowing this
+/// server's push limits: a batch may be larger than one push, and is stored in pushes of the
+/// server's size.
+const MAX_BATCH_BYTES: u64 = 64 << 20;
+/// The most records in one batch.
+const MAX_BATCH_RECORDS: u32 = 100_000;
 
 fn refused(code: Code, message: impl Into<String>) -> ApiError {
     let status = match code {
@@ -122,10 +128,10 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<ReadBundle> {
         }
         let size = entry.header().size().map_err(truncated)?;
         if is_batch(&name) {
-            let (bytes, sha) = read_bounded(&mut entry, state.limits.max_request_bytes)
+            let (bytes, sha) = read_bounded(&mut entry, MAX_BATCH_BYTES)
                 .map_err(truncated)?
                 .ok_or_else(|| {
-                    refused(Code::BundleDamaged, format!("{name} is larger than a push"))
+                    refused(Code::BundleDamaged, format!("{name} is larger than a bundle's batch may be"))
                 })?;
             seen.push(ovop_protocol::bundle::Entry {
                 name,
@@ -278,6 +284,47 @@ async fn signer(state: &AppState, manifest: &Manifest) -> ApiResult<(Actor, Stri
         .await
 }
 
+/// Puts a photo of the bundle in place and marks it complete, when a record declared it with
+/// this size; whether it is now complete.
+async fn place(state: &AppState, hex: &str, path: &Path) -> ApiResult<bool> {
+    let name = format!("sha256:{hex}");
+    let declared = {
+        let name = name.clone();
+        state
+            .db
+            .read(move |tx| {
+                Ok(tx
+                    .query_opt(
+                        "SELECT size FROM blob WHERE sha256 = $1",
+                        &[Val::from(name.as_str())],
+                    )?
+                    .map(|r| r.int(0)))
+            })
+            .await?
+    };
+    let Some(size) = declared else {
+        return Ok(false);
+    };
+    if !state.blobs.is_complete(hex) {
+        let on_disk = std::fs::metadata(path).map_or(0, |m| m.len());
+        if on_disk as i64 != size {
+            return Ok(false);
+        }
+        state.blobs.put_verified(hex, path)?;
+    }
+    let now = crate::now();
+    state
+        .db
+        .run(move |tx| {
+            Ok(tx.exec(
+                "UPDATE blob SET complete_at = $2 WHERE sha256 = $1 AND complete_at IS NULL",
+                &[Val::from(&name), Val::from(&now)],
+            )?)
+        })
+        .await?;
+    Ok(true)
+}
+
 /// Imports a bundle file and answers with the receipt (signed for the laptop).
 pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
     let read = {
@@ -288,18 +335,30 @@ pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
             .map_err(|e| ApiError::internal(e.to_string()))??
     };
     let (actor, key) = signer(state, &read.manifest).await?;
+    let relaxed = ovop_protocol::Limits {
+        max_request_bytes: MAX_BATCH_BYTES,
+        max_batch_records: MAX_BATCH_RECORDS,
+        ..state.limits
+    };
     let mut requests = Vec::with_capacity(read.batches.len());
     for bytes in &read.batches {
-        let request = PushRequest::parse(bytes, &state.limits).map_err(|p| {
+        let request = PushRequest::parse(bytes, &relaxed).map_err(|p| {
             refused(
                 Code::BundleDamaged,
                 format!("a batch of records cannot be read: {}", p.message),
             )
         })?;
-        requests.push(request);
+        // Stored in pushes of this server's size, in the bundle's order.
+        let size = state.limits.max_batch_records.max(1) as usize;
+        for chunk in request.records.chunks(size) {
+            requests.push(PushRequest {
+                records: chunk.to_vec(),
+            });
+        }
     }
     let mut results: Vec<RecordResult> = Vec::new();
     let mut missing = BTreeMap::new();
+    let mut stored = std::collections::BTreeSet::new();
     for mut request in requests {
         loop {
             let limits = state.limits;
@@ -318,8 +377,18 @@ pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
             match answer {
                 Ok(response) => {
                     results.extend(response.results);
+                    // The photos this push declared, from the bundle, before the next push
+                    // (the officer's open uploads stay within their limit).
                     for blob in response.missing_blobs {
-                        missing.insert(blob.sha256.clone(), blob);
+                        let hex = blob.sha256.trim_start_matches("sha256:").to_string();
+                        match read.blobs.get(&hex) {
+                            Some(path) if place(state, &hex, path).await? => {
+                                stored.insert(blob.sha256.clone());
+                            }
+                            _ => {
+                                missing.insert(blob.sha256.clone(), blob);
+                            }
+                        }
                     }
                     break;
                 }
@@ -357,48 +426,9 @@ pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
             }
         }
     }
-    // The photos the records name, put in place; those no record names are left out.
-    let mut stored = Vec::new();
-    for (hash, path) in &read.blobs {
-        let name = format!("sha256:{hash}");
-        let declared = {
-            let name = name.clone();
-            state
-                .db
-                .read(move |tx| {
-                    Ok(tx
-                        .query_opt(
-                            "SELECT size FROM blob WHERE sha256 = $1",
-                            &[Val::from(name.as_str())],
-                        )?
-                        .map(|r| r.int(0)))
-                })
-                .await?
-        };
-        let Some(size) = declared else {
-            continue;
-        };
-        let on_disk = std::fs::metadata(path).map_or(0, |m| m.len());
-        if on_disk as i64 != size {
-            continue;
-        }
-        if !state.blobs.is_complete(hash) {
-            state.blobs.put_verified(hash, path)?;
-        }
-        let now = crate::now();
-        let sha = name.clone();
-        state
-            .db
-            .run(move |tx| {
-                Ok(tx.exec(
-                    "UPDATE blob SET complete_at = $2 WHERE sha256 = $1 AND complete_at IS NULL",
-                    &[Val::from(&sha), Val::from(&now)],
-                )?)
-            })
-            .await?;
-        missing.remove(&name);
-        stored.push(name);
-    }
+    // The photos the records name and the bundle carries are all in place by now; those no
+    // record names were left out.
+    let stored: Vec<String> = stored.into_iter().collect();
     tracing::info!(
         user = %actor.user.name,
         records = results.len(),
