@@ -1,7 +1,10 @@
 //! A seeded random walk: finalisations, drafts, corrections, syncs through random faults and
-//! pulls, interleaved. After every step: nothing the laptop finalised is lost, nothing on the
+//! pulls, edits of producers and products on two laptops of the region, deletions, bundles
+//! carried to the office (with and without their receipt) and a laptop restored from a whole
+//! backup, interleaved. After every step: nothing the laptop finalised is lost, nothing on the
 //! server differs from the laptop or is there twice, every photo the server calls complete is
-//! whole. At the end, one clean sync converges.
+//! whole. At the end, clean syncs converge: both laptops hold every producer and product as the
+//! office does.
 
 mod field;
 
@@ -9,6 +12,8 @@ use std::collections::HashMap;
 
 use field::{answer, assert_converged, client, rule, server_with, Backend, Fault, Field, Proxy};
 use ovop_core::canonical_hash;
+use ovop_protocol::edit::{PRODUCER_FIELDS, PRODUCT_FIELDS};
+use ovop_server::db::Val;
 
 struct Rng(u64);
 
@@ -100,15 +105,22 @@ async fn walk(seed: u64, steps: usize) {
         config.limits.max_batch_records = 3
     })
     .await;
+    server
+        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
+        .await;
+    let rina_token = server.enrol("rina", "rahasia-rina-1").await;
     let proxy = Proxy::start(server.running.addr).await;
     let through = client(&proxy.url(), &token);
+    let rina = client(&proxy.url(), &rina_token);
     let mut field = Field::new();
+    let mut other = Field::new();
+    let bundles = tempfile::tempdir().expect("temp");
     let mut rng = Rng(seed | 1);
     let mut finals = 0usize;
     let mut finalised: Vec<String> = Vec::new();
     let mut drafts: Vec<String> = Vec::new();
     for step in 0..steps {
-        match rng.below(10) {
+        match rng.below(16) {
             0..=2 => {
                 finalised.push(field.finalised(rng.below(3) as usize));
                 finals += 1;
@@ -138,6 +150,92 @@ async fn walk(seed: u64, steps: usize) {
             }
             6 => {
                 field.new_product();
+            }
+            10 | 11 => {
+                // An officer corrects a producer or a product (his, or one the other pulled).
+                let laptop = if rng.below(2) == 0 {
+                    &mut field
+                } else {
+                    &mut other
+                };
+                edit_something(laptop, &mut rng);
+            }
+            12 => {
+                // Rina syncs (through the same faults as Budi's laptop).
+                if let Err(error) = other.sync(&rina).await {
+                    assert!(error.is_retryable(), "step {step}: {error:?}");
+                }
+            }
+            13 => {
+                // A product registered by mistake and deleted: before or after it travelled.
+                let producer = field
+                    .store
+                    .producers_in(None, 500)
+                    .expect("producers")
+                    .into_iter()
+                    .next()
+                    .expect("a producer");
+                let spare = field
+                    .store
+                    .add_product(
+                        &ovop_store::records::Product {
+                            producer_id: producer.id,
+                            name: format!("Salah ketik {step}"),
+                            ..Default::default()
+                        },
+                        &field::now(),
+                    )
+                    .expect("product");
+                if rng.below(2) == 0 {
+                    let _ = field.sync(&through).await;
+                }
+                field
+                    .store
+                    .delete_product(&spare, &field::now())
+                    .expect("delete");
+            }
+            14 => {
+                // The outbox on a USB stick: the office imports it; the receipt comes back, or
+                // is lost and the next sync finds everything there already.
+                let file = bundles.path().join(format!("step-{step}.ovopbundle"));
+                ovop_app::sync::bundle::write_bundle(
+                    &mut field.store,
+                    &enrolment(&token),
+                    &file,
+                    &field::now(),
+                )
+                .expect("bundle");
+                let receipt = ovop_server::bundle::import(&server.running.state, &file)
+                    .await
+                    .expect("imported");
+                if rng.below(3) > 0 {
+                    let path = file.with_extension("receipt.json");
+                    std::fs::write(&path, serde_json::to_vec(&receipt).expect("json"))
+                        .expect("write");
+                    ovop_app::sync::bundle::import_receipt(
+                        &mut field.store,
+                        &enrolment(&token),
+                        &path,
+                    )
+                    .expect("receipt");
+                }
+            }
+            15 => {
+                // The laptop is replaced: a whole backup on a USB stick, restored on another
+                // machine; the walk goes on there, with its outbox as it stood.
+                let usb = bundles.path().join(format!("usb-{step}"));
+                std::fs::create_dir_all(&usb).expect("usb");
+                let written = field
+                    .store
+                    .write_archive(&usb, &field::now())
+                    .expect("backup");
+                let new_laptop = bundles.path().join(format!("laptop-{step}"));
+                std::fs::create_dir_all(&new_laptop).expect("dir");
+                let db = new_laptop.join("ovop.sqlite");
+                ovop_store::archive::restore_archive(&db, std::path::Path::new(&written.path))
+                    .expect("restore");
+                field.store = ovop_store::Store::open(&db).expect("open");
+                field.db = db;
             }
             _ => {
                 let fault = match rng.below(6) {
@@ -187,7 +285,114 @@ async fn walk(seed: u64, steps: usize) {
     let report = field.sync(&through).await.expect("a clean sync");
     assert_eq!((report.rejected, report.conflicts), (0, 0), "{report:?}");
     assert_converged(&mut field, &server, finals).await;
+    // Both laptops send what they hold, then pull what the other sent: every producer and
+    // product either holds is what the office holds, field by field.
+    let report = other.sync(&rina).await.expect("rina's clean sync");
+    assert_eq!((report.rejected, report.conflicts), (0, 0), "{report:?}");
+    field.sync(&through).await.expect("budi pulls");
+    other.sync(&rina).await.expect("rina pulls");
+    for laptop in [&field, &other] {
+        references_match_the_office(laptop, &server).await;
+    }
     server.stop().await;
+}
+
+fn enrolment(token: &str) -> ovop_app::sync::Enrolment {
+    ovop_app::sync::Enrolment {
+        server: "usb".into(),
+        token: token.into(),
+        device_id: 0,
+        server_id: String::new(),
+        user: "budi".into(),
+        enrolled_at: field::now(),
+        token_in_keyring: false,
+    }
+}
+
+/// Changes one or two fields of a producer or product the laptop holds.
+fn edit_something(laptop: &mut Field, rng: &mut Rng) {
+    let producers = laptop.store.producers_in(None, 500).expect("producers");
+    if producers.is_empty() {
+        return;
+    }
+    let mut producer = producers[rng.below(producers.len() as u64) as usize].clone();
+    let n = rng.below(1000);
+    if rng.below(2) == 0 {
+        match rng.below(3) {
+            0 => producer.name = format!("KUB Purun {n}"),
+            1 => producer.phone = Some(format!("0811-{n}")),
+            _ => producer.address = Some(format!("Jl. Purun {n}")),
+        }
+        laptop
+            .store
+            .save_producer(&producer, &field::now())
+            .expect("edit the producer");
+    } else {
+        let products = laptop.store.products_of(&producer.id).expect("products");
+        if let Some(product) = products.first() {
+            let mut product = product.clone();
+            product.brand = Some(format!("Merek {n}"));
+            laptop
+                .store
+                .save_product(&product, &field::now())
+                .expect("edit the product");
+        }
+    }
+}
+
+/// Every producer and product the office holds that the laptop holds too has the office's
+/// editable fields, and a deleted one is hidden.
+async fn references_match_the_office(laptop: &Field, server: &field::Server) {
+    let rows = server
+        .running
+        .state
+        .db
+        .run(|tx| {
+            Ok(tx.query(
+                "SELECT kind, id, body FROM record r WHERE kind IN ('producer', 'product')
+                   AND revision = (SELECT max(revision) FROM record l WHERE l.kind = r.kind AND l.id = r.id)",
+                &[],
+            )?)
+        })
+        .await
+        .expect("records");
+    assert!(!rows.is_empty());
+    for row in rows {
+        let (kind, id) = (row.text(0), row.text(1));
+        let office: serde_json::Value = serde_json::from_str(&row.text(2)).expect("json");
+        let (local, fields) = match kind.as_str() {
+            "producer" => (laptop.store.wire_producer(&id), PRODUCER_FIELDS),
+            _ => (laptop.store.wire_product(&id), PRODUCT_FIELDS),
+        };
+        let Ok(local) = local else {
+            // A product of a producer this laptop has not pulled (none here: one region).
+            continue;
+        };
+        for (field, _) in fields {
+            let there = office
+                .get(*field)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            let here = local
+                .body
+                .get(*field)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            if *field == "village_code" && there.is_null() {
+                continue;
+            }
+            assert_eq!(
+                here, there,
+                "{kind} {id}: {field} differs from the office's"
+            );
+        }
+        if office.get("deleted") == Some(&serde_json::Value::Bool(true)) && kind == "product" {
+            let producer = office["producer_id"].as_str().unwrap_or_default();
+            let listed = laptop.store.products_of(producer).expect("products");
+            assert!(listed.iter().all(|p| p.id != id), "deleted {id} is hidden");
+        }
+    }
+    let _ = Val::Null;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -131,7 +131,10 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<ReadBundle> {
             let (bytes, sha) = read_bounded(&mut entry, MAX_BATCH_BYTES)
                 .map_err(truncated)?
                 .ok_or_else(|| {
-                    refused(Code::BundleDamaged, format!("{name} is larger than a bundle's batch may be"))
+                    refused(
+                        Code::BundleDamaged,
+                        format!("{name} is larger than a bundle's batch may be"),
+                    )
                 })?;
             seen.push(ovop_protocol::bundle::Entry {
                 name,
