@@ -1,6 +1,6 @@
 //! A laptop's bundle, brought on a USB stick, imported with the same checks and the same
 //! exactly-once rule as a push ([`ovop_protocol::bundle`]). The file is read once, front to
-//! back: batches of records are kept in memory (each within a push's limit), photos go to a
+//! back: batches of records and photos go to a
 //! temporary folder beside the blob store as they stream, each hashed on the way. Nothing is
 //! stored until the whole file has been read, every entry matches the manifest and the manifest
 //! carries the signature of a device the office knows and has not revoked. Then each batch is
@@ -51,7 +51,8 @@ fn hex(bytes: &[u8]) -> String {
 struct ReadBundle {
     manifest: Manifest,
     manifest_sha: String,
-    batches: Vec<Vec<u8>>,
+    /// The batches of records, in the temporary folder, in order.
+    batches: Vec<PathBuf>,
     /// Photos by hex hash, in the temporary folder.
     blobs: BTreeMap<String, PathBuf>,
     _temp: tempfile::TempDir,
@@ -136,12 +137,15 @@ fn read_bundle(file: &Path, state: &AppState) -> ApiResult<ReadBundle> {
                         format!("{name} is larger than a bundle's batch may be"),
                     )
                 })?;
+            let path = temp.path().join(&name);
+            std::fs::write(&path, &bytes)
+                .map_err(|e| ApiError::internal(format!("cannot write a batch: {e}")))?;
             seen.push(ovop_protocol::bundle::Entry {
                 name,
                 size: bytes.len() as u64,
                 sha256: sha,
             });
-            batches.push(bytes);
+            batches.push(path);
         } else if let Some(blob) = name
             .strip_prefix(BLOBS_DIR)
             .filter(|h| ovop_protocol::is_sha256(&format!("sha256:{h}")))
@@ -343,26 +347,43 @@ pub async fn import(state: &AppState, file: &Path) -> ApiResult<Receipt> {
         max_batch_records: MAX_BATCH_RECORDS,
         ..state.limits
     };
-    let mut requests = Vec::with_capacity(read.batches.len());
-    for bytes in &read.batches {
-        let request = PushRequest::parse(bytes, &relaxed).map_err(|p| {
+    // Every batch is read before anything is stored (one that cannot be read refuses the
+    // bundle); then each is read again and stored, one at a time.
+    let parse = |path: &Path| -> ApiResult<PushRequest> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ApiError::internal(format!("cannot read a batch again: {e}")))?;
+        PushRequest::parse(&bytes, &relaxed).map_err(|p| {
             refused(
                 Code::BundleDamaged,
                 format!("a batch of records cannot be read: {}", p.message),
             )
-        })?;
-        // Stored in pushes of this server's size, in the bundle's order.
-        let size = state.limits.max_batch_records.max(1) as usize;
-        for chunk in request.records.chunks(size) {
-            requests.push(PushRequest {
-                records: chunk.to_vec(),
-            });
-        }
+        })
+    };
+    for path in &read.batches {
+        parse(path)?;
     }
+    // Stored in pushes of this server's size, in the bundle's order.
+    let size = state.limits.max_batch_records.max(1) as usize;
+    let pushes = read.batches.iter().flat_map(|path| {
+        let chunks: Vec<ApiResult<PushRequest>> = match parse(path) {
+            Ok(request) => request
+                .records
+                .chunks(size)
+                .map(|chunk| {
+                    Ok(PushRequest {
+                        records: chunk.to_vec(),
+                    })
+                })
+                .collect(),
+            Err(e) => vec![Err(e)],
+        };
+        chunks
+    });
     let mut results: Vec<RecordResult> = Vec::new();
     let mut missing = BTreeMap::new();
     let mut stored = std::collections::BTreeSet::new();
-    for mut request in requests {
+    for request in pushes {
+        let mut request = request?;
         loop {
             let limits = state.limits;
             let checked = ingest::check_records(&request.records, &limits);
