@@ -49,15 +49,7 @@ fn main() {
             }
             field.store.finalize(&id, &field::now()).expect("final");
         }
-        let enrolment = ovop_app::sync::Enrolment {
-            server: "usb".into(),
-            token: token.clone(),
-            device_id: 0,
-            server_id: String::new(),
-            user: "budi".into(),
-            enrolled_at: field::now(),
-            token_in_keyring: false,
-        };
+        let enrolment = field::enrolment(&token);
         let dir = tempfile::tempdir().expect("temp");
         let file = dir.path().join("budi.ovopbundle");
         println!("| step | time (s) | what | rate |");

@@ -9,23 +9,10 @@ mod field;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use field::{assert_converged, client, server, Backend, Field, Server};
+use field::{assert_converged, client, enrolment, server, Backend, Field, Server};
 use ovop_app::sync::bundle::{import_receipt, write_bundle};
-use ovop_app::sync::Enrolment;
 use ovop_protocol::Outcome;
 use ovop_server::db::Val;
-
-fn enrolment(token: &str) -> Enrolment {
-    Enrolment {
-        server: "usb".into(),
-        token: token.into(),
-        device_id: 0,
-        server_id: String::new(),
-        user: "budi".into(),
-        enrolled_at: field::now(),
-        token_in_keyring: false,
-    }
-}
 
 /// The bundle's entries, as (name, bytes).
 fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {

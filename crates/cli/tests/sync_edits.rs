@@ -5,7 +5,7 @@
 
 mod field;
 
-use field::{client, server, Backend, Field, Server};
+use field::{client, colleague, server, Backend, Field, Server};
 use ovop_server::db::Val;
 use serde_json::Value;
 
@@ -137,10 +137,7 @@ async fn an_edit_after_the_first_sync_reaches_the_office_on_postgres() {
 
 async fn two_laptops_edit_one_producer_and_converge(backend: Backend) {
     let (server, token) = server(backend).await;
-    server
-        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
-        .await;
-    let rina_token = server.enrol("rina", "rahasia-rina-1").await;
+    let rina_token = colleague(&server).await;
     let budi = client(&server.running.url(), &token);
     let rina = client(&server.running.url(), &rina_token);
     let mut his = Field::new();
@@ -231,10 +228,7 @@ async fn two_laptops_edit_one_producer_and_both_converge_with_the_other_value_in
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_merges_field_by_field_around_an_edit_waiting_to_travel() {
     let (server, token) = server(Backend::Sqlite).await;
-    server
-        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
-        .await;
-    let rina_token = server.enrol("rina", "rahasia-rina-1").await;
+    let rina_token = colleague(&server).await;
     let budi = client(&server.running.url(), &token);
     let rina = client(&server.running.url(), &rina_token);
     let mut his = Field::new();
@@ -302,10 +296,7 @@ async fn a_pull_merges_field_by_field_around_an_edit_waiting_to_travel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deletion_travels_as_a_tombstone() {
     let (server, token) = server(Backend::Sqlite).await;
-    server
-        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
-        .await;
-    let rina_token = server.enrol("rina", "rahasia-rina-1").await;
+    let rina_token = colleague(&server).await;
     let budi = client(&server.running.url(), &token);
     let rina = client(&server.running.url(), &rina_token);
     let mut his = Field::new();

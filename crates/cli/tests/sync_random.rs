@@ -10,10 +10,12 @@ mod field;
 
 use std::collections::HashMap;
 
-use field::{answer, assert_converged, client, rule, server_with, Backend, Fault, Field, Proxy};
+use field::{
+    answer, assert_converged, client, colleague, enrolment, rule, server_with, Backend, Fault,
+    Field, Proxy,
+};
 use ovop_core::canonical_hash;
 use ovop_protocol::edit::{PRODUCER_FIELDS, PRODUCT_FIELDS};
-use ovop_server::db::Val;
 
 struct Rng(u64);
 
@@ -105,10 +107,7 @@ async fn walk(seed: u64, steps: usize) {
         config.limits.max_batch_records = 3
     })
     .await;
-    server
-        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
-        .await;
-    let rina_token = server.enrol("rina", "rahasia-rina-1").await;
+    let rina_token = colleague(&server).await;
     let proxy = Proxy::start(server.running.addr).await;
     let through = client(&proxy.url(), &token);
     let rina = client(&proxy.url(), &rina_token);
@@ -297,18 +296,6 @@ async fn walk(seed: u64, steps: usize) {
     server.stop().await;
 }
 
-fn enrolment(token: &str) -> ovop_app::sync::Enrolment {
-    ovop_app::sync::Enrolment {
-        server: "usb".into(),
-        token: token.into(),
-        device_id: 0,
-        server_id: String::new(),
-        user: "budi".into(),
-        enrolled_at: field::now(),
-        token_in_keyring: false,
-    }
-}
-
 /// Changes one or two fields of a producer or product the laptop holds.
 fn edit_something(laptop: &mut Field, rng: &mut Rng) {
     let producers = laptop.store.producers_in(None, 500).expect("producers");
@@ -392,7 +379,6 @@ async fn references_match_the_office(laptop: &Field, server: &field::Server) {
             assert!(listed.iter().all(|p| p.id != id), "deleted {id} is hidden");
         }
     }
-    let _ = Val::Null;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

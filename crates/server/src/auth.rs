@@ -184,11 +184,23 @@ pub fn user_from_row(tx: &mut dyn Tx, row: &Row) -> ApiResult<User> {
 
 /// The user and device behind a token, unless revoked, expired or disabled.
 pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Option<Actor>> {
+    actor_where(tx, "d.token_hash = $1", Val::Text(secret_hash(token)), now)
+}
+
+/// The user behind a laptop (a device, not a dashboard session), unless revoked, expired or
+/// disabled: who a bundle signed by that laptop's token acts as.
+pub fn actor_for_device(tx: &mut dyn Tx, device: i64, now: &str) -> ApiResult<Option<Actor>> {
+    actor_where(tx, "d.id = $1 AND d.kind = 'device'", Val::Int(device), now)
+}
+
+fn actor_where(tx: &mut dyn Tx, which: &str, key: Val, now: &str) -> ApiResult<Option<Actor>> {
     let Some(row) = tx.query_opt(
-        "SELECT u.id, u.name, u.display_name, u.role, u.disabled, u.must_change_password, d.id, d.kind
-         FROM device d JOIN app_user u ON u.id = d.user_id
-         WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $2)",
-        &[Val::Text(secret_hash(token)), Val::from(now)],
+        &format!(
+            "SELECT u.id, u.name, u.display_name, u.role, u.disabled, u.must_change_password, d.id, d.kind
+             FROM device d JOIN app_user u ON u.id = d.user_id
+             WHERE {which} AND d.revoked_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $2)"
+        ),
+        &[key, Val::from(now)],
     )?
     else {
         return Ok(None);
@@ -201,29 +213,6 @@ pub fn actor_for_token(tx: &mut dyn Tx, token: &str, now: &str) -> ApiResult<Opt
         user,
         device_id: row.int(6),
         web: row.text(7) == "web",
-    }))
-}
-
-/// The user behind a laptop (a device, not a dashboard session), unless revoked, expired or
-/// disabled: who a bundle signed by that laptop's token acts as.
-pub fn actor_for_device(tx: &mut dyn Tx, device: i64, now: &str) -> ApiResult<Option<Actor>> {
-    let Some(row) = tx.query_opt(
-        "SELECT u.id, u.name, u.display_name, u.role, u.disabled, u.must_change_password, d.id, d.kind
-         FROM device d JOIN app_user u ON u.id = d.user_id
-         WHERE d.id = $1 AND d.kind = 'device' AND d.revoked_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $2)",
-        &[Val::Int(device), Val::from(now)],
-    )?
-    else {
-        return Ok(None);
-    };
-    let user = user_from_row(tx, &row)?;
-    if user.disabled {
-        return Ok(None);
-    }
-    Ok(Some(Actor {
-        user,
-        device_id: row.int(6),
-        web: false,
     }))
 }
 

@@ -121,6 +121,11 @@ impl BlobStore {
                 "the photo's bytes do not have the hash it is named by",
             ));
         }
+        self.install(hex, file)
+    }
+
+    /// Moves a verified file into its place in the store, durably.
+    fn install(&self, hex: &str, file: &Path) -> ApiResult<()> {
         let target = self.path(hex);
         let dir = target
             .parent()
@@ -276,16 +281,7 @@ impl BlobStore {
                 "the bytes received do not have the blob's SHA-256; send the blob again from offset 0",
             ));
         }
-        let target = self.path(hex);
-        let dir = target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.clone());
-        std::fs::create_dir_all(&dir).map_err(io_error)?;
-        std::fs::rename(&partial, &target).map_err(io_error)?;
-        if let Ok(dir) = std::fs::File::open(&dir) {
-            let _ = dir.sync_all();
-        }
+        self.install(hex, &partial)?;
         Ok(Stored::Complete)
     }
 }

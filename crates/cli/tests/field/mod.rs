@@ -202,6 +202,27 @@ pub fn patient_client(url: &str, token: &str) -> Client {
     Client::new(url, Some(token.to_string()), Network::default()).expect("client")
 }
 
+/// An enrolment of officer `budi` with `token`, as a bundle is signed with it.
+pub fn enrolment(token: &str) -> ovop_app::sync::Enrolment {
+    ovop_app::sync::Enrolment {
+        server: "usb".into(),
+        token: token.into(),
+        device_id: 0,
+        server_id: String::new(),
+        user: "budi".into(),
+        enrolled_at: now(),
+        token_in_keyring: false,
+    }
+}
+
+/// Officer `rina`, in Budi's regions, enrolled on `server`: her token.
+pub async fn colleague(server: &Server) -> String {
+    server
+        .user("rina", "officer", &["63.05"], Some("rahasia-rina-1"))
+        .await;
+    server.enrol("rina", "rahasia-rina-1").await
+}
+
 /// A server on `backend` with officer `budi` (Tapin) enrolled; its token.
 pub async fn server(backend: Backend) -> (Server, String) {
     server_with(backend, |_| {}).await
