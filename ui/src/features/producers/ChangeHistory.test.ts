@@ -12,6 +12,7 @@ const api = vi.hoisted(() => ({
   productAwards: vi.fn(async () => []),
   searchRegions: vi.fn(async () => []),
   getRegion: vi.fn(),
+  listCriteria: vi.fn(async () => (await import("$lib/fixtures")).fixtureList()),
 }));
 vi.mock("$lib/api", () => api);
 
@@ -103,5 +104,28 @@ describe("deleting a producer", () => {
       onsaveproduct: async () => {},
     });
     expect(screen.queryByTestId("producer-delete")).toBeNull();
+  });
+});
+
+describe("deleting a product", () => {
+  beforeEach(() => {
+    setLang("id");
+    api.recordHistory.mockResolvedValue({ revision: 0, changes: [], waiting: [] });
+  });
+
+  it("is offered while correcting it, asks first, and shows the refusal of an assessed one", async () => {
+    const user = userEvent.setup();
+    const product = { id: "pr-1", producer_id: "p-1", name: "Tikar purun", brand: null, programme: "ovop", product_set: null, skus: [], description: null, village_code: null };
+    const ondeleteproduct = vi.fn().mockRejectedValueOnce({ code: "store.in_use", message: "assessed" }).mockResolvedValueOnce(undefined);
+    render(ProducerPage, { producer, products: [product], onedit: () => {}, onsaveproduct: async () => {}, ondeleteproduct });
+    await user.click(screen.getByTestId("product-edit"));
+    await user.click(screen.getByTestId("product-delete"));
+    expect(screen.getByTestId("product-delete-confirm").textContent).toContain("Hapus Tikar purun?");
+    await user.click(screen.getByTestId("product-delete-yes"));
+    const error = await screen.findByTestId("error");
+    expect(error.dataset.code).toBe("store.in_use");
+    await user.click(screen.getByTestId("product-delete-yes"));
+    await waitFor(() => expect(screen.queryByTestId("product-form")).toBeNull());
+    expect(ondeleteproduct).toHaveBeenCalledWith(product);
   });
 });

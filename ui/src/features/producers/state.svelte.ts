@@ -1,7 +1,7 @@
 // The producers screen's state: the list on the left (the producers of the selected region, or
 // products found by a search), and the producer page on the right (its record, its products,
 // and whether the record is being edited or created).
-import { deleteProducer, getProducer, listProducers, listProducts, saveProducer, saveProduct, searchProducts } from "$lib/api";
+import { deleteProducer, deleteProduct, getProducer, listProducers, listProducts, saveProducer, saveProduct, searchProducts } from "$lib/api";
 import type { AppError, Producer, Product, ProductHit } from "$lib/bindings";
 import { DebouncedSearch } from "$lib/debounced.svelte";
 import { toAppError } from "$lib/errors";
@@ -140,6 +140,12 @@ export class ProducersState {
     this.products = null;
     remember(STORAGE_KEY, null);
     await this.loadList();
+  }
+
+  /** Deletes a product of the open producer (never assessed) and reloads its products. Rejects with an AppError. */
+  async deleteProduct(id: string): Promise<void> {
+    await deleteProduct(id);
+    await this.reloadProducts();
   }
 
   /** Saves a product of the open producer and reloads its products. Rejects with an AppError. */
