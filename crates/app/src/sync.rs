@@ -4,6 +4,7 @@
 pub mod background;
 pub mod bundle;
 pub mod enrol;
+pub mod pulled;
 pub mod qr;
 pub mod side;
 pub mod token;

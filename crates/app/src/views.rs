@@ -120,6 +120,12 @@ pub struct AssessmentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "bindings", ts(optional))]
     pub forwarded_to: Option<String>,
+    /// Pulled from the office, made on another laptop: the officer who owns it there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
+    pub pulled_from: Option<String>,
+    /// Pulled, and this officer's own (they may correct it); a colleague's is read-only.
+    pub pulled_mine: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,6 +244,8 @@ pub fn summary(store: &Store, a: Assessment) -> Result<AssessmentSummary, AppErr
         sheets: verdict.sheets,
         complete: result.complete,
         forwarded_to,
+        pulled_from: a.pulled_from,
+        pulled_mine: a.pulled_mine,
     })
 }
 

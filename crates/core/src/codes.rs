@@ -124,6 +124,8 @@ codes! {
     StoreNotFound => ("store.not_found", NONE, App, "The record asked for does not exist."),
     StoreInvalid => ("store.invalid", NONE, App, "A record's fields are missing or not valid."),
     StoreLocked => ("store.locked", NONE, App, "The assessment is final; correct it with a new revision."),
+    PhotosBudget => ("photos.budget", NONE, App, "A pulled photo does not fit in the disk budget the officer set for pulled photos."),
+    StoreNotYours => ("store.not_yours", NONE, App, "A colleague's assessment pulled from the office is read-only; only its owner corrects it."),
     StoreRegionData => ("store.region_data", NONE, App, "The shipped region data cannot be read."),
     StoreIo => ("store.io", NONE, App, "A data file cannot be read or written."),
     StoreExists => ("store.exists", NONE, App, "Something is already there; nothing was written over it."),
@@ -249,6 +251,8 @@ codes! {
     BlobTooLong => ("blob.too_long", http(413), App, "A photo's bytes go past its declared size."),
     BlobUnknown => ("blob.unknown", http(404), App, "No record declared this photo."),
     BlobIncomplete => ("blob.incomplete", http(404), Office, "The photo has not arrived in full yet."),
+    BlobBadRange => ("blob.bad_range", http(416), App, "A photo download asked for a part the photo does not have."),
+    BlobNoThumbnail => ("blob.no_thumbnail", http(415), App, "The file is not a picture the server can make a thumbnail of."),
     ChangesBadQuery => ("changes.bad_query", http(400), App, "The change feed's query cannot be read."),
 
     // The server: a criteria set a laptop sends because the server did not know it.

@@ -462,6 +462,8 @@ pub async fn changes(
                     body: serde_json::from_str(&r.text(3)).unwrap_or_default(),
                 })
                 .collect();
+            let mut changes = changes;
+            crate::history::fill_assessments(tx, &mut changes)?;
             let next = changes.last().map_or(since, |c| c.cursor);
             Ok(ChangesPage {
                 changes,

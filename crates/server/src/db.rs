@@ -218,6 +218,10 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/sqlite/0011_forward.sql")),
     (12, include_str!("../migrations/sqlite/0012_coaching.sql")),
     (13, include_str!("../migrations/sqlite/0013_edits.sql")),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_assessment_feed.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
@@ -260,6 +264,10 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/postgres/0011_forward.sql")),
     (12, include_str!("../migrations/postgres/0012_coaching.sql")),
     (13, include_str!("../migrations/postgres/0013_edits.sql")),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_assessment_feed.sql"),
+    ),
 ];
 
 impl Db {

@@ -1176,6 +1176,18 @@ fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &
                 &mut deferred.sheets,
                 &mut deferred.sheet_criteria,
             );
+            // Every revision reaches the other laptops of its regions (a colleague taking over
+            // the village, the officer's replacement laptop); the feed reads the record itself.
+            deferred.changes.push(vec![
+                Val::from("assessment"),
+                Val::from(&record.id),
+                Val::from(&placed.region_path),
+                Val::Null,
+                Val::Int(actor.user.id),
+                Val::from(json!({ "revision": record.revision }).to_string()),
+                Val::from(now),
+                Val::Int(actor.device_id),
+            ]);
         }
         None => {
             // Producers and products reach colleagues in the same regions at their next pull.

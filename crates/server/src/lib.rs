@@ -31,6 +31,7 @@ pub mod error;
 pub mod export;
 pub mod forward;
 pub mod guard;
+pub mod history;
 pub mod i18n;
 pub mod ingest;
 pub mod office;
@@ -181,6 +182,8 @@ pub fn router(state: AppState) -> Router {
                 .put(api::blob_put)
                 .layer(DefaultBodyLimit::max(blob_limit)),
         )
+        .route("/v1/blobs/{sha256}/content", get(history::content))
+        .route("/v1/blobs/{sha256}/thumbnail", get(history::thumbnail))
         .route("/v1/changes", get(api::changes))
         .route("/v1/criteria-sets/{hash}", put(received::put_set))
         .route("/v1/review/assessments", get(review::list_json))

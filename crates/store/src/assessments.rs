@@ -37,6 +37,10 @@ pub struct Assessment {
     pub created_at: String,
     pub updated_at: String,
     pub finalized_at: Option<String>,
+    /// Pulled from the office, made on another laptop: the officer who owns it there.
+    pub pulled_from: Option<String>,
+    /// Pulled, and owned by this laptop's officer (who may correct it).
+    pub pulled_mine: bool,
 }
 
 /// What the home screen counts: drafts, final assessments, and those waiting to sync.
@@ -75,7 +79,7 @@ pub struct Changed {
 
 pub(crate) const COLUMNS: &str = "id, revision, supersedes, reason, product_id, criteria_hash, status, assessed_on, region_code,
   latitude, longitude, assessors, answers, result, content_hash, created_at, updated_at, finalized_at, council_result, verdict,
-  round, level, kind, roster";
+  round, level, kind, roster, pulled_officer, pulled_mine";
 
 pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
     let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
@@ -127,6 +131,8 @@ pub(crate) fn row(r: &rusqlite::Row) -> rusqlite::Result<Assessment> {
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
         finalized_at: r.get(17)?,
+        pulled_from: r.get(24)?,
+        pulled_mine: r.get::<_, i64>(25)? != 0,
     })
 }
 
@@ -335,7 +341,7 @@ pub(crate) fn body_of(
 
 impl Store {
     /// Freezes the set (by content hash) unless it is already stored.
-    fn freeze_set(tx: &Transaction, rubric: &Rubric) -> Result<()> {
+    pub(crate) fn freeze_set(tx: &Transaction, rubric: &Rubric) -> Result<()> {
         let set = rubric.set();
         let existing: Option<String> = tx
             .query_row(
@@ -696,6 +702,11 @@ impl Store {
         }
         let tx = self.conn().transaction()?;
         let last = latest(&tx, id)?;
+        if let (Some(owner), false) = (&last.pulled_from, last.pulled_mine) {
+            return Err(StoreError::NotYours(format!(
+                "{id} belongs to {owner}; only they (or the office, by handing it over) can correct it"
+            )));
+        }
         if last.status == "draft" {
             return Err(StoreError::Invalid(format!(
                 "revision {} of {id} is still a draft; edit it instead",

@@ -29,6 +29,9 @@ pub enum StoreError {
     WouldStop(Vec<ovop_core::AnswerError>),
     #[error("the assessment {0} is final; correct it with a new revision")]
     Locked(String),
+    /// A colleague's assessment, pulled from the office: read-only here.
+    #[error("the assessment {0}")]
+    NotYours(String),
     #[error("the region data cannot be read: {0}")]
     RegionData(String),
     #[error("{0}")]
@@ -65,6 +68,7 @@ impl StoreError {
             StoreError::Answers(_) => Code::AnswersInvalid.as_str(),
             StoreError::WouldStop(_) => Code::AnswersWouldStop.as_str(),
             StoreError::Locked(_) => Code::StoreLocked.as_str(),
+            StoreError::NotYours(_) => Code::StoreNotYours.as_str(),
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),
             StoreError::Exists(_) => Code::StoreExists.as_str(),

@@ -16,6 +16,7 @@ mod error;
 pub mod fold;
 pub mod installed;
 pub mod photos;
+pub mod pulled;
 pub mod records;
 pub mod regions;
 pub mod relocate;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_coaching.sql"),
     include_str!("../migrations/0011_coaching_sync.sql"),
     include_str!("../migrations/0012_edits.sql"),
+    include_str!("../migrations/0013_pulled.sql"),
 ];
 
 /// The migration after which a change to a producer or product travels as an edit.

@@ -67,7 +67,7 @@ impl Store {
         crate::beside(self.path(), ".files")
     }
 
-    fn photo_path(&self, sha256: &str, suffix: &str) -> PathBuf {
+    pub(crate) fn photo_path(&self, sha256: &str, suffix: &str) -> PathBuf {
         self.files_dir()
             .join(&sha256[..2])
             .join(format!("{sha256}{suffix}"))
@@ -267,7 +267,7 @@ pub(crate) fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }

@@ -57,6 +57,8 @@ pub struct Pulled {
 pub struct PullApplied {
     pub producers: u32,
     pub products: u32,
+    /// Assessment revisions of the regions made on other laptops.
+    pub assessments: u32,
     pub decisions: u32,
     /// Stars awarded (with their certificates).
     pub awards: u32,
@@ -542,6 +544,19 @@ impl Store {
         next: i64,
         now: &str,
     ) -> Result<PullApplied> {
+        self.apply_pulled_for(changes, next, now, None)
+    }
+
+    /// [`Store::apply_pulled`] on the laptop of officer `me` (their user name): assessments
+    /// of the regions come down too, final and read-only, and those `me` owns may be corrected
+    /// here. A revision already here is never written over.
+    pub fn apply_pulled_for(
+        &mut self,
+        changes: &[Pulled],
+        next: i64,
+        now: &str,
+        me: Option<&str>,
+    ) -> Result<PullApplied> {
         let mut applied = PullApplied::default();
         for change in changes {
             let kind = change.kind.as_str();
@@ -598,6 +613,11 @@ impl Store {
                 applied.producers += 1;
             } else {
                 applied.products += 1;
+            }
+        }
+        for change in changes.iter().filter(|c| c.kind == "assessment") {
+            if self.keep_pulled_assessment(&change.id, &change.body, me, now)? {
+                applied.assessments += 1;
             }
         }
         let tx = self.conn().transaction()?;

@@ -37,6 +37,14 @@ impl Default for Network {
     }
 }
 
+/// What a download hands on as it arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// The server sends the whole photo from its first byte: drop what was kept.
+    Restart,
+    Bytes(&'a [u8]),
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -234,6 +242,65 @@ impl Client {
             ));
         }
         Ok(page)
+    }
+
+    /// `GET /v1/blobs/{hex}/thumbnail`: a small JPEG of a photo of a pulled record; `None`
+    /// when the server has none (the file is not a picture).
+    pub async fn thumbnail(&self, hex: &str) -> Result<Option<Vec<u8>>, SyncError> {
+        let (status, answer) = self
+            .send(self.request(reqwest::Method::GET, &format!("/v1/blobs/{hex}/thumbnail")))
+            .await?;
+        match status {
+            200 if answer.starts_with(&[0xFF, 0xD8]) => Ok(Some(answer)),
+            200 => Err(SyncError::new(
+                Code::SyncBadAnswer.as_str(),
+                "the server's thumbnail is not a JPEG picture",
+            )),
+            415 => Ok(None),
+            _ => Err(status_error(status, &answer)),
+        }
+    }
+
+    /// `GET /v1/blobs/{hex}/content` from byte `offset` on (`Range`), each piece handed to
+    /// `sink` as it arrives, so that a download cut half-way keeps what came and resumes from
+    /// there. A server that answers with the whole photo instead of the part says
+    /// [`Piece::Restart`] first. Returns the bytes received.
+    pub async fn download(
+        &self,
+        hex: &str,
+        offset: u64,
+        sink: &mut (dyn FnMut(Piece<'_>) -> Result<(), SyncError> + Send),
+    ) -> Result<u64, SyncError> {
+        let mut request = self.request(reqwest::Method::GET, &format!("/v1/blobs/{hex}/content"));
+        if offset > 0 {
+            request = request.header(reqwest::header::RANGE, format!("bytes={offset}-"));
+        }
+        let mut response = request.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        match status {
+            206 if offset > 0 => {}
+            200 => {
+                if offset > 0 {
+                    sink(Piece::Restart)?;
+                }
+            }
+            _ => {
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(transport)? {
+                    if body.len() + chunk.len() > 64 * 1024 {
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                return Err(status_error(status, &body));
+            }
+        }
+        let mut received = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            received += chunk.len() as u64;
+            sink(Piece::Bytes(&chunk))?;
+        }
+        Ok(received)
     }
 
     /// Sends, and reads the whole answer within [`MAX_ANSWER_BYTES`].

@@ -38,6 +38,10 @@ pub struct Pulled {
     pub criteria_sets: u32,
     /// Pulled records not applied because a local change is not yet sent.
     pub kept_local: u32,
+    /// Assessment revisions of the regions made on other laptops, and thumbnails of their
+    /// photos fetched.
+    pub assessments: u32,
+    pub thumbnails: u32,
 }
 
 /// The laptop's side of a sync. Every method is one short, transactional step.
@@ -74,6 +78,17 @@ pub trait Local {
     /// or is older than them).
     fn announce(&mut self, health: &ovop_protocol::Health) -> Result<(), SyncError> {
         let _ = health;
+        Ok(())
+    }
+    /// Photos of pulled records whose thumbnail to fetch next (hex), within the officer's
+    /// disk budget, at most `limit`.
+    fn thumbnails_wanted(&mut self, limit: usize) -> Result<Vec<String>, SyncError> {
+        let _ = limit;
+        Ok(Vec::new())
+    }
+    /// Keeps a fetched thumbnail; `None`: the server has none, do not ask again.
+    fn keep_thumbnail(&mut self, hex: &str, bytes: Option<&[u8]>) -> Result<(), SyncError> {
+        let _ = (hex, bytes);
         Ok(())
     }
 }
@@ -161,15 +176,68 @@ pub async fn sync_once(
         report.pulled.forwards += pulled.forwards;
         report.pulled.criteria_sets += pulled.criteria_sets;
         report.pulled.kept_local += pulled.kept_local;
+        report.pulled.assessments += pulled.assessments;
         cursor = page.next;
         if !page.more || page.changes.is_empty() {
             break;
         }
     }
+    report.pulled.thumbnails += fetch_thumbnails(client, local).await?;
     local.succeeded()?;
     at.phase = Phase::Done;
     progress(at);
     Ok(report)
+}
+
+/// How many thumbnails are asked for at once.
+const THUMBNAILS_IN_FLIGHT: usize = 4;
+
+/// Fetches the thumbnails of pulled photos while the budget allows, a few at a time; each is
+/// kept as it arrives, so an interrupted sync resumes with the rest. A photo the server does
+/// not hold yet (its upload is not complete) is left for a later sync.
+async fn fetch_thumbnails(client: &Client, local: &mut dyn Local) -> Result<u32, SyncError> {
+    let mut fetched = 0;
+    let mut later: HashSet<String> = HashSet::new();
+    let mut asked: HashSet<String> = HashSet::new();
+    loop {
+        let wanted: Vec<String> = local
+            .thumbnails_wanted(200 + later.len())?
+            .into_iter()
+            .filter(|hex| !later.contains(hex))
+            .collect();
+        // Nothing left, or a side that does not keep what it is given: stop either way.
+        if wanted.is_empty() || wanted.iter().all(|hex| asked.contains(hex)) {
+            return Ok(fetched);
+        }
+        asked.extend(wanted.iter().cloned());
+        let mut queue = wanted.into_iter();
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < THUMBNAILS_IN_FLIGHT {
+                let Some(hex) = queue.next() else { break };
+                let client = client.clone();
+                running.spawn(async move {
+                    let answer = client.thumbnail(&hex).await;
+                    (hex, answer)
+                });
+            }
+            let Some(done) = running.join_next().await else {
+                break;
+            };
+            let (hex, answer) =
+                done.map_err(|e| SyncError::local(format!("a thumbnail's download: {e}")))?;
+            match answer {
+                Ok(bytes) => {
+                    local.keep_thumbnail(&hex, bytes.as_deref())?;
+                    fetched += u32::from(bytes.is_some());
+                }
+                Err(e) if e.status == Some(404) => {
+                    later.insert(hex);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 async fn push_all(

@@ -11,7 +11,7 @@ mod error;
 pub mod plan;
 
 pub use backoff::{after, Backoff, Next};
-pub use client::{Client, Credentials, Network};
+pub use client::{Client, Credentials, Network, Piece};
 pub use engine::{sync_once, Local, Phase, Progress, Pulled, Report, Settle};
 pub use error::SyncError;
 pub use ovop_protocol::Enrolled;

@@ -183,11 +183,14 @@ impl Local for StoreSide<'_> {
                 body: c.body.clone(),
             })
             .collect();
+        let me = self.data_dir.as_deref().and_then(super::token::officer);
         let applied = self
             .store
-            .apply_pulled(&changes, page.next, &(self.now)())
+            .apply_pulled_for(&changes, page.next, &(self.now)(), me.as_deref())
             .map_err(local)?;
         Ok(Pulled {
+            assessments: applied.assessments,
+            thumbnails: 0,
             producers: applied.producers,
             products: applied.products,
             decisions: applied.decisions,
@@ -196,6 +199,22 @@ impl Local for StoreSide<'_> {
             criteria_sets,
             kept_local: applied.kept_local,
         })
+    }
+
+    fn thumbnails_wanted(&mut self, limit: usize) -> Result<Vec<String>, SyncError> {
+        Ok(self
+            .store
+            .thumbnails_wanted(limit)
+            .map_err(local)?
+            .into_iter()
+            .map(|(hex, _)| hex)
+            .collect())
+    }
+
+    fn keep_thumbnail(&mut self, hex: &str, bytes: Option<&[u8]>) -> Result<(), SyncError> {
+        self.store
+            .keep_thumbnail(hex, bytes, &(self.now)())
+            .map_err(local)
     }
 
     fn succeeded(&mut self) -> Result<(), SyncError> {
@@ -310,6 +329,12 @@ impl Local for LockedSide {
     }
     fn succeeded(&mut self) -> Result<(), SyncError> {
         self.with(|s| s.succeeded())
+    }
+    fn thumbnails_wanted(&mut self, limit: usize) -> Result<Vec<String>, SyncError> {
+        self.with(|s| s.thumbnails_wanted(limit))
+    }
+    fn keep_thumbnail(&mut self, hex: &str, bytes: Option<&[u8]>) -> Result<(), SyncError> {
+        self.with(|s| s.keep_thumbnail(hex, bytes))
     }
     fn announce(&mut self, health: &ovop_protocol::Health) -> Result<(), SyncError> {
         self.with(|s| s.announce(health))

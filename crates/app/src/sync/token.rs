@@ -54,6 +54,17 @@ pub fn enrolment_path(data_dir: &Path) -> PathBuf {
     data_dir.join("enrolment.json")
 }
 
+/// The user name of the officer this laptop is enrolled for, read without the keyring; `None`
+/// when it is not enrolled (or its enrolment cannot be read).
+pub fn officer(data_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(enrolment_path(data_dir)).ok()?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()?
+        .get("user")?
+        .as_str()
+        .map(str::to_string)
+}
+
 /// The enrolment kept in `data_dir`, if any.
 pub fn load(data_dir: &Path) -> Result<Option<Enrolment>, AppError> {
     let path = enrolment_path(data_dir);
