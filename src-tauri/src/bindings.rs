@@ -15,6 +15,7 @@ use ovop_store::assessments::{
     Assessment, Assessor, Changed, CouncilSheet, DraftChange, EvidenceDocument, HomeCounts, Visit,
 };
 use ovop_store::photos::Photo;
+use ovop_store::pulled::{PhotoBudget, PulledPhoto};
 use ovop_store::records::{Producer, Product, ProductHit};
 use ovop_store::regions::Region;
 
@@ -99,6 +100,8 @@ pub fn render() -> String {
         Product,
         ProductHit,
         Photo,
+        PulledPhoto,
+        PhotoBudget,
         HomeCounts,
         Assessor,
         Visit,

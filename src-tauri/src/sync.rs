@@ -2,6 +2,7 @@
 //! (`sync://status`); the commands enrol, forget, wake it and list the outbox.
 
 use ovop_app::sync::{self as app_sync, token, EnrolWith, SyncStatus, SyncTask};
+use ovop_store::pulled::{PhotoBudget, PulledPhoto};
 use ovop_store::sync::{OutboxRow, ReviewDecision};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -119,5 +120,51 @@ pub async fn assessment_decisions(
 ) -> Result<Vec<ReviewDecision>, AppError> {
     state
         .with_store(move |store| Ok(store.decisions(&id)?))
+        .await
+}
+
+/// The photos of a pulled assessment revision: a thumbnail here or not, the whole photo here
+/// or not, and how much of a cut download is kept.
+#[tauri::command]
+pub async fn pulled_photos(
+    state: State<'_, AppState>,
+    id: String,
+    revision: i64,
+) -> Result<Vec<PulledPhoto>, AppError> {
+    state
+        .with_store(move |store| Ok(store.pulled_photos(&id, revision)?))
+        .await
+}
+
+/// Downloads the whole of a pulled photo from the office (resuming a cut download), within
+/// the officer's budget.
+#[tauri::command]
+pub async fn pulled_photo_fetch(
+    state: State<'_, AppState>,
+    sha256: String,
+) -> Result<(), AppError> {
+    let app = state.app.clone();
+    app_sync::pulled::fetch_for(&app, &sha256).await
+}
+
+/// The disk budget for pulled photos and what they take.
+#[tauri::command]
+pub async fn photo_budget(state: State<'_, AppState>) -> Result<PhotoBudget, AppError> {
+    state
+        .with_store(|store| Ok(store.photo_budget()?))
+        .await
+}
+
+/// Sets the disk budget for pulled photos, in megabytes.
+#[tauri::command]
+pub async fn photo_budget_set(
+    state: State<'_, AppState>,
+    mb: u64,
+) -> Result<PhotoBudget, AppError> {
+    state
+        .with_store(move |store| {
+            store.set_photo_budget_mb(mb, &ovop_store::now_utc())?;
+            Ok(store.photo_budget()?)
+        })
         .await
 }

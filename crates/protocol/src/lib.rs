@@ -391,7 +391,7 @@ pub struct PushResponse {
 pub struct Change {
     /// The server's monotonic position of this change.
     pub cursor: i64,
-    /// `criteria_set`, `product`, `producer`, `decision`.
+    /// `criteria_set`, `product`, `producer`, `assessment`, `decision`, `award`, `forward`.
     pub kind: String,
     pub id: String,
     pub body: Value,

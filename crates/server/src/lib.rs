@@ -95,6 +95,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/v1/push"),
     ("get", "/v1/blobs/{sha256}"),
     ("put", "/v1/blobs/{sha256}"),
+    ("get", "/v1/blobs/{sha256}/content"),
+    ("get", "/v1/blobs/{sha256}/thumbnail"),
     ("get", "/v1/changes"),
     ("put", "/v1/criteria-sets/{hash}"),
     ("get", "/v1/review/assessments"),

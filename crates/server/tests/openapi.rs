@@ -388,6 +388,8 @@ fn status_named(name: &str) -> Option<u16> {
         "NOT_FOUND" => 404,
         "CONFLICT" => 409,
         "PAYLOAD_TOO_LARGE" => 413,
+        "UNSUPPORTED_MEDIA_TYPE" => 415,
+        "RANGE_NOT_SATISFIABLE" => 416,
         "UNPROCESSABLE_ENTITY" => 422,
         "TOO_MANY_REQUESTS" => 429,
         "INTERNAL_SERVER_ERROR" => 500,

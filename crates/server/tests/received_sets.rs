@@ -396,15 +396,33 @@ async fn a_received_set_is_not_published_to_the_laptops(backend: Backend) {
     let pushed = server.push_ok(&budi, &[record]).await;
     assert_eq!(only(&pushed).0, Outcome::Accepted, "{:?}", pushed.results);
 
-    // Nobody pulls it: not the officer who sent it, not a colleague, not an admin.
-    for token in [&budi, &tono, &admin] {
+    // Nobody pulls it as a set: not the officer who sent it, not a colleague, not an admin.
+    // It travels only frozen inside the assessment scored on it, to those who may read that
+    // sheet (a colleague of the region, the admin), never to start new sheets with.
+    for (token, sees_the_assessment) in [(&budi, false), (&tono, true), (&admin, true)] {
         let (status, page) = server.get(token, "/v1/changes?since=0&limit=1000").await;
         assert_eq!(status, 200);
         assert_eq!(sets_in(&page), shipped);
-        assert!(
-            !page.to_string().contains("2026-desa-lokal"),
-            "the received set is on the feed: {page}"
-        );
+        let changes = page["changes"].as_array().cloned().unwrap_or_default();
+        for change in &changes {
+            if change["kind"] != "assessment" {
+                assert!(
+                    !change.to_string().contains("2026-desa-lokal"),
+                    "the received set is on the feed: {change}"
+                );
+            }
+        }
+        let frozen: Vec<&Value> = changes
+            .iter()
+            .filter(|c| c["kind"] == "assessment")
+            .map(|c| &c["body"]["set"])
+            .collect();
+        if sees_the_assessment {
+            assert_eq!(frozen.len(), 1);
+            assert_eq!(frozen[0]["version"], "2026-desa-lokal");
+        } else {
+            assert!(frozen.is_empty(), "the laptop that sent it does not get it back");
+        }
     }
     // It is not a published set.
     assert_eq!(

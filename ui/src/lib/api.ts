@@ -21,6 +21,8 @@ import type {
   HomeCounts,
   Moved,
   Photo,
+  PhotoBudget,
+  PulledPhoto,
   Producer,
   Product,
   ProductHit,
@@ -281,6 +283,28 @@ export function getSettings(): Promise<Record<string, string>> {
 /** Sets one setting (`null` removes it). It is in the database when this resolves. */
 export function setSetting(key: string, value: string | null): Promise<void> {
   return answer((f) => f.setSetting(key, value), "setting_set", { key, value });
+}
+
+// ---- Photos pulled from the office ------------------------------------------------------------
+
+/** The disk budget for photos pulled from the office, and what they take. */
+export function photoBudget(): Promise<PhotoBudget> {
+  return answer((f) => f.photoBudget(), "photo_budget");
+}
+
+/** Sets the disk budget for pulled photos, in megabytes (0: none are fetched). */
+export function setPhotoBudget(mb: number): Promise<PhotoBudget> {
+  return answer((f) => f.setPhotoBudget(mb), "photo_budget_set", { mb });
+}
+
+/** The photos of a pulled assessment revision. */
+export function pulledPhotos(id: string, revision: number): Promise<PulledPhoto[]> {
+  return answer((f) => f.pulledPhotos(id, revision), "pulled_photos", { id, revision });
+}
+
+/** Downloads the whole of a pulled photo (a cut download resumes where it stopped). */
+export function fetchPulledPhoto(sha256: string): Promise<void> {
+  return answer((f) => f.fetchPulledPhoto(sha256), "pulled_photo_fetch", { sha256 });
 }
 
 /** Where the database, the photos and the backups are, the database's size and schema. */

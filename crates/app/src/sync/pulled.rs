@@ -95,3 +95,32 @@ pub fn budget_error(size: u64) -> AppError {
         ),
     )
 }
+
+/// [`fetch_photo`] for the app: the store is locked only to look and to finish, never while
+/// the bytes travel, so the officer's work goes on during a long download.
+pub async fn fetch_for(app: &crate::App, hex: &str) -> Result<(), AppError> {
+    let dir = app.data_dir()?;
+    let enrolment = super::token::load(&dir)?.ok_or_else(|| {
+        AppError::new(
+            Code::SyncNotEnrolled.as_str(),
+            "this laptop is not enrolled with a server; enrol it in the Sync screen first",
+        )
+    })?;
+    let client = Client::new(
+        &enrolment.server,
+        Some(enrolment.token),
+        ovop_sync::Network::default(),
+    )?;
+    let (size, whole, partial) = app.with_store(|store| {
+        let (size, whole) = store.pulled_photo(hex)?;
+        if !whole && !store.budget_allows(size)? {
+            return Err(budget_error(size));
+        }
+        Ok((size, whole, store.partial_photo(hex)))
+    })?;
+    if whole {
+        return Ok(());
+    }
+    download_to(&client, hex, size, &partial).await?;
+    app.with_store(|store| Ok(store.finish_pulled_photo(hex, &ovop_store::now_utc())?))
+}

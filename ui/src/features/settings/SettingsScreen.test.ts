@@ -41,6 +41,8 @@ const api = vi.hoisted(() => ({
   listAssessments: vi.fn(async () => []),
   appVersion: vi.fn(async () => "0.4.0"),
   inTauri: vi.fn(() => true),
+  photoBudget: vi.fn(async () => ({ budget_bytes: 2048 * 1048576, used_bytes: 5_242_880, photos: 40, thumbnails: 38, whole: 2 })),
+  setPhotoBudget: vi.fn(),
 }));
 vi.mock("$lib/api", () => api);
 
@@ -408,6 +410,32 @@ describe("settings: a whole backup in one file", () => {
     expect(within(section).getByTestId("error")).toHaveTextContent("bukan cadangan OVOP Field");
     expect(screen.queryByTestId("archive-restore-dialog")).toBeNull();
     expect(api.archiveRestore).not.toHaveBeenCalled();
+  });
+});
+
+describe("settings: photos pulled from the office", () => {
+  it("shows the budget and what the pulled photos take, and saves a new budget in megabytes", async () => {
+    api.setPhotoBudget.mockResolvedValue({ budget_bytes: 500 * 1048576, used_bytes: 5_242_880, photos: 40, thumbnails: 40, whole: 2 });
+    render(SettingsScreen);
+    const field = await screen.findByTestId("photo-budget-mb");
+    await waitFor(() => expect(field).toHaveValue("2.048"));
+    expect(screen.getByTestId("photo-budget-used")).toHaveTextContent("Terpakai 5 MB dari 2 GB · 38 dari 40 foto punya gambar kecil · 2 foto utuh");
+    await userEvent.clear(field);
+    await userEvent.type(field, "500");
+    await userEvent.click(screen.getByTestId("photo-budget-save"));
+    expect(api.setPhotoBudget).toHaveBeenCalledWith(500);
+    expect(await screen.findByTestId("photo-budget-saved")).toBeInTheDocument();
+    expect(screen.getByTestId("photo-budget-used")).toHaveTextContent("Terpakai 5 MB dari 500 MB · 40 dari 40 foto");
+  });
+
+  it("refuses a budget that is not a whole number of megabytes without asking the app", async () => {
+    render(SettingsScreen);
+    const field = await screen.findByTestId("photo-budget-mb");
+    await userEvent.clear(field);
+    await userEvent.type(field, "1,5");
+    await userEvent.click(screen.getByTestId("photo-budget-save"));
+    expect(screen.getByRole("alert")).toHaveTextContent("Tulis jumlah megabita sebagai bilangan bulat");
+    expect(api.setPhotoBudget).not.toHaveBeenCalled();
   });
 });
 
