@@ -150,9 +150,7 @@ pub async fn pulled_photo_fetch(
 /// The disk budget for pulled photos and what they take.
 #[tauri::command]
 pub async fn photo_budget(state: State<'_, AppState>) -> Result<PhotoBudget, AppError> {
-    state
-        .with_store(|store| Ok(store.photo_budget()?))
-        .await
+    state.with_store(|store| Ok(store.photo_budget()?)).await
 }
 
 /// Sets the disk budget for pulled photos, in megabytes.

@@ -24,6 +24,7 @@ use crate::review::{self, Filter};
 use crate::AppState;
 
 mod awards;
+mod bundles;
 mod forwards;
 mod programme;
 
@@ -53,6 +54,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard/certificates/export", get(awards::export))
         .route("/dashboard/certificates/verify", post(awards::verify))
         .route("/dashboard/blobs/{hex}", get(blob))
+        .route(
+            "/dashboard/bundles",
+            get(bundles::upload_page).post(bundles::upload).layer(
+                axum::extract::DefaultBodyLimit::max(bundles::UPLOAD_LIMIT as usize),
+            ),
+        )
+        .route("/dashboard/bundles/receipts/{name}", get(bundles::receipt))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
         .route("/dashboard/users/{name}/disable", post(disable_user))
@@ -234,6 +242,7 @@ fn page(
                         a href="/dashboard/decisions" { (t(lang, "nav.decisions")) }
                         a href="/dashboard/certificates" { (t(lang, "nav.certificates")) }
                         @if actor.user.role != Role::Officer { a href="/dashboard/office" { (t(lang, "nav.office")) } }
+                        @if actor.user.role != Role::Officer { a href="/dashboard/bundles" { (t(lang, "nav.bundles")) } }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
                         a href="/dashboard/password" title=(t(lang, "password.title")) style="color:#d8e6dc" { (actor.user.display_name) }
                         form method="post" action="/logout" style="margin:0" {

@@ -6,44 +6,9 @@ mod support;
 
 use std::process::Command;
 
-use ovop_protocol::bundle::{
-    batch_name, sha256_hex, signer_of, token_key, Entry, Manifest, Receipt, BUNDLE_FORMAT,
-    BUNDLE_VERSION, MANIFEST,
-};
+use ovop_protocol::bundle::{token_key, Receipt};
 use ovop_protocol::PushRequest;
-use support::{producer, product, uuid, Backend, Server, TAPIN};
-
-fn write(path: &std::path::Path, token: &str, batch: &[u8]) {
-    let key = token_key(token);
-    let mut manifest = Manifest {
-        format: BUNDLE_FORMAT.into(),
-        version: BUNDLE_VERSION,
-        user: "budi".into(),
-        device_id: 1,
-        signer: signer_of(&key),
-        created_at: "2026-12-07T07:00:00Z".into(),
-        entries: vec![Entry {
-            name: batch_name(1),
-            size: batch.len() as u64,
-            sha256: sha256_hex(batch),
-        }],
-        signature: String::new(),
-    };
-    manifest.sign(&key);
-    let manifest = serde_json::to_vec(&manifest).expect("json");
-    let mut tar = tar::Builder::new(std::fs::File::create(path).expect("create"));
-    for (name, bytes) in [
-        (batch_name(1), batch),
-        (MANIFEST.to_string(), &manifest[..]),
-    ] {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, name, bytes).expect("append");
-    }
-    tar.finish().expect("finish");
-}
+use support::{producer, product, uuid, write_bundle, Backend, Server, TAPIN};
 
 fn import(server: &Server, file: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ovop-server"))
@@ -68,7 +33,7 @@ async fn the_office_imports_a_bundle_from_the_command_line_and_gets_a_receipt() 
     let batch = serde_json::to_vec(&request).expect("json");
     let dir = tempfile::tempdir().expect("temp");
     let bundle = dir.path().join("budi.ovopbundle");
-    write(&bundle, &token, &batch);
+    write_bundle(&bundle, &token, &batch);
 
     let out = import(&server, &bundle);
     assert!(
@@ -106,7 +71,7 @@ async fn the_office_imports_a_bundle_from_the_command_line_and_gets_a_receipt() 
     let at = changed.len() / 2;
     changed[at] = if changed[at] == b'a' { b'b' } else { b'a' };
     let damaged = dir.path().join("damaged.ovopbundle");
-    write(&damaged, &token, &batch);
+    write_bundle(&damaged, &token, &batch);
     let mut bytes = std::fs::read(&damaged).expect("read");
     let start = bytes
         .windows(batch.len())

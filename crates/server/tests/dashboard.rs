@@ -1521,7 +1521,68 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
         "1"
     );
 
+    // A USB bundle from Budi's laptop: uploaded and imported, each outcome counted, the
+    // receipt offered as a file signed for his laptop; uploaded again, nothing changes; a
+    // bundle changed on the way is refused in words and stores nothing.
+    let bundles = tempfile::tempdir().expect("a folder for the bundles");
+    let (maker, made) = (uuid(95, 1), uuid(95, 2));
+    let batch = serde_json::to_vec(&ovop_protocol::PushRequest {
+        records: vec![producer(&maker, TAPIN), product(&made, &maker)],
+    })
+    .expect("json");
+    let file = bundles.path().join("budi.ovopbundle");
+    write_bundle(&file, &seeded.budi, &batch);
+    let upload = |file: PathBuf| async move {
+        b.goto("/dashboard/bundles").await;
+        let input = b.wait_css("[data-testid=bundle-file]").await;
+        input
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("choose the bundle file");
+        b.click("[data-testid=bundle-upload]").await;
+    };
+    upload(file.clone()).await;
+    b.wait_css("[data-testid=bundle-done]").await;
+    assert_eq!(b.text("[data-testid=bundle-accepted]").await, "2");
+    assert_eq!(b.text("[data-testid=bundle-accepted-again]").await, "0");
+    let bundle_shot = b.screenshot("dashboard-bundle").await;
+    let href = b.attr("[data-testid=bundle-receipt]", "href").await;
+    let (status, kind, bytes) = b.fetch(&href).await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+    let receipt: ovop_protocol::bundle::Receipt =
+        serde_json::from_slice(&bytes).expect("the receipt");
+    assert_eq!(receipt.results.len(), 2);
+    assert!(receipt.signed_by(&ovop_protocol::bundle::token_key(&seeded.budi)));
+    let stored: &'static str = Box::leak(
+        format!("SELECT COUNT(*) FROM record WHERE id IN ('{maker}', '{made}')").into_boxed_str(),
+    );
+    assert_eq!(server.count(stored).await, 2);
+    upload(file.clone()).await;
+    b.wait_css("[data-testid=bundle-done]").await;
+    assert_eq!(b.text("[data-testid=bundle-accepted]").await, "0");
+    assert_eq!(b.text("[data-testid=bundle-accepted-again]").await, "2");
+    let mut bytes = std::fs::read(&file).expect("the bundle");
+    let at = bytes
+        .windows(batch.len())
+        .position(|w| w == batch.as_slice())
+        .expect("the batch in the file")
+        + batch.len() / 2;
+    bytes[at] ^= 0x01;
+    let damaged = bundles.path().join("damaged.ovopbundle");
+    std::fs::write(&damaged, bytes).expect("write");
+    upload(damaged).await;
+    let refused = b.text("[data-testid=bundle-error]").await;
+    assert!(
+        ["id", "en", "vi"]
+            .iter()
+            .any(|l| refused.contains(&w(l, "error.bundle.damaged")))
+            && refused.contains("bundle.damaged"),
+        "in the reader's words, with the code: {refused}"
+    );
+    assert!(b.all("[data-testid=bundle-done]").await.is_empty());
+
     for shot in [
+        bundle_shot,
         programme_shot,
         forwarding_shot,
         forwarded_shot,

@@ -421,7 +421,10 @@ async fn a_received_set_is_not_published_to_the_laptops(backend: Backend) {
             assert_eq!(frozen.len(), 1);
             assert_eq!(frozen[0]["version"], "2026-desa-lokal");
         } else {
-            assert!(frozen.is_empty(), "the laptop that sent it does not get it back");
+            assert!(
+                frozen.is_empty(),
+                "the laptop that sent it does not get it back"
+            );
         }
     }
     // It is not a published set.

@@ -472,6 +472,22 @@ export type Photo = { sha256: string, size: number, mime: string, width: number,
  */
 criterion: string, };
 
+export type PulledPhoto = { 
+/**
+ * The SHA-256 in hex (the name its thumbnail and bytes are read by).
+ */
+sha256: string, size: number, thumbnail: boolean, whole: boolean, 
+/**
+ * Bytes of the whole photo already here from a download that was cut.
+ */
+partial: number, };
+
+export type PhotoBudget = { budget_bytes: number, used_bytes: number, 
+/**
+ * Photos known from pulled records, with a thumbnail here, and whole here.
+ */
+photos: number, thumbnails: number, whole: number, };
+
 export type HomeCounts = { drafts: number, finals: number, waiting: number, };
 
 export type Assessor = { name: string, title: string | null, unit: string | null, role: string | null, };
@@ -514,7 +530,15 @@ council: CouncilResult | null,
 /**
  * The official verdict decided at finalisation (see [`Store::verdict_of`] for a draft's).
  */
-verdict: Verdict | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, };
+verdict: Verdict | null, content_hash: string | null, created_at: string, updated_at: string, finalized_at: string | null, 
+/**
+ * Pulled from the office, made on another laptop: the officer who owns it there.
+ */
+pulled_from: string | null, 
+/**
+ * Pulled, and owned by this laptop's officer (who may correct it).
+ */
+pulled_mine: boolean, };
 
 export type EvidenceDocument = { 
 /**
@@ -682,7 +706,15 @@ round?: string,
 /**
  * The level the office forwarded it to (`provinsi`), once it did.
  */
-forwarded_to?: string, };
+forwarded_to?: string, 
+/**
+ * Pulled from the office, made on another laptop: the officer who owns it there.
+ */
+pulled_from?: string, 
+/**
+ * Pulled, and this officer's own (they may correct it); a colleague's is read-only.
+ */
+pulled_mine: boolean, };
 
 export type RevisionSummary = { revision: number, status: string, reason: string | null, 
 /**

@@ -453,3 +453,41 @@ pub fn at_the_top(record: &ovop_protocol::Record) -> ovop_protocol::Record {
         vec![],
     )
 }
+
+/// A bundle file of one batch (a push request as JSON), signed with `token` as a laptop
+/// enrolled with it signs one.
+pub fn write_bundle(path: &std::path::Path, token: &str, batch: &[u8]) {
+    use ovop_protocol::bundle::{
+        batch_name, sha256_hex, signer_of, token_key, Entry, Manifest, BUNDLE_FORMAT,
+        BUNDLE_VERSION, MANIFEST,
+    };
+    let key = token_key(token);
+    let mut manifest = Manifest {
+        format: BUNDLE_FORMAT.into(),
+        version: BUNDLE_VERSION,
+        user: "budi".into(),
+        device_id: 1,
+        signer: signer_of(&key),
+        created_at: "2026-12-07T07:00:00Z".into(),
+        entries: vec![Entry {
+            name: batch_name(1),
+            size: batch.len() as u64,
+            sha256: sha256_hex(batch),
+        }],
+        signature: String::new(),
+    };
+    manifest.sign(&key);
+    let manifest = serde_json::to_vec(&manifest).expect("json");
+    let mut tar = tar::Builder::new(std::fs::File::create(path).expect("create"));
+    for (name, bytes) in [
+        (batch_name(1), batch),
+        (MANIFEST.to_string(), &manifest[..]),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes).expect("append");
+    }
+    tar.finish().expect("finish");
+}

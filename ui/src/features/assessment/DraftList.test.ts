@@ -30,6 +30,7 @@ function draft(id: string, fields: Partial<AssessmentSummary>): AssessmentSummar
     id,
     revision: 1,
     status: "draft",
+    pulled_mine: false,
     product_id: "pr-tas-purun",
     product_name: "Tas anyaman purun",
     producer_name: "KUB Anyaman Purun Tungkap",

@@ -33,6 +33,7 @@ const PURSE = getProduct("pr-tas-purun");
 function summary(fields: Partial<AssessmentSummary> & Pick<AssessmentSummary, "id" | "status">): AssessmentSummary {
   return {
     revision: 1,
+    pulled_mine: false,
     product_id: PURSE.id,
     product_name: PURSE.name,
     producer_name: "KUB Anyaman Purun Tungkap",

@@ -96,6 +96,8 @@ export function viewOf(
       product_id: product.id,
       criteria_hash: "hash",
       status: options.status ?? "draft",
+      pulled_from: null,
+      pulled_mine: false,
       visit: {
         assessed_on: "2026-11-23",
         region_code: product.village_code,

@@ -57,5 +57,7 @@ export function summaryOf(view: AssessmentView): AssessmentSummary {
     complete: view.result.complete,
     answered: view.result.criteria.length - view.result.unanswered.length,
     criteria_count: view.result.criteria.length,
+    pulled_mine: view.assessment.pulled_mine,
+    ...(view.assessment.pulled_from ? { pulled_from: view.assessment.pulled_from } : {}),
   };
 }
