@@ -1545,7 +1545,7 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     b.wait_css("[data-testid=bundle-done]").await;
     assert_eq!(b.text("[data-testid=bundle-accepted]").await, "2");
     assert_eq!(b.text("[data-testid=bundle-accepted-again]").await, "0");
-    let bundle_shot = b.screenshot("dashboard-bundle").await;
+    let bundle_shot = b.screenshot("dashboard-bundle.png").await;
     let href = b.attr("[data-testid=bundle-receipt]", "href").await;
     let (status, kind, bytes) = b.fetch(&href).await;
     assert_eq!((status, kind.as_str()), (200, "application/json"));

@@ -241,7 +241,7 @@ fn outcome(lang: &str, headers: &HeaderMap, actor: &Actor, receipt: &Receipt) ->
         div.ok role="status" data-testid="bundle-done" {
             (t(lang, "bundle.done"))
         }
-        table data-testid="bundle-counts" {
+        table data-testid="bundle-counts" style="max-width:36rem" {
             tbody {
                 tr { th { (t(lang, "bundle.accepted")) } td.num data-testid="bundle-accepted" { (count(Outcome::Accepted)) } }
                 tr { th { (t(lang, "bundle.accepted_again")) } td.num data-testid="bundle-accepted-again" { (count(Outcome::AcceptedAgain)) } }
