@@ -292,8 +292,58 @@ async fn walk(seed: u64, steps: usize) {
     other.sync(&rina).await.expect("rina pulls");
     for laptop in [&field, &other] {
         references_match_the_office(laptop, &server).await;
+        assessments_match_the_office(&laptop.store, &server).await;
     }
+    // A new laptop enrolled for Budi gets the whole region back from the office: every
+    // revision as the office holds it, his own correctable, nothing twice.
+    let dir = tempfile::tempdir().expect("temp");
+    let mut restored = ovop_store::Store::open(&dir.path().join("ovop.sqlite")).expect("store");
+    restored.ensure_regions().expect("regions");
+    let token = server.enrol("budi", "rahasia-budi-1").await;
+    std::fs::write(
+        ovop_app::sync::token::enrolment_path(dir.path()),
+        serde_json::to_string(&enrolment(&token)).expect("json"),
+    )
+    .expect("enrolment");
+    let mut side = ovop_app::sync::StoreSide::new(&mut restored, Some(dir.path().to_path_buf()));
+    let report = ovop_sync::sync_once(&client(&server.running.url(), &token), &mut side, &mut |_| {})
+        .await
+        .expect("the new laptop's sync");
+    assert_eq!(report.sent, 0, "{report:?}");
+    assessments_match_the_office(&restored, &server).await;
     server.stop().await;
+}
+
+/// Every assessment revision the office holds is on the laptop once, with the content the
+/// laptop that made it finalised (its local hash), and nothing else is final there.
+async fn assessments_match_the_office(store: &ovop_store::Store, server: &field::Server) {
+    let rows = server
+        .running
+        .state
+        .db
+        .run(|tx| {
+            Ok(tx.query(
+                "SELECT id, revision, body FROM record WHERE kind = 'assessment' ORDER BY id, revision",
+                &[],
+            )?)
+        })
+        .await
+        .expect("records");
+    let mut office = std::collections::BTreeMap::new();
+    for row in rows {
+        let body: serde_json::Value = serde_json::from_str(&row.text(2)).expect("json");
+        let hash = body["local_hash"].as_str().unwrap_or_default().to_string();
+        office.insert((row.text(0), row.int(1)), hash);
+    }
+    let mut here = std::collections::BTreeMap::new();
+    for latest in store.assessments(None, None).expect("list") {
+        for r in store.revisions(&latest.id).expect("revisions") {
+            if r.status != "draft" {
+                here.insert((r.id, r.revision), r.content_hash.unwrap_or_default());
+            }
+        }
+    }
+    assert_eq!(here, office, "the laptop's final revisions are the office's");
 }
 
 /// Changes one or two fields of a producer or product the laptop holds.

@@ -249,6 +249,20 @@ describe("ProductCard: assessing a product", () => {
     expect(screen.getByTestId("assess-start")).toBeEnabled();
   });
 
+  it("says which assessments came from the office and whose they are", async () => {
+    api.listAssessments.mockResolvedValue([
+      summary({ id: "a-3", status: "draft" }),
+      summary({ id: "a-2", status: "synced", pulled_from: "Rina Wulandari", pulled_mine: false, star: 3, complete: true }),
+      summary({ id: "a-1", status: "synced", pulled_from: "Budi Santoso", pulled_mine: true, star: 2, complete: true }),
+    ]);
+    render(ProductCard, { product: PURSE, onedit: vi.fn() });
+    await waitFor(() => expect(screen.getAllByTestId("product-assessment")).toHaveLength(3));
+    expect(screen.getAllByTestId("product-assessment-pulled").map((e) => e.textContent)).toEqual([
+      "· dari kantor, oleh Rina Wulandari",
+      "· dari kantor, milik Anda",
+    ]);
+  });
+
   it("shows each assessment's round and narrows the list to one round", async () => {
     api.listAssessments.mockResolvedValue([
       summary({ id: "a-3", status: "draft", round: "2026-2" }),
