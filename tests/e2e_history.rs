@@ -10,8 +10,8 @@ mod driver;
 use std::time::{Duration, Instant};
 
 use driver::{
-    click, office_token, save_screenshot, seed_final, start, tapin_office, text_of,
-    wait_for_css, wait_present,
+    click, office_token, save_screenshot, seed_final, start, tapin_office, text_of, wait_for_css,
+    wait_present,
 };
 use ovop_app::sync::{token, Enrolment, StoreSide};
 use ovop_store::Store;

@@ -12,13 +12,6 @@ use std::time::Instant;
 use field::{server, Backend, Field};
 use ovop_app::sync::bundle::{import_receipt, write_bundle};
 
-fn count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -29,8 +22,8 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let assessments = count("OVOP_BENCH_ASSESSMENTS", 1_000).max(1);
-        let photos = count("OVOP_BENCH_PHOTOS", 200);
+        let assessments = field::env_count("OVOP_BENCH_ASSESSMENTS", 1_000).max(1);
+        let photos = field::env_count("OVOP_BENCH_PHOTOS", 200);
         let (server, token) = server(Backend::Sqlite).await;
         let mut field = Field::new();
         let with_photo = photos.min(assessments);

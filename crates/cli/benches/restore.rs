@@ -16,13 +16,6 @@ use ovop_app::sync::{token, StoreSide};
 use ovop_store::Store;
 use ovop_sync::sync_once;
 
-fn count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// A laptop with the regions only, enrolled for Budi; its folder and store.
 fn blank(token: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp");
@@ -60,8 +53,8 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let assessments = count("OVOP_BENCH_ASSESSMENTS", 10_000).max(1);
-        let photos = count("OVOP_BENCH_PHOTOS", 2_000);
+        let assessments = field::env_count("OVOP_BENCH_ASSESSMENTS", 10_000).max(1);
+        let photos = field::env_count("OVOP_BENCH_PHOTOS", 2_000);
         let (server, token) = server(Backend::Sqlite).await;
         let url = server.running.url();
         let mut field = Field::new();

@@ -15,13 +15,6 @@ use std::time::Instant;
 
 use field::{client, rule, server, Backend, Fault, Field, Proxy};
 
-fn count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -32,8 +25,8 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let assessments = count("OVOP_BENCH_ASSESSMENTS", 10_000);
-        let photos = count("OVOP_BENCH_PHOTOS", 100);
+        let assessments = field::env_count("OVOP_BENCH_ASSESSMENTS", 10_000);
+        let photos = field::env_count("OVOP_BENCH_PHOTOS", 100);
         println!("| case | records | time (s) | rate | bytes up | bytes down | payload bytes | overhead |");
         println!("|---|---|---|---|---|---|---|---|");
 

@@ -306,9 +306,13 @@ async fn walk(seed: u64, steps: usize) {
     )
     .expect("enrolment");
     let mut side = ovop_app::sync::StoreSide::new(&mut restored, Some(dir.path().to_path_buf()));
-    let report = ovop_sync::sync_once(&client(&server.running.url(), &token), &mut side, &mut |_| {})
-        .await
-        .expect("the new laptop's sync");
+    let report = ovop_sync::sync_once(
+        &client(&server.running.url(), &token),
+        &mut side,
+        &mut |_| {},
+    )
+    .await
+    .expect("the new laptop's sync");
     assert_eq!(report.sent, 0, "{report:?}");
     assessments_match_the_office(&restored, &server).await;
     server.stop().await;
@@ -343,7 +347,10 @@ async fn assessments_match_the_office(store: &ovop_store::Store, server: &field:
             }
         }
     }
-    assert_eq!(here, office, "the laptop's final revisions are the office's");
+    assert_eq!(
+        here, office,
+        "the laptop's final revisions are the office's"
+    );
 }
 
 /// Changes one or two fields of a producer or product the laptop holds.

@@ -60,7 +60,6 @@ pub async fn download_to(
         }
         other => other,
     };
-    drop(sink);
     file.sync_data().map_err(io)?;
     Ok(received?)
 }

@@ -55,6 +55,14 @@ pub fn photo(seed: u64, side: u32) -> Vec<u8> {
     bytes.into_inner()
 }
 
+/// A count a benchmark takes from the environment (`OVOP_BENCH_ASSESSMENTS=...`), or `default`.
+pub fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 pub fn now() -> String {
     ovop_store::now_utc()
 }

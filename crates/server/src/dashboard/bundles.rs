@@ -48,16 +48,26 @@ fn form(lang: &str, headers: &HeaderMap) -> Markup {
     }
 }
 
+/// The person signed in, when they are a supervisor or an administrator (who import bundles);
+/// otherwise the sign-in page or the refusal in words.
+async fn office_member(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Actor, &'static str), Response> {
+    let actor = signed_in(state, headers, "/dashboard/bundles").await?;
+    let lang = lang_of(headers, None);
+    match actor.require(Role::Supervisor) {
+        Ok(()) => Ok((actor, lang)),
+        Err(e) => Err(error_page(lang, Some(&actor), headers, &e)),
+    }
+}
+
 /// `GET /dashboard/bundles`: the upload form.
 pub async fn upload_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/bundles").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
+    let (actor, lang) = match office_member(&state, &headers).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
     };
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
     let body = html! {
         h1 { (t(lang, "bundle.title")) }
         p.muted { (t(lang, "bundle.lead")) }
@@ -171,14 +181,10 @@ pub async fn upload(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/bundles").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
+    let (actor, lang) = match office_member(&state, &headers).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
     };
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
     let dir = folder(&state);
     let imported = async {
         let file = receive(&headers, multipart, &dir).await?;
@@ -285,14 +291,10 @@ pub async fn receipt(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
-    let actor = match signed_in(&state, &headers, "/dashboard/bundles").await {
-        Ok(actor) => actor,
-        Err(redirect) => return redirect,
+    let (actor, lang) = match office_member(&state, &headers).await {
+        Ok(signed) => signed,
+        Err(refused) => return refused,
     };
-    let lang = lang_of(&headers, None);
-    if let Err(e) = actor.require(Role::Supervisor) {
-        return error_page(lang, Some(&actor), &headers, &e);
-    }
     let well_named = name.len() == 32
         && name
             .bytes()
