@@ -218,6 +218,39 @@ async fn a_new_laptop_restores_the_regency_with_its_history(
     assert_eq!(old.pulled.assessments, 1, "{old:?}");
     let old_rina = laptop.store.assessment(&her_assessment).expect("Rina's");
     assert!(!old_rina.pulled_mine);
+
+    // The office hands Rina's assessment to Budi: his new laptop may now correct it, and
+    // Rina's own copy becomes read-only on her laptop.
+    let sari = server.enrolled_user("sari", "supervisor", &["63.05"]).await;
+    let handed = reqwest::Client::new()
+        .post(server.url(&format!("/v1/review/assessments/{her_assessment}/owner")))
+        .bearer_auth(&sari)
+        .json(&serde_json::json!({"officer": "budi"}))
+        .send()
+        .await
+        .expect("hand over");
+    assert!(handed.status().is_success(), "{}", handed.status());
+    new.sync(&patient_client(&server.running.url(), &new_token))
+        .await;
+    let now_his = new.store.assessment(&her_assessment).expect("handed");
+    assert_eq!(
+        (now_his.pulled_from.as_deref(), now_his.pulled_mine),
+        (Some("budi (display)"), true)
+    );
+    new.store
+        .correct(&her_assessment, "diserahkan kepada saya", &field::now())
+        .expect("his now");
+    hers.sync(&rina).await.expect("Rina's next sync");
+    let no_longer = hers.store.assessment(&her_assessment).expect("hers before");
+    assert_eq!(
+        (no_longer.pulled_from.as_deref(), no_longer.pulled_mine),
+        (Some("budi (display)"), false)
+    );
+    let refused = hers
+        .store
+        .correct(&her_assessment, "masih milik saya?", &field::now())
+        .expect_err("handed over");
+    assert_eq!(refused.code(), "store.not_yours");
 }
 
 #[tokio::test]

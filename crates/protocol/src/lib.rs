@@ -391,7 +391,8 @@ pub struct PushResponse {
 pub struct Change {
     /// The server's monotonic position of this change.
     pub cursor: i64,
-    /// `criteria_set`, `product`, `producer`, `assessment`, `decision`, `award`, `forward`.
+    /// `criteria_set`, `product`, `producer`, `assessment`, `decision`, `award`, `forward`,
+    /// `owner` (an assessment handed to another officer).
     pub kind: String,
     pub id: String,
     pub body: Value,

@@ -25,7 +25,7 @@ pub const THUMBNAIL_EDGE: u32 = 320;
 const DECODE_LIMIT: u64 = 160 * 1024 * 1024;
 
 /// Fills each assessment change of a page with what a laptop stores: the revision's record as
-/// the laptop sent it, its current owner, the office's status, its photos, and (once a page)
+/// the laptop sent it, its current owner (after any hand-over), the office's status, its photos, and (once a page)
 /// the body of a set the laptop cannot know because it is not shipped with the app. A change
 /// whose record is gone (it cannot be, records are never deleted) is left with its revision.
 pub fn fill_assessments(tx: &mut dyn Tx, changes: &mut [Change]) -> DbResult<()> {
@@ -38,7 +38,9 @@ pub fn fill_assessments(tx: &mut dyn Tx, changes: &mut [Change]) -> DbResult<()>
             "SELECT r.body, u.name, u.display_name, a.status
              FROM record r
              JOIN assessment a ON a.id = r.id AND a.revision = r.revision
-             JOIN app_user u ON u.id = a.officer_id
+             JOIN app_user u ON u.id = COALESCE(
+               (SELECT h.to_user FROM assessment_handover h WHERE h.id = r.id ORDER BY h.seq DESC LIMIT 1),
+               a.officer_id)
              WHERE r.kind = 'assessment' AND r.id = $1 AND r.revision = $2",
             &[Val::from(&change.id), Val::Int(revision)],
         )?

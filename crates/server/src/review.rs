@@ -813,6 +813,8 @@ pub fn hand_over_in(
             )?
             .map_or(0, |r| r.int(0)),
     };
+    // The change feed stays in cursor order (see the push).
+    tx.lock_changes()?;
     tx.exec(
         "INSERT INTO assessment_handover (id, from_user, to_user, by_user, handed_at) VALUES ($1, $2, $3, $4, $5)",
         &[Val::from(id), Val::Int(from), Val::Int(to.id), Val::Int(actor.user.id), Val::from(now)],
@@ -821,6 +823,15 @@ pub fn hand_over_in(
         .query_opt("SELECT name FROM app_user WHERE id = $1", &[Val::Int(from)])?
         .map(|r| r.text(0))
         .unwrap_or_default();
+    // The laptops of the region hear of it at their next pull: the new owner may correct the
+    // assessment there, the former owner's copy becomes read-only.
+    let body = serde_json::json!({
+        "assessment_id": id, "officer": to.name, "officer_name": to.display_name, "handed_at": now,
+    });
+    tx.exec(
+        "INSERT INTO change (kind, ref_id, region_path, for_user, from_user, body, created_at) VALUES ('owner', $1, $2, NULL, NULL, $3, $4)",
+        &[Val::from(id), Val::from(&path), Val::from(body.to_string()), Val::from(now)],
+    )?;
     Ok(Handover {
         id: id.to_string(),
         from: from_name,

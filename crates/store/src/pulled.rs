@@ -431,6 +431,31 @@ impl Store {
     }
 }
 
+/// The office handed assessment `id` to another officer (a change of kind `owner`): every
+/// final revision here now names that owner. This laptop's officer may correct it when it is
+/// theirs; otherwise their copy, even one they made, is read-only from now on. A draft (a
+/// correction begun here) is left as it is: the office refuses it from a former owner.
+pub(crate) fn hand_over(
+    tx: &rusqlite::Transaction,
+    id: &str,
+    change: &Value,
+    me: Option<&str>,
+) -> Result<()> {
+    let text = |key: &str| change.get(key).and_then(Value::as_str).map(str::to_string);
+    let Some(officer) = text("officer") else {
+        return Ok(());
+    };
+    let mine = me == Some(officer.as_str());
+    let shown = text("officer_name").unwrap_or_else(|| officer.clone());
+    // A sheet made here and handed to this officer stays as it was: theirs, made here.
+    tx.execute(
+        "UPDATE assessment SET pulled_from = ?2, pulled_officer = ?3, pulled_mine = ?4
+         WHERE id = ?1 AND status <> 'draft' AND (?4 = 0 OR pulled_officer IS NOT NULL)",
+        params![id, officer, shown, mine],
+    )?;
+    Ok(())
+}
+
 fn io(e: std::io::Error) -> StoreError {
     if e.kind() == std::io::ErrorKind::StorageFull {
         StoreError::DiskFull

@@ -661,6 +661,9 @@ impl Store {
                 applied.forwards += 1;
             }
         }
+        for change in changes.iter().filter(|c| c.kind == "owner") {
+            crate::pulled::hand_over(&tx, &change.id, &change.body, me)?;
+        }
         tx.execute(
             "INSERT INTO setting (key, value, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
