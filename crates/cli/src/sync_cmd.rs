@@ -216,13 +216,15 @@ pub fn sync(args: SyncArgs, db: &Path, data_dir: Option<&Path>) -> CliResult {
         );
     } else {
         println!(
-            "sent {}, rejected {}, conflicts {}, photos uploaded {}; pulled {} producers, {} products, {} decisions, {} criteria sets",
+            "sent {}, rejected {}, conflicts {}, photos uploaded {}; pulled {} producers, {} products, {} assessments ({} thumbnails), {} decisions, {} criteria sets",
             report.sent,
             report.rejected,
             report.conflicts,
             report.blobs_uploaded,
             report.pulled.producers,
             report.pulled.products,
+            report.pulled.assessments,
+            report.pulled.thumbnails,
             report.pulled.decisions,
             report.pulled.criteria_sets
         );

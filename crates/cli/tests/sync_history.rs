@@ -340,7 +340,7 @@ async fn a_pulled_photo_cut_half_way_resumes() {
 #[tokio::test]
 async fn a_damaged_partial_download_starts_again_and_the_budget_is_kept() {
     let (server, token) = server(Backend::Sqlite).await;
-    let (_laptop, bytes, hex, _id) = one_photo(&server, &token).await;
+    let (mut laptop, bytes, hex, _id) = one_photo(&server, &token).await;
     let size = bytes.len() as u64;
     let new_token = server.enrol("budi", "rahasia-budi-1").await;
     let mut new = Blank::new("budi", &new_token);
@@ -379,9 +379,35 @@ async fn a_damaged_partial_download_starts_again_and_the_budget_is_kept() {
     let budget = new.store.photo_budget().expect("budget");
     assert!(budget.used_bytes >= size, "{budget:?}");
 
-    // A partial file longer than the photo is dropped before asking.
     let report = new.sync(&direct).await;
     assert_eq!(report.pulled.thumbnails, 1, "now there is room: {report:?}");
+
+    // A lower budget frees the whole photo at once, then the thumbnail: nothing pulled is kept
+    // beyond it, and the photo comes again on demand.
+    new.store
+        .set_photo_budget_mb(0, &field::now())
+        .expect("budget");
+    let budget = new.store.photo_budget().expect("budget");
+    assert_eq!(
+        (budget.used_bytes, budget.whole, budget.thumbnails),
+        (0, 0, 0)
+    );
+    assert!(new.store.photo_bytes(&hex).is_err());
+    assert!(new.store.thumbnail_bytes(&hex).is_err());
+    assert_eq!(new.store.pulled_photo(&hex).expect("known"), (size, false));
+    new.store
+        .set_photo_budget_mb(50, &field::now())
+        .expect("budget");
+    fetch_photo(&direct, &mut new.store, &hex, &field::now())
+        .await
+        .expect("again, on demand");
+    assert_eq!(new.store.photo_bytes(&hex).expect("whole"), bytes);
+    // Budi's own laptop keeps its own photo whatever the budget.
+    laptop
+        .store
+        .set_photo_budget_mb(0, &field::now())
+        .expect("budget");
+    assert_eq!(laptop.store.photo_bytes(&hex).expect("his own"), bytes);
 }
 
 #[tokio::test]

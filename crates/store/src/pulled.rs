@@ -260,14 +260,83 @@ impl Store {
         })
     }
 
-    /// Sets the budget for pulled photos, in megabytes (0 fetches none).
+    /// Sets the budget for pulled photos, in megabytes (0 fetches none). A budget lower than
+    /// what they take frees the difference at once: whole photos first, then thumbnails, those
+    /// pulled longest ago first (see [`Store::fit_photo_budget`]).
     pub fn set_photo_budget_mb(&mut self, mb: u64, now: &str) -> Result<()> {
         if mb > 1024 * 1024 {
             return Err(StoreError::Invalid(
                 "the photo budget is given in megabytes, at most 1,048,576".into(),
             ));
         }
-        self.set_setting(PHOTO_BUDGET_KEY, Some(&mb.to_string()), now)
+        self.set_setting(PHOTO_BUDGET_KEY, Some(&mb.to_string()), now)?;
+        self.fit_photo_budget()?;
+        Ok(())
+    }
+
+    /// Frees pulled photos until they fit the budget: the whole bytes of photos fetched on
+    /// demand first, then thumbnails, the oldest pulled first. Photos this laptop holds as its
+    /// own are never touched; what is freed comes again on demand (or at the next sync, while it
+    /// fits). Returns how many files were removed.
+    pub fn fit_photo_budget(&mut self) -> Result<u32> {
+        let budget = self.photo_budget()?;
+        let mut over = budget.used_bytes.saturating_sub(budget.budget_bytes);
+        if over == 0 {
+            return Ok(0);
+        }
+        let candidates: Vec<(String, i64, bool)> = {
+            let mut stmt = self.read().prepare(
+                "SELECT sha256, size, 1 AS whole, seen_at FROM remote_photo WHERE own = 0 AND full_at IS NOT NULL
+                 UNION ALL
+                 SELECT sha256, thumb_size, 0, seen_at FROM remote_photo WHERE own = 0 AND COALESCE(thumb_size, 0) > 0
+                 ORDER BY whole DESC, seen_at, sha256",
+            )?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? == 1)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let mut freed = 0;
+        for (sha256, size, whole) in candidates {
+            if over == 0 {
+                break;
+            }
+            let tx = self.conn().transaction()?;
+            if whole {
+                // Still named by a record of this laptop's own (a photo added here since)? Kept.
+                let linked: bool = tx
+                    .query_row(
+                        "SELECT 1 FROM photo_link WHERE sha256 = ?1 LIMIT 1",
+                        [&sha256],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                if linked {
+                    continue;
+                }
+                tx.execute("DELETE FROM photo WHERE sha256 = ?1", [&sha256])?;
+                tx.execute(
+                    "UPDATE remote_photo SET full_at = NULL WHERE sha256 = ?1",
+                    [&sha256],
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE remote_photo SET thumb_at = NULL, thumb_size = NULL WHERE sha256 = ?1",
+                    [&sha256],
+                )?;
+            }
+            tx.commit()?;
+            // The row first, then the file: a crash between leaves a file nothing names.
+            let file = self.photo_path(&sha256, if whole { "" } else { ".thumb.jpg" });
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(e)),
+            }
+            over = over.saturating_sub(size.max(0) as u64);
+            freed += 1;
+        }
+        Ok(freed)
     }
 
     /// The thumbnails to fetch next, newest records first, as many as the budget leaves room

@@ -805,7 +805,11 @@ export type SyncReport = { sent: number, rejected: number, conflicts: number, ph
 /**
  * Stars awarded by the office, with their certificates.
  */
-awards: number, products: number, criteria_sets: number, };
+awards: number, products: number, criteria_sets: number, 
+/**
+ * Assessment revisions of the region pulled from the office, and photo thumbnails.
+ */
+assessments: number, thumbnails: number, };
 
 export type EnrolWith = { "method": "password", user: string, password: string, } | { "method": "code", code: string, } | { "method": "qr", path: string, };
 

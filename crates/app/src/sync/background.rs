@@ -66,6 +66,9 @@ pub struct SyncReport {
     pub awards: u32,
     pub products: u32,
     pub criteria_sets: u32,
+    /// Assessment revisions of the region pulled from the office, and photo thumbnails.
+    pub assessments: u32,
+    pub thumbnails: u32,
 }
 
 /// Who hears of every change of status.
@@ -241,6 +244,8 @@ async fn once(
                     awards: report.pulled.awards,
                     products: report.pulled.products,
                     criteria_sets: report.pulled.criteria_sets,
+                    assessments: report.pulled.assessments,
+                    thumbnails: report.pulled.thumbnails,
                 });
             });
             Some(EVERY)

@@ -129,10 +129,10 @@ describe("the sync screen", () => {
         state: "waiting",
         server: "https://dinas.example.go.id",
         last_success: "2026-11-22T10:00:00Z",
-        last_report: { sent: 2, rejected: 0, conflicts: 0, photos: 2, decisions: 1, awards: 1, products: 0, criteria_sets: 0 },
+        last_report: { sent: 2, rejected: 0, conflicts: 0, photos: 2, decisions: 1, awards: 1, products: 0, criteria_sets: 0, assessments: 12, thumbnails: 3 },
       }),
     );
-    expect(await screen.findByTestId("sync-report")).toHaveTextContent("Sent 2, photos 2, decisions received 1, stars received 1");
+    expect(await screen.findByTestId("sync-report")).toHaveTextContent("Sent 2, photos 2, decisions received 1, stars received 1, assessments pulled 12, set aside 0.");
     await waitFor(() => expect(screen.getByTestId("sync-counts")).toHaveTextContent("Waiting 0 · sent 2"));
   });
 
