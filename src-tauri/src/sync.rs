@@ -123,16 +123,17 @@ pub async fn assessment_decisions(
         .await
 }
 
-/// The photos of a pulled assessment revision: a thumbnail here or not, the whole photo here
-/// or not, and how much of a cut download is kept.
+/// The photos pulled with a record (an assessment revision's, a producer's or a product's): a
+/// thumbnail here or not, the whole photo here or not, and how much of a cut download is kept.
 #[tauri::command]
 pub async fn pulled_photos(
     state: State<'_, AppState>,
+    kind: String,
     id: String,
     revision: i64,
 ) -> Result<Vec<PulledPhoto>, AppError> {
     state
-        .with_store(move |store| Ok(store.pulled_photos(&id, revision)?))
+        .with_store(move |store| Ok(store.pulled_photos(&kind, &id, revision)?))
         .await
 }
 

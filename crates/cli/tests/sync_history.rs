@@ -188,7 +188,11 @@ async fn a_new_laptop_restores_the_regency_with_its_history(
         ),
         (photos + 1, photos + 1, 0)
     );
-    for p in new.store.pulled_photos(&first, 1).expect("photos") {
+    for p in new
+        .store
+        .pulled_photos("assessment", &first, 1)
+        .expect("photos")
+    {
         assert!(p.thumbnail && !p.whole);
         let thumb = new.store.thumbnail_bytes(&p.sha256).expect("thumbnail");
         assert!(thumb.starts_with(&[0xFF, 0xD8]), "a JPEG");
@@ -319,7 +323,10 @@ async fn a_pulled_photo_cut_half_way_resumes() {
         .expect("the partial file")
         .len();
     assert!(kept > 100_000 && kept < size, "kept {kept} of {size}");
-    let listed = new.store.pulled_photos(&id, 1).expect("listed");
+    let listed = new
+        .store
+        .pulled_photos("assessment", &id, 1)
+        .expect("listed");
     assert_eq!((listed.len(), listed[0].partial), (1, kept));
 
     // The next try asks for the rest only, and the photo is whole and checked.
@@ -482,4 +489,77 @@ async fn photos_come_only_to_those_who_may_see_them_and_bad_ranges_are_refused()
     let mut hers = Blank::new("sari", &sari);
     let report = hers.sync(&client(&server.running.url(), &sari)).await;
     assert_eq!(report.pulled.assessments, 0, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_photo_added_after_the_product_travelled_reaches_the_office_and_a_colleague() {
+    let (server, token) = server(Backend::Sqlite).await;
+    let budi = client(&server.running.url(), &token);
+    let mut laptop = Field::new();
+    laptop.finalised(0);
+    laptop.sync(&budi).await.expect("the product travels");
+    let product = laptop.product.clone();
+
+    // A photo of the packaging, taken on the next visit: it travels as an edit of the product.
+    let bytes = photo(4242, 96);
+    let hex = sha256_hex(&bytes);
+    laptop
+        .store
+        .add_photo(
+            "product",
+            &product,
+            "",
+            "kemasan.png",
+            &bytes,
+            &field::now(),
+        )
+        .expect("photo");
+    let report = laptop.sync(&budi).await.expect("the photo travels");
+    assert_eq!(
+        (report.references, report.blobs_uploaded, report.rejected),
+        (1, 1, 0),
+        "{report:?}"
+    );
+    let again = laptop.sync(&budi).await.expect("nothing more");
+    assert_eq!(
+        (again.references, again.blobs_uploaded),
+        (0, 0),
+        "{again:?}"
+    );
+    let named: &'static str = Box::leak(
+        format!(
+            "SELECT COUNT(*) FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
+             WHERE rb.kind = 'product' AND rb.id = '{product}' AND rb.sha256 = 'sha256:{hex}'
+               AND b.complete_at IS NOT NULL"
+        )
+        .into_boxed_str(),
+    );
+    assert_eq!(
+        server.count(named).await,
+        1,
+        "the office holds it for the product"
+    );
+
+    // Rina's laptop pulls the product with its photo: the thumbnail, then the whole on demand.
+    let rina_token = colleague(&server).await;
+    let mut hers = Blank::new("rina", &rina_token);
+    let direct = client(&server.running.url(), &rina_token);
+    hers.sync(&direct).await;
+    let listed = hers
+        .store
+        .pulled_photos("product", &product, 0)
+        .expect("listed");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(listed[0].thumbnail && !listed[0].whole);
+    fetch_photo(&direct, &mut hers.store, &hex, &field::now())
+        .await
+        .expect("whole");
+    assert_eq!(hers.store.photo_bytes(&hex).expect("bytes"), bytes);
+    // Budi's own laptop lists it as its own, not as pulled.
+    laptop.sync(&budi).await.expect("pull");
+    assert!(laptop
+        .store
+        .pulled_photos("product", &product, 0)
+        .expect("listed")
+        .is_empty());
 }

@@ -82,7 +82,14 @@ pub struct EditBody {
     /// The record is deleted: a tombstone, which travels like any edit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deleted: bool,
+    /// Photos added to the record after it first travelled (`sha256:<hex>`), each one of the
+    /// edit record's own blobs, which upload like any record's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
 }
+
+/// The most photos one edit adds.
+pub const MAX_EDIT_PHOTOS: usize = 50;
 
 fn bad(field: &str, message: impl Into<String>) -> Problem {
     Problem::new(Code::PushBadEdit.as_str(), Some(field), message)
@@ -139,8 +146,31 @@ impl EditBody {
                 "the edited record's id is not a UUID",
             ));
         }
-        if self.fields.is_empty() && !self.deleted {
-            return Err(bad("body.fields", "an edit changes at least one field"));
+        if self.fields.is_empty() && !self.deleted && self.photos.is_empty() {
+            return Err(bad(
+                "body.fields",
+                "an edit changes at least one field or adds a photo",
+            ));
+        }
+        if self.photos.len() > MAX_EDIT_PHOTOS {
+            return Err(bad(
+                "body.photos",
+                format!("an edit adds at most {MAX_EDIT_PHOTOS} photos"),
+            ));
+        }
+        let photo_name = |p: &str| {
+            p.strip_prefix("sha256:").is_some_and(|hex| {
+                hex.len() == 64
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            })
+        };
+        if let Some(i) = self.photos.iter().position(|p| !photo_name(p)) {
+            return Err(bad(
+                &format!("body.photos[{i}]"),
+                "a photo is named by sha256: and 64 lower-case hex digits",
+            ));
         }
         for (name, value) in &self.fields {
             let Some((_, ty)) = known.iter().find(|(field, _)| field == name) else {
@@ -210,6 +240,7 @@ mod tests {
             fields: fields.as_object().cloned().unwrap_or_default(),
             before: Map::new(),
             deleted: false,
+            photos: Vec::new(),
         }
     }
 
@@ -292,5 +323,27 @@ mod tests {
             ..edit(Kind::Product, json!({}))
         };
         assert!(tombstone.check().is_ok());
+        // A photo added: named by its hash, a few at a time.
+        let photo = |name: &str| EditBody {
+            photos: vec![name.to_string()],
+            ..edit(Kind::Producer, json!({}))
+        };
+        assert!(photo(&format!("sha256:{}", "a".repeat(64))).check().is_ok());
+        for bad in [
+            "a".repeat(64),
+            format!("sha256:{}", "A".repeat(64)),
+            "sha256:../x".into(),
+        ] {
+            assert_eq!(
+                field_of(photo(&bad).check()).as_deref(),
+                Some("body.photos[0]"),
+                "{bad}"
+            );
+        }
+        let many = EditBody {
+            photos: vec![format!("sha256:{}", "b".repeat(64)); MAX_EDIT_PHOTOS + 1],
+            ..edit(Kind::Product, json!({}))
+        };
+        assert_eq!(field_of(many.check()).as_deref(), Some("body.photos"));
     }
 }

@@ -463,7 +463,7 @@ pub async fn changes(
                 })
                 .collect();
             let mut changes = changes;
-            crate::history::fill_assessments(tx, &mut changes)?;
+            crate::history::fill_changes(tx, &mut changes)?;
             let next = changes.last().map_or(since, |c| c.cursor);
             Ok(ChangesPage {
                 changes,

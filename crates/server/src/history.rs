@@ -24,11 +24,30 @@ pub const THUMBNAIL_EDGE: u32 = 320;
 /// so that a small hostile file cannot exhaust the server's memory.
 const DECODE_LIMIT: u64 = 160 * 1024 * 1024;
 
-/// Fills each assessment change of a page with what a laptop stores: the revision's record as
+/// Fills each producer and product change of a page with its photos, and each assessment
+/// change with what a laptop stores: the revision's record as
 /// the laptop sent it, its current owner (after any hand-over), the office's status, its photos, and (once a page)
 /// the body of a set the laptop cannot know because it is not shipped with the app. A change
 /// whose record is gone (it cannot be, records are never deleted) is left with its revision.
-pub fn fill_assessments(tx: &mut dyn Tx, changes: &mut [Change]) -> DbResult<()> {
+pub fn fill_changes(tx: &mut dyn Tx, changes: &mut [Change]) -> DbResult<()> {
+    // A producer's or product's photos, those of its first sending and those added since.
+    for change in changes
+        .iter_mut()
+        .filter(|c| c.kind == "producer" || c.kind == "product")
+    {
+        let photos: Vec<Value> = tx
+            .query(
+                "SELECT DISTINCT rb.sha256, b.size FROM record_blob rb JOIN blob b ON b.sha256 = rb.sha256
+                 WHERE rb.kind = $1 AND rb.id = $2 ORDER BY rb.sha256",
+                &[Val::from(&change.kind), Val::from(&change.id)],
+            )?
+            .iter()
+            .map(|b| json!({ "sha256": b.text(0), "size": b.int(1) }))
+            .collect();
+        if let Some(map) = change.body.as_object_mut() {
+            map.insert("photos".into(), Value::Array(photos));
+        }
+    }
     let mut sets_sent: HashSet<String> = HashSet::new();
     for change in changes.iter_mut().filter(|c| c.kind == "assessment") {
         let Some(revision) = change.body.get("revision").and_then(Value::as_i64) else {

@@ -259,7 +259,21 @@ fn place(
         Kind::Edit => match record
             .read_body::<EditBody>()
             .and_then(|b| b.check().map(|()| b))
-        {
+            .and_then(|b| {
+                // The photos it adds are its own blobs: declared, so that they upload.
+                match b
+                    .photos
+                    .iter()
+                    .position(|p| !record.blobs.iter().any(|blob| blob.sha256 == *p))
+                {
+                    Some(i) => Err(Problem::new(
+                        Code::PushBadEdit.as_str(),
+                        Some(&format!("body.photos[{i}]")),
+                        "a photo the edit adds is not among the record's blobs",
+                    )),
+                    None => Ok(b),
+                }
+            }) {
             Err(p) => reject(p),
             Ok(body) => place_edit(tx, known, body)?,
         },
@@ -317,11 +331,13 @@ fn place_edit(
 /// takes the edit's value (the later edit received wins), the record gains a revision, the
 /// history keeps what each field held before and whether that value was one the editing laptop
 /// had not seen, and every laptop of the region (the editor's too) pulls the record as it now is.
+#[allow(clippy::too_many_arguments)]
 fn apply_edit(
     tx: &mut dyn Tx,
     known: &mut Known,
     actor: &Actor,
     edit_id: &str,
+    blobs: &[ovop_protocol::BlobRef],
     placed: &Placed,
     now: &str,
     deferred: &mut Deferred,
@@ -357,7 +373,55 @@ fn apply_edit(
         map.insert("deleted".into(), json!(true));
         changed.push(("deleted".into(), json!(true), json!(false), false));
     }
+    // Photos added after the record first travelled: the edit's own blobs (so that its
+    // officer uploads them), named by the record's revision from now on.
+    let photos_at = if changed.is_empty() {
+        revision - 1
+    } else {
+        revision
+    };
+    for blob in blobs.iter().filter(|b| body.photos.contains(&b.sha256)) {
+        deferred.blobs.push(vec![
+            Val::from(&blob.sha256),
+            Val::Int(blob.size as i64),
+            Val::Null,
+        ]);
+        for (owner, id, at) in [
+            ("edit", edit_id, 1),
+            (kind, body.target_id.as_str(), photos_at),
+        ] {
+            deferred.record_blobs.push(vec![
+                Val::from(owner),
+                Val::from(id),
+                Val::Int(at),
+                Val::from(&blob.sha256),
+            ]);
+        }
+    }
+    if changed.is_empty() && body.photos.is_empty() {
+        return Ok(());
+    }
     if changed.is_empty() {
+        // Only photos: colleagues pull the record again, with its photos, at the same revision.
+        let mut pulled = merged;
+        if let Some(map) = pulled.as_object_mut() {
+            map.insert("id".into(), json!(body.target_id));
+            map.insert("revision".into(), json!(photos_at));
+            map.insert(
+                "history".into(),
+                serde_json::to_value(history(tx, kind, &body.target_id)?).unwrap_or_default(),
+            );
+        }
+        deferred.changes.push(vec![
+            Val::from(kind),
+            Val::from(&body.target_id),
+            Val::from(&placed.region_path),
+            Val::Null,
+            Val::Null,
+            Val::from(pulled.to_string()),
+            Val::from(now),
+            Val::Null,
+        ]);
         return Ok(());
     }
     tx.exec(
@@ -1391,6 +1455,7 @@ pub fn push(
                         &mut known,
                         actor,
                         &record.id,
+                        &record.blobs,
                         &placed,
                         now,
                         &mut deferred,

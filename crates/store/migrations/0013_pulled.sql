@@ -6,7 +6,8 @@ ALTER TABLE assessment ADD COLUMN pulled_from TEXT;
 ALTER TABLE assessment ADD COLUMN pulled_officer TEXT;
 ALTER TABLE assessment ADD COLUMN pulled_mine INTEGER NOT NULL DEFAULT 0;
 
--- Photos of pulled records: known by hash and size; a thumbnail comes with the pull while the
+-- Photos of pulled records (an assessment's by revision; a producer's or product's with
+-- revision 0): known by hash and size; a thumbnail comes with the pull while the
 -- officer's disk budget allows, the whole photo on demand (resumable, `<files>/partial/<hex>`).
 -- `thumb_size` 0 with `thumb_at` set: the server has no thumbnail of it (not a picture).
 CREATE TABLE remote_photo (
@@ -21,7 +22,7 @@ CREATE TABLE remote_photo (
 ) STRICT;
 
 CREATE TABLE remote_photo_link (
-  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('assessment')),
+  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('assessment', 'producer', 'product')),
   owner_id   TEXT NOT NULL,
   revision   INTEGER NOT NULL,
   sha256     TEXT NOT NULL REFERENCES remote_photo(sha256),

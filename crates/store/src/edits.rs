@@ -87,6 +87,50 @@ fn travelled(tx: &Transaction, kind: &str, id: &str) -> Result<bool> {
     Ok(frozen.unwrap_or(false))
 }
 
+/// Queues an edit that adds a photo (`sha256` in hex, `size` bytes) to producer or product `id`
+/// when the record has travelled already (otherwise the photo travels with it); frozen at
+/// once, the photo as its blob. Returns whether one was queued.
+pub(crate) fn queue_photo_edit(
+    tx: &Transaction,
+    kind: &str,
+    id: &str,
+    sha256: &str,
+    size: u64,
+    now: &str,
+) -> Result<bool> {
+    let refused = tx.execute(
+        "UPDATE outbox SET state = 'waiting', payload = NULL, code = NULL, reason = NULL, settled_at = NULL
+         WHERE kind = ?1 AND record_id = ?2 AND revision = 1 AND state = 'rejected'",
+        params![kind, id],
+    )?;
+    if refused > 0 || !travelled(tx, kind, id)? {
+        return Ok(false);
+    }
+    let edit = EditBody {
+        target: target_kind(kind)?,
+        target_id: id.to_string(),
+        fields: Map::new(),
+        before: Map::new(),
+        deleted: false,
+        photos: vec![format!("sha256:{sha256}")],
+    };
+    let edit_id = new_id();
+    let body = serde_json::to_value(&edit).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let record = WireRecord {
+        kind: Kind::Edit.as_str().into(),
+        id: edit_id.clone(),
+        revision: 1,
+        body,
+        blobs: vec![(sha256.to_string(), size)],
+    };
+    let payload = serde_json::to_string(&record).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO outbox (kind, record_id, revision, created_at, payload) VALUES ('edit', ?1, 1, ?2, ?3)",
+        params![edit_id, now, payload],
+    )?;
+    Ok(true)
+}
+
 /// Queues an edit of `kind` `id` from `before` to `after` (their JSON), when the record has
 /// travelled and a field changed; frozen at once. Returns whether one was queued. Without
 /// `before` (not known), every editable field is sent and none is checked against the server's.
@@ -119,6 +163,7 @@ pub(crate) fn queue_edit(
         fields: Map::new(),
         before: Map::new(),
         deleted,
+        photos: Vec::new(),
     };
     for (name, value) in now_is {
         let old = was.get(&name).cloned().unwrap_or(Value::Null);

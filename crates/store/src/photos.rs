@@ -181,11 +181,23 @@ impl Store {
             params![sha256, bytes.len() as u32, mime, decoded.width(), decoded.height(), now],
         )
         .map_err(StoreError::from)?;
-        tx.execute(
-            "INSERT INTO photo_link (owner_kind, owner_id, sha256, name, criterion, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-            params![owner_kind, owner_id, sha256, name, criterion, now],
-        )
-        .map_err(StoreError::from)?;
+        let linked = tx
+            .execute(
+                "INSERT INTO photo_link (owner_kind, owner_id, sha256, name, criterion, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                params![owner_kind, owner_id, sha256, name, criterion, now],
+            )
+            .map_err(StoreError::from)?;
+        // A producer's or product's photo added after the record travelled travels as an edit.
+        if linked > 0 && matches!(owner_kind, "producer" | "product") {
+            crate::edits::queue_photo_edit(
+                &tx,
+                owner_kind,
+                owner_id,
+                &sha256,
+                bytes.len() as u64,
+                now,
+            )?;
+        }
         tx.commit().map_err(StoreError::from)?;
         Ok(self
             .photos(owner_kind, owner_id)?

@@ -195,44 +195,14 @@ impl Store {
                 params![id, body.revision, doc.kind, doc.criterion, doc.present, doc.number, doc.issued_on, doc.issuer, doc.expires_on, doc.note],
             )?;
         }
-        let blobs = change
-            .get("blobs")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for blob in blobs {
-            let sha = blob
-                .get("sha256")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let sha = sha.strip_prefix("sha256:").unwrap_or(sha);
-            let size = blob.get("size").and_then(Value::as_u64).unwrap_or(0);
-            if !is_hex_name(sha) {
-                continue;
-            }
-            // A photo this laptop already holds whole (its own, or fetched before) is whole.
-            let whole: bool = tx
-                .query_row("SELECT 1 FROM photo WHERE sha256 = ?1", [sha], |_| Ok(()))
-                .optional()?
-                .is_some();
-            tx.execute(
-                "INSERT INTO remote_photo (sha256, size, thumb_at, thumb_size, full_at, seen_at, own)
-                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6) ON CONFLICT (sha256) DO NOTHING",
-                params![
-                    sha,
-                    size as i64,
-                    whole.then_some(now),
-                    whole.then_some(0i64),
-                    now,
-                    whole
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO remote_photo_link (owner_kind, owner_id, revision, sha256)
-                 VALUES ('assessment', ?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                params![id, body.revision, sha],
-            )?;
-        }
+        remember_photos(
+            &tx,
+            "assessment",
+            id,
+            body.revision,
+            change.get("blobs"),
+            now,
+        )?;
         tx.commit()?;
         Ok(true)
     }
@@ -388,13 +358,22 @@ impl Store {
         Ok(())
     }
 
-    /// The photos of a pulled record revision, by hash.
-    pub fn pulled_photos(&self, owner_id: &str, revision: i64) -> Result<Vec<PulledPhoto>> {
+    /// The photos pulled with a record: an assessment revision's, or a producer's or product's
+    /// (whose `revision` is not asked), by hash. Photos this laptop added itself are not listed
+    /// (they are its own, in `photos`).
+    pub fn pulled_photos(
+        &self,
+        owner_kind: &str,
+        owner_id: &str,
+        revision: i64,
+    ) -> Result<Vec<PulledPhoto>> {
         let mut stmt = self.read().prepare_cached(
-            "SELECT p.sha256, p.size, p.thumb_size, p.full_at FROM remote_photo_link l JOIN remote_photo p ON p.sha256 = l.sha256
-             WHERE l.owner_kind = 'assessment' AND l.owner_id = ?1 AND l.revision = ?2 ORDER BY p.sha256",
+            "SELECT DISTINCT p.sha256, p.size, p.thumb_size, p.full_at FROM remote_photo_link l JOIN remote_photo p ON p.sha256 = l.sha256
+             WHERE l.owner_kind = ?1 AND l.owner_id = ?2 AND (?1 <> 'assessment' OR l.revision = ?3)
+               AND NOT EXISTS (SELECT 1 FROM photo_link o WHERE o.owner_kind = ?1 AND o.owner_id = ?2 AND o.sha256 = p.sha256)
+             ORDER BY p.sha256",
         )?;
-        let rows = stmt.query_map(params![owner_id, revision], |r| {
+        let rows = stmt.query_map(params![owner_kind, owner_id, revision], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
@@ -498,6 +477,52 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Keeps the photos a pulled record names (`[{sha256, size}]`) as known by hash, linked to
+/// their owner (`revision` 0 for a producer or product). A photo this laptop holds whole
+/// already (its own, or fetched before) is whole, and takes none of the budget.
+pub(crate) fn remember_photos(
+    tx: &rusqlite::Transaction,
+    owner_kind: &str,
+    owner_id: &str,
+    revision: i64,
+    blobs: Option<&Value>,
+    now: &str,
+) -> Result<()> {
+    for blob in blobs.and_then(Value::as_array).into_iter().flatten() {
+        let sha = blob
+            .get("sha256")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let sha = sha.strip_prefix("sha256:").unwrap_or(sha);
+        let size = blob.get("size").and_then(Value::as_u64).unwrap_or(0);
+        if !is_hex_name(sha) {
+            continue;
+        }
+        let whole: bool = tx
+            .query_row("SELECT 1 FROM photo WHERE sha256 = ?1", [sha], |_| Ok(()))
+            .optional()?
+            .is_some();
+        tx.execute(
+            "INSERT INTO remote_photo (sha256, size, thumb_at, thumb_size, full_at, seen_at, own)
+             VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6) ON CONFLICT (sha256) DO NOTHING",
+            params![
+                sha,
+                size as i64,
+                whole.then_some(now),
+                whole.then_some(0i64),
+                now,
+                whole
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO remote_photo_link (owner_kind, owner_id, revision, sha256)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            params![owner_kind, owner_id, revision, sha],
+        )?;
+    }
+    Ok(())
 }
 
 /// The office handed assessment `id` to another officer (a change of kind `owner`): every

@@ -609,6 +609,16 @@ impl Store {
             }
             self.keep_history(kind, &change.id, &change.body, now)?;
             self.mark_on_server(kind, &change.id, &server_hash, now)?;
+            let tx = self.conn().transaction()?;
+            crate::pulled::remember_photos(
+                &tx,
+                kind,
+                &change.id,
+                0,
+                change.body.get("photos"),
+                now,
+            )?;
+            tx.commit()?;
             if kind == "producer" {
                 applied.producers += 1;
             } else {

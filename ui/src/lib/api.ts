@@ -297,9 +297,9 @@ export function setPhotoBudget(mb: number): Promise<PhotoBudget> {
   return answer((f) => f.setPhotoBudget(mb), "photo_budget_set", { mb });
 }
 
-/** The photos of a pulled assessment revision. */
-export function pulledPhotos(id: string, revision: number): Promise<PulledPhoto[]> {
-  return answer((f) => f.pulledPhotos(id, revision), "pulled_photos", { id, revision });
+/** The photos pulled with a record: an assessment revision's, or a producer's or product's. */
+export function pulledPhotos(kind: "assessment" | "producer" | "product", id: string, revision: number): Promise<PulledPhoto[]> {
+  return answer((f) => f.pulledPhotos(kind, id, revision), "pulled_photos", { kind, id, revision });
 }
 
 /** Downloads the whole of a pulled photo (a cut download resumes where it stopped). */

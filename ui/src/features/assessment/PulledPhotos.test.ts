@@ -27,7 +27,7 @@ describe("PulledPhotos", () => {
   it("shows nothing for an assessment without pulled photos", async () => {
     api.pulledPhotos.mockResolvedValue([]);
     render(PulledPhotos, { id: "a-1", revision: 2 });
-    await waitFor(() => expect(api.pulledPhotos).toHaveBeenCalledWith("a-1", 2));
+    await waitFor(() => expect(api.pulledPhotos).toHaveBeenCalledWith("assessment", "a-1", 2));
     expect(screen.queryByTestId("pulled-photos")).toBeNull();
   });
 
