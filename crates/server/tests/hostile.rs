@@ -21,6 +21,7 @@ crate::both!(
     the_frameworks_own_refusals_carry_a_problem_code,
     token_checks_and_lists_do_not_wait_for_a_writer,
     clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody,
+    a_bundle_upload_is_refused_whole_when_anything_about_it_is_wrong,
 );
 
 async fn a_burst_of_guesses_gets_no_more_checks_than_the_limit(backend: Backend) {
@@ -637,5 +638,127 @@ async fn clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody(backend: B
     );
     server.healthy().await;
     assert_eq!(server.count("SELECT COUNT(*) FROM record").await, 0);
+    server.stop().await;
+}
+
+/// A multipart body of the bundle form: its fields in order, `(name, filename, bytes)`.
+fn bundle_form(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, filename, bytes) in parts {
+        body.extend_from_slice(b"--XBOUNDARYX\r\n");
+        match filename {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--XBOUNDARYX--\r\n");
+    body
+}
+
+async fn a_bundle_upload_is_refused_whole_when_anything_about_it_is_wrong(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
+    let csrf = form_token(&session);
+    let client = browser();
+    let post = |cookie: Option<String>, body: Vec<u8>, content_type: &'static str| {
+        let mut request = client
+            .post(server.url("/dashboard/bundles"))
+            .header("origin", origin(&server))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move { request.send().await.expect("post") }
+    };
+    let multipart = "multipart/form-data; boundary=XBOUNDARYX";
+    let garbage = b"not a bundle at all".to_vec();
+    let records = || server.count("SELECT COUNT(*) FROM record");
+    let before = records().await;
+    // Not signed in: to the sign-in page, nothing read.
+    let answer = post(
+        None,
+        bundle_form(&[
+            ("csrf", None, b"x"),
+            ("bundle", Some("b.ovopbundle"), &garbage),
+        ]),
+        multipart,
+    )
+    .await;
+    assert_eq!(answer.status(), 303);
+    // No form token, a wrong one, or the file before the token: refused before a byte is kept.
+    for parts in [
+        vec![("bundle", Some("b.ovopbundle"), &garbage[..])],
+        vec![
+            ("csrf", None, &b"0123456789abcdef0123456789abcdef"[..]),
+            ("bundle", Some("b.ovopbundle"), &garbage[..]),
+        ],
+        vec![
+            ("bundle", Some("b.ovopbundle"), &garbage[..]),
+            ("csrf", None, csrf.as_bytes()),
+        ],
+    ] {
+        let answer = post(Some(session.clone()), bundle_form(&parts), multipart).await;
+        assert_eq!(answer.status(), 403);
+    }
+    // A body that is no multipart form, a form without a file, a file that is no bundle.
+    let answer = post(
+        Some(session.clone()),
+        b"--XBOUNDARYX\r\nbroken".to_vec(),
+        multipart,
+    )
+    .await;
+    assert_eq!(answer.status(), 400);
+    let answer = post(
+        Some(session.clone()),
+        bundle_form(&[("csrf", None, csrf.as_bytes())]),
+        multipart,
+    )
+    .await;
+    assert_eq!(answer.status(), 400);
+    let text = answer.text().await.expect("page");
+    assert!(text.contains("bundle.bad_upload"), "{text}");
+    let answer = post(
+        Some(session.clone()),
+        bundle_form(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("bundle", Some("b.ovopbundle"), &garbage),
+        ]),
+        multipart,
+    )
+    .await;
+    // Bytes that are no tar read as a bundle cut short before its manifest.
+    assert_eq!(answer.status(), 422);
+    let text = answer.text().await.expect("page");
+    assert!(text.contains("bundle.truncated"), "{text}");
+    // Nothing stored, and nothing left behind in the bundles folder.
+    assert_eq!(records().await, before);
+    let left: Vec<_> = std::fs::read_dir(server.dir.path().join("bundles"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    // A receipt that is not there, by a name that is no receipt's.
+    for name in [
+        "0123456789abcdef0123456789abcdef",
+        "..%2F..%2Fserver.sqlite",
+        "x",
+    ] {
+        let answer = client
+            .get(server.url(&format!("/dashboard/bundles/receipts/{name}")))
+            .header("cookie", &session)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(answer.status(), 404, "{name}");
+    }
     server.stop().await;
 }

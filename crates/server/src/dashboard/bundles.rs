@@ -161,6 +161,8 @@ async fn receive(
                     }
                 };
             }
+            // The file before the form's token: not read, refused as a stale form.
+            Some("bundle") => break,
             _ => {}
         }
     }
