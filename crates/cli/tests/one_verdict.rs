@@ -402,10 +402,12 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         .state
         .db
         .run(|tx| {
-            // Undo migrations 13 (edits of producers and products), 12 (coaching, targets,
+            // Undo migrations 14 (assessments in the change feed), 13 (edits of producers and
+            // products), 12 (coaching, targets,
             // last seen, superseded revisions),
             // 11 (forwarding), 10 (star decisions and awards), 9 (office round), 8 (quorum,
             // proposed level), 7 (round, level, kind) and 6 (council sheets).
+            tx.exec("DELETE FROM change WHERE kind = 'assessment'", &[])?;
             tx.exec("DROP TABLE field_change", &[])?;
             tx.exec("ALTER TABLE change DROP COLUMN from_device", &[])?;
             tx.exec("DROP TABLE office_target", &[])?;
@@ -633,6 +635,59 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
         String::from_utf8_lossy(&refused.stderr)
     );
     assert!(!missing.exists());
+
+    // A new laptop enrolled for the officer pulls the council's assessment: the same verdict,
+    // the three sheets, and a correction there keeps the whole council.
+    let dir = tempfile::tempdir().expect("temp");
+    let mut restored = ovop_store::Store::open(&dir.path().join("ovop.sqlite")).expect("store");
+    restored.ensure_regions().expect("regions");
+    let new_token = server.enrol("budi", "rahasia-budi-1").await;
+    std::fs::write(
+        ovop_app::sync::token::enrolment_path(dir.path()),
+        serde_json::to_string(&field::enrolment(&new_token)).expect("json"),
+    )
+    .expect("enrolment");
+    let mut side = ovop_app::sync::StoreSide::new(&mut restored, Some(dir.path().to_path_buf()));
+    let report = ovop_sync::sync_once(
+        &client(&server.running.url(), &new_token),
+        &mut side,
+        &mut |_| {},
+    )
+    .await
+    .expect("the new laptop's sync");
+    // Its producer and product too, though they were sent before the server told laptops apart.
+    assert_eq!(
+        (
+            report.pulled.producers,
+            report.pulled.products,
+            report.pulled.assessments
+        ),
+        (1, 1, 1),
+        "{report:?}"
+    );
+    let pulled = restored.assessment(&id).expect("pulled");
+    assert_eq!(pulled.status, "reviewed", "the office approved it");
+    let again = restored.verdict_of(&pulled).expect("verdict");
+    assert_eq!(
+        (again.total, again.star, again.sheets),
+        (OFFICIAL, Some(STAR), 3)
+    );
+    let council = restored
+        .council_of(&pulled)
+        .expect("council")
+        .expect("the council's result");
+    assert_eq!(council.members.len(), 3);
+    let revision = restored
+        .correct(&id, "tanggal rapat", &field::now())
+        .expect("his own, corrected here");
+    let draft = restored.assessment(&id).expect("draft");
+    assert_eq!(draft.revision, revision);
+    let members = restored.council_of(&draft).expect("council").expect("kept");
+    assert_eq!(
+        members.members.len(),
+        3,
+        "the correction keeps every member's sheet"
+    );
     server.stop().await;
 }
 

@@ -161,7 +161,9 @@ impl Store {
                 body.reason,
                 body.product_id,
                 hash,
-                status,
+                // A draft while its council's sheets are written (a final revision's are
+                // locked), then final below.
+                "draft",
                 visit.assessed_on,
                 visit.region_code,
                 visit.latitude,
@@ -184,6 +186,25 @@ impl Store {
                 mine,
             ],
         )?;
+        // The other members' sheets of a council (member 1's are `answers`), each with the
+        // assessor the visit names, so that a correction here keeps the whole council.
+        for (i, sheet) in body.council.iter().flatten().enumerate() {
+            let name = sheet.assessor.clone().unwrap_or_default();
+            let assessor = visit
+                .assessors
+                .iter()
+                .find(|a| a.name == name)
+                .cloned()
+                .unwrap_or(ovop_protocol::Assessor {
+                    name,
+                    ..ovop_protocol::Assessor::default()
+                });
+            tx.execute(
+                "INSERT INTO council_sheet (assessment_id, revision, member, assessor, answers, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, body.revision, i as i64 + 2, encode(&assessor)?, encode(sheet)?, at],
+            )?;
+        }
         let mut seen = HashSet::new();
         for doc in &body.evidence {
             if !seen.insert((doc.kind.clone(), doc.criterion.clone())) {
@@ -202,6 +223,10 @@ impl Store {
             body.revision,
             change.get("blobs"),
             now,
+        )?;
+        tx.execute(
+            "UPDATE assessment SET status = ?3 WHERE id = ?1 AND revision = ?2",
+            params![id, body.revision, status],
         )?;
         tx.commit()?;
         Ok(true)
