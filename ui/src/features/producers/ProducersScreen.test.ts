@@ -29,6 +29,8 @@ const api = vi.hoisted(() => ({
   getRegion: vi.fn(),
   listPhotos: vi.fn(),
   addPhoto: vi.fn(),
+  pulledPhotos: vi.fn(async (): Promise<unknown[]> => []),
+  fetchPulledPhoto: vi.fn(),
   listCriteria: vi.fn(),
   listAssessments: vi.fn(async () => []),
 }));
@@ -169,6 +171,18 @@ describe("ProducersScreen: the list", () => {
     expect(within(product("pr-tas-purun")).getByText("Tas jinjing besar")).toBeInTheDocument();
     expect(await within(product("pr-tas-purun")).findAllByTestId("photo-thumb")).toHaveLength(3);
     expect(localStorage.getItem("ovop-field.producer")).toBe("p-purun-tungkap");
+  });
+
+  it("shows the producer's own photos, and those pulled from the office with its record", async () => {
+    api.pulledPhotos.mockImplementation(async (kind: string) =>
+      kind === "producer" ? [{ sha256: "c".repeat(64), size: 1_048_576, thumbnail: true, whole: false, partial: 0 }] : [],
+    );
+    render(ProducersScreen);
+    await openProducer("p-purun-tungkap");
+    const photos = await screen.findByTestId("producer-photos");
+    expect(api.listPhotos).toHaveBeenCalledWith("producer", "p-purun-tungkap");
+    expect(api.pulledPhotos).toHaveBeenCalledWith("producer", "p-purun-tungkap", 0);
+    expect(await within(photos).findByTestId("pulled-photo-fetch")).toHaveTextContent("Unduh foto utuh (1 MB)");
   });
 
   it("opens again on the producer that was open last time", async () => {
