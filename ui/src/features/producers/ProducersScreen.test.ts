@@ -29,7 +29,7 @@ const api = vi.hoisted(() => ({
   getRegion: vi.fn(),
   listPhotos: vi.fn(),
   addPhoto: vi.fn(),
-  pulledPhotos: vi.fn(async (): Promise<unknown[]> => []),
+  pulledPhotos: vi.fn(async (_kind: string, _id: string, _revision: number): Promise<unknown[]> => []),
   fetchPulledPhoto: vi.fn(),
   listCriteria: vi.fn(),
   listAssessments: vi.fn(async () => []),
