@@ -403,26 +403,16 @@ fn apply_edit(
     }
     if changed.is_empty() {
         // Only photos: colleagues pull the record again, with its photos, at the same revision.
-        let mut pulled = merged;
-        if let Some(map) = pulled.as_object_mut() {
-            map.insert("id".into(), json!(body.target_id));
-            map.insert("revision".into(), json!(photos_at));
-            map.insert(
-                "history".into(),
-                serde_json::to_value(history(tx, kind, &body.target_id)?).unwrap_or_default(),
-            );
-        }
-        deferred.changes.push(vec![
-            Val::from(kind),
-            Val::from(&body.target_id),
-            Val::from(&placed.region_path),
-            Val::Null,
-            Val::Null,
-            Val::from(pulled.to_string()),
-            Val::from(now),
-            Val::Null,
-        ]);
-        return Ok(());
+        return pulled_again(
+            tx,
+            kind,
+            &body.target_id,
+            merged,
+            photos_at,
+            placed,
+            now,
+            deferred,
+        );
     }
     tx.exec(
         "INSERT INTO record (kind, id, revision, content_hash, body, region_code, region_path, user_id, device_id, received_at)
@@ -483,22 +473,46 @@ fn apply_edit(
         (kind, body.target_id.clone()),
         Some((merged.clone(), placed.region_code.clone())),
     );
-    let mut pulled = merged;
-    if let Some(map) = pulled.as_object_mut() {
-        map.insert("id".into(), json!(body.target_id));
+    pulled_again(
+        tx,
+        kind,
+        &body.target_id,
+        merged,
+        revision,
+        placed,
+        now,
+        deferred,
+    )
+}
+
+/// Puts a producer or product on the change feed again as the server now has it (`body` at
+/// `revision`, with its history): the laptops of its region pull it at their next sync.
+#[allow(clippy::too_many_arguments)]
+fn pulled_again(
+    tx: &mut dyn Tx,
+    kind: &str,
+    id: &str,
+    mut body: serde_json::Value,
+    revision: i64,
+    placed: &Placed,
+    now: &str,
+    deferred: &mut Deferred,
+) -> ApiResult<()> {
+    if let Some(map) = body.as_object_mut() {
+        map.insert("id".into(), json!(id));
         map.insert("revision".into(), json!(revision));
         map.insert(
             "history".into(),
-            serde_json::to_value(history(tx, kind, &body.target_id)?).unwrap_or_default(),
+            serde_json::to_value(history(tx, kind, id)?).unwrap_or_default(),
         );
     }
     deferred.changes.push(vec![
         Val::from(kind),
-        Val::from(&body.target_id),
+        Val::from(id),
         Val::from(&placed.region_path),
         Val::Null,
         Val::Null,
-        Val::from(pulled.to_string()),
+        Val::from(body.to_string()),
         Val::from(now),
         Val::Null,
     ]);

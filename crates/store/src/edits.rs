@@ -98,12 +98,7 @@ pub(crate) fn queue_photo_edit(
     size: u64,
     now: &str,
 ) -> Result<bool> {
-    let refused = tx.execute(
-        "UPDATE outbox SET state = 'waiting', payload = NULL, code = NULL, reason = NULL, settled_at = NULL
-         WHERE kind = ?1 AND record_id = ?2 AND revision = 1 AND state = 'rejected'",
-        params![kind, id],
-    )?;
-    if refused > 0 || !travelled(tx, kind, id)? {
+    if !must_edit(tx, kind, id)? {
         return Ok(false);
     }
     let edit = EditBody {
@@ -114,21 +109,39 @@ pub(crate) fn queue_photo_edit(
         deleted: false,
         photos: vec![format!("sha256:{sha256}")],
     };
+    put_edit(tx, &edit, vec![(sha256.to_string(), size)], now)?;
+    Ok(true)
+}
+
+/// Whether a change to `kind` `id` must travel as an edit: the record has travelled. A record
+/// the server refused as first sent (a producer without a village, say) is sent whole again
+/// once changed instead: the server never stored it, so there is nothing to edit.
+fn must_edit(tx: &Transaction, kind: &str, id: &str) -> Result<bool> {
+    let refused = tx.execute(
+        "UPDATE outbox SET state = 'waiting', payload = NULL, code = NULL, reason = NULL, settled_at = NULL
+         WHERE kind = ?1 AND record_id = ?2 AND revision = 1 AND state = 'rejected'",
+        params![kind, id],
+    )?;
+    Ok(refused == 0 && travelled(tx, kind, id)?)
+}
+
+/// Queues an edit in the outbox under an id of its own, frozen at once with its blobs.
+fn put_edit(tx: &Transaction, edit: &EditBody, blobs: Vec<(String, u64)>, now: &str) -> Result<()> {
     let edit_id = new_id();
-    let body = serde_json::to_value(&edit).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let body = serde_json::to_value(edit).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let record = WireRecord {
         kind: Kind::Edit.as_str().into(),
         id: edit_id.clone(),
         revision: 1,
         body,
-        blobs: vec![(sha256.to_string(), size)],
+        blobs,
     };
     let payload = serde_json::to_string(&record).map_err(|e| StoreError::Invalid(e.to_string()))?;
     tx.execute(
         "INSERT INTO outbox (kind, record_id, revision, created_at, payload) VALUES ('edit', ?1, 1, ?2, ?3)",
         params![edit_id, now, payload],
     )?;
-    Ok(true)
+    Ok(())
 }
 
 /// Queues an edit of `kind` `id` from `before` to `after` (their JSON), when the record has
@@ -143,14 +156,7 @@ pub(crate) fn queue_edit(
     deleted: bool,
     now: &str,
 ) -> Result<bool> {
-    // A record the server refused as first sent (a producer without a village, say) is sent
-    // whole again once changed: the server never stored it, so there is nothing to edit.
-    let refused = tx.execute(
-        "UPDATE outbox SET state = 'waiting', payload = NULL, code = NULL, reason = NULL, settled_at = NULL
-         WHERE kind = ?1 AND record_id = ?2 AND revision = 1 AND state = 'rejected'",
-        params![kind, id],
-    )?;
-    if refused > 0 || !travelled(tx, kind, id)? {
+    if !must_edit(tx, kind, id)? {
         return Ok(false);
     }
     let target = target_kind(kind)?;
@@ -180,20 +186,7 @@ pub(crate) fn queue_edit(
     if edit.fields.is_empty() && !deleted {
         return Ok(false);
     }
-    let edit_id = new_id();
-    let body = serde_json::to_value(&edit).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let record = WireRecord {
-        kind: Kind::Edit.as_str().into(),
-        id: edit_id.clone(),
-        revision: 1,
-        body,
-        blobs: Vec::new(),
-    };
-    let payload = serde_json::to_string(&record).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO outbox (kind, record_id, revision, created_at, payload) VALUES ('edit', ?1, 1, ?2, ?3)",
-        params![edit_id, now, payload],
-    )?;
+    put_edit(tx, &edit, Vec::new(), now)?;
     Ok(true)
 }
 
