@@ -26,22 +26,8 @@ fn main() {
         let photos = field::env_count("OVOP_BENCH_PHOTOS", 200);
         let (server, token) = server(Backend::Sqlite).await;
         let mut field = Field::new();
-        let with_photo = photos.min(assessments);
-        let every = (assessments / with_photo.max(1)).max(1);
-        for i in 0..assessments {
-            if i % 100 == 0 {
-                field.new_product();
-            }
-            let id = field.draft(0);
-            if with_photo > 0 && i % every == 0 && i / every < with_photo {
-                // A photo of about 250 KB (noise does not compress).
-                field
-                    .store
-                    .add_photo("assessment", &id, "", "foto.png", &field::photo(i as u64, 290), &field::now())
-                    .expect("photo");
-            }
-            field.store.finalize(&id, &field::now()).expect("final");
-        }
+        // Photos of about 250 KB.
+        field.fill(assessments, photos, 290);
         let enrolment = field::enrolment(&token);
         let dir = tempfile::tempdir().expect("temp");
         let file = dir.path().join("budi.ovopbundle");

@@ -11,23 +11,7 @@ mod field;
 
 use std::time::Instant;
 
-use field::{patient_client, server, Backend, Field};
-use ovop_app::sync::{token, StoreSide};
-use ovop_store::Store;
-use ovop_sync::sync_once;
-
-/// A laptop with the regions only, enrolled for Budi; its folder and store.
-fn blank(token: &str) -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("temp");
-    let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
-    store.ensure_regions().expect("regions");
-    std::fs::write(
-        token::enrolment_path(dir.path()),
-        serde_json::to_string(&field::enrolment(token)).expect("json"),
-    )
-    .expect("enrolment");
-    (dir, store)
-}
+use field::{patient_client, server, Backend, Field, NewLaptop};
 
 fn folder_bytes(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)
@@ -58,23 +42,9 @@ fn main() {
         let (server, token) = server(Backend::Sqlite).await;
         let url = server.running.url();
         let mut field = Field::new();
-        let with_photo = photos.min(assessments);
-        let every = (assessments / with_photo.max(1)).max(1);
         let started = Instant::now();
-        for i in 0..assessments {
-            if i % 100 == 0 {
-                field.new_product();
-            }
-            let id = field.draft(0);
-            if with_photo > 0 && i % every == 0 && i / every < with_photo {
-                // A photo of about 75 KB (noise does not compress).
-                field
-                    .store
-                    .add_photo("assessment", &id, "", "foto.png", &field::photo(i as u64, 160), &field::now())
-                    .expect("photo");
-            }
-            field.store.finalize(&id, &field::now()).expect("final");
-        }
+        // Photos of about 75 KB.
+        field.fill(assessments, photos, 160);
         let made = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let pushed = field.sync(&patient_client(&url, &token)).await.expect("the first laptop's sync");
@@ -94,16 +64,13 @@ fn main() {
         ];
         for (what, budget) in runs {
             let new_token = server.enrol("budi", "rahasia-budi-1").await;
-            let (dir, mut store) = blank(&new_token);
+            let mut laptop = NewLaptop::new("budi", &new_token);
             if let Some(mb) = budget {
-                store.set_photo_budget_mb(mb, &field::now()).expect("budget");
+                laptop.store.set_photo_budget_mb(mb, &field::now()).expect("budget");
             }
             let client = patient_client(&url, &new_token);
             let started = Instant::now();
-            let report = {
-                let mut side = StoreSide::new(&mut store, Some(dir.path().to_path_buf()));
-                sync_once(&client, &mut side, &mut |_| {}).await.expect("restore")
-            };
+            let report = laptop.sync(&client).await;
             let took = started.elapsed().as_secs_f64();
             assert_eq!(report.pulled.assessments as usize, assessments, "{report:?}");
             println!(
@@ -113,7 +80,7 @@ fn main() {
                 report.pulled.products,
                 report.pulled.thumbnails,
                 report.pulled.assessments as f64 / took,
-                folder_bytes(dir.path()) as f64 / 1e6
+                folder_bytes(laptop.dir.path()) as f64 / 1e6
             );
         }
         server.stop().await;

@@ -638,23 +638,12 @@ async fn the_council_verdict_is_one_number_and_one_star_everywhere(backend: Back
 
     // A new laptop enrolled for the officer pulls the council's assessment: the same verdict,
     // the three sheets, and a correction there keeps the whole council.
-    let dir = tempfile::tempdir().expect("temp");
-    let mut restored = ovop_store::Store::open(&dir.path().join("ovop.sqlite")).expect("store");
-    restored.ensure_regions().expect("regions");
     let new_token = server.enrol("budi", "rahasia-budi-1").await;
-    std::fs::write(
-        ovop_app::sync::token::enrolment_path(dir.path()),
-        serde_json::to_string(&field::enrolment(&new_token)).expect("json"),
-    )
-    .expect("enrolment");
-    let mut side = ovop_app::sync::StoreSide::new(&mut restored, Some(dir.path().to_path_buf()));
-    let report = ovop_sync::sync_once(
-        &client(&server.running.url(), &new_token),
-        &mut side,
-        &mut |_| {},
-    )
-    .await
-    .expect("the new laptop's sync");
+    let mut laptop = field::NewLaptop::new("budi", &new_token);
+    let report = laptop
+        .sync(&client(&server.running.url(), &new_token))
+        .await;
+    let restored = &mut laptop.store;
     // Its producer and product too, though they were sent before the server told laptops apart.
     assert_eq!(
         (

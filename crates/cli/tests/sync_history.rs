@@ -6,56 +6,14 @@
 mod field;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use field::{
-    client, colleague, patient_client, photo, rule, server, Backend, Fault, Field, Proxy, Server,
+    client, colleague, enrol_as, patient_client, photo, rule, server, Backend, Fault, Field,
+    NewLaptop, Proxy, Server,
 };
 use ovop_app::sync::pulled::fetch_photo;
-use ovop_app::sync::{token, Enrolment, StoreSide};
 use ovop_store::Store;
-use ovop_sync::{sync_once, Client, Report};
-
-/// A laptop with nothing on it but the regions, enrolled for `user`.
-struct Blank {
-    dir: tempfile::TempDir,
-    store: Store,
-}
-
-impl Blank {
-    fn new(user: &str, token: &str) -> Blank {
-        let dir = tempfile::tempdir().expect("temp");
-        let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
-        store.ensure_regions().expect("regions");
-        let enrolment = Enrolment {
-            server: "http://127.0.0.1".into(),
-            token: token.into(),
-            device_id: 0,
-            server_id: String::new(),
-            user: user.into(),
-            enrolled_at: field::now(),
-            token_in_keyring: false,
-        };
-        enrol_as(dir.path(), &enrolment);
-        Blank { dir, store }
-    }
-
-    async fn sync(&mut self, client: &Client) -> Report {
-        let mut side = StoreSide::new(&mut self.store, Some(self.dir.path().to_path_buf()));
-        sync_once(client, &mut side, &mut |_| {})
-            .await
-            .expect("the sync")
-    }
-}
-
-/// The enrolment file as enrolling writes it (the token in the file: no keyring here).
-fn enrol_as(dir: &Path, enrolment: &Enrolment) {
-    std::fs::write(
-        token::enrolment_path(dir),
-        serde_json::to_string(enrolment).expect("json"),
-    )
-    .expect("enrolment");
-}
 
 /// Every revision a store holds: `(id, revision) -> (content hash, status)`.
 fn revisions(store: &Store) -> BTreeMap<(String, i64), (Option<String>, String)> {
@@ -123,7 +81,7 @@ async fn a_new_laptop_restores_the_regency_with_its_history(
 
     // Budi's laptop is lost; the office enrols a new one for him.
     let new_token = server.enrol("budi", "rahasia-budi-1").await;
-    let mut new = Blank::new("budi", &new_token);
+    let mut new = NewLaptop::new("budi", &new_token);
     let report = new
         .sync(&patient_client(&server.running.url(), &new_token))
         .await;
@@ -302,7 +260,7 @@ async fn a_pulled_photo_cut_half_way_resumes() {
     assert!(size > 400_000, "a photo worth resuming: {size} bytes");
 
     let new_token = server.enrol("budi", "rahasia-budi-1").await;
-    let mut new = Blank::new("budi", &new_token);
+    let mut new = NewLaptop::new("budi", &new_token);
     new.sync(&client(&server.running.url(), &new_token)).await;
     assert_eq!(new.store.pulled_photo(&hex).expect("known"), (size, false));
 
@@ -350,7 +308,7 @@ async fn a_damaged_partial_download_starts_again_and_the_budget_is_kept() {
     let (mut laptop, bytes, hex, _id) = one_photo(&server, &token).await;
     let size = bytes.len() as u64;
     let new_token = server.enrol("budi", "rahasia-budi-1").await;
-    let mut new = Blank::new("budi", &new_token);
+    let mut new = NewLaptop::new("budi", &new_token);
     let direct = client(&server.running.url(), &new_token);
 
     // A budget of nothing: no thumbnail is fetched, and the whole photo is refused.
@@ -486,7 +444,7 @@ async fn photos_come_only_to_those_who_may_see_them_and_bad_ranges_are_refused()
         assert!(thumb.len() < bytes.len() / 4);
     }
     // Sari's laptop pulls none of Budi's assessments either.
-    let mut hers = Blank::new("sari", &sari);
+    let mut hers = NewLaptop::new("sari", &sari);
     let report = hers.sync(&client(&server.running.url(), &sari)).await;
     assert_eq!(report.pulled.assessments, 0, "{report:?}");
 }
@@ -542,7 +500,7 @@ async fn a_photo_added_after_the_product_travelled_reaches_the_office_and_a_coll
 
     // Rina's laptop pulls the product with its photo: the thumbnail, then the whole on demand.
     let rina_token = colleague(&server).await;
-    let mut hers = Blank::new("rina", &rina_token);
+    let mut hers = NewLaptop::new("rina", &rina_token);
     let direct = client(&server.running.url(), &rina_token);
     hers.sync(&direct).await;
     let listed = hers

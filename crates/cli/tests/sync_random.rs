@@ -296,25 +296,11 @@ async fn walk(seed: u64, steps: usize) {
     }
     // A new laptop enrolled for Budi gets the whole region back from the office: every
     // revision as the office holds it, his own correctable, nothing twice.
-    let dir = tempfile::tempdir().expect("temp");
-    let mut restored = ovop_store::Store::open(&dir.path().join("ovop.sqlite")).expect("store");
-    restored.ensure_regions().expect("regions");
     let token = server.enrol("budi", "rahasia-budi-1").await;
-    std::fs::write(
-        ovop_app::sync::token::enrolment_path(dir.path()),
-        serde_json::to_string(&enrolment(&token)).expect("json"),
-    )
-    .expect("enrolment");
-    let mut side = ovop_app::sync::StoreSide::new(&mut restored, Some(dir.path().to_path_buf()));
-    let report = ovop_sync::sync_once(
-        &client(&server.running.url(), &token),
-        &mut side,
-        &mut |_| {},
-    )
-    .await
-    .expect("the new laptop's sync");
+    let mut restored = field::NewLaptop::new("budi", &token);
+    let report = restored.sync(&client(&server.running.url(), &token)).await;
     assert_eq!(report.sent, 0, "{report:?}");
-    assessments_match_the_office(&restored, &server).await;
+    assessments_match_the_office(&restored.store, &server).await;
     server.stop().await;
 }
 

@@ -1185,21 +1185,8 @@ async fn blob(
         Ok(chunk) => chunk,
         Err(p) => return ApiError::from_problem(StatusCode::BAD_REQUEST, p).into_response(),
     };
-    // Only a photo of an assessment the reviewer may see.
-    let sha = chunk.sha256.clone();
-    let a = actor.clone();
-    let allowed = state
-        .db
-        .read(move |tx| {
-            let paths = tx.query(
-                "SELECT r.region_path FROM record_blob rb JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
-                 WHERE rb.sha256 = $1",
-                &[Val::from(&sha)],
-            )?;
-            Ok(paths.iter().any(|p| a.user.role == Role::Admin || crate::regions::within(&p.text(0), &a.user.regions)))
-        })
-        .await;
-    match allowed {
+    // Only a photo of a record the reviewer may see.
+    match crate::history::may_see(&state, &actor, &chunk.sha256).await {
         Ok(true) => {}
         Ok(false) => {
             return ApiError::not_found("blob.unknown", "no such photo within your regions")
@@ -1210,15 +1197,7 @@ async fn blob(
     let path = state.blobs.path(chunk.hex());
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
-            let kind = if bytes.starts_with(&[0xFF, 0xD8]) {
-                "image/jpeg"
-            } else if bytes.starts_with(b"\x89PNG") {
-                "image/png"
-            } else if bytes.starts_with(b"%PDF") {
-                "application/pdf"
-            } else {
-                "application/octet-stream"
-            };
+            let kind = crate::history::media_type(&bytes);
             let mut response = Bytes::from(bytes).into_response();
             response
                 .headers_mut()

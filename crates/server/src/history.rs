@@ -102,21 +102,18 @@ pub fn fill_changes(tx: &mut dyn Tx, changes: &mut [Change]) -> DbResult<()> {
     Ok(())
 }
 
-/// A photo named by a record the caller may see: their own, or one within their regions (an
-/// administrator sees all). Complete photos only.
-async fn visible(state: &AppState, actor: &Actor, name: &str) -> ApiResult<BlobChunk> {
-    let chunk = BlobChunk::parse(name, None)
-        .map_err(|p| ApiError::from_problem(StatusCode::BAD_REQUEST, p))?;
-    let sha = chunk.sha256.clone();
+/// Whether a record the person may see names the photo (`sha256:<hex>`): their own, or one
+/// within their regions (an administrator sees all). Whether it arrived whole is not asked.
+pub async fn may_see(state: &AppState, actor: &Actor, sha256: &str) -> ApiResult<bool> {
+    let sha = sha256.to_string();
     let a = actor.clone();
-    let allowed = state
+    state
         .db
         .read(move |tx| {
             let rows = tx.query(
                 "SELECT r.region_path, r.user_id FROM record_blob rb
                  JOIN record r ON r.kind = rb.kind AND r.id = rb.id AND r.revision = rb.revision
-                 JOIN blob b ON b.sha256 = rb.sha256
-                 WHERE rb.sha256 = $1 AND b.complete_at IS NOT NULL",
+                 WHERE rb.sha256 = $1",
                 &[Val::from(&sha)],
             )?;
             Ok(rows.iter().any(|r| {
@@ -125,7 +122,14 @@ async fn visible(state: &AppState, actor: &Actor, name: &str) -> ApiResult<BlobC
                     || crate::regions::within(&r.text(0), &a.user.regions)
             }))
         })
-        .await?;
+        .await
+}
+
+/// A photo named by a record the caller may see ([`may_see`]), complete.
+async fn visible(state: &AppState, actor: &Actor, name: &str) -> ApiResult<BlobChunk> {
+    let chunk = BlobChunk::parse(name, None)
+        .map_err(|p| ApiError::from_problem(StatusCode::BAD_REQUEST, p))?;
+    let allowed = may_see(state, actor, &chunk.sha256).await?;
     if !allowed || !state.blobs.is_complete(chunk.hex()) {
         return Err(ApiError::not_found(
             "blob.unknown",
@@ -166,11 +170,14 @@ fn range_start(headers: &HeaderMap, size: u64) -> ApiResult<Option<(u64, u64)>> 
     Ok(Some((from, to)))
 }
 
-fn image_type(bytes: &[u8]) -> &'static str {
+/// The media type of a stored photo or scan, by its first bytes.
+pub fn media_type(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(&[0xFF, 0xD8]) {
         "image/jpeg"
     } else if bytes.starts_with(b"\x89PNG") {
         "image/png"
+    } else if bytes.starts_with(b"%PDF") {
+        "application/pdf"
     } else {
         "application/octet-stream"
     }
@@ -189,7 +196,7 @@ pub async fn content(
         .await
         .map_err(|e| ApiError::internal(format!("reading a photo: {e}")))?;
     let size = bytes.len() as u64;
-    let kind = image_type(&bytes);
+    let kind = media_type(&bytes);
     match range_start(&headers, size)? {
         None => Ok((
             StatusCode::OK,

@@ -249,11 +249,7 @@ impl Store {
             what: "photo",
             id: sha256.chars().take(80).collect(),
         };
-        let hex_name = sha256.len() == 64
-            && sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !hex_name {
+        if !is_hex_name(sha256) {
             return Err(not_found());
         }
         std::fs::read(self.photo_path(sha256, ".thumb.jpg")).map_err(|_| not_found())
@@ -273,6 +269,15 @@ impl Store {
         }
         Ok(bytes)
     }
+}
+
+/// A photo's name as files are named: a SHA-256 in 64 lower-case hex digits, nothing else (so
+/// no path can be built from anything else).
+pub(crate) fn is_hex_name(sha256: &str) -> bool {
+    sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub(crate) fn hex(digest: &[u8]) -> String {

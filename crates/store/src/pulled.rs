@@ -16,7 +16,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::assessments::encode;
-use crate::photos::{hex, write_atomically};
+use crate::photos::{hex, io, is_hex_name, write_atomically};
 use crate::{Result, Store, StoreError};
 
 /// The setting that holds the officer's disk budget for pulled photos, in megabytes.
@@ -58,13 +58,6 @@ pub struct PulledPhoto {
     /// Bytes of the whole photo already here from a download that was cut.
     #[cfg_attr(feature = "bindings", ts(type = "number"))]
     pub partial: u64,
-}
-
-fn is_hex_name(sha256: &str) -> bool {
-    sha256.len() == 64
-        && sha256
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Store {
@@ -573,14 +566,6 @@ pub(crate) fn hand_over(
         params![id, officer, shown, mine],
     )?;
     Ok(())
-}
-
-fn io(e: std::io::Error) -> StoreError {
-    if e.kind() == std::io::ErrorKind::StorageFull {
-        StoreError::DiskFull
-    } else {
-        StoreError::Io(e.to_string())
-    }
 }
 
 /// Moves a checked file into its place, durably.

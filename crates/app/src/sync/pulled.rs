@@ -72,16 +72,25 @@ pub async fn fetch_photo(
     hex: &str,
     now: &str,
 ) -> Result<u64, AppError> {
+    let Some((size, partial)) = to_fetch(store, hex)? else {
+        return Ok(0);
+    };
+    let received = download_to(client, hex, size, &partial).await?;
+    store.finish_pulled_photo(hex, now)?;
+    Ok(received)
+}
+
+/// What fetching pulled photo `hex` needs: its size and partial file; `None` when it is whole
+/// here already; `photos.budget` when the budget has no room for it.
+fn to_fetch(store: &Store, hex: &str) -> Result<Option<(u64, std::path::PathBuf)>, AppError> {
     let (size, whole) = store.pulled_photo(hex)?;
     if whole {
-        return Ok(0);
+        return Ok(None);
     }
     if !store.budget_allows(size)? {
         return Err(budget_error(size));
     }
-    let received = download_to(client, hex, size, &store.partial_photo(hex)).await?;
-    store.finish_pulled_photo(hex, now)?;
-    Ok(received)
+    Ok(Some((size, store.partial_photo(hex))))
 }
 
 /// The budget has no room for a photo of `size` bytes.
@@ -110,16 +119,9 @@ pub async fn fetch_for(app: &crate::App, hex: &str) -> Result<(), AppError> {
         Some(enrolment.token),
         ovop_sync::Network::default(),
     )?;
-    let (size, whole, partial) = app.with_store(|store| {
-        let (size, whole) = store.pulled_photo(hex)?;
-        if !whole && !store.budget_allows(size)? {
-            return Err(budget_error(size));
-        }
-        Ok((size, whole, store.partial_photo(hex)))
-    })?;
-    if whole {
+    let Some((size, partial)) = app.with_store(|store| to_fetch(store, hex))? else {
         return Ok(());
-    }
+    };
     download_to(&client, hex, size, &partial).await?;
     app.with_store(|store| Ok(store.finish_pulled_photo(hex, &ovop_store::now_utc())?))
 }

@@ -176,6 +176,33 @@ impl Field {
         id
     }
 
+    /// `assessments` final assessments, a product of a new producer every 100, and `photos` of
+    /// them (spread evenly) with a photo of noise `side` pixels square, which does not compress:
+    /// what the benchmarks build a laptop of.
+    pub fn fill(&mut self, assessments: usize, photos: usize, side: u32) {
+        let with_photo = photos.min(assessments);
+        let every = (assessments / with_photo.max(1)).max(1);
+        for i in 0..assessments {
+            if i % 100 == 0 {
+                self.new_product();
+            }
+            let id = self.draft(0);
+            if with_photo > 0 && i % every == 0 && i / every < with_photo {
+                self.store
+                    .add_photo(
+                        "assessment",
+                        &id,
+                        "",
+                        "foto.png",
+                        &photo(i as u64, side),
+                        &now(),
+                    )
+                    .expect("photo");
+            }
+            self.store.finalize(&id, &now()).expect("final");
+        }
+    }
+
     /// A finalised assessment with `photos` photos.
     pub fn finalised(&mut self, photos: usize) -> String {
         let id = self.draft(photos);
@@ -212,14 +239,53 @@ pub fn patient_client(url: &str, token: &str) -> Client {
 
 /// An enrolment of officer `budi` with `token`, as a bundle is signed with it.
 pub fn enrolment(token: &str) -> ovop_app::sync::Enrolment {
+    enrolment_of("budi", token)
+}
+
+/// An enrolment of officer `user` with `token`.
+pub fn enrolment_of(user: &str, token: &str) -> ovop_app::sync::Enrolment {
     ovop_app::sync::Enrolment {
         server: "usb".into(),
         token: token.into(),
         device_id: 0,
         server_id: String::new(),
-        user: "budi".into(),
+        user: user.into(),
         enrolled_at: now(),
         token_in_keyring: false,
+    }
+}
+
+/// Writes the enrolment file into a laptop's data folder as enrolling does (the token in the
+/// file: no keyring here).
+pub fn enrol_as(dir: &std::path::Path, enrolment: &ovop_app::sync::Enrolment) {
+    std::fs::write(
+        ovop_app::sync::token::enrolment_path(dir),
+        serde_json::to_string(enrolment).expect("json"),
+    )
+    .expect("enrolment");
+}
+
+/// A laptop with nothing on it but the regions, enrolled for an officer: a replacement laptop.
+pub struct NewLaptop {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+}
+
+impl NewLaptop {
+    pub fn new(user: &str, token: &str) -> NewLaptop {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
+        store.ensure_regions().expect("regions");
+        enrol_as(dir.path(), &enrolment_of(user, token));
+        NewLaptop { dir, store }
+    }
+
+    /// One sync through `client`, which must succeed.
+    pub async fn sync(&mut self, client: &Client) -> Report {
+        let mut side = StoreSide::new(&mut self.store, Some(self.dir.path().to_path_buf()));
+        sync_once(client, &mut side, &mut |_| {})
+            .await
+            .expect("the new laptop's sync")
     }
 }
 
