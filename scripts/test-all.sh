@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the UI's checks and component tests, the Rust formatting and lint gates, then
-# the whole Rust workspace with the end-to-end tests in the real app window under Xvfb. Installs
-# what is missing first.
+# Runs every test: the UI's checks and component tests, the region data's converter tests and
+# checks, the Rust formatting and lint gates, then the whole Rust workspace with the end-to-end
+# tests in the real app window under Xvfb. Installs what is missing first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
@@ -15,6 +15,9 @@ say "UI: type check"
 npm --prefix ui run --silent check
 say "UI: component tests"
 npm --prefix ui run --silent test
+say "Region data: converter tests"
+python3 -m unittest discover -s tools/regions -p 'test_*.py'
+python3 tools/regions/check_regions.py
 
 # A tauri-driver left over from an interrupted run keeps the WebDriver ports: end it.
 pkill -TERM -x tauri-driver 2>/dev/null || true

@@ -11,7 +11,16 @@ no name is empty or has leading/trailing whitespace. It prints the size, the cou
 and 5 sample lines (the first row of each level, the rest spread over the file).
 
 For the Indonesian file (id-*.tsv.gz) it also looks up Kabupaten Tapin (province 63,
-Kalimantan Selatan) and prints its code and the number of its districts and villages.
+Kalimantan Selatan) and prints its code and the number of its districts and villages. Vietnam's
+units from 1 July 2025 (vn-2025-*.tsv.gz) have two levels, province and commune; their communes
+are also counted by type (xã, phường, đặc khu).
+
+A successors file (*-successors.tsv.gz, Vietnam's old-to-new conversion table) is checked
+apart: the header `old_code\told_name\told_district\told_province\tnew_code\tmerge`, 6 fields
+a line, 5-digit codes, rows sorted by old_code then new_code with no pair twice, merge one of
+whole/part/kept, `part` on every row of an old code that has several new codes, no empty field
+or outer whitespace, and every new_code a commune of the units file of the same name without
+`-successors`. It prints the counts, 5 sample lines and the successors of old code 00004.
 
 Exit status 1 when any check fails.
 """
@@ -25,22 +34,36 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 LEVELS = {
     "id": ("province", "regency", "district", "village"),
     "vn": ("province", "district", "commune"),
+    "vn-2025": ("province", "commune"),
 }
+SUCC_HEADER = "old_code\told_name\told_district\told_province\tnew_code\tmerge"
+SUCC_SUFFIX = "-successors.tsv.gz"
+VN2025_TYPES = ("Xã", "Phường", "Đặc khu")
 
 
-def check(path):
-    errors = []
-    prefix = os.path.basename(path).split("-", 1)[0]
-    levels = LEVELS.get(prefix)
-    if levels is None:
-        return [f"unknown country prefix {prefix!r} (expected one of {sorted(LEVELS)})"]
-    rank = {lv: i for i, lv in enumerate(levels)}
+def kind(path):
+    """The LEVELS key for a file: vn-2025-* for Vietnam from 1 July 2025, else the prefix."""
+    base = os.path.basename(path)
+    return "vn-2025" if base.startswith("vn-2025-") else base.split("-", 1)[0]
+
+
+def read_lines(path, errors):
     raw = gzip.decompress(open(path, "rb").read())
     text = raw.decode("utf-8")
     print(f"== {os.path.relpath(path)}: {os.path.getsize(path)} bytes gzip, {len(raw)} bytes TSV")
     if not text.endswith("\n") or "\r" in text:
         errors.append("file must use LF line endings and end with LF")
-    lines = text.rstrip("\n").split("\n")
+    return text.rstrip("\n").split("\n")
+
+
+def check(path):
+    errors = []
+    prefix = kind(path)
+    levels = LEVELS.get(prefix)
+    if levels is None:
+        return [f"unknown country prefix {prefix!r} (expected one of {sorted(LEVELS)})"]
+    rank = {lv: i for i, lv in enumerate(levels)}
+    lines = read_lines(path, errors)
     if lines[0] != "code\tparent\tlevel\tname":
         errors.append(f"bad header {lines[0]!r}")
     rows = []
@@ -100,6 +123,73 @@ def check(path):
                 f" ({kel} codes 1xxx = kelurahan, {len(villages) - kel} codes 2xxx = desa);"
                 f" village codes {villages[0][0]} .. {villages[-1][0]}"
             )
+    if prefix == "vn-2025":
+        types = {t: 0 for t in VN2025_TYPES}
+        untyped = []
+        for r in rows:
+            t = next((t for t in VN2025_TYPES if r[3].startswith(t + " ")), None)
+            if r[2] == "commune":
+                if t is None:
+                    untyped.append(f"{r[0]} {r[3]!r}")
+                    continue
+                types[t] += 1
+        print("communes by type: " + ", ".join(f"{t.lower()} {n}" for t, n in types.items()))
+        if untyped:
+            errors.append(f"{len(untyped)} communes without xã/phường/đặc khu, e.g. {untyped[:10]}")
+    return errors
+
+
+def check_successors(path):
+    errors = []
+    units = path[: -len(SUCC_SUFFIX)] + ".tsv.gz"
+    lines = read_lines(path, errors)
+    if lines[0] != SUCC_HEADER:
+        errors.append(f"bad header {lines[0]!r}")
+    communes = set()
+    if os.path.exists(units):
+        for line in gzip.decompress(open(units, "rb").read()).decode("utf-8").split("\n")[1:]:
+            f = line.split("\t")
+            if len(f) == 4 and f[2] == "commune":
+                communes.add(f[0])
+    else:
+        errors.append(f"no units file {os.path.basename(units)} beside it")
+    rows, bad = [], []
+    for n, line in enumerate(lines[1:], start=2):
+        f = line.split("\t")
+        if len(f) != 6:
+            errors.append(f"line {n}: {len(f)} fields")
+            continue
+        rows.append(tuple(f))
+        old, new, merge = f[0], f[4], f[5]
+        if not (old.isdigit() and len(old) == 5 and new.isdigit() and len(new) == 5):
+            bad.append(f"line {n}: bad code {old!r} or {new!r}")
+        if merge not in ("whole", "part", "kept"):
+            bad.append(f"line {n}: merge {merge!r}")
+        if any(not v or v != v.strip() for v in f):
+            bad.append(f"line {n}: empty field or outer whitespace")
+        if communes and new not in communes:
+            bad.append(f"line {n}: new_code {new} is not a commune of {os.path.basename(units)}")
+    keys = [(r[0], r[4]) for r in rows]
+    if keys != sorted(set(keys)):
+        bad.append("rows not sorted by (old_code, new_code) or a pair repeated")
+    succ = {}
+    for r in rows:
+        succ.setdefault(r[0], []).append(r)
+    for old, rs in succ.items():
+        if len(rs) > 1 and any(r[5] != "part" for r in rs):
+            bad.append(f"{old}: {len(rs)} new codes but not all `part`")
+    if bad:
+        errors.append(f"{len(bad)} row problems, e.g. {bad[:10]}")
+    merges = {m: sum(1 for r in rows if r[5] == m) for m in ("whole", "part", "kept")}
+    print(
+        f"rows {len(rows)}, old communes {len(succ)} ({sum(len(v) > 1 for v in succ.values())}"
+        f" with several new communes), new communes {len({r[4] for r in rows})} of"
+        f" {len(communes)}; " + ", ".join(f"{m} {n}" for m, n in merges.items())
+    )
+    print("sample lines:")
+    for i in range(0, len(rows), max(1, len(rows) // 5))[:5]:
+        print("  " + "\t".join(rows[i]))
+    print("old 00004 -> " + ", ".join(f"{r[4]} {r[5]}" for r in succ.get("00004", [])))
     return errors
 
 
@@ -110,7 +200,7 @@ def main():
         return 1
     failed = 0
     for path in paths:
-        errors = check(path)
+        errors = check_successors(path) if path.endswith(SUCC_SUFFIX) else check(path)
         for e in errors:
             print(f"FAIL {os.path.basename(path)}: {e}")
         failed += bool(errors)
