@@ -1,4 +1,4 @@
-import type { AssessmentSummary, Product } from "$lib/bindings";
+import type { AssessmentSummary, Product, SetSummary } from "$lib/bindings";
 import { fixtureList } from "$lib/fixtures";
 import { getProduct } from "$lib/fixtures/records";
 import { setLang } from "$lib/i18n/index.svelte";
@@ -6,8 +6,9 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import ProductCard from "../producers/ProductCard.svelte";
+import StartForm from "./StartForm.svelte";
 import { resetProductSets } from "../producers/productSets.svelte";
-import { parseRound, rankSets, roundOf, roundText, today } from "./start";
+import { parseRound, rankSets, replacementFor, roundOf, roundText, today } from "./start";
 import { OVOP, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
@@ -55,6 +56,24 @@ function summary(fields: Partial<AssessmentSummary> & Pick<AssessmentSummary, "i
   };
 }
 
+/** The tea sheet as Decision 148 would publish it: in force from 24 February 2023. */
+function successor(): SetSummary {
+  const tea = fixtureList().sets.find((s) => s.id === "ocop-1048-01")!;
+  return {
+    ...tea,
+    id: "ocop-148-01",
+    version: "2023.1",
+    hash: "fixture-ocop-148-01-2023.1",
+    name: { vi: "OCOP 148 – Chè tươi, chè chế biến", id: "OCOP 148 – Teh segar dan olahan" },
+    legal_basis: ["Quyết định 148/QĐ-TTg (24/02/2023)"],
+    effective_from: "2023-02-24",
+    effective_until: null,
+  };
+}
+
+/** A tea grown in Thái Nguyên, of OCOP's product set 01. */
+const TEA: Product = { ...PURSE, id: "pr-che-tan-cuong", name: "Chè Tân Cương", programme: "ocop", product_set: "01", village_code: null };
+
 function setOptions(): string[] {
   return Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).map((o) => o.textContent ?? "");
 }
@@ -69,6 +88,31 @@ describe("rankSets", () => {
       ["ocop-1048-01", false],
       ["ovop-id-seleksi", false],
     ]);
+  });
+
+  it("puts the sets in force on the day before those replaced, within the product's group", () => {
+    const tea: Pick<Product, "programme" | "product_set"> = { programme: "ocop", product_set: "01" };
+    const withSuccessor = [...sets, successor()];
+    expect(rankSets(withSuccessor, tea, "2026-11-20").map((r) => [r.set.id, r.fits])).toEqual([
+      ["ocop-148-01", true],
+      ["ocop-1048-01", true],
+      ["ocop-1048-24", false],
+      ["ovop-id-seleksi", false],
+    ]);
+    // Before Decision 148 took effect, the 1048 sheet is the one in force.
+    expect(rankSets(withSuccessor, tea, "2023-02-23")[0].set.id).toBe("ocop-1048-01");
+  });
+
+  it("finds the set to use instead: for the product's group, else for the groups of the set replaced", () => {
+    const [, tea, drinks] = sets;
+    const withSuccessor = [...sets, successor()];
+    expect(replacementFor(withSuccessor, tea, { programme: "ocop", product_set: "01" }, "2026-11-20")?.id).toBe("ocop-148-01");
+    expect(replacementFor(withSuccessor, tea, { programme: null, product_set: null }, "2026-11-20")?.id).toBe("ocop-148-01");
+    // An OVOP product assessed on the OCOP tea sheet: its own group means nothing to OCOP.
+    expect(replacementFor(withSuccessor, tea, { programme: "ovop", product_set: "anyaman" }, "2026-11-20")?.id).toBe("ocop-148-01");
+    expect(replacementFor(sets, tea, { programme: "ocop", product_set: "01" }, "2026-11-20")).toBeNull();
+    // Another group's set is never offered.
+    expect(replacementFor(withSuccessor, drinks, { programme: "ocop", product_set: "24" }, "2026-11-20")).toBeNull();
   });
 
   it("keeps the catalogue's order when nothing fits", () => {
@@ -149,6 +193,8 @@ describe("ProductCard: assessing a product", () => {
     await waitFor(() => expect(setOptions()).toHaveLength(3));
     const tea = Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).find((o) => o.textContent?.startsWith("OCOP 1048 – Teh"))!;
     await userEvent.selectOptions(screen.getByTestId("assess-set"), tea);
+    // The 1048 sheet was replaced in 2023: starting on it takes the officer's word.
+    await userEvent.click(screen.getByTestId("assess-confirm-standing"));
     await userEvent.click(screen.getByTestId("assess-start"));
     expect(api.startAssessment).toHaveBeenCalledWith("pr-tas-purun", "ocop-1048-01", "2020.1", expect.objectContaining({ assessors: [] }));
   });
@@ -171,6 +217,7 @@ describe("ProductCard: assessing a product", () => {
     await userEvent.selectOptions(screen.getByTestId("assess-level"), "province");
     await userEvent.selectOptions(screen.getByTestId("assess-kind"), "reassessment");
     expect(screen.getByTestId("assess-kind")).toHaveDisplayValue("Penilaian ulang");
+    await userEvent.click(screen.getByTestId("assess-confirm-standing"));
     await userEvent.click(screen.getByTestId("assess-start"));
     expect(api.startAssessment).toHaveBeenCalledWith(
       "pr-tas-purun",
@@ -304,5 +351,102 @@ describe("ProductCard: assessing a product", () => {
     expect(final).toHaveTextContent("Seleksi Produk OVOP Indonesia");
     await userEvent.click(final);
     expect(onopenassessment).toHaveBeenCalledWith("a-1");
+  });
+});
+
+describe("StartForm: a criteria set not in force on the visit's date", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setLang("id");
+    vi.clearAllMocks();
+    api.listCriteria.mockResolvedValue(fixtureList());
+    api.appToday.mockResolvedValue("2026-11-20");
+    api.startAssessment.mockResolvedValue(viewOf(OVOP));
+  });
+
+  function renderFor(product: Product) {
+    render(StartForm, { product, onstarted: vi.fn(), oncancel: vi.fn() });
+    return waitFor(() => expect(screen.getByTestId("assess-date")).toHaveValue("2026-11-20"));
+  }
+
+  it("says which decision the set follows and since when it was replaced, and what to do when no set is in force", async () => {
+    await renderFor(TEA);
+    expect(screen.getByTestId("assess-set")).toHaveDisplayValue("OCOP 1048 – Teh segar dan olahan · v2020.1");
+    const warning = screen.getByTestId("assess-set-standing");
+    expect(warning).toHaveTextContent("Set kriteria ini sudah tidak berlaku");
+    expect(warning).toHaveTextContent(
+      "Set ini disusun menurut Quyết định 1048/QĐ-TTg (21/08/2019) dan Quyết định 781/QĐ-TTg (08/06/2020). Diganti sejak 24 Februari 2023; tanggal penilaian (20 November 2026) sudah di luar masa berlakunya.",
+    );
+    expect(screen.getByTestId("assess-no-current")).toHaveTextContent(
+      "Minta kantor menerbitkan lembar penilaian yang berlaku (terpasang pada sinkronisasi berikutnya), atau impor dari berkas di layar Kriteria.",
+    );
+    expect(screen.queryByTestId("assess-use-current")).toBeNull();
+  });
+
+  it("reads the same in Vietnamese", async () => {
+    setLang("vi");
+    await renderFor(TEA);
+    const warning = screen.getByTestId("assess-set-standing");
+    expect(warning).toHaveTextContent("Bộ tiêu chí này đã hết hiệu lực");
+    expect(warning).toHaveTextContent("Đã được thay thế từ ngày 24 tháng 2, 2023");
+    expect(screen.getByTestId("assess-no-current")).toHaveTextContent("Hãy đề nghị văn phòng công bố phiếu chấm điểm hiện hành");
+  });
+
+  it("starts on the replaced set only once the officer confirms it", async () => {
+    await renderFor(TEA);
+    const start = screen.getByTestId("assess-start");
+    expect(start).toBeDisabled();
+    await userEvent.click(start);
+    expect(api.startAssessment).not.toHaveBeenCalled();
+    const confirm = screen.getByTestId("assess-confirm-standing");
+    expect(confirm).toHaveAccessibleName("Tetap menilai dengan set ini (misalnya untuk mengulang penilaian lama)");
+    await userEvent.click(confirm);
+    expect(start).toBeEnabled();
+    // Another date asks again: the officer confirmed that set on that date.
+    await userEvent.clear(screen.getByTestId("assess-date"));
+    await userEvent.type(screen.getByTestId("assess-date"), "2026-11-21");
+    expect(screen.getByTestId("assess-confirm-standing")).not.toBeChecked();
+    expect(start).toBeDisabled();
+    await userEvent.click(screen.getByTestId("assess-confirm-standing"));
+    await userEvent.click(start);
+    expect(api.startAssessment).toHaveBeenCalledWith("pr-che-tan-cuong", "ocop-1048-01", "2020.1", expect.objectContaining({ assessed_on: "2026-11-21" }));
+  });
+
+  it("offers the set in force for the product's group and takes it with one click", async () => {
+    api.listCriteria.mockResolvedValue({ ...fixtureList(), sets: [...fixtureList().sets, successor()] });
+    await renderFor(TEA);
+    // The set in force comes first and needs no word.
+    expect(screen.getByTestId("assess-set")).toHaveDisplayValue("OCOP 148 – Teh segar dan olahan · v2023.1");
+    expect(screen.queryByTestId("assess-set-standing")).toBeNull();
+    const old = Array.from(screen.getByTestId("assess-set").querySelectorAll("option")).find((o) => o.textContent?.startsWith("OCOP 1048 – Teh"))!;
+    await userEvent.selectOptions(screen.getByTestId("assess-set"), old);
+    expect(screen.getByTestId("assess-set-standing")).toHaveTextContent("Set yang berlaku untuk kelompok produk ini: OCOP 148 – Teh segar dan olahan v2023.1.");
+    expect(screen.queryByTestId("assess-no-current")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Gunakan OCOP 148 – Teh segar dan olahan v2023.1 sebagai gantinya" }));
+    expect(screen.getByTestId("assess-set")).toHaveDisplayValue("OCOP 148 – Teh segar dan olahan · v2023.1");
+    expect(screen.queryByTestId("assess-set-standing")).toBeNull();
+    await userEvent.click(screen.getByTestId("assess-start"));
+    expect(api.startAssessment).toHaveBeenCalledWith("pr-che-tan-cuong", "ocop-148-01", "2023.1", expect.anything());
+  });
+
+  it("says a set is not yet in force on a date before it applies", async () => {
+    await renderFor(TEA);
+    await userEvent.clear(screen.getByTestId("assess-date"));
+    await userEvent.type(screen.getByTestId("assess-date"), "2019-08-20");
+    const warning = screen.getByTestId("assess-set-standing");
+    expect(warning).toHaveTextContent("Set kriteria ini belum berlaku");
+    expect(warning).toHaveTextContent("Berlaku mulai 21 Agustus 2019; tanggal penilaian (20 Agustus 2019) lebih awal dari itu.");
+    // On its first day it is in force.
+    await userEvent.clear(screen.getByTestId("assess-date"));
+    await userEvent.type(screen.getByTestId("assess-date"), "2019-08-21");
+    expect(screen.queryByTestId("assess-set-standing")).toBeNull();
+    expect(screen.getByTestId("assess-start")).toBeEnabled();
+  });
+
+  it("shows nothing for a set in force", async () => {
+    await renderFor(PURSE);
+    expect(screen.getByTestId("assess-set")).toHaveDisplayValue("Seleksi Produk OVOP Indonesia · v2024.1");
+    expect(screen.queryByTestId("assess-set-standing")).toBeNull();
+    expect(screen.getByTestId("assess-start")).toBeEnabled();
   });
 });

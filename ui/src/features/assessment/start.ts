@@ -1,19 +1,39 @@
 // Choosing the criteria set a product is assessed with: the sets made for its product set come
-// first (its own programme's before another's), then the rest of its programme, then the others.
+// first (its own programme's before another's), then the rest of its programme, then the others;
+// within each, the sets in force on the visit's day before those that are not.
 import type { Product, SetSummary } from "$lib/bindings";
+import { currentSet, inForce } from "../criteria/inForce";
 
 export type RankedSet = { set: SetSummary; fits: boolean };
 
-export function rankSets(sets: SetSummary[], product: Pick<Product, "programme" | "product_set">): RankedSet[] {
+type ProductGroup = Pick<Product, "programme" | "product_set">;
+
+export function rankSets(sets: SetSummary[], product: ProductGroup, day?: string): RankedSet[] {
   const rank = (set: SetSummary) => {
     const fits = product.product_set !== null && set.product_sets.some((ps) => ps.code === product.product_set);
     const sameProgramme = product.programme !== null && set.programme === product.programme;
-    return (fits ? 0 : 2) + (sameProgramme ? 0 : 1);
+    const current = day === undefined || inForce(set, day);
+    return (fits ? 0 : 4) + (sameProgramme ? 0 : 2) + (current ? 0 : 1);
   };
   return sets
     .map((set, i) => ({ set, i, rank: rank(set) }))
     .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map(({ set, rank }) => ({ set, fits: rank < 2 }));
+    .map(({ set, rank }) => ({ set, fits: rank < 4 }));
+}
+
+/**
+ * The set in force on `day` to use instead of `chosen`, one not in force: the current set of
+ * `chosen`'s programme for the product's group (when the product is of that programme), else
+ * for one of the groups `chosen` was made for. Null when none is installed.
+ */
+export function replacementFor(sets: SetSummary[], chosen: SetSummary, product: ProductGroup, day: string): SetSummary | null {
+  const ownGroup = product.product_set !== null && (product.programme === null || product.programme === chosen.programme);
+  const groups = ownGroup ? [product.product_set as string] : chosen.product_sets.map((p) => p.code);
+  for (const group of groups) {
+    const current = currentSet(sets, chosen.programme, group, day);
+    if (current) return current;
+  }
+  return null;
 }
 
 export { today } from "$lib/day";
