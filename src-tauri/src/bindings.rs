@@ -17,7 +17,7 @@ use ovop_store::assessments::{
 use ovop_store::photos::Photo;
 use ovop_store::pulled::{PhotoBudget, PulledPhoto};
 use ovop_store::records::{Producer, Product, ProductHit};
-use ovop_store::regions::Region;
+use ovop_store::regions::{Candidate, Countries, Former, Region, Relocation};
 
 use ovop_app::folder::{BackupInfo, DataInfo, Moved};
 use ovop_app::sheets::SheetKind;
@@ -96,6 +96,10 @@ pub fn render() -> String {
         PartVerdict,
         // the local store
         Region,
+        Former,
+        Candidate,
+        Relocation,
+        Countries,
         Producer,
         Product,
         ProductHit,

@@ -37,7 +37,7 @@ use ovop_store::assessments::HomeCounts;
 use ovop_store::now_utc;
 use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
-use ovop_store::regions::Region;
+use ovop_store::regions::{Countries, Region, Relocation};
 
 // Each runs on a blocking thread through `AppState::with_store`, never on the main thread.
 
@@ -71,6 +71,43 @@ pub async fn regions_children(
 pub async fn region_get(state: State<'_, AppState>, code: String) -> Result<Region, AppError> {
     state
         .with_store(move |store| Ok(store.region(&code)?))
+        .await
+}
+
+/// The countries the officer works in, and how many regions of each are imported.
+#[tauri::command]
+pub async fn regions_countries(state: State<'_, AppState>) -> Result<Countries, AppError> {
+    state
+        .with_store(|store| Ok(store.region_countries()?))
+        .await
+}
+
+/// Chooses the countries the officer works in (first start, Settings): imports what is missing.
+#[tauri::command]
+pub async fn regions_choose_countries(
+    state: State<'_, AppState>,
+    countries: Vec<String>,
+) -> Result<Countries, AppError> {
+    state
+        .with_store(move |store| Ok(store.choose_countries(&countries, &now_utc())?))
+        .await
+}
+
+/// Producers under a Vietnamese unit that ceased on 1 July 2025, with their successors.
+#[tauri::command]
+pub async fn regions_relocations(state: State<'_, AppState>) -> Result<Vec<Relocation>, AppError> {
+    state.with_store(|store| Ok(store.relocations()?)).await
+}
+
+/// Moves a producer under an old commune to the successor the officer chose.
+#[tauri::command]
+pub async fn producer_relocate(
+    state: State<'_, AppState>,
+    id: String,
+    code: String,
+) -> Result<Producer, AppError> {
+    state
+        .with_store(move |store| Ok(store.relocate_producer(&id, &code, &now_utc())?))
         .await
 }
 

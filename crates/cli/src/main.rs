@@ -45,7 +45,8 @@ enum Command {
     /// Create, check, back up and restore the local database.
     #[command(subcommand)]
     Db(store_cmd::DbCommand),
-    /// Search and browse the regions of Indonesia.
+    /// Search and browse the regions of Indonesia and Vietnam; choose the countries; move
+    /// producers out of Vietnam's units that ceased on 1 July 2025.
     #[command(subcommand)]
     Regions(store_cmd::RegionsCommand),
     /// Register and list producers.

@@ -9,7 +9,7 @@ use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::Store;
 
-use crate::criteria_cmd::load_catalog;
+use crate::criteria_cmd::{in_force_warning, load_catalog};
 use crate::spreadsheet::read_text;
 use crate::{CliError, CliResult};
 
@@ -142,9 +142,21 @@ pub enum RegionsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Import a country's regions: `id` (Indonesia, done by `db init`) or `vn` (Vietnam's units
-    /// before July 2025, for old records).
+    /// Import a country's regions: `id` (Indonesia, done by `db init`), `vn` (Vietnam's provinces
+    /// and communes from 1 July 2025, with the table from the old communes to the new) or
+    /// `vn-before-2025` (Vietnam's units before that day, to name old records).
     Import { country: String },
+    /// The countries the officer works in (`id`, `vn` or `id,vn`): their regions are imported and
+    /// searches keep to them. Without a value, prints them.
+    Countries { countries: Option<String> },
+    /// Producers registered under a Vietnamese unit that no longer exists, with where the
+    /// government's table sends them.
+    Relocations {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a producer under an old commune to one of its successors (the history keeps the old).
+    Relocate { producer: String, code: String },
     /// The regions directly under CODE (the provinces without CODE).
     Children {
         code: Option<String>,
@@ -160,10 +172,11 @@ pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
             let dataset = match country.to_lowercase().as_str() {
                 "id" => &ovop_store::regions::INDONESIA,
                 "vn" => &ovop_store::regions::VIETNAM,
+                "vn-before-2025" => &ovop_store::regions::VIETNAM_BEFORE_2025,
                 other => {
                     return Err(CliError::new(
                         Code::RegionsUnknownCountry.as_str(),
-                        format!("no region data for {other:?}; use id or vn"),
+                        format!("no region data for {other:?}; use id, vn or vn-before-2025"),
                     ))
                 }
             };
@@ -172,6 +185,53 @@ pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
                 dataset.name,
                 store.import_regions(dataset)?
             );
+            return Ok(());
+        }
+        RegionsCommand::Countries { countries } => {
+            let chosen = match countries {
+                Some(list) => {
+                    let wanted: Vec<String> = list
+                        .split(',')
+                        .map(|c| c.trim().to_uppercase())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    store.choose_countries(&wanted, &ovop_store::now_utc())?
+                }
+                None => store.region_countries()?,
+            };
+            println!("{}", chosen.chosen.join(","));
+            return Ok(());
+        }
+        RegionsCommand::Relocations { json } => {
+            let list = store.relocations()?;
+            if json {
+                print_json(&list);
+            } else {
+                for r in list {
+                    let to: Vec<String> = r
+                        .candidates
+                        .iter()
+                        .map(|c| format!("{} {} ({})", c.region.code, c.region.name, c.merge))
+                        .collect();
+                    println!(
+                        "{}  {}  {} {} -> {}",
+                        r.producer_id,
+                        r.producer_name,
+                        r.old.code,
+                        r.old.name,
+                        if to.is_empty() {
+                            "?".to_string()
+                        } else {
+                            to.join(" | ")
+                        }
+                    );
+                }
+            }
+            return Ok(());
+        }
+        RegionsCommand::Relocate { producer, code } => {
+            let moved = store.relocate_producer(&producer, &code, &ovop_store::now_utc())?;
+            println!("{} {}", moved.id, moved.village_code.unwrap_or_default());
             return Ok(());
         }
         RegionsCommand::Search { query, limit, json } => {
@@ -183,7 +243,14 @@ pub fn regions(cmd: RegionsCommand, path: &Path) -> CliResult {
         print_json(&list);
     } else {
         for r in list {
-            println!("{:<16} {:<9} {}  ({})", r.code, r.level, r.name, r.path);
+            let formerly = r
+                .formerly
+                .map(|f| format!("  [{}, {}: {}]", f.name, f.district, f.merge))
+                .unwrap_or_default();
+            println!(
+                "{:<16} {:<9} {}  ({}){formerly}",
+                r.code, r.level, r.name, r.path
+            );
         }
     }
     Ok(())
@@ -449,6 +516,13 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                     format!("no criteria set {criteria}"),
                 )
             })?;
+            // The visit's day, else today's; the product's group, else the set's own.
+            let at = now();
+            let day = date.as_deref().unwrap_or(at.get(..10).unwrap_or(&at));
+            let group = store.product(&product).ok().and_then(|p| p.product_set);
+            if let Some(warning) = in_force_warning(&catalog, entry, group.as_deref(), day) {
+                eprintln!("{warning}");
+            }
             let visit = Visit {
                 assessed_on: date,
                 region_code: region,

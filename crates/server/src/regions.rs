@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ovop_core::regions::{INDONESIA, VIETNAM};
+use ovop_core::regions::{INDONESIA, VIETNAM, VIETNAM_BEFORE_2025};
 
 pub struct Regions {
     by_code: HashMap<String, Entry>,
@@ -19,11 +19,12 @@ struct Entry {
 static REGIONS: OnceLock<Regions> = OnceLock::new();
 
 impl Regions {
-    /// Both countries' regions (built once, about 100,000 entries).
+    /// Both countries' regions, Vietnam's before and after 1 July 2025 (built once, about
+    /// 105,000 entries).
     pub fn get() -> &'static Regions {
         REGIONS.get_or_init(|| {
             let mut by_code = HashMap::new();
-            for dataset in [&INDONESIA, &VIETNAM] {
+            for dataset in [&INDONESIA, &VIETNAM, &VIETNAM_BEFORE_2025] {
                 // The datasets are part of the binary and tested in core: a failure here is a
                 // broken build, and the server then knows no region (every push is refused).
                 for row in dataset.rows().unwrap_or_default() {
@@ -71,10 +72,17 @@ impl Regions {
         self.lineage(code).map(|l| format!("|{}|", l.join("|")))
     }
 
-    /// The second level of the lineage (a regency or a Vietnamese district), or the province.
+    /// The second level of the lineage (a regency or a Vietnamese district before 2025), or the
+    /// province; the province for Vietnam's units from 1 July 2025, which have no level between
+    /// the province and the commune.
     pub fn regency(&self, code: &str) -> Option<String> {
-        self.lineage(code)
-            .map(|l| l.get(1).unwrap_or(&l[0]).to_string())
+        let lineage = self.lineage(code)?;
+        let second = if code.starts_with(ovop_core::regions::VN_2025_PREFIX) {
+            None
+        } else {
+            lineage.get(1)
+        };
+        Some(second.unwrap_or(&lineage[0]).to_string())
     }
 }
 
@@ -115,5 +123,18 @@ mod tests {
         assert_eq!(regions.regency("63.05.01.1001").as_deref(), Some("63.05"));
         assert!(regions.lineage("99.99").is_none());
         assert!(regions.contains("VN-01"));
+    }
+
+    #[test]
+    fn vietnams_communes_of_2025_lie_inside_their_province() {
+        let regions = Regions::get();
+        let path = regions.path("VN25-00577").expect("Xã Bát Tràng");
+        assert_eq!(path, "|VN25-01|VN25-00577|");
+        assert!(within(&path, &["VN25-01".into()]));
+        assert!(!within(&path, &["VN-01".into()]));
+        assert_eq!(regions.name("VN25-00577"), Some("Xã Bát Tràng"));
+        assert_eq!(regions.regency("VN25-00577").as_deref(), Some("VN25-01"));
+        // The old units still name old records.
+        assert_eq!(regions.name("VN-00583"), Some("Xã Bát Tràng"));
     }
 }

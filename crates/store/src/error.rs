@@ -34,6 +34,12 @@ pub enum StoreError {
     NotYours(String),
     #[error("the region data cannot be read: {0}")]
     RegionData(String),
+    #[error("{code} has no successor in the table of 1 July 2025; choose the producer's commune by hand")]
+    NoSuccessor { code: String },
+    #[error("{code} is not a unit {old} went into")]
+    NotSuccessor { code: String, old: String },
+    #[error("{0}")]
+    Countries(String),
     #[error("{0}")]
     Io(String),
     /// A council without its roster, or short of its quorum: the verdict is not final.
@@ -70,6 +76,9 @@ impl StoreError {
             StoreError::Locked(_) => Code::StoreLocked.as_str(),
             StoreError::NotYours(_) => Code::StoreNotYours.as_str(),
             StoreError::RegionData(_) => Code::StoreRegionData.as_str(),
+            StoreError::NoSuccessor { .. } => Code::RegionNoSuccessor.as_str(),
+            StoreError::NotSuccessor { .. } => Code::RegionNotSuccessor.as_str(),
+            StoreError::Countries(_) => Code::RegionCountries.as_str(),
             StoreError::Io(_) => Code::StoreIo.as_str(),
             StoreError::Exists(_) => Code::StoreExists.as_str(),
             StoreError::InUse(_) => Code::StoreInUse.as_str(),

@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_coaching_sync.sql"),
     include_str!("../migrations/0012_edits.sql"),
     include_str!("../migrations/0013_pulled.sql"),
+    include_str!("../migrations/0014_regions_2025.sql"),
 ];
 
 /// The migration after which a change to a producer or product travels as an edit.

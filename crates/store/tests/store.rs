@@ -256,41 +256,83 @@ fn a_failed_migration_changes_nothing() {
 fn vietnams_units_import_beside_indonesias_and_are_found_without_diacritics() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = fresh_store(dir.path());
+    // Until the officer chooses, they work in Indonesia.
+    let before = store.region_countries().unwrap();
     assert_eq!(
-        store.import_regions(&ovop_store::regions::VIETNAM).unwrap(),
-        63 + 705 + 10_599
+        (before.chosen.clone(), before.confirmed),
+        (vec!["ID".to_string()], false)
     );
+    assert!(store.search_regions("xa bat trang", 5).unwrap().is_empty());
+    let chosen = store
+        .choose_countries(&["ID".into(), "VN".into()], NOW)
+        .unwrap();
+    assert_eq!(chosen.chosen, ["ID", "VN"]);
+    assert!(chosen.confirmed);
+    assert_eq!(chosen.imported["VN"], 34 + 3321);
+    assert_eq!(chosen.imported["ID"], 38 + 514 + 7285 + 83762);
     // Codes of both countries coexist: Vietnam's 11 is Điện Biên, Indonesia's is Aceh.
     assert_eq!(store.region("11").unwrap().name, "Aceh");
-    assert!(store.region("VN-11").unwrap().name.contains("Điện Biên"));
+    assert_eq!(store.region("VN25-11").unwrap().name, "Tỉnh Điện Biên");
     assert_eq!(store.region_count("village").unwrap(), 83762);
+    assert_eq!(store.region_count("commune").unwrap(), 3321);
 
-    let hits = store.search_regions("da nang", 5).unwrap();
+    // Without diacritics, without the type word, in either word order of the tone marks.
+    fn first(
+        store: &Store,
+        query: &str,
+    ) -> (String, String, String, Option<ovop_store::regions::Former>) {
+        let hits = store.search_regions(query, 10).unwrap();
+        let hit = hits
+            .first()
+            .unwrap_or_else(|| panic!("{query}: nothing found"))
+            .clone();
+        (hit.code, hit.name, hit.path, hit.formerly)
+    }
     assert_eq!(
-        (hits[0].code.as_str(), hits[0].name.as_str()),
-        ("VN-48", "Thành phố Đà Nẵng")
+        first(&store, "xa bat trang"),
+        (
+            "VN25-00577".into(),
+            "Xã Bát Tràng".into(),
+            "Thành phố Hà Nội".into(),
+            None
+        )
     );
-    let district = store
-        .region_children(Some("VN-48"))
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap();
-    assert_eq!(district.path, "Thành phố Đà Nẵng");
-    let commune = store
-        .region_children(Some(&district.code))
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap();
-    assert_eq!(commune.level, "commune");
+    assert_eq!(first(&store, "phuong ba dinh").1, "Phường Ba Đình");
+    assert_eq!(first(&store, "ba dinh").0, "VN25-00004");
+    assert_eq!(first(&store, "dac khu con dao").1, "Đặc khu Côn Đảo");
+    assert_eq!(first(&store, "con dao").0, "VN25-26732");
+    assert_eq!(first(&store, "Hà Nội").0, "VN25-01");
+    // A merged commune's old name finds the commune it went into, and says so.
+    let (code, name, _, formerly) = first(&store, "Trúc Bạch");
+    assert_eq!(
+        (code.as_str(), name.as_str()),
+        ("VN25-00004", "Phường Ba Đình")
+    );
+    let formerly = formerly.expect("found by its old name");
+    assert_eq!(
+        (
+            formerly.name.as_str(),
+            formerly.district.as_str(),
+            formerly.merge.as_str()
+        ),
+        ("Phường Trúc Bạch", "Quận Ba Đình", "whole")
+    );
+    assert_eq!(first(&store, "truc bach").0, "VN25-00004");
+    // The tree: provinces of both countries, then a province's communes.
+    let provinces = store.region_children(None).unwrap();
+    assert_eq!(provinces.len(), 38 + 34);
+    let communes = store.region_children(Some("VN25-01")).unwrap();
+    assert!(communes
+        .iter()
+        .all(|c| c.level == "commune" && c.path == "Thành phố Hà Nội"));
+    assert!(communes.iter().any(|c| c.name == "Xã Bát Tràng"));
 
     // A producer in a Vietnamese commune is found in its province's subtree.
     let producer = store
         .add_producer(
             &Producer {
-                name: "HTX Nước mắm Nam Ô".into(),
-                village_code: Some(commune.code.clone()),
+                name: "HTX Gốm sứ Bát Tràng".into(),
+                village_code: Some("VN25-00577".into()),
                 ..Producer::default()
             },
             NOW,
@@ -300,38 +342,152 @@ fn vietnams_units_import_beside_indonesias_and_are_found_without_diacritics() {
         .add_product(
             &Product {
                 producer_id: producer.clone(),
-                name: "Nước mắm cá cơm".into(),
+                name: "Bình gốm men lam".into(),
                 ..Product::default()
             },
             NOW,
         )
         .unwrap();
     assert_eq!(
-        store.producers_in(Some("VN-48"), 10).unwrap()[0].id,
+        store.producers_in(Some("VN25-01"), 10).unwrap()[0].id,
         producer
     );
     assert!(store.producers_in(Some("63.05"), 10).unwrap().is_empty());
     assert_eq!(
         store
-            .search_products("nuoc mam", Some("VN-48"), 10)
+            .search_products("binh gom", Some("VN25-01"), 10)
             .unwrap()
             .len(),
         1
     );
     assert!(store
-        .search_products("nuoc mam", Some("VN-01"), 10)
+        .search_products("binh gom", Some("VN25-79"), 10)
         .unwrap()
         .is_empty());
+
+    // Vietnam only: Indonesia's regions stay (producers may name them) but searches leave them.
+    store.choose_countries(&["VN".into()], NOW).unwrap();
+    assert!(store.search_regions("tapin", 5).unwrap().is_empty());
+    assert_eq!(store.region_children(None).unwrap().len(), 34);
+    assert_eq!(first(&store, "bat trang").0, "VN25-00577");
+    assert_eq!(store.region("63.05").unwrap().name, "Kabupaten Tapin");
+    // A country the app has no regions of is refused, and the choice stays.
+    let err = store.choose_countries(&["TH".into()], NOW).unwrap_err();
+    assert_eq!(err.code(), "region.countries");
+    assert!(store.choose_countries(&[], NOW).is_err());
+    assert_eq!(store.region_countries().unwrap().chosen, ["VN"]);
 
     // Importing again changes nothing and keeps the producer's commune.
     assert_eq!(
         store.import_regions(&ovop_store::regions::VIETNAM).unwrap(),
+        34 + 3321
+    );
+    assert_eq!(first(&store, "xa bat trang").0, "VN25-00577");
+    assert_eq!(
+        store.producer(&producer).unwrap().village_code.as_deref(),
+        Some("VN25-00577")
+    );
+}
+
+#[test]
+fn producers_under_vietnams_old_units_are_offered_their_new_commune_and_moved_only_when_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh_store(dir.path());
+    // An older database: Vietnam's units before 1 July 2025, and producers registered in them.
+    assert_eq!(
+        store
+            .import_regions(&ovop_store::regions::VIETNAM_BEFORE_2025)
+            .unwrap(),
         63 + 705 + 10_599
     );
+    let old = store.region("VN-00583").unwrap();
     assert_eq!(
-        store.producer(&producer).unwrap().village_code,
-        Some(commune.code)
+        (old.name.as_str(), old.retired.as_deref()),
+        ("Xã Bát Tràng", Some("2025-07-01"))
     );
+    let add = |store: &mut Store, name: &str, code: &str| {
+        store
+            .add_producer(
+                &Producer {
+                    name: name.into(),
+                    village_code: Some(code.into()),
+                    ..Producer::default()
+                },
+                NOW,
+            )
+            .unwrap()
+    };
+    // Merged whole (Phường Trúc Bạch into Phường Ba Đình) and split (Xã Bát Tràng between three
+    // new communes).
+    let whole = add(&mut store, "Cơ sở Phở Trúc Bạch", "VN-00004");
+    let split = add(&mut store, "HTX Gốm sứ Bát Tràng", "VN-00583");
+    store.choose_countries(&["VN".into()], NOW).unwrap();
+    // Old units are not offered for new records.
+    assert!(store
+        .search_regions("truc bach", 10)
+        .unwrap()
+        .iter()
+        .all(|r| r.retired.is_none() && r.code.starts_with("VN25-")));
+
+    let list = store.relocations().unwrap();
+    let of = |id: &str| list.iter().find(|r| r.producer_id == id).unwrap().clone();
+    let w = of(&whole);
+    assert_eq!(w.old.name, "Phường Trúc Bạch");
+    let to: Vec<(&str, &str)> = w
+        .candidates
+        .iter()
+        .map(|c| (c.region.code.as_str(), c.merge.as_str()))
+        .collect();
+    assert_eq!(to, [("VN25-00004", "whole")]);
+    let s = of(&split);
+    let to: Vec<(&str, &str, &str)> = s
+        .candidates
+        .iter()
+        .map(|c| {
+            (
+                c.region.code.as_str(),
+                c.region.name.as_str(),
+                c.merge.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(to.len(), 3);
+    assert!(to.iter().all(|c| c.2 == "part"));
+    assert!(to.contains(&("VN25-00577", "Xã Bát Tràng", "part")));
+
+    // Nothing moved by itself.
+    assert_eq!(
+        store.producer(&split).unwrap().village_code.as_deref(),
+        Some("VN-00583")
+    );
+    // A commune the old one did not go into is refused, and nothing changes.
+    let err = store
+        .relocate_producer(&split, "VN25-00004", NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "region.not_successor");
+    assert_eq!(
+        store.producer(&split).unwrap().village_code.as_deref(),
+        Some("VN-00583")
+    );
+    // The officer's choice.
+    let moved = store.relocate_producer(&split, "VN25-00577", NOW).unwrap();
+    assert_eq!(moved.village_code.as_deref(), Some("VN25-00577"));
+    let moved = store.relocate_producer(&whole, "VN25-00004", NOW).unwrap();
+    assert_eq!(moved.village_code.as_deref(), Some("VN25-00004"));
+    assert!(store.relocations().unwrap().is_empty());
+    assert_eq!(store.producers_in(Some("VN25-01"), 10).unwrap().len(), 2);
+
+    // An old commune the table does not know (Phường Nguyễn Trung Trực merged before the
+    // reform, so the table of 2025 does not name it): no candidate, a clear refusal.
+    let unknown = add(&mut store, "Cơ sở Nguyễn Trung Trực", "VN-00010");
+    let list = store.relocations().unwrap();
+    assert_eq!(list.len(), 1);
+    assert!(list[0].candidates.is_empty());
+    assert!(store.successors("VN-99999").unwrap().is_empty());
+    let err = store
+        .relocate_producer(&unknown, "VN25-00097", NOW)
+        .unwrap_err();
+    assert_eq!(err.code(), "region.no_successor");
 }
 
 #[test]

@@ -446,7 +446,48 @@ export type Region = { code: string, parent: string | null, level: string, name:
 /**
  * The ancestors' names, broadest first.
  */
-path: string, };
+path: string, 
+/**
+ * The day the unit ceased to exist (Vietnam's units before 1 July 2025), else none.
+ */
+retired: string | null, 
+/**
+ * When a search found the unit by the name of an old commune merged into it: that commune.
+ */
+formerly: Former | null, };
+
+export type Former = { code: string, name: string, district: string, province: string, 
+/**
+ * `whole` (merged whole), `part` (split between several new communes) or `kept`.
+ */
+merge: string, };
+
+export type Candidate = { region: Region, 
+/**
+ * `whole`, `part` or `kept`, as for [`Former::merge`].
+ */
+merge: string, };
+
+export type Relocation = { producer_id: string, producer_name: string, 
+/**
+ * The unit it is registered under (retired).
+ */
+old: Region, 
+/**
+ * Its successors by the government's table: one when the commune merged whole, several
+ * when it was split (the officer chooses), none when the table does not know it.
+ */
+candidates: Array<Candidate>, };
+
+export type Countries = { 
+/**
+ * The countries chosen; Indonesia until the officer chooses.
+ */
+chosen: Array<string>, 
+/**
+ * Whether the officer has chosen (a first start has not).
+ */
+confirmed: boolean, imported: Record<string, number>, };
 
 export type Producer = { id: string, name: string, 
 /**
