@@ -85,6 +85,24 @@ describe("CriteriaList", () => {
     expect(onopen).toHaveBeenCalledWith(expect.objectContaining({ id: "ocop-1048-24", version: "2020.1" }));
   });
 
+  it("shows where each set stands on the app's day: replaced since, in force, or from a later day", () => {
+    const later = { ...sets[0], id: "ovop-id-2027", version: "2027.1", effective_from: "2027-01-01", effective_until: null };
+    render(CriteriaList, { sets: [...sets, later], rejected, selected: null, day: "2026-11-20", onopen: vi.fn() });
+    const standing = (id: string) => within(rows().find((r) => r.dataset.id === id)!).getByTestId("set-standing");
+    expect(standing("ocop-1048-01")).toHaveTextContent("Tidak berlaku sejak 24 Februari 2023");
+    expect(standing("ocop-1048-01")).toHaveAttribute("data-state", "ended");
+    expect(standing("ovop-id-seleksi")).toHaveTextContent("Berlaku");
+    expect(standing("ovop-id-seleksi")).toHaveAttribute("data-state", "in_force");
+    expect(standing("ovop-id-2027")).toHaveTextContent("Berlaku mulai 1 Januari 2027");
+  });
+
+  it("judges the standing on the day given: the day before the replacement the 1048 sheet is in force", () => {
+    setLang("vi");
+    render(CriteriaList, { sets, rejected, selected: null, day: "2023-02-23", onopen: vi.fn() });
+    const tea = within(rows().find((r) => r.dataset.id === "ocop-1048-01")!).getByTestId("set-standing");
+    expect(tea).toHaveTextContent("Đang có hiệu lực");
+  });
+
   it("lists the files that could not be loaded, with a translated reason", () => {
     renderList();
     expect(screen.getByText("1 berkas tidak dapat dimuat")).toBeInTheDocument();

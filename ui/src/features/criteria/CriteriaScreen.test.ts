@@ -24,6 +24,7 @@ const api = vi.hoisted(() => ({
   inTauri: vi.fn(() => true),
   getSettings: vi.fn(async () => ({})),
   setSetting: vi.fn(async () => {}),
+  appToday: vi.fn(async () => "2026-11-20"),
 }));
 vi.mock("$lib/api", () => api);
 

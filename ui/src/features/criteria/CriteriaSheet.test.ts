@@ -25,6 +25,15 @@ function levels(code: string) {
 describe("CriteriaSheet", () => {
   beforeEach(() => setLang("id"));
 
+  it("says in the overview since when a replaced set is no longer in force", async () => {
+    const view = fixtureView("ocop-1048-01", "2020.1")!;
+    render(CriteriaSheet, { view, day: "2026-11-20" });
+    expect(screen.getByTestId("set-standing")).toHaveTextContent("Tidak berlaku sejak 24 Februari 2023");
+    setLang("en");
+    await Promise.resolve();
+    expect(await screen.findByText("Expired since 24 February 2023")).toBeInTheDocument();
+  });
+
   it("shows the title and every part, section and criterion of the set", () => {
     renderSheet("ocop-1048-01");
     expect(screen.getByTestId("sheet-title")).toHaveTextContent("OCOP 1048 – Teh segar dan olahan");
