@@ -1,0 +1,185 @@
+//! Vietnam's units of 1 July 2025 travel: an officer of Hà Nội registers a producer in Xã Bát
+//! Tràng, scores its product on an OCOP sheet and syncs; the office knows the commune and its
+//! province. A producer registered before the reform under the old Xã Bát Tràng is moved by
+//! the officer's choice to the new commune, and the office's history keeps the old unit.
+
+mod field;
+
+use field::{client, now, Backend, Server};
+use ovop_core::{Answer, Answers, Catalog};
+use ovop_server::db::Val;
+use ovop_store::assessments::{Assessor, Visit};
+use ovop_store::records::{Producer, Product};
+use ovop_store::regions::VIETNAM_BEFORE_2025;
+use ovop_store::Store;
+use serde_json::Value;
+
+/// Every revision of a record on the server, oldest first: its village.
+async fn villages(server: &Server, kind: &'static str, id: &str) -> Vec<String> {
+    let id = id.to_string();
+    let rows = server
+        .running
+        .state
+        .db
+        .run(move |tx| {
+            Ok(tx.query(
+                "SELECT body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision",
+                &[Val::from(kind), Val::from(id.as_str())],
+            )?)
+        })
+        .await
+        .expect("query");
+    rows.iter()
+        .map(|row| {
+            let body: Value = serde_json::from_str(&row.text(0)).expect("json");
+            body["village_code"].as_str().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(backend: Backend) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = Server::start(backend).await;
+    // Lan works in Hà Nội; the office still lists the old city too, for records made before.
+    server
+        .user("lan", "officer", &["VN25-01", "VN-01"], Some("mat-khau-lan-1"))
+        .await;
+    let token = server.enrol("lan", "mat-khau-lan-1").await;
+    let lan = client(&server.running.url(), &token);
+
+    let dir = tempfile::tempdir().expect("temp");
+    let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
+    // An older laptop: Vietnam's units before the reform, and a producer registered in one.
+    store.import_regions(&VIETNAM_BEFORE_2025).expect("old units");
+    let before = store
+        .add_producer(
+            &Producer {
+                name: "Cơ sở Gốm Minh Hải".into(),
+                village_code: Some("VN-00583".into()),
+                ..Producer::default()
+            },
+            &now(),
+        )
+        .expect("producer");
+    store
+        .choose_countries(&["VN".into()], &now())
+        .expect("Vietnam");
+
+    // A new producer in the commune of 2025, found as the officer types it.
+    let hit = store.search_regions("xa bat trang", 5).expect("search")[0].clone();
+    assert_eq!((hit.code.as_str(), hit.path.as_str()), ("VN25-00577", "Thành phố Hà Nội"));
+    let producer = store
+        .add_producer(
+            &Producer {
+                name: "HTX Gốm sứ Bát Tràng".into(),
+                legal_form: Some("HTX".into()),
+                village_code: Some(hit.code.clone()),
+                ..Producer::default()
+            },
+            &now(),
+        )
+        .expect("producer");
+    let rubric = Catalog::shipped()
+        .get("ocop-1048-02", None)
+        .expect("an OCOP sheet")
+        .rubric
+        .clone();
+    let product = store
+        .add_product(
+            &Product {
+                producer_id: producer.clone(),
+                name: "Bánh gạo Bát Tràng".into(),
+                programme: Some("ocop".into()),
+                product_set: Some("02".into()),
+                ..Product::default()
+            },
+            &now(),
+        )
+        .expect("product");
+    let visit = Visit {
+        assessed_on: Some("2026-11-20".into()),
+        region_code: Some(hit.code.clone()),
+        assessors: vec![Assessor {
+            name: "Nguyễn Thị Lan".into(),
+            ..Assessor::default()
+        }],
+        ..Visit::default()
+    };
+    let id = store
+        .new_assessment(&product, &rubric, &visit, &now())
+        .expect("new");
+    let set = rubric.set();
+    let answers = Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
+        answers: set
+            .criteria()
+            .map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32)))
+            .collect(),
+        ..Answers::default()
+    };
+    store.save_answers(&id, &answers, &now()).expect("answers");
+    store.finalize(&id, &now()).expect("final");
+
+    let report = {
+        let mut side = ovop_app::sync::StoreSide::new(&mut store, Some(dir.path().into()));
+        ovop_sync::sync_once(&lan, &mut side, &mut |_| {})
+            .await
+            .expect("sync")
+    };
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert!(report.rejected == 0, "{report:?}");
+    assert_eq!(villages(&server, "producer", &producer).await, ["VN25-00577"]);
+    let region: String = {
+        let id = id.clone();
+        server
+            .running
+            .state
+            .db
+            .run(move |tx| {
+                Ok(tx
+                    .query_opt(
+                        "SELECT region_path, regency_code FROM assessment WHERE id = $1 ORDER BY revision DESC LIMIT 1",
+                        &[Val::from(id.as_str())],
+                    )?
+                    .map(|r| format!("{} {}", r.text(0), r.text(1)))
+                    .unwrap_or_default())
+            })
+            .await
+            .expect("query")
+    };
+    // The office groups it under its province: Vietnam has no level between the two since 2025.
+    assert_eq!(region, "|VN25-01|VN25-00577| VN25-01");
+
+    // The producer under the old commune: the old Xã Bát Tràng was split in three, so the
+    // officer chooses; the move travels as an edit and the office keeps the old unit.
+    assert_eq!(villages(&server, "producer", &before).await, ["VN-00583"]);
+    let moves = store.relocations().expect("relocations");
+    assert_eq!(moves.len(), 1);
+    assert_eq!(moves[0].candidates.len(), 3);
+    store
+        .relocate_producer(&before, "VN25-00577", &now())
+        .expect("moved");
+    {
+        let mut side = ovop_app::sync::StoreSide::new(&mut store, Some(dir.path().into()));
+        ovop_sync::sync_once(&lan, &mut side, &mut |_| {})
+            .await
+            .expect("sync");
+    }
+    assert_eq!(
+        villages(&server, "producer", &before).await,
+        ["VN-00583", "VN25-00577"]
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice_sqlite() {
+    a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice_postgres() {
+    a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(Backend::Postgres).await;
+}
