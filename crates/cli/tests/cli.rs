@@ -177,7 +177,15 @@ fn malformed_criteria_files_are_refused_with_the_place_named() {
         &["criteria", "import", missing.to_str().unwrap()]
     )
     .contains("file.unreadable"));
-    let binary = dir.path().join("binary.csv");
+    // Latin-1 text is refused, not guessed at (UTF-8 and UTF-16 with its mark are read).
+    let latin1 = dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"#id,caf\xe9\n").unwrap();
+    assert!(refused(
+        dir.path(),
+        &["criteria", "import", latin1.to_str().unwrap()]
+    )
+    .contains("criteria.encoding"));
+    let binary = dir.path().join("binary.json");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
     assert!(refused(
         dir.path(),

@@ -16,6 +16,8 @@ pub mod load;
 pub mod programme;
 pub mod regions;
 pub mod rubric;
+#[cfg(feature = "spreadsheet")]
+pub mod spreadsheet;
 pub mod tabular;
 pub mod validate;
 pub mod validity;

@@ -1,0 +1,442 @@
+//! A criteria file's bytes read into a checked set: a workbook (XLSX; the command line and the
+//! app also take XLSM, XLS and ODS) or CSV text into [`Table`]s, then [`read_table`]; JSON
+//! through [`check_json`]. Behind the `spreadsheet` feature, so that only the crates that read
+//! spreadsheets (the command line, the app, the server) build calamine and csv. Nothing here
+//! opens a file: the caller passes the bytes it read or received.
+//!
+//! Untrusted bytes (an upload) are bounded before they are unpacked: a workbook's parts are
+//! unpacked and counted against [`MAX_UNPACKED`] first, and its cells are read one by one
+//! (never as one dense range) within [`MAX_ROWS`] and [`MAX_COLUMNS`].
+//!
+//! Text is UTF-8 (with or without a byte-order mark) or UTF-16 with its byte-order mark, the
+//! two ways Excel saves Unicode ("CSV UTF-8", "Unicode text"). Anything else is refused with
+//! `criteria.encoding`: a guessed encoding would put wrong letters into an official sheet.
+
+// A finding is a cell's error with where it is: returned a few times per sheet, never in a
+// loop that counts, so it is not boxed.
+#![allow(clippy::result_large_err)]
+
+use std::io::{Cursor, Read};
+
+use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Data, Reader, Xlsx};
+
+use crate::codes::Code;
+use crate::tabular::{check_json, read_table, Checked, SheetFinding, Table};
+
+/// The most a workbook may unpack to (its sheet, shared strings and styles together).
+pub const MAX_UNPACKED: u64 = 32 * 1024 * 1024;
+/// The most rows a criteria sheet may use (a long sheet has a few hundred).
+pub const MAX_ROWS: u32 = 10_000;
+/// The most columns a criteria sheet may use.
+pub const MAX_COLUMNS: u32 = 200;
+
+/// What a criteria file is, by its name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Json,
+    /// XLSX or XLSM, read cell by cell.
+    Xlsx,
+    /// XLS or ODS, read whole by calamine: only for files the user picked on their own machine.
+    OtherWorkbook,
+    Csv,
+}
+
+impl FileKind {
+    pub fn of(name: &str) -> Option<FileKind> {
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())?;
+        match ext.as_str() {
+            "json" => Some(FileKind::Json),
+            "xlsx" | "xlsm" => Some(FileKind::Xlsx),
+            "xls" | "ods" => Some(FileKind::OtherWorkbook),
+            "csv" | "txt" | "tsv" => Some(FileKind::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// The file's name without its folders (a browser may send a whole Windows path).
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Reads and checks a criteria file named `name` (its extension says what it is) from its
+/// bytes: every finding, and the set when none is an error.
+pub fn read_criteria(name: &str, bytes: &[u8]) -> Checked {
+    let name = base_name(name);
+    let read = match FileKind::of(name) {
+        Some(FileKind::Json) => {
+            return match decode_text(name, bytes) {
+                Ok(text) => check_json(name, &text),
+                Err(finding) => Checked::refused(finding),
+            }
+        }
+        Some(FileKind::Xlsx) => read_xlsx(bytes),
+        Some(FileKind::OtherWorkbook) => read_other_workbook(bytes),
+        Some(FileKind::Csv) => read_csv(name, bytes),
+        None => Err(SheetFinding::file(
+            Code::CriteriaFileType,
+            name,
+            "a criteria file is .xlsx, .csv or .json",
+        )),
+    };
+    match read {
+        Ok(table) => read_table(&table),
+        Err(mut finding) => {
+            if finding.sheet.is_empty() {
+                finding.sheet = name.to_string();
+            }
+            Checked::refused(finding)
+        }
+    }
+}
+
+/// Text in UTF-8 (a byte-order mark is dropped) or in UTF-16 with its byte-order mark.
+pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, SheetFinding> {
+    let refuse = |message: String| SheetFinding::file(Code::CriteriaEncoding, name, message);
+    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        utf8(rest).map_err(|at| refuse(not_utf8(rest, at)))?
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        utf16(rest, u16::from_le_bytes).map_err(refuse)?
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        utf16(rest, u16::from_be_bytes).map_err(refuse)?
+    } else {
+        utf8(bytes).map_err(|at| refuse(not_utf8(bytes, at)))?
+    };
+    if text.contains('\0') {
+        return Err(refuse(
+            "the text holds NUL characters (UTF-16 or UTF-32 without a byte-order mark?): save it as \"CSV UTF-8\"".into(),
+        ));
+    }
+    Ok(text)
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, usize> {
+    std::str::from_utf8(bytes)
+        .map(str::to_string)
+        .map_err(|e| e.valid_up_to())
+}
+
+fn not_utf8(bytes: &[u8], at: usize) -> String {
+    format!(
+        "the text is not UTF-8 (byte {} is 0x{:02X}; Latin-1 or Windows-1252?): save it as \"CSV UTF-8\" or \"Unicode text\"",
+        at + 1,
+        bytes.get(at).copied().unwrap_or(0)
+    )
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
+    let pairs = bytes.chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return Err("the UTF-16 text has an odd number of bytes: it is cut short".into());
+    }
+    let units = pairs.map(|pair| unit([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|e| format!("the UTF-16 text is damaged ({e})"))
+}
+
+/// Refuses a workbook that would unpack to more than [`MAX_UNPACKED`], by unpacking it into
+/// nothing first (what a part's header claims is not believed).
+fn check_unpacked(bytes: &[u8]) -> Result<(), SheetFinding> {
+    let broken =
+        |e: String| SheetFinding::file(Code::CriteriaNotASpreadsheet, "", broken_workbook(&e));
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
+    let mut left = MAX_UNPACKED;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).map_err(|e| broken(e.to_string()))?;
+        let read = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
+            .map_err(|e| broken(e.to_string()))?;
+        if read > left {
+            return Err(SheetFinding::file(
+                Code::CriteriaSheetTooLarge,
+                "",
+                format!(
+                    "the workbook unpacks to more than {} MB; a criteria sheet is far smaller",
+                    MAX_UNPACKED / (1024 * 1024)
+                ),
+            ));
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
+fn broken_workbook(detail: &str) -> String {
+    format!("the file is not an Excel workbook (.xlsx), or it is damaged ({detail})")
+}
+
+/// The first sheet of an XLSX workbook, cell by cell, every cell as text (whole numbers
+/// without ".0"). Rows keep their numbers: a sheet that starts below row 1 is padded, so a
+/// finding names the row the office sees.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Table, SheetFinding> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(SheetFinding::file(
+            Code::CriteriaNotASpreadsheet,
+            "",
+            broken_workbook("it does not begin as one"),
+        ));
+    }
+    check_unpacked(bytes)?;
+    let broken =
+        |e: String| SheetFinding::file(Code::CriteriaNotASpreadsheet, "", broken_workbook(&e));
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| broken(e.to_string()))?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| broken("it has no sheets".into()))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cells = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| broken(e.to_string()))?;
+    while let Some(cell) = cells.next_cell().map_err(|e| broken(e.to_string()))? {
+        let (row, column) = cell.get_position();
+        if row >= MAX_ROWS || column >= MAX_COLUMNS {
+            return Err(SheetFinding {
+                row: Some(row as usize + 1),
+                column: Some(crate::tabular::column_letter(column as usize)),
+                ..SheetFinding::file(
+                    Code::CriteriaSheetTooLarge,
+                    &sheet,
+                    format!(
+                        "a criteria sheet uses at most {MAX_ROWS} rows and {MAX_COLUMNS} columns; clear the cells beyond them"
+                    ),
+                )
+            });
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let (row, column) = (row as usize, column as usize);
+        if rows.len() <= row {
+            rows.resize(row + 1, Vec::new());
+        }
+        let cells = &mut rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+    }
+    Ok(Table { sheet, rows })
+}
+
+/// The first sheet of an XLS or ODS workbook, read whole by calamine.
+pub fn read_other_workbook(bytes: &[u8]) -> Result<Table, SheetFinding> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_unpacked(bytes)?;
+    }
+    let broken =
+        |e: String| SheetFinding::file(Code::CriteriaNotASpreadsheet, "", broken_workbook(&e));
+    let mut book =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| broken("it has no sheets".into()))?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| broken(e.to_string()))?;
+    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    let mut rows = vec![Vec::new(); start_row];
+    for row in range.rows() {
+        let mut cells = vec![String::new(); start_col];
+        cells.extend(row.iter().map(cell_text));
+        rows.push(cells);
+    }
+    Ok(Table { sheet, rows })
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// A CSV file (comma-, semicolon- or tab-separated: Excel in Indonesian and Vietnamese locales
+/// saves with semicolons, "Unicode text" with tabs; lines end in LF or CRLF) as one table named
+/// after the file.
+pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Table, SheetFinding> {
+    let name = base_name(name);
+    let text = decode_text(name, bytes)?;
+    let header = text
+        .lines()
+        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| {
+            (
+                header.matches(char::from(*d)).count(),
+                // On a tie the comma wins, then the semicolon.
+                usize::from(*d == b',') * 2 + usize::from(*d == b';'),
+            )
+        })
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let mut finding = SheetFinding::file(Code::CriteriaSpreadsheet, name, e.to_string());
+            finding.row = e.position().map(|p| p.line() as usize);
+            finding
+        })?;
+        // Place each record on its own line number: the reader skips blank lines (and counts
+        // them into the next record's start), and a finding must name the row the office sees.
+        let line = record
+            .position()
+            .map(|p| line_of(&text, p.byte() as usize))
+            .unwrap_or(rows.len() + 1);
+        if line > MAX_ROWS as usize {
+            let mut finding = SheetFinding::file(
+                Code::CriteriaSheetTooLarge,
+                name,
+                format!("a criteria sheet uses at most {MAX_ROWS} rows"),
+            );
+            finding.row = Some(line);
+            return Err(finding);
+        }
+        rows.resize(line.saturating_sub(1).max(rows.len()), Vec::new());
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(Table {
+        sheet: name.to_string(),
+        rows,
+    })
+}
+
+/// The 1-based line a record starting at `byte` is on, past the blank lines before it.
+fn line_of(text: &str, byte: usize) -> usize {
+    let start = text.get(byte..).map_or(byte, |rest| {
+        byte + (rest.len() - rest.trim_start_matches(['\r', '\n']).len())
+    });
+    let before = text.get(..start).unwrap_or(text);
+    // A lone CR ends a line too (old Mac files); CRLF counts once.
+    1 + before.matches('\n').count() + before.matches('\r').count() - before.matches("\r\n").count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHEET: &str = "#id,contoh\n#version,1\n#programme,ovop\n#name,Contoh\n#stars,1:0,2:3\npart,section,code,points,level\nA,1,1.1,1,Rendah\n,,,3,Tinggi\n";
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    }
+
+    #[test]
+    fn csv_in_utf8_with_and_without_bom_utf16_and_crlf_reads_the_same_set() {
+        let plain = read_criteria("a.csv", SHEET.as_bytes());
+        let set = plain.set.clone().expect("the set");
+        let crlf = SHEET.replace('\n', "\r\n");
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat();
+        let tabs = SHEET.replace(',', "\t").replace("\n", "\r\n");
+        for (what, bytes) in [
+            ("BOM and CRLF", with_bom),
+            ("UTF-16 LE tabs", utf16(&tabs, false)),
+            ("UTF-16 BE", utf16(SHEET, true)),
+        ] {
+            let read = read_criteria("a.csv", &bytes);
+            assert_eq!(
+                read.set.as_ref(),
+                Some(&set),
+                "{what}: {:#?}",
+                read.findings
+            );
+        }
+    }
+
+    #[test]
+    fn other_encodings_are_refused_with_their_code_not_guessed() {
+        let latin1: Vec<u8> = SHEET
+            .replace("Rendah", "Bas\u{e9}")
+            .chars()
+            .map(|c| c as u8)
+            .collect();
+        let read = read_criteria("a.csv", &latin1);
+        assert!(read.set.is_none());
+        assert_eq!(read.findings.len(), 1);
+        assert_eq!(read.findings[0].code, "criteria.encoding");
+        assert!(
+            read.findings[0].message.contains("0xE9"),
+            "{:?}",
+            read.findings
+        );
+        // UTF-16 without its byte-order mark: NUL characters.
+        let bare = &utf16(SHEET, false)[2..];
+        assert_eq!(
+            read_criteria("a.csv", bare).findings[0].code,
+            "criteria.encoding"
+        );
+        // Cut in the middle of a UTF-16 unit.
+        let cut = &utf16(SHEET, false)[..9];
+        assert_eq!(
+            read_criteria("a.csv", cut).findings[0].code,
+            "criteria.encoding"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_no_workbook_and_files_of_another_kind_are_refused() {
+        let read = read_criteria("lembar.xlsx", b"not a spreadsheet at all");
+        assert_eq!(read.findings[0].code, "criteria.not_a_spreadsheet");
+        let read = read_criteria("lembar.xlsx", b"PK\x03\x04 and then nothing");
+        assert_eq!(read.findings[0].code, "criteria.not_a_spreadsheet");
+        let read = read_criteria("lembar.pdf", b"%PDF-1.4");
+        assert_eq!(read.findings[0].code, "criteria.file_type");
+        assert_eq!(read.findings[0].sheet, "lembar.pdf");
+    }
+
+    #[test]
+    fn every_finding_of_a_csv_is_collected_with_its_row() {
+        let bad = SHEET
+            .replace(",,,3,Tinggi", ",,,tiga,Tinggi")
+            .replace("#programme,ovop", "#programme,ovpo");
+        let read = read_criteria("C:\\Kantor\\lembar.csv", bad.as_bytes());
+        let rows: Vec<Option<usize>> = read.errors().map(|f| f.row).collect();
+        assert_eq!(rows, [Some(3), Some(8)], "{:#?}", read.findings);
+        assert!(read.findings.iter().all(|f| f.sheet == "lembar.csv"));
+    }
+
+    #[test]
+    fn a_semicolon_sheet_and_blank_lines_keep_their_row_numbers() {
+        let text = SHEET.replace(',', ";").replace("part;", "\npart;");
+        let table = read_csv("x.csv", text.as_bytes()).expect("a table");
+        assert_eq!(table.rows[6][0], "part");
+        assert!(read_table(&table).set.is_some());
+    }
+}
