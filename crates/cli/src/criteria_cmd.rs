@@ -6,7 +6,7 @@ use clap::Subcommand;
 use ovop_core::catalog::{Catalog, CatalogEntry};
 use ovop_core::criteria::{KnockoutEffect, KnockoutTrigger};
 use ovop_core::validate::{validate, Severity};
-use ovop_core::{content_hash, Rubric};
+use ovop_core::{content_hash, Rubric, SetStanding};
 
 use crate::spreadsheet::read_criteria_file;
 use crate::{CliError, CliResult};
@@ -356,4 +356,112 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> CliResult {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// The warning line for a set that is not in force on `day`: which decision, since or from
+/// when, and the set in force for the product group when one is installed, or what to do when
+/// none is. A warning, never a refusal: an office may redo an old assessment on its old sheet.
+/// The group is the product's, else the set's own.
+pub fn in_force_warning(
+    catalog: &Catalog,
+    entry: &CatalogEntry,
+    product_set: Option<&str>,
+    day: &str,
+) -> Option<String> {
+    let set = &entry.summary;
+    let when = match set.in_force_on(day) {
+        SetStanding::InForce => return None,
+        SetStanding::NotYet { from } => {
+            format!("is not yet in force on {day}: it applies from {from}")
+        }
+        SetStanding::Ended { until } => {
+            format!("is no longer in force on {day}: it was replaced on {until}")
+        }
+    };
+    let basis = if set.legal_basis.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", set.legal_basis.join("; "))
+    };
+    let groups: Vec<&str> = match product_set {
+        Some(group) => vec![group],
+        None => set.product_sets.iter().map(|p| p.code.as_str()).collect(),
+    };
+    let current = groups.iter().find_map(|group| {
+        catalog
+            .current(set.programme, group, day)
+            .map(|c| (*group, &c.summary))
+    });
+    let advice = match (current, groups.first()) {
+        (Some((group, c)), _) => format!(
+            "the set in force for product group {group} is {} {} (--criteria {} --version {})",
+            c.id, c.version, c.id, c.version
+        ),
+        (None, Some(group)) => format!(
+            "no set in force for product group {group} is installed: ask the office to publish the current sheet (it arrives with the next sync), or import it with `ovop criteria import FILE`"
+        ),
+        (None, None) => "ask the office to publish the current sheet (it arrives with the next sync), or import it with `ovop criteria import FILE`".into(),
+    };
+    Some(format!(
+        "warning: criteria set {} {}{basis} {when}; {advice}",
+        set.id, set.version
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ovop_core::catalog::Origin;
+
+    /// The shipped cereal sheet of Decision 1048/781 as a 148 sheet in force from 24 Feb 2023.
+    fn successor() -> String {
+        let mut set: serde_json::Value = serde_json::to_value(
+            Catalog::shipped()
+                .get("ocop-1048-02", None)
+                .unwrap()
+                .rubric
+                .set(),
+        )
+        .unwrap();
+        set["id"] = "ocop-148-02".into();
+        set["version"] = "2023.1".into();
+        set["effective"] = serde_json::json!({ "from": "2023-02-24" });
+        set.to_string()
+    }
+
+    #[test]
+    fn an_expired_set_is_named_with_its_decision_and_the_set_in_force_offered() {
+        let mut catalog = Catalog::shipped();
+        let entry = catalog.get("ocop-1048-02", None).unwrap();
+        let line = in_force_warning(&catalog, entry, None, "2026-11-20").unwrap();
+        assert!(
+            line.starts_with("warning: criteria set ocop-1048-02 781-2020 (Quyết định 1048"),
+            "{line}"
+        );
+        assert!(
+            line.contains("is no longer in force on 2026-11-20: it was replaced on 2023-02-24"),
+            "{line}"
+        );
+        assert!(
+            line.contains("no set in force for product group 02 is installed"),
+            "{line}"
+        );
+        // The day before the replacement it is in force: nothing to say.
+        assert_eq!(in_force_warning(&catalog, entry, None, "2023-02-23"), None);
+
+        catalog.add(Origin::Imported("ocop-148-02.json".into()), &successor());
+        let entry = catalog.get("ocop-1048-02", None).unwrap();
+        let line = in_force_warning(&catalog, entry, Some("02"), "2026-11-20").unwrap();
+        assert!(
+            line.ends_with("the set in force for product group 02 is ocop-148-02 2023.1 (--criteria ocop-148-02 --version 2023.1)"),
+            "{line}"
+        );
+        let entry = catalog.get("ocop-148-02", None).unwrap();
+        assert_eq!(in_force_warning(&catalog, entry, None, "2026-11-20"), None);
+        let line = in_force_warning(&catalog, entry, None, "2023-02-23").unwrap();
+        assert!(
+            line.contains("is not yet in force on 2023-02-23: it applies from 2023-02-24"),
+            "{line}"
+        );
+    }
 }

@@ -8,7 +8,7 @@ use ovop_core::rubric::{Outcome, Reason};
 use ovop_core::verdict::{number_text, Pending};
 use ovop_core::{parse_answers, Answers, Rubric, ScoreResult, Standing, Verdict};
 
-use crate::criteria_cmd::load_catalog;
+use crate::criteria_cmd::{in_force_warning, load_catalog};
 use crate::spreadsheet::read_text;
 use crate::{CliError, CliResult};
 use ovop_core::Code;
@@ -30,6 +30,10 @@ pub struct ScoreArgs {
     /// Language of texts in the report (id, en, vi).
     #[arg(long, default_value = "id")]
     lang: String,
+    /// The visit's day, YYYY-MM-DD (default: today): a set not in force on it is scored with a
+    /// warning.
+    #[arg(long)]
+    date: Option<String>,
 }
 
 pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
@@ -45,6 +49,20 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
                 ),
             )
         })?;
+    let now = ovop_store::now_utc();
+    let day = args
+        .date
+        .as_deref()
+        .unwrap_or(now.get(..10).unwrap_or(&now));
+    if ovop_core::validity::parse_day(day).is_none() {
+        return Err(CliError::new(
+            "usage",
+            format!("--date {day:?} is not a day written 2026-12-31"),
+        ));
+    }
+    if let Some(warning) = in_force_warning(&catalog, entry, None, day) {
+        eprintln!("{warning}");
+    }
     let rubric = &entry.rubric;
     let mut sheets = Vec::new();
     for path in &args.answers {
