@@ -30,6 +30,8 @@ import type {
   BundleFile,
   ReceiptApplied,
   Region,
+  Countries,
+  Relocation,
   SheetKind,
   Changed,
   Visit,
@@ -133,6 +135,34 @@ export function regionChildren(code: string | null): Promise<Region[]> {
 
 export function getRegion(code: string): Promise<Region> {
   return answer((f) => f.getRegion(code), "region_get", { code });
+}
+
+/** The countries the officer works in, whether they chose them, and the regions imported of each. */
+export function regionCountries(): Promise<Countries> {
+  return answer((f) => f.regionCountries(), "regions_countries");
+}
+
+/**
+ * Chooses the countries the officer works in (`ID`, `VN` or both) and imports the regions of
+ * those the laptop lacks (Vietnam takes about a second, Indonesia several). Refused with
+ * `region.countries` for none or an unknown country.
+ */
+export function chooseCountries(countries: string[]): Promise<Countries> {
+  return answer((f) => f.chooseCountries(countries), "regions_choose_countries", { countries });
+}
+
+/** Producers registered under a unit that ceased on 1 July 2025, with the units they may move to. */
+export function regionRelocations(): Promise<Relocation[]> {
+  return answer((f) => f.regionRelocations(), "regions_relocations");
+}
+
+/**
+ * Moves a producer under an old unit to one of its successors (an edit that travels to the
+ * office; the history keeps the old unit). Refused with `region.not_successor` or
+ * `region.no_successor`.
+ */
+export function relocateProducer(id: string, code: string): Promise<Producer> {
+  return answer((f) => f.relocateProducer(id, code), "producer_relocate", { id, code });
 }
 
 // ---- Producers and products ------------------------------------------------------------------
