@@ -1,4 +1,4 @@
-import type { BackupInfo, DataInfo } from "$lib/bindings";
+import type { BackupInfo, Countries, DataInfo } from "$lib/bindings";
 import { fixtureList } from "$lib/fixtures";
 import * as records from "$lib/fixtures/records";
 import { lang, setLang } from "$lib/i18n/index.svelte";
@@ -43,6 +43,8 @@ const api = vi.hoisted(() => ({
   inTauri: vi.fn(() => true),
   photoBudget: vi.fn(async () => ({ budget_bytes: 2048 * 1048576, used_bytes: 5_242_880, photos: 40, thumbnails: 38, whole: 2 })),
   setPhotoBudget: vi.fn(),
+  regionCountries: vi.fn(),
+  chooseCountries: vi.fn(),
 }));
 vi.mock("$lib/api", () => api);
 
@@ -70,6 +72,8 @@ const PROFILE = {
   email: "rina@tapinkab.go.id",
   regions: ["63.05"],
 };
+
+const INDONESIA_ONLY: Countries = { chosen: ["ID"], confirmed: true, imported: { ID: 91_599, VN: 0 } };
 
 function rows(): HTMLElement[] {
   return screen.queryAllByTestId("backup-row");
@@ -103,6 +107,12 @@ beforeEach(() => {
   api.searchRegions.mockImplementation(async (query: string, limit: number) => records.searchRegions(query, limit));
   api.getRegion.mockImplementation(async (code: string) => records.getRegion(code));
   api.listCriteria.mockResolvedValue(fixtureList());
+  api.regionCountries.mockResolvedValue(INDONESIA_ONLY);
+  api.chooseCountries.mockImplementation(async (countries: string[]) => ({
+    chosen: countries,
+    confirmed: true,
+    imported: { ID: 91_599, VN: countries.includes("VN") ? 3_355 : 0 },
+  }));
 });
 
 describe("settings: language", () => {
@@ -142,6 +152,52 @@ describe("settings: language", () => {
     await userEvent.selectOptions(screen.getByTestId("lang-switch"), "en");
     expect(api.setSetting).toHaveBeenCalledWith("lang", "en");
     expect(lang()).toBe("en");
+  });
+});
+
+describe("settings: countries and regions", () => {
+  it("shows the countries chosen with the regions imported of each, and adds Vietnam", async () => {
+    render(SettingsScreen);
+    const section = screen.getByTestId("settings-countries");
+    expect(within(section).getByRole("heading", { name: "Negara dan wilayah" })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("settings-country-ID")).toBeChecked());
+    expect(screen.getByTestId("settings-country-VN")).not.toBeChecked();
+    expect(screen.getByTestId("settings-country-count-ID")).toHaveTextContent("91.599 wilayah di laptop ini");
+    expect(screen.getByTestId("settings-country-count-VN")).toHaveTextContent("Belum ada di laptop ini");
+    // Nothing changed yet: nothing to save.
+    expect(screen.getByTestId("settings-countries-save")).toBeDisabled();
+
+    await userEvent.click(screen.getByTestId("settings-country-VN"));
+    await userEvent.click(screen.getByTestId("settings-countries-save"));
+    expect(api.chooseCountries).toHaveBeenCalledExactlyOnceWith(["ID", "VN"]);
+    expect(await screen.findByTestId("settings-countries-saved")).toHaveTextContent("Tersimpan");
+    expect(screen.getByTestId("settings-country-count-VN")).toHaveTextContent("3.355 wilayah di laptop ini");
+    expect(screen.getByTestId("settings-countries-save")).toBeDisabled();
+  });
+
+  it("keeps at least one country", async () => {
+    render(SettingsScreen);
+    await waitFor(() => expect(screen.getByTestId("settings-country-ID")).toBeChecked());
+    await userEvent.click(screen.getByTestId("settings-country-ID"));
+    expect(screen.getByTestId("settings-countries-none")).toHaveTextContent("Pilih setidaknya satu negara.");
+    expect(screen.getByTestId("settings-countries-save")).toBeDisabled();
+    // Vietnam instead of Indonesia.
+    await userEvent.click(screen.getByTestId("settings-country-VN"));
+    expect(screen.queryByTestId("settings-countries-none")).toBeNull();
+    await userEvent.click(screen.getByTestId("settings-countries-save"));
+    expect(api.chooseCountries).toHaveBeenCalledWith(["VN"]);
+  });
+
+  it("says in words when the choice is refused, and keeps what was chosen before", async () => {
+    setLang("vi");
+    api.chooseCountries.mockRejectedValue({ code: "region.countries", message: "choose one or more of ID, VN" });
+    render(SettingsScreen);
+    await waitFor(() => expect(screen.getByTestId("settings-country-ID")).toBeChecked());
+    await userEvent.click(screen.getByTestId("settings-country-VN"));
+    await userEvent.click(screen.getByTestId("settings-countries-save"));
+    const error = await within(screen.getByTestId("settings-countries")).findByTestId("error");
+    expect(error).toHaveTextContent("Hãy chọn Indonesia, Việt Nam hoặc cả hai.");
+    expect(screen.queryByTestId("settings-countries-saved")).toBeNull();
   });
 });
 
