@@ -2,11 +2,11 @@
 // regions looked up by code (a producer row names its village by code only).
 import { getRegion } from "$lib/api";
 import type { Region } from "$lib/bindings";
-import type { MessageKey } from "$lib/i18n/index.svelte";
+import { formatDate, t, type MessageKey } from "$lib/i18n/index.svelte";
 import { SvelteMap } from "svelte/reactivity";
 
-// Indonesia has four levels; Vietnam's units (before the 2025 reform) have three, named
-// differently. Any level the UI does not know reads as the generic "region".
+// Indonesia has four levels; Vietnam's units before the 2025 reform have three, named
+// differently, and two since. Any level the UI does not know reads as the generic "region".
 const LEVEL: Record<string, MessageKey> = {
   province: "region.level.province",
   regency: "region.level.regency",
@@ -18,9 +18,31 @@ const LEVEL_VN: Record<string, MessageKey> = {
   district: "region.level_vn.district",
   commune: "region.level_vn.commune",
 };
+// Vietnam's two levels from 1 July 2025: the name carries the type word (Xã, Phường, Đặc khu;
+// Tỉnh, Thành phố), so the label names the level as Vietnamese does: cấp tỉnh, cấp xã.
+const LEVEL_VN_2025: Record<string, MessageKey> = {
+  province: "region.level_vn25.province",
+  commune: "region.level_vn25.commune",
+};
 
-export function levelKey(region: { level: string; country: string }): MessageKey {
-  return (region.country === "VN" ? LEVEL_VN[region.level] : undefined) ?? LEVEL[region.level] ?? "region.level.other";
+export function levelKey(region: { level: string; country: string; retired?: string | null }): MessageKey {
+  const vietnam = region.retired ? LEVEL_VN : LEVEL_VN_2025;
+  return (region.country === "VN" ? (vietnam[region.level] ?? LEVEL_VN[region.level]) : undefined) ?? LEVEL[region.level] ?? "region.level.other";
+}
+
+/** "formerly Phường Trúc Bạch (Quận Ba Đình), merged whole": how a search found a commune by an old name. */
+export function formerlyText(region: Region): string | null {
+  const former = region.formerly;
+  if (!former) return null;
+  const params = { name: former.name, district: former.district };
+  if (former.merge === "whole") return t("region.formerly_whole", params);
+  if (former.merge === "part") return t("region.formerly_part", params);
+  return t("region.formerly", params);
+}
+
+/** "ceased on 1 July 2025" for a unit that no longer exists, else none. */
+export function retiredText(region: { retired: string | null }): string | null {
+  return region.retired ? t("region.retired", { date: formatDate(region.retired) }) : null;
 }
 
 /** The lowest level: where producers live (a desa/kelurahan, a xã/phường). */
@@ -40,7 +62,8 @@ const pending = new Set<string>();
 
 /** Remembers regions the UI already has, so rows can name them without asking again. */
 export function rememberRegions(regions: Region[]): void {
-  for (const region of regions) if (!cache.has(region.code)) cache.set(region.code, region);
+  // A hit found by an old name names that name only in the search that found it.
+  for (const region of regions) if (!cache.has(region.code)) cache.set(region.code, region.formerly ? { ...region, formerly: null } : region);
 }
 
 /**

@@ -129,6 +129,12 @@ export class ProducersState {
     return id;
   }
 
+  /** The open producer moved from a unit that ceased to its successor: shown as stored now. */
+  relocated(producer: Producer): void {
+    if (this.producerId === producer.id) this.producer = producer;
+    void this.loadList();
+  }
+
   /** Deletes the open producer (it has no products) and goes back to the list. Rejects with an AppError. */
   async deleteProducer(): Promise<void> {
     const id = this.producerId;
