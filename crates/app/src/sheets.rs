@@ -579,7 +579,11 @@ pub fn minutes_of(
         });
     }
     // The place: the smallest region every product comes from (the regency, say).
-    let place = common_region(&regions).and_then(|code| store.region(&code).ok().map(|r| r.name));
+    let lineages: Vec<Vec<String>> = regions
+        .iter()
+        .map(|code| store.region_lineage(code))
+        .collect::<Result<_, _>>()?;
+    let place = common_region(&lineages).and_then(|code| store.region(&code).ok().map(|r| r.name));
     Ok(Minutes {
         lang,
         programme: match programme {
@@ -603,15 +607,15 @@ pub fn minutes_of(
     })
 }
 
-/// The longest code every one of `codes` is under (`63.05` for villages of Tapin).
-fn common_region(codes: &[String]) -> Option<String> {
-    let first: Vec<&str> = codes.first()?.split('.').collect();
-    let mut depth = first.len();
-    for code in &codes[1..] {
-        let parts: Vec<&str> = code.split('.').collect();
-        depth = depth.min(first.iter().zip(&parts).take_while(|(a, b)| a == b).count());
-    }
-    (depth > 0).then(|| first[..depth].join("."))
+/// The smallest region every one of the regions is in (`63.05` for villages of Tapin,
+/// `VN25-01` for communes of Hà Nội), from their lineages (the region first, then its ancestors):
+/// Vietnam's codes do not nest as Indonesia's do.
+fn common_region(lineages: &[Vec<String>]) -> Option<String> {
+    let first = lineages.first()?;
+    first
+        .iter()
+        .find(|code| lineages[1..].iter().all(|l| l.contains(code)))
+        .cloned()
 }
 
 /// A file name from a product's name: letters, digits and dashes.
@@ -634,7 +638,26 @@ fn file_stem(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::file_stem;
+    use super::{common_region, file_stem};
+
+    #[test]
+    fn the_place_of_a_batch_is_the_smallest_region_all_are_in() {
+        let lineage = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let tapin = [
+            lineage(&["63.05.01.1001", "63.05.01", "63.05", "63"]),
+            lineage(&["63.05.02.2001", "63.05.02", "63.05", "63"]),
+        ];
+        assert_eq!(common_region(&tapin).as_deref(), Some("63.05"));
+        let ha_noi = [
+            lineage(&["VN25-00577", "VN25-01"]),
+            lineage(&["VN25-00145", "VN25-01"]),
+        ];
+        assert_eq!(common_region(&ha_noi).as_deref(), Some("VN25-01"));
+        let apart = [lineage(&["63.05", "63"]), lineage(&["VN25-01"])];
+        assert_eq!(common_region(&apart), None);
+        assert_eq!(common_region(&[]), None);
+        assert_eq!(common_region(&ha_noi[..1]).as_deref(), Some("VN25-00577"));
+    }
 
     #[test]
     fn a_file_name_keeps_letters_and_digits_of_any_language() {

@@ -14,6 +14,18 @@ use ovop_store::regions::VIETNAM_BEFORE_2025;
 use ovop_store::Store;
 use serde_json::Value;
 
+/// One sync of the laptop whose store is `store`, data folder `dir`.
+async fn sync(
+    store: &mut Store,
+    dir: &std::path::Path,
+    client: &ovop_sync::Client,
+) -> ovop_sync::Report {
+    let mut side = ovop_app::sync::StoreSide::new(store, Some(dir.to_path_buf()));
+    ovop_sync::sync_once(client, &mut side, &mut |_| {})
+        .await
+        .expect("sync")
+}
+
 /// Every revision of a record on the server, oldest first: its village.
 async fn villages(server: &Server, kind: &'static str, id: &str) -> Vec<String> {
     let id = id.to_string();
@@ -32,7 +44,10 @@ async fn villages(server: &Server, kind: &'static str, id: &str) -> Vec<String> 
     rows.iter()
         .map(|row| {
             let body: Value = serde_json::from_str(&row.text(0)).expect("json");
-            body["village_code"].as_str().unwrap_or_default().to_string()
+            body["village_code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
         })
         .collect()
 }
@@ -42,7 +57,12 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     let server = Server::start(backend).await;
     // Lan works in Hà Nội; the office still lists the old city too, for records made before.
     server
-        .user("lan", "officer", &["VN25-01", "VN-01"], Some("mat-khau-lan-1"))
+        .user(
+            "lan",
+            "officer",
+            &["VN25-01", "VN-01"],
+            Some("mat-khau-lan-1"),
+        )
         .await;
     let token = server.enrol("lan", "mat-khau-lan-1").await;
     let lan = client(&server.running.url(), &token);
@@ -50,7 +70,9 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     let dir = tempfile::tempdir().expect("temp");
     let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
     // An older laptop: Vietnam's units before the reform, and a producer registered in one.
-    store.import_regions(&VIETNAM_BEFORE_2025).expect("old units");
+    store
+        .import_regions(&VIETNAM_BEFORE_2025)
+        .expect("old units");
     let before = store
         .add_producer(
             &Producer {
@@ -67,7 +89,10 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
 
     // A new producer in the commune of 2025, found as the officer types it.
     let hit = store.search_regions("xa bat trang", 5).expect("search")[0].clone();
-    assert_eq!((hit.code.as_str(), hit.path.as_str()), ("VN25-00577", "Thành phố Hà Nội"));
+    assert_eq!(
+        (hit.code.as_str(), hit.path.as_str()),
+        ("VN25-00577", "Thành phố Hà Nội")
+    );
     let producer = store
         .add_producer(
             &Producer {
@@ -122,15 +147,13 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     store.save_answers(&id, &answers, &now()).expect("answers");
     store.finalize(&id, &now()).expect("final");
 
-    let report = {
-        let mut side = ovop_app::sync::StoreSide::new(&mut store, Some(dir.path().into()));
-        ovop_sync::sync_once(&lan, &mut side, &mut |_| {})
-            .await
-            .expect("sync")
-    };
+    let report = sync(&mut store, dir.path(), &lan).await;
     assert_eq!(report.sent, 1, "{report:?}");
     assert!(report.rejected == 0, "{report:?}");
-    assert_eq!(villages(&server, "producer", &producer).await, ["VN25-00577"]);
+    assert_eq!(
+        villages(&server, "producer", &producer).await,
+        ["VN25-00577"]
+    );
     let region: String = {
         let id = id.clone();
         server
@@ -152,6 +175,40 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     // The office groups it under its province: Vietnam has no level between the two since 2025.
     assert_eq!(region, "|VN25-01|VN25-00577| VN25-01");
 
+    // A colleague's laptop that has only Indonesia's regions (it never chose Vietnam) pulls
+    // both producers and keeps their communes: the lists they belong to come with them.
+    server
+        .user(
+            "mai",
+            "officer",
+            &["VN25-01", "VN-01"],
+            Some("mat-khau-mai-1"),
+        )
+        .await;
+    let mai_token = server.enrol("mai", "mat-khau-mai-1").await;
+    let mai = client(&server.running.url(), &mai_token);
+    let mai_dir = tempfile::tempdir().expect("temp");
+    let mut mai_store = Store::open(&mai_dir.path().join("ovop.sqlite")).expect("store");
+    mai_store.ensure_regions().expect("Indonesia");
+    sync(&mut mai_store, mai_dir.path(), &mai).await;
+    assert_eq!(
+        mai_store
+            .producer(&producer)
+            .expect("pulled")
+            .village_code
+            .as_deref(),
+        Some("VN25-00577")
+    );
+    assert_eq!(
+        mai_store
+            .producer(&before)
+            .expect("pulled")
+            .village_code
+            .as_deref(),
+        Some("VN-00583")
+    );
+    assert_eq!(mai_store.relocations().expect("relocations").len(), 1);
+
     // The producer under the old commune: the old Xã Bát Tràng was split in three, so the
     // officer chooses; the move travels as an edit and the office keeps the old unit.
     assert_eq!(villages(&server, "producer", &before).await, ["VN-00583"]);
@@ -161,16 +218,22 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     store
         .relocate_producer(&before, "VN25-00577", &now())
         .expect("moved");
-    {
-        let mut side = ovop_app::sync::StoreSide::new(&mut store, Some(dir.path().into()));
-        ovop_sync::sync_once(&lan, &mut side, &mut |_| {})
-            .await
-            .expect("sync");
-    }
+    sync(&mut store, dir.path(), &lan).await;
     assert_eq!(
         villages(&server, "producer", &before).await,
         ["VN-00583", "VN25-00577"]
     );
+    // The colleague's laptop hears of the move: nothing is left to move there.
+    sync(&mut mai_store, mai_dir.path(), &mai).await;
+    assert_eq!(
+        mai_store
+            .producer(&before)
+            .expect("pulled")
+            .village_code
+            .as_deref(),
+        Some("VN25-00577")
+    );
+    assert!(mai_store.relocations().expect("relocations").is_empty());
     server.stop().await;
 }
 

@@ -342,6 +342,32 @@ impl Store {
         self.region_countries()
     }
 
+    /// Whether the store knows `code`, importing the shipped list it belongs to when that list
+    /// is not here yet: a producer pulled from the office keeps its village on a laptop that
+    /// never chose its country, or never had Vietnam's units before 2025.
+    pub fn know_region(&mut self, code: &str) -> Result<bool> {
+        if self.region(code).is_ok() {
+            return Ok(true);
+        }
+        let dataset = if code.starts_with(ovop_core::regions::VN_2025_PREFIX) {
+            &VIETNAM
+        } else if code.starts_with(ovop_core::regions::VN_BEFORE_2025_PREFIX) {
+            &VIETNAM_BEFORE_2025
+        } else {
+            &INDONESIA
+        };
+        let present: i64 = self.read().query_row(
+            "SELECT count(*) FROM region WHERE country = ?1 AND retired IS ?2",
+            params![dataset.country, dataset.retired],
+            |r| r.get(0),
+        )?;
+        if present > 0 {
+            return Ok(false);
+        }
+        self.import_regions(dataset)?;
+        Ok(self.region(code).is_ok())
+    }
+
     /// Where a producer under the old commune `old_code` may go, by the government's table of
     /// 1 July 2025: empty when the table does not know the code.
     pub fn successors(&self, old_code: &str) -> Result<Vec<Candidate>> {

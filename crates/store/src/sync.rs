@@ -585,9 +585,10 @@ impl Store {
             let written = if kind == "producer" {
                 let mut producer: crate::records::Producer =
                     serde_json::from_value(body).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                // A village this laptop's region data does not know is left out, not refused.
+                // A village of a list this laptop has not imported brings the list; one no
+                // shipped list knows is left out, not refused.
                 if let Some(code) = &producer.village_code {
-                    if self.region(code).is_err() {
+                    if !self.know_region(code)? {
                         producer.village_code = None;
                     }
                 }
