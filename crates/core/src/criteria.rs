@@ -49,7 +49,8 @@ pub enum Programme {
     Ocop,
     /// Indonesia: Satu Desa Satu Produk.
     Ovop,
-    /// Thailand: One Tambon One Product.
+    /// Reserved for Thailand's One Tambon One Product: a file naming it loads, but the app ships
+    /// no sheet, rules or regions for it and shows such a set with the other programmes.
     Otop,
     Other,
 }
@@ -421,5 +422,35 @@ impl CriteriaSet {
     /// The sum of every criterion's best level.
     pub fn computed_max(&self) -> u32 {
         self.criteria().map(Criterion::max_points).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Origin};
+
+    #[test]
+    fn a_set_naming_the_reserved_programme_otop_still_loads() {
+        let template = Catalog::shipped();
+        let mut set = serde_json::to_value(
+            template
+                .get("ovop-id-template", None)
+                .expect("the template")
+                .rubric
+                .set(),
+        )
+        .expect("json");
+        set["id"] = "otop-example".into();
+        set["programme"] = "otop".into();
+        let mut catalog = Catalog::default();
+        let entry = catalog
+            .add(
+                Origin::Imported("otop-example.json".into()),
+                &set.to_string(),
+            )
+            .expect("loaded");
+        assert_eq!(entry.summary.programme, Programme::Otop);
+        assert_eq!(Programme::parse("otop"), Some(Programme::Otop));
     }
 }

@@ -749,7 +749,7 @@ async fn home(
             label { (t(lang, "filter.programme"))
                 select name="programme" {
                     option value="" { (t(lang, "filter.any")) }
-                    @for p in ["ovop", "ocop", "otop"] { option value=(p) selected[selected(&filter.programme, p)] { (p.to_uppercase()) } }
+                    @for p in ["ovop", "ocop"] { option value=(p) selected[selected(&filter.programme, p)] { (p.to_uppercase()) } }
                 }
             }
             label { (t(lang, "filter.product_set")) input name="product_set" value=(filter.product_set.clone().unwrap_or_default()) size="10"; }

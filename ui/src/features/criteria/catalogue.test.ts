@@ -25,6 +25,13 @@ describe("groupSets", () => {
     expect(ids("OCOP-1048-24")).toEqual(["ocop-1048-24"]);
     expect(ids("kopi luwak")).toEqual([]);
   });
+
+  it("shows a set naming the reserved programme otop with the other programmes: nothing ships for it", () => {
+    const thai = { ...sets[0], id: "otop-example", programme: "otop" as const };
+    const groups = groupSets([...sets, thai], "en");
+    expect(groups.map((g) => g.programme)).toEqual(["ovop", "ocop", "other"]);
+    expect(groups.find((g) => g.programme === "other")!.sets.map((s) => s.id)).toEqual(["otop-example"]);
+  });
 });
 
 describe("needsAttention", () => {

@@ -1,17 +1,18 @@
 // How the list of sets is ordered, grouped and searched. Pure functions, tested directly.
-import type { Programme, SetSummary } from "$lib/bindings";
+import type { SetSummary } from "$lib/bindings";
 import type { Lang } from "$lib/i18n/index.svelte";
 import { matchesQuery } from "$lib/search";
 import { pickText } from "$lib/text";
+import { shownProgramme, type ShownProgramme } from "./labels";
 
 /** The officer's own programme first: OVOP for Indonesian (and English), OCOP for Vietnamese. */
-const PROGRAMME_ORDER: Record<Lang, Programme[]> = {
-  id: ["ovop", "ocop", "otop", "other"],
-  en: ["ovop", "ocop", "otop", "other"],
-  vi: ["ocop", "ovop", "otop", "other"],
+const PROGRAMME_ORDER: Record<Lang, ShownProgramme[]> = {
+  id: ["ovop", "ocop", "other"],
+  en: ["ovop", "ocop", "other"],
+  vi: ["ocop", "ovop", "other"],
 };
 
-export type ProgrammeGroup = { programme: Programme; sets: SetSummary[] };
+export type ProgrammeGroup = { programme: ShownProgramme; sets: SetSummary[] };
 
 export function setName(set: SetSummary, lang: Lang): string {
   return pickText(set.name, lang, set.language).text || set.id;
@@ -33,7 +34,7 @@ export function groupSets(sets: SetSummary[], lang: Lang, query = ""): Programme
     .map((programme) => ({
       programme,
       sets: matching
-        .filter((set) => set.programme === programme)
+        .filter((set) => shownProgramme(set.programme) === programme)
         .sort(
           (a, b) =>
             setName(a, lang).localeCompare(setName(b, lang), lang, { numeric: true }) ||

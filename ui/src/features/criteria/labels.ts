@@ -1,18 +1,32 @@
 // Translation keys for the enums of a criteria set, shared by the list and the sheet.
 import type { Programme, Rounding, SetStatus } from "$lib/bindings";
+import type { BadgeTone } from "$lib/components/Badge.svelte";
 import type { MessageKey } from "$lib/i18n/index.svelte";
 
-export const PROGRAMME_GROUP: Record<Programme, MessageKey> = {
+/**
+ * The programmes the app has sheets and rules for, and "other". The format also reserves `otop`
+ * (Thailand's OTOP), for which nothing ships: a set naming it is shown with the other programmes.
+ */
+export type ShownProgramme = "ovop" | "ocop" | "other";
+
+export function shownProgramme(programme: Programme): ShownProgramme {
+  return programme === "ovop" || programme === "ocop" ? programme : "other";
+}
+
+export function programmeTone(programme: Programme): BadgeTone {
+  const shown = shownProgramme(programme);
+  return shown === "other" ? "neutral" : shown;
+}
+
+export const PROGRAMME_GROUP: Record<ShownProgramme, MessageKey> = {
   ovop: "programme.group.ovop",
   ocop: "programme.group.ocop",
-  otop: "programme.group.otop",
   other: "programme.group.other",
 };
 
-export const PROGRAMME_SHORT: Record<Programme, MessageKey> = {
+export const PROGRAMME_SHORT: Record<ShownProgramme, MessageKey> = {
   ovop: "programme.name.ovop",
   ocop: "programme.name.ocop",
-  otop: "programme.name.otop",
   other: "programme.name.other",
 };
 

@@ -135,7 +135,7 @@ export type ProductDraft = {
   producerId: string;
   name: string;
   brand: string;
-  /** "", or a programme code (`ovop`, `ocop`, `otop`). */
+  /** "", or a programme code (`ovop`, `ocop`; an older record may hold another, kept as it is). */
   programme: string;
   productSet: string;
   skus: string[];

@@ -30,7 +30,8 @@ export function legalFormLabel(value: string): string {
   return value;
 }
 
-export const PROGRAMMES = ["ovop", "ocop", "otop"] as const;
+/** The programmes a product can be registered under: those the app has sheets and rules for. */
+export const PROGRAMMES = ["ovop", "ocop"] as const;
 export type ProductProgramme = (typeof PROGRAMMES)[number];
 
 export function isProgramme(value: string | null): value is ProductProgramme {
