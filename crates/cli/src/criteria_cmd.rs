@@ -1,4 +1,4 @@
-//! `ovop criteria list | show | validate | import`.
+//! `ovop criteria list | show | validate | import | template`.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,12 @@ pub enum CriteriaCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write the workbook an OCOP office types its sheet of Decision 148/QĐ-TTg into: the
+    /// settings and the parts and sections filled, the criteria rows to type.
+    Template {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
@@ -57,6 +63,7 @@ pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
         } => show(data_dir, &id, version.as_deref(), &lang, json),
         CriteriaCommand::Validate { file, json } => validate_file(&file, json),
         CriteriaCommand::Import { file, output } => import(&file, output.as_deref(), data_dir),
+        CriteriaCommand::Template { output } => crate::template::write(&output),
     }
 }
 

@@ -12,6 +12,7 @@ mod sheet_cmd;
 mod spreadsheet;
 mod store_cmd;
 mod sync_cmd;
+mod template;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
