@@ -174,14 +174,12 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
 
     // Vietnamese UI on a Vietnamese sheet: the set's own language, no fallback.
     switch_language(&client, "vi").await;
-    wait_for_css(
+    // The list keeps its scroll across the switch: the row is brought into view first.
+    click(
         &client,
         "[data-testid=criteria-row][data-id='ocop-1048-06']",
     )
-    .await
-    .click()
-    .await
-    .expect("click");
+    .await;
     wait_for_css(&client, "[data-testid=sheet][data-id='ocop-1048-06']").await;
     let title = text_of(&client, "[data-testid=sheet-title]").await;
     assert!(
