@@ -21,7 +21,7 @@ pub async fn assessment_start(
 ) -> Result<AssessmentView, AppError> {
     state
         .run(move |app| {
-            let rubric = views::rubric(app.catalog(), &criteria_id, &version)?.clone();
+            let rubric = views::rubric(&app.catalog(), &criteria_id, &version)?.clone();
             app.with_store(|store| {
                 let id = store.new_assessment(&product_id, &rubric, &visit, &now_utc())?;
                 view(store, &id)

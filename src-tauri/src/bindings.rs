@@ -69,6 +69,8 @@ pub fn render() -> String {
         Origin,
         SetSummary,
         Rejected,
+        ovop_core::tabular::SheetFinding,
+        ovop_app::criteria::CriteriaImport,
         // scoring
         Answers,
         Answer,

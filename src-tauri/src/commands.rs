@@ -10,7 +10,19 @@ use ovop_core::Code;
 
 #[tauri::command]
 pub fn criteria_list(state: State<'_, AppState>) -> CriteriaList {
-    views::criteria_list(state.app.catalog())
+    views::criteria_list(&state.app.catalog())
+}
+
+/// Reads a criteria file (.json, .xlsx, .csv) the officer picked: every finding with its row
+/// and column, and the set installed when none is an error.
+#[tauri::command]
+pub async fn criteria_import_file(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ovop_app::criteria::CriteriaImport, AppError> {
+    state
+        .run(move |app| app.import_criteria_file(std::path::Path::new(path.trim())))
+        .await
 }
 
 #[tauri::command]
@@ -19,7 +31,7 @@ pub fn criteria_get(
     id: String,
     version: String,
 ) -> Result<CriteriaSetView, AppError> {
-    views::criteria_set(state.app.catalog(), &id, &version)
+    views::criteria_set(&state.app.catalog(), &id, &version)
 }
 
 #[tauri::command]
@@ -28,7 +40,7 @@ pub fn criteria_score(
     version: String,
     answers: Answers,
 ) -> Result<ScoreResult, AppError> {
-    views::score(state.app.catalog(), &version, &answers)
+    views::score(&state.app.catalog(), &version, &answers)
 }
 
 // ---- the local store -------------------------------------------------------------------

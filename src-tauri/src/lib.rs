@@ -43,6 +43,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         )
         .invoke_handler(tauri::generate_handler![
             commands::criteria_list,
+            commands::criteria_import_file,
             commands::criteria_get,
             commands::criteria_score,
             commands::home_counts,

@@ -10,6 +10,7 @@
 
 pub mod certificates;
 pub mod coaching;
+pub mod criteria;
 pub mod error;
 pub mod folder;
 pub mod sheets;

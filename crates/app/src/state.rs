@@ -3,7 +3,7 @@
 //! window runs them off its drawing thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use ovop_core::catalog::Catalog;
@@ -21,7 +21,9 @@ pub struct App {
 }
 
 struct Inner {
-    catalog: Catalog,
+    /// Replaced whole when a set is imported or a sync installs one; a caller holds the one it
+    /// took for as long as it needs it.
+    catalog: RwLock<Arc<Catalog>>,
     /// The store, or why it could not be opened (a newer or damaged database): the app still
     /// starts and says so instead of showing a blank window.
     store: Mutex<Result<Store, AppError>>,
@@ -42,10 +44,7 @@ impl App {
     /// names is used instead.
     pub fn load(home: Option<&Path>) -> App {
         let data_dir = home.map(folder::data_dir_in);
-        let catalog = match &data_dir {
-            Some(Ok(dir)) => ovop_store::installed::load_catalog(Some(dir)),
-            _ => ovop_store::installed::load_catalog(home),
-        };
+        let catalog = load_criteria(home);
         let store = match data_dir {
             Some(Ok(dir)) => std::fs::create_dir_all(&dir)
                 .map_err(|e| {
@@ -63,7 +62,7 @@ impl App {
         };
         let app = App {
             inner: Arc::new(Inner {
-                catalog,
+                catalog: RwLock::new(Arc::new(catalog)),
                 store: Mutex::new(store),
                 ready: (Mutex::new(false), Condvar::new()),
                 home: home.map(Path::to_path_buf),
@@ -88,8 +87,23 @@ impl App {
         app
     }
 
-    pub fn catalog(&self) -> &Catalog {
-        &self.inner.catalog
+    /// The criteria sets as they are now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.inner
+            .catalog
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Reads the criteria sets again (after an import, or a sync that installed some).
+    pub fn reload_catalog(&self) {
+        let catalog = Arc::new(load_criteria(self.inner.home.as_deref()));
+        *self
+            .inner
+            .catalog
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = catalog;
     }
 
     /// Runs `work` on the store, once the first-run import is over.
@@ -261,6 +275,15 @@ impl App {
             return Err(err.clone());
         }
         Ok(StoreGuard(guard))
+    }
+}
+
+/// The shipped criteria sets and those in the data folder's `criteria/` (the folder the data
+/// was moved to, when it was).
+fn load_criteria(home: Option<&Path>) -> Catalog {
+    match home.map(folder::data_dir_in) {
+        Some(Ok(dir)) => ovop_store::installed::load_catalog(Some(&dir)),
+        _ => ovop_store::installed::load_catalog(home),
     }
 }
 

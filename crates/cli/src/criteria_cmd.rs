@@ -68,6 +68,7 @@ pub fn run(cmd: CriteriaCommand, data_dir: Option<&Path>) -> CliResult {
 }
 
 pub use ovop_store::installed::load_catalog;
+use ovop_store::installed::{install_imported, InstallError, Installed};
 
 fn list(data_dir: Option<&Path>, json: bool) -> CliResult {
     let catalog = load_catalog(data_dir);
@@ -281,42 +282,47 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
         + "\n";
 
     let target = match output {
-        Some(path) => path.to_path_buf(),
+        Some(path) => {
+            write_atomically(path, json.as_bytes())?;
+            path.to_path_buf()
+        }
         None => {
-            let catalog = load_catalog(data_dir);
-            if let Some(existing) = catalog.get(&set.id, Some(&set.version)) {
-                if existing.rubric.hash() == rubric.hash() {
-                    println!(
-                        "{} {} is already installed ({})",
-                        set.id,
-                        set.version,
-                        rubric.hash()
-                    );
-                    return Ok(());
+            let already = || {
+                println!(
+                    "{} {} is already installed ({})",
+                    set.id,
+                    set.version,
+                    rubric.hash()
+                );
+            };
+            let Some(data_dir) = data_dir else {
+                // Without a data folder only the shipped sets are installed.
+                if let Some(existing) = load_catalog(None).get(&set.id, Some(&set.version)) {
+                    if existing.rubric.hash() == rubric.hash() {
+                        already();
+                        return Ok(());
+                    }
                 }
                 return Err(CliError::new(
-                    Code::CriteriaVersionClash.as_str(),
-                    format!("{} version {} is already installed with other content; give the changed set a new #version", set.id, set.version),
+                    Code::DataNoDir.as_str(),
+                    "no data folder: pass --data-dir or set OVOP_DATA_DIR",
                 ));
+            };
+            match install_imported(data_dir, &rubric) {
+                Ok(Installed::Written(path)) => path,
+                Ok(Installed::Already) => {
+                    already();
+                    return Ok(());
+                }
+                Err(e @ InstallError::Clash { .. }) => {
+                    return Err(CliError::new(e.code(), e.to_string()))
+                }
+                Err(e @ InstallError::Write { .. }) => {
+                    return Err(CliError::new(Code::DataUnwritable.as_str(), e.to_string()))
+                }
             }
-            let dir = data_dir
-                .map(ovop_store::installed::criteria_dir)
-                .ok_or_else(|| {
-                    CliError::new(
-                        Code::DataNoDir.as_str(),
-                        "no data folder: pass --data-dir or set OVOP_DATA_DIR",
-                    )
-                })?;
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                CliError::new(
-                    Code::DataUnwritable.as_str(),
-                    format!("cannot create {}: {e}", dir.display()),
-                )
-            })?;
-            dir.join(format!("{}-{}.json", set.id, sanitize(&set.version)))
         }
     };
-    write_atomically(&target, json.as_bytes())?;
     println!(
         "{} {} ({} criteria, maximum {}) -> {}",
         set.id,
@@ -327,19 +333,6 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
     );
     println!("{}", rubric.hash());
     Ok(())
-}
-
-fn sanitize(version: &str) -> String {
-    version
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Writes beside the target and renames over it, so a crash or a full disk never leaves a

@@ -1,5 +1,6 @@
 //! The criteria sets an installation knows: the ones shipped inside the app (embedded at
-//! build time from `assets/criteria/sets/`) and the ones an office imported.
+//! build time from `assets/criteria/sets/`), the ones imported on this machine, and the ones the
+//! office published and a sync installed.
 
 use include_dir::{include_dir, Dir};
 use serde::Serialize;
@@ -21,6 +22,18 @@ pub enum Origin {
     Shipped(String),
     /// Imported by the user (file name in the data folder).
     Imported(String),
+    /// Published by the office and installed by a sync's pull (file name in the data folder,
+    /// `pulled-*.json`).
+    Office(String),
+}
+
+impl Origin {
+    /// The file's name, whatever the origin.
+    pub fn name(&self) -> &str {
+        match self {
+            Origin::Shipped(name) | Origin::Imported(name) | Origin::Office(name) => name,
+        }
+    }
 }
 
 /// One row of the criteria list: enough to choose a set without loading its text.

@@ -233,7 +233,7 @@ path: string, message: string,
  */
 declared: boolean, };
 
-export type Origin = { "kind": "shipped", "name": string } | { "kind": "imported", "name": string };
+export type Origin = { "kind": "shipped", "name": string } | { "kind": "imported", "name": string } | { "kind": "office", "name": string };
 
 export type SetSummary = { id: string, version: string, hash: string, name: Text, programme: Programme, status: SetStatus, language: string, product_sets: Array<ProductSet>, legal_basis: Array<string>, effective_from: string | null, effective_until: string | null, criteria_count: number, part_count: number, 
 /**
@@ -246,6 +246,32 @@ max_total: number,
 declared_max_total: number | null, warnings: number, known_defects: number, origin: Origin, };
 
 export type Rejected = { origin: Origin, code: string, message: string, };
+
+export type SheetFinding = { severity: Severity, 
+/**
+ * `criteria.spreadsheet` for a cell the reader cannot read, another code of the table for
+ * a file it cannot read at all, the validator's own code (`part_max_mismatch`) otherwise.
+ */
+code: string, sheet: string, row: number | null, column: string | null, message: string, 
+/**
+ * The validator's JSON path (`parts[0] (A).sections[1] (2)`), for its findings.
+ */
+path: string | null, };
+
+export type CriteriaImport = { 
+/**
+ * The set as the list shows it, once installed (or when it was installed already); none
+ * when a finding is an error.
+ */
+summary: SetSummary | null, 
+/**
+ * Every finding, errors first: the file's, its cells', and the set's own.
+ */
+findings: Array<SheetFinding>, 
+/**
+ * The same set (id, version and content) was installed already: nothing was written.
+ */
+already_installed: boolean, };
 
 export type Answers = { 
 /**

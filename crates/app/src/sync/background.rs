@@ -229,6 +229,10 @@ async fn once(
     match sync_once(&client, &mut side, &mut progress).await {
         Ok(report) => {
             backoff.reset();
+            if report.pulled.criteria_sets > 0 {
+                // The sets the office published are offered at once, not after a restart.
+                app.reload_catalog();
+            }
             let last_success = last_sync(app);
             reporter.update(|s| {
                 s.state = "waiting".into();
