@@ -13,6 +13,7 @@ import type {
   Restored,
   RestorePreview,
   Written,
+  CriteriaImport,
   CriteriaList,
   CriteriaSetView,
   DataInfo,
@@ -113,6 +114,29 @@ export async function getCriteria(id: string, version: string): Promise<Criteria
     return view;
   }
   return call<CriteriaSetView>("criteria_get", { id, version });
+}
+
+/**
+ * Reads a criteria file (.xlsx, .csv or .json) the officer picked: every finding with its sheet,
+ * row and column, and the set installed (and listed from now on) when no finding is an error.
+ */
+export function importCriteriaFile(path: string): Promise<CriteriaImport> {
+  return answer(() => {
+    throw { code: "app.browser_preview", message: "importing needs the app", details: [] };
+  }, "criteria_import_file", { path });
+}
+
+/** The system's file picker for a criteria sheet; null when closed (or outside the app). */
+export async function pickCriteriaFile(title: string): Promise<string | null> {
+  if (!inTauri()) return null;
+  const { open } = await import("@tauri-apps/plugin-dialog");
+  const chosen = await open({
+    directory: false,
+    multiple: false,
+    title,
+    filters: [{ name: "XLSX, CSV, JSON", extensions: ["xlsx", "csv", "json"] }],
+  });
+  return typeof chosen === "string" ? chosen : null;
 }
 
 // ---- Home ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // Translation keys for the enums of a criteria set, shared by the list and the sheet.
-import type { Programme, Rounding, SetStatus } from "$lib/bindings";
+import type { Origin, Programme, Rounding, SetStatus } from "$lib/bindings";
 import type { BadgeTone } from "$lib/components/Badge.svelte";
 import type { MessageKey } from "$lib/i18n/index.svelte";
 
@@ -48,4 +48,17 @@ export const ROUNDING: Record<Rounding, MessageKey> = {
   none: "rounding.none",
   floor: "rounding.floor",
   half_up: "rounding.half_up",
+};
+
+/** Where a set came from, before its file's name in the sheet's overview. */
+export const ORIGIN: Record<Origin["kind"], MessageKey> = {
+  shipped: "sheet.origin_shipped",
+  imported: "sheet.origin_imported",
+  office: "sheet.origin_office",
+};
+
+/** The list's badge for a set that did not ship with the app. */
+export const ORIGIN_BADGE: Record<Exclude<Origin["kind"], "shipped">, MessageKey> = {
+  imported: "list.origin.imported",
+  office: "list.origin.office",
 };

@@ -1,7 +1,7 @@
 // The criteria screen's state: the catalogue list, the selected set and its sheet. Kept out of
 // the components so the loading order (list, then the first set) is in one place.
-import { getCriteria, listCriteria } from "$lib/api";
-import type { AppError, CriteriaList, CriteriaSetView, SetSummary } from "$lib/bindings";
+import { getCriteria, importCriteriaFile, listCriteria, pickCriteriaFile } from "$lib/api";
+import type { AppError, CriteriaImport, CriteriaList, CriteriaSetView, SetSummary } from "$lib/bindings";
 import { toAppError } from "$lib/errors";
 
 export type SetKey = { id: string; version: string };
@@ -62,5 +62,41 @@ export class CriteriaScreenState {
 
   retry(): Promise<void> | undefined {
     return this.selected ? this.open(this.selected) : undefined;
+  }
+
+  // ---- Import from file ----------------------------------------------------------------------
+
+  importing = $state(false);
+  /** What the last import gave: its findings, and the set when it was installed. */
+  imported = $state.raw<CriteriaImport | null>(null);
+  importError = $state.raw<AppError | null>(null);
+
+  /**
+   * Lets the officer pick a criteria file, reads it, and shows what was found; a set that was
+   * installed is listed and opened at once.
+   */
+  async importFile(dialogTitle: string): Promise<void> {
+    const path = await pickCriteriaFile(dialogTitle);
+    if (!path) return;
+    this.importing = true;
+    this.importError = null;
+    this.imported = null;
+    try {
+      const imported = await importCriteriaFile(path);
+      this.imported = imported;
+      if (imported.summary) {
+        this.list = await listCriteria();
+        await this.open(imported.summary);
+      }
+    } catch (error) {
+      this.importError = toAppError(error);
+    } finally {
+      this.importing = false;
+    }
+  }
+
+  closeImport(): void {
+    this.imported = null;
+    this.importError = null;
   }
 }
