@@ -60,9 +60,8 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
             format!("--date {day:?} is not a day written 2026-12-31"),
         ));
     }
-    if let Some(warning) = in_force_warning(&catalog, entry, None, day) {
-        eprintln!("{warning}");
-    }
+    // Said once the sheet is scored: a refusal's stderr is its error alone.
+    let warning = in_force_warning(&catalog, entry, None, day);
     let rubric = &entry.rubric;
     let mut sheets = Vec::new();
     for path in &args.answers {
@@ -118,6 +117,9 @@ pub fn run(args: ScoreArgs, data_dir: Option<&Path>) -> CliResult {
             print_council(rubric, &result, &args.lang);
             print_verdict(&verdict);
         }
+    }
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
     }
     Ok(())
 }

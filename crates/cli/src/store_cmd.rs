@@ -516,13 +516,12 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                     format!("no criteria set {criteria}"),
                 )
             })?;
-            // The visit's day, else today's; the product's group, else the set's own.
+            // The visit's day, else today's; the product's group, else the set's own. Said once
+            // the assessment is started: a refusal's stderr is its error alone.
             let at = now();
             let day = date.as_deref().unwrap_or(at.get(..10).unwrap_or(&at));
             let group = store.product(&product).ok().and_then(|p| p.product_set);
-            if let Some(warning) = in_force_warning(&catalog, entry, group.as_deref(), day) {
-                eprintln!("{warning}");
-            }
+            let warning = in_force_warning(&catalog, entry, group.as_deref(), day);
             let visit = Visit {
                 assessed_on: date,
                 region_code: region,
@@ -538,10 +537,11 @@ pub fn assessment(cmd: AssessmentCommand, path: &Path, data_dir: Option<&Path>) 
                 kind,
                 ..Visit::default()
             };
-            println!(
-                "{}",
-                store.new_assessment(&product, &entry.rubric, &visit, &now())?
-            );
+            let id = store.new_assessment(&product, &entry.rubric, &visit, &now())?;
+            if let Some(warning) = warning {
+                eprintln!("{warning}");
+            }
+            println!("{id}");
         }
         AssessmentCommand::Answer {
             id,

@@ -99,6 +99,29 @@ fn scoring_on_a_replaced_set_warns_and_still_scores() {
     assert!(score(d, "ocop-1048-02", &["--date", "2023-02-24"])
         .stderr
         .contains("is no longer in force on 2023-02-24"));
+    // Refused answers on it: the error alone, as scripts expect (`error[code]: message`).
+    let wrong = d.join("wrong.json");
+    std::fs::write(
+        &wrong,
+        json!({ "criteria": "ocop-1048-02", "answers": { "99.9": 1 } }).to_string(),
+    )
+    .unwrap();
+    let refused = ovop(
+        d,
+        &[
+            "score",
+            "--criteria",
+            "ocop-1048-02",
+            "--answers",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.starts_with("error[") && !refused.stderr.contains("warning"),
+        "{}",
+        refused.stderr
+    );
     // A set without dates (the OVOP template) is never warned about.
     assert_eq!(score(d, "ovop-id-template", &[]).stderr, "");
     let bad = ovop(
