@@ -79,7 +79,7 @@ describe("a producer under a unit that ceased on 1 July 2025", () => {
   it("split: offers the communes it went into and moves only once one is chosen", async () => {
     const banner = await openPage("p-gom-bat-trang");
     const candidates = await within(banner).findAllByTestId("relocate-candidate");
-    expect(banner).toHaveTextContent("Xã Bát Tràng được chia về nhiều xã (sáp nhập một phần): hãy chọn xã mà chủ thể hiện đang ở.");
+    expect(banner).toHaveTextContent("Xã Bát Tràng được chia về nhiều xã (sáp nhập một phần): hãy chọn xã nơi chủ thể đang hoạt động.");
     expect(candidates.map((c) => (c as HTMLInputElement).value)).toEqual(["VN25-00145", "VN25-00565", "VN25-00577"]);
     expect(within(banner).getByText("Xã Gia Lâm")).toBeInTheDocument();
     const confirm = within(banner).getByTestId("relocate-confirm");
