@@ -40,6 +40,8 @@ CREATE TABLE region_successor (
   UNIQUE (old_code, new_code)
 );
 CREATE INDEX region_successor_new ON region_successor(new_code);
+-- Counting a country's current units (first start, Settings) without reading them all.
+CREATE INDEX region_country ON region(country, retired);
 CREATE VIRTUAL TABLE region_successor_fts USING fts5(
   search, content='region_successor', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
 );

@@ -196,29 +196,6 @@ impl Store {
         Ok(problems)
     }
 
-    /// Runs `f` in one transaction: everything it writes is committed together or not at all
-    /// (imports, and filling a benchmark database quickly).
-    pub fn bulk<T, E: From<StoreError>>(
-        &mut self,
-        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
-    ) -> std::result::Result<T, E> {
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| E::from(e.into()))?;
-        match f(self) {
-            Ok(value) => {
-                self.conn
-                    .execute_batch("COMMIT")
-                    .map_err(|e| E::from(e.into()))?;
-                Ok(value)
-            }
-            Err(err) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(err)
-            }
-        }
-    }
-
     pub(crate) fn conn(&mut self) -> &mut Connection {
         &mut self.conn
     }

@@ -166,7 +166,7 @@ impl Store {
         let Some(words) = fts_query(query) else {
             return Ok(Vec::new());
         };
-        let countries = self.region_countries()?.chosen;
+        let (countries, _) = self.chosen_countries()?;
         let mut fts = format!("search : ({words})");
         if countries.len() < COUNTRIES.len() {
             let list: Vec<String> = countries
@@ -245,7 +245,7 @@ impl Store {
     /// The regions directly under `code` (the provinces of the officer's countries when `code` is
     /// none), by code. Units that no longer exist are left out.
     pub fn region_children(&self, code: Option<&str>) -> Result<Vec<Region>> {
-        let countries = self.region_countries()?.chosen.join(",");
+        let countries = self.chosen_countries()?.0.join(",");
         let mut stmt = self.read().prepare_cached(&format!(
             "SELECT {REGION_COLUMNS} FROM region r
              WHERE r.parent IS ?1 AND r.retired IS NULL
@@ -261,7 +261,7 @@ impl Store {
     /// when they were there already).
     pub fn ensure_regions(&mut self) -> Result<usize> {
         let mut imported = 0;
-        for country in self.region_countries()?.chosen {
+        for country in self.chosen_countries()?.0 {
             if let Some(dataset) = ovop_core::regions::current(&country) {
                 if self.current_count(&country)? == 0 {
                     imported += self.import_regions(dataset)?;
@@ -281,13 +281,25 @@ impl Store {
 
     /// The countries the officer works in (Indonesia until they choose), and what is imported.
     pub fn region_countries(&self) -> Result<Countries> {
+        let (chosen, confirmed) = self.chosen_countries()?;
+        let mut imported = std::collections::BTreeMap::new();
+        for country in COUNTRIES {
+            imported.insert(country.to_string(), self.current_count(country)?);
+        }
+        Ok(Countries {
+            chosen,
+            confirmed,
+            imported,
+        })
+    }
+
+    /// The countries chosen, and whether the officer chose them (a setting read: every search
+    /// asks).
+    fn chosen_countries(&self) -> Result<(Vec<String>, bool)> {
         let setting: Option<String> = self
             .read()
-            .query_row(
-                "SELECT value FROM setting WHERE key = ?1",
-                [COUNTRIES_SETTING],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+            .query_row([COUNTRIES_SETTING], |r| r.get(0))
             .optional()?;
         let parsed: Vec<String> = setting
             .as_deref()
@@ -297,20 +309,10 @@ impl Store {
             .filter(|c| COUNTRIES.contains(c))
             .map(str::to_string)
             .collect();
-        let confirmed = !parsed.is_empty();
-        let chosen = if confirmed {
-            parsed
+        Ok(if parsed.is_empty() {
+            (vec!["ID".to_string()], false)
         } else {
-            vec!["ID".to_string()]
-        };
-        let mut imported = std::collections::BTreeMap::new();
-        for country in COUNTRIES {
-            imported.insert(country.to_string(), self.current_count(country)?);
-        }
-        Ok(Countries {
-            chosen,
-            confirmed,
-            imported,
+            (parsed, true)
         })
     }
 
