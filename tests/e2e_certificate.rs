@@ -24,8 +24,9 @@ mod proxy;
 use std::time::{Duration, Instant};
 
 use driver::{
-    click, office_token, save_screenshot, scroll_to, seed_council_session, start, switch_language,
-    tapin_office, text_of, type_into, wait_for_css, wait_for_text, wait_present,
+    click, fake_opener, office_token, opened_pdf, pdf_text, save_screenshot, scroll_to,
+    seed_council_session, start, switch_language, tapin_office, text_of, type_into, wait_for_css,
+    wait_for_text, wait_present,
 };
 use proxy::{rule, Fault, Proxy};
 use serde_json::json;
@@ -43,19 +44,8 @@ async fn an_awarded_star_reaches_the_window_lapses_on_time_and_starts_a_reassess
     let assessment = session.proposed.clone();
     // "Print" hands the PDF to the desktop's opener; here the opener writes down what it was
     // given, so the test reads the very file the officer would print.
-    let opener = tempfile::tempdir().expect("opener folder");
-    let opened = opener.path().join("opened.txt");
-    let script = opener.path().join("xdg-open");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$OVOP_OPENED_LOG\"\n",
-    )
-    .expect("opener");
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .expect("executable");
-    std::env::set_var("OVOP_OPENED_LOG", &opened);
-    let path = std::env::var("PATH").unwrap_or_default();
-    std::env::set_var("PATH", format!("{}:{path}", opener.path().display()));
+    let opener = fake_opener();
+    let opened = opener.log.clone();
 
     let server_dir = tempfile::tempdir().expect("server folder");
     let server = tapin_office(server_dir.path()).await;
@@ -713,43 +703,4 @@ async fn print_paper(
         .expect("choose the paper");
     click(client, "[data-testid=sheet-print]").await;
     opened_pdf(client, log, nth).await
-}
-
-/// The file the app handed to the desktop's opener the `nth` time (from 1), once it has.
-async fn opened_pdf(
-    client: &fantoccini::Client,
-    log: &std::path::Path,
-    nth: usize,
-) -> std::path::PathBuf {
-    let started = Instant::now();
-    loop {
-        if let Some(line) = std::fs::read_to_string(log)
-            .ok()
-            .and_then(|t| t.lines().nth(nth - 1).map(String::from))
-        {
-            return std::path::PathBuf::from(line);
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "nothing was opened (time {nth}); the page says: {}",
-            text_of(client, "body").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// The text of a PDF, as poppler reads it (layout kept, so one line of the page is one line).
-fn pdf_text(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -12,8 +12,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use driver::{
-    app_pid, save_screenshot, scroll_to, seed_draft, start, switch_language, text_of, type_into,
-    wait_for_css, wait_for_text,
+    app_pid, click_centred as click, finalize_in_window, save_screenshot, score_every_criterion,
+    seed_draft, start, switch_language, text_of, type_into, wait_for_attr, wait_for_css,
+    wait_for_text, wait_gone, Pick,
 };
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -189,18 +190,6 @@ async fn criteria_screen_shows_every_set_and_reads_vietnamese_and_indonesian_she
     save_screenshot(&client, "criteria-ocop-vi.png").await;
 
     client.close().await.expect("close the session");
-}
-
-/// Types into a field the way a person does (the field is cleared first).
-/// Clicks an element the way a person does: scrolled to the middle of the view first, so a
-/// sticky header or bar never covers it.
-async fn click(client: &Client, css: &str) {
-    let element = wait_for_css(client, css).await;
-    scroll_to(client, &element, "center").await;
-    element
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e:?}"));
 }
 
 const VILLAGE: &str = "63.05.04.2007";
@@ -440,25 +429,6 @@ async fn focused_criterion(client: &Client) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn wait_for_attr(client: &Client, css: &str, attr: &str, value: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let found = wait_for_css(client, css)
-            .await
-            .attr(attr)
-            .await
-            .expect("attribute");
-        if found.as_deref() == Some(value) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{css} [{attr}] stayed {found:?}, not {value:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 const ARROW_DOWN: &str = "\u{E015}";
 const ARROW_UP: &str = "\u{E013}";
 
@@ -600,8 +570,12 @@ fn seed_history(data_home: &Path) -> String {
     let seeded = seed_draft(data_home);
     let mut store =
         ovop_store::Store::open(&data_home.join("org.ovopfield.app/ovop.sqlite")).expect("store");
-    // The producer lives in Jingah Babaris (Tapin), found under the regency.
+    // The producer lives in Jingah Babaris (Tapin), found under the regency. A laptop in use:
+    // the officer chose Indonesia on its first start.
     store.ensure_regions().expect("regions");
+    store
+        .choose_countries(&["ID".into()], "2025-10-01T08:00:00Z")
+        .expect("Indonesia");
     let mut producer = store.producer(&seeded.producer).expect("producer");
     producer.village_code = Some("63.05.04.2007".into());
     store
@@ -1046,88 +1020,3 @@ async fn an_ocop_sheet_in_vietnamese_with_not_applicable_criteria_a_knockout_a_c
 }
 
 const ESCAPE: &str = "\u{E00C}";
-
-#[derive(Clone, Copy)]
-enum Pick {
-    Top,
-    Bottom,
-}
-
-/// Chooses a level of every criterion of the sheet on screen, in sheet order, by a click: the
-/// last (top) or the first level. A criterion that does not apply, or not yet (its condition
-/// waits for the store's answer), is waited for; one that does not apply is skipped.
-async fn score_every_criterion(client: &Client, pick: Pick) {
-    let codes = client
-        .execute(
-            "return Array.from(document.querySelectorAll(\"[data-testid='a-criterion']\")).map(e => e.dataset.code)",
-            vec![],
-        )
-        .await
-        .expect("codes");
-    for code in codes.as_array().expect("a list") {
-        let code = code.as_str().expect("a code");
-        let block = format!("[data-testid=a-criterion][data-code='{code}']");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let skipped = !client
-                .find_all(Locator::Css(&format!(
-                    "{block} [data-testid=a-not-applicable]"
-                )))
-                .await
-                .expect("not applicable")
-                .is_empty();
-            if skipped {
-                break;
-            }
-            let levels = client
-                .find_all(Locator::Css(&format!("{block} [data-testid=a-level]")))
-                .await
-                .expect("levels");
-            let level = match pick {
-                Pick::Top => levels.last(),
-                Pick::Bottom => levels.first(),
-            }
-            .expect("a level");
-            if level.is_enabled().await.expect("enabled") {
-                // Centred, so the sticky bars above and below the sheet do not cover it.
-                scroll_to(client, level, "center").await;
-                level.click().await.expect("click a level");
-                break;
-            }
-            assert!(Instant::now() < deadline, "{code} never opened");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-/// Opens the review, waits until the sheet is saved and complete (the confirm button is
-/// enabled), takes `screenshot` of the review when asked, finalises and waits for the lock.
-async fn finalize_in_window(client: &Client, screenshot: Option<&str>) {
-    click(client, "[data-testid=finalize-open]").await;
-    wait_for_css(client, "[data-testid=finalize-review]").await;
-    wait_for_css(client, "[data-testid=finalize-confirm]:not([disabled])").await;
-    if let Some(name) = screenshot {
-        save_screenshot(client, name).await;
-    }
-    click(client, "[data-testid=finalize-confirm]").await;
-    wait_for_attr(
-        client,
-        "[data-testid=assessment-status]",
-        "data-status",
-        "final",
-    )
-    .await;
-}
-
-async fn wait_gone(client: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !client
-        .find_all(Locator::Css(css))
-        .await
-        .expect("find")
-        .is_empty()
-    {
-        assert!(Instant::now() < deadline, "{css} is still there");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}

@@ -654,3 +654,199 @@ pub async fn office_token(url: &str, user: &str) -> String {
         .expect("json");
     enrolled["token"].as_str().expect("token").to_string()
 }
+
+/// Clicks an element the way a person does: scrolled to the middle of the view first, so a
+/// sticky header or bar never covers it.
+pub async fn click_centred(client: &Client, css: &str) {
+    let element = wait_for_css(client, css).await;
+    scroll_to(client, &element, "center").await;
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+}
+
+pub async fn wait_for_attr(client: &Client, css: &str, attr: &str, value: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = wait_for_css(client, css)
+            .await
+            .attr(attr)
+            .await
+            .expect("attribute");
+        if found.as_deref() == Some(value) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} [{attr}] stayed {found:?}, not {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn wait_gone(client: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .find_all(Locator::Css(css))
+        .await
+        .expect("find")
+        .is_empty()
+    {
+        assert!(Instant::now() < deadline, "{css} is still there");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum Pick {
+    Top,
+    Bottom,
+}
+
+/// Chooses a level of every criterion of the sheet on screen, in sheet order, by a click: the
+/// last (top) or the first level. A criterion that does not apply, or not yet (its condition
+/// waits for the store's answer), is waited for; one that does not apply is skipped.
+pub async fn score_every_criterion(client: &Client, pick: Pick) {
+    let codes = client
+        .execute(
+            "return Array.from(document.querySelectorAll(\"[data-testid='a-criterion']\")).map(e => e.dataset.code)",
+            vec![],
+        )
+        .await
+        .expect("codes");
+    for code in codes.as_array().expect("a list") {
+        let code = code.as_str().expect("a code");
+        let block = format!("[data-testid=a-criterion][data-code='{code}']");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let skipped = !client
+                .find_all(Locator::Css(&format!(
+                    "{block} [data-testid=a-not-applicable]"
+                )))
+                .await
+                .expect("not applicable")
+                .is_empty();
+            if skipped {
+                break;
+            }
+            let levels = client
+                .find_all(Locator::Css(&format!("{block} [data-testid=a-level]")))
+                .await
+                .expect("levels");
+            let level = match pick {
+                Pick::Top => levels.last(),
+                Pick::Bottom => levels.first(),
+            }
+            .expect("a level");
+            if level.is_enabled().await.expect("enabled") {
+                // Centred, so the sticky bars above and below the sheet do not cover it.
+                scroll_to(client, level, "center").await;
+                level.click().await.expect("click a level");
+                break;
+            }
+            assert!(Instant::now() < deadline, "{code} never opened");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Opens the review, waits until the sheet is saved and complete (the confirm button is
+/// enabled), takes `screenshot` of the review when asked, finalises and waits for the lock.
+pub async fn finalize_in_window(client: &Client, screenshot: Option<&str>) {
+    click_centred(client, "[data-testid=finalize-open]").await;
+    wait_for_css(client, "[data-testid=finalize-review]").await;
+    wait_for_css(client, "[data-testid=finalize-confirm]:not([disabled])").await;
+    if let Some(name) = screenshot {
+        save_screenshot(client, name).await;
+    }
+    click_centred(client, "[data-testid=finalize-confirm]").await;
+    wait_for_attr(
+        client,
+        "[data-testid=assessment-status]",
+        "data-status",
+        "final",
+    )
+    .await;
+}
+
+/// "Print" hands the PDF to the desktop's opener; this one (first on the app's PATH) writes
+/// down what it was given, so a test reads the very file the officer would print. Keep it for
+/// as long as the app runs.
+pub struct Opener {
+    dir: tempfile::TempDir,
+    /// One line per file opened.
+    pub log: PathBuf,
+}
+
+impl Opener {
+    /// The opener's own folder, for whatever else a test needs to keep beside it.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Puts the writing opener first on the PATH the app is started with.
+pub fn fake_opener() -> Opener {
+    let dir = tempfile::tempdir().expect("opener folder");
+    let log = dir.path().join("opened.txt");
+    let script = dir.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$OVOP_OPENED_LOG\"\n",
+    )
+    .expect("opener");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("executable");
+    std::env::set_var("OVOP_OPENED_LOG", &log);
+    let path = std::env::var("PATH").unwrap_or_default();
+    std::env::set_var("PATH", format!("{}:{path}", dir.path().display()));
+    Opener { dir, log }
+}
+
+/// The file the app handed to the desktop's opener the `nth` time (from 1), once it has.
+pub async fn opened_pdf(client: &Client, log: &Path, nth: usize) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        if let Some(line) = std::fs::read_to_string(log)
+            .ok()
+            .and_then(|t| t.lines().nth(nth - 1).map(String::from))
+        {
+            return PathBuf::from(line);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "nothing was opened (time {nth}); the page says: {}",
+            text_of(client, "body").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The text of a PDF, as poppler reads it (layout kept, so one line of the page is one line).
+pub fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The first page of a PDF as a PNG among the screenshots, at 60 dpi (poppler's `pdftoppm`).
+pub fn save_first_page(pdf: &Path, name: &str) {
+    let stem = artifacts().join(name.trim_end_matches(".png"));
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+}
