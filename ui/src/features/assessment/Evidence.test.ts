@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import AssessmentScreen from "./AssessmentScreen.svelte";
 import { AssessmentSheet } from "./state.svelte";
-import { block, OVOP, resultOf, viewOf } from "./testing";
+import { block, OCOP_TEA, OVOP, resultOf, viewOf } from "./testing";
 
 const api = vi.hoisted(() => ({
   syncStatus: vi.fn(async () => ({ state: "not_enrolled", server: null, user: null, last_success: null, error: null, next_try_seconds: null, progress: null, last_report: null })),
@@ -137,6 +137,19 @@ describe("Evidence: the producer's dossier", () => {
     expect(within(row("nib")).getByTestId("dossier-proves")).toHaveTextContent("bukti untuk G1");
     expect(within(row("sni")).getByTestId("dossier-proves")).toHaveTextContent("bukti untuk 5.2");
     expect(within(row("haki")).queryByTestId("dossier-proves")).toBeNull();
+  });
+
+  it("asks a Vietnamese producer for Vietnam's documents on an OCOP sheet, in Vietnamese", async () => {
+    setLang("vi");
+    await show(viewOf(OCOP_TEA));
+    const dossier = screen.getByTestId("dossier");
+    const kinds = within(dossier)
+      .getAllByTestId("dossier-row")
+      .map((r) => r.dataset.kind);
+    expect(kinds.slice(0, 5)).toEqual(["dkkd", "attp", "cbcl", "haki", "other"]);
+    expect(dossier).toHaveTextContent("Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm");
+    expect(dossier).not.toHaveTextContent("Halal");
+    expect(dossier).not.toHaveTextContent("NIB");
   });
 
   it("keeps a row for a gate that names no document, and one for a document the list does not have", async () => {

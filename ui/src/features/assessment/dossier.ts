@@ -4,7 +4,7 @@ import type { CriteriaSet, EvidenceDocument, Gate } from "$lib/bindings";
 import type { MessageKey } from "$lib/i18n/index.svelte";
 import { setCriteria } from "../criteria/sheet";
 
-/** The documents asked of every producer, with their names in the catalogues. */
+/** The documents asked of every producer in Indonesia (OVOP), with their names in the catalogues. */
 export const DOSSIER_KINDS: { kind: string; label: MessageKey }[] = [
   { kind: "nib", label: "dossier.kind.nib" },
   // PIRT for home-made food, a BPOM number for the rest: both are the permit to sell.
@@ -14,6 +14,23 @@ export const DOSSIER_KINDS: { kind: string; label: MessageKey }[] = [
   { kind: "haki", label: "dossier.kind.haki" },
   { kind: "other", label: "dossier.kind.other" },
 ];
+
+/** The documents an OCOP council asks of a Vietnamese producer. */
+export const DOSSIER_KINDS_OCOP: { kind: string; label: MessageKey }[] = [
+  // The household business's, cooperative's or company's registration.
+  { kind: "dkkd", label: "dossier.kind.dkkd" },
+  // The premises' food safety certificate (an toàn thực phẩm), for food and drink.
+  { kind: "attp", label: "dossier.kind.attp" },
+  // The product's quality self-declaration (tự công bố chất lượng).
+  { kind: "cbcl", label: "dossier.kind.cbcl" },
+  { kind: "haki", label: "dossier.kind.haki" },
+  { kind: "other", label: "dossier.kind.other" },
+];
+
+/** The documents asked under a programme: Vietnam's for OCOP, Indonesia's otherwise. */
+export function dossierKinds(programme: string): { kind: string; label: MessageKey }[] {
+  return programme === "ocop" ? DOSSIER_KINDS_OCOP : DOSSIER_KINDS;
+}
 
 /**
  * One row of the checklist: a document of the list above, one the set names that the list does
@@ -33,11 +50,12 @@ function provers(set: CriteriaSet): Map<string, string[]> {
 
 export function dossierRows(set: CriteriaSet): DossierRow[] {
   const proves = provers(set);
-  const known = new Set(DOSSIER_KINDS.map((k) => k.kind));
+  const kinds = dossierKinds(set.programme);
+  const known = new Set(kinds.map((k) => k.kind));
   const row = (kind: string, label: MessageKey | null): DossierRow => ({ kind, label, gate: null, proves: proves.get(kind) ?? [] });
-  const listed = DOSSIER_KINDS.filter((k) => k.kind !== "other").map(({ kind, label }) => row(kind, label));
+  const listed = kinds.filter((k) => k.kind !== "other").map(({ kind, label }) => row(kind, label));
   const extra = [...proves.keys()].filter((kind) => !known.has(kind)).map((kind) => row(kind, null));
-  const other = DOSSIER_KINDS.filter((k) => k.kind === "other").map(({ kind, label }) => row(kind, label));
+  const other = kinds.filter((k) => k.kind === "other").map(({ kind, label }) => row(kind, label));
   const gates = (set.gates ?? []).filter((gate) => (gate.documents ?? []).length === 0).map((gate) => ({ kind: gate.code, label: null, gate, proves: [gate.code] }));
   return [...listed, ...extra, ...other, ...gates];
 }
@@ -47,7 +65,7 @@ export type DocumentState = { kind: string; label: MessageKey | null; status: "p
 
 /** The state of each document `kinds` names, from the dossier as recorded for the whole sheet. */
 export function documentStates(kinds: readonly string[] | undefined, evidence: readonly EvidenceDocument[], assessedOn: string | null): DocumentState[] {
-  const labels = new Map(DOSSIER_KINDS.map((k) => [k.kind, k.label]));
+  const labels = new Map([...DOSSIER_KINDS, ...DOSSIER_KINDS_OCOP].map((k) => [k.kind, k.label]));
   return (kinds ?? []).map((kind) => {
     const document = evidence.find((d) => d.kind === kind && d.criterion === "");
     const status = !document?.present ? "missing" : expiredOn(document, assessedOn) ? "expired" : "present";
