@@ -6,13 +6,24 @@
 mod field;
 
 use field::{client, now, Backend, Server};
-use ovop_core::{Answer, Answers, Catalog};
+use ovop_core::Catalog;
 use ovop_server::db::Val;
 use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::regions::VIETNAM_BEFORE_2025;
 use ovop_store::Store;
 use serde_json::Value;
+
+/// An officer of Hà Nội, whose regions are the city of 2025 and the city before it (for records
+/// made before the reform), enrolled: a client with their token.
+async fn ha_noi_officer(server: &Server, name: &str) -> ovop_sync::Client {
+    let password = format!("mat-khau-{name}-1");
+    server
+        .user(name, "officer", &["VN25-01", "VN-01"], Some(&password))
+        .await;
+    let token = server.enrol(name, &password).await;
+    client(&server.running.url(), &token)
+}
 
 /// One sync of the laptop whose store is `store`, data folder `dir`.
 async fn sync(
@@ -56,16 +67,7 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     let _ = rustls::crypto::ring::default_provider().install_default();
     let server = Server::start(backend).await;
     // Lan works in Hà Nội; the office still lists the old city too, for records made before.
-    server
-        .user(
-            "lan",
-            "officer",
-            &["VN25-01", "VN-01"],
-            Some("mat-khau-lan-1"),
-        )
-        .await;
-    let token = server.enrol("lan", "mat-khau-lan-1").await;
-    let lan = client(&server.running.url(), &token);
+    let lan = ha_noi_officer(&server, "lan").await;
 
     let dir = tempfile::tempdir().expect("temp");
     let mut store = Store::open(&dir.path().join("ovop.sqlite")).expect("store");
@@ -133,17 +135,7 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
     let id = store
         .new_assessment(&product, &rubric, &visit, &now())
         .expect("new");
-    let set = rubric.set();
-    let answers = Answers {
-        criteria: set.id.clone(),
-        version: Some(set.version.clone()),
-        gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-        answers: set
-            .criteria()
-            .map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32)))
-            .collect(),
-        ..Answers::default()
-    };
+    let answers = field::best_answers(&rubric);
     store.save_answers(&id, &answers, &now()).expect("answers");
     store.finalize(&id, &now()).expect("final");
 
@@ -177,16 +169,7 @@ async fn a_vietnamese_commune_of_2025_travels_and_an_old_one_is_moved_by_choice(
 
     // A colleague's laptop that has only Indonesia's regions (it never chose Vietnam) pulls
     // both producers and keeps their communes: the lists they belong to come with them.
-    server
-        .user(
-            "mai",
-            "officer",
-            &["VN25-01", "VN-01"],
-            Some("mat-khau-mai-1"),
-        )
-        .await;
-    let mai_token = server.enrol("mai", "mat-khau-mai-1").await;
-    let mai = client(&server.running.url(), &mai_token);
+    let mai = ha_noi_officer(&server, "mai").await;
     let mai_dir = tempfile::tempdir().expect("temp");
     let mut mai_store = Store::open(&mai_dir.path().join("ovop.sqlite")).expect("store");
     mai_store.ensure_regions().expect("Indonesia");

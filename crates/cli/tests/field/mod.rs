@@ -55,6 +55,21 @@ pub fn photo(seed: u64, side: u32) -> Vec<u8> {
     bytes.into_inner()
 }
 
+/// Every gate passed and every criterion at its best level: a complete sheet of `rubric`.
+pub fn best_answers(rubric: &Rubric) -> Answers {
+    let set = rubric.set();
+    Answers {
+        criteria: set.id.clone(),
+        version: Some(set.version.clone()),
+        gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
+        answers: set
+            .criteria()
+            .map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32)))
+            .collect(),
+        ..Answers::default()
+    }
+}
+
 /// A count a benchmark takes from the environment (`OVOP_BENCH_ASSESSMENTS=...`), or `default`.
 pub fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -146,17 +161,7 @@ impl Field {
             .store
             .new_assessment(&self.product, &self.rubric, &visit, &now())
             .expect("new");
-        let set = self.rubric.set();
-        let answers = Answers {
-            criteria: set.id.clone(),
-            version: Some(set.version.clone()),
-            gates: set.gates.iter().map(|g| (g.code.clone(), true)).collect(),
-            answers: set
-                .criteria()
-                .map(|c| (c.code.clone(), Answer::Level(c.levels.len() as u32)))
-                .collect(),
-            ..Answers::default()
-        };
+        let answers = best_answers(&self.rubric);
         self.store
             .save_answers(&id, &answers, &now())
             .expect("answers");
