@@ -639,6 +639,11 @@ fn read_rows(
         else {
             continue;
         };
+        if !new_criterion {
+            if let Some(finding) = left_out(reader, columns, row, r, criterion) {
+                found.push(finding);
+            }
+        }
 
         let Some(points) = parse_points(points_cell) else {
             // Only this level is lost: the criterion's next levels are still read.
@@ -681,6 +686,53 @@ fn read_rows(
         criterion_at.levels.push(r);
     }
     parts
+}
+
+/// The criterion's own cells (its text, condition, knock-out, evidence, note, documents) are
+/// read on its first row; one typed on a later level row would be lost without a word, so it
+/// is a warning (a repeated criterion text is not).
+fn left_out(
+    reader: &Reader,
+    columns: &Columns,
+    row: &[String],
+    r: usize,
+    criterion: &Criterion,
+) -> Option<SheetFinding> {
+    const OWN: [&str; 7] = [
+        "criterion",
+        "applies_if",
+        "knockout",
+        "knockout_text",
+        "evidence",
+        "note",
+        "documents",
+    ];
+    let (name, index) = columns.by_name.iter().find(|(name, index)| {
+        let (base, lang) = name.split_once('.').unwrap_or((name.as_str(), ""));
+        let value = cell(row, Some(**index));
+        let repeated = base == "criterion"
+            && criterion
+                .text
+                .0
+                .get(if lang.is_empty() {
+                    reader.language.as_str()
+                } else {
+                    lang
+                })
+                .is_some_and(|text| text == value);
+        OWN.contains(&base) && !value.is_empty() && !repeated
+    })?;
+    Some(SheetFinding {
+        severity: Severity::Warning,
+        ..reader.err(
+            r,
+            Some(columns.label(*index)),
+            format!(
+                "{name} is read on the first row of criterion {} only; on this level row it is left out",
+                criterion.code
+            ),
+        )
+    })
 }
 
 fn parse_points(s: &str) -> Option<u32> {
@@ -1288,6 +1340,28 @@ A|Produksi|||||
         assert_eq!(set.parts[0].name.get("id", "id"), "Produksi");
         assert_eq!(set.parts[0].sections.len(), 2);
         assert_eq!(set.computed_max(), 5);
+    }
+
+    #[test]
+    fn a_criterions_cell_typed_on_a_later_level_row_is_a_warning_not_lost_silently() {
+        let checked = read_table(&table(&format!(
+            "{SETTINGS}part|section|code|criterion|points|level|applies_if
+A|1|1.1|Bahan|1|Rendah|
+|||Bahan|3|Tinggi|
+||1.2|Cerita|0|Tidak ada|
+||||2|Ada|1.1 > 0"
+        )));
+        let warnings: Vec<(Option<usize>, Option<&str>)> = checked
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| (f.row, f.column.as_deref()))
+            .collect();
+        assert_eq!(warnings, [(Some(10), Some("G (applies_if)"))]);
+        assert!(
+            checked.usable().is_some(),
+            "a warning does not stop the set"
+        );
     }
 
     #[test]
