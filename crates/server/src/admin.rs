@@ -592,11 +592,28 @@ pub async fn publish_set(
             }),
         )
     })?;
-    let now = crate::now();
-    let new = state.db.run(move |tx| store_set(tx, &rubric, &now)).await?;
+    let new = publish(&state, &actor, rubric).await?;
     Ok(if new {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     })
+}
+
+/// Publishes a checked set: stored and announced on the change feed in one transaction, so the
+/// laptops install it at their next pull. The same set again changes nothing (`false`); another
+/// set under a published id and version is `criteria.version_exists`. The admin API and the
+/// dashboard's Kriteria page both publish here.
+pub async fn publish(state: &AppState, actor: &Actor, rubric: Rubric) -> ApiResult<bool> {
+    let now = crate::now();
+    let (id, version, hash) = (
+        rubric.set().id.clone(),
+        rubric.set().version.clone(),
+        rubric.hash().to_string(),
+    );
+    let new = state.db.run(move |tx| store_set(tx, &rubric, &now)).await?;
+    if new {
+        tracing::info!(admin = %actor.user.name, %id, %version, %hash, "criteria set published");
+    }
+    Ok(new)
 }

@@ -25,6 +25,9 @@ use crate::AppState;
 
 mod awards;
 mod bundles;
+mod criteria;
+
+pub use criteria::UPLOAD_LIMIT as CRITERIA_UPLOAD_LIMIT;
 mod forwards;
 mod programme;
 
@@ -61,6 +64,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
             ),
         )
         .route("/dashboard/bundles/receipts/{name}", get(bundles::receipt))
+        .route(
+            "/dashboard/criteria",
+            get(criteria::criteria_page).post(criteria::upload).layer(
+                axum::extract::DefaultBodyLimit::max(criteria::BODY_LIMIT),
+            ),
+        )
+        .route("/dashboard/criteria/drafts/{hex}", get(criteria::draft_page))
+        .route("/dashboard/criteria/publish", post(criteria::publish))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
         .route("/dashboard/users/{name}/disable", post(disable_user))
@@ -243,6 +254,7 @@ fn page(
                         a href="/dashboard/certificates" { (t(lang, "nav.certificates")) }
                         @if actor.user.role != Role::Officer { a href="/dashboard/office" { (t(lang, "nav.office")) } }
                         @if actor.user.role != Role::Officer { a href="/dashboard/bundles" { (t(lang, "nav.bundles")) } }
+                        @if actor.user.role == Role::Admin { a href="/dashboard/criteria" { (t(lang, "nav.criteria")) } }
                         @if actor.user.role == Role::Admin { a href="/dashboard/users" { (t(lang, "nav.users")) } }
                         a href="/dashboard/password" title=(t(lang, "password.title")) style="color:#d8e6dc" { (actor.user.display_name) }
                         form method="post" action="/logout" style="margin:0" {
@@ -282,6 +294,7 @@ async fn set_language(headers: HeaderMap, Path(code): Path<String>) -> Response 
             | "/dashboard/forwards"
             | "/dashboard/certificates"
             | "/dashboard/office"
+            | "/dashboard/criteria"
             | "/login"
     ) || (path.starts_with("/dashboard/assessments/")
         && !path.ends_with("/decision")

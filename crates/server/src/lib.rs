@@ -145,9 +145,11 @@ async fn small_before_sign_in(
         (ENROL_LIMIT, "enrol.too_large")
     } else if request.method() == axum::http::Method::POST
         && !path.starts_with("/v1/")
-        // A bundle's upload is as large as the laptop's outbox: its handler signs the person
-        // in before it reads a byte, and bounds what it reads.
+        // A bundle's upload is as large as the laptop's outbox, a criteria workbook larger
+        // than a form: their handlers sign the person in before they read a byte, and bound
+        // what they read.
         && path != "/dashboard/bundles"
+        && path != "/dashboard/criteria"
     {
         (FORM_LIMIT, "http.too_large")
     } else {

@@ -1655,3 +1655,287 @@ async fn the_dashboard_in_chromium() {
         started.elapsed().as_millis()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Kriteria page: an administrator publishes the office's official sheet from a workbook.
+
+/// The committed OCOP 148 template's cells (`assets/criteria/template-ocop-148.xlsx`).
+fn template_rows() -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/criteria/template-ocop-148.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("the template");
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).expect("its sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The template with criteria typed under each section's note (`↓ Mục 1: ...`): code,
+/// criterion, points, level and the condition (`applies_if`), one row per level.
+fn typed_template(typed: &[(&str, &[[&str; 5]])]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for row in template_rows() {
+        let note = row.get(1).cloned().unwrap_or_default();
+        rows.push(row);
+        for (section, levels) in typed {
+            if note.starts_with(&format!("↓ Mục {section}:")) {
+                for [code, criterion, points, level, applies_if] in levels.iter() {
+                    let mut cells = vec![String::new(); 11];
+                    cells[5] = code.to_string();
+                    cells[6] = criterion.to_string();
+                    cells[7] = points.to_string();
+                    cells[8] = level.to_string();
+                    cells[10] = applies_if.to_string();
+                    rows.push(cells);
+                }
+            }
+        }
+    }
+    rows
+}
+
+const SHEET_148: &[(&str, &[[&str; 5]])] = &[
+    (
+        "1",
+        &[
+            ["1.1", "Nguồn nguyên liệu", "0", "Không rõ nguồn gốc", ""],
+            ["", "", "5", "Một phần trong tỉnh", ""],
+            ["", "", "15", "Toàn bộ trong tỉnh", ""],
+        ],
+    ),
+    (
+        "2",
+        &[
+            ["2.1", "Bao bì, nhãn hàng hóa", "0", "Chưa có", ""],
+            ["", "", "10", "Có nhãn đầy đủ", ""],
+        ],
+    ),
+    (
+        "3",
+        &[
+            ["3.1", "Liên kết sản xuất", "0", "Không", ""],
+            ["", "", "15", "Có hợp đồng liên kết", ""],
+        ],
+    ),
+    (
+        "4",
+        &[
+            ["4.1", "Kênh phân phối", "0", "Tại chỗ", ""],
+            ["", "", "15", "Toàn quốc", ""],
+        ],
+    ),
+    (
+        "5",
+        &[
+            ["5.1", "Câu chuyện sản phẩm", "0", "Không có", ""],
+            ["", "", "10", "Có câu chuyện in trên bao bì", ""],
+        ],
+    ),
+    (
+        "6",
+        &[
+            ["6.1", "Chất lượng cảm quan", "0", "Không đạt", ""],
+            ["", "", "35", "Đạt", ""],
+        ],
+    ),
+];
+
+fn write_workbook(rows: &[Vec<String>], path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Phiếu 148").expect("a sheet name");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            sheet
+                .write_string(r as u32, c as u16, cell)
+                .expect("a cell");
+        }
+    }
+    book.save(path).expect("the workbook");
+}
+
+async fn criteria_page(b: &Browser, sheets: &Path) {
+    b.goto("/dashboard/criteria").await;
+    b.wait_css("form.login").await;
+    sign_in(b, "admin", "admin-rahasia-1").await;
+    b.wait_css("[data-testid=criteria-form]").await;
+    assert_eq!(b.text("main h1").await, w("id", "criteria.title"));
+    let shipped = b.all("#published tr[data-origin=shipped]").await.len();
+    assert!(shipped >= 25, "the shipped sets are listed ({shipped})");
+    let upload = |file: PathBuf| async move {
+        b.goto("/dashboard/criteria").await;
+        let input = b.wait_css("[data-testid=criteria-file]").await;
+        input
+            .send_keys(&file.display().to_string())
+            .await
+            .expect("choose the sheet");
+        b.click("[data-testid=criteria-check]").await;
+    };
+
+    // A workbook with errors: each finding with its row and column, nothing published.
+    let mut wrong = typed_template(SHEET_148);
+    let at = |rows: &[Vec<String>], level: &str| {
+        rows.iter()
+            .position(|r| r.get(8).map(String::as_str) == Some(level))
+            .expect("the level's row")
+            + 1
+    };
+    let points_row = at(&wrong, "Toàn bộ trong tỉnh");
+    wrong[points_row - 1][7] = "mười lăm".into();
+    let condition_row = at(&wrong, "Có câu chuyện in trên bao bì");
+    // The condition is read on the criterion's first row: there it names no criterion.
+    wrong[condition_row - 2][10] = "9.9 > 0".into();
+    let wrong_file = sheets.join("phieu-sai.xlsx");
+    write_workbook(&wrong, &wrong_file);
+    upload(wrong_file).await;
+    b.wait_css("[data-testid=criteria-findings]").await;
+    let findings = b
+        .js(
+            "return Array.from(document.querySelectorAll('[data-testid=criteria-finding]')).map(tr => [tr.dataset.code, tr.dataset.row, tr.dataset.column, tr.innerText]);",
+            vec![],
+        )
+        .await;
+    let findings: Vec<(String, String, String, String)> =
+        serde_json::from_value(findings).expect("the findings");
+    let found = |code: &str, row: usize, column: &str| {
+        findings
+            .iter()
+            .find(|(c, r, col, _)| c == code && *r == row.to_string() && col == column)
+            .unwrap_or_else(|| panic!("no {code} at row {row}, column {column}: {findings:#?}"))
+    };
+    let points = found("criteria.spreadsheet", points_row, "H (points)");
+    assert!(points.3.contains("mười lăm"), "{points:?}");
+    found("unknown_criterion", condition_row - 1, "K (applies_if)");
+    assert_eq!(
+        b.attr("[data-testid=criteria-error]", "data-code").await,
+        "criteria.invalid"
+    );
+    assert!(b
+        .text("[data-testid=criteria-error]")
+        .await
+        .contains("phieu-sai.xlsx"));
+    let findings_shot = b.screenshot("dashboard-criteria-findings.png").await;
+    assert!(b.all("#published tr[data-origin=office]").await.is_empty());
+
+    // The sheet typed right: previewed whole, then published.
+    let right_file = sheets.join("phieu-148.xlsx");
+    write_workbook(&typed_template(SHEET_148), &right_file);
+    upload(right_file).await;
+    b.wait_css("[data-testid=criteria-preview]").await;
+    assert!(b
+        .path_and_query()
+        .await
+        .0
+        .starts_with("/dashboard/criteria/drafts/"));
+    let criteria: Vec<String> = serde_json::from_value(
+        b.js(
+            "return Array.from(document.querySelectorAll('[data-testid=preview-criterion]')).map(e => e.innerText.trim());",
+            vec![],
+        )
+        .await,
+    )
+    .expect("the criteria");
+    assert_eq!(criteria.len(), 6);
+    assert!(
+        criteria.contains(&"Nguồn nguyên liệu".to_string()),
+        "{criteria:?}"
+    );
+    let row = b
+        .text("tr.criterion[data-code='1.1'] + tr.level + tr.level + tr.level")
+        .await;
+    assert!(
+        row.starts_with("15") && row.contains("Toàn bộ trong tỉnh"),
+        "{row}"
+    );
+    assert_eq!(b.text("[data-testid=preview-max]").await, "100");
+    assert_eq!(b.text("[data-testid=preview-from]").await, "2023-02-24");
+    assert_eq!(
+        b.text("[data-testid=preview-legal-basis]").await,
+        "Quyết định 148/QĐ-TTg ngày 24/02/2023"
+    );
+    assert_eq!(
+        b.text("#preview-stars tr[data-star='4'] td.num").await,
+        "70–89"
+    );
+    let part_c = b.text("h3[data-part=C]").await;
+    assert!(
+        part_c.contains("Chất lượng sản phẩm") && part_c.contains("35"),
+        "{part_c}"
+    );
+    let preview_shot = b.screenshot("dashboard-criteria-preview.png").await;
+    b.click("[data-testid=criteria-publish]").await;
+    b.wait_css("[data-testid=criteria-published-notice]").await;
+    assert_eq!(
+        b.attr("[data-testid=criteria-published-notice]", "data-new")
+            .await,
+        "true"
+    );
+    let listed = "#published tr[data-id='ocop-148-thay-ma-bo-san-pham'][data-origin=office]";
+    let row = b.text(listed).await;
+    assert!(
+        row.contains("2023-02-24") && row.contains(&w("id", "criteria.origin.office")),
+        "{row}"
+    );
+    let raw = b
+        .js(
+            "return (document.body.innerText.match(/\\bcriteria\\.[a-z_]+(\\.[a-z_]+)*\\b/g) || []).filter(k => !k.startsWith('criteria.spreadsheet'));",
+            vec![],
+        )
+        .await;
+    assert_eq!(raw, json!([]), "words shown as raw keys");
+    b.check_page("criteria", "id").await;
+    let mut shots = vec![
+        findings_shot,
+        preview_shot,
+        b.screenshot("dashboard-criteria-id.png").await,
+    ];
+    // The page as a link opens it, in the other languages.
+    b.goto("/dashboard/criteria").await;
+    b.wait_css(listed).await;
+    shots.extend(
+        b.in_other_languages(
+            "criteria",
+            "[data-testid=criteria-published]",
+            "criteria.title",
+        )
+        .await,
+    );
+    for shot in shots {
+        eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_criteria_page_in_chromium() {
+    let chromium = chromium_path();
+    let shots = screenshot_dir();
+    let logs = tempfile::tempdir().expect("a folder for ChromeDriver's log");
+    let sheets = tempfile::tempdir().expect("a folder for the sheets");
+    let driver = start_chromedriver(logs.path()).await;
+    let server = Server::start(Backend::Sqlite).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let client = open_browser(&driver, &chromium).await;
+    let browser = Browser {
+        client: client.clone(),
+        base: server.running.url(),
+        shots,
+    };
+    tokio::time::timeout(WHOLE, criteria_page(&browser, sheets.path()))
+        .await
+        .unwrap_or_else(|_| panic!("the criteria page test did not finish within {WHOLE:?}"));
+    let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+    server.stop().await;
+    drop(driver);
+}

@@ -22,6 +22,8 @@ crate::both!(
     token_checks_and_lists_do_not_wait_for_a_writer,
     clients_that_trickle_or_stall_are_cut_off_and_hold_up_nobody,
     a_bundle_upload_is_refused_whole_when_anything_about_it_is_wrong,
+    a_criteria_sheet_upload_is_refused_whole_when_anything_about_it_is_wrong,
+    a_criteria_sheet_is_published_once_and_only_from_its_checked_draft,
 );
 
 async fn a_burst_of_guesses_gets_no_more_checks_than_the_limit(backend: Backend) {
@@ -760,5 +762,368 @@ async fn a_bundle_upload_is_refused_whole_when_anything_about_it_is_wrong(backen
             .expect("get");
         assert_eq!(answer.status(), 404, "{name}");
     }
+    server.stop().await;
+}
+
+/// The example sheet of the README (`assets/criteria/examples/ovop-tapin-example.csv`).
+fn tapin_csv() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/criteria/examples/ovop-tapin-example.csv"),
+    )
+    .expect("the example sheet")
+}
+
+/// Text as Excel's "Unicode text" saves it: UTF-16 LE with its byte-order mark, tabs, CRLF.
+fn unicode_text(csv: &str) -> Vec<u8> {
+    let text = csv.replace(',', "\t").replace('\n', "\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    bytes
+}
+
+/// What the criteria page answered: its status and its text.
+async fn criteria_post(
+    server: &Server,
+    cookie: Option<&str>,
+    body: Vec<u8>,
+    content_type: &str,
+) -> (u16, String, Option<String>) {
+    let mut request = browser()
+        .post(server.url("/dashboard/criteria"))
+        .header("origin", origin(server))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let answer = request.send().await.expect("post");
+    let status = answer.status().as_u16();
+    let location = answer
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (status, answer.text().await.unwrap_or_default(), location)
+}
+
+fn drafts_left(server: &Server) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(server.dir.path().join("criteria-drafts"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
+}
+
+async fn a_criteria_sheet_upload_is_refused_whole_when_anything_about_it_is_wrong(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    server
+        .user("sari", "supervisor", &["63.05"], Some("sari-rahasia-1"))
+        .await;
+    let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
+    let csrf = form_token(&session);
+    let multipart = "multipart/form-data; boundary=XBOUNDARYX";
+    let sets = || server.count("SELECT COUNT(*) FROM criteria_set");
+    let changes = || server.count("SELECT COUNT(*) FROM change");
+    let (sets_before, changes_before) = (sets().await, changes().await);
+    let csv = tapin_csv();
+    let good = |name: &'static str, bytes: &[u8]| {
+        bundle_form(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("sheet", Some(name), bytes),
+        ])
+    };
+
+    // Not signed in: to the sign-in page, nothing read.
+    let (status, _, location) =
+        criteria_post(&server, None, good("lembar.csv", csv.as_bytes()), multipart).await;
+    assert_eq!(status, 303);
+    assert!(location.is_some_and(|l| l.starts_with("/login")));
+    // A supervisor is not an administrator: refused before the file is read.
+    let sari = dashboard_session(&server, "sari", "sari-rahasia-1").await;
+    let sari_form = bundle_form(&[
+        ("csrf", None, form_token(&sari).as_bytes()),
+        ("sheet", Some("lembar.csv"), csv.as_bytes()),
+    ]);
+    let (status, text, _) = criteria_post(&server, Some(&sari), sari_form, multipart).await;
+    assert_eq!(status, 403);
+    assert!(text.contains("auth.role"), "{text}");
+    let page = browser()
+        .get(server.url("/dashboard/criteria"))
+        .header("cookie", &sari)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 403, "the page is an administrator's");
+    // An officer has no dashboard session: a laptop's token as the session cookie, or the
+    // officer's own password, only leads to the sign-in page.
+    let budi = server.enrolled_user("budi", "officer", &["63.05"]).await;
+    let budi_form = bundle_form(&[
+        (
+            "csrf",
+            None,
+            form_token(&format!("ovop_session={budi}")).as_bytes(),
+        ),
+        ("sheet", Some("lembar.csv"), csv.as_bytes()),
+    ]);
+    let (status, _, location) = criteria_post(
+        &server,
+        Some(&format!("ovop_session={budi}")),
+        budi_form,
+        multipart,
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(location.is_some_and(|l| l.starts_with("/login")));
+    // No form token, a wrong one, or the file before the token.
+    for parts in [
+        vec![("sheet", Some("lembar.csv"), csv.as_bytes())],
+        vec![
+            ("csrf", None, &b"0123456789abcdef0123456789abcdef"[..]),
+            ("sheet", Some("lembar.csv"), csv.as_bytes()),
+        ],
+        vec![
+            ("sheet", Some("lembar.csv"), csv.as_bytes()),
+            ("csrf", None, csrf.as_bytes()),
+        ],
+    ] {
+        let (status, text, _) =
+            criteria_post(&server, Some(&session), bundle_form(&parts), multipart).await;
+        assert_eq!(status, 403);
+        assert!(text.contains("auth.csrf"), "{text}");
+    }
+    // Each refusal with its status and its code.
+    let too_big = vec![b'#'; ovop_server::dashboard::CRITERIA_UPLOAD_LIMIT + 1];
+    let damaged_xlsx = b"PK\x03\x04 this is no workbook".to_vec();
+    let mut latin1 = csv
+        .replacen("Produksi musiman", "Produksi musiman caf\u{e9}", 1)
+        .into_bytes();
+    let at = latin1
+        .windows(2)
+        .position(|w| w == "é".as_bytes())
+        .expect("the é");
+    latin1.splice(at..at + 2, [0xE9]);
+    for (what, body, expected) in [
+        (
+            "no multipart form",
+            b"--XBOUNDARYX\r\nbroken".to_vec(),
+            (400, "criteria.bad_upload"),
+        ),
+        (
+            "no file",
+            bundle_form(&[("csrf", None, csrf.as_bytes())]),
+            (400, "criteria.bad_upload"),
+        ),
+        (
+            "a file too big",
+            good("lembar.csv", &too_big),
+            (413, "criteria.too_large"),
+        ),
+        (
+            "bytes that are no spreadsheet",
+            good("lembar.xlsx", b"not a spreadsheet at all"),
+            (422, "criteria.not_a_spreadsheet"),
+        ),
+        (
+            "a damaged workbook",
+            good("lembar.xlsx", &damaged_xlsx),
+            (422, "criteria.not_a_spreadsheet"),
+        ),
+        (
+            "another kind of file",
+            good("lembar.pdf", b"%PDF-1.4"),
+            (415, "criteria.file_type"),
+        ),
+        (
+            "a Latin-1 CSV",
+            good("lembar.csv", &latin1),
+            (422, "criteria.encoding"),
+        ),
+        (
+            "a sheet with errors",
+            good(
+                "lembar.csv",
+                csv.replacen(",2,Sebagian", ",dua,Sebagian", 1).as_bytes(),
+            ),
+            (422, "criteria.invalid"),
+        ),
+    ] {
+        let (status, text, _) = criteria_post(&server, Some(&session), body, multipart).await;
+        assert_eq!(status, expected.0, "{what}: {text}");
+        assert!(
+            text.contains(&format!("data-code=\"{}\"", expected.1)),
+            "{what}: {text}"
+        );
+    }
+    // Nothing stored, nothing published, no draft kept.
+    assert_eq!(
+        (sets().await, changes().await),
+        (sets_before, changes_before)
+    );
+    assert!(
+        drafts_left(&server).is_empty(),
+        "{:?}",
+        drafts_left(&server)
+    );
+
+    // The same sheet saved as Excel's "Unicode text" (UTF-16, tabs, CRLF) is read: kept as a
+    // draft and previewed, still not published.
+    let (status, _, location) = criteria_post(
+        &server,
+        Some(&session),
+        good("lembar.txt", &unicode_text(&csv)),
+        multipart,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let location = location.expect("to the draft");
+    assert!(
+        location.starts_with("/dashboard/criteria/drafts/"),
+        "{location}"
+    );
+    assert_eq!(drafts_left(&server).len(), 1);
+    let preview = browser()
+        .get(server.url(&location))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("the draft");
+    assert_eq!(preview.status(), 200);
+    let text = preview.text().await.expect("page");
+    assert!(text.contains("Sumber bahan baku utama"), "{text}");
+    assert_eq!(
+        (sets().await, changes().await),
+        (sets_before, changes_before)
+    );
+    server.stop().await;
+}
+
+async fn a_criteria_sheet_is_published_once_and_only_from_its_checked_draft(backend: Backend) {
+    let server = Server::start(backend).await;
+    server
+        .user("admin", "admin", &[], Some("admin-rahasia-1"))
+        .await;
+    let session = dashboard_session(&server, "admin", "admin-rahasia-1").await;
+    let csrf = form_token(&session);
+    let multipart = "multipart/form-data; boundary=XBOUNDARYX";
+    let sets = || server.count("SELECT COUNT(*) FROM criteria_set");
+    let before = sets().await;
+    let upload = |csv: String| {
+        let form = bundle_form(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("sheet", Some("lembar.csv"), csv.as_bytes()),
+        ]);
+        let server = &server;
+        let session = &session;
+        async move { criteria_post(server, Some(session), form, multipart).await }
+    };
+    let (status, _, location) = upload(tapin_csv()).await;
+    assert_eq!(status, 303);
+    let hex = location
+        .expect("to the draft")
+        .rsplit('/')
+        .next()
+        .expect("its name")
+        .to_string();
+    let hash = format!("sha256:{hex}");
+    let publish = |fields: Vec<(&'static str, String)>| {
+        let server = &server;
+        let session = &session;
+        async move {
+            let answer = browser()
+                .post(server.url("/dashboard/criteria/publish"))
+                .header("cookie", session)
+                .header("origin", origin(server))
+                .form(&fields)
+                .send()
+                .await
+                .expect("publish");
+            let status = answer.status().as_u16();
+            (status, answer.text().await.unwrap_or_default())
+        }
+    };
+    // Without the form token, or naming no draft: refused, nothing published.
+    let (status, text) = publish(vec![("hash", hash.clone())]).await;
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("auth.csrf"));
+    for name in [
+        format!("sha256:{}", "0".repeat(64)),
+        "../../server.sqlite".to_string(),
+        String::new(),
+    ] {
+        let (status, text) = publish(vec![("csrf", csrf.clone()), ("hash", name.clone())]).await;
+        assert_eq!(status, 404, "{name}: {text}");
+        assert!(text.contains("criteria.draft_unknown"), "{text}");
+    }
+    assert_eq!(sets().await, before);
+    // Published: stored, on the change feed, its draft gone; the same publish again is no
+    // change.
+    let (status, text) = publish(vec![("csrf", csrf.clone()), ("hash", hash.clone())]).await;
+    assert_eq!(status, 201, "{text}");
+    assert_eq!(sets().await, before + 1);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM change WHERE kind = 'criteria_set' AND ref_id = 'ovop-tapin-contoh@2026.1'")
+            .await,
+        1
+    );
+    assert!(drafts_left(&server).is_empty());
+    let (status, text) = publish(vec![("csrf", csrf.clone()), ("hash", hash.clone())]).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("data-new=\"false\""), "{text}");
+    assert_eq!(sets().await, before + 1);
+    // Uploaded again: the preview says it is published already.
+    let (status, _, location) = upload(tapin_csv()).await;
+    assert_eq!(status, 303);
+    let again = browser()
+        .get(server.url(&location.expect("the draft")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("the draft")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        again.contains("data-testid=\"criteria-already\""),
+        "{again}"
+    );
+    // Other content under the published id and version: refused with its code, no draft.
+    let drafts = drafts_left(&server).len();
+    let changed = tapin_csv().replace("Produksi musiman", "Produksi tidak tentu");
+    let (status, text, _) = upload(changed).await;
+    assert_eq!(status, 409, "{text}");
+    assert!(
+        text.contains("data-code=\"criteria.version_exists\""),
+        "{text}"
+    );
+    assert_eq!(drafts_left(&server).len(), drafts);
+    assert_eq!(sets().await, before + 1);
+    // The published set is listed as the office's, with the day it is in force from.
+    let page = browser()
+        .get(server.url("/dashboard/criteria"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("page");
+    let row = page
+        .split("<tr ")
+        .find(|r| r.contains("data-id=\"ovop-tapin-contoh\""))
+        .expect("the published set is listed");
+    assert!(
+        row.contains("data-origin=\"office\"") && row.contains("2026-01-01"),
+        "{row}"
+    );
+    assert!(
+        page.contains("data-id=\"ocop-1048-02\" data-version=\"781-2020\" data-origin=\"shipped\"")
+    );
     server.stop().await;
 }
