@@ -41,6 +41,50 @@ fn criteria_list_returns_every_shipped_set_and_the_imported_ones() {
 }
 
 #[test]
+fn criteria_import_file_gives_every_finding_or_installs_the_set() {
+    let data = tempfile::tempdir().expect("temp");
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/criteria/examples/ovop-tapin-example.csv"),
+    )
+    .expect("the example sheet");
+    let sheet = data.path().join("lembar.csv");
+    std::fs::write(
+        &sheet,
+        example.replacen(",,,,,,2,Sebagian", ",,,,,,dua,Sebagian", 1),
+    )
+    .expect("write");
+    let refused = invoke(
+        "criteria_import_file",
+        json!({"path": sheet}),
+        Some(data.path()),
+    )
+    .expect("read");
+    assert_eq!(refused["summary"], Value::Null);
+    assert_eq!(refused["findings"][0]["row"], 22);
+    assert_eq!(refused["findings"][0]["column"], "G (points)");
+    assert_eq!(refused["findings"][0]["severity"], "error");
+    std::fs::write(&sheet, &example).expect("write");
+    let installed = invoke(
+        "criteria_import_file",
+        json!({"path": sheet}),
+        Some(data.path()),
+    )
+    .expect("installed");
+    assert_eq!(installed["summary"]["id"], "ovop-tapin-contoh");
+    assert_eq!(installed["summary"]["origin"]["kind"], "imported");
+    let list = invoke("criteria_list", json!({}), Some(data.path())).expect("list");
+    assert_eq!(list["sets"].as_array().map(Vec::len), Some(27));
+    let err = invoke(
+        "criteria_import_file",
+        json!({"path": "lembar.csv"}),
+        Some(data.path()),
+    )
+    .expect_err("not a full path");
+    assert_eq!(err["code"], "data.not_absolute");
+}
+
+#[test]
 fn criteria_get_returns_the_sheet_or_a_coded_error() {
     let view = invoke(
         "criteria_get",
