@@ -422,6 +422,70 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", deflated).unwrap();
+        let blanks = vec![b' '; 1024 * 1024];
+        for _ in 0..=MAX_UNPACKED / (1024 * 1024) {
+            zip.write_all(&blanks).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1024 * 1024, "{} bytes", bytes.len());
+        let read = read_criteria("lembar.xlsx", &bytes);
+        assert_eq!(read.findings[0].code, "criteria.sheet_too_large");
+    }
+
+    /// The smallest XLSX workbook with one sheet holding `cells` (`<c>` elements by row).
+    fn workbook(cells: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+            ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+            ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Lembar" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+            ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+            ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>"#)),
+        ];
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_is_read_cell_by_cell_and_a_cell_far_out_is_refused_not_allocated() {
+        let text = |r: u32, c: &str, t: &str| {
+            format!(r#"<row r="{r}"><c r="{c}{r}" t="inlineStr"><is><t>{t}</t></is></c></row>"#)
+        };
+        let table = read_xlsx(&workbook(&format!(
+            "{}{}",
+            text(2, "B", "#id"),
+            text(4, "C", "kode")
+        )))
+        .expect("a table");
+        assert_eq!(table.sheet, "Lembar");
+        assert_eq!(table.rows.len(), 4);
+        assert_eq!(
+            (table.rows[1][1].as_str(), table.rows[3][2].as_str()),
+            ("#id", "kode")
+        );
+        // One cell at A1 and one at XFD1048576 would be a range of 17 billion cells.
+        let far = workbook(&format!(
+            "{}{}",
+            text(1, "A", "#id"),
+            text(1_048_576, "XFD", "x")
+        ));
+        let refused = read_xlsx(&far).expect_err("refused");
+        assert_eq!(refused.code, "criteria.sheet_too_large");
+        assert_eq!(refused.row, Some(1_048_576));
+    }
+
+    #[test]
     fn every_finding_of_a_csv_is_collected_with_its_row() {
         let bad = SHEET
             .replace(",,,3,Tinggi", ",,,tiga,Tinggi")
