@@ -1255,7 +1255,10 @@ fn users_page(
                         @if u.must_change_password { " " span.badge { (t(lang, "users.must_change")) } }
                     }
                     td { (t(lang, &format!("role.{}", u.role.as_str()))) }
-                    td { (u.regions.join(", ")) }
+                    td { (u.regions.iter().map(|code| match crate::regions::Regions::get().name(code) {
+                        Some(name) => format!("{code} {name}"),
+                        None => code.clone(),
+                    }).collect::<Vec<_>>().join(", ")) }
                     td { div.actions style="margin:0" {
                         form method="post" action={ "/dashboard/users/" (u.name) "/code" } style="margin:0" {
                             input type="hidden" name="csrf" value=(token);
@@ -1294,7 +1297,7 @@ fn users_page(
                 label { (t(lang, "users.role"))
                     select name="role" { @for r in ["officer", "supervisor", "admin"] { option value=(r) { (t(lang, &format!("role.{r}"))) } } }
                 }
-                label { (t(lang, "users.regions")) input name="regions" placeholder="63.05, 63.06" size="14"; }
+                label { (t(lang, "users.regions")) input name="regions" placeholder="63.05, VN25-01" size="14"; }
                 label { (t(lang, "login.password")) input name="password" type="password" autocomplete="new-password" size="12"; }
                 button type="submit" { (t(lang, "users.create")) }
             }

@@ -1271,7 +1271,7 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
         .select_by_value("officer")
         .await
         .expect("pick a role");
-    b.type_into("form.filters input[name=regions]", "63.05.02")
+    b.type_into("form.filters input[name=regions]", "63.05.02, VN25-00577")
         .await;
     b.type_into("form.filters input[name=password]", "wati-rahasia-1")
         .await;
@@ -1287,7 +1287,8 @@ async fn dashboard(server: &Server, seeded: &Seeded, b: &Browser) {
     assert!(
         wati_row.contains("Wati Lestari")
             && wati_row.contains(&id("role.officer"))
-            && wati_row.contains("63.05.02"),
+            && wati_row.contains("63.05.02")
+            && wati_row.contains("VN25-00577 Xã Bát Tràng"),
         "{wati_row}"
     );
     b.check_page("users after creating one", "id").await;
