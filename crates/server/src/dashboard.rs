@@ -66,11 +66,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/dashboard/bundles/receipts/{name}", get(bundles::receipt))
         .route(
             "/dashboard/criteria",
-            get(criteria::criteria_page).post(criteria::upload).layer(
-                axum::extract::DefaultBodyLimit::max(criteria::BODY_LIMIT),
-            ),
+            get(criteria::criteria_page)
+                .post(criteria::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(criteria::BODY_LIMIT)),
         )
-        .route("/dashboard/criteria/drafts/{hex}", get(criteria::draft_page))
+        .route(
+            "/dashboard/criteria/drafts/{hex}",
+            get(criteria::draft_page),
+        )
         .route("/dashboard/criteria/publish", post(criteria::publish))
         .route("/dashboard/users", get(users).post(create_user))
         .route("/dashboard/users/{name}/code", post(create_code))
