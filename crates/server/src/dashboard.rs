@@ -212,6 +212,46 @@ fn check_csrf(headers: &HeaderMap, given: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Hands the file field `file` of an upload form to `consume`, once the form's token before it
+/// is checked: nothing of a file is read before its form is known to be this dashboard's. A file
+/// before the token is refused as a stale form, a form without the file with `bad`, and a form
+/// that cannot be read with `broken`.
+async fn file_after_token<T>(
+    headers: &HeaderMap,
+    multipart: &mut axum::extract::Multipart,
+    file: &str,
+    bad: impl Fn(String) -> ApiError,
+    broken: impl Fn(axum::extract::multipart::MultipartError) -> ApiError,
+    consume: impl AsyncFnOnce(axum::extract::multipart::Field<'_>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut token_checked = false;
+    while let Some(field) = multipart.next_field().await.map_err(&broken)? {
+        match field.name() {
+            Some("csrf") => {
+                let given = field.text().await.map_err(&broken)?;
+                check_csrf(headers, &given)?;
+                token_checked = true;
+            }
+            Some(name) if name == file => {
+                if token_checked {
+                    return consume(field).await;
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    if token_checked {
+        Err(bad("no file was chosen".into()))
+    } else {
+        Err(ApiError::forbidden(
+            "auth.csrf",
+            None,
+            "the form is stale or not from this dashboard: reload the page",
+        ))
+    }
+}
+
 const STYLE: &str = "
 *{box-sizing:border-box}body{margin:0;font-family:'Noto Sans',system-ui,sans-serif;color:#1f2a24;background:#f6f7f4;font-size:15px}
 header{background:#1e5b3a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}

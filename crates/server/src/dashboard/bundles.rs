@@ -13,7 +13,7 @@ use ovop_protocol::bundle::Receipt;
 use ovop_protocol::Outcome;
 use tokio::io::AsyncWriteExt;
 
-use super::{check_csrf, csrf, error_page, html_response, lang_of, page, signed_in};
+use super::{csrf, error_page, file_after_token, html_response, lang_of, page, signed_in};
 use crate::auth::{Actor, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::{self, t};
@@ -88,93 +88,75 @@ async fn receive(
     dir: &std::path::Path,
 ) -> ApiResult<PathBuf> {
     let bad = |message: String| ApiError::bad("bundle.bad_upload", Some("bundle"), message);
-    let mut token_checked = false;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("the upload cannot be read: {e}")))?
-    {
-        match field.name() {
-            Some("csrf") => {
-                let given = field
-                    .text()
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        bad(format!("the upload cannot be read: {e}"))
+    };
+    file_after_token(
+        headers,
+        &mut multipart,
+        "bundle",
+        bad,
+        unreadable,
+        async |mut field| {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| ApiError::internal(format!("the bundle folder: {e}")))?;
+            let path = dir.join(format!(
+                "upload-{}-{:016x}.partial",
+                std::process::id(),
+                rand::random::<u64>()
+            ));
+            let written = async {
+                let mut file = tokio::fs::File::create(&path)
                     .await
-                    .map_err(|e| bad(format!("the upload cannot be read: {e}")))?;
-                check_csrf(headers, &given)?;
-                token_checked = true;
-            }
-            Some("bundle") if token_checked => {
-                tokio::fs::create_dir_all(dir)
+                    .map_err(|e| ApiError::internal(format!("the bundle file: {e}")))?;
+                let mut size = 0u64;
+                while let Some(chunk) = field
+                    .chunk()
                     .await
-                    .map_err(|e| ApiError::internal(format!("the bundle folder: {e}")))?;
-                let path = dir.join(format!(
-                    "upload-{}-{:016x}.partial",
-                    std::process::id(),
-                    rand::random::<u64>()
-                ));
-                let written = async {
-                    let mut file = tokio::fs::File::create(&path)
-                        .await
-                        .map_err(|e| ApiError::internal(format!("the bundle file: {e}")))?;
-                    let mut size = 0u64;
-                    while let Some(chunk) = field
-                        .chunk()
-                        .await
-                        .map_err(|e| bad(format!("the upload was cut: {e}")))?
-                    {
-                        size += chunk.len() as u64;
-                        if size > UPLOAD_LIMIT {
-                            return Err(ApiError::new(
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                                "bundle.too_large",
-                                Some("bundle"),
-                                "the bundle is larger than the dashboard takes (4 GB); import it with ovop-server import-bundle",
-                            ));
+                    .map_err(|e| bad(format!("the upload was cut: {e}")))?
+                {
+                    size += chunk.len() as u64;
+                    if size > UPLOAD_LIMIT {
+                        return Err(ApiError::new(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "bundle.too_large",
+                            Some("bundle"),
+                            "the bundle is larger than the dashboard takes (4 GB); import it with ovop-server import-bundle",
+                        ));
+                    }
+                    file.write_all(&chunk).await.map_err(|e| {
+                        if e.kind() == std::io::ErrorKind::StorageFull {
+                            ApiError::new(
+                                StatusCode::INSUFFICIENT_STORAGE,
+                                "server.disk_full",
+                                None,
+                                "the server's disk is full",
+                            )
+                        } else {
+                            ApiError::internal(format!("the bundle file: {e}"))
                         }
-                        file.write_all(&chunk).await.map_err(|e| {
-                            if e.kind() == std::io::ErrorKind::StorageFull {
-                                ApiError::new(
-                                    StatusCode::INSUFFICIENT_STORAGE,
-                                    "server.disk_full",
-                                    None,
-                                    "the server's disk is full",
-                                )
-                            } else {
-                                ApiError::internal(format!("the bundle file: {e}"))
-                            }
-                        })?;
-                    }
-                    file.flush()
-                        .await
-                        .map_err(|e| ApiError::internal(format!("the bundle file: {e}")))?;
-                    if size == 0 {
-                        return Err(bad("no file was chosen".into()));
-                    }
-                    Ok(())
+                    })?;
                 }
-                .await;
-                return match written {
-                    Ok(()) => Ok(path),
-                    Err(e) => {
-                        let _ = tokio::fs::remove_file(&path).await;
-                        Err(e)
-                    }
-                };
+                file.flush()
+                    .await
+                    .map_err(|e| ApiError::internal(format!("the bundle file: {e}")))?;
+                if size == 0 {
+                    return Err(bad("no file was chosen".into()));
+                }
+                Ok(())
             }
-            // The file before the form's token: not read, refused as a stale form.
-            Some("bundle") => break,
-            _ => {}
-        }
-    }
-    if token_checked {
-        Err(bad("no file was chosen".into()))
-    } else {
-        Err(ApiError::forbidden(
-            "auth.csrf",
-            None,
-            "the form is stale or not from this dashboard: reload the page",
-        ))
-    }
+            .await;
+            match written {
+                Ok(()) => Ok(path),
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&path).await;
+                    Err(e)
+                }
+            }
+        },
+    )
+    .await
 }
 
 /// `POST /dashboard/bundles`: imports the uploaded bundle and shows the outcome.

@@ -21,7 +21,9 @@ use ovop_core::tabular::{Checked, SheetFinding};
 use ovop_core::{parse_set, Code, Rubric};
 use serde::{Deserialize, Serialize};
 
-use super::{check_csrf, csrf, error_page, html_response, lang_of, page, signed_in, when};
+use super::{
+    check_csrf, csrf, error_page, file_after_token, html_response, lang_of, page, signed_in, when,
+};
 use crate::admin;
 use crate::auth::{Actor, Role};
 use crate::db::Val;
@@ -261,42 +263,28 @@ async fn receive(headers: &HeaderMap, mut multipart: Multipart) -> ApiResult<(St
             bad(format!("the upload cannot be read: {e}"))
         }
     };
-    let mut token_checked = false;
-    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
-        match field.name() {
-            Some("csrf") => {
-                let given = field.text().await.map_err(broken)?;
-                check_csrf(headers, &given)?;
-                token_checked = true;
-            }
-            Some("sheet") if token_checked => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                    if bytes.len() + chunk.len() > UPLOAD_LIMIT {
-                        return Err(too_large());
-                    }
-                    bytes.extend_from_slice(&chunk);
+    file_after_token(
+        headers,
+        &mut multipart,
+        "sheet",
+        bad,
+        broken,
+        async |mut field| {
+            let name = field.file_name().unwrap_or("").to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                if bytes.len() + chunk.len() > UPLOAD_LIMIT {
+                    return Err(too_large());
                 }
-                if bytes.is_empty() {
-                    return Err(bad("no file was chosen".into()));
-                }
-                return Ok((name, bytes));
+                bytes.extend_from_slice(&chunk);
             }
-            // The file before the form's token: not read, refused as a stale form.
-            Some("sheet") => break,
-            _ => {}
-        }
-    }
-    if token_checked {
-        Err(bad("no file was chosen".into()))
-    } else {
-        Err(ApiError::forbidden(
-            "auth.csrf",
-            None,
-            "the form is stale or not from this dashboard: reload the page",
-        ))
-    }
+            if bytes.is_empty() {
+                return Err(bad("no file was chosen".into()));
+            }
+            Ok((name, bytes))
+        },
+    )
+    .await
 }
 
 /// The set's id and version published already: under which hash.
