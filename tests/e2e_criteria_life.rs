@@ -15,9 +15,7 @@ const PORT: u16 = 4534;
 /// written into the app's store the way the app writes them.
 fn seed_ocop_product(data_home: &std::path::Path) -> String {
     use ovop_store::records::{Producer, Product};
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let mut store = driver::app_store(data_home);
     let now = "2026-11-23T08:00:00Z";
     let producer = store
         .save_producer(

@@ -250,9 +250,7 @@ async fn a_vietnamese_officer_starts_fresh_registers_a_potter_in_xa_bat_trang_an
 /// Phường Ba Đình), in Vietnam only.
 fn seed_old_units(data_home: &std::path::Path) -> (String, String) {
     use ovop_store::records::Producer;
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let mut store = driver::app_store(data_home);
     let now = "2026-11-23T08:00:00Z";
     store
         .import_regions(&ovop_store::regions::VIETNAM_BEFORE_2025)

@@ -302,6 +302,13 @@ pub struct Seeded {
     pub assessment: String,
 }
 
+/// The app's own store in `data_home`, created when missing, for seeding before a start.
+pub fn app_store(data_home: &Path) -> ovop_store::Store {
+    let dir = data_home.join("org.ovopfield.app");
+    std::fs::create_dir_all(&dir).expect("data folder");
+    ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store")
+}
+
 /// A producer, its product and a draft of the OVOP template, written into the app's store the
 /// way the app writes them.
 pub fn seed_draft(data_home: &Path) -> Seeded {
@@ -312,9 +319,7 @@ pub fn seed_draft(data_home: &Path) -> Seeded {
 pub fn seed_draft_with(data_home: &Path, criteria: &str, version: &str) -> Seeded {
     use ovop_store::assessments::{Assessor, Visit};
     use ovop_store::records::{Producer, Product};
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let mut store = app_store(data_home);
     let now = "2026-11-23T08:00:00Z";
     let producer = store
         .save_producer(
@@ -366,9 +371,7 @@ pub const TAPIN_VILLAGE: &str = "63.05.04.2007";
 pub fn seed_final(data_home: &Path) -> String {
     use ovop_store::assessments::{Assessor, Visit};
     use ovop_store::records::{Producer, Product};
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let mut store = app_store(data_home);
     store.ensure_regions().expect("regions");
     let now = "2026-11-23T08:00:00Z";
     let producer = store
@@ -468,9 +471,7 @@ pub struct Session {
 pub fn seed_council_session(data_home: &Path) -> Session {
     use ovop_store::assessments::{Assessor, DraftChange, Visit};
     use ovop_store::records::{Producer, Product};
-    let dir = data_home.join("org.ovopfield.app");
-    std::fs::create_dir_all(&dir).expect("data folder");
-    let mut store = ovop_store::Store::open(&dir.join("ovop.sqlite")).expect("store");
+    let mut store = app_store(data_home);
     store.ensure_regions().expect("regions");
     let now = "2026-11-23T08:00:00Z";
     let producer = store
