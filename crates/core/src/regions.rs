@@ -66,6 +66,17 @@ pub fn current(country: &str) -> Option<&'static Dataset> {
     }
 }
 
+/// The shipped list a region code belongs to, by its prefix (Indonesia's codes have none).
+pub fn dataset_of(code: &str) -> &'static Dataset {
+    if code.starts_with(VN_2025_PREFIX) {
+        &VIETNAM
+    } else if code.starts_with(VN_BEFORE_2025_PREFIX) {
+        &VIETNAM_BEFORE_2025
+    } else {
+        &INDONESIA
+    }
+}
+
 /// The countries whose regions the app ships, in the order it offers them.
 pub const COUNTRIES: [&str; 2] = ["ID", "VN"];
 
@@ -275,5 +286,10 @@ mod tests {
         assert!(bat_trang.iter().all(|s| s.merge == Merge::Part));
         // An old code the table does not know has no successor.
         assert!(of("VN-99999").is_empty());
+        // Each code names its list.
+        let list = |code: &str| dataset_of(code).name;
+        assert_eq!(list("VN25-00577"), VIETNAM.name);
+        assert_eq!(list("VN-00583"), VIETNAM_BEFORE_2025.name);
+        assert_eq!(list("63.05"), INDONESIA.name);
     }
 }

@@ -260,10 +260,17 @@ impl Store {
     /// fresh install: Indonesia, until the officer chooses). Returns how many were imported (0
     /// when they were there already).
     pub fn ensure_regions(&mut self) -> Result<usize> {
+        let (countries, _) = self.chosen_countries()?;
+        self.import_missing(&countries)
+    }
+
+    /// Imports the current list of each of `countries` the store does not hold yet; how many
+    /// regions that brought.
+    fn import_missing(&mut self, countries: &[impl AsRef<str>]) -> Result<usize> {
         let mut imported = 0;
-        for country in self.chosen_countries()?.0 {
-            if let Some(dataset) = ovop_core::regions::current(&country) {
-                if self.current_count(&country)? == 0 {
+        for country in countries {
+            if let Some(dataset) = ovop_core::regions::current(country.as_ref()) {
+                if self.imported(dataset)? == 0 {
                     imported += self.import_regions(dataset)?;
                 }
             }
@@ -271,10 +278,11 @@ impl Store {
         Ok(imported)
     }
 
-    fn current_count(&self, country: &str) -> Result<i64> {
+    /// How many regions of the list `dataset` the store holds.
+    fn imported(&self, dataset: &Dataset) -> Result<i64> {
         Ok(self.read().query_row(
-            "SELECT count(*) FROM region WHERE country = ?1 AND retired IS NULL",
-            [country],
+            "SELECT count(*) FROM region WHERE country = ?1 AND retired IS ?2",
+            params![dataset.country, dataset.retired],
             |r| r.get(0),
         )?)
     }
@@ -284,7 +292,9 @@ impl Store {
         let (chosen, confirmed) = self.chosen_countries()?;
         let mut imported = std::collections::BTreeMap::new();
         for country in COUNTRIES {
-            imported.insert(country.to_string(), self.current_count(country)?);
+            if let Some(dataset) = ovop_core::regions::current(country) {
+                imported.insert(country.to_string(), self.imported(dataset)?);
+            }
         }
         Ok(Countries {
             chosen,
@@ -320,11 +330,10 @@ impl Store {
     /// lacks. Regions of a country no longer chosen stay (producers may name them); searches
     /// leave them out.
     pub fn choose_countries(&mut self, countries: &[String], now: &str) -> Result<Countries> {
-        let mut chosen: Vec<&str> = COUNTRIES
+        let chosen: Vec<&str> = COUNTRIES
             .into_iter()
             .filter(|c| countries.iter().any(|given| given == c))
             .collect();
-        chosen.dedup();
         if chosen.is_empty() || countries.iter().any(|c| !COUNTRIES.contains(&c.as_str())) {
             return Err(StoreError::Countries(format!(
                 "choose one or more of {} (found {countries:?})",
@@ -333,13 +342,7 @@ impl Store {
         }
         // The regions first: a setting naming a country whose import failed would leave the
         // officer's searches empty.
-        for country in &chosen {
-            if let Some(dataset) = ovop_core::regions::current(country) {
-                if self.current_count(country)? == 0 {
-                    self.import_regions(dataset)?;
-                }
-            }
-        }
+        self.import_missing(&chosen)?;
         self.set_setting(COUNTRIES_SETTING, Some(&chosen.join(",")), now)?;
         self.region_countries()
     }
@@ -351,19 +354,8 @@ impl Store {
         if self.region(code).is_ok() {
             return Ok(true);
         }
-        let dataset = if code.starts_with(ovop_core::regions::VN_2025_PREFIX) {
-            &VIETNAM
-        } else if code.starts_with(ovop_core::regions::VN_BEFORE_2025_PREFIX) {
-            &VIETNAM_BEFORE_2025
-        } else {
-            &INDONESIA
-        };
-        let present: i64 = self.read().query_row(
-            "SELECT count(*) FROM region WHERE country = ?1 AND retired IS ?2",
-            params![dataset.country, dataset.retired],
-            |r| r.get(0),
-        )?;
-        if present > 0 {
+        let dataset = ovop_core::regions::dataset_of(code);
+        if self.imported(dataset)? > 0 {
             return Ok(false);
         }
         self.import_regions(dataset)?;
