@@ -2,7 +2,7 @@
 // regions looked up by code (a producer row names its village by code only).
 import { getRegion } from "$lib/api";
 import type { Region } from "$lib/bindings";
-import { formatDate, t, type MessageKey } from "$lib/i18n/index.svelte";
+import { formatDate, lang, t, type MessageKey } from "$lib/i18n/index.svelte";
 import { SvelteMap } from "svelte/reactivity";
 
 // Indonesia has four levels; Vietnam's units before the 2025 reform have three, named
@@ -53,6 +53,20 @@ export function isVillage(region: { level: string }): boolean {
 /** Ancestors and the region itself: "Kalimantan Selatan › Kabupaten Tapin › Binuang › Tungkap". */
 export function fullPath(region: Region): string {
   return region.path ? `${region.path} › ${region.name}` : region.name;
+}
+
+// ---- The countries -----------------------------------------------------------------------------
+
+/** The countries whose regions the app ships: their names and what the app offers there. */
+export const COUNTRIES: { code: "ID" | "VN"; name: MessageKey; hint: MessageKey }[] = [
+  { code: "ID", name: "country.id", hint: "first.country_id_hint" },
+  { code: "VN", name: "country.vn", hint: "first.country_vn_hint" },
+];
+
+/** The countries `codes` names, as the reader says them: "Indonesia và Việt Nam". */
+export function countryNames(codes: readonly string[]): string {
+  const names = COUNTRIES.filter((c) => codes.includes(c.code)).map((c) => t(c.name));
+  return new Intl.ListFormat(lang(), { type: "conjunction" }).format(names);
 }
 
 // ---- Lookups by code -------------------------------------------------------------------------
