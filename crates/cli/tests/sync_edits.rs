@@ -11,24 +11,10 @@ use serde_json::Value;
 
 /// The server's latest revision of a producer or product: its revision and body.
 async fn latest(server: &Server, kind: &'static str, id: &str) -> (i64, Value) {
-    let id = id.to_string();
-    let row = server
-        .running
-        .state
-        .db
-        .run(move |tx| {
-            Ok(tx.query_opt(
-                "SELECT revision, body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision DESC LIMIT 1",
-                &[Val::from(kind), Val::from(id.as_str())],
-            )?)
-        })
+    field::revisions(server, kind, id)
         .await
-        .expect("query")
-        .expect("the record is on the server");
-    (
-        row.int(0),
-        serde_json::from_str(&row.text(1)).expect("json"),
-    )
+        .pop()
+        .expect("the record is on the server")
 }
 
 async fn an_edit_after_the_first_sync_reaches_the_office(backend: Backend) {

@@ -12,7 +12,6 @@ use ovop_store::assessments::{Assessor, Visit};
 use ovop_store::records::{Producer, Product};
 use ovop_store::regions::VIETNAM_BEFORE_2025;
 use ovop_store::Store;
-use serde_json::Value;
 
 /// An officer of Hà Nội, whose regions are the city of 2025 and the city before it (for records
 /// made before the reform), enrolled: a client with their token.
@@ -39,22 +38,10 @@ async fn sync(
 
 /// Every revision of a record on the server, oldest first: its village.
 async fn villages(server: &Server, kind: &'static str, id: &str) -> Vec<String> {
-    let id = id.to_string();
-    let rows = server
-        .running
-        .state
-        .db
-        .run(move |tx| {
-            Ok(tx.query(
-                "SELECT body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision",
-                &[Val::from(kind), Val::from(id.as_str())],
-            )?)
-        })
+    field::revisions(server, kind, id)
         .await
-        .expect("query");
-    rows.iter()
-        .map(|row| {
-            let body: Value = serde_json::from_str(&row.text(0)).expect("json");
+        .into_iter()
+        .map(|(_, body)| {
             body["village_code"]
                 .as_str()
                 .unwrap_or_default()

@@ -55,6 +55,36 @@ pub fn photo(seed: u64, side: u32) -> Vec<u8> {
     bytes.into_inner()
 }
 
+/// Every revision of a producer, product or other record the server keeps, oldest first: its
+/// number and body.
+pub async fn revisions(
+    server: &Server,
+    kind: &'static str,
+    id: &str,
+) -> Vec<(i64, serde_json::Value)> {
+    let id = id.to_string();
+    let rows = server
+        .running
+        .state
+        .db
+        .run(move |tx| {
+            Ok(tx.query(
+                "SELECT revision, body FROM record WHERE kind = $1 AND id = $2 ORDER BY revision",
+                &[Val::from(kind), Val::from(id.as_str())],
+            )?)
+        })
+        .await
+        .expect("query");
+    rows.iter()
+        .map(|row| {
+            (
+                row.int(0),
+                serde_json::from_str(&row.text(1)).expect("json"),
+            )
+        })
+        .collect()
+}
+
 /// Every gate passed and every criterion at its best level: a complete sheet of `rubric`.
 pub fn best_answers(rubric: &Rubric) -> Answers {
     let set = rubric.set();
