@@ -1078,8 +1078,7 @@ pub fn rounds_of_stored(tx: &mut dyn Tx) -> crate::db::DbResult<usize> {
     Ok(filled)
 }
 
-/// `INSERT INTO <into> VALUES (..), (..) <tail>`, in statements of at most about 30,000 values
-/// (both backends' limits are above).
+/// `INSERT INTO <into> <rows> <tail>`, all rows at once ([`Tx::insert_many`]).
 fn insert_rows(tx: &mut dyn Tx, into: &str, rows: Vec<Vec<Val>>, tail: &str) -> ApiResult<()> {
     insert_returning(tx, into, rows, tail).map(|_| ())
 }
@@ -1091,23 +1090,7 @@ fn insert_returning(
     rows: Vec<Vec<Val>>,
     tail: &str,
 ) -> ApiResult<Vec<crate::db::Row>> {
-    let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for chunk in rows.chunks((30_000 / width).max(1)) {
-        let mut marks = Vec::with_capacity(chunk.len());
-        for r in 0..chunk.len() {
-            let row: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            marks.push(format!("({})", row.join(", ")));
-        }
-        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        out.extend(tx.query(
-            &format!("INSERT INTO {into} VALUES {} {tail}", marks.join(", ")),
-            &params,
-        )?);
-    }
-    Ok(out)
+    Ok(tx.insert_many(into, &rows, tail)?)
 }
 
 fn insert_new(deferred: &mut Deferred, actor: &Actor, record: &Record, placed: &Placed, now: &str) {
