@@ -1,7 +1,8 @@
 //! Ingest benchmark: the release server as its own process, on SQLite and on PostgreSQL, with
-//! 1 and 50 devices pushing batches of 100 finalised assessments at once. Prints assessments
-//! per second, push latency (median and p95 for a batch of 100) and the server's memory at rest
-//! and at its peak.
+//! 1 and 50 devices (and 200 on PostgreSQL, a province's server) pushing batches of 100
+//! finalised assessments at once. Prints assessments per second, the server's CPU time (user
+//! and system) per 1,000 assessments, push latency (median and p95 for a batch of 100) and the
+//! server's memory at rest and at its peak.
 //!
 //!     cargo bench -p ovop-server --bench ingest
 //!
@@ -13,7 +14,8 @@
 //! assessments by default) as CSV and XLSX, per assessment and per criterion: size, time and
 //! the server's peak memory while each is written are printed under the table.
 //!
-//! `BENCH_BATCHES` (default 20 for one device, 4 each for fifty) changes the amount of work.
+//! `BENCH_BATCHES` (default 20 for one device, 4 each for fifty and two hundred) changes the
+//! amount of work.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -204,6 +206,58 @@ async fn push_setup(client: &reqwest::Client, url: &str, token: &str, setup: &[u
     }
 }
 
+/// The CPU time the process has used so far (user and system), from `/proc/<pid>/stat`.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which may hold spaces) start at its closing paren.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / clock_ticks()
+}
+
+/// The CPU time PostgreSQL has used so far: every `postgres` process (the connections'
+/// backends, the WAL writer, the checkpointer), and the backends that have ended (counted in
+/// their parent's children's time).
+fn postgres_cpu_seconds() -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    let mut total = 0.0;
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() != "postgres" {
+            continue;
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        // utime, stime, cutime, cstime: fields 14 to 17 of the line.
+        total += ticks(11) + ticks(12) + ticks(13) + ticks(14);
+    }
+    total / clock_ticks()
+}
+
+/// The kernel's clock ticks per second for `/proc` times.
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -312,6 +366,8 @@ async fn run(
     for (d, (setup, _)) in work.iter().enumerate() {
         push_setup(&client, &server.url, &tokens[d], setup).await;
     }
+    let cpu_before = cpu_seconds(pid);
+    let database_before = database.map(|_| postgres_cpu_seconds());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let signing = storm.then(|| tokio::spawn(sign_in_storm(server.url.clone(), stopped)));
     let started = Instant::now();
@@ -331,6 +387,8 @@ async fn run(
         latencies.extend(task.await.expect("device"));
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_seconds(pid) - cpu_before;
+    let database_cpu = database_before.map(|before| postgres_cpu_seconds() - before);
     let _ = stop.send(true);
     let sign_ins = match signing {
         Some(task) => {
@@ -349,16 +407,25 @@ async fn run(
     let assessments = u64::from(devices) * u64::from(batches) * 100;
     let peak_kb = status_kb(pid, "VmHWM:");
     println!(
-        "| {label:<26} | {devices:>7} | {assessments:>11} | {:>8.1} | {:>17.0} | {:>10.0} | {:>8.0} | {:>10.1} | {:>12.1} |",
+        "| {label:<26} | {devices:>7} | {assessments:>11} | {:>8.1} | {:>17.0} | {:>22.2} | {:>8.0} | {:>8.0} | {:>13.1} | {:>13.1} |",
         elapsed.as_secs_f64(),
         assessments as f64 / elapsed.as_secs_f64(),
+        cpu * 1000.0 / assessments as f64,
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
         percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
         rest_kb as f64 / 1024.0,
         peak_kb as f64 / 1024.0,
     );
-    let mut notes: Vec<String> = sign_ins
-        .map(|sign_ins| {
+    let mut notes: Vec<String> = database_cpu
+        .map(|cpu| {
+            format!(
+                "{label}, {devices} devices: PostgreSQL's own CPU {:.2} s per 1,000 assessments",
+                cpu * 1000.0 / assessments as f64
+            )
+        })
+        .into_iter()
+        .collect();
+    notes.extend(sign_ins.map(|sign_ins| {
             format!(
                 "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
                 sign_ins.len(),
@@ -367,10 +434,8 @@ async fn run(
                 percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
                 percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
             )
-        })
-        .into_iter()
-        .collect();
-    if devices > 1 && !storm {
+    }));
+    if devices == 50 && !storm {
         notes.extend(exports(&client, &server, &label).await);
     }
     notes
@@ -390,15 +455,21 @@ fn main() {
         let batches_one: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
         let batches_many: u32 = std::env::var("BENCH_BATCHES").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
         println!("Ingest of finalised assessments (batches of 100), the release server as its own process");
-        println!("| backend                    | devices | assessments | time (s) | assessments per s | p50 (ms) | p95 (ms) | RSS rest (MB) | RSS peak (MB) |");
-        println!("|----------------------------|---------|-------------|----------|-------------------|----------|----------|---------------|---------------|");
+        println!("| backend                    | devices | assessments | time (s) | assessments per s | server CPU s per 1,000 | p50 (ms) | p95 (ms) | RSS rest (MB) | RSS peak (MB) |");
+        println!("|----------------------------|---------|-------------|----------|-------------------|------------------------|----------|----------|---------------|---------------|");
         let mut notes = Vec::new();
         for (label, backend) in [("sqlite", Backend::Sqlite), ("postgresql", Backend::Postgres)] {
-            for (devices, batches, storm) in [
-                (1, batches_one, false),
-                (50, batches_many, false),
-                (50, batches_many, true),
-            ] {
+            // A province's server: two hundred laptops at once, on PostgreSQL.
+            let runs: &[(u32, u32, bool)] = match backend {
+                Backend::Sqlite => &[(1, batches_one, false), (50, batches_many, false), (50, batches_many, true)],
+                Backend::Postgres => &[
+                    (1, batches_one, false),
+                    (50, batches_many, false),
+                    (50, batches_many, true),
+                    (200, batches_many, false),
+                ],
+            };
+            for &(devices, batches, storm) in runs {
                 let (url, name) = if backend == Backend::Postgres {
                     let (url, name) = fresh_postgres().await;
                     (Some(url), Some(name))
