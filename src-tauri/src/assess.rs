@@ -167,6 +167,6 @@ pub async fn assessments_list(
     product_id: Option<String>,
 ) -> Result<Vec<AssessmentSummary>, AppError> {
     state
-        .with_store(move |store| views::summaries(store, status.as_deref(), product_id.as_deref()))
+        .read_now(move |store| views::summaries(store, status.as_deref(), product_id.as_deref()))
         .await
 }

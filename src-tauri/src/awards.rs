@@ -50,7 +50,7 @@ pub async fn product_awards(
 pub async fn certificates_lapsing(state: State<'_, AppState>) -> Result<Vec<AwardView>, AppError> {
     let today = today();
     state
-        .with_store(move |store| certificates::lapsing(store, &today))
+        .read_now(move |store| certificates::lapsing(store, &today))
         .await
 }
 

@@ -90,6 +90,6 @@ pub async fn coaching_record_visit(
 pub async fn coaching_due(state: State<'_, AppState>) -> Result<Vec<DueAction>, AppError> {
     let today = crate::awards::today();
     state
-        .with_store(move |store| coaching::due(store, &today))
+        .read_now(move |store| coaching::due(store, &today))
         .await
 }

@@ -51,11 +51,13 @@ use ovop_store::photos::Photo;
 use ovop_store::records::{Producer, Product, ProductHit};
 use ovop_store::regions::{Countries, Region, Relocation};
 
-// Each runs on a blocking thread through `AppState::with_store`, never on the main thread.
+// Each runs on a blocking thread through `AppState::with_store`, never on the main thread; the
+// home screen's reads through `AppState::read_now`, which does not wait for a first start's region
+// import.
 
 #[tauri::command]
 pub async fn home_counts(state: State<'_, AppState>) -> Result<HomeCounts, AppError> {
-    state.with_store(|store| Ok(store.counts()?)).await
+    state.read_now(|store| Ok(store.counts()?)).await
 }
 
 #[tauri::command]
@@ -86,12 +88,11 @@ pub async fn region_get(state: State<'_, AppState>, code: String) -> Result<Regi
         .await
 }
 
-/// The countries the officer works in, and how many regions of each are imported.
+/// The countries the officer works in, and how many regions of each are imported (none yet while
+/// a first start's import is under way: the counts are what is committed).
 #[tauri::command]
 pub async fn regions_countries(state: State<'_, AppState>) -> Result<Countries, AppError> {
-    state
-        .with_store(|store| Ok(store.region_countries()?))
-        .await
+    state.read_now(|store| Ok(store.region_countries()?)).await
 }
 
 /// Chooses the countries the officer works in (first start, Settings): imports what is missing.
@@ -271,7 +272,7 @@ pub async fn photo_add(
 pub async fn settings_get(
     state: State<'_, AppState>,
 ) -> Result<std::collections::BTreeMap<String, String>, AppError> {
-    state.with_store(|store| Ok(store.settings()?)).await
+    state.read_now(|store| Ok(store.settings()?)).await
 }
 
 /// Sets one setting (`null` removes it); kept before the call returns.

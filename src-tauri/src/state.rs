@@ -28,6 +28,16 @@ impl AppState {
             .map_err(|_| ovop_app::error::unavailable())?
     }
 
+    /// Reads the store on a blocking thread at once, even during a first start's region import
+    /// (see [`App::read_now`]): for reads that do not touch the regions.
+    pub async fn read_now<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, AppError> + Send + 'static,
+    {
+        self.run(move |app| app.read_now(work)).await
+    }
+
     /// Runs `work` on the store on a blocking thread (waiting for the first-run import).
     pub async fn with_store<T, F>(&self, work: F) -> Result<T, AppError>
     where

@@ -27,7 +27,11 @@ struct Inner {
     /// The store, or why it could not be opened (a newer or damaged database): the app still
     /// starts and says so instead of showing a blank window.
     store: Mutex<Result<Store, AppError>>,
-    /// Set once the first-run region import is over; calls that need the store wait for it.
+    /// Set once the store is open and the criteria sets are read (off the window's thread, so
+    /// the window draws meanwhile); every call waits for it.
+    opened: (Mutex<bool>, Condvar),
+    /// Set once the first-run region import is over; calls that need the store wait for it,
+    /// except the reads that do not touch the regions ([`App::read_now`]).
     ready: (Mutex<bool>, Condvar),
     /// The app's own data folder: the data lives there unless the officer moved it, and then
     /// `data-folder.txt` there names the folder it moved to.
@@ -37,33 +41,20 @@ struct Inner {
 impl App {
     /// The shipped criteria sets and those imported into `<data dir>/criteria/` (a file that
     /// cannot be read is listed as rejected, not fatal), and the store at
-    /// `<data dir>/ovop.sqlite`. On a fresh install the regions are imported in the background;
-    /// calls that need the store wait for it.
+    /// `<data dir>/ovop.sqlite`. On a fresh install the regions are imported in the background,
+    /// on a connection of the import's own (in one transaction, as always): calls that need
+    /// the store wait for it, the home screen's reads ([`App::read_now`]) do not. Returns at
+    /// once: the store is opened and the sets are read on a thread of their own (a start's
+    /// window does not wait for them), and every call waits until they are.
     ///
     /// `home` is the app's own data folder; when the officer moved the data, the folder it
     /// names is used instead.
     pub fn load(home: Option<&Path>) -> App {
-        let data_dir = home.map(folder::data_dir_in);
-        let catalog = load_criteria(home);
-        let store = match data_dir {
-            Some(Ok(dir)) => std::fs::create_dir_all(&dir)
-                .map_err(|e| {
-                    AppError::new(
-                        Code::StoreCannotOpen.as_str(),
-                        format!("cannot create {}: {e}", dir.display()),
-                    )
-                })
-                .and_then(|()| Store::open(&dir.join(DATABASE)).map_err(AppError::from)),
-            Some(Err(err)) => Err(err),
-            None => Err(AppError::new(
-                Code::StoreCannotOpen.as_str(),
-                "the app has no data folder",
-            )),
-        };
         let app = App {
             inner: Arc::new(Inner {
-                catalog: RwLock::new(Arc::new(catalog)),
-                store: Mutex::new(store),
+                catalog: RwLock::new(Arc::new(Catalog::default())),
+                store: Mutex::new(Err(unavailable())),
+                opened: (Mutex::new(false), Condvar::new()),
                 ready: (Mutex::new(false), Condvar::new()),
                 home: home.map(Path::to_path_buf),
             }),
@@ -71,24 +62,40 @@ impl App {
         let background = app.clone();
         std::thread::spawn(move || {
             let inner = &background.inner;
-            if let Ok(mut guard) = inner.store.lock() {
-                if let Ok(store) = guard.as_mut() {
-                    if let Err(err) = store.ensure_regions() {
-                        eprintln!("the regions could not be imported: {err}");
-                    }
+            let home = inner.home.as_deref();
+            let catalog = load_criteria(home);
+            let store = open_store(home);
+            let database = store.as_ref().ok().map(|store| store.path().to_path_buf());
+            *inner
+                .catalog
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = Arc::new(catalog);
+            *inner.store.lock().unwrap_or_else(PoisonError::into_inner) = store;
+            raise(&inner.opened);
+            // Its own connection: the window's reads go on meanwhile (WAL: they see the store
+            // as it was before the import, which does not touch what they read).
+            if let Some(database) = database {
+                let imported = Store::open(&database).and_then(|mut store| store.ensure_regions());
+                if let Err(err) = imported {
+                    eprintln!("the regions could not be imported: {err}");
                 }
             }
-            let (flag, condvar) = &inner.ready;
-            if let Ok(mut done) = flag.lock() {
-                *done = true;
-                condvar.notify_all();
-            }
+            raise(&inner.ready);
         });
         app
     }
 
+    /// Waits until the store is open and the criteria sets are read.
+    fn wait_opened(&self) {
+        let (flag, condvar) = &self.inner.opened;
+        if let Ok(done) = flag.lock() {
+            let _ = condvar.wait_timeout_while(done, Duration::from_secs(120), |done| !*done);
+        }
+    }
+
     /// The criteria sets as they are now.
     pub fn catalog(&self) -> Arc<Catalog> {
+        self.wait_opened();
         self.inner
             .catalog
             .read()
@@ -98,6 +105,7 @@ impl App {
 
     /// Reads the criteria sets again (after an import, or a sync that installed some).
     pub fn reload_catalog(&self) {
+        self.wait_opened();
         let catalog = Arc::new(load_criteria(self.inner.home.as_deref()));
         *self
             .inner
@@ -113,6 +121,21 @@ impl App {
     ) -> Result<T, AppError> {
         let mut guard = self.lock()?;
         work(&mut guard)
+    }
+
+    /// Runs `work` on the store at once, even while a first start imports the regions: for
+    /// reads that do not touch the regions (the home screen's counts and lists, the settings),
+    /// so that the window is usable during the import. Read-only by its type.
+    pub fn read_now<T>(
+        &self,
+        work: impl FnOnce(&Store) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.wait_opened();
+        let slot = self.inner.store.lock().map_err(|_| unavailable())?;
+        match slot.as_ref() {
+            Ok(store) => work(store),
+            Err(err) => Err(err.clone()),
+        }
     }
 
     /// The data folder: where the database is.
@@ -276,6 +299,33 @@ impl App {
         }
         Ok(StoreGuard(guard))
     }
+}
+
+/// The store at `<data dir>/ovop.sqlite`, the data folder created when missing; or why it
+/// cannot be opened (a newer or damaged database, no data folder): the app still starts and
+/// says so instead of showing a blank window.
+fn open_store(home: Option<&Path>) -> Result<Store, AppError> {
+    match home.map(folder::data_dir_in) {
+        Some(Ok(dir)) => std::fs::create_dir_all(&dir)
+            .map_err(|e| {
+                AppError::new(
+                    Code::StoreCannotOpen.as_str(),
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })
+            .and_then(|()| Store::open(&dir.join(DATABASE)).map_err(AppError::from)),
+        Some(Err(err)) => Err(err),
+        None => Err(AppError::new(
+            Code::StoreCannotOpen.as_str(),
+            "the app has no data folder",
+        )),
+    }
+}
+
+/// Sets a flag and wakes every call waiting for it.
+fn raise((flag, condvar): &(Mutex<bool>, Condvar)) {
+    *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+    condvar.notify_all();
 }
 
 /// The shipped criteria sets and those in the data folder's `criteria/` (the folder the data
