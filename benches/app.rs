@@ -4,10 +4,16 @@
 //! xvfb-run -a -s "-screen 0 1366x768x24" cargo bench -p ovop-field --bench app
 //! ```
 //!
-//! - **First start**: a fresh install, the regions imported on the way (once per laptop).
+//! - **First start**: a fresh install until the home screen shows its counts, and until a region
+//!   search answers (the regions are imported in the background, once per laptop).
 //! - **Start**: the app launched on existing data until the home screen shows its counts,
 //!   timed from the WebDriver session request (so it includes tauri-driver starting
-//!   WebKitWebDriver, which starts the app: the app alone is faster).
+//!   WebKitWebDriver, which starts the app: the app alone is faster), with where the time went:
+//!   the app's process running, the page's load starting and the page parsed (its
+//!   DOMContentLoaded), the WebDriver session answered.
+//! - Both **warm** (the files in the page cache, as on a second start) and **cold** (the page
+//!   cache dropped before each start, as after a reboot: `sync; echo 3 > /proc/sys/vm/drop_caches`,
+//!   which needs root; without it the cold rows say so).
 //! - **Memory** of the app and every process below it (WebKit's web and network processes):
 //!   RSS and PSS (shared pages divided among the processes that map them), at rest on the home
 //!   screen, then after scoring a whole sheet of a product that has 50 photos.
@@ -26,6 +32,143 @@ use fantoccini::Client;
 
 const PORT: u16 = 4474;
 const STARTS: usize = 7;
+
+/// The machine's load, printed beside the figures: they are only comparable on a quiet machine.
+fn load_line(when: &str) {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!("load average {when}: {}", load.join(" "));
+}
+
+/// Drops the page cache (root only): the next start reads its binary, WebKit and the database
+/// from the disk, as after a reboot. False when it could not.
+fn drop_caches() -> bool {
+    let synced = std::process::Command::new("sync").status().is_ok();
+    synced && std::fs::write("/proc/sys/vm/drop_caches", "3").is_ok()
+}
+
+/// Seconds since boot now, as `/proc/uptime` says (the clock of a process's start time).
+fn uptime_secs() -> f64 {
+    std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// When the app's process started, in seconds since boot (10 ms steps).
+fn process_started_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let ticks: f64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
+    Some(ticks / 100.0)
+}
+
+/// One start, in milliseconds from the session request.
+#[derive(Default, Clone, Copy)]
+struct Start {
+    /// The app's process started (WebKitWebDriver launched it).
+    process: f64,
+    /// The page's load started (the web view's navigation).
+    page: f64,
+    /// The page parsed and its scripts run (DOMContentLoaded ended).
+    parsed: f64,
+    /// The WebDriver session answered.
+    session: f64,
+    /// The home screen showed its counts.
+    counts: f64,
+}
+
+/// Starts the app on `home` and waits for the home screen's counts.
+async fn timed_start(home: &Path) -> (driver::Driver, Client, Start) {
+    let (driver, client, launched) = start(home, PORT).await;
+    let session = launched.elapsed().as_secs_f64() * 1000.0;
+    // The session request's instant on the two clocks the app's times are read on.
+    let boot_clock = uptime_secs() - session / 1000.0;
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+        - session;
+    counts_shown(&client).await;
+    let counts = launched.elapsed().as_secs_f64() * 1000.0;
+    let process = app_pid(home)
+        .and_then(process_started_secs)
+        .map(|at| (at - boot_clock) * 1000.0)
+        .unwrap_or(f64::NAN);
+    let page = client
+        .execute(
+            "return [performance.timeOrigin, performance.timing.domContentLoadedEventEnd];",
+            vec![],
+        )
+        .await
+        .ok();
+    let at = |i: usize| {
+        page.as_ref()
+            .and_then(|p| p[i].as_f64())
+            .map(|ms| ms - wall)
+            .unwrap_or(f64::NAN)
+    };
+    let start = Start {
+        process,
+        page: at(0),
+        parsed: at(1),
+        session,
+        counts,
+    };
+    (driver, client, start)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn starts_lines(label: &str, starts: &[Start]) {
+    let counts: Vec<f64> = starts.iter().map(|s| s.counts).collect();
+    let min = counts.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = counts.iter().copied().fold(0.0, f64::max);
+    println!(
+        "{label:<44} median {:>5.0} ms, min {min:.0} ms, max {max:.0} ms",
+        median(counts.clone())
+    );
+    let of = |f: fn(&Start) -> f64| median(starts.iter().map(f).collect());
+    println!(
+        "    (medians: app process started {:.0} ms, page load started {:.0} ms, page parsed {:.0} ms, session answered {:.0} ms)",
+        of(|s| s.process),
+        of(|s| s.page),
+        of(|s| s.parsed),
+        of(|s| s.session)
+    );
+}
+
+/// Asks the app for a region search until it answers with villages (a first start's import
+/// over); the time from `launched`.
+async fn regions_searchable(client: &Client, launched: Instant) -> u128 {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let found = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('regions_search', { query: 'sukamaju', limit: 5 })
+                   .then(r => done(r.length), () => done(0));",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        if found > 0 {
+            return launched.elapsed().as_millis();
+        }
+        assert!(Instant::now() < deadline, "no region search answered");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
 
 async fn counts_shown(client: &Client) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -112,25 +255,38 @@ fn main() {
 }
 
 async fn run() {
+    load_line("before");
     let data = tempfile::tempdir().expect("temp");
     let home = data.path();
 
-    // First start: a fresh install.
-    let (driver, client, launched) = start(home, PORT).await;
-    counts_shown(&client).await;
-    println!(
-        "first start (regions imported)               {:>6} ms",
-        launched.elapsed().as_millis()
-    );
-    client.close().await.expect("close");
-    drop(driver);
-
-    // Later starts on the same data.
-    let mut times = Vec::new();
-    for i in 0..STARTS {
-        let (driver, client, launched) = start(home, PORT).await;
+    // First start: a fresh install, warm (the app's files read a moment ago), then cold on
+    // another fresh data folder.
+    for cold in [false, true] {
+        let fresh = tempfile::tempdir().expect("temp");
+        let first_home = if cold { fresh.path() } else { home };
+        if cold && !drop_caches() {
+            println!(
+                "first start, cold page cache: not measured (dropping the page cache needs root)"
+            );
+            continue;
+        }
+        let (driver, client, launched) = start(first_home, PORT).await;
         counts_shown(&client).await;
-        times.push(launched.elapsed().as_millis());
+        let counts = launched.elapsed().as_millis();
+        let regions = regions_searchable(&client, launched).await;
+        println!(
+            "first start, {} page cache: home with counts {counts:>6} ms, regions searchable {regions:>6} ms",
+            if cold { "cold" } else { "warm" }
+        );
+        client.close().await.expect("close");
+        drop(driver);
+    }
+
+    // Later starts on the same data, warm then cold.
+    let mut warm = Vec::new();
+    for i in 0..STARTS {
+        let (driver, client, start) = timed_start(home).await;
+        warm.push(start);
         if i + 1 == STARTS {
             tokio::time::sleep(Duration::from_secs(3)).await;
             memory_line("memory at rest on the home screen", home);
@@ -138,13 +294,28 @@ async fn run() {
         client.close().await.expect("close");
         drop(driver);
     }
-    times.sort_unstable();
-    println!(
-        "start to home with counts, {STARTS} runs             median {} ms, min {} ms, max {} ms",
-        times[STARTS / 2],
-        times[0],
-        times[STARTS - 1]
+    starts_lines(
+        &format!("start to home with counts, {STARTS} runs, warm"),
+        &warm,
     );
+    let mut cold = Vec::new();
+    for _ in 0..STARTS {
+        if !drop_caches() {
+            break;
+        }
+        let (driver, client, start) = timed_start(home).await;
+        cold.push(start);
+        client.close().await.expect("close");
+        drop(driver);
+    }
+    if cold.is_empty() {
+        println!("start, cold page cache: not measured (dropping the page cache needs root)");
+    } else {
+        starts_lines(
+            &format!("start to home with counts, {STARTS} runs, cold"),
+            &cold,
+        );
+    }
 
     // A product with 50 photos and a draft: open the sheet, score it whole by keyboard.
     let seeded = seed_draft(home);
@@ -245,4 +416,5 @@ async fn run() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     memory_line("memory after a full sheet, 50 photos", home);
     client.close().await.expect("close");
+    load_line("after");
 }
