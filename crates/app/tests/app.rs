@@ -75,9 +75,14 @@ fn a_first_start_answers_the_home_screens_reads_and_then_every_region_search_fin
     // The home screen's reads do not wait for the region import (they may come before it ends).
     let counts = app.read_now(|store| Ok(store.counts()?)).expect("counts");
     assert_eq!((counts.drafts, counts.finals), (0, 0));
-    let settings = app.read_now(|store| Ok(store.settings()?)).expect("settings");
+    let settings = app
+        .read_now(|store| Ok(store.settings()?))
+        .expect("settings");
     assert!(settings.is_empty());
-    assert!(!app.catalog().summaries().is_empty(), "the shipped sets are read");
+    assert!(
+        !app.catalog().summaries().is_empty(),
+        "the shipped sets are read"
+    );
     // A call that needs the regions waits for the import: it never sees a half-empty list.
     let found = app
         .with_store(|store| Ok(store.search_regions("sukamaju", 5)?))
@@ -86,7 +91,10 @@ fn a_first_start_answers_the_home_screens_reads_and_then_every_region_search_fin
     let countries = app
         .read_now(|store| Ok(store.region_countries()?))
         .expect("countries");
-    assert_eq!(countries.imported.get("ID").copied(), Some(83_762 + 7_285 + 514 + 38));
+    assert_eq!(
+        countries.imported.get("ID").copied(),
+        Some(83_762 + 7_285 + 514 + 38)
+    );
 }
 
 fn enrol(dir: &Path, server: Option<&str>, with: EnrolWith) -> Result<token::Enrolment, AppError> {
