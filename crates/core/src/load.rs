@@ -108,45 +108,54 @@ pub fn content_hash(set: &CriteriaSet) -> String {
 /// SHA-256 of a JSON value's canonical form (sorted keys, no whitespace), as `sha256:<hex>`.
 /// The one hash of content used for criteria sets and assessment records alike.
 pub fn canonical_hash(value: &Value) -> String {
-    let mut canonical = String::with_capacity(16 * 1024);
+    let mut canonical = Vec::with_capacity(16 * 1024);
     write_canonical(value, &mut canonical);
-    let digest = Sha256::digest(canonical.as_bytes());
+    let digest = Sha256::digest(&canonical);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(7 + 64);
     hex.push_str("sha256:");
     for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 15)]));
     }
     hex
 }
 
 /// Sorted keys whatever serde_json's map type is (a crate elsewhere in the build may enable
-/// its insertion-ordered maps).
-fn write_canonical(value: &Value, out: &mut String) {
+/// its insertion-ordered maps). Strings and numbers are written as serde_json writes them,
+/// straight into `out` (a push hashes every record it receives: no copy on the way).
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
+                write_scalar(key.as_str(), out);
+                out.push(b':');
+                write_canonical(item, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        other => out.push_str(&other.to_string()),
+        other => write_scalar(other, out),
     }
+}
+
+/// A string, number, boolean or null in serde_json's compact form (writing to memory cannot
+/// fail).
+fn write_scalar<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    let _ = serde_json::to_writer(&mut *out, value);
 }
