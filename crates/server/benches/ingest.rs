@@ -214,7 +214,12 @@ fn cpu_seconds(pid: u32) -> f64 {
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
         .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     (ticks(11) + ticks(12)) / clock_ticks()
 }
@@ -240,7 +245,12 @@ fn postgres_cpu_seconds() -> f64 {
             .rsplit_once(')')
             .map(|(_, rest)| rest.split_whitespace().collect())
             .unwrap_or_default();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
         // utime, stime, cutime, cstime: fields 14 to 17 of the line.
         total += ticks(11) + ticks(12) + ticks(13) + ticks(14);
     }
@@ -426,14 +436,14 @@ async fn run(
         .into_iter()
         .collect();
     notes.extend(sign_ins.map(|sign_ins| {
-            format!(
-                "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
-                sign_ins.len(),
-                elapsed.as_secs_f64(),
-                sign_ins.len() as f64 / elapsed.as_secs_f64(),
-                percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
-                percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
-            )
+        format!(
+            "{label}: {} sign-ins in {:.1} s ({:.0} a second), p50 {:.0} ms, p95 {:.0} ms",
+            sign_ins.len(),
+            elapsed.as_secs_f64(),
+            sign_ins.len() as f64 / elapsed.as_secs_f64(),
+            percentile(&sign_ins, 0.5).as_secs_f64() * 1000.0,
+            percentile(&sign_ins, 0.95).as_secs_f64() * 1000.0,
+        )
     }));
     if devices == 50 && !storm {
         notes.extend(exports(&client, &server, &label).await);

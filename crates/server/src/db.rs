@@ -171,7 +171,37 @@ pub enum Db {
 /// that finds it taken sleeps and polls (1, 2, 5 ... 100 ms): under fifty laptops the lock
 /// sat free while its waiters slept. Writers of this process queue here instead, without a
 /// thread each, and the next one starts the moment the last commits.
-pub type WriteGate = std::sync::Arc<tokio::sync::Mutex<()>>;
+#[derive(Clone, Default)]
+pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+/// How often the write-ahead log is folded into the database, beside the writers.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Folds the write-ahead log into the database on a thread of its own while `gate` lives
+/// (SQLite would otherwise do it inside the commit that crosses 1,000 pages, a push holding
+/// the write lock through the copy and its fsync). A passive checkpoint waits for nobody:
+/// a commit stays durable in the log until then, and a crash replays the log at the next
+/// open.
+fn checkpoint_beside(path: &Path, gate: &WriteGate) {
+    let alive = std::sync::Arc::downgrade(&gate.0);
+    let path = path.to_path_buf();
+    let _ = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            let Ok(conn) = rusqlite::Connection::open(&path) else {
+                return;
+            };
+            loop {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                if alive.upgrade().is_none() {
+                    return;
+                }
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "the write-ahead log could not be checkpointed");
+                }
+            }
+        });
+}
 
 /// A PostgreSQL connection with the statements it has prepared: each statement is parsed once
 /// per connection, then only bound and run (one round trip instead of two).
@@ -189,8 +219,14 @@ impl r2d2::ManageConnection for PgManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
+        let mut client = self.config.connect(postgres::NoTls)?;
+        // Each run of a prepared statement is planned for its values and the tables as they
+        // are. PostgreSQL otherwise settles on one generic plan after five runs, made while a
+        // new server's tables were nearly empty (and before autovacuum's first ANALYZE): under
+        // fifty laptops a push's owner lookup then read every assessment, not the hundred asked.
+        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
         Ok(PgConn {
-            client: self.config.connect(postgres::NoTls)?,
+            client,
             statements: std::collections::HashMap::new(),
         })
     }
@@ -317,7 +353,9 @@ impl Db {
             .connection_timeout(Duration::from_secs(30))
             .build(manager)
             .map_err(|e| ApiError::startup(format!("cannot open {}: {e}", path.display())))?;
-        let db = Db::Sqlite(pool, WriteGate::default());
+        let gate = WriteGate::default();
+        checkpoint_beside(path, &gate);
+        let db = Db::Sqlite(pool, gate);
         db.migrate()?;
         Ok(db)
     }
@@ -479,7 +517,7 @@ impl Db {
     ) -> Result<T, ApiError> {
         let db = self.clone();
         let turn = match (self, access) {
-            (Db::Sqlite(_, gate), Access::Write) => Some(gate.clone().lock_owned().await),
+            (Db::Sqlite(_, gate), Access::Write) => Some(gate.0.clone().lock_owned().await),
             _ => None,
         };
         tokio::task::spawn_blocking(move || {
@@ -529,7 +567,8 @@ impl r2d2::ManageConnection for SqliteManager {
         let conn = rusqlite::Connection::open(&self.path)?;
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+             PRAGMA wal_autocheckpoint = 0;",
         )?;
         Ok(conn)
     }
