@@ -219,12 +219,7 @@ impl r2d2::ManageConnection for PgManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
-        let mut client = self.config.connect(postgres::NoTls)?;
-        // Each run of a prepared statement is planned for its values and the tables as they
-        // are. PostgreSQL otherwise settles on one generic plan after five runs, made while a
-        // new server's tables were nearly empty (and before autovacuum's first ANALYZE): under
-        // fifty laptops a push's owner lookup then read every assessment, not the hundred asked.
-        client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+        let client = self.config.connect(postgres::NoTls)?;
         Ok(PgConn {
             client,
             statements: std::collections::HashMap::new(),
@@ -815,8 +810,15 @@ impl Tx for PostgresTx<'_> {
     fn lock_changes(&mut self) -> DbResult<()> {
         // Transaction-scoped: released at commit or rollback. A cursor taken later is
         // committed later, so a client reading `cursor > since` never skips one.
+        // The writers of the feed (pushes) also plan each statement for its values and the
+        // tables as they are, in the same round trip. PostgreSQL otherwise settles on one
+        // generic plan after five runs, made while a new server's tables were nearly empty
+        // (before autovacuum's first ANALYZE): under fifty laptops a push's owner lookup then
+        // read every assessment instead of the hundred asked. Readers keep their cached plans.
         self.0
-            .execute("SELECT pg_advisory_xact_lock(4242)", &[])
+            .batch_execute(
+                "SELECT pg_advisory_xact_lock(4242); SET LOCAL plan_cache_mode = force_custom_plan",
+            )
             .map_err(postgres_error)?;
         Ok(())
     }
