@@ -206,22 +206,28 @@ async fn push_setup(client: &reqwest::Client, url: &str, token: &str, setup: &[u
     }
 }
 
-/// The CPU time the process has used so far (user and system), from `/proc/<pid>/stat`.
-fn cpu_seconds(pid: u32) -> f64 {
+/// The sum of `count` CPU times of a process from `/proc/<pid>/stat`, in seconds, from its
+/// user time on: 2 is the process's own (user, system), 4 adds its ended children's.
+fn stat_seconds(pid: u32, count: usize) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The fields after the command name (which may hold spaces) start at its closing paren.
-    let fields: Vec<&str> = stat
+    // The fields after the command name (which may hold spaces) start at its closing paren;
+    // utime is field 14 of the line, 12th after the name.
+    let ticks: f64 = stat
         .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / clock_ticks()
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .skip(11)
+                .take(count)
+                .filter_map(|v| v.parse::<f64>().ok())
+                .sum()
+        })
+        .unwrap_or(0.0);
+    ticks / clock_ticks()
+}
+
+/// The CPU time the process has used so far (user and system).
+fn cpu_seconds(pid: u32) -> f64 {
+    stat_seconds(pid, 2)
 }
 
 /// The CPU time PostgreSQL has used so far: every `postgres` process (the connections'
@@ -231,41 +237,29 @@ fn postgres_cpu_seconds() -> f64 {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0.0;
     };
-    let mut total = 0.0;
-    for entry in entries.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        if comm.trim() != "postgres" {
-            continue;
-        }
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        let ticks = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        // utime, stime, cutime, cstime: fields 14 to 17 of the line.
-        total += ticks(11) + ticks(12) + ticks(13) + ticks(14);
-    }
-    total / clock_ticks()
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_string_lossy().parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| comm.trim() == "postgres")
+        })
+        .map(|pid| stat_seconds(pid, 4))
+        .sum()
 }
 
 /// The kernel's clock ticks per second for `/proc` times.
 fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(100.0)
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
