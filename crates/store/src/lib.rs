@@ -139,7 +139,13 @@ impl Store {
             Vec::new()
         };
         let now = now_utc();
-        let tx = self.conn.transaction()?;
+        // The write lock first: another connection to a new database (the first start's
+        // region import, a second window, the command line) may be migrating it; what it
+        // applied meanwhile is not applied again.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
