@@ -68,6 +68,21 @@ impl ApiError {
         )
     }
 
+    /// A file the server writes could not be written: a full disk says so (`server.disk_full`),
+    /// anything else is internal, naming `what` was written.
+    pub fn writing(e: &std::io::Error, what: &str) -> ApiError {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "server.disk_full",
+                None,
+                "the server's disk is full",
+            )
+        } else {
+            ApiError::internal(format!("{what}: {e}"))
+        }
+    }
+
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();
         tracing::error!(%message, "internal error");

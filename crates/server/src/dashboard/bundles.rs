@@ -125,18 +125,9 @@ async fn receive(
                             "the bundle is larger than the dashboard takes (4 GB); import it with ovop-server import-bundle",
                         ));
                     }
-                    file.write_all(&chunk).await.map_err(|e| {
-                        if e.kind() == std::io::ErrorKind::StorageFull {
-                            ApiError::new(
-                                StatusCode::INSUFFICIENT_STORAGE,
-                                "server.disk_full",
-                                None,
-                                "the server's disk is full",
-                            )
-                        } else {
-                            ApiError::internal(format!("the bundle file: {e}"))
-                        }
-                    })?;
+                    file.write_all(&chunk)
+                        .await
+                        .map_err(|e| ApiError::writing(&e, "the bundle file"))?;
                 }
                 file.flush()
                     .await

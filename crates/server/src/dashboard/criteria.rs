@@ -315,18 +315,7 @@ async fn keep_draft(state: &AppState, hex: &str, draft: &Draft) -> ApiResult<()>
         tokio::fs::rename(&partial, &target).await
     }
     .await;
-    written.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::StorageFull {
-            ApiError::new(
-                StatusCode::INSUFFICIENT_STORAGE,
-                "server.disk_full",
-                None,
-                "the server's disk is full",
-            )
-        } else {
-            ApiError::internal(format!("the criteria draft: {e}"))
-        }
-    })?;
+    written.map_err(|e| ApiError::writing(&e, "the criteria draft"))?;
     let _ = tokio::task::spawn_blocking(move || sweep(&dir)).await;
     Ok(())
 }
