@@ -16,6 +16,9 @@
 //! halal certificate marked). Needs what `e2e_window.rs` needs (Xvfb, tauri-driver,
 //! WebKitWebDriver) and poppler's `pdftotext`.
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 #[path = "../crates/cli/tests/field/proxy.rs"]

@@ -4,6 +4,9 @@
 //! installed and what to do, and starts on the old sheet only once the officer confirms.
 //! Needs what `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver).
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 

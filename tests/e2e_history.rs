@@ -4,6 +4,9 @@
 //! sheet says so and shows the photo's thumbnail, and the whole photo downloads on demand.
 //! Needs what `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver).
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 

@@ -2,6 +2,9 @@
 //! the background sync sends a finalised assessment, and a supervisor's "returned" comes back
 //! at "Sync now". Needs what `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver).
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 

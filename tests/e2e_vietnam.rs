@@ -11,6 +11,9 @@
 //! Needs what `e2e_window.rs` needs (Xvfb, tauri-driver, WebKitWebDriver) and poppler's
 //! `pdftotext` and `pdftoppm`.
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 

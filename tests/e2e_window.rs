@@ -4,6 +4,9 @@
 //! `WebKitWebDriver` (Debian's webkit2gtk-driver). The README's test command provides all three.
 //! Screenshots go to `target/e2e-artifacts/` for a person to look at.
 
+// The window is WebKitGTK driven through WebKitWebDriver: Linux only (README, "Windows").
+#![cfg(target_os = "linux")]
+
 #[path = "support/driver.rs"]
 mod driver;
 

@@ -9,6 +9,9 @@
 //! `UPDATE_SCREENSHOTS=1`, otherwise to `$TMPDIR/ovop-dashboard-e2e/`, where `failure.png` shows
 //! the page when a wait runs out.
 
+// Drives Debian's Chromium and ChromeDriver as child processes of their own group: Linux only.
+#![cfg(target_os = "linux")]
+
 mod support;
 
 use std::collections::HashMap;
