@@ -118,7 +118,8 @@ pub fn run() {
     let app = configure(Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let data_dir = app.path().app_data_dir().ok();
+            // The same folder the command line uses (on Windows, the local application data).
+            let data_dir = ovop_app::folder::default_home();
             let state = state::AppState::load(data_dir.as_deref());
             let task = sync::start(app.handle().clone(), &state);
             app.manage(state);

@@ -17,10 +17,11 @@ pub const DATABASE: &str = "ovop.sqlite";
 /// The app's identifier in tauri.conf.json: the app and the CLI share one data folder.
 pub const APP_IDENTIFIER: &str = "org.ovopfield.app";
 
-/// The app's own data folder as the CLI finds it when none is given
-/// (`~/.local/share/org.ovopfield.app` on Linux).
+/// The app's own data folder, for the window and the CLI alike: `~/.local/share/org.ovopfield.app`
+/// on Linux, `%LOCALAPPDATA%\org.ovopfield.app` on Windows. The local application data, not
+/// the roaming one: a database and its photos must not travel with a domain profile.
 pub fn default_home() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join(APP_IDENTIFIER))
+    dirs::data_local_dir().map(|d| d.join(APP_IDENTIFIER))
 }
 
 /// The data folder: the app's own, or the one the officer moved the data to. A moved folder
@@ -243,14 +244,27 @@ pub(crate) fn point_to(home: &Path, folder: &Path) -> Result<(), AppError> {
 /// The whole file or nothing: written beside the target, synced, renamed over it. A full disk
 /// is said in words.
 pub fn write_file(path: &Path, bytes: &[u8], code: &str) -> Result<(), AppError> {
-    ovop_store::write_whole(path, bytes).map_err(|e| {
-        if e.raw_os_error() == Some(28) {
-            AppError::new(
-                Code::StoreDiskFull.as_str(),
-                format!("the disk is full; {} was not written", path.display()),
-            )
-        } else {
-            AppError::new(code, format!("cannot write {}: {e}", path.display()))
-        }
-    })
+    ovop_store::write_whole(path, bytes).map_err(|e| write_error(path, &e, code))
+}
+
+/// What a failed whole-file write of `path` says: a full disk and a file another program holds
+/// open (Windows) in words of their own, anything else under the caller's `code`.
+pub fn write_error(path: &Path, e: &std::io::Error, code: &str) -> AppError {
+    // ENOSPC on Linux, ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        AppError::new(
+            Code::StoreDiskFull.as_str(),
+            format!("the disk is full; {} was not written", path.display()),
+        )
+    } else if e.kind() == std::io::ErrorKind::ResourceBusy {
+        AppError::new(
+            Code::StoreFileInUse.as_str(),
+            format!(
+                "{} is open in another program (a PDF viewer, Excel); close it there and save again; the file there is unchanged",
+                path.display()
+            ),
+        )
+    } else {
+        AppError::new(code, format!("cannot write {}: {e}", path.display()))
+    }
 }

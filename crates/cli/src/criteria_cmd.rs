@@ -283,7 +283,7 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
 
     let target = match output {
         Some(path) => {
-            write_atomically(path, json.as_bytes())?;
+            ovop_app::folder::write_file(path, json.as_bytes(), Code::DataUnwritable.as_str())?;
             path.to_path_buf()
         }
         None => {
@@ -333,29 +333,6 @@ fn import(file: &Path, output: Option<&Path>, data_dir: Option<&Path>) -> CliRes
     );
     println!("{}", rubric.hash());
     Ok(())
-}
-
-/// Writes beside the target and renames over it, so a crash or a full disk never leaves a
-/// half-written criteria file where the app would read it.
-fn write_atomically(target: &Path, bytes: &[u8]) -> CliResult {
-    let tmp = target.with_extension("json.partial");
-    let fail = |e: std::io::Error| {
-        CliError::new(
-            Code::DataUnwritable.as_str(),
-            format!("cannot write {}: {e}", target.display()),
-        )
-    };
-    let result = (|| {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
 }
 
 /// The warning line for a set that is not in force on `day`: which decision, since or from

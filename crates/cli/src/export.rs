@@ -122,7 +122,7 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
                 }
                 writer.flush().map_err(|e| fail(e.to_string()))?;
             }
-            std::fs::write(&args.output, bytes).map_err(|e| fail(e.to_string()))?;
+            ovop_app::folder::write_file(&args.output, &bytes, Code::ExportWrite.as_str())?;
         }
         Format::Xlsx => {
             let mut book = rust_xlsxwriter::Workbook::new();
@@ -146,7 +146,8 @@ pub fn run(args: ExportArgs, db: &Path) -> CliResult {
                     written.map_err(|e| fail(e.to_string()))?;
                 }
             }
-            book.save(&args.output).map_err(|e| fail(e.to_string()))?;
+            let bytes = book.save_to_buffer().map_err(|e| fail(e.to_string()))?;
+            ovop_app::folder::write_file(&args.output, &bytes, Code::ExportWrite.as_str())?;
         }
     }
     println!(

@@ -181,8 +181,9 @@ fn write_batch(
             .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
         file.sync_all()
             .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
-        std::fs::rename(&partial, &args.output)
-            .map_err(|e| CliError::new(Code::SheetWrite.as_str(), e.to_string()))?;
+        ovop_store::replace(&partial, &args.output).map_err(|e| {
+            ovop_app::folder::write_error(&args.output, &e, Code::SheetWrite.as_str())
+        })?;
         Ok::<_, CliError>(written)
     })();
     let written = written.inspect_err(|_| {

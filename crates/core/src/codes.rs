@@ -124,6 +124,7 @@ codes! {
     StoreNotADatabase => ("store.not_a_database", NONE, App, "The file is not an SQLite database."),
     StoreCorrupt => ("store.corrupt", NONE, App, "The database is damaged; restore the latest backup."),
     StoreDiskFull => ("store.disk_full", NONE, App, "The disk is full; nothing was saved half-way."),
+    StoreFileInUse => ("store.file_in_use", NONE, App, "Another program (a PDF viewer, a spreadsheet) holds the file open; nothing was written."),
     StoreReadOnly => ("store.read_only", NONE, App, "The database or its folder cannot be written."),
     StoreCannotOpen => ("store.cannot_open", NONE, App, "The database cannot be opened or created."),
     StoreNotFound => ("store.not_found", NONE, App, "The record asked for does not exist."),

@@ -22,6 +22,7 @@ pub mod tabular;
 pub mod validate;
 pub mod validity;
 pub mod verdict;
+pub mod zone;
 
 pub use answers::{parse_answers, Answer, Answers};
 pub use catalog::{Catalog, CatalogEntry, SetSummary};

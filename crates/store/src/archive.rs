@@ -415,9 +415,12 @@ fn unpack(file: &Path, staging: &Path, keep_files: bool) -> Result<Manifest> {
                     std::fs::create_dir_all(dir).map_err(io)?;
                 }
                 let mut out = std::fs::File::create(&target).map_err(io)?;
-                std::io::copy(&mut reader, &mut out).map_err(|e| match e.raw_os_error() {
-                    Some(28) => StoreError::DiskFull,
-                    _ => damaged(format!("{name} is cut short ({e})")),
+                std::io::copy(&mut reader, &mut out).map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::StorageFull {
+                        StoreError::DiskFull
+                    } else {
+                        damaged(format!("{name} is cut short ({e})"))
+                    }
                 })?;
                 out.sync_all().map_err(io)?;
             } else {

@@ -320,12 +320,28 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&partial)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&partial, path)
+        replace(&partial, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// Renames the whole file `partial` over `target`. On Windows a file another program holds
+/// open (a PDF viewer, Excel: opened without sharing its deletion) cannot be replaced, where
+/// Linux replaces it: that refusal comes back as [`std::io::ErrorKind::ResourceBusy`], for the
+/// caller to say in words; `target` is then as it was.
+pub fn replace(partial: &Path, target: &Path) -> std::io::Result<()> {
+    std::fs::rename(partial, target).map_err(|e| {
+        // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: the partial file
+        // beside the target was just written, so the folder is writable and the target is held.
+        if cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33)) {
+            std::io::Error::new(std::io::ErrorKind::ResourceBusy, e)
+        } else {
+            e
+        }
+    })
 }
 
 /// The current time as RFC 3339 UTC, for callers to pass in (`OVOP_NOW` fixes it for scripts

@@ -54,7 +54,7 @@ impl PhotoError {
 }
 
 pub(crate) fn io(e: std::io::Error) -> StoreError {
-    if e.raw_os_error() == Some(28) {
+    if e.kind() == std::io::ErrorKind::StorageFull {
         StoreError::DiskFull
     } else {
         StoreError::Io(e.to_string())

@@ -20,7 +20,7 @@ pub struct Copied {
 const BESIDE: [&str; 2] = [".files", ".backups"];
 
 fn io(what: &str, path: &Path, err: std::io::Error) -> StoreError {
-    if err.raw_os_error() == Some(28) {
+    if err.kind() == std::io::ErrorKind::StorageFull {
         return StoreError::DiskFull;
     }
     StoreError::Io(format!("cannot {what} {}: {err}", path.display()))

@@ -105,10 +105,7 @@ pub fn write_bundle_in(
 }
 
 fn io(path: &Path, e: std::io::Error) -> AppError {
-    AppError::new(
-        Code::StoreIo.as_str(),
-        format!("cannot write {}: {e}", path.display()),
-    )
+    crate::folder::write_error(path, &e, Code::StoreIo.as_str())
 }
 
 fn header(size: u64) -> tar::Header {
@@ -199,7 +196,7 @@ pub fn write_bundle(
     file.sync_all().map_err(|e| io(&partial, e))?;
     written.bytes = file.metadata().map_or(0, |m| m.len());
     drop(file);
-    std::fs::rename(&partial, target).map_err(|e| io(target, e))?;
+    ovop_store::replace(&partial, target).map_err(|e| io(target, e))?;
     Ok(written)
 }
 
