@@ -68,6 +68,22 @@ impl Labels {
         )
     }
 
+    /// An instant (RFC 3339) as the language writes a day and an hour in the place's zone
+    /// ("7 Desember 2026, pukul 23.30 WIB", "23:30 ICT ngày 7 tháng 12 năm 2026"); `None` when
+    /// it is not such an instant.
+    pub fn moment(&self, instant: &str, zone: ovop_core::zone::Zone) -> Option<String> {
+        let (day, hour, minute) = ovop_core::zone::local(instant, zone)?;
+        Some(self.fmt(
+            "moment_format",
+            &[
+                ("date", &self.date(&day)),
+                ("h", &format!("{hour:02}")),
+                ("m", &format!("{minute:02}")),
+                ("zone", zone.name),
+            ],
+        ))
+    }
+
     /// A number with one decimal, written the language's way (`36,3` in Indonesian).
     /// Points as the engine writes them (two decimals at most, "89.5", "89.33", "90"), with the
     /// language's decimal separator.

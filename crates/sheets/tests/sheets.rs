@@ -123,6 +123,8 @@ fn a_filled_vietnamese_sheet_has_its_text_its_pages_and_a_qr_code_that_names_the
         "Xã Hà Mòn (VN-23440)",
         "14.523456, 107.912345",
         "ngày 20 tháng 11 năm 2026",
+        // Finalised at 09:41 UTC: the footer says when in Vietnam's time.
+        "chốt 16:41 ICT ngày 20 tháng 11 năm 2026",
         "Nguyễn Thị Hương",
         "Giấy chứng nhận ATTP",
         "(ký và ghi rõ họ tên)",
@@ -197,6 +199,8 @@ fn an_indonesian_sheet_marks_gates_and_a_knock_out_and_says_why_the_stars_differ
         "Gugur pada 4.3",
         "KWT Melati Sejahtera",
         "Tapin Bini (63.05.04.2007)",
+        // Finalised at 09:41 UTC in Tapin, South Kalimantan: 17.41 Central Indonesian Time.
+        "final 20 November 2026, pukul 17.41 WITA",
         "Budi Santoso",
     ] {
         assert!(text.contains(expected), "{expected:?}: {text}");

@@ -74,16 +74,28 @@ pub(crate) fn writer_for<'a>(s: &Filled, fonts: &'a Fonts) -> Result<Writer<'a>,
     let set_name = words.of(&s.set.name).to_string();
     let short_hash = short(&s.trace.content_hash);
     let running = format!("{} · {} · {}", set_name, s.product.name, s.producer.name);
-    let trace = format!(
+    let mut trace = format!(
         "OVOP Field · {} · rev {} · {}",
         s.trace.assessment_id,
         s.trace.revision,
         if short_hash.is_empty() {
             "—".into()
         } else {
-            short_hash
+            short_hash.clone()
         }
     );
+    // A final revision says when, in the village's own time (WIB, WITA, WIT, ICT).
+    let finalised = s
+        .producer
+        .village_code
+        .as_deref()
+        .and_then(ovop_core::zone::of_region)
+        .filter(|_| !short_hash.is_empty())
+        .and_then(|zone| labels.moment(&s.trace.dated, zone));
+    if let Some(moment) = finalised {
+        trace.push_str(" · ");
+        trace.push_str(&labels.fmt("finalised_at", &[("moment", &moment)]));
+    }
     Writer::new(fonts, labels, running, trace)
 }
 
