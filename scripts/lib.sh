@@ -73,3 +73,45 @@ ensure_postgres() {
   pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null ||
     die "PostgreSQL is not answering on 127.0.0.1:5432: install and start it (apt-get install postgresql), allow the postgres user by trust on 127.0.0.1, or set OVOP_TEST_POSTGRES to a libpq connection string"
 }
+
+# Windows builds, made here: the mingw-w64 cross toolchain, Wine to run the tests, NSIS for the
+# installer. Debian 12's Wine is 8.0 (64-bit only without i386 multiarch, which is enough).
+WINDOWS_TARGET=x86_64-pc-windows-gnu
+APT_WINDOWS=(mingw-w64 wine64 wine nsis)
+# Debian's 64-bit Wine loader and server (Ubuntu's are the same paths).
+WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver64
+
+ensure_windows_tools() {
+  ensure_apt "${APT_WINDOWS[@]}"
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WINDOWS_TARGET"; then
+    say "adding the Rust target $WINDOWS_TARGET"
+    rustup target add "$WINDOWS_TARGET"
+  fi
+  # Warnings are errors for the Windows builds too (not for the build scripts run here).
+  export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-D warnings"
+}
+
+# A Wine prefix (a Windows user's profile) in the folder $1, made once, quiet and headless:
+# no Mono or Gecko, no debug channels. Wine 8.0 lacks bcryptprimitives.dll, where Rust's
+# standard library finds ProcessPrng (Windows 10 and 11 have it): the prefix gets a stand-in
+# built from packaging/windows/wine/bcryptprimitives.c, which only the tests use.
+wine_env() {
+  export WINEPREFIX="$1" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+}
+
+ensure_wine_prefix() {
+  wine_env "$1"
+  local shim="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    say "making a Wine prefix in $WINEPREFIX"
+    mkdir -p "$WINEPREFIX"
+    "$WINE" wineboot --init >/dev/null 2>&1 || true
+    "$WINESERVER" -w
+  fi
+  if [ ! -f "$shim" ]; then
+    x86_64-w64-mingw32-gcc -shared -O2 -s -o "$shim" \
+      "$ROOT/packaging/windows/wine/bcryptprimitives.c" \
+      "$ROOT/packaging/windows/wine/bcryptprimitives.def" -ladvapi32
+  fi
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the UI's checks and component tests, the region data's converter tests and
 # checks, the Rust formatting and lint gates, then the whole Rust workspace with the end-to-end
-# tests in the real app window under Xvfb. Installs what is missing first.
+# tests in the real app window under Xvfb, then the Windows builds and their tests under Wine
+# (scripts/test-windows.sh). Installs what is missing first.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
@@ -40,3 +41,6 @@ xvfb-run -a -s "-screen 0 1366x768x24" "${runner[@]}"
 
 say "Fuzzing the sync protocol's request parsers (${FUZZ_SECONDS:-20} s each)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$ROOT/scripts/fuzz.sh"
+
+# The Windows builds: cross-compiled, their tests under Wine, the installer built and tested.
+bash "$ROOT/scripts/test-windows.sh"

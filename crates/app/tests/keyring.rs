@@ -1,19 +1,24 @@
-//! The device token in the system keyring: a real Secret Service (GNOME Keyring on a private
-//! D-Bus session bus, as a desktop session has) keeps it and the file does not; without a
-//! keyring the file keeps it, readable by the user only. Needs `dbus-daemon` and
-//! `gnome-keyring-daemon` (Debian's dbus and gnome-keyring; the test command installs them).
+//! The device token in the system keyring: on Linux a real Secret Service (GNOME Keyring on a
+//! private D-Bus session bus, as a desktop session has), on Windows the Credential Manager
+//! (under Wine, Wine's), keeps it and the file does not; without a keyring the file keeps it,
+//! readable by the user only. On Linux needs `dbus-daemon` and `gnome-keyring-daemon`
+//! (Debian's dbus and gnome-keyring; the test command installs them).
 
+#[cfg(target_os = "linux")]
 use std::io::{BufRead, BufReader, Write};
+#[cfg(target_os = "linux")]
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ovop_app::sync::token::{self, Enrolment};
 
+#[cfg(target_os = "linux")]
 struct Session {
     children: Vec<Child>,
     _home: tempfile::TempDir,
 }
 
+#[cfg(target_os = "linux")]
 impl Drop for Session {
     fn drop(&mut self) {
         for child in &mut self.children {
@@ -24,6 +29,7 @@ impl Drop for Session {
 }
 
 /// A private session bus with an unlocked GNOME Keyring on it; its address.
+#[cfg(target_os = "linux")]
 fn session() -> (Session, String) {
     let home = tempfile::tempdir().expect("home");
     // A session bus that starts no service on demand: otherwise the first call, made before our
@@ -100,8 +106,12 @@ fn enrolment() -> Enrolment {
 
 #[test]
 fn the_token_goes_to_the_keyring_and_the_file_holds_none() {
-    let (_session, address) = session();
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address);
+    #[cfg(target_os = "linux")]
+    let _session = {
+        let (session, address) = session();
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &address);
+        session
+    };
     std::env::remove_var("OVOP_NO_KEYRING");
     let dir = tempfile::tempdir().expect("temp");
 

@@ -251,7 +251,10 @@ pub fn restore(path: &Path, from: &Path) -> Result<PathBuf> {
     let incoming = restoring_path(path);
     std::fs::copy(from, &incoming)
         .map_err(|e| StoreError::Io(format!("cannot copy {}: {e}", from.display())))?;
-    std::fs::File::open(&incoming)
+    // Opened for writing: Windows flushes only a handle that may write.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&incoming)
         .and_then(|f| f.sync_all())
         .map_err(|e| StoreError::Io(format!("cannot write {}: {e}", incoming.display())))?;
     let mut kept = path.to_path_buf();
