@@ -109,6 +109,16 @@ ensure_wine_prefix() {
     "$WINE" wineboot --init >/dev/null 2>&1 || true
     "$WINESERVER" -w
   fi
+  # The temporary folder on drive Z: (the machine's own /), so the tests' files have Unix
+  # paths too, for the machine's programs that check PDFs (tests/support/host.rs).
+  local temp="$WINEPREFIX/temp"
+  if [ ! -d "$temp" ]; then
+    mkdir -p "$temp"
+    local windows_temp="Z:${temp//\//\\}"
+    "$WINE" reg add 'HKCU\Environment' /v TEMP /d "$windows_temp" /f >/dev/null 2>&1
+    "$WINE" reg add 'HKCU\Environment' /v TMP /d "$windows_temp" /f >/dev/null 2>&1
+    "$WINESERVER" -w
+  fi
   if [ ! -f "$shim" ]; then
     x86_64-w64-mingw32-gcc -shared -O2 -s -o "$shim" \
       "$ROOT/packaging/windows/wine/bcryptprimitives.c" \

@@ -6,6 +6,8 @@
 //! current.
 
 mod field;
+#[path = "../../../tests/support/host.rs"]
+mod host;
 
 use std::path::Path;
 use std::process::Command;
@@ -128,11 +130,7 @@ async fn a_certificate_reaches_the_laptop_verifies_offline_and_lapses_on_time() 
         ],
     );
     let text = String::from_utf8_lossy(
-        &Command::new("pdftotext")
-            .args([pdf.to_str().expect("path"), "-"])
-            .output()
-            .expect("pdftotext")
-            .stdout,
+        &host::run("pdftotext", &[pdf.to_str().expect("path"), "-"]).stdout,
     )
     .into_owned();
     assert!(
@@ -156,18 +154,18 @@ async fn a_certificate_reaches_the_laptop_verifies_offline_and_lapses_on_time() 
     );
     assert_eq!(said["current"], true);
     let png = dir.path().join("page");
-    let rendered = Command::new("pdftoppm")
-        .args([
+    let rendered = host::run(
+        "pdftoppm",
+        &[
             "-png",
             "-r",
             "150",
             "-singlefile",
             pdf.to_str().expect("path"),
             png.to_str().expect("path"),
-        ])
-        .status()
-        .expect("pdftoppm");
-    assert!(rendered.success());
+        ],
+    );
+    assert!(rendered.status.success());
     let picture = dir.path().join("page.png");
     let out = ok(
         &db,
@@ -180,6 +178,22 @@ async fn a_certificate_reaches_the_laptop_verifies_offline_and_lapses_on_time() 
     ok(
         &db,
         &["certificate", "verify", code_file.to_str().expect("path")],
+    );
+    // Saved by Notepad as "Unicode" (UTF-16 LE with its mark, CRLF).
+    let code = std::fs::read_to_string(&code_file).expect("code");
+    let notepad = dir.path().join("code-unicode.txt");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            format!("{code}\r\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    std::fs::write(&notepad, utf16).expect("write");
+    ok(
+        &db,
+        &["certificate", "verify", notepad.to_str().expect("path")],
     );
 
     // Changed by one character, or signed by another key: refused.

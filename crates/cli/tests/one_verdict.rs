@@ -6,6 +6,8 @@
 //! where the lead's own sheet is 44, three stars. Every place must say 46 and four stars.
 
 mod field;
+#[path = "../../../tests/support/host.rs"]
+mod host;
 
 use std::path::Path;
 use std::process::Command;
@@ -116,10 +118,7 @@ fn rubric_criteria_count() -> usize {
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", pdf.to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed for this test");
+    let out = host::run("pdftotext", &["-layout", pdf.to_str().expect("path"), "-"]);
     assert!(out.status.success(), "pdftotext {pdf:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

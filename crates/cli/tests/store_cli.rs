@@ -1,6 +1,9 @@
 //! The store through `ovop`: a whole assessment recorded from a script, exports, a writer killed
 //! at random instants, and a full disk.
 
+#[path = "../../../tests/support/host.rs"]
+mod host;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -404,10 +407,7 @@ fn a_whole_assessment_is_recorded_finalised_and_exported_from_a_script() {
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed for this test");
+    let out = host::run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     assert!(out.status.success());
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
@@ -566,6 +566,8 @@ fn sigkill_at_random_instants_loses_no_committed_assessment_and_leaves_nothing_h
 
 /// A real full disk: a 2 MB tmpfs in a private mount namespace (`unshare`), where the region
 /// import cannot fit. The error is clear and coded, and the database holds nothing half-done.
+/// Linux only: Windows has no mount namespaces to make a small disk in.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_gives_a_clear_error_and_stores_nothing_half_way() {
     let dir = tempfile::tempdir().unwrap();
@@ -606,6 +608,7 @@ fn a_full_disk_gives_a_clear_error_and_stores_nothing_half_way() {
     );
 }
 
+#[cfg(target_os = "linux")]
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -616,6 +619,7 @@ fn is_root() -> bool {
 
 /// `ovop` with the app's own data folder under `xdg` (no folder given), as on an officer's
 /// laptop.
+#[cfg(target_os = "linux")]
 fn ovop_as_the_app(xdg: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(bin())
         .args(args)
@@ -632,6 +636,9 @@ fn ovop_as_the_app(xdg: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Linux only: the app's folder is put elsewhere through XDG_DATA_HOME, which Windows does not
+/// read (the installer's test checks the folder under the local application data).
+#[cfg(target_os = "linux")]
 #[test]
 fn the_command_line_follows_the_data_the_app_moved_and_never_starts_an_empty_one_in_its_place() {
     let xdg = tempfile::tempdir().expect("xdg");

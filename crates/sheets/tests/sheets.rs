@@ -2,8 +2,9 @@
 //! `pdfinfo`), `qpdf --check` and a QR decoder (`zbarimg` on a `pdftoppm` render).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+#[path = "../../../tests/support/host.rs"]
+mod host;
 mod support;
 
 use ovop_core::{content_hash, Rubric};
@@ -11,10 +12,7 @@ use ovop_sheets::{Blank, Fonts, Lang};
 use support::{council_sheet, filled_sheet, repo, set};
 
 fn tool(name: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
+    let out = host::run(name, args);
     (
         out.status.success(),
         format!(
@@ -32,10 +30,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 fn stdout(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed for this test: {e}"));
+    let out = host::run(name, args);
     assert!(
         out.status.success(),
         "{name} {args:?}: {}",
