@@ -23,10 +23,27 @@ cargo clippy --target "$WINDOWS_TARGET" --workspace --lib --bins --quiet -- \
 ensure_wine_prefix "${OVOP_WINE_PREFIX:-${CARGO_TARGET_DIR:-$ROOT/target}/wine-tests}"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$WINE"
 
+# The command line's sync test (crates/cli/tests/sync_native.rs) sends to the Linux server,
+# running natively beside Wine: officer budi of Tapin, with a password.
+say "Windows: the Linux server, for the sync test of the Windows command line"
+cargo build --quiet -p ovop-server --bin ovop-server
+server_bin="${CARGO_TARGET_DIR:-$ROOT/target}/debug/ovop-server"
+server_data="$(mktemp -d)"
+OVOP_PASSWORD=rahasia-budi-1 "$server_bin" --data "$server_data" add-user budi --regions 63.05 >/dev/null
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$server_bin" --data "$server_data" --listen "127.0.0.1:$port" serve >"$server_data/server.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$server_data"' EXIT
+for _ in $(seq 50); do
+  curl -fsS "http://127.0.0.1:$port/v1/health" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+export OVOP_NATIVE_SERVER="http://127.0.0.1:$port"
+
 say "Windows: the tests of core, protocol, store, sheets, sync and the command line, and the device token's keyring, under Wine"
 suites=(-p ovop-core -p ovop-protocol -p ovop-store -p ovop-sheets -p ovop-sync -p ovop)
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; kill "$server_pid" 2>/dev/null || true; rm -rf "$server_data"' EXIT
 status=0
 if cargo nextest --version >/dev/null 2>&1; then
   # Of the app's tests, the device token's keyring; of the command line's, all but the long
@@ -50,6 +67,10 @@ fi
 "$WINESERVER" -k 2>/dev/null || true
 say "Windows tests under Wine: ${passed:-0} passed, ${failed:-0} failed"
 [ "$status" -eq 0 ] || die "Windows tests under Wine failed"
+# What the Windows command line sent is on the Linux server, once.
+on_server="$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM record WHERE kind = '"'assessment'"'").fetchone()[0])' "$server_data/server.sqlite")"
+[ "$on_server" -eq 3 ] || die "the Linux server holds $on_server assessments from the Windows command line, not 3"
+say "the Linux server holds the 3 assessments the Windows command line sent"
 
 if [ -f "$ROOT/scripts/windows-installer.sh" ]; then
   say "Windows: the installer"
