@@ -1,9 +1,9 @@
 //! The machine's own programs that tests check PDFs with (poppler, qpdf, zbarimg), run the same
 //! way whether the test is a Linux program or a Windows one under Wine. Under Wine a Windows
 //! program cannot start a Linux one by name: it goes through Wine's `start /unix`, by a shell
-//! that prints the program's exit status after its output (`start` does not pass it on), and
-//! paths on Wine's drive Z: (the test prefix's temporary folder is there) are given as Unix
-//! paths. Included by the test crates that need it (`#[path]`).
+//! script (`host-run.sh`) that writes the program's output and exit status to files (`start`
+//! passes on neither), and paths on Wine's drive Z: (the test prefix's temporary folder is there)
+//! are given as Unix paths. Included by the test crates that need it (`#[path]`).
 
 use std::process::{Command, Output};
 
@@ -19,35 +19,58 @@ pub fn run(name: &str, args: &[&str]) -> Output {
     }
 }
 
-/// The marker before the exit status the shell prints.
-const STATUS: &[u8] = b"\nhost-exit-status:";
-
 fn run_through_wine(name: &str, args: &[&str]) -> Output {
-    let mut out = Command::new("start.exe")
-        .args(["/wait", "/unix", "/bin/sh", "-c"])
-        .arg(r#""$0" "$@"; status=$?; printf '\nhost-exit-status:%s' "$status""#)
-        .arg(name)
+    let wrapper = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/host-run.sh"
+    );
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("out");
+    let status_file = dir.path().join("out.status");
+    let started = Command::new("start.exe")
+        .args([
+            "/wait",
+            "/unix",
+            wrapper,
+            &unix_path(&out.to_string_lossy()),
+            name,
+        ])
         .args(args.iter().map(|arg| unix_path(arg)))
-        .output()
+        .status()
         .unwrap_or_else(|e| panic!("Wine's start.exe runs {name}: {e}"));
-    let at = out
-        .stdout
-        .windows(STATUS.len())
-        .rposition(|w| w == STATUS)
-        .unwrap_or_else(|| panic!("{name} did not run under Wine's start /unix"));
-    let code: u32 = String::from_utf8_lossy(&out.stdout[at + STATUS.len()..])
-        .trim()
-        .parse()
-        .unwrap_or(255);
-    out.stdout.truncate(at);
-    #[cfg(windows)]
-    {
-        use std::os::windows::process::ExitStatusExt;
-        out.status = std::process::ExitStatus::from_raw(code);
+    assert!(started.success(), "Wine's start.exe runs {name}");
+    // `start /wait` may return before the Linux program has ended: its status file says when.
+    let begun = std::time::Instant::now();
+    let code: u32 = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Ok(code) = text.trim().parse() {
+                break code;
+            }
+        }
+        assert!(
+            begun.elapsed() < std::time::Duration::from_secs(60),
+            "{name} did not end under Wine's start /unix"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = std::fs::read(&out).unwrap_or_default();
+    let status = {
+        #[cfg(windows)]
+        {
+            use std::os::windows::process::ExitStatusExt;
+            std::process::ExitStatus::from_raw(code)
+        }
+        #[cfg(not(windows))]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            std::process::ExitStatus::from_raw((code as i32) << 8)
+        }
+    };
+    Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
     }
-    #[cfg(not(windows))]
-    let _ = code;
-    out
 }
 
 /// `Z:\tmp\x\sheet.pdf` as `/tmp/x/sheet.pdf`; anything else as it is.

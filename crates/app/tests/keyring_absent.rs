@@ -10,7 +10,12 @@ fn without_a_keyring_the_token_stays_in_a_file_only_the_user_can_read() {
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/ovop-bus",
     );
-    std::env::remove_var("OVOP_NO_KEYRING");
+    // Windows always has its Credential Manager: no keyring is the setting there.
+    if cfg!(windows) {
+        std::env::set_var("OVOP_NO_KEYRING", "1");
+    } else {
+        std::env::remove_var("OVOP_NO_KEYRING");
+    }
     let enrolment = Enrolment {
         server: "https://dinas.example.go.id".into(),
         token: "ovt_rahasia_sekali".into(),
