@@ -2,6 +2,7 @@
 //! stands on a day (always passed in), the list of those lapsing or lapsed, a certificate's
 //! check against the office's keys (offline), and its one-page PDF.
 
+use ovop_core::text::{decode_import, CodePage};
 use ovop_core::validity::Standing;
 use ovop_core::Code;
 use ovop_protocol::certificate::{find_code, verify_code, PublicKey};
@@ -133,11 +134,18 @@ pub fn code_in_file(bytes: &[u8]) -> Result<String, AppError> {
             .find_map(|text| find_code(&text).map(str::to_string))
             .ok_or_else(none);
     }
-    std::str::from_utf8(bytes)
-        .ok()
-        .and_then(find_code)
-        .map(str::to_string)
-        .ok_or_else(none)
+    // A text file: Unicode, or saved by Notepad in the ANSI code page, which is Vietnamese
+    // Windows' for an OCOP certificate (its number says so; the number is ASCII in either).
+    let code_page = |text: &str| match find_code(text).and_then(|c| c.split('|').nth(1)) {
+        Some(number) if number.starts_with("OCOP") => CodePage::Windows1258,
+        _ => CodePage::Windows1252,
+    };
+    let western = decode_import(bytes, Some(CodePage::Windows1252)).map_err(|_| none())?;
+    let text = match code_page(&western) {
+        CodePage::Windows1252 => western,
+        vietnamese => decode_import(bytes, Some(vietnamese)).map_err(|_| none())?,
+    };
+    find_code(&text).map(str::to_string).ok_or_else(none)
 }
 
 /// The subject of a PDF's document information, as the sheets write it: a hex string (UTF-16

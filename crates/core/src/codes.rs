@@ -109,7 +109,7 @@ codes! {
     CriteriaUnreadable => ("criteria.unreadable", NONE, App, "A criteria set file cannot be read."),
     CriteriaSpreadsheet => ("criteria.spreadsheet", NONE, App, "A criteria set spreadsheet has a cell that cannot be read (sheet, row and column named)."),
     CriteriaFileType => ("criteria.file_type", http(415), App, "The file is neither JSON, XLSX nor CSV."),
-    CriteriaEncoding => ("criteria.encoding", http(422), App, "A criteria CSV file is neither UTF-8 nor UTF-16 with its byte-order mark (Latin-1, say); nothing is guessed: save it as CSV UTF-8."),
+    CriteriaEncoding => ("criteria.encoding", http(422), App, "A criteria file is not text: damaged UTF-16, NUL characters (UTF-16 without its byte-order mark), a byte that is no letter in the Windows code page a plain CSV is read in, or JSON that is not Unicode; save it as CSV UTF-8."),
     CriteriaNotASpreadsheet => ("criteria.not_a_spreadsheet", http(422), App, "The file named as a workbook is not an XLSX workbook, or it is damaged."),
     CriteriaSheetTooLarge => ("criteria.sheet_too_large", http(413), App, "A criteria spreadsheet uses more rows or columns, or unpacks to more bytes, than a criteria sheet can."),
     CriteriaEncode => ("criteria.encode", NONE, Cli, "The criteria set could not be written out."),

@@ -19,6 +19,7 @@ pub mod rubric;
 #[cfg(feature = "spreadsheet")]
 pub mod spreadsheet;
 pub mod tabular;
+pub mod text;
 pub mod validate;
 pub mod validity;
 pub mod verdict;

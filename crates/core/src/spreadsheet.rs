@@ -8,9 +8,12 @@
 //! unpacked and counted against [`MAX_UNPACKED`] first, and its cells are read one by one
 //! (never as one dense range) within [`MAX_ROWS`] and [`MAX_COLUMNS`].
 //!
-//! Text is UTF-8 (with or without a byte-order mark) or UTF-16 with its byte-order mark, the
-//! two ways Excel saves Unicode ("CSV UTF-8", "Unicode text"). Anything else is refused with
-//! `criteria.encoding`: a guessed encoding would put wrong letters into an official sheet.
+//! Text goes through the one decoder of imported files ([`crate::text::decode_import`]): UTF-8
+//! (with or without a byte-order mark), UTF-16 with its byte-order mark, or, for a CSV file,
+//! the ANSI code page Excel saves a plain "CSV" in on Windows: Windows-1258 when the sheet
+//! declares the OCOP programme or Vietnamese (`#programme,ocop`, `#language,vi`), which Excel on
+//! Vietnamese Windows writes, else Windows-1252. A file that is no text in it is refused with
+//! `criteria.encoding`. JSON is always Unicode.
 
 // A finding is a cell's error with where it is: returned a few times per sheet, never in a
 // loop that counts, so it is not boxed.
@@ -21,7 +24,9 @@ use std::io::{Cursor, Read};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Data, Reader, Xlsx};
 
 use crate::codes::Code;
+use crate::criteria::Programme;
 use crate::tabular::{check_json, read_table, Checked, SheetFinding, Table};
+use crate::text::{csv_delimiter, decode_import, CodePage};
 
 /// The most a workbook may unpack to (its sheet, shared strings and styles together).
 pub const MAX_UNPACKED: u64 = 32 * 1024 * 1024;
@@ -67,7 +72,7 @@ pub fn read_criteria(name: &str, bytes: &[u8]) -> Checked {
     let name = base_name(name);
     let read = match FileKind::of(name) {
         Some(FileKind::Json) => {
-            return match decode_text(name, bytes) {
+            return match decode_text(name, bytes, None) {
                 Ok(text) => check_json(name, &text),
                 Err(finding) => Checked::refused(finding),
             }
@@ -92,49 +97,51 @@ pub fn read_criteria(name: &str, bytes: &[u8]) -> Checked {
     }
 }
 
-/// Text in UTF-8 (a byte-order mark is dropped) or in UTF-16 with its byte-order mark.
-pub fn decode_text(name: &str, bytes: &[u8]) -> Result<String, SheetFinding> {
-    let refuse = |message: String| SheetFinding::file(Code::CriteriaEncoding, name, message);
-    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        utf8(rest).map_err(|at| refuse(not_utf8(rest, at)))?
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        utf16(rest, u16::from_le_bytes).map_err(refuse)?
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        utf16(rest, u16::from_be_bytes).map_err(refuse)?
-    } else {
-        utf8(bytes).map_err(|at| refuse(not_utf8(bytes, at)))?
+/// A criteria file's text: Unicode, or a plain CSV read in `ansi` (none for JSON).
+pub fn decode_text(
+    name: &str,
+    bytes: &[u8],
+    ansi: Option<CodePage>,
+) -> Result<String, SheetFinding> {
+    decode_import(bytes, ansi)
+        .map_err(|e| SheetFinding::file(Code::CriteriaEncoding, name, e.to_string()))
+}
+
+/// The lines of a text, ended by LF, CRLF or a lone CR (old Mac files).
+fn lines(text: &str) -> std::str::Split<'_, [char; 2]> {
+    text.split(['\r', '\n'])
+}
+
+/// A settings row (`#id,...`, `"#id";...`), not the header or a level.
+fn is_setting(line: &str) -> bool {
+    line.trim_start().trim_start_matches('"').starts_with('#')
+}
+
+/// The code page a plain CSV sheet was most likely saved in: Vietnamese Windows' when the sheet
+/// declares the OCOP programme or Vietnamese as its language, else Western Windows'. The settings
+/// rows are ASCII in every code page, so they are read before the text is decoded.
+fn declared_code_page(bytes: &[u8]) -> CodePage {
+    let text = String::from_utf8_lossy(bytes);
+    let setting = |key: &str| {
+        lines(&text).find_map(|line| {
+            let cells: Vec<&str> = line.split([',', ';', '\t']).collect();
+            let cell = |i: usize| cells.get(i).map(|c| c.trim().trim_matches('"').trim());
+            cell(0)
+                .filter(|k| k.eq_ignore_ascii_case(key))
+                .and(cell(1))
+                .map(str::to_ascii_lowercase)
+        })
     };
-    if text.contains('\0') {
-        return Err(refuse(
-            "the text holds NUL characters (UTF-16 or UTF-32 without a byte-order mark?): save it as \"CSV UTF-8\"".into(),
-        ));
+    let by_programme = setting("#programme")
+        .as_deref()
+        .and_then(Programme::parse)
+        .map(CodePage::of_programme);
+    let by_language = setting("#language").map(|l| CodePage::of_language(&l));
+    if by_programme == Some(CodePage::Windows1258) || by_language == Some(CodePage::Windows1258) {
+        CodePage::Windows1258
+    } else {
+        CodePage::Windows1252
     }
-    Ok(text)
-}
-
-fn utf8(bytes: &[u8]) -> Result<String, usize> {
-    std::str::from_utf8(bytes)
-        .map(str::to_string)
-        .map_err(|e| e.valid_up_to())
-}
-
-fn not_utf8(bytes: &[u8], at: usize) -> String {
-    format!(
-        "the text is not UTF-8 (byte {} is 0x{:02X}; Latin-1 or Windows-1252?): save it as \"CSV UTF-8\" or \"Unicode text\"",
-        at + 1,
-        bytes.get(at).copied().unwrap_or(0)
-    )
-}
-
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
-    let pairs = bytes.chunks_exact(2);
-    if !pairs.remainder().is_empty() {
-        return Err("the UTF-16 text has an odd number of bytes: it is cut short".into());
-    }
-    let units = pairs.map(|pair| unit([pair[0], pair[1]]));
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .map_err(|e| format!("the UTF-16 text is damaged ({e})"))
 }
 
 /// Refuses a workbook that would unpack to more than [`MAX_UNPACKED`], by unpacking it into
@@ -271,25 +278,15 @@ fn cell_text(cell: &Data) -> String {
 }
 
 /// A CSV file (comma-, semicolon- or tab-separated: Excel in Indonesian and Vietnamese locales
-/// saves with semicolons, "Unicode text" with tabs; lines end in LF or CRLF) as one table named
-/// after the file.
+/// saves with semicolons, "Unicode text" with tabs; lines end in LF, CRLF or CR) as one table
+/// named after the file.
 pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Table, SheetFinding> {
     let name = base_name(name);
-    let text = decode_text(name, bytes)?;
-    let header = text
-        .lines()
-        .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
-        .unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| {
-            (
-                header.matches(char::from(*d)).count(),
-                // On a tie the comma wins, then the semicolon.
-                usize::from(*d == b',') * 2 + usize::from(*d == b';'),
-            )
-        })
-        .unwrap_or(b',');
+    let text = decode_text(name, bytes, Some(declared_code_page(bytes)))?;
+    let mut filled = lines(&text).filter(|l| !l.trim().is_empty());
+    let first = filled.clone().next().unwrap_or("");
+    let header = filled.find(|l| !is_setting(l)).unwrap_or(first);
+    let delimiter = csv_delimiter(header);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -380,22 +377,77 @@ mod tests {
         }
     }
 
+    /// Vietnamese as Windows-1258 holds it: each tone mark a combining character after its
+    /// vowel, the other marks composed (â, ơ, ư).
+    fn windows_1258_form(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let tone =
+            |c: &char| matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
+        let mut out = String::new();
+        for c in text.chars() {
+            let (tones, rest): (Vec<char>, Vec<char>) = std::iter::once(c).nfd().partition(tone);
+            out.extend(rest.into_iter().nfc());
+            out.extend(tones);
+        }
+        out
+    }
+
+    fn in_code_page(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable, "{text:?}");
+        bytes.into_owned()
+    }
+
     #[test]
-    fn other_encodings_are_refused_with_their_code_not_guessed() {
-        let latin1: Vec<u8> = SHEET
-            .replace("Rendah", "Bas\u{e9}")
-            .chars()
-            .map(|c| c as u8)
-            .collect();
-        let read = read_criteria("a.csv", &latin1);
-        assert!(read.set.is_none());
-        assert_eq!(read.findings.len(), 1);
-        assert_eq!(read.findings[0].code, "criteria.encoding");
-        assert!(
-            read.findings[0].message.contains("0xE9"),
-            "{:?}",
-            read.findings
+    fn a_plain_csv_from_western_windows_is_read_in_windows_1252_with_semicolons() {
+        let sheet = SHEET
+            .replace("Contoh", "Kopi Luwak Café")
+            .replace("Tinggi", "Jalapeño");
+        let set = read_criteria("a.csv", sheet.as_bytes())
+            .set
+            .expect("the set");
+        assert_eq!(set.name.get("id", "id"), "Kopi Luwak Café");
+        let excel = sheet.replace(',', ";").replace('\n', "\r\n");
+        let bytes = in_code_page(&excel, encoding_rs::WINDOWS_1252);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let read = read_criteria("a.csv", &bytes);
+        assert_eq!(read.set.as_ref(), Some(&set), "{:#?}", read.findings);
+    }
+
+    #[test]
+    fn a_plain_csv_of_an_ocop_sheet_is_read_in_windows_1258_and_composed() {
+        let sheet = SHEET
+            .replace("#programme,ovop", "#programme,ocop")
+            .replace("Contoh", "Nước mắm Phú Quốc")
+            .replace("Rendah", "Thấp")
+            .replace("Tinggi", "Cao");
+        let set = read_criteria("a.csv", sheet.as_bytes())
+            .set
+            .expect("the set");
+        let bytes = in_code_page(
+            &windows_1258_form(&sheet).replace('\n', "\r\n"),
+            encoding_rs::WINDOWS_1258,
         );
+        let read = read_criteria("a.csv", &bytes);
+        assert_eq!(read.set.as_ref(), Some(&set), "{:#?}", read.findings);
+        assert_eq!(
+            read.set
+                .map(|s| s.name.get("id", "id").to_string())
+                .as_deref(),
+            Some("Nước mắm Phú Quốc")
+        );
+        // Declared by its language alone (the setting's name in capitals, its value quoted).
+        let by_language = sheet
+            .replace("#programme,ocop", "#PROGRAMME,\"other\"")
+            .replace("#version,1", "#version,1\n#language,vi");
+        let want = read_criteria("a.csv", by_language.as_bytes()).set;
+        assert!(want.is_some());
+        let bytes = in_code_page(&windows_1258_form(&by_language), encoding_rs::WINDOWS_1258);
+        assert_eq!(read_criteria("a.csv", &bytes).set, want);
+    }
+
+    #[test]
+    fn bytes_that_are_no_text_are_refused_with_their_code() {
         // UTF-16 without its byte-order mark: NUL characters.
         let bare = &utf16(SHEET, false)[2..];
         assert_eq!(
@@ -407,6 +459,22 @@ mod tests {
         assert_eq!(
             read_criteria("a.csv", cut).findings[0].code,
             "criteria.encoding"
+        );
+        // A byte no code page defines.
+        let read = read_criteria("a.csv", b"#id,caf\xe9\x81\n");
+        assert_eq!(read.findings[0].code, "criteria.encoding");
+        assert!(
+            read.findings[0].message.contains("0x81"),
+            "{:?}",
+            read.findings
+        );
+        // JSON is Unicode: a Windows-1252 one is refused, not read in a code page.
+        let read = read_criteria("a.json", b"{\"id\": \"caf\xe9\"}");
+        assert_eq!(read.findings[0].code, "criteria.encoding");
+        assert!(
+            read.findings[0].message.contains("0xE9"),
+            "{:?}",
+            read.findings
         );
     }
 
@@ -494,6 +562,25 @@ mod tests {
         let rows: Vec<Option<usize>> = read.errors().map(|f| f.row).collect();
         assert_eq!(rows, [Some(3), Some(8)], "{:#?}", read.findings);
         assert!(read.findings.iter().all(|f| f.sheet == "lembar.csv"));
+    }
+
+    #[test]
+    fn lines_ended_by_a_lone_cr_read_the_same_set() {
+        let set = read_criteria("a.csv", SHEET.as_bytes())
+            .set
+            .expect("the set");
+        let mac = SHEET.replace(',', ";").replace('\n', "\r");
+        let read = read_criteria("a.csv", mac.as_bytes());
+        assert_eq!(read.set.as_ref(), Some(&set), "{:#?}", read.findings);
+    }
+
+    #[test]
+    fn the_delimiter_is_sniffed_from_the_header_outside_quotes() {
+        // The header's quoted cell holds commas; its cells are separated by semicolons.
+        let text = "#id;contoh\n\"part\";\"section, its code\";code\n\"A, B\";1;1.1\n";
+        let table = read_csv("x.csv", text.as_bytes()).expect("a table");
+        assert_eq!(table.rows[1], ["part", "section, its code", "code"]);
+        assert_eq!(table.rows[2], ["A, B", "1", "1.1"]);
     }
 
     #[test]

@@ -92,7 +92,7 @@ describe("Import from file", () => {
     api.importCriteriaFile.mockResolvedValue({
       summary: null,
       already_installed: false,
-      findings: [finding({ code: "criteria.encoding", sheet: "lembar.csv", message: "the text is not UTF-8 (byte 5 is 0xE9)" })],
+      findings: [finding({ code: "criteria.encoding", sheet: "lembar.csv", message: "byte 5 (0x81) is no letter in Windows-1252, the code page a plain CSV file is read in" })],
     } satisfies CriteriaImport);
     setLang("en");
     render(CriteriaScreen);
@@ -100,7 +100,7 @@ describe("Import from file", () => {
     await userEvent.click(screen.getByRole("button", { name: "Import from file" }));
     const row = await screen.findByTestId("import-finding");
     expect(row).toHaveTextContent("the whole file");
-    expect(row).toHaveTextContent("The CSV file is not saved as UTF-8 or as Unicode text.");
+    expect(row).toHaveTextContent("The file cannot be read as text: it is damaged, or saved in another encoding.");
     expect(row).toHaveAttribute("data-code", "criteria.encoding");
   });
 
