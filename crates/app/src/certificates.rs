@@ -242,15 +242,7 @@ pub fn certificate_pdf(
         code: certificate.code.clone(),
     };
     let bytes = ovop_sheets::certificate(&sheet, &Fonts::bundled())?;
-    let name: String = format!("sertifikat-{}", certificate.number)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok((bytes, format!("{name}.pdf")))
+    let stem = ovop_core::files::words_stem(&certificate.number, 60);
+    let name = ovop_core::files::safe_file_name(&format!("sertifikat-{stem}"), "pdf", "sertifikat");
+    Ok((bytes, name))
 }

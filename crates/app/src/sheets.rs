@@ -296,7 +296,16 @@ fn plan_lines(
 
 /// `Keripik-Pisang-Kepok-rev2-tanda-terima.pdf`: the product, the revision and the paper.
 fn file_name(product: &str, revision: i64, kind: SheetKind) -> String {
-    format!("{}-rev{revision}{}.pdf", file_stem(product), kind.suffix())
+    pdf_name(&format!(
+        "{}-rev{revision}{}",
+        file_stem(product),
+        kind.suffix()
+    ))
+}
+
+/// `stem.pdf`, as every system takes it (`ovop_core::files`).
+fn pdf_name(stem: &str) -> String {
+    ovop_core::files::safe_file_name(stem, "pdf", "lembar")
 }
 
 /// A batch the office forwarded to the next level, as this laptop knows it after a sync: the
@@ -378,11 +387,11 @@ fn forwarding_of(store: &Store, id: &str) -> Result<ovop_store::awards::Forwardi
 
 /// `usulan-7-provinsi.pdf`: the batch's number and the level it went to.
 fn forwarded_name(forwarding: &ovop_store::awards::Forwarding) -> String {
-    format!(
-        "usulan-{}-{}.pdf",
+    pdf_name(&format!(
+        "usulan-{}-{}",
         forwarding.batch,
         file_stem(&forwarding.to_level)
-    )
+    ))
 }
 
 /// A batch's PDF written to `out` as each sheet is read: the cover, whatever leads (minutes),
@@ -412,12 +421,12 @@ fn level_words_of(programme: ovop_core::criteria::Programme, level: &str, lang: 
 
 /// `berita-acara-2026-1-kabupaten-2026-11-20.pdf`.
 fn minutes_name(round: &str, level: &str, date: &str) -> String {
-    format!(
-        "berita-acara-{}-{}-{}.pdf",
+    pdf_name(&format!(
+        "berita-acara-{}-{}-{}",
         file_stem(round),
         file_stem(level),
         file_stem(date)
-    )
+    ))
 }
 
 /// The minutes of the council's session `assessment` was scored in: every final assessment of
@@ -618,17 +627,9 @@ fn common_region(lineages: &[Vec<String>]) -> Option<String> {
         .cloned()
 }
 
-/// A file name from a product's name: letters, digits and dashes.
+/// Part of a file name from a product's name (or a level, a date): letters, digits and dashes.
 fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let stem: String = stem.chars().take(60).collect();
+    let stem = ovop_core::files::words_stem(name, 60);
     if stem.is_empty() {
         "lembar".into()
     } else {
@@ -638,7 +639,7 @@ fn file_stem(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{common_region, file_stem};
+    use super::{common_region, file_name, file_stem, minutes_name, SheetKind};
 
     #[test]
     fn the_place_of_a_batch_is_the_smallest_region_all_are_in() {
@@ -668,5 +669,22 @@ mod tests {
         assert_eq!(file_stem("Cà phê bột Đắk Hà"), "Cà-phê-bột-Đắk-Hà");
         assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
         assert_eq!(file_stem("///"), "lembar");
+    }
+
+    #[test]
+    fn a_long_name_keeps_its_revision_and_paper_and_stays_far_under_the_limits() {
+        let long = "Nước mắm Phú Quốc thượng hạng loại đặc biệt ".repeat(8);
+        let name = file_name(&long, 2, SheetKind::Receipt);
+        assert!(name.starts_with("Nước-mắm-Phú-Quốc-"), "{name}");
+        assert!(name.ends_with("-rev2-tanda-terima.pdf"), "{name}");
+        assert!(
+            name.len() < 200 && name.encode_utf16().count() < 200,
+            "{name}"
+        );
+        assert_eq!(file_name("CON", 1, SheetKind::Sheet), "CON-rev1.pdf");
+        assert_eq!(
+            minutes_name("2026/1", "kabupaten", "2026-11-20"),
+            "berita-acara-2026-1-kabupaten-2026-11-20.pdf"
+        );
     }
 }

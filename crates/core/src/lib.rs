@@ -11,6 +11,7 @@ pub mod coaching;
 pub mod codes;
 pub mod council;
 pub mod criteria;
+pub mod files;
 pub mod in_force;
 pub mod load;
 pub mod programme;

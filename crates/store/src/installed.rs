@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use ovop_core::catalog::{Catalog, Origin};
 use ovop_core::criteria::CriteriaSet;
+use ovop_core::files::safe_file_name;
 use ovop_core::{Code, Rubric};
 
 /// The folder imported criteria sets live in.
@@ -92,14 +93,18 @@ pub fn install_pulled(data_dir: &Path, json: &str) -> Result<bool, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let name = file_stem(&set);
     crate::write_whole(
-        &dir.join(format!("{PULLED_PREFIX}{name}.json")),
+        &dir.join(safe_file_name(
+            &format!("{PULLED_PREFIX}{name}"),
+            "json",
+            "criteria",
+        )),
         json.as_bytes(),
     )
     .map_err(|e| format!("cannot write the set: {e}"))?;
     Ok(true)
 }
 
-/// `<id>-<version>` with anything but letters, digits, `.` and `-` as `_`: a file name.
+/// `<id>-<version>` with anything but letters, digits, `.` and `-` as `_`: a file name's stem.
 fn file_stem(set: &CriteriaSet) -> String {
     format!("{}-{}", set.id, set.version)
         .chars()
@@ -157,7 +162,7 @@ pub fn install_imported(data_dir: &Path, rubric: &Rubric) -> Result<Installed, I
         };
     }
     let dir = criteria_dir(data_dir);
-    let target = dir.join(format!("{}.json", file_stem(set)));
+    let target = dir.join(safe_file_name(&file_stem(set), "json", "criteria"));
     let failed = |e: std::io::Error, path: &Path| InstallError::Write {
         path: path.display().to_string(),
         message: e.to_string(),
