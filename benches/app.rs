@@ -235,7 +235,9 @@ fn main() {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
     let low = std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some()
         || ovop_field::render::low_memory(
-            meminfo.as_deref(),
+            meminfo
+                .as_deref()
+                .and_then(ovop_field::render::meminfo_total_kib),
             std::env::var("OVOP_LOW_MEMORY").ok().as_deref(),
         );
     println!(
