@@ -20,9 +20,10 @@
 #
 # OVOP_INSTALLER_SERVER=0: the installer was built without the office server.
 #
-# What Wine cannot show: the app's window (Wine has no WebView2, so ovop-field.exe is not
-# started here) and the interactive pages (the components page, the uninstaller's data
-# checkbox and its confirmation, the WebView2 message box).
+# What Wine cannot show: the app's window (Wine has no WebView2: ovop-field.exe, not started
+# here, shows WebView2's own "Could not find the WebView2 Runtime" box under a display) and,
+# headless, the interactive pages (the components page, the uninstaller's data checkbox and
+# its confirmation, the WebView2 message box).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 

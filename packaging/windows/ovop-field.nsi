@@ -14,8 +14,13 @@
 ; Command line of the uninstaller: /S silent; /REMOVEDATA also delete the officer's data
 ;                                 (%LOCALAPPDATA%\org.ovopfield.app). Without it the data stays.
 ;
+; Both stop while OVOP Field or ovop.exe runs from the folder (asked to close it; silent: exit
+; code 2, nothing changed). The interactive uninstaller asks about the data with an unticked
+; checkbox and confirms before deleting it.
+;
 ; The installer writes install-log.txt (UTF-16) beside the program: the WebView2 check and the
-; PATH change, in the officer's language, also when silent.
+; PATH change, in the officer's language (Windows' display language: Indonesian, English or
+; Vietnamese; Indonesian for any other), also when silent.
 
 Unicode true
 ManifestDPIAware true
