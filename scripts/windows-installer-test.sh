@@ -218,6 +218,13 @@ check_eq "ovop.exe score --json: total, star" \
 out="$(wq cmd /c 'cd /d C:\ && ovop --version')"
 check_eq "ovop found through PATH in a new command prompt" "$out" "ovop $VERSION"
 
+say "1. the data folder the command line makes when none is given"
+wq "$INSTALL/ovop.exe" db init >/dev/null
+check "ovop.exe db init: the database under %LOCALAPPDATA%\\org.ovopfield.app" test -s "$DATA/ovop.sqlite"
+check "nothing in the roaming application data" \
+  test ! -e "$(unix_path "$APPDATA_WIN\\org.ovopfield.app")"
+rm -rf "$DATA"
+
 say "1. install and uninstall while the app is running"
 # A stand-in for the running app: it holds a file open without write sharing, as Windows does
 # with a running program's file, for some seconds, and says when it holds it.
