@@ -336,24 +336,10 @@ fn line_of(text: &str, byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::samples::{encoded, utf16, windows_1258_form};
+    use crate::text::CodePage;
 
     const SHEET: &str = "#id,contoh\n#version,1\n#programme,ovop\n#name,Contoh\n#stars,1:0,2:3\npart,section,code,points,level\nA,1,1.1,1,Rendah\n,,,3,Tinggi\n";
-
-    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-        let mut bytes = if big_endian {
-            vec![0xFE, 0xFF]
-        } else {
-            vec![0xFF, 0xFE]
-        };
-        for unit in text.encode_utf16() {
-            bytes.extend(if big_endian {
-                unit.to_be_bytes()
-            } else {
-                unit.to_le_bytes()
-            });
-        }
-        bytes
-    }
 
     #[test]
     fn csv_in_utf8_with_and_without_bom_utf16_and_crlf_reads_the_same_set() {
@@ -377,27 +363,6 @@ mod tests {
         }
     }
 
-    /// Vietnamese as Windows-1258 holds it: each tone mark a combining character after its
-    /// vowel, the other marks composed (â, ơ, ư).
-    fn windows_1258_form(text: &str) -> String {
-        use unicode_normalization::UnicodeNormalization;
-        let tone =
-            |c: &char| matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
-        let mut out = String::new();
-        for c in text.chars() {
-            let (tones, rest): (Vec<char>, Vec<char>) = std::iter::once(c).nfd().partition(tone);
-            out.extend(rest.into_iter().nfc());
-            out.extend(tones);
-        }
-        out
-    }
-
-    fn in_code_page(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
-        let (bytes, _, unmappable) = encoding.encode(text);
-        assert!(!unmappable, "{text:?}");
-        bytes.into_owned()
-    }
-
     #[test]
     fn a_plain_csv_from_western_windows_is_read_in_windows_1252_with_semicolons() {
         let sheet = SHEET
@@ -408,7 +373,7 @@ mod tests {
             .expect("the set");
         assert_eq!(set.name.get("id", "id"), "Kopi Luwak Café");
         let excel = sheet.replace(',', ";").replace('\n', "\r\n");
-        let bytes = in_code_page(&excel, encoding_rs::WINDOWS_1252);
+        let bytes = encoded(&excel, CodePage::Windows1252);
         assert!(std::str::from_utf8(&bytes).is_err());
         let read = read_criteria("a.csv", &bytes);
         assert_eq!(read.set.as_ref(), Some(&set), "{:#?}", read.findings);
@@ -424,9 +389,9 @@ mod tests {
         let set = read_criteria("a.csv", sheet.as_bytes())
             .set
             .expect("the set");
-        let bytes = in_code_page(
+        let bytes = encoded(
             &windows_1258_form(&sheet).replace('\n', "\r\n"),
-            encoding_rs::WINDOWS_1258,
+            CodePage::Windows1258,
         );
         let read = read_criteria("a.csv", &bytes);
         assert_eq!(read.set.as_ref(), Some(&set), "{:#?}", read.findings);
@@ -442,7 +407,7 @@ mod tests {
             .replace("#version,1", "#version,1\n#language,vi");
         let want = read_criteria("a.csv", by_language.as_bytes()).set;
         assert!(want.is_some());
-        let bytes = in_code_page(&windows_1258_form(&by_language), encoding_rs::WINDOWS_1258);
+        let bytes = encoded(&windows_1258_form(&by_language), CodePage::Windows1258);
         assert_eq!(read_criteria("a.csv", &bytes).set, want);
     }
 

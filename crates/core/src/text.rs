@@ -187,13 +187,13 @@ pub fn csv_delimiter(header: &str) -> u8 {
     }
 }
 
+/// Bytes as Windows programs write text, for the tests of this crate's readers.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod samples {
+    use super::CodePage;
+    use unicode_normalization::UnicodeNormalization;
 
-    const LINE: &str = "Kopi Luwak Café,Jalapeño,Nước mắm Phú Quốc\r\n";
-
-    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    pub(crate) fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
         let mut bytes = if big_endian {
             vec![0xFE, 0xFF]
         } else {
@@ -211,7 +211,7 @@ mod tests {
 
     /// Vietnamese as Windows-1258 holds it: each tone mark (grave, hook, tilde, acute, dot
     /// below) a combining character after its vowel, the other marks composed (â, ơ, ư).
-    fn windows_1258_form(text: &str) -> String {
+    pub(crate) fn windows_1258_form(text: &str) -> String {
         let tone =
             |c: &char| matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}');
         let mut out = String::new();
@@ -223,7 +223,7 @@ mod tests {
         out
     }
 
-    fn encoded(text: &str, code_page: CodePage) -> Vec<u8> {
+    pub(crate) fn encoded(text: &str, code_page: CodePage) -> Vec<u8> {
         let (bytes, _, unmappable) = code_page.encoding().encode(text);
         assert!(
             !unmappable,
@@ -232,6 +232,14 @@ mod tests {
         );
         bytes.into_owned()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::samples::{encoded, utf16, windows_1258_form};
+    use super::*;
+
+    const LINE: &str = "Kopi Luwak Café,Jalapeño,Nước mắm Phú Quốc\r\n";
 
     #[test]
     fn utf8_with_and_without_its_mark_and_utf16_with_its_mark_read_the_same() {
