@@ -12,6 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_toolchains
 ensure_windows_tools
+# The app embeds the UI's build (test-all.sh has made it already).
+[ -f "$ROOT/ui/dist/index.html" ] || ensure_ui
 cd "$ROOT"
 
 say "Windows: lints for $WINDOWS_TARGET (clippy, warnings denied; no unwrap or expect outside tests)"
