@@ -74,8 +74,10 @@ on_server="$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1])
 [ "$on_server" -eq 3 ] || die "the Linux server holds $on_server assessments from the Windows command line, not 3"
 say "the Linux server holds the 3 assessments the Windows command line sent"
 
-if [ -f "$ROOT/scripts/windows-installer.sh" ]; then
-  say "Windows: the installer"
-  bash "$ROOT/scripts/windows-installer.sh"
-  bash "$ROOT/scripts/windows-installer-test.sh"
-fi
+# The installer, of unoptimised executables: the same installer as a release's, without a
+# second, optimised build of everything (scripts/windows-installer.sh alone builds that).
+say "Windows: the installer"
+installer_dir="${CARGO_TARGET_DIR:-$ROOT/target}/$WINDOWS_TARGET/debug/installer"
+OVOP_WINDOWS_PROFILE=dev OVOP_INSTALLER_DIR="$installer_dir" bash "$ROOT/scripts/windows-installer.sh"
+version="$(sed -nE 's/^version = "(.*)"$/\1/p' "$ROOT/Cargo.toml" | head -1)"
+bash "$ROOT/scripts/windows-installer-test.sh" "$installer_dir/OVOP-Field-$version-setup.exe"

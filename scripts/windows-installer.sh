@@ -9,8 +9,10 @@
 # Environment:
 #   OVOP_WINDOWS_BIN_DIR   a folder with ovop-field.exe, ovop.exe (and ovop-server.exe) built
 #                          already: no cargo build, no UI build.
+#   OVOP_WINDOWS_PROFILE   release (the default) or dev: unoptimised executables, as the test
+#                          command packs them.
 #   OVOP_INSTALLER_DIR     where to write the installer (default:
-#                          $CARGO_TARGET_DIR/x86_64-pc-windows-gnu/release/installer).
+#                          $CARGO_TARGET_DIR/x86_64-pc-windows-gnu/<release|debug>/installer).
 #   OVOP_INSTALLER_SERVER  0 leaves the office server out of the installer; by default it is
 #                          an optional component, unticked (/SERVER ticks it in a silent install).
 #
@@ -22,7 +24,16 @@ NSI="$ROOT/packaging/windows/ovop-field.nsi"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WINDOWS_TARGET="${WINDOWS_TARGET:-x86_64-pc-windows-gnu}"
 WITH_SERVER="${OVOP_INSTALLER_SERVER:-1}"
-OUT_DIR="${OVOP_INSTALLER_DIR:-$TARGET_DIR/$WINDOWS_TARGET/release/installer}"
+# release (the default) for an installer to hand out; dev builds unoptimised executables, which
+# the test command packs to test the installer without a second optimised build of everything.
+PROFILE="${OVOP_WINDOWS_PROFILE:-release}"
+case "$PROFILE" in
+  release) PROFILE_DIR=release ;;
+  dev) PROFILE_DIR=debug ;;
+  *) die "OVOP_WINDOWS_PROFILE is release or dev, not $PROFILE" ;;
+esac
+BIN_DIR="$TARGET_DIR/$WINDOWS_TARGET/$PROFILE_DIR"
+OUT_DIR="${OVOP_INSTALLER_DIR:-$TARGET_DIR/$WINDOWS_TARGET/$PROFILE_DIR/installer}"
 
 # The workspace's version: `version = "..."` under [workspace.package] in Cargo.toml.
 VERSION="$(awk '
@@ -53,11 +64,15 @@ else
   else
     say "the UI (ui/dist) is up to date"
   fi
-  BIN_DIR="$TARGET_DIR/$WINDOWS_TARGET/release"
   # The three always, even when the server stays out: the same packages resolve the same
   # features, so the build cache serves both.
-  say "building ovop-field.exe, ovop.exe and ovop-server.exe in release for $WINDOWS_TARGET (10 minutes or more the first time)"
-  cargo build --release --target "$WINDOWS_TARGET" -p ovop-field -p ovop -p ovop-server --bins
+  if [ "$PROFILE" = release ]; then
+    say "building ovop-field.exe, ovop.exe and ovop-server.exe in release for $WINDOWS_TARGET (10 minutes or more the first time)"
+    cargo build --release --target "$WINDOWS_TARGET" -p ovop-field -p ovop -p ovop-server --bins
+  else
+    say "building ovop-field.exe, ovop.exe and ovop-server.exe unoptimised for $WINDOWS_TARGET (to test the installer)"
+    cargo build --target "$WINDOWS_TARGET" -p ovop-field -p ovop -p ovop-server --bins
+  fi
 fi
 command -v makensis >/dev/null || die "makensis is missing: apt-get install nsis"
 command -v x86_64-w64-mingw32-objdump >/dev/null || die "x86_64-w64-mingw32-objdump is missing: apt-get install mingw-w64"
@@ -96,7 +111,7 @@ is_system_dll() {
 }
 find_dll() {
   local name="$1" found
-  found="$(find "$BIN_DIR" "$TARGET_DIR/$WINDOWS_TARGET/release/build" \
+  found="$(find "$BIN_DIR" "$TARGET_DIR/$WINDOWS_TARGET/$PROFILE_DIR/build" \
     /usr/lib/gcc/x86_64-w64-mingw32 /usr/x86_64-w64-mingw32/lib \
     -maxdepth 4 -iname "$name" 2>/dev/null |
     grep -v -e '/arm64/' -e '/x86/' -e '-win32/' | head -1 || true)"
